@@ -1,0 +1,62 @@
+//! The `S6_*` variables that PID 1 reads, with s6-overlay's defaults.
+//!
+//! Numbers are ASCII digits only (as v3 validates them with `^[0-9]+$`);
+//! anything else gets a warning and the default. Booleans are integers:
+//! unset or 0 is off, any other number is on.
+use crate::base::{diag, num::parse_u64};
+use crate::rt::Env;
+
+/// Docker's default PATH, which s6-overlay's `/init` sets when PATH is unset.
+pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// `S6_KILL_GRACETIME`: ms between the final TERM and KILL (default 3000).
+    pub kill_grace_ms: u64,
+    /// `S6_CMD_RECEIVE_SIGNALS`: forward shutdown signals to the CMD.
+    pub receive_signals: bool,
+    /// `S6_CMD_ARG0`: words prepended to the CMD.
+    pub cmd_arg0: Option<&'static [u8]>,
+}
+
+impl Settings {
+    pub fn read(env: &Env) -> Settings {
+        Settings {
+            kill_grace_ms: number(env, b"S6_KILL_GRACETIME", 3000),
+            receive_signals: number(env, b"S6_CMD_RECEIVE_SIGNALS", 0) != 0,
+            cmd_arg0: env.var(b"S6_CMD_ARG0").filter(|v| !v.is_empty()),
+        }
+    }
+}
+
+/// A numeric variable; unset or empty gives the default, garbage a warning
+/// and the default.
+pub fn number(env: &Env, name: &[u8], default: u64) -> u64 {
+    match env.var(name) {
+        None | Some(b"") => default,
+        Some(v) => match parse_u64(v) {
+            Some(n) => n,
+            None => {
+                let mut d = itoa::Buffer::new();
+                diag::warn(&[b"invalid ", name, b" value: ", v, b" (using ", d.format(default).as_bytes(), b")"]);
+                default
+            }
+        },
+    }
+}
+
+/// The words of `S6_CMD_ARG0`: split on spaces, tabs and newlines (v2 split
+/// on newlines, v3 on the shell's IFS; no globbing in either case here).
+pub fn arg0_words(v: &[u8]) -> impl Iterator<Item = &[u8]> {
+    v.split(|c| matches!(c, b' ' | b'\t' | b'\n')).filter(|w| !w.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn words() {
+        let w: Vec<&[u8]> = arg0_words(b" /bin/echo\tfoo \n bar ").collect();
+        assert_eq!(w, vec![&b"/bin/echo"[..], b"foo", b"bar"]);
+    }
+}

@@ -1,0 +1,87 @@
+//! The processes below us, for when rs6 is not PID 1 and must not signal
+//! anything outside its own tree (`kill(-1)` would reach the whole host).
+//!
+//! We are a child subreaper, so every orphan below us is re-parented to us
+//! and "our descendants" is the transitive closure of the ppid relation
+//! rooted at our pid, read from `/proc/*/stat`.
+use rustix::fd::OwnedFd;
+use rustix::fs::{self, Mode, OFlags, RawDir};
+use rustix::process::Pid;
+
+/// Most descendants signalled in one pass; a larger tree is handled over
+/// several passes (each TERM/KILL round rescans).
+pub const MAX_TREE: usize = 4096;
+
+/// Signal every descendant of `me` with `sig`. Returns how many were signalled.
+pub fn signal_descendants(me: Pid, sig: u32) -> usize {
+    let mut set = heapless::Vec::<i32, MAX_TREE>::new();
+    let _ = set.push(me.as_raw_nonzero().get());
+    // Repeat until a pass adds nothing: a child listed after its parent is
+    // found in the same pass, one listed before it in the next.
+    loop {
+        let before = set.len();
+        let Ok(proc) = fs::open(c"/proc", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) else {
+            break;
+        };
+        for_each_process(&proc, |pid, ppid| {
+            if set.contains(&ppid) && !set.contains(&pid) {
+                let _ = set.push(pid);
+            }
+        });
+        if set.len() == before || set.is_full() {
+            break;
+        }
+    }
+    let mut n = 0;
+    for &pid in set.iter().skip(1) {
+        if let Some(p) = Pid::from_raw(pid) {
+            if crate::sys::raw::kill_pid(p, sig).is_ok() {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn for_each_process(proc: &OwnedFd, mut f: impl FnMut(i32, i32)) {
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 4096];
+    let mut dir = RawDir::new(proc, &mut buf);
+    while let Some(Ok(ent)) = dir.next() {
+        let name = ent.file_name().to_bytes();
+        let Some(pid) = crate::base::num::parse_u64(name) else { continue };
+        if let Some(ppid) = read_ppid(proc, name) {
+            f(pid as i32, ppid);
+        }
+    }
+}
+
+/// The ppid field of `/proc/PID/stat` (the fourth field, after the
+/// parenthesised command name, which may itself contain spaces and ')').
+fn read_ppid(proc: &OwnedFd, pid: &[u8]) -> Option<i32> {
+    let mut path = heapless::Vec::<u8, 32>::new();
+    path.extend_from_slice(pid).ok()?;
+    path.extend_from_slice(b"/stat").ok()?;
+    let fd = fs::openat(proc, &path[..], OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut buf = [0u8; 512];
+    let n = rustix::io::read(&fd, &mut buf).ok()?;
+    parse_ppid(&buf[..n])
+}
+
+pub fn parse_ppid(stat: &[u8]) -> Option<i32> {
+    let close = stat.iter().rposition(|&c| c == b')')?;
+    let mut fields = stat[close + 1..].split(|&c| c == b' ').filter(|f| !f.is_empty());
+    let _state = fields.next()?;
+    let ppid = fields.next()?;
+    crate::base::num::parse_u64(ppid).map(|v| v as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn ppid_after_odd_names() {
+        assert_eq!(parse_ppid(b"42 (sh) S 7 42 42 0"), Some(7));
+        assert_eq!(parse_ppid(b"42 (a) b) (c) R 1 42"), Some(1));
+        assert_eq!(parse_ppid(b"garbage"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! Diagnostics in skalibs' grammar, one `write` per line:
+//! `PROG: fatal: unable to …: No such file or directory`,
+//! `PROG: warning: …`. No `core::fmt`.
+use super::errno::strerror;
+use crate::rt::prog;
+use crate::sys::{fd, raw};
+use rustix::io::Errno;
+
+/// Longest diagnostic line; longer ones are cut (and still end in `\n`).
+pub const LINE_MAX: usize = 2048;
+
+/// A fixed-size line buffer that silently truncates.
+pub struct Line {
+    buf: [u8; LINE_MAX],
+    len: usize,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Line {
+    pub const fn new() -> Line {
+        Line { buf: [0; LINE_MAX], len: 0 }
+    }
+    pub fn push(&mut self, s: &[u8]) -> &mut Line {
+        let room = LINE_MAX - 1 - self.len; // keep one byte for '\n'
+        let n = s.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&s[..n]);
+        self.len += n;
+        self
+    }
+    pub fn push_u64(&mut self, v: u64) -> &mut Line {
+        let mut b = itoa::Buffer::new();
+        self.push(b.format(v).as_bytes())
+    }
+    pub fn push_i64(&mut self, v: i64) -> &mut Line {
+        let mut b = itoa::Buffer::new();
+        self.push(b.format(v).as_bytes())
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+    /// Append `\n` and write the line to stderr in one call.
+    pub fn emit(&mut self) {
+        self.buf[self.len] = b'\n';
+        let _ = fd::write_all(fd::stderr(), &self.buf[..self.len + 1]);
+    }
+}
+
+fn line(kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
+    let mut l = Line::new();
+    l.push(prog()).push(b": ").push(kind);
+    for p in parts {
+        l.push(p);
+    }
+    if let Some(e) = err {
+        l.push(b": ");
+        push_errno(&mut l, e);
+    }
+    l.emit();
+}
+
+/// The text of `e`, or `errno N` for one the table does not know.
+pub fn push_errno(l: &mut Line, e: Errno) {
+    match strerror(e) {
+        Some(s) => {
+            l.push(s);
+        }
+        None => {
+            l.push(b"errno ").push_i64(e.raw_os_error() as i64);
+        }
+    }
+}
+
+pub fn warn(parts: &[&[u8]]) {
+    line(b"warning: ", parts, None);
+}
+pub fn warn_sys(e: Errno, parts: &[&[u8]]) {
+    line(b"warning: ", parts, Some(e));
+}
+pub fn info(parts: &[&[u8]]) {
+    line(b"info: ", parts, None);
+}
+/// Print a `fatal:` line without exiting (for a forked child that exits itself).
+pub fn warn_sys_fatal(e: Errno, parts: &[&[u8]]) {
+    line(b"fatal: ", parts, Some(e));
+}
+
+/// `PROG: fatal: PARTS`, then exit with `code`.
+pub fn fatal(code: u8, parts: &[&[u8]]) -> ! {
+    line(b"fatal: ", parts, None);
+    raw::exit_group(code as i32)
+}
+
+/// `PROG: fatal: PARTS: ERRNO TEXT`, then exit with `code`.
+pub fn fatal_sys(code: u8, e: Errno, parts: &[&[u8]]) -> ! {
+    line(b"fatal: ", parts, Some(e));
+    raw::exit_group(code as i32)
+}
+
+/// `PROG: usage: USAGE`, exit 100 (as skalibs' strerr_dieusage).
+pub fn usage(text: &[u8]) -> ! {
+    line(b"usage: ", &[text], None);
+    raw::exit_group(super::exit::USAGE as i32)
+}

@@ -1,0 +1,28 @@
+//! Exit codes, as skalibs, s6 and execline define them.
+use rustix::process::WaitStatus;
+
+pub const OK: u8 = 0;
+/// Bad usage.
+pub const USAGE: u8 = 100;
+/// Internal error (a bug).
+pub const BUG: u8 = 101;
+/// s6: the service is not supervised.
+pub const NOT_SUPERVISED: u8 = 102;
+/// A system call failed.
+pub const SYSCALL: u8 = 111;
+/// The program was found but could not be executed.
+pub const EXEC_FAILED: u8 = 126;
+/// The program was not found.
+pub const NOT_FOUND: u8 = 127;
+
+/// What a shell reports for a wait status: the exit code, or 128 + the
+/// signal number when the process was killed.
+pub fn from_wait(st: WaitStatus) -> u8 {
+    if let Some(code) = st.exit_status() {
+        code as u8
+    } else if let Some(sig) = st.terminating_signal() {
+        (128 + sig) as u8
+    } else {
+        BUG
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure helpers shared by every applet: diagnostics in s6's grammar, exit
+//! codes, number parsing and formatting, paths, deadlines.
+//!
+//! Naming: `*_at` is an absolute CLOCK_MONOTONIC deadline; functions that
+//! return `!` are named `die*` or `fatal*` and are called only at an
+//! applet's top level.
+pub mod diag;
+pub mod errno;
+pub mod exit;
+pub mod num;
+pub mod path;
+pub mod time;

@@ -1,0 +1,164 @@
+//! Process start-up and the freestanding runtime: argv/envp, stdio
+//! sanitising, and the `mem*` functions a libc would otherwise provide.
+//!
+//! # Safety
+//!
+//! `entry` receives the initial stack pointer from `_start` and is the only
+//! code that interprets it. The kernel lays out `argc`, the `argv` pointers,
+//! a null, the `envp` pointers and a null there; those strings live for the
+//! whole process, which is why `Args` can hand out `&'static CStr`.
+#![allow(unsafe_code)]
+
+pub mod mem;
+
+use core::ffi::CStr;
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+static ARGC: AtomicUsize = AtomicUsize::new(0);
+static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The process's arguments, as the kernel gave them.
+#[derive(Clone, Copy)]
+pub struct Args {
+    ptr: *const *const u8,
+    len: usize,
+}
+
+impl Args {
+    /// The process's own `argv`.
+    pub fn get() -> Args {
+        Args { ptr: ARGV.load(Ordering::Relaxed), len: ARGC.load(Ordering::Relaxed) }
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn get_arg(&self, i: usize) -> Option<&'static CStr> {
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: i < len and argv[0..argc] are valid NUL-terminated strings
+        // that live as long as the process.
+        Some(unsafe { CStr::from_ptr((*self.ptr.add(i)).cast()) })
+    }
+    /// The arguments from `i` on (`argv + i`, still null-terminated).
+    pub fn skip(&self, i: usize) -> Args {
+        let i = i.min(self.len);
+        // SAFETY: i <= len, so the result points inside the argv array.
+        Args { ptr: unsafe { self.ptr.add(i) }, len: self.len - i }
+    }
+    /// The raw, null-terminated pointer array, for `execve`.
+    pub fn as_ptr(&self) -> *const *const u8 {
+        self.ptr
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &'static CStr> + '_ {
+        (0..self.len).filter_map(move |i| self.get_arg(i))
+    }
+}
+
+/// The environment the process was started with.
+#[derive(Clone, Copy)]
+pub struct Env {
+    ptr: *const *const u8,
+}
+
+impl Env {
+    pub fn get() -> Env {
+        Env { ptr: ENVP.load(Ordering::Relaxed) }
+    }
+    pub fn as_ptr(&self) -> *const *const u8 {
+        self.ptr
+    }
+    /// Every `NAME=value` entry.
+    pub fn iter(&self) -> EnvIter {
+        EnvIter { ptr: self.ptr }
+    }
+    /// The value of `name`, if set.
+    pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
+        self.iter().find_map(|e| {
+            let e = e.to_bytes();
+            (e.len() > name.len() && e.starts_with(name) && e[name.len()] == b'=')
+                .then(|| &e[name.len() + 1..])
+        })
+    }
+}
+
+pub struct EnvIter {
+    ptr: *const *const u8,
+}
+
+impl Iterator for EnvIter {
+    type Item = &'static CStr;
+    fn next(&mut self) -> Option<&'static CStr> {
+        if self.ptr.is_null() {
+            return None;
+        }
+        // SAFETY: envp is a null-terminated array of process-lifetime strings;
+        // we never read past the terminating null.
+        unsafe {
+            let p = *self.ptr;
+            if p.is_null() {
+                return None;
+            }
+            self.ptr = self.ptr.add(1);
+            Some(CStr::from_ptr(p.cast()))
+        }
+    }
+}
+
+/// Called by `_start` with the initial stack pointer. Never returns.
+///
+/// # Safety
+///
+/// `sp` must be the process's initial stack pointer, as the kernel set it.
+pub unsafe fn entry(sp: *const usize, main: fn(Args) -> u8) -> ! {
+    // SAFETY: the kernel's initial stack layout (see the module docs).
+    let (argc, argv, envp) = unsafe {
+        let argc = *sp;
+        let argv = sp.add(1) as *const *const u8;
+        let envp = argv.add(argc + 1);
+        (argc, argv, envp)
+    };
+    ARGC.store(argc, Ordering::Relaxed);
+    ARGV.store(argv as *mut _, Ordering::Relaxed);
+    ENVP.store(envp as *mut _, Ordering::Relaxed);
+    // SAFETY: envp is the original environment block, and no other rustix
+    // function has run yet.
+    unsafe { rustix::param::init(envp as *mut *mut u8) };
+    crate::sys::fd::sanitize_stdio();
+    let code = main(Args::get());
+    crate::sys::raw::exit_group(code as i32)
+}
+
+static PROG_PTR: AtomicPtr<u8> = AtomicPtr::new(b"rs6".as_ptr() as *mut u8);
+static PROG_LEN: AtomicUsize = AtomicUsize::new(3);
+
+/// Set the program name used in diagnostics (`PROG: fatal: …`).
+pub fn set_prog(name: &'static [u8]) {
+    PROG_LEN.store(0, Ordering::Relaxed);
+    PROG_PTR.store(name.as_ptr() as *mut u8, Ordering::Relaxed);
+    PROG_LEN.store(name.len(), Ordering::Relaxed);
+}
+
+/// The program name set by `set_prog` (default `rs6`).
+pub fn prog() -> &'static [u8] {
+    let p = PROG_PTR.load(Ordering::Relaxed);
+    let n = PROG_LEN.load(Ordering::Relaxed);
+    // SAFETY: PROG_PTR/PROG_LEN always describe a `&'static [u8]` given to
+    // `set_prog` (single-threaded: the two stores cannot interleave a load
+    // except in a signal handler, and rs6 installs none).
+    unsafe { core::slice::from_raw_parts(p, n) }
+}
+
+/// What the panic handler does: one fixed line, exit 101. No formatting of
+/// the panic payload (it would pull `core::fmt` into every applet).
+pub fn panic_exit() -> ! {
+    let mut l = crate::base::diag::Line::new();
+    l.push(prog()).push(b": fatal: internal error (panic)");
+    l.emit();
+    crate::sys::raw::exit_group(crate::base::exit::BUG as i32)
+}
+

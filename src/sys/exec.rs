@@ -1,0 +1,68 @@
+//! execve with a PATH search, without allocating (usable in a forked child).
+//!
+//! # Safety
+//!
+//! Callers pass null-terminated pointer arrays (`argv`, `envp`) that stay
+//! alive for the call; the functions here only forward them to `execve`.
+#![allow(unsafe_code)]
+
+use super::raw;
+use core::ffi::CStr;
+use rustix::io::Errno;
+
+/// Longest path built during a PATH search.
+pub const PATH_MAX: usize = 4096;
+
+/// Execute `file`, searching `path` (a `PATH` value) when `file` has no
+/// slash. Returns only on failure, with the errno that decides the exit
+/// code: ENOENT (127, nothing found) or the first other error (126).
+///
+/// # Safety
+///
+/// `argv` and `envp` must be null-terminated arrays of NUL-terminated
+/// strings, alive for the call.
+pub unsafe fn execvpe(
+    file: &CStr,
+    argv: *const *const u8,
+    envp: *const *const u8,
+    path: &[u8],
+) -> Errno {
+    let name = file.to_bytes();
+    if name.is_empty() {
+        return Errno::NOENT;
+    }
+    if name.contains(&b'/') {
+        // SAFETY: forwarded caller guarantees; `file` is NUL-terminated.
+        return unsafe { raw::execve(file.as_ptr().cast(), argv, envp) };
+    }
+    let mut buf = [0u8; PATH_MAX];
+    let mut saved: Option<Errno> = None;
+    for dir in path.split(|&c| c == b':') {
+        // An empty PATH element means the current directory.
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        let len = dir.len() + 1 + name.len();
+        if len >= PATH_MAX {
+            saved.get_or_insert(Errno::NAMETOOLONG);
+            continue;
+        }
+        buf[..dir.len()].copy_from_slice(dir);
+        buf[dir.len()] = b'/';
+        buf[dir.len() + 1..len].copy_from_slice(name);
+        buf[len] = 0;
+        // SAFETY: buf is NUL-terminated at len; argv/envp per the caller.
+        let e = unsafe { raw::execve(buf.as_ptr(), argv, envp) };
+        match e {
+            Errno::NOENT | Errno::NOTDIR => {}
+            other => {
+                saved.get_or_insert(other);
+            }
+        }
+    }
+    saved.unwrap_or(Errno::NOENT)
+}
+
+/// The exit code of a failed exec, as execline and s6: 127 when the program
+/// was not found, 126 when it was found but could not be run.
+pub fn exec_failure_code(e: Errno) -> u8 {
+    if e == Errno::NOENT { 127 } else { 126 }
+}

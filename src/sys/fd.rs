@@ -1,0 +1,60 @@
+//! Standard descriptors.
+//!
+//! # Safety
+//!
+//! `sanitize_stdio` runs first thing at start-up and guarantees that
+//! descriptors 0, 1 and 2 are open for the rest of the process's life (we
+//! never close them, only `dup2` over them in a child before `execve`), which
+//! is what makes the `'static` borrows below sound.
+#![allow(unsafe_code)]
+
+use rustix::fd::BorrowedFd;
+use rustix::fs::{Mode, OFlags};
+use rustix::io::{Errno, FdFlags};
+
+/// Open `/dev/null` on any of 0, 1, 2 that is closed (as skalibs' fd_sanitize).
+pub fn sanitize_stdio() {
+    for fd in 0..3 {
+        // SAFETY: fcntl(F_GETFD) on a raw number only tests it.
+        let raw = unsafe { BorrowedFd::borrow_raw(fd) };
+        if let Err(Errno::BADF) = rustix::io::fcntl_getfd(raw) {
+            // open returns the lowest free descriptor: this one.
+            if let Ok(nul) = rustix::fs::open(c"/dev/null", OFlags::RDWR, Mode::empty()) {
+                core::mem::forget(nul);
+            }
+        }
+    }
+}
+
+pub fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: see the module docs: 0 is open for the process's life.
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+pub fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: see the module docs.
+    unsafe { BorrowedFd::borrow_raw(1) }
+}
+pub fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: see the module docs.
+    unsafe { BorrowedFd::borrow_raw(2) }
+}
+
+/// Write all of `buf`, retrying on EINTR and short writes.
+pub fn write_all(fd: BorrowedFd<'_>, mut buf: &[u8]) -> Result<(), Errno> {
+    while !buf.is_empty() {
+        match rustix::io::write(fd, buf) {
+            Ok(0) => return Err(Errno::IO),
+            Ok(n) => buf = &buf[n..],
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Set or clear FD_CLOEXEC.
+pub fn set_cloexec(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
+    let flags = rustix::io::fcntl_getfd(fd)?;
+    let flags = if on { flags | FdFlags::CLOEXEC } else { flags - FdFlags::CLOEXEC };
+    rustix::io::fcntl_setfd(fd, flags)
+}

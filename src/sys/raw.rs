@@ -1,0 +1,248 @@
+//! The few system calls that rustix does not offer as a stable API:
+//! `clone` (as fork), `execve`, `exit_group`, `signalfd4`, `rt_sigprocmask`
+//! and `rt_sigaction`. Numbers come from `linux-raw-sys`.
+//!
+//! # Safety
+//!
+//! This is the one place where rs6 issues system calls by hand. Each wrapper
+//! below documents what the kernel reads or writes through its pointer
+//! arguments; callers outside this file only see safe signatures, except
+//! `fork` and `execve`, whose contracts cannot be expressed in types.
+#![allow(unsafe_code)]
+
+use core::arch::asm;
+use linux_raw_sys::general as g;
+use rustix::fd::{FromRawFd, OwnedFd};
+use rustix::io::Errno;
+use rustix::process::Pid;
+
+/// Issue a system call with up to five arguments; returns the raw result
+/// (a negative errno on failure).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn syscall5(nr: u32, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> isize {
+    let ret: isize;
+    // SAFETY: the caller guarantees the arguments are valid for syscall `nr`;
+    // `syscall` clobbers rcx and r11 only.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") nr as isize => ret,
+            in("rdi") a1, in("rsi") a2, in("rdx") a3, in("r10") a4, in("r8") a5,
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack, preserves_flags)
+        );
+    }
+    ret
+}
+
+#[cfg(target_arch = "aarch64")]
+#[inline(always)]
+unsafe fn syscall5(nr: u32, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> isize {
+    let ret: isize;
+    // SAFETY: the caller guarantees the arguments are valid for syscall `nr`.
+    unsafe {
+        asm!(
+            "svc 0",
+            in("x8") nr as usize,
+            inlateout("x0") a1 as isize => ret,
+            in("x1") a2, in("x2") a3, in("x3") a4, in("x4") a5,
+            options(nostack, preserves_flags)
+        );
+    }
+    ret
+}
+
+#[inline]
+fn check(ret: isize) -> Result<usize, Errno> {
+    if (-4095..0).contains(&ret) {
+        Err(Errno::from_raw_os_error(-ret as i32))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// A kernel signal set (`_NSIG` = 64 on every architecture rs6 supports).
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+#[repr(transparent)]
+pub struct SigSet(pub u64);
+
+impl SigSet {
+    pub const EMPTY: SigSet = SigSet(0);
+    /// Every signal.
+    pub const FULL: SigSet = SigSet(!0);
+
+    pub const fn with(self, sig: u32) -> SigSet {
+        SigSet(self.0 | (1u64 << (sig - 1)))
+    }
+    pub const fn without(self, sig: u32) -> SigSet {
+        SigSet(self.0 & !(1u64 << (sig - 1)))
+    }
+    pub const fn has(self, sig: u32) -> bool {
+        sig >= 1 && sig <= 64 && self.0 & (1u64 << (sig - 1)) != 0
+    }
+}
+
+/// `rt_sigprocmask(SIG_SETMASK, set)`; returns the previous mask.
+pub fn sigprocmask_set(set: SigSet) -> Result<SigSet, Errno> {
+    let mut old = SigSet::EMPTY;
+    // SAFETY: both pointers refer to live 8-byte sigsets, and we pass their size.
+    let r = unsafe {
+        syscall5(
+            g::__NR_rt_sigprocmask,
+            g::SIG_SETMASK as usize,
+            &set as *const SigSet as usize,
+            &mut old as *mut SigSet as usize,
+            core::mem::size_of::<SigSet>(),
+            0,
+        )
+    };
+    check(r).map(|_| old)
+}
+
+/// The kernel's `struct sigaction` (x86_64 and aarch64 both have `sa_restorer`).
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: SigSet,
+}
+
+/// A signal's disposition, as far as rs6 ever needs to know it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Disposition {
+    Default,
+    Ignore,
+    /// A handler: only possible in our own process if someone installed one,
+    /// which rs6 never does. Reset to default by `execve` anyway.
+    Handler,
+}
+
+const SIG_DFL: usize = 0;
+const SIG_IGN: usize = 1;
+
+/// Read the disposition of `sig`.
+pub fn sigaction_get(sig: u32) -> Result<Disposition, Errno> {
+    let mut old = KernelSigaction { handler: 0, flags: 0, restorer: 0, mask: SigSet::EMPTY };
+    // SAFETY: `old` is a live, writable kernel sigaction; `act` is null.
+    let r = unsafe {
+        syscall5(
+            g::__NR_rt_sigaction,
+            sig as usize,
+            0,
+            &mut old as *mut KernelSigaction as usize,
+            core::mem::size_of::<SigSet>(),
+            0,
+        )
+    };
+    check(r)?;
+    Ok(match old.handler {
+        SIG_DFL => Disposition::Default,
+        SIG_IGN => Disposition::Ignore,
+        _ => Disposition::Handler,
+    })
+}
+
+/// Set `sig` to SIG_DFL or SIG_IGN (never a handler: rs6 installs none).
+pub fn sigaction_set(sig: u32, ignore: bool) -> Result<(), Errno> {
+    let act = KernelSigaction {
+        handler: if ignore { SIG_IGN } else { SIG_DFL },
+        flags: 0,
+        restorer: 0,
+        mask: SigSet::EMPTY,
+    };
+    // SAFETY: `act` is a live kernel sigaction; no old action requested.
+    let r = unsafe {
+        syscall5(
+            g::__NR_rt_sigaction,
+            sig as usize,
+            &act as *const KernelSigaction as usize,
+            0,
+            core::mem::size_of::<SigSet>(),
+            0,
+        )
+    };
+    check(r).map(|_| ())
+}
+
+/// `signalfd4(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC)`.
+pub fn signalfd(mask: SigSet) -> Result<OwnedFd, Errno> {
+    let flags = (g::O_NONBLOCK | g::O_CLOEXEC) as usize;
+    // SAFETY: `mask` is a live sigset whose size we pass.
+    let r = unsafe {
+        syscall5(
+            g::__NR_signalfd4,
+            usize::MAX, // -1: a new descriptor
+            &mask as *const SigSet as usize,
+            core::mem::size_of::<SigSet>(),
+            flags,
+            0,
+        )
+    };
+    let fd = check(r)?;
+    // SAFETY: the kernel just returned this descriptor to us; nobody else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// End the process (all threads) with `code`.
+pub fn exit_group(code: i32) -> ! {
+    // SAFETY: exit_group takes an integer and does not return.
+    unsafe {
+        syscall5(g::__NR_exit_group, code as usize, 0, 0, 0, 0);
+    }
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// fork(2), as `clone(SIGCHLD)`. Returns `Some(pid)` in the parent and `None`
+/// in the child.
+///
+/// # Safety
+///
+/// The child is a copy of a single-threaded process and must only run
+/// straight-line code that ends in `execve` or `exit_group`; rs6 is
+/// single-threaded, so no lock can be held by another thread at the fork.
+pub unsafe fn fork() -> Result<Option<Pid>, Errno> {
+    // SAFETY: clone with only an exit signal and no new stack behaves as fork.
+    let r = unsafe { syscall5(g::__NR_clone, g::SIGCHLD as usize, 0, 0, 0, 0) };
+    let pid = check(r)?;
+    Ok(Pid::from_raw(pid as i32))
+}
+
+/// execve(2). Returns only on failure.
+///
+/// # Safety
+///
+/// `path` must be NUL-terminated; `argv` and `envp` must be null-terminated
+/// arrays of pointers to NUL-terminated strings, all alive for the call.
+pub unsafe fn execve(path: *const u8, argv: *const *const u8, envp: *const *const u8) -> Errno {
+    // SAFETY: guaranteed by the caller.
+    let r = unsafe { syscall5(g::__NR_execve, path as usize, argv as usize, envp as usize, 0, 0) };
+    match check(r) {
+        Err(e) => e,
+        Ok(_) => Errno::INVAL,
+    }
+}
+
+fn kill_raw(pid: i32, sig: u32) -> Result<(), Errno> {
+    // SAFETY: kill takes two integers.
+    let r = unsafe { syscall5(g::__NR_kill, pid as usize, sig as usize, 0, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// Send `sig` to one process (`pid > 0`).
+pub fn kill_pid(pid: Pid, sig: u32) -> Result<(), Errno> {
+    kill_raw(pid.as_raw_nonzero().get(), sig)
+}
+
+/// Send `sig` to every process we may signal except ourselves: `kill(-1)`.
+///
+/// Refused (EPERM) unless we are PID 1 of our PID namespace, where "every
+/// process" means the container. This is the only path to `kill(-1)` in rs6.
+pub fn kill_everything(sig: u32) -> Result<(), Errno> {
+    if rustix::process::getpid() != Pid::INIT {
+        return Err(Errno::PERM);
+    }
+    kill_raw(-1, sig)
+}

@@ -1,0 +1,116 @@
+//! fork → (child set-up) → exec, with the child path kept straight-line and
+//! allocation-free.
+//!
+//! The child: new process group or session if asked, takes the terminal's
+//! foreground if asked, moves descriptors, changes directory, puts back the
+//! signal mask and dispositions `/init` started with, then execs. If the exec
+//! fails it says why on stderr and exits 127 (not found) or 126.
+//!
+//! # Safety
+//!
+//! `fork` is sound here because rs6 is single-threaded and the child only
+//! runs the straight-line code in `child`, which ends in `exit_group`.
+#![allow(unsafe_code)]
+
+use super::exec::{exec_failure_code, execvpe};
+use super::raw;
+use super::signal::{self, Original};
+use core::ffi::CStr;
+use rustix::io::Errno;
+use rustix::process::Pid;
+
+/// What a child gets.
+pub struct Spawn<'a> {
+    /// Program to run (PATH-searched when it has no slash).
+    pub file: &'a CStr,
+    /// Null-terminated argv array.
+    pub argv: *const *const u8,
+    /// Null-terminated envp array.
+    pub envp: *const *const u8,
+    /// The PATH used for the search.
+    pub path: &'a [u8],
+    /// Signal state to restore.
+    pub signals: &'a Original,
+    /// Put the child in a new process group (its own pid).
+    pub new_pgrp: bool,
+    /// With `new_pgrp`: make that group the foreground of the terminal on
+    /// stdin, when stdin is a terminal.
+    pub take_tty: bool,
+    /// Start a new session instead (`setsid`).
+    pub setsid: bool,
+    /// Descriptor moves done in order before exec: `(from, to)`; `from == to`
+    /// only clears close-on-exec.
+    pub moves: &'a [(i32, i32)],
+    /// Directory to change to.
+    pub chdir: Option<&'a CStr>,
+}
+
+/// Start a child. Returns its pid.
+pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
+    // SAFETY: single-threaded; the child runs `child`, which never returns.
+    match unsafe { raw::fork() }? {
+        Some(pid) => {
+            if s.new_pgrp && !s.setsid {
+                // Also from the parent, so the group exists as soon as we
+                // return (the child may not have run yet). EACCES once the
+                // child has exec'd is harmless: it did it itself.
+                let _ = rustix::process::setpgid(Some(pid), Some(pid));
+            }
+            Ok(pid)
+        }
+        None => child(s),
+    }
+}
+
+fn child(s: &Spawn<'_>) -> ! {
+    if s.setsid {
+        let _ = rustix::process::setsid();
+    } else if s.new_pgrp {
+        let _ = rustix::process::setpgid(None, None);
+        if s.take_tty {
+            let stdin = super::fd::stdin();
+            if rustix::termios::isatty(stdin) {
+                // All signals are still blocked here, so SIGTTOU cannot stop us.
+                let _ = rustix::termios::tcsetpgrp(stdin, rustix::process::getpid());
+            }
+        }
+    }
+    for &(from, to) in s.moves {
+        if let Err(e) = dup_to(from, to) {
+            die(e, b"unable to move file descriptor", b"");
+        }
+    }
+    if let Some(dir) = s.chdir {
+        if let Err(e) = rustix::process::chdir(dir) {
+            die(e, b"unable to chdir to ", dir.to_bytes());
+        }
+    }
+    if let Err(e) = signal::restore(s.signals) {
+        die(e, b"unable to restore signals", b"");
+    }
+    // SAFETY: argv/envp are null-terminated arrays built by the caller.
+    let e = unsafe { execvpe(s.file, s.argv, s.envp, s.path) };
+    crate::base::diag::warn_sys_fatal(e, &[b"unable to exec ", s.file.to_bytes()]);
+    raw::exit_group(exec_failure_code(e) as i32)
+}
+
+fn die(e: Errno, what: &[u8], arg: &[u8]) -> ! {
+    crate::base::diag::warn_sys_fatal(e, &[what, arg]);
+    raw::exit_group(crate::base::exit::SYSCALL as i32)
+}
+
+/// dup3(from, to, 0), or clear FD_CLOEXEC when from == to.
+fn dup_to(from: i32, to: i32) -> Result<(), Errno> {
+    // SAFETY: the descriptors are plain numbers owned by the caller's plan;
+    // borrowing them for one fcntl/dup3 call does not outlive them.
+    let f = unsafe { rustix::fd::BorrowedFd::borrow_raw(from) };
+    if from == to {
+        return super::fd::set_cloexec(f, false);
+    }
+    // SAFETY: `to` is a descriptor number we are about to replace; we forget
+    // the OwnedFd so nothing closes it.
+    let mut t = unsafe { <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(to) };
+    let r = rustix::io::dup2(f, &mut t);
+    core::mem::forget(t);
+    r
+}
