@@ -100,27 +100,57 @@ fn copy_fd(src: &OwnedFd, dst: &OwnedFd) -> Result<(), Errno> {
 /// Open (creating as needed, mode 0755) the directory `root/c1/c2/…`,
 /// resolving every component inside `root`.
 fn ensure_dir(root: BorrowedFd<'_>, comps: &[&[u8]]) -> Result<OwnedFd, Errno> {
-    let mut cur = open_in_root(root, b".")?;
     let mut path = heapless::Vec::<u8, 256>::new();
     for c in comps {
         if !path.is_empty() {
             path.push(b'/').map_err(|_| Errno::NAMETOOLONG)?;
         }
         path.extend_from_slice(c).map_err(|_| Errno::NAMETOOLONG)?;
-        match open_in_root(root, &path) {
-            Ok(fd) => cur = fd,
-            Err(Errno::NOENT) => {
-                // `cur` is the resolved parent: create the last component there.
-                match fs::mkdirat(&cur, *c, Mode::from_raw_mode(0o755)) {
-                    Ok(()) | Err(Errno::EXIST) => {}
-                    Err(e) => return Err(e),
-                }
-                cur = open_in_root(root, &path)?;
-            }
-            Err(e) => return Err(e),
-        }
     }
-    Ok(cur)
+    ensure_path(root, &path, 8)
+}
+
+/// `ensure_dir` on a slash-separated path. A component that is a dangling
+/// symlink gets its target created (inside the root), as `mkdir -p` through
+/// the link would once the root is `/`; `depth` bounds symlink chains.
+fn ensure_path(root: BorrowedFd<'_>, path: &[u8], depth: u32) -> Result<OwnedFd, Errno> {
+    let mut end = 0;
+    loop {
+        let next = path[end..].iter().position(|&c| c == b'/').map(|i| end + i).unwrap_or(path.len());
+        let prefix = &path[..next];
+        if !prefix.is_empty() && prefix != b"/" {
+            if let Err(Errno::NOENT) = open_in_root(root, prefix) {
+                let split = prefix.iter().rposition(|&c| c == b'/');
+                let (parent, name) = match split {
+                    Some(i) => (&prefix[..i], &prefix[i + 1..]),
+                    None => (&b""[..], prefix),
+                };
+                let pfd = open_in_root(root, if parent.is_empty() { b"." } else { parent })?;
+                let mut link = [0u8; 256];
+                match fs::readlinkat_raw(&pfd, name, &mut link) {
+                    Ok(n) if depth > 0 => {
+                        let target = &link[..n.min(link.len())];
+                        let mut t = heapless::Vec::<u8, 512>::new();
+                        if target.first() != Some(&b'/') {
+                            t.extend_from_slice(parent).map_err(|_| Errno::NAMETOOLONG)?;
+                            t.push(b'/').map_err(|_| Errno::NAMETOOLONG)?;
+                        }
+                        t.extend_from_slice(target).map_err(|_| Errno::NAMETOOLONG)?;
+                        drop(ensure_path(root, &t, depth - 1)?);
+                    }
+                    Ok(_) => return Err(Errno::LOOP),
+                    Err(_) => match fs::mkdirat(&pfd, name, Mode::from_raw_mode(0o755)) {
+                        Ok(()) | Err(Errno::EXIST) => {}
+                        Err(e) => return Err(e),
+                    },
+                }
+            }
+        }
+        if next >= path.len() {
+            return open_in_root(root, path);
+        }
+        end = next + 1;
+    }
 }
 
 fn open_in_root(root: BorrowedFd<'_>, path: &[u8]) -> Result<OwnedFd, Errno> {

@@ -10,11 +10,13 @@ pub use linux_raw_sys::general::{
     SIGUSR2, SIGWINCH,
 };
 
-/// Synchronous or terminal-job signals that are never blocked (as tini):
-/// blocking a fault signal does not stop the kernel from killing us with it.
+/// Synchronous signals that are never blocked (as tini): blocking a fault
+/// signal does not stop the kernel from killing us with it. SIGTTOU and
+/// SIGTTIN stay blocked: a child about to take the terminal's foreground
+/// calls `tcsetpgrp` from a background group, which would stop it otherwise.
 const NEVER_BLOCK: SigSet = SigSet::EMPTY
     .with(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS).with(SIGABRT)
-    .with(SIGTRAP).with(SIGSYS).with(SIGTTIN).with(SIGTTOU);
+    .with(SIGTRAP).with(SIGSYS);
 
 /// What the process looked like before we touched its signals; children get
 /// it back before `execve`.

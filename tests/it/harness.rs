@@ -1,0 +1,371 @@
+//! The container test harness: a busybox root filesystem with rs6 installed,
+//! run as PID 1 of fresh PID and mount namespaces:
+//!
+//! `unshare --pid --fork --kill-child --mount-proc --mount --root=ROOT --wd=/ /init …`
+//!
+//! with a timeout, captured stdout/stderr, the exit status, a way to signal
+//! PID 1 from outside, and cleanup (kill, reap, remove the root) that leaves
+//! no process or mount behind: `--kill-child` takes the namespace down with
+//! `unshare`, and `--mount` keeps every mount inside the namespace.
+//!
+//! These tests need root. Without it they fail, loudly; they never skip.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub const BUSYBOX: &str = "/bin/busybox";
+pub const DOCKER_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The binary under test.
+pub fn rs6() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_rs6"))
+}
+
+/// Tests that measure time take this lock so they do not run beside each
+/// other (or beside a fork storm) on a small machine.
+pub fn timing() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn require_root() {
+    let status = fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
+    let uid = status.lines().find(|l| l.starts_with("Uid:")).unwrap_or("");
+    let euid = uid.split_whitespace().nth(2).unwrap_or("");
+    assert_eq!(euid, "0", "these tests run rs6 as PID 1 in namespaces and need root (euid 0)");
+    for tool in ["unshare", "mknod"] {
+        assert!(which(tool).is_some(), "{tool} not found: install util-linux/coreutils");
+    }
+    assert!(Path::new(BUSYBOX).exists(), "{BUSYBOX} missing: apt-get install busybox-static");
+}
+
+pub fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(tool))
+        .find(|p| p.is_file())
+}
+
+/// A scratch directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("rs6-test-{}-{}-{}", std::process::id(), tag, n));
+        let _ = fs::remove_dir_all(&p);
+        fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A busybox root filesystem with rs6 installed by `rs6 --install`.
+pub struct Root {
+    pub tmp: TempDir,
+}
+
+impl Root {
+    pub fn new() -> Root {
+        Root::with(|_| {})
+    }
+
+    /// Build the root; `prep` runs before `rs6 --install` (to lay out an
+    /// image's own `/bin`, `/usr`, …).
+    pub fn with(prep: impl FnOnce(&Path)) -> Root {
+        require_root();
+        let tmp = TempDir::new("root");
+        let r = tmp.path().to_path_buf();
+        prep(&r);
+        for d in ["proc", "dev", "tmp", "etc", "root", "var", "run"] {
+            fs::create_dir_all(r.join(d)).unwrap();
+        }
+        fs::set_permissions(r.join("tmp"), fs::Permissions::from_mode(0o1777)).unwrap();
+        // /bin may be a symlink (usrmerge) laid out by `prep`: follow it.
+        let bin = r.join("bin");
+        if !bin.exists() {
+            fs::create_dir_all(&bin).unwrap();
+        }
+        fs::copy(BUSYBOX, bin.join("busybox")).unwrap();
+        let list = Command::new(BUSYBOX).arg("--list").output().expect("busybox --list");
+        for name in String::from_utf8_lossy(&list.stdout).lines() {
+            if name != "busybox" && !bin.join(name).exists() {
+                symlink("busybox", bin.join(name)).unwrap();
+            }
+        }
+        for (name, minor) in [("null", 3), ("zero", 5), ("tty", 0)] {
+            let major = if name == "tty" { "5" } else { "1" };
+            let st = Command::new("mknod")
+                .args(["-m", "666"])
+                .arg(r.join("dev").join(name))
+                .args(["c", major, &minor.to_string()])
+                .status()
+                .unwrap();
+            assert!(st.success(), "mknod /dev/{name}");
+        }
+        fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n").unwrap();
+        fs::write(r.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
+        let out = Command::new(rs6()).arg("--install").arg(&r).output().unwrap();
+        assert!(out.status.success(), "rs6 --install: {}", String::from_utf8_lossy(&out.stderr));
+        Root { tmp }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Write a file inside the root (parents created), with a mode.
+    pub fn file(&self, rel: &str, body: &str, mode: u32) -> &Root {
+        let p = self.path().join(rel.trim_start_matches('/'));
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, body).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
+        self
+    }
+
+    /// A container running `/init ARGS` in this root.
+    pub fn init(&self, args: &[&str]) -> Run<'_> {
+        let mut cmd = vec!["/init".to_string()];
+        cmd.extend(args.iter().map(|s| s.to_string()));
+        Run {
+            root: self,
+            argv: cmd,
+            env: vec![("PATH".into(), DOCKER_PATH.into())],
+            timeout: Duration::from_secs(20),
+            prefix: vec![],
+            host: false,
+        }
+    }
+}
+
+/// A container to start.
+pub struct Run<'a> {
+    root: &'a Root,
+    argv: Vec<String>,
+    env: Vec<(String, String)>,
+    timeout: Duration,
+    /// A program run before unshare (it must exec its arguments), e.g. a
+    /// helper that sets signal dispositions.
+    prefix: Vec<String>,
+    /// No chroot: the namespace sees the host's filesystem.
+    host: bool,
+}
+
+impl<'a> Run<'a> {
+    pub fn host(mut self) -> Self {
+        self.host = true;
+        self
+    }
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.retain(|(n, _)| n != k);
+        self.env.push((k.into(), v.into()));
+        self
+    }
+    pub fn no_env(mut self, k: &str) -> Self {
+        self.env.retain(|(n, _)| n != k);
+        self
+    }
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    pub fn prefix(mut self, p: &[&str]) -> Self {
+        self.prefix = p.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    /// Replace `/init ARGS` by another command run as PID 1.
+    pub fn argv(mut self, argv: &[&str]) -> Self {
+        self.argv = argv.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    pub fn command(&self) -> Command {
+        let mut all: Vec<String> = self.prefix.clone();
+        let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
+        all.push(unshare.display().to_string());
+        for a in ["--pid", "--fork", "--kill-child", "--mount-proc", "--mount"] {
+            all.push(a.into());
+        }
+        if !self.host {
+            all.push(format!("--root={}", self.root.path().display()));
+            all.push("--wd=/".into());
+        }
+        all.extend(self.argv.iter().cloned());
+        let mut c = Command::new(&all[0]);
+        c.args(&all[1..]);
+        c.env_clear();
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Start it, stdin from /dev/null.
+    pub fn start(self) -> Container {
+        self.start_with(Stdio::null())
+    }
+
+    pub fn start_with(self, stdin: Stdio) -> Container {
+        let out = self.root.path().with_extension("stdout");
+        let err = self.root.path().with_extension("stderr");
+        let mut c = self.command();
+        c.stdin(stdin)
+            .stdout(fs::File::create(&out).unwrap())
+            .stderr(fs::File::create(&err).unwrap());
+        let started = Instant::now();
+        let child = c.spawn().expect("spawn unshare");
+        Container { child, started, out, err, timeout: self.timeout, status: None }
+    }
+
+    /// Start and wait for the end.
+    pub fn run(self) -> Output {
+        self.start().wait()
+    }
+}
+
+/// A running container.
+pub struct Container {
+    pub child: Child,
+    pub started: Instant,
+    out: PathBuf,
+    err: PathBuf,
+    timeout: Duration,
+    status: Option<ExitStatus>,
+}
+
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Output {
+    /// The container's exit code (panics when unshare itself was killed).
+    pub fn code(&self) -> i32 {
+        match self.status.code() {
+            Some(c) => c,
+            None => panic!("container did not exit normally: {:?}\nstderr: {}", self.status, self.stderr),
+        }
+    }
+}
+
+impl Container {
+    /// The namespace's PID 1, as seen from the host (unshare's only child).
+    pub fn pid1(&mut self) -> i32 {
+        let u = self.child.id();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let kids = fs::read_to_string(format!("/proc/{u}/task/{u}/children")).unwrap_or_default();
+            if let Some(p) = kids.split_whitespace().next() {
+                return p.parse().unwrap();
+            }
+            assert!(Instant::now() < deadline, "no PID 1 appeared under unshare");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The host pids of PID 1's children.
+    pub fn children_of_pid1(&mut self) -> Vec<i32> {
+        let p = self.pid1();
+        fs::read_to_string(format!("/proc/{p}/task/{p}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    }
+
+    /// Wait until `pred` holds on the stdout captured so far.
+    pub fn wait_stdout(&mut self, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if fs::read_to_string(&self.out).unwrap_or_default().contains(what) {
+                return;
+            }
+            if let Ok(Some(st)) = self.child.try_wait() {
+                panic!("container ended ({st:?}) before printing {what:?}; stdout: {}; stderr: {}",
+                    fs::read_to_string(&self.out).unwrap_or_default(),
+                    fs::read_to_string(&self.err).unwrap_or_default());
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what:?} on stdout");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Send `sig` to the namespace's PID 1 from outside.
+    pub fn signal(&mut self, sig: i32) -> Instant {
+        let p = self.pid1();
+        let st = Command::new("kill").arg(format!("-{sig}")).arg(p.to_string()).status().unwrap();
+        assert!(st.success(), "kill -{sig} {p}");
+        Instant::now()
+    }
+
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Wait for the end (or the timeout, which fails the test).
+    pub fn wait(mut self) -> Output {
+        let deadline = self.started + self.timeout;
+        let status = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break st;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("container still running after {:?}; stdout: {}; stderr: {}", self.timeout,
+                    fs::read_to_string(&self.out).unwrap_or_default(),
+                    fs::read_to_string(&self.err).unwrap_or_default());
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        self.status = Some(status);
+        Output {
+            status,
+            stdout: fs::read_to_string(&self.out).unwrap_or_default(),
+            stderr: fs::read_to_string(&self.err).unwrap_or_default(),
+            elapsed: self.started.elapsed(),
+        }
+    }
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        if self.status.is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        let _ = fs::remove_file(&self.out);
+        let _ = fs::remove_file(&self.err);
+    }
+}
+
+/// Run a host command, return (code, stdout, stderr).
+pub fn host(cmd: &mut Command) -> (i32, String, String) {
+    let o = cmd.output().expect("run host command");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+pub fn write_script(path: &Path, body: &str) {
+    let mut f = fs::File::create(path).unwrap();
+    f.write_all(body.as_bytes()).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}

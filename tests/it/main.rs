@@ -1,0 +1,10 @@
+//! Black-box tests of the built `rs6` binary. Everything that needs PID 1
+//! runs it in fresh PID and mount namespaces over a busybox root filesystem
+//! (see `harness`). These tests need root and fail without it.
+mod harness;
+
+mod dispatch;
+mod elf;
+mod install;
+mod interactive;
+mod pid1;

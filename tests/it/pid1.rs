@@ -1,0 +1,287 @@
+//! PID 1 behaviour: exit codes, reaping, signals, shutdown timing, signal
+//! state inheritance, and running when not PID 1.
+use crate::harness::*;
+use std::time::Duration;
+
+#[test]
+fn exit_codes_pass_through() {
+    let root = Root::new();
+    for code in [0, 1, 3, 255] {
+        let o = root.init(&["sh", "-c", &format!("exit {code}")]).run();
+        assert_eq!(o.code(), code, "stderr: {}", o.stderr);
+    }
+}
+
+#[test]
+fn cmd_killed_by_sigkill_gives_137() {
+    let root = Root::new();
+    let o = root.init(&["sh", "-c", "kill -9 $$"]).run();
+    assert_eq!(o.code(), 137);
+}
+
+#[test]
+fn cmd_not_found_127_not_executable_126() {
+    let root = Root::new();
+    root.file("/data/plain", "not a program\n", 0o644);
+    let o = root.init(&["no-such-program"]).run();
+    assert_eq!(o.code(), 127);
+    assert_eq!(o.stderr, "init: fatal: unable to exec no-such-program: No such file or directory\n");
+    let o = root.init(&["/data/plain"]).run();
+    assert_eq!(o.code(), 126);
+    assert_eq!(o.stderr, "init: fatal: unable to exec /data/plain: Permission denied\n");
+    let o = root.init(&["/data"]).run();
+    assert_eq!(o.code(), 126);
+}
+
+#[test]
+fn ten_thousand_orphans_leave_no_zombie() {
+    let _t = timing();
+    let root = Root::new();
+    // Each `( true & )` forks a subshell that forks `true` in the background
+    // and exits: the `true` is orphaned and re-parented to PID 1. Then count
+    // zombies until none is left (or give up after 5 s and print the count).
+    root.file("/storm", r#"
+i=0
+while [ $i -lt 10000 ]; do ( /bin/true & ) ; i=$((i+1)); done
+n=0
+while :; do
+  z=0
+  for s in /proc/[0-9]*/stat; do
+    read -r line < "$s" 2>/dev/null || continue
+    case "${line##*) }" in Z*) z=$((z+1));; esac
+  done
+  if [ $z -eq 0 ] || [ $n -ge 500 ]; then break; fi
+  n=$((n+1)); usleep 10000
+done
+echo "spawned=$i zombies=$z"
+"#, 0o755);
+    let o = root.init(&["sh", "/storm"]).timeout(Duration::from_secs(120)).run();
+    assert_eq!(o.code(), 0, "stderr: {}", o.stderr);
+    assert_eq!(o.stdout.trim(), "spawned=10000 zombies=0");
+}
+
+#[test]
+fn sigterm_with_sleeping_cmd_is_gone_within_100ms() {
+    let _t = timing();
+    let root = Root::new();
+    let mut c = root.init(&["sleep", "1000"]).start();
+    while c.children_of_pid1().is_empty() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let sent = c.signal(15);
+    let o = c.wait();
+    let took = sent.elapsed();
+    assert_eq!(o.code(), 143, "sleep killed by TERM: 128+15");
+    assert!(took < Duration::from_millis(100), "took {took:?}");
+}
+
+#[test]
+fn cmd_trapping_term_keeps_its_exit_code() {
+    let _t = timing();
+    let root = Root::new();
+    let mut c = root
+        .init(&["sh", "-c", "trap 'sleep 0.3; exit 0' TERM; echo ready; while :; do sleep 0.05; done"])
+        .start();
+    c.wait_stdout("ready");
+    let sent = c.signal(15);
+    let o = c.wait();
+    let took = sent.elapsed();
+    assert_eq!(o.code(), 0, "the CMD exited 0 during the grace period; stderr: {}", o.stderr);
+    assert!(took >= Duration::from_millis(290), "took {took:?}");
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+}
+
+#[test]
+fn cmd_ignoring_term_is_killed_at_the_grace_time() {
+    let _t = timing();
+    let root = Root::new();
+    let mut c = root
+        .init(&["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"])
+        .env("S6_KILL_GRACETIME", "500")
+        .start();
+    c.wait_stdout("ready");
+    let sent = c.signal(15);
+    let o = c.wait();
+    let took = sent.elapsed();
+    assert_eq!(o.code(), 137, "KILLed at the end of the grace time");
+    assert!(took >= Duration::from_millis(490), "killed too early: {took:?}");
+    assert!(took < Duration::from_millis(800), "killed too late: {took:?}");
+}
+
+#[test]
+fn grace_zero_kills_at_once() {
+    let _t = timing();
+    let root = Root::new();
+    let mut c = root
+        .init(&["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"])
+        .env("S6_KILL_GRACETIME", "0")
+        .start();
+    c.wait_stdout("ready");
+    let sent = c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 137);
+    assert!(sent.elapsed() < Duration::from_millis(100), "took {:?}", sent.elapsed());
+}
+
+#[test]
+fn every_shutdown_signal_stops_and_others_do_not() {
+    let root = Root::new();
+    // HUP, QUIT and WINCH are not shutdown signals: the container stays up.
+    let mut c = root.init(&["sleep", "1000"]).start();
+    while c.children_of_pid1().is_empty() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    for sig in [1, 3, 28] {
+        c.signal(sig);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(c.running(), "HUP/QUIT/WINCH stopped the container");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 143);
+    // TERM INT USR1 USR2 PWR each start the shutdown.
+    for sig in [15, 2, 10, 12, 30] {
+        let mut c = root.init(&["sleep", "1000"]).start();
+        while c.children_of_pid1().is_empty() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        c.signal(sig);
+        let o = c.wait();
+        assert_eq!(o.code(), 143, "signal {sig}: the CMD gets TERM");
+    }
+}
+
+#[test]
+fn no_cmd_runs_until_signalled() {
+    let root = Root::new();
+    let mut c = root.init(&[]).start();
+    c.pid1();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(c.running(), "/init without CMD exited by itself");
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0);
+}
+
+#[test]
+fn receive_signals_forwards_to_the_cmd() {
+    let root = Root::new();
+    let mut c = root
+        .init(&["sh", "-c", "trap 'echo got-hup' HUP; trap 'echo got-term; sleep 0.2; exit 3' TERM; echo ready; while :; do sleep 0.05; done"])
+        .env("S6_CMD_RECEIVE_SIGNALS", "1")
+        .start();
+    c.wait_stdout("ready");
+    c.signal(1);
+    c.wait_stdout("got-hup");
+    c.signal(15);
+    let o = c.wait();
+    assert!(o.stdout.contains("got-term"), "{}", o.stdout);
+    assert_eq!(o.code(), 3);
+}
+
+#[test]
+fn path_defaults_when_unset_and_arg0_is_prepended() {
+    let root = Root::new();
+    let o = root.init(&["/bin/sh", "-c", "echo $PATH"]).no_env("PATH").run();
+    assert_eq!(o.stdout, format!("{DOCKER_PATH}\n"));
+    let o = root.init(&["hello", "world"]).env("S6_CMD_ARG0", "/bin/echo").run();
+    assert_eq!(o.stdout, "hello world\n");
+    let o = root.init(&["c"]).env("S6_CMD_ARG0", "echo a\tb").run();
+    assert_eq!(o.stdout, "a b c\n");
+    // Without a CMD, ARG0 alone is not run (as v3).
+    let mut c = root.init(&[]).env("S6_CMD_ARG0", "/bin/false").start();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(c.running());
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn invalid_grace_time_warns_and_uses_the_default() {
+    let root = Root::new();
+    let o = root.init(&["true"]).env("S6_KILL_GRACETIME", "soon").run();
+    assert_eq!(o.code(), 0);
+    assert_eq!(o.stderr, "init: warning: invalid S6_KILL_GRACETIME value: soon (using 3000)\n");
+}
+
+fn sig_lines(status: &str) -> Vec<String> {
+    status
+        .lines()
+        .filter(|l| l.starts_with("SigBlk:") || l.starts_with("SigIgn:"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn children_get_the_signal_state_init_started_with() {
+    let python = which("python3").expect("python3 not found: apt-get install python3");
+    let py = python.display().to_string();
+    // PID 1 of the namespace is python: it blocks USR1, ignores HUP, USR2
+    // and CHLD, then execs what follows (so that stays PID 1). No chroot:
+    // the root filesystem has no python.
+    let prep = "import os, signal, sys\n\
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])\n\
+        for s in (signal.SIGHUP, signal.SIGUSR2, signal.SIGCHLD):\n    signal.signal(s, signal.SIG_IGN)\n\
+        os.execv(sys.argv[1], sys.argv[1:])\n";
+    let rs6 = rs6().display().to_string();
+    let root = Root::new();
+    let pid1 = |argv: &[&str]| {
+        let mut all = vec![py.as_str(), "-c", prep];
+        all.extend_from_slice(argv);
+        root.init(&[]).host().argv(&all).run()
+    };
+    // What PID 1 itself starts with: `cat` as PID 1 in the same set-up.
+    let base = pid1(&["/bin/cat", "/proc/self/status"]);
+    let want = sig_lines(&base.stdout);
+    assert_eq!(want.len(), 2, "{}", base.stdout);
+    assert!(want[0].ends_with("0000000000000200"), "USR1 blocked at start: {want:?}");
+    let ign = u64::from_str_radix(want[1].rsplit('\t').next().unwrap(), 16).unwrap();
+    assert_eq!(ign & 0x10801, 0x10801, "HUP USR2 CHLD ignored at start: {want:?}");
+    let o = pid1(&[&rs6, "init", "/bin/cat", "/proc/self/status"]);
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(sig_lines(&o.stdout), want);
+    // With SIGCHLD ignored at start, exit codes are still collected.
+    let o = pid1(&[&rs6, "init", "/bin/sh", "-c", "exit 5"]);
+    assert_eq!(o.code(), 5);
+}
+
+#[test]
+fn not_pid1_signals_only_its_own_tree() {
+    let root = Root::new();
+    // PID 1 is a shell (as `docker run --init` puts another init first); a
+    // sibling outside rs6's tree must survive rs6's shutdown, while the
+    // orphan rs6's CMD leaves behind must not.
+    root.file("/outer", r#"
+sleep 1000 &
+sibling=$!
+/init sh -c 'sleep 1000 & echo $! > /tmp/orphan; exit 4'
+code=$?
+sleep 0.1
+if kill -0 $sibling 2>/dev/null; then echo sibling=alive; else echo sibling=dead; fi
+o=$(cat /tmp/orphan)
+if [ -d /proc/$o ] && ! grep -q '^State:.*Z' /proc/$o/status; then echo orphan=alive; else echo orphan=gone; fi
+echo code=$code
+kill $sibling
+"#, 0o755);
+    let o = root.init(&[]).argv(&["/bin/sh", "/outer"]).run();
+    assert_eq!(o.stdout, "sibling=alive\norphan=gone\ncode=4\n", "stderr: {}", o.stderr);
+}
+
+#[test]
+fn not_pid1_sigterm_stops_its_tree() {
+    let root = Root::new();
+    root.file("/outer", r#"
+sleep 1000 &
+sibling=$!
+/init sh -c 'trap "exit 9" TERM; sleep 1000 & wait' &
+init=$!
+sleep 0.3
+kill -TERM $init
+wait $init
+echo code=$?
+if kill -0 $sibling 2>/dev/null; then echo sibling=alive; fi
+kill $sibling
+"#, 0o755);
+    let o = root.init(&[]).argv(&["/bin/sh", "/outer"]).run();
+    assert_eq!(o.stdout, "code=9\nsibling=alive\n", "stderr: {}", o.stderr);
+}
