@@ -162,3 +162,14 @@ pub fn panic_exit() -> ! {
     crate::sys::raw::exit_group(crate::base::exit::BUG as i32)
 }
 
+
+/// An entry of an environment array built by rs6 (arena strings or the
+/// process's own envp): the bytes before its NUL.
+pub fn env_entry(p: *const u8) -> &'static [u8] {
+    if p.is_null() {
+        return b"";
+    }
+    // SAFETY: envp arrays in rs6 only ever hold pointers to process-lifetime
+    // NUL-terminated strings (the kernel's envp or `sys::arena::cstr`).
+    unsafe { CStr::from_ptr(p.cast()).to_bytes() }
+}

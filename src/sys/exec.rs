@@ -66,3 +66,10 @@ pub unsafe fn execvpe(
 pub fn exec_failure_code(e: Errno) -> u8 {
     if e == Errno::NOENT { 127 } else { 126 }
 }
+
+/// `execvpe` with an `Args` list as argv (it is null-terminated in memory).
+pub fn execvpe_args(file: &CStr, argv: crate::rt::Args, envp: *const *const u8, path: &[u8]) -> Errno {
+    // SAFETY: `Args` points into the kernel's null-terminated argv; envp is
+    // a null-terminated array built by rs6 or the process's own.
+    unsafe { execvpe(file, argv.as_ptr(), envp, path) }
+}

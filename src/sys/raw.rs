@@ -246,3 +246,8 @@ pub fn kill_everything(sig: u32) -> Result<(), Errno> {
     }
     kill_raw(-1, sig)
 }
+
+/// Send `sig` to the process group `pgid`.
+pub fn kill_group(pgid: Pid, sig: u32) -> Result<(), Errno> {
+    kill_raw(-pgid.as_raw_nonzero().get(), sig)
+}

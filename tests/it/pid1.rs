@@ -23,10 +23,10 @@ fn cmd_killed_by_sigkill_gives_137() {
 fn cmd_not_found_127_not_executable_126() {
     let root = Root::new();
     root.file("/data/plain", "not a program\n", 0o644);
-    let o = root.init(&["no-such-program"]).run();
+    let o = root.init(&["no-such-program"]).env("S6_VERBOSITY", "1").run();
     assert_eq!(o.code(), 127);
     assert_eq!(o.stderr, "init: fatal: unable to exec no-such-program: No such file or directory\n");
-    let o = root.init(&["/data/plain"]).run();
+    let o = root.init(&["/data/plain"]).env("S6_VERBOSITY", "1").run();
     assert_eq!(o.code(), 126);
     assert_eq!(o.stderr, "init: fatal: unable to exec /data/plain: Permission denied\n");
     let o = root.init(&["/data"]).run();
@@ -199,7 +199,7 @@ fn path_defaults_when_unset_and_arg0_is_prepended() {
 #[test]
 fn invalid_grace_time_warns_and_uses_the_default() {
     let root = Root::new();
-    let o = root.init(&["true"]).env("S6_KILL_GRACETIME", "soon").run();
+    let o = root.init(&["true"]).env("S6_KILL_GRACETIME", "soon").env("S6_VERBOSITY", "1").run();
     assert_eq!(o.code(), 0);
     assert_eq!(o.stderr, "init: warning: invalid S6_KILL_GRACETIME value: soon (using 3000)\n");
 }

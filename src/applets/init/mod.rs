@@ -1,32 +1,47 @@
 //! `/init`: PID 1 of a container, s6-overlay's contract.
 //!
-//! Stage 1 blocks signals and reads them from a signalfd, then starts the
-//! CMD (with `S6_CMD_ARG0` prepended) in its own process group, giving it the
-//! terminal's foreground when stdin is a terminal. The loop is one blocking
-//! `poll` on the signalfd with the earliest deadline as its timeout; after
-//! it, signals are drained, every child is reaped (including orphans), and
-//! the kill deadline is checked. No periodic wake-ups.
+//! **Stage 1** blocks signals and reads them from a signalfd, prepares
+//! `/run` (see `runtime`), snapshots the environment into
+//! `/run/s6/container_environment` (unless `S6_KEEP_ENV`), and enters the
+//! loop: one blocking `poll` on the signalfd with the earliest deadline as
+//! its timeout; after it, signals are drained, every child is reaped
+//! (orphans included), deadlines fire, and the next step starts. No
+//! periodic wake-ups.
 //!
-//! Shutdown starts when the CMD exits or on SIGTERM, SIGINT, SIGUSR1,
-//! SIGUSR2 or SIGPWR (as v3's container mode; with `S6_CMD_RECEIVE_SIGNALS`
-//! those are forwarded to the CMD and the shutdown follows its exit). It
-//! sends TERM and CONT to everything, waits until nothing is left or
-//! `S6_KILL_GRACETIME` ms have passed, sends KILL, reaps and exits with the
-//! CMD's code (128+N when a signal N killed it; 0 when there was no CMD).
-//! Unlike s6-overlay, no wait is unconditional, and a CMD that exits during
-//! the grace period still gives the container its exit code.
+//! **Stage 2** runs, one at a time, as children of PID 1 in their own process
+//! groups: `S6_STAGE2_HOOK`, each `fix-attrs.d` file, each `cont-init.d`
+//! script, with only the global environment (`PATH`). Then the CMD (with
+//! `S6_CMD_ARG0` prepended) in its own process group, taking the terminal's
+//! foreground when stdin is a terminal, with the full container environment.
+//! A failing step follows `S6_BEHAVIOUR_IF_STAGE2_FAILS`.
+//!
+//! **Stage 3** starts when the CMD exits, on SIGTERM, SIGINT, SIGUSR1,
+//! SIGUSR2 or SIGPWR (with `S6_CMD_RECEIVE_SIGNALS` those go to the CMD
+//! instead), or when stage 2 fails under policy 2. What still runs of the
+//! CMD or a stage-2 step gets TERM and CONT and at most `S6_KILL_GRACETIME`
+//! ms (then KILL); then each `cont-finish.d` script runs (at most
+//! `S6_KILL_FINISH_MAXTIME` ms, with `S6_STAGE2_EXITED`); then TERM and CONT
+//! to everything, a wait until nothing is left or `S6_KILL_GRACETIME` ms,
+//! KILL, and exit. No wait is longer than needed. The exit code is the
+//! CMD's (128+N when signal N killed it, even on a signal-started
+//! shutdown), a failing step's under policy 2, or whatever was written to
+//! `/run/s6-linux-init-container-results/exitcode`, else 0.
 //!
 //! When rs6 is not PID 1 (under `docker run --init`), it makes itself a
 //! child subreaper and signals only its own descendants: `kill(-1)` is
 //! reachable only through `sys::raw::kill_everything`, which refuses unless
 //! `getpid() == 1`.
 //!
-//! After the loop has started PID 1 does not die of an error: a failed
-//! `poll` or `read` is retried.
+//! After the loop has started, PID 1 does not die of an error: it reports
+//! it and goes on (a failed fork counts as the step failing with 111).
+mod runtime;
 mod settings;
+mod stage;
 pub mod tree;
 
-use crate::base::{diag, exit, time::Instant};
+use crate::applets::contenv;
+use crate::base::diag::{self, Line};
+use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
@@ -43,30 +58,70 @@ const SHUTDOWN: [u32; 5] = [signal::SIGTERM, signal::SIGINT, signal::SIGUSR1, si
 /// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
+/// One step of stage 2 or 3, in order. Section markers print progress lines.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Item {
+    Hook,
+    FixBegin,
+    Fix(&'static [u8]),
+    FixEnd,
+    InitBegin,
+    Init(&'static [u8]),
+    InitEnd,
+    FinishBegin,
+    Finish(&'static [u8]),
+    FinishEnd,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Phase {
-    Running,
-    /// TERM sent; KILL at `kill_at` unless everything is gone before.
-    Stopping { kill_at: Instant },
+    /// Running stage-2 items.
+    Stage2,
+    /// Stage 2 done; the CMD runs (or there is none).
+    Up,
+    /// Stopping: the CMD and any stage-2 step got TERM; KILL at `kill_at`.
+    StopCmd { kill_at: Instant },
+    /// Running cont-finish scripts.
+    Finish,
+    /// TERM sent to everything; KILL at `kill_at` unless all are gone before.
+    Final { kill_at: Instant },
+}
+
+/// A stage-2/3 child being waited for.
+#[derive(Clone, Copy, Debug)]
+struct Job {
+    pid: Pid,
+    item: Item,
+    /// For cont-finish scripts: when to KILL it.
+    kill_at: Option<Instant>,
 }
 
 struct Pid1 {
-    settings: Settings,
+    s: Settings,
     /// We are PID 1 of our namespace (else: a subreaper).
     pid1: bool,
     me: Pid,
-    /// The CMD while it runs.
-    cmd: Option<Pid>,
-    /// The CMD's exit code (128+N for signal N) once reaped.
-    cmd_code: Option<u8>,
+    orig: Original,
+    cmd: Args,
+    cmd_pid: Option<Pid>,
+    /// The exit code so far: the CMD's, or a failing stage-2 step's.
+    code: Option<u8>,
     phase: Phase,
-    /// Set when `waitpid` said we have no children at all.
+    items: &'static [Item],
+    next: usize,
+    job: Option<Job>,
+    /// The environment of PID 1's own children (not the CMD's).
+    global_env: &'static [*const u8],
+    /// The PATH used to find programs.
+    path: &'static [u8],
+    /// `/etc` or the runtime profile's directory.
+    base: &'static [u8],
     no_children: bool,
 }
 
 pub fn main(args: Args) -> u8 {
     let env = Env::get();
-    let settings = Settings::read(&env);
+    let s = Settings::read(&env);
     let me = rustix::process::getpid();
     let pid1 = me == Pid::INIT;
     if !pid1 {
@@ -79,83 +134,144 @@ pub fn main(args: Args) -> u8 {
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to block signals"]),
     };
     let mut set = signal::Set::EMPTY.with(signal::SIGCHLD);
-    for s in SHUTDOWN.iter().chain(OTHER.iter()) {
-        set = set.with(*s);
+    for sig in SHUTDOWN.iter().chain(OTHER.iter()) {
+        set = set.with(*sig);
     }
     let sigfd = match SignalFd::new(set) {
         Ok(fd) => fd,
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create a signalfd"]),
     };
-    let mut st = Pid1 { settings, pid1, me, cmd: None, cmd_code: None, phase: Phase::Running, no_children: false };
-    let cmd = args.skip(1);
-    if !cmd.is_empty() {
-        st.cmd = Some(start_cmd(&env, &settings, cmd, &orig));
+
+    let image_path = env.var(b"PATH");
+    let path = image_path.unwrap_or(DEFAULT_PATH);
+    let runtime_ok = match runtime::prepare(s.read_only_root) {
+        Ok(()) => true,
+        Err((e, what)) => {
+            diag::warn_sys(e, &[what]);
+            false
+        }
+    };
+    if runtime_ok && !s.keep_env {
+        if let Err(e) = runtime::snapshot(&env, if image_path.is_none() { Some(DEFAULT_PATH) } else { None }) {
+            diag::warn_sys(e, &[b"unable to write ", contenv::DIR.to_bytes()]);
+        }
     }
+    let global_env = or_die(global_env(&env, &s, path));
+    let base = or_die(base_dir(&s));
+    let items = or_die(stage2_items(&s, base));
+    let mut st = Pid1 {
+        s,
+        pid1,
+        me,
+        orig,
+        cmd: args.skip(1),
+        cmd_pid: None,
+        code: None,
+        phase: Phase::Stage2,
+        items,
+        next: 0,
+        job: None,
+        global_env,
+        path,
+        base,
+        no_children: false,
+    };
+    st.advance();
     st.run(&sigfd)
 }
 
-/// Build the CMD's argv and environment and start it. Fatal (exit 111)
-/// only when it cannot even be forked: there is nothing to run then.
-fn start_cmd(env: &Env, s: &Settings, cmd: Args, orig: &Original) -> Pid {
-    let words = s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
-    let argc = words + cmd.len();
-    let argv = arena_or_die(arena::alloc_slice::<*const u8>(argc + 1, core::ptr::null()));
-    let mut i = 0;
-    let mut file: Option<&CStr> = None;
-    let words = s.cmd_arg0.into_iter().flat_map(settings::arg0_words);
-    let words = words.map(|w| arena_or_die(arena::cstr(&[w])));
-    for a in words.chain(cmd.iter()) {
-        file.get_or_insert(a);
-        argv[i] = a.as_ptr().cast();
-        i += 1;
-    }
-    let Some(file) = file else { diag::fatal(exit::BUG, &[b"empty command"]) };
-    // PATH defaults as s6-overlay's /init sets it when the image has none.
-    let (envp, path) = match env.var(b"PATH") {
-        Some(p) => (env.as_ptr(), p),
-        None => {
-            let n = env.iter().count();
-            let e = arena_or_die(arena::alloc_slice::<*const u8>(n + 2, core::ptr::null()));
-            for (k, v) in env.iter().enumerate() {
-                e[k] = v.as_ptr().cast();
-            }
-            e[n] = arena_or_die(arena::cstr(&[b"PATH=", DEFAULT_PATH])).as_ptr().cast();
-            (e.as_ptr(), DEFAULT_PATH)
-        }
-    };
-    let stdin_tty = rustix::termios::isatty(crate::sys::fd::stdin());
-    let sp = Spawn {
-        file,
-        argv: argv.as_ptr(),
-        envp,
-        path,
-        signals: orig,
-        new_pgrp: true,
-        take_tty: stdin_tty,
-        setsid: false,
-        moves: &[],
-        chdir: None,
-    };
-    match spawn(&sp) {
-        Ok(pid) => pid,
-        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]),
-    }
-}
-
-fn arena_or_die<T>(r: Result<T, Errno>) -> T {
+fn or_die<T>(r: Result<T, Errno>) -> T {
     match r {
         Ok(v) => v,
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to allocate"]),
     }
 }
 
+/// The environment of everything PID 1 starts except the CMD: only `PATH`
+/// (the image's, with `/command` first when missing, as v3), or the whole
+/// environment with `S6_KEEP_ENV`.
+fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<&'static [*const u8], Errno> {
+    if s.keep_env {
+        return with_path(env, path);
+    }
+    let has_command = path.split(|&c| c == b':').any(|d| d == b"/command");
+    let value = if has_command { arena::cstr(&[b"PATH=", path])? } else { arena::cstr(&[b"PATH=/command:", path])? };
+    let e = arena::alloc_slice::<*const u8>(2, core::ptr::null())?;
+    e[0] = value.as_ptr().cast();
+    Ok(e)
+}
+
+/// `env` as an array, with `PATH` added when it has none.
+fn with_path(env: &Env, path: &[u8]) -> Result<&'static [*const u8], Errno> {
+    let n = env.iter().count();
+    let e = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null())?;
+    for (k, v) in env.iter().enumerate() {
+        e[k] = v.as_ptr().cast();
+    }
+    if env.var(b"PATH").is_none() {
+        e[n] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
+    }
+    Ok(e)
+}
+
+fn base_dir(s: &Settings) -> Result<&'static [u8], Errno> {
+    match s.profile {
+        Some(p) if !p.contains(&b'/') && p != b"." && p != b".." => {
+            let c = arena::cstr(&[b"/etc/cont-profile.d/", p])?;
+            Ok(c.to_bytes())
+        }
+        Some(p) => {
+            diag::warn(&[b"invalid S6_RUNTIME_PROFILE value: ", p, b" (using /etc)"]);
+            Ok(b"/etc")
+        }
+        None => Ok(b"/etc"),
+    }
+}
+
+fn dir_of(base: &[u8], sub: &[u8]) -> Result<&'static [u8], Errno> {
+    Ok(arena::cstr(&[base, b"/", sub])?.to_bytes())
+}
+
+fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
+    let fix = stage::list(dir_of(base, b"fix-attrs.d")?);
+    let init = stage::list(dir_of(base, b"cont-init.d")?);
+    let n = 1 + fix.map_or(0, |f| f.len() + 2) + init.map_or(0, |i| i.len() + 2);
+    let items = arena::alloc_slice(n, Item::Hook)?;
+    let mut k = 0;
+    let mut push = |it: Item| {
+        items[k] = it;
+        k += 1;
+    };
+    if s.stage2_hook.is_some() {
+        push(Item::Hook);
+    }
+    if let Some(f) = fix {
+        push(Item::FixBegin);
+        f.iter().for_each(|n| push(Item::Fix(n)));
+        push(Item::FixEnd);
+    }
+    if let Some(i) = init {
+        push(Item::InitBegin);
+        i.iter().for_each(|n| push(Item::Init(n)));
+        push(Item::InitEnd);
+    }
+    Ok(&items[..k])
+}
+
+fn finish_items(base: &[u8]) -> Result<&'static [Item], Errno> {
+    let Some(names) = stage::list(dir_of(base, b"cont-finish.d")?) else { return Ok(&[]) };
+    let items = arena::alloc_slice(names.len() + 2, Item::FinishBegin)?;
+    for (i, n) in names.iter().enumerate() {
+        items[i + 1] = Item::Finish(n);
+    }
+    items[names.len() + 1] = Item::FinishEnd;
+    Ok(items)
+}
+
 impl Pid1 {
     fn run(&mut self, sigfd: &SignalFd) -> u8 {
         loop {
-            let timeout = match self.phase {
-                Phase::Running => None,
-                Phase::Stopping { kill_at } => Some(kill_at.until(Instant::now())),
-            };
+            let timeout = self.deadline().map(|d| d.until(Instant::now()));
             let mut fds = [PollFd::new(sigfd, PollFlags::IN)];
             match poll(&mut fds, timeout.as_ref()) {
                 Ok(_) | Err(Errno::INTR) => {}
@@ -169,26 +285,43 @@ impl Pid1 {
                 self.on_signal(sig);
             }
             self.reap();
-            if let Phase::Stopping { kill_at } = self.phase {
+            self.on_time(Instant::now());
+            self.advance();
+            if let Phase::Final { kill_at } = self.phase {
                 if self.no_children {
                     break;
                 }
                 if Instant::now() >= kill_at {
+                    self.progress(&[b"[s6-finish] sending all processes the KILL signal and exiting."]);
                     self.kill_all(signal::SIGKILL);
                     self.reap_until_none();
                     break;
                 }
             }
         }
-        self.cmd_code.unwrap_or(exit::OK)
+        let code = self.code.unwrap_or(exit::OK);
+        runtime::read_exitcode().unwrap_or(code)
+    }
+
+    /// The earliest deadline, if any.
+    fn deadline(&self) -> Option<Instant> {
+        let phase = match self.phase {
+            Phase::StopCmd { kill_at } | Phase::Final { kill_at } => Some(kill_at),
+            _ => None,
+        };
+        let job = self.job.and_then(|j| j.kill_at);
+        match (phase, job) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn on_signal(&mut self, sig: u32) {
         if sig == signal::SIGCHLD {
             return; // reaping follows every wake-up
         }
-        if self.settings.receive_signals {
-            if let Some(cmd) = self.cmd {
+        if self.s.receive_signals {
+            if let (Some(cmd), Phase::Up) = (self.cmd_pid, self.phase) {
                 let _ = raw::kill_pid(cmd, sig);
                 return;
             }
@@ -203,13 +336,7 @@ impl Pid1 {
     fn reap(&mut self) {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
-                Ok(Some((pid, status))) => {
-                    if Some(pid) == self.cmd {
-                        self.cmd = None;
-                        self.cmd_code = Some(exit::from_wait(status));
-                        self.begin_shutdown();
-                    }
-                }
+                Ok(Some((pid, status))) => self.on_exit(pid, exit::from_wait(status)),
                 Ok(None) => {
                     self.no_children = false;
                     return;
@@ -228,12 +355,7 @@ impl Pid1 {
     fn reap_until_none(&mut self) {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
-                Ok(Some((pid, status))) => {
-                    if Some(pid) == self.cmd {
-                        self.cmd = None;
-                        self.cmd_code = Some(exit::from_wait(status));
-                    }
-                }
+                Ok(Some((pid, status))) => self.on_exit(pid, exit::from_wait(status)),
                 Err(Errno::INTR) => {}
                 Ok(None) | Err(_) => return,
             }
@@ -245,14 +367,287 @@ impl Pid1 {
         }
     }
 
-    fn begin_shutdown(&mut self) {
-        if self.phase != Phase::Running {
+    fn on_exit(&mut self, pid: Pid, code: u8) {
+        if Some(pid) == self.cmd_pid {
+            self.cmd_pid = None;
+            self.code = Some(code);
+            runtime::write_exitcode(code);
+            let mut l = Line::new();
+            let name = self.cmd_name();
+            l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
+            self.progress_line(&mut l);
+            self.begin_shutdown();
             return;
         }
-        let kill_at = Instant::now().after_ms(self.settings.kill_grace_ms);
-        self.phase = Phase::Stopping { kill_at };
+        let Some(job) = self.job else { return };
+        if job.pid != pid {
+            return;
+        }
+        self.job = None;
+        self.job_done(job.item, code);
+    }
+
+    /// The CMD's first word, for `[cmd] NAME exited N`.
+    fn cmd_name(&self) -> &'static [u8] {
+        let arg0 = self.s.cmd_arg0.and_then(|v| settings::arg0_words(v).next());
+        arg0.or_else(|| self.cmd.get_arg(0).map(|a| a.to_bytes())).unwrap_or(b"")
+    }
+
+    fn job_done(&mut self, item: Item, code: u8) {
+        let (section, name): (&[u8], &[u8]) = match item {
+            Item::Fix(n) => (b"[fix-attrs.d] ", n),
+            Item::Init(n) => (b"[cont-init.d] ", n),
+            Item::Finish(n) => (b"[cont-finish.d] ", n),
+            Item::Hook => (b"[s6-init] ", b"S6_STAGE2_HOOK"),
+            _ => return,
+        };
+        let mut l = Line::new();
+        l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
+        self.progress_line(&mut l);
+        if code == 0 || matches!(item, Item::Finish(_)) || self.phase != Phase::Stage2 {
+            return;
+        }
+        match self.s.stage2_fails {
+            0 => {}
+            1 => diag::warn(&[section, name, b" failed: continuing (S6_BEHAVIOUR_IF_STAGE2_FAILS=1)"]),
+            _ => {
+                diag::warn(&[section, name, b" failed: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"]);
+                self.code = Some(code);
+                runtime::write_exitcode(code);
+                self.begin_shutdown();
+            }
+        }
+    }
+
+    /// Deadlines: the end of the stop grace (KILL what is left of the CMD
+    /// and the stage-2 step), a cont-finish script's time limit.
+    fn on_time(&mut self, now: Instant) {
+        if let Some(job) = self.job {
+            if let Some(t) = job.kill_at {
+                if now >= t {
+                    let _ = rustix::process::kill_process_group(job.pid, rustix::process::Signal::KILL);
+                    let _ = raw::kill_pid(job.pid, signal::SIGKILL);
+                    self.job = Some(Job { kill_at: None, ..job });
+                }
+            }
+        }
+        if let Phase::StopCmd { kill_at } = self.phase {
+            if now >= kill_at {
+                self.signal_foreground(signal::SIGKILL);
+                // Wait for them to be reaped, without another deadline.
+                self.phase = Phase::StopCmd { kill_at: Instant(u64::MAX) };
+            }
+        }
+    }
+
+    /// Start whatever comes next, as long as nothing is being waited for.
+    fn advance(&mut self) {
+        loop {
+            match self.phase {
+                Phase::Stage2 => {
+                    if self.job.is_some() {
+                        return;
+                    }
+                    let Some(&item) = self.items.get(self.next) else {
+                        self.phase = Phase::Up;
+                        self.start_cmd();
+                        continue;
+                    };
+                    self.next += 1;
+                    self.start_item(item);
+                }
+                Phase::Up => return,
+                Phase::StopCmd { .. } => {
+                    if self.cmd_pid.is_some() || self.job.is_some() {
+                        return;
+                    }
+                    self.items = or_warn(finish_items(self.base));
+                    self.next = 0;
+                    self.phase = Phase::Finish;
+                }
+                Phase::Finish => {
+                    if self.job.is_some() {
+                        return;
+                    }
+                    if let Some(&item) = self.items.get(self.next) {
+                        self.next += 1;
+                        self.start_item(item);
+                        continue;
+                    }
+                    self.final_stage();
+                }
+                Phase::Final { .. } => return,
+            }
+        }
+    }
+
+    fn final_stage(&mut self) {
+        if self.s.sync_disks {
+            self.progress(&[b"[s6-finish] syncing disks."]);
+            rustix::fs::sync();
+        }
+        self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
+        let kill_at = Instant::now().after_ms(self.s.kill_grace_ms);
+        self.phase = Phase::Final { kill_at };
         self.kill_all(signal::SIGTERM);
         self.kill_all(signal::SIGCONT);
+        self.reap();
+    }
+
+    fn start_item(&mut self, item: Item) {
+        match item {
+            Item::FixBegin => self.progress(&[b"[fix-attrs.d] applying ownership & permissions fixes..."]),
+            Item::FixEnd => self.progress(&[b"[fix-attrs.d] done."]),
+            Item::InitBegin => self.progress(&[b"[cont-init.d] executing container initialization scripts..."]),
+            Item::InitEnd => self.progress(&[b"[cont-init.d] done."]),
+            Item::FinishBegin => self.progress(&[b"[cont-finish.d] executing container finish scripts..."]),
+            Item::FinishEnd => self.progress(&[b"[cont-finish.d] done."]),
+            Item::Hook => self.start_hook(),
+            Item::Fix(n) => {
+                self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
+                let file = or_warn_cstr(dir_of(self.base, b"fix-attrs.d").and_then(|d| arena::cstr(&[d, b"/", n])));
+                let argv = [c"fix-attrs".as_ptr().cast(), file.as_ptr().cast(), core::ptr::null()];
+                self.start_job(item, c"/proc/self/exe", &argv, self.global_env, None);
+            }
+            Item::Init(n) | Item::Finish(n) => {
+                let (sect, sub): (&[u8], &[u8]) = match item {
+                    Item::Init(_) => (b"[cont-init.d] ", b"cont-init.d"),
+                    _ => (b"[cont-finish.d] ", b"cont-finish.d"),
+                };
+                self.progress(&[sect, n, b": executing..."]);
+                let path = or_warn_cstr(dir_of(self.base, sub).and_then(|d| arena::cstr(&[d, b"/", n])));
+                let env = if matches!(item, Item::Finish(_)) { self.finish_env() } else { self.global_env };
+                let limit = match item {
+                    Item::Finish(_) if self.s.finish_max_ms > 0 => Some(Instant::now().after_ms(self.s.finish_max_ms)),
+                    _ => None,
+                };
+                match stage::command(path, &[]) {
+                    Ok(c) => self.start_job(item, c.file, c.argv, env, limit),
+                    Err(r) => {
+                        self.warn_sys(r.errno, &[b"unable to run ", path.to_bytes()]);
+                        self.job_done(item, r.code);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `S6_STAGE2_HOOK`, run with `/bin/sh -c` (a clear error without a shell).
+    fn start_hook(&mut self) {
+        let Some(hook) = self.s.stage2_hook else { return };
+        if rustix::fs::access(c"/bin/sh", rustix::fs::Access::EXEC_OK).is_err() {
+            self.warn_sys(Errno::NOENT, &[b"S6_STAGE2_HOOK is set but this image has no /bin/sh"]);
+            self.job_done(Item::Hook, exit::NOT_FOUND);
+            return;
+        }
+        let h = or_warn_cstr(arena::cstr(&[hook]));
+        let argv = [c"sh".as_ptr().cast(), c"-c".as_ptr().cast(), h.as_ptr().cast(), core::ptr::null()];
+        self.start_job(Item::Hook, c"/bin/sh", &argv, self.global_env, None);
+    }
+
+    fn start_job(&mut self, item: Item, file: &CStr, argv: &[*const u8], env: &[*const u8], kill_at: Option<Instant>) {
+        let sp = Spawn {
+            file,
+            argv: argv.as_ptr(),
+            envp: env.as_ptr(),
+            path: self.path,
+            signals: &self.orig,
+            new_pgrp: true,
+            take_tty: false,
+            setsid: false,
+            moves: &[],
+            chdir: None,
+        };
+        match spawn(&sp) {
+            Ok(pid) => self.job = Some(Job { pid, item, kill_at }),
+            Err(e) => {
+                self.warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);
+                self.job_done(item, exit::SYSCALL);
+            }
+        }
+    }
+
+    /// The global environment plus `S6_STAGE2_EXITED` (cont-finish scripts).
+    fn finish_env(&self) -> &'static [*const u8] {
+        let n = self.global_env.iter().take_while(|p| !p.is_null()).count();
+        let Ok(e) = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null()) else { return self.global_env };
+        e[..n].copy_from_slice(&self.global_env[..n]);
+        let mut b = itoa::Buffer::new();
+        let code = self.code.unwrap_or(0);
+        if let Ok(v) = arena::cstr(&[b"S6_STAGE2_EXITED=", b.format(code).as_bytes()]) {
+            e[n] = v.as_ptr().cast();
+        }
+        e
+    }
+
+    /// Start the CMD, if there is one.
+    fn start_cmd(&mut self) {
+        if self.cmd.is_empty() {
+            return;
+        }
+        let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
+        let Ok(argv) = arena::alloc_slice::<*const u8>(words + self.cmd.len() + 1, core::ptr::null()) else {
+            return self.cmd_failed(Errno::NOMEM);
+        };
+        let mut file: Option<&CStr> = None;
+        let mut i = 0;
+        let arg0 = self.s.cmd_arg0.into_iter().flat_map(settings::arg0_words).filter_map(|w| arena::cstr(&[w]).ok());
+        for a in arg0.chain(self.cmd.iter()) {
+            file.get_or_insert(a);
+            argv[i] = a.as_ptr().cast();
+            i += 1;
+        }
+        let Some(file) = file else { return };
+        // The CMD gets the container environment as it is now (cont-init
+        // scripts may have added to it), like v2's `with-contenv`.
+        let env = Env::get();
+        let envp = if self.s.keep_env {
+            with_path(&env, self.path).ok()
+        } else {
+            contenv::load(contenv::DIR, Some(self.path)).ok().or_else(|| with_path(&env, self.path).ok())
+        };
+        let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
+        let sp = Spawn {
+            file,
+            argv: argv.as_ptr(),
+            envp: envp.as_ptr(),
+            path: self.path,
+            signals: &self.orig,
+            new_pgrp: true,
+            take_tty: rustix::termios::isatty(crate::sys::fd::stdin()),
+            setsid: false,
+            moves: &[],
+            chdir: None,
+        };
+        match spawn(&sp) {
+            Ok(pid) => self.cmd_pid = Some(pid),
+            Err(e) => self.cmd_failed(e),
+        }
+    }
+
+    fn cmd_failed(&mut self, e: Errno) {
+        self.warn_sys(e, &[b"unable to spawn the CMD"]);
+        self.code = Some(exit::SYSCALL);
+        self.begin_shutdown();
+    }
+
+    fn begin_shutdown(&mut self) {
+        match self.phase {
+            Phase::Stage2 | Phase::Up => {}
+            _ => return,
+        }
+        let kill_at = Instant::now().after_ms(self.s.kill_grace_ms);
+        self.phase = Phase::StopCmd { kill_at };
+        self.signal_foreground(signal::SIGTERM);
+        self.signal_foreground(signal::SIGCONT);
+    }
+
+    /// Signal the CMD's process group and the running stage-2 step's.
+    fn signal_foreground(&self, sig: u32) {
+        for pid in [self.cmd_pid, self.job.map(|j| j.pid)].into_iter().flatten() {
+            let _ = raw::kill_group(pid, sig);
+            let _ = raw::kill_pid(pid, sig);
+        }
     }
 
     /// Signal everything: the whole namespace when we are PID 1, only our
@@ -264,4 +659,40 @@ impl Pid1 {
             tree::signal_descendants(self.me, sig);
         }
     }
+
+    fn progress(&self, parts: &[&[u8]]) {
+        if self.s.verbosity >= 2 {
+            let mut l = Line::new();
+            for p in parts {
+                l.push(p);
+            }
+            l.emit();
+        }
+    }
+
+    fn progress_line(&self, l: &mut Line) {
+        if self.s.verbosity >= 2 {
+            l.emit();
+        }
+    }
+
+    fn warn_sys(&self, e: Errno, parts: &[&[u8]]) {
+        if self.s.verbosity >= 1 {
+            diag::warn_sys(e, parts);
+        }
+    }
+}
+
+fn or_warn(r: Result<&'static [Item], Errno>) -> &'static [Item] {
+    r.unwrap_or_else(|e| {
+        diag::warn_sys(e, &[b"unable to list cont-finish.d"]);
+        &[]
+    })
+}
+
+fn or_warn_cstr(r: Result<&'static CStr, Errno>) -> &'static CStr {
+    r.unwrap_or_else(|e| {
+        diag::warn_sys(e, &[b"unable to allocate"]);
+        c""
+    })
 }

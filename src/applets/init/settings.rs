@@ -17,6 +17,23 @@ pub struct Settings {
     pub receive_signals: bool,
     /// `S6_CMD_ARG0`: words prepended to the CMD.
     pub cmd_arg0: Option<&'static [u8]>,
+    /// `S6_KEEP_ENV`: children get the whole environment, no snapshot.
+    pub keep_env: bool,
+    /// `S6_BEHAVIOUR_IF_STAGE2_FAILS`: 0 go on, 1 go on with a warning,
+    /// 2 (or more) stop the container with the failing step's code.
+    pub stage2_fails: u64,
+    /// `S6_KILL_FINISH_MAXTIME`: ms each cont-finish script may take (0: no limit).
+    pub finish_max_ms: u64,
+    /// `S6_VERBOSITY`: 0 errors, 1 and warnings, 2 (default) and progress lines.
+    pub verbosity: u64,
+    /// `S6_RUNTIME_PROFILE`: read `/etc/cont-profile.d/NAME/…` instead of `/etc/…`.
+    pub profile: Option<&'static [u8]>,
+    /// `S6_READ_ONLY_ROOT`: write nothing outside `/run`.
+    pub read_only_root: bool,
+    /// `S6_SYNC_DISKS`: sync() before the final TERM.
+    pub sync_disks: bool,
+    /// `S6_STAGE2_HOOK`: a shell snippet run first in stage 2.
+    pub stage2_hook: Option<&'static [u8]>,
 }
 
 impl Settings {
@@ -25,6 +42,14 @@ impl Settings {
             kill_grace_ms: number(env, b"S6_KILL_GRACETIME", 3000),
             receive_signals: number(env, b"S6_CMD_RECEIVE_SIGNALS", 0) != 0,
             cmd_arg0: env.var(b"S6_CMD_ARG0").filter(|v| !v.is_empty()),
+            keep_env: number(env, b"S6_KEEP_ENV", 0) != 0,
+            stage2_fails: number(env, b"S6_BEHAVIOUR_IF_STAGE2_FAILS", 0),
+            finish_max_ms: number(env, b"S6_KILL_FINISH_MAXTIME", 5000),
+            verbosity: number(env, b"S6_VERBOSITY", 2),
+            profile: env.var(b"S6_RUNTIME_PROFILE").filter(|v| !v.is_empty()),
+            read_only_root: number(env, b"S6_READ_ONLY_ROOT", 0) != 0,
+            sync_disks: number(env, b"S6_SYNC_DISKS", 0) != 0,
+            stage2_hook: env.var(b"S6_STAGE2_HOOK").filter(|v| !v.is_empty()),
         }
     }
 }

@@ -1,0 +1,167 @@
+//! Stage 1's filesystem work: the runtime directories and the container
+//! environment snapshot.
+//!
+//! `/run` is the runtime root. v2's paths (`/var/run/s6/…`) and v3's
+//! (`/run/s6/…`) reach the same objects: when `/var/run` is missing it
+//! becomes a symlink to `/run`; when it is a real directory of the image it
+//! is kept (v3 deletes it; we don't) and `/var/run/s6` becomes a symlink to
+//! `/run/s6`. With `S6_READ_ONLY_ROOT`, nothing outside `/run` is written.
+use crate::applets::contenv;
+use crate::base::diag;
+use crate::rt::Env;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
+use rustix::io::Errno;
+
+const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
+pub const RESULTS: &core::ffi::CStr = c"/run/s6-linux-init-container-results";
+pub const EXITCODE: &core::ffi::CStr = c"/run/s6-linux-init-container-results/exitcode";
+
+/// Remove `name` in `dir` recursively, never following a symlink.
+pub fn remove_tree(dir: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), Errno> {
+    match fs::unlinkat(dir, name, AtFlags::empty()) {
+        Ok(()) | Err(Errno::NOENT) => return Ok(()),
+        Err(Errno::ISDIR) | Err(Errno::PERM) => {}
+        Err(e) => return Err(e),
+    }
+    if depth == 0 {
+        return Err(Errno::LOOP);
+    }
+    let sub = fs::openat(dir, name, DIR | OFlags::NOFOLLOW, Mode::empty())?;
+    loop {
+        // Re-list after each removal batch: removing while iterating is fine
+        // for getdents, but restart to be safe when entries remain.
+        let mut removed = 0;
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+        fs::seek(&sub, fs::SeekFrom::Start(0))?;
+        let mut it = RawDir::new(sub.as_fd(), &mut buf);
+        while let Some(ent) = it.next() {
+            let ent = ent?;
+            let n = ent.file_name().to_bytes();
+            if n == b"." || n == b".." {
+                continue;
+            }
+            remove_tree(sub.as_fd(), n, depth - 1)?;
+            removed += 1;
+        }
+        if removed == 0 {
+            break;
+        }
+    }
+    fs::unlinkat(dir, name, AtFlags::REMOVEDIR)
+}
+
+fn mkdir(path: &core::ffi::CStr, mode: u32) -> Result<(), Errno> {
+    match fs::mkdir(path, Mode::from_raw_mode(mode)) {
+        Ok(()) | Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Set up `/run`, clean what a previous start of this container left, and
+/// make `/var/run` reach it. Errors are returned to be reported.
+pub fn prepare(read_only_root: bool) -> Result<(), (Errno, &'static [u8])> {
+    if !read_only_root {
+        mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
+    }
+    let run = fs::open(c"/run", DIR, Mode::empty()).map_err(|e| (e, &b"unable to open /run"[..]))?;
+    for stale in [&b"s6"[..], b"service", b"s6-linux-init-container-results"] {
+        remove_tree(run.as_fd(), stale, 32).map_err(|e| (e, &b"unable to clean /run"[..]))?;
+    }
+    for d in [c"/run/s6", c"/run/service", RESULTS] {
+        mkdir(d, 0o755).map_err(|e| (e, &b"unable to create runtime directories in /run"[..]))?;
+    }
+    link_var_run(read_only_root);
+    Ok(())
+}
+
+/// Make `/var/run/s6/…` reach `/run/s6/…`.
+fn link_var_run(read_only_root: bool) {
+    match fs::lstat(c"/var/run") {
+        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => {
+            // Usually `/var/run -> /run` (or `../run`): nothing to do. A link
+            // elsewhere is the image's business; say so.
+            if fs::stat(c"/var/run/s6").is_err() {
+                diag::warn(&[b"/var/run is a symlink that does not lead to /run: /var/run/s6 paths will not work"]);
+            }
+        }
+        Ok(_) => {
+            // A real directory: keep it, link only our part.
+            if read_only_root {
+                if fs::stat(c"/var/run/s6/container_environment").is_err() {
+                    diag::warn(&[b"read-only root with a real /var/run directory: /var/run/s6 paths will not work"]);
+                }
+                return;
+            }
+            if let Ok(st) = fs::lstat(c"/var/run/s6") {
+                if FileType::from_raw_mode(st.st_mode) == FileType::Symlink {
+                    let _ = fs::unlink(c"/var/run/s6");
+                } else {
+                    diag::warn(&[b"/var/run/s6 exists and is not a symlink: leaving it alone"]);
+                    return;
+                }
+            }
+            if let Err(e) = fs::symlink(c"/run/s6", c"/var/run/s6") {
+                diag::warn_sys(e, &[b"unable to symlink /var/run/s6 to /run/s6"]);
+            }
+        }
+        Err(_) if !read_only_root => {
+            let _ = mkdir(c"/var", 0o755);
+            if let Err(e) = fs::symlink(c"/run", c"/var/run") {
+                diag::warn_sys(e, &[b"unable to symlink /var/run to /run"]);
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+/// Write every variable of `env` into the snapshot directory.
+pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
+    fs::mkdir(contenv::DIR, Mode::from_raw_mode(0o755)).or_else(|e| if e == Errno::EXIST { Ok(()) } else { Err(e) })?;
+    let dir = fs::open(contenv::DIR, DIR, Mode::empty())?;
+    for e in env.iter() {
+        let e = e.to_bytes();
+        let Some(eq) = e.iter().position(|&c| c == b'=') else { continue };
+        let (name, value) = (&e[..eq], &e[eq + 1..]);
+        if !contenv::valid_name(name) {
+            diag::warn(&[b"not saving variable with an unusable name: ", name]);
+            continue;
+        }
+        write_var(&dir, name, value)?;
+    }
+    if let Some(p) = path_default {
+        write_var(&dir, b"PATH", p)?;
+    }
+    Ok(())
+}
+
+fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8]) -> Result<(), Errno> {
+    let f = fs::openat(
+        dir,
+        name,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    )?;
+    crate::sys::fd::write_all(f.as_fd(), value)?;
+    crate::sys::fd::write_all(f.as_fd(), b"\n")
+}
+
+/// Record the container's exit code where v3 keeps it (decimal + newline).
+pub fn write_exitcode(code: u8) {
+    let Ok(f) = fs::open(EXITCODE, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)) else {
+        return;
+    };
+    let mut b = itoa::Buffer::new();
+    let _ = crate::sys::fd::write_all(f.as_fd(), b.format(code).as_bytes());
+    let _ = crate::sys::fd::write_all(f.as_fd(), b"\n");
+}
+
+/// The exit code in the v3 file, if someone (we, a finish script, `halt`)
+/// wrote a valid one.
+pub fn read_exitcode() -> Option<u8> {
+    let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut buf = [0u8; 16];
+    let n = rustix::io::read(&f, &mut buf).ok()?;
+    let v = buf[..n].strip_suffix(b"\n").unwrap_or(&buf[..n]);
+    crate::base::num::parse_u64(v).filter(|&c| c <= 255).map(|c| c as u8)
+}
