@@ -16,6 +16,10 @@ use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{self, FileType, Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
+/// The kernel's limit for one `NAME=value` string, NUL included
+/// (`MAX_ARG_STRLEN`, 32 pages): a longer one would make `execve` fail.
+pub const MAX_ARG_STRLEN: usize = 32 * 4096;
+
 /// Where PID 1 writes the snapshot.
 pub const DIR: &CStr = c"/run/s6/container_environment";
 
@@ -66,7 +70,9 @@ pub fn value_of(raw: &[u8]) -> &[u8] {
 }
 
 /// Build a null-terminated envp from the directory: every variable in it,
-/// plus (when the directory has no PATH) `keep_path`.
+/// plus (when the directory has no PATH) `keep_path`. A variable too long
+/// for `execve` is left out with a warning (it stays readable with
+/// `printcontenv`), so that the program still runs.
 pub fn load(dirpath: &CStr, keep_path: Option<&[u8]>) -> Result<&'static [*const u8], Errno> {
     let dir = fs::open(dirpath, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
     // Two passes: count, then fill (the directory may change in between;
@@ -82,6 +88,11 @@ pub fn load(dirpath: &CStr, keep_path: Option<&[u8]>) -> Result<&'static [*const
             return;
         }
         match read_all(&dir, name) {
+            Ok(raw) if name.len() + value_of(raw).len() + 2 > MAX_ARG_STRLEN => {
+                let mut b = itoa::Buffer::new();
+                let len = b.format(value_of(raw).len()).as_bytes();
+                diag::warn(&[b"not passing ", name, b": ", len, b" bytes is more than the kernel takes for one variable"]);
+            }
             Ok(raw) => match arena::cstr(&[name, b"=", value_of(raw)]) {
                 Ok(s) => {
                     has_path |= name == b"PATH";

@@ -151,6 +151,7 @@ impl Root {
             timeout: Duration::from_secs(20),
             prefix: vec![],
             host: false,
+            read_only: false,
         }
     }
 }
@@ -166,9 +167,16 @@ pub struct Run<'a> {
     prefix: Vec<String>,
     /// No chroot: the namespace sees the host's filesystem.
     host: bool,
+    /// The root is bind-mounted read-only, with a tmpfs on /run (as
+    /// `docker run --read-only --tmpfs /run`).
+    read_only: bool,
 }
 
 impl<'a> Run<'a> {
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
     pub fn host(mut self) -> Self {
         self.host = true;
         self
@@ -200,6 +208,30 @@ impl<'a> Run<'a> {
         let mut all: Vec<String> = self.prefix.clone();
         let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
         all.push(unshare.display().to_string());
+        if self.read_only {
+            // A shell on the host side of the new namespaces mounts, then
+            // execs chroot, which execs /init: /init stays PID 1.
+            let r = self.root.path().display().to_string();
+            let chroot = which("chroot").expect("chroot not found: apt-get install coreutils");
+            let setup = format!(
+                "set -e; mount --bind {r} {r}; mount -o remount,bind,ro {r}; \
+                 mount -t tmpfs -o mode=0755 tmpfs {r}/run; mount -t proc proc {r}/proc; \
+                 cd {r}; exec {} {r} \"$@\"",
+                chroot.display()
+            );
+            for a in ["--pid", "--fork", "--kill-child", "--mount", "--propagation", "private", "/bin/sh", "-c"] {
+                all.push(a.into());
+            }
+            all.push(setup);
+            all.push("sh".into());
+            all.extend(self.argv.iter().cloned());
+            let mut c = Command::new(&all[0]);
+            c.args(&all[1..]).env_clear();
+            for (k, v) in &self.env {
+                c.env(k, v);
+            }
+            return c;
+        }
         for a in ["--pid", "--fork", "--kill-child", "--mount-proc", "--mount"] {
             all.push(a.into());
         }

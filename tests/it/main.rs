@@ -8,3 +8,4 @@ mod elf;
 mod install;
 mod interactive;
 mod pid1;
+mod stage2;

@@ -1,0 +1,345 @@
+//! Stage 2 and 3: runtime directories, the container environment,
+//! cont-init.d / cont-finish.d, progress lines, the failure policy and the
+//! S6_* variables around them.
+use crate::harness::*;
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::time::Duration;
+
+const ENV_DIR: &str = "/run/s6/container_environment";
+
+fn progress(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with('[')).collect()
+}
+
+#[test]
+fn order_fix_attrs_cont_init_cmd_cont_finish() {
+    let root = Root::new();
+    root.file("/etc/fix-attrs.d/01-data", "/data false root 0600 0700\n", 0o644);
+    root.file("/data/f", "x", 0o644);
+    root.file("/etc/cont-init.d/20-second", "#!/bin/sh\necho second\n", 0o755);
+    root.file("/etc/cont-init.d/10-first", "#!/bin/sh\necho first\n", 0o755);
+    root.file("/etc/cont-init.d/.hidden", "#!/bin/sh\necho hidden\n", 0o755);
+    root.file("/etc/cont-finish.d/00-bye", "#!/bin/sh\necho bye $S6_STAGE2_EXITED\n", 0o755);
+    let o = root.init(&["sh", "-c", "echo cmd; exit 3"]).run();
+    assert_eq!(o.code(), 3);
+    assert_eq!(o.stdout, "first\nsecond\ncmd\nbye 3\n");
+    assert_eq!(
+        progress(&o.stderr),
+        vec![
+            "[fix-attrs.d] applying ownership & permissions fixes...",
+            "[fix-attrs.d] 01-data: applying...",
+            "[fix-attrs.d] 01-data: exited 0.",
+            "[fix-attrs.d] done.",
+            "[cont-init.d] executing container initialization scripts...",
+            "[cont-init.d] 10-first: executing...",
+            "[cont-init.d] 10-first: exited 0.",
+            "[cont-init.d] 20-second: executing...",
+            "[cont-init.d] 20-second: exited 0.",
+            "[cont-init.d] done.",
+            "[cmd] sh exited 3",
+            "[cont-finish.d] executing container finish scripts...",
+            "[cont-finish.d] 00-bye: executing...",
+            "[cont-finish.d] 00-bye: exited 0.",
+            "[cont-finish.d] done.",
+            "[s6-finish] sending all processes the TERM signal.",
+        ],
+        "stderr:\n{}",
+        o.stderr
+    );
+    // The v3 exit-code file, through the v2 path too.
+    let o = root.init(&["sh", "-c", "exit 6"]).env("S6_VERBOSITY", "0").run();
+    assert_eq!(o.code(), 6);
+    assert_eq!(o.stderr, "", "S6_VERBOSITY=0 prints nothing");
+    assert_eq!(fs::read_to_string(root.path().join("run/s6-linux-init-container-results/exitcode")).unwrap(), "6\n");
+}
+
+#[test]
+fn verbosity_one_keeps_warnings_only() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-x", "#!/bin/sh\ntrue\n", 0o755);
+    let o = root.init(&["true"]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.stderr, "");
+}
+
+#[test]
+fn environment_round_trips_and_only_path_reaches_scripts() {
+    let root = Root::new();
+    let multi = "line one\nline two\n\ttabbed\n";
+    let utf8 = "héllo wörld ✓ 日本";
+    // 128 KiB is the kernel's limit for one environment string.
+    let big: String = (0..100_000).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+    root.file("/etc/cont-init.d/10-env", "#!/bin/sh\nenv | sort > /tmp/init-env\n", 0o755);
+    root.file(
+        "/check",
+        &format!(
+            "#!/usr/bin/with-contenv sh\n\
+             [ \"$EMPTY\" = \"\" ] && [ \"${{EMPTY+set}}\" = set ] && echo empty-ok\n\
+             [ \"${{MULTI}}x\" = \"$(printf '{}x')\" ] && echo multi-ok\n\
+             [ \"$UTF\" = '{utf8}' ] && echo utf8-ok\n\
+             [ ${{#BIG}} -eq {} ] && echo big-ok\n\
+             printf %s \"$MULTI\" | od -c | head -1\n",
+            multi.replace('\n', "\\n").replace('\t', "\\t"),
+            big.len()
+        ),
+        0o644,
+    );
+    let o = root
+        .init(&["sh", "-c", "cat /tmp/init-env; echo ---; env | grep -c '^MULTI=' ; sh /check; /usr/bin/with-contenv sh -c 'echo $UTF'"])
+        .env("EMPTY", "")
+        .env("MULTI", multi)
+        .env("UTF", utf8)
+        .env("BIG", &big)
+        .env("S6_VERBOSITY", "1")
+        .run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let (init_env, rest) = o.stdout.split_once("---\n").unwrap();
+    let names: Vec<&str> = init_env.lines().map(|l| l.split('=').next().unwrap()).collect();
+    // busybox sh adds PWD and SHLVL of its own.
+    assert!(names.iter().all(|n| ["PATH", "PWD", "SHLVL"].contains(n)), "cont-init saw: {init_env}");
+    assert!(init_env.contains("PATH=/command:"), "{init_env}");
+    assert!(rest.starts_with("1\n"), "the CMD sees the whole environment: {rest}");
+    for ok in ["empty-ok", "multi-ok", "utf8-ok", "big-ok"] {
+        assert!(rest.contains(ok), "{ok} missing: {rest}\n{}", o.stderr);
+    }
+    assert!(rest.ends_with(&format!("{utf8}\n")), "{rest}");
+    // The files: value + newline, one file per variable.
+    let dir = root.path().join(ENV_DIR.trim_start_matches('/'));
+    assert_eq!(fs::read(dir.join("MULTI")).unwrap(), format!("{multi}\n").as_bytes());
+    assert_eq!(fs::read(dir.join("EMPTY")).unwrap(), b"\n");
+    assert_eq!(fs::read(dir.join("BIG")).unwrap().len(), big.len() + 1);
+}
+
+#[test]
+fn one_mib_value_round_trips_through_the_directory() {
+    let root = Root::new();
+    // A cont-init script writes a 1 MiB value; printcontenv gives it back
+    // byte for byte. Passing it to a program through its environment is
+    // beyond the kernel's per-string limit (128 KiB): the CMD and
+    // with-contenv still run, without it, and say so.
+    root.file(
+        "/etc/cont-init.d/10-big",
+        "#!/bin/sh\nhead -c 1048576 /dev/zero | tr '\\0' 'x' > /run/s6/container_environment/HUGE\n\
+         printf 'a\\nb\\n\\n' > /var/run/s6/container_environment/NL\n\
+         printf 'no-newline' > /var/run/s6/container_environment/RAW\n",
+        0o755,
+    );
+    let o = root
+        .init(&["sh", "-c", "printcontenv HUGE | wc -c; printcontenv NL | od -c | head -1; printcontenv RAW; \
+                 printcontenv NOPE; echo nope=$?; with-contenv true; echo with=$?"])
+        .env("S6_VERBOSITY", "1")
+        .run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines[0].trim(), "1048577", "1 MiB + the newline printcontenv adds");
+    // The file holds "a\nb\n\n": the value is "a\nb\n", printed with a newline.
+    assert!(lines[1].ends_with("a  \\n   b  \\n  \\n"), "one trailing newline removed: {}", lines[1]);
+    assert_eq!(lines[2], "no-newline");
+    assert_eq!(lines[3], "nope=1");
+    assert_eq!(lines[4], "with=0");
+    let warn = "warning: not passing HUGE: 1048576 bytes is more than the kernel takes for one variable\n";
+    assert_eq!(o.stderr, format!("init: {warn}with-contenv: {warn}"));
+}
+
+#[test]
+fn cont_init_changes_reach_the_cmd_and_with_contenv() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-set", "#!/bin/sh\nprintf 'from-init' > /var/run/s6/container_environment/ADDED\n", 0o755);
+    let o = root.init(&["sh", "-c", "echo $ADDED; with-contenv sh -c 'echo $ADDED'"]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.stdout, "from-init\nfrom-init\n", "{}", o.stderr);
+}
+
+#[test]
+fn keep_env_gives_everything_to_everyone() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-env", "#!/bin/sh\necho init=$MINE\n", 0o755);
+    let o = root
+        .init(&["sh", "-c", "echo cmd=$MINE; with-contenv sh -c 'echo with=$MINE'; printcontenv MINE; [ -e /run/s6/container_environment ] || echo no-dir"])
+        .env("MINE", "yes")
+        .env("S6_KEEP_ENV", "1")
+        .env("S6_VERBOSITY", "1")
+        .run();
+    assert_eq!(o.stdout, "init=yes\ncmd=yes\nwith=yes\nyes\nno-dir\n", "{}", o.stderr);
+}
+
+#[test]
+fn failure_policy_zero_one_two() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-fail", "#!/bin/sh\nexit 7\n", 0o755);
+    root.file("/etc/cont-init.d/20-after", "#!/bin/sh\necho after\n", 0o755);
+    root.file("/etc/cont-finish.d/10-finish", "#!/bin/sh\necho finish $S6_STAGE2_EXITED\n", 0o755);
+    // 0: silently on; the CMD runs.
+    let o = root.init(&["echo", "cmd"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "0").run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "after\ncmd\nfinish 0\n"), "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+    // 1: a warning, then on, and the CMD still runs.
+    let o = root.init(&["echo", "cmd"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "1").run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "after\ncmd\nfinish 0\n"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("init: warning: [cont-init.d] 10-fail failed: continuing (S6_BEHAVIOUR_IF_STAGE2_FAILS=1)\n"),
+        "{}",
+        o.stderr
+    );
+    // 2: stop at once, no CMD, cont-finish still runs, exit code = the step's.
+    let o = root.init(&["echo", "cmd"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert_eq!((o.code(), o.stdout.as_str()), (7, "finish 7\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("[cont-init.d] 10-fail: exited 7."), "{}", o.stderr);
+    assert!(!o.stderr.contains("20-after"), "{}", o.stderr);
+}
+
+#[test]
+fn bad_cont_init_entries_are_reported_and_the_rest_runs() {
+    let root = Root::new();
+    fs::create_dir_all(root.path().join("etc/cont-init.d/10-a-directory")).unwrap();
+    symlink("/nowhere", root.path().join("etc/cont-init.d/20-dangling")).unwrap();
+    root.file("/etc/cont-init.d/30-no-x-bit", "#!/bin/sh\necho ran-without-x\n", 0o644);
+    root.file("/etc/cont-init.d/40-no-x-no-shebang", "echo never\n", 0o644);
+    root.file("/etc/cont-init.d/50-last", "#!/bin/sh\necho last\n", 0o755);
+    let o = root.init(&["true"]).run();
+    assert_eq!(o.code(), 0);
+    assert_eq!(o.stdout, "ran-without-x\nlast\n");
+    for want in [
+        "init: warning: unable to run /etc/cont-init.d/10-a-directory: Is a directory",
+        "[cont-init.d] 10-a-directory: exited 126.",
+        "init: warning: unable to run /etc/cont-init.d/20-dangling: No such file or directory",
+        "[cont-init.d] 20-dangling: exited 127.",
+        "[cont-init.d] 30-no-x-bit: exited 0.",
+        "init: warning: unable to run /etc/cont-init.d/40-no-x-no-shebang: Permission denied",
+        "[cont-init.d] 40-no-x-no-shebang: exited 126.",
+    ] {
+        assert!(o.stderr.lines().any(|l| l == want), "missing {want:?} in:\n{}", o.stderr);
+    }
+    // The image is not modified.
+    let m = fs::metadata(root.path().join("etc/cont-init.d/30-no-x-bit")).unwrap();
+    assert_eq!(m.permissions().mode() & 0o777, 0o644);
+    // Under policy 2 the first bad entry decides the exit code.
+    let o = root.init(&["true"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert_eq!(o.code(), 126);
+    assert_eq!(o.stdout, "");
+}
+
+#[test]
+fn hanging_cont_finish_is_killed_after_its_maxtime() {
+    let _t = timing();
+    let root = Root::new();
+    root.file("/etc/cont-finish.d/10-hang", "#!/bin/sh\ntrap '' TERM\necho hanging\nwhile :; do sleep 1; done\n", 0o755);
+    root.file("/etc/cont-finish.d/20-next", "#!/bin/sh\necho next\n", 0o755);
+    let o = root.init(&["true"]).env("S6_KILL_FINISH_MAXTIME", "400").run();
+    assert_eq!(o.code(), 0);
+    assert_eq!(o.stdout, "hanging\nnext\n");
+    assert!(o.stderr.contains("[cont-finish.d] 10-hang: exited 137."), "{}", o.stderr);
+    assert!(o.elapsed >= Duration::from_millis(390), "{:?}", o.elapsed);
+    assert!(o.elapsed < Duration::from_millis(2000), "{:?}", o.elapsed);
+}
+
+#[test]
+fn sigterm_during_a_slow_cont_init_stops_at_once() {
+    let _t = timing();
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-slow", "#!/bin/sh\necho slow-start\nsleep 10\necho slow-end\n", 0o755);
+    root.file("/etc/cont-init.d/20-never", "#!/bin/sh\necho never\n", 0o755);
+    root.file("/etc/cont-finish.d/10-finish", "#!/bin/sh\necho finish\n", 0o755);
+    let mut c = root.init(&["echo", "cmd"]).start();
+    c.wait_stdout("slow-start");
+    let sent = c.signal(15);
+    let o = c.wait();
+    let took = sent.elapsed();
+    assert_eq!(o.stdout, "slow-start\nfinish\n", "{}", o.stderr);
+    assert!(took < Duration::from_millis(100), "took {took:?}");
+    assert_eq!(o.code(), 0);
+}
+
+#[test]
+fn read_only_root_with_tmpfs_run() {
+    // Like `docker run --read-only --tmpfs /run`. Debian-like images have
+    // /var/run -> /run.
+    let root = Root::with(|r| {
+        fs::create_dir_all(r.join("var")).unwrap();
+        symlink("/run", r.join("var/run")).unwrap();
+    });
+    root.file("/etc/cont-init.d/10-set", "#!/bin/sh\nprintf rw > /var/run/s6/container_environment/FROM_INIT\n", 0o755);
+    root.file("/etc/cont-finish.d/10-fin", "#!/bin/sh\necho finish\n", 0o755);
+    let before = host(std::process::Command::new("find").arg(root.path()).arg("-printf").arg("%P %y %m %s %T@\n")).1;
+    let o = root
+        .init(&["sh", "-c", "with-contenv sh -c 'echo $FROM_INIT $MINE'; touch /etc/x 2>/dev/null || echo ro; exit 4"])
+        .env("S6_READ_ONLY_ROOT", "1")
+        .env("MINE", "mine")
+        .read_only()
+        .run();
+    assert_eq!(o.code(), 4, "{}", o.stderr);
+    assert_eq!(o.stdout, "rw mine\nro\nfinish\n", "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+    let after = host(std::process::Command::new("find").arg(root.path()).arg("-printf").arg("%P %y %m %s %T@\n")).1;
+    assert_eq!(before, after, "something outside /run was written");
+}
+
+#[test]
+fn real_var_run_directory_is_kept_and_linked() {
+    let root = Root::with(|r| {
+        fs::create_dir_all(r.join("var/run")).unwrap();
+        fs::write(r.join("var/run/keep"), "image file").unwrap();
+    });
+    let o = root.init(&["sh", "-c", "cat /var/run/keep; echo; printcontenv MINE; ls /var/run/s6/container_environment/MINE"])
+        .env("MINE", "v")
+        .env("S6_VERBOSITY", "1")
+        .run();
+    assert_eq!(o.stdout, "image file\nv\n/var/run/s6/container_environment/MINE\n", "{}", o.stderr);
+    assert!(root.path().join("var/run").is_dir());
+    assert!(fs::symlink_metadata(root.path().join("var/run")).unwrap().file_type().is_dir());
+}
+
+#[test]
+fn stale_run_from_a_previous_start_is_cleaned() {
+    let root = Root::new();
+    fs::create_dir_all(root.path().join("run/s6/container_environment")).unwrap();
+    fs::write(root.path().join("run/s6/container_environment/STALE"), "old\n").unwrap();
+    fs::create_dir_all(root.path().join("run/s6/deep/er/still")).unwrap();
+    fs::write(root.path().join("run/s6-linux-init-container-results/exitcode").parent().map(|p| { fs::create_dir_all(p).unwrap(); p.join("exitcode") }).unwrap(), "9\n").unwrap();
+    let o = root.init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6"]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.stdout, "clean\ncontainer_environment\n", "{}", o.stderr);
+    assert_eq!(o.code(), 0, "a stale exitcode must not leak into this run");
+}
+
+#[test]
+fn runtime_profile_and_stage2_hook() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-default", "#!/bin/sh\necho default\n", 0o755);
+    root.file("/etc/cont-profile.d/dev/cont-init.d/10-dev", "#!/bin/sh\necho dev\n", 0o755);
+    let o = root
+        .init(&["echo", "cmd"])
+        .env("S6_RUNTIME_PROFILE", "dev")
+        .env("S6_STAGE2_HOOK", "echo hook; echo $MINE")
+        .env("MINE", "hidden-from-hook")
+        .env("S6_VERBOSITY", "1")
+        .run();
+    assert_eq!(o.stdout, "hook\n\ndev\ncmd\n", "{}", o.stderr);
+    // A failing hook under policy 2 stops the container with its code.
+    let o = root.init(&["echo", "cmd"]).env("S6_STAGE2_HOOK", "exit 5").env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert_eq!(o.code(), 5);
+    assert_eq!(o.stdout, "default\n".replace("default\n", ""), "{}", o.stderr);
+}
+
+#[test]
+fn stage2_hook_without_a_shell_is_a_clear_error() {
+    let root = Root::new();
+    fs::remove_file(root.path().join("bin/sh")).unwrap();
+    let o = root
+        .init(&["/bin/echo", "cmd"])
+        .env("S6_STAGE2_HOOK", "echo hook")
+        .env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2")
+        .run();
+    assert_eq!(o.code(), 127);
+    assert!(
+        o.stderr.contains("init: warning: S6_STAGE2_HOOK is set but this image has no /bin/sh: No such file or directory"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stdout, "");
+}
+
+#[test]
+fn sync_disks_says_so() {
+    let root = Root::new();
+    let o = root.init(&["true"]).env("S6_SYNC_DISKS", "1").run();
+    assert!(o.stderr.contains("[s6-finish] syncing disks.\n[s6-finish] sending all processes the TERM signal.\n"), "{}", o.stderr);
+}
