@@ -35,6 +35,10 @@ fn usrmerged_bin_symlink_stays_a_symlink_and_install_is_idempotent() {
     assert_eq!(init.permissions().mode() & 0o7777, 0o755);
     assert_eq!(fs::read(r.join("init")).unwrap(), fs::read(rs6()).unwrap());
     assert!(r.join("command").is_dir());
+    assert_eq!(fs::read_link(r.join("command/with-contenv")).unwrap(), Path::new("../init"));
+    // The v1/v2 names land in the real usr/bin, through which bin reaches them.
+    assert_eq!(fs::read_link(r.join("usr/bin/with-contenv")).unwrap(), Path::new("/command/with-contenv"));
+    assert!(fs::symlink_metadata(r.join("bin/with-contenv")).unwrap().file_type().is_symlink());
     let before = listing(r);
     assert_eq!(install(r), (0, String::new()));
     assert_eq!(listing(r), before, "a second install changed the tree");
@@ -55,6 +59,7 @@ fn never_follows_a_symlink_out_of_the_root() {
     assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "install wrote outside the root");
     let inside = r.join(target.strip_prefix("/").unwrap());
     assert!(inside.is_dir(), "command/ not created where the symlink points inside the root");
+    assert!(r.join(outside.path().strip_prefix("/").unwrap()).join("bin/with-contenv").is_symlink());
     // A dangling relative symlink climbing out with .. stays inside too.
     let t2 = TempDir::new("escape2");
     symlink("../../../../../../../../tmp/rs6-escape-dotdot", t2.path().join("command")).unwrap();

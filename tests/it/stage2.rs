@@ -82,10 +82,10 @@ fn environment_round_trips_and_only_path_reaches_scripts() {
             multi.replace('\n', "\\n").replace('\t', "\\t"),
             big.len()
         ),
-        0o644,
+        0o755,
     );
     let o = root
-        .init(&["sh", "-c", "cat /tmp/init-env; echo ---; env | grep -c '^MULTI=' ; sh /check; /usr/bin/with-contenv sh -c 'echo $UTF'"])
+        .init(&["sh", "-c", "cat /tmp/init-env; echo ---; env | grep -c '^MULTI=' ; env -i /check; env -i /usr/bin/with-contenv sh -c 'echo $UTF'"])
         .env("EMPTY", "")
         .env("MULTI", multi)
         .env("UTF", utf8)
