@@ -9,4 +9,6 @@ pub mod errno;
 pub mod exit;
 pub mod num;
 pub mod path;
+pub mod svstatus;
+pub mod tai;
 pub mod time;

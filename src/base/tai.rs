@@ -1,0 +1,65 @@
+//! TAI64N timestamps as skalibs writes them: 8 bytes big-endian label
+//! (`2^62 + unix seconds + 37`: skalibs' 10 s plus the 27 leap seconds of
+//! its table) and 4 bytes big-endian nanoseconds. Text form: `@` and 24
+//! lowercase hex digits.
+use rustix::time::{ClockId, clock_gettime};
+
+/// Seconds added to a Unix time to make a TAI64 label.
+pub const TAI_OFFSET: u64 = (1u64 << 62) + 37;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default)]
+pub struct Tai {
+    /// The TAI64 label.
+    pub secs: u64,
+    pub nanos: u32,
+}
+
+impl Tai {
+    pub fn now() -> Tai {
+        let t = clock_gettime(ClockId::Realtime);
+        Tai::from_unix(t.tv_sec as u64, t.tv_nsec as u32)
+    }
+    pub const fn from_unix(secs: u64, nanos: u32) -> Tai {
+        Tai { secs: secs + TAI_OFFSET, nanos }
+    }
+    pub fn unix_secs(self) -> u64 {
+        self.secs.saturating_sub(TAI_OFFSET)
+    }
+    pub fn pack(self) -> [u8; 12] {
+        let mut b = [0u8; 12];
+        b[..8].copy_from_slice(&self.secs.to_be_bytes());
+        b[8..].copy_from_slice(&self.nanos.to_be_bytes());
+        b
+    }
+    pub fn unpack(b: &[u8; 12]) -> Tai {
+        let mut s = [0u8; 8];
+        s.copy_from_slice(&b[..8]);
+        let mut n = [0u8; 4];
+        n.copy_from_slice(&b[8..]);
+        Tai { secs: u64::from_be_bytes(s), nanos: u32::from_be_bytes(n) }
+    }
+    /// `@` + 24 lowercase hex digits.
+    pub fn to_text(self) -> [u8; 25] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 25];
+        out[0] = b'@';
+        for (i, byte) in self.pack().iter().enumerate() {
+            out[1 + 2 * i] = HEX[(byte >> 4) as usize];
+            out[2 + 2 * i] = HEX[(byte & 15) as usize];
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn label_matches_skalibs() {
+        // Written by s6 when `date +%s` was 1795872779.
+        assert_eq!(Tai::from_unix(1795872779, 0).secs, 0x400000006b0ad830);
+        let t = Tai { secs: 0x400000006b0adf5a, nanos: 0x2adb86a1 };
+        assert_eq!(&t.to_text(), b"@400000006b0adf5a2adb86a1");
+        assert_eq!(Tai::unpack(&t.pack()), t);
+    }
+}
