@@ -2,6 +2,8 @@
 use rustix::process::WaitStatus;
 
 pub const OK: u8 = 0;
+/// s6: a wait timed out.
+pub const TIMEOUT: u8 = 99;
 /// Bad usage.
 pub const USAGE: u8 = 100;
 /// Internal error (a bug).

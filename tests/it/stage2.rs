@@ -296,7 +296,7 @@ fn stale_run_from_a_previous_start_is_cleaned() {
     fs::create_dir_all(root.path().join("run/s6/deep/er/still")).unwrap();
     fs::write(root.path().join("run/s6-linux-init-container-results/exitcode").parent().map(|p| { fs::create_dir_all(p).unwrap(); p.join("exitcode") }).unwrap(), "9\n").unwrap();
     let o = root.init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6"]).env("S6_VERBOSITY", "1").run();
-    assert_eq!(o.stdout, "clean\ncontainer_environment\n", "{}", o.stderr);
+    assert_eq!(o.stdout, "clean\nbasedir\ncontainer_environment\nservices\n", "{}", o.stderr);
     assert_eq!(o.code(), 0, "a stale exitcode must not leak into this run");
 }
 

@@ -37,6 +37,7 @@
 mod runtime;
 mod settings;
 mod stage;
+mod supervise;
 pub mod tree;
 
 use crate::applets::contenv;
@@ -71,12 +72,17 @@ enum Item {
     FinishBegin,
     Finish(&'static [u8]),
     FinishEnd,
+    /// `S6_CMD_WAIT_FOR_SERVICES` timed out.
+    Wait,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Phase {
     /// Running stage-2 items.
     Stage2,
+    /// Services started; `S6_CMD_WAIT_FOR_SERVICES` holds the CMD back
+    /// until they are up (or ready), or until `until`.
+    WaitServices { until: Option<Instant> },
     /// Stage 2 done; the CMD runs (or there is none).
     Up,
     /// Stopping: the CMD and any stage-2 step got TERM; KILL at `kill_at`.
@@ -117,6 +123,9 @@ struct Pid1 {
     /// `/etc` or the runtime profile's directory.
     base: &'static [u8],
     no_children: bool,
+    sup: supervise::Supervisor,
+    /// At shutdown: when to stop waiting for services (`S6_SERVICES_GRACETIME`).
+    services_until: Option<Instant>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -175,7 +184,12 @@ pub fn main(args: Args) -> u8 {
         path,
         base,
         no_children: false,
+        sup: supervise::Supervisor::new(global_env, path),
+        services_until: None,
     };
+    if runtime_ok {
+        st.sup.open_scandir();
+    }
     st.advance();
     st.run(&sigfd)
 }
@@ -272,19 +286,43 @@ impl Pid1 {
     fn run(&mut self, sigfd: &SignalFd) -> u8 {
         loop {
             let timeout = self.deadline().map(|d| d.until(Instant::now()));
-            let mut fds = [PollFd::new(sigfd, PollFlags::IN)];
-            match poll(&mut fds, timeout.as_ref()) {
-                Ok(_) | Err(Errno::INTR) => {}
-                Err(e) => {
-                    // Not fatal: PID 1 must not die. Retry shortly.
-                    diag::warn_sys(e, &[b"unable to poll (retrying)"]);
-                    let _ = poll(&mut [], Some(&Instant::now().after_ms(100).until(Instant::now())));
+            let mut ready: heapless::Vec<supervise::Watch, { 2 * supervise::MAX_SERVICES + 1 }> = heapless::Vec::new();
+            {
+                let mut watches = heapless::Vec::new();
+                self.sup.watches(&mut watches);
+                let mut fds: heapless::Vec<PollFd<'_>, { 2 * supervise::MAX_SERVICES + 2 }> = heapless::Vec::new();
+                let _ = fds.push(PollFd::new(sigfd, PollFlags::IN));
+                for (fd, _) in &watches {
+                    let _ = fds.push(PollFd::from_borrowed_fd(*fd, PollFlags::IN));
+                }
+                match poll(&mut fds, timeout.as_ref()) {
+                    Ok(_) | Err(Errno::INTR) => {}
+                    Err(e) => {
+                        // Not fatal: PID 1 must not die. Retry shortly.
+                        diag::warn_sys(e, &[b"unable to poll (retrying)"]);
+                        let _ = poll(&mut [], Some(&Instant::now().after_ms(100).until(Instant::now())));
+                    }
+                }
+                for (pfd, (_, w)) in fds.iter().skip(1).zip(watches.iter()) {
+                    if !pfd.revents().is_empty() {
+                        let _ = ready.push(*w);
+                    }
                 }
             }
             while let Some(sig) = sigfd.read() {
                 self.on_signal(sig);
             }
             self.reap();
+            for w in ready {
+                match w {
+                    supervise::Watch::Scan => match self.sup.on_scan_control() {
+                        supervise::ScanCmd::Shutdown => self.begin_shutdown(),
+                        _ => {}
+                    },
+                    supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
+                    supervise::Watch::Notify(i) => self.sup.on_notify(i),
+                }
+            }
             self.on_time(Instant::now());
             self.advance();
             if let Phase::Final { kill_at } = self.phase {
@@ -309,11 +347,13 @@ impl Pid1 {
             Phase::StopCmd { kill_at } | Phase::Final { kill_at } => Some(kill_at),
             _ => None,
         };
+        let wait = match self.phase {
+            Phase::WaitServices { until } => until,
+            Phase::StopCmd { .. } => self.services_until,
+            _ => None,
+        };
         let job = self.job.and_then(|j| j.kill_at);
-        match (phase, job) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [phase, wait, job, self.sup.deadline()].into_iter().flatten().min()
     }
 
     fn on_signal(&mut self, sig: u32) {
@@ -336,7 +376,11 @@ impl Pid1 {
     fn reap(&mut self) {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
-                Ok(Some((pid, status))) => self.on_exit(pid, exit::from_wait(status)),
+                Ok(Some((pid, status))) => {
+                    if !self.sup.on_exit(pid, status, &self.orig) {
+                        self.on_exit(pid, exit::from_wait(status));
+                    }
+                }
                 Ok(None) => {
                     self.no_children = false;
                     return;
@@ -355,7 +399,11 @@ impl Pid1 {
     fn reap_until_none(&mut self) {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
-                Ok(Some((pid, status))) => self.on_exit(pid, exit::from_wait(status)),
+                Ok(Some((pid, status))) => {
+                    if !self.sup.on_exit(pid, status, &self.orig) {
+                        self.on_exit(pid, exit::from_wait(status));
+                    }
+                }
                 Err(Errno::INTR) => {}
                 Ok(None) | Err(_) => return,
             }
@@ -399,11 +447,16 @@ impl Pid1 {
             Item::Init(n) => (b"[cont-init.d] ", n),
             Item::Finish(n) => (b"[cont-finish.d] ", n),
             Item::Hook => (b"[s6-init] ", b"S6_STAGE2_HOOK"),
+            Item::Wait => (b"[services.d] ", b"waiting for services"),
             _ => return,
         };
-        let mut l = Line::new();
-        l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
-        self.progress_line(&mut l);
+        if item == Item::Wait {
+            diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]);
+        } else {
+            let mut l = Line::new();
+            l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
+            self.progress_line(&mut l);
+        }
         if code == 0 || matches!(item, Item::Finish(_)) || self.phase != Phase::Stage2 {
             return;
         }
@@ -422,6 +475,7 @@ impl Pid1 {
     /// Deadlines: the end of the stop grace (KILL what is left of the CMD
     /// and the stage-2 step), a cont-finish script's time limit.
     fn on_time(&mut self, now: Instant) {
+        self.sup.on_time(now, &self.orig);
         if let Some(job) = self.job {
             if let Some(t) = job.kill_at {
                 if now >= t {
@@ -449,16 +503,37 @@ impl Pid1 {
                         return;
                     }
                     let Some(&item) = self.items.get(self.next) else {
-                        self.phase = Phase::Up;
-                        self.start_cmd();
+                        self.start_services();
                         continue;
                     };
                     self.next += 1;
                     self.start_item(item);
                 }
+                Phase::WaitServices { until } => {
+                    if self.sup.all_up() {
+                        self.progress(&[b"[services.d] done."]);
+                        self.phase = Phase::Up;
+                        self.start_cmd();
+                        continue;
+                    }
+                    if until.is_some_and(|t| Instant::now() >= t) {
+                        self.phase = Phase::Stage2;
+                        self.job_done(Item::Wait, exit::TIMEOUT);
+                        if self.phase == Phase::Stage2 {
+                            self.phase = Phase::Up;
+                            self.start_cmd();
+                        }
+                        continue;
+                    }
+                    return;
+                }
                 Phase::Up => return,
                 Phase::StopCmd { .. } => {
                     if self.cmd_pid.is_some() || self.job.is_some() {
+                        return;
+                    }
+                    let grace_over = self.services_until.is_none_or(|t| Instant::now() >= t);
+                    if !self.sup.all_down() && !grace_over {
                         return;
                     }
                     self.items = or_warn(finish_items(self.base));
@@ -479,6 +554,31 @@ impl Pid1 {
                 Phase::Final { .. } => return,
             }
         }
+    }
+
+    /// After stage 2: start `services.d`, then (maybe after waiting for
+    /// them) the CMD.
+    fn start_services(&mut self) {
+        let dir = dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
+        let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
+        if exists {
+            self.progress(&[b"[services.d] starting services"]);
+            self.sup.setup(dir);
+            self.sup.start_all(&self.orig);
+        }
+        if exists && self.s.wait_for_services && !self.cmd.is_empty() {
+            let until = match self.s.wait_for_services_ms {
+                0 => None,
+                ms => Some(Instant::now().after_ms(ms)),
+            };
+            self.phase = Phase::WaitServices { until };
+            return;
+        }
+        if exists {
+            self.progress(&[b"[services.d] done."]);
+        }
+        self.phase = Phase::Up;
+        self.start_cmd();
     }
 
     fn final_stage(&mut self) {
@@ -503,6 +603,7 @@ impl Pid1 {
             Item::FinishBegin => self.progress(&[b"[cont-finish.d] executing container finish scripts..."]),
             Item::FinishEnd => self.progress(&[b"[cont-finish.d] done."]),
             Item::Hook => self.start_hook(),
+            Item::Wait => {}
             Item::Fix(n) => {
                 self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
                 let file = or_warn_cstr(dir_of(self.base, b"fix-attrs.d").and_then(|d| arena::cstr(&[d, b"/", n])));
@@ -633,11 +734,16 @@ impl Pid1 {
 
     fn begin_shutdown(&mut self) {
         match self.phase {
-            Phase::Stage2 | Phase::Up => {}
+            Phase::Stage2 | Phase::Up | Phase::WaitServices { .. } => {}
             _ => return,
         }
-        let kill_at = Instant::now().after_ms(self.s.kill_grace_ms);
+        let now = Instant::now();
+        let kill_at = now.after_ms(self.s.kill_grace_ms);
         self.phase = Phase::StopCmd { kill_at };
+        if !self.sup.svcs.is_empty() {
+            self.sup.stop_all();
+            self.services_until = Some(now.after_ms(self.s.services_grace_ms));
+        }
         self.signal_foreground(signal::SIGTERM);
         self.signal_foreground(signal::SIGCONT);
     }

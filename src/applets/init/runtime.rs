@@ -72,7 +72,23 @@ pub fn prepare(read_only_root: bool) -> Result<(), (Errno, &'static [u8])> {
         mkdir(d, 0o755).map_err(|e| (e, &b"unable to create runtime directories in /run"[..]))?;
     }
     link_var_run(read_only_root);
+    basedir();
     Ok(())
+}
+
+/// `/run/s6/basedir/bin/halt`, where v3 scripts find it: a link to this
+/// binary (its name selects the `halt` applet).
+fn basedir() {
+    let _ = mkdir(c"/run/s6/basedir", 0o755);
+    let _ = mkdir(c"/run/s6/basedir/bin", 0o755);
+    let mut buf = [0u8; 512];
+    let n = fs::readlinkat_raw(fs::CWD, c"/proc/self/exe", &mut buf[..511]).unwrap_or(0);
+    let target = if n > 0 && n < 511 { &buf[..n] } else { &b"/init"[..] };
+    if let Ok(t) = crate::sys::arena::cstr(&[target]) {
+        if let Err(e) = fs::symlink(t, c"/run/s6/basedir/bin/halt") {
+            diag::warn_sys(e, &[b"unable to create /run/s6/basedir/bin/halt"]);
+        }
+    }
 }
 
 /// Make `/var/run/s6/…` reach `/run/s6/…`.

@@ -34,6 +34,12 @@ pub struct Settings {
     pub sync_disks: bool,
     /// `S6_STAGE2_HOOK`: a shell snippet run first in stage 2.
     pub stage2_hook: Option<&'static [u8]>,
+    /// `S6_SERVICES_GRACETIME`: ms the services get to stop (default 3000).
+    pub services_grace_ms: u64,
+    /// `S6_CMD_WAIT_FOR_SERVICES`: start the CMD once the services are up.
+    pub wait_for_services: bool,
+    /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`: bound on that wait (0: none).
+    pub wait_for_services_ms: u64,
 }
 
 impl Settings {
@@ -50,6 +56,9 @@ impl Settings {
             read_only_root: number(env, b"S6_READ_ONLY_ROOT", 0) != 0,
             sync_disks: number(env, b"S6_SYNC_DISKS", 0) != 0,
             stage2_hook: env.var(b"S6_STAGE2_HOOK").filter(|v| !v.is_empty()),
+            services_grace_ms: number(env, b"S6_SERVICES_GRACETIME", 3000),
+            wait_for_services: number(env, b"S6_CMD_WAIT_FOR_SERVICES", 0) != 0,
+            wait_for_services_ms: number(env, b"S6_CMD_WAIT_FOR_SERVICES_MAXTIME", 0),
         }
     }
 }

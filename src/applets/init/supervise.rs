@@ -1,0 +1,1030 @@
+//! Supervision of `/etc/services.d` inside PID 1's loop: s6-supervise's
+//! contract for every service (and its logger), without a process per
+//! service.
+//!
+//! Each `/etc/services.d/NAME` is copied to the live scan directory
+//! `/run/service/NAME` (also `/var/run/s6/services/NAME`). Every service
+//! directory gets s6's `supervise/` (`control` fifo, `status` in s6's
+//! 35-byte layout written atomically, `lock` held with an fcntl lock,
+//! `death_tally`) and `event/` fifodir, so s6's own clients drive it.
+//! `NAME/log/` is a logger service fed by a pipe that PID 1 holds for the
+//! container's life: a restart of either side loses nothing.
+//!
+//! Restarts happen no sooner than 1 s after the previous start. `run` gets
+//! `["./run", NAME]` in a new session, cwd = the service directory, the
+//! global environment and PID 1's original signal state; `finish` gets
+//! `["./finish", CODE|256, SIG, NAME, PGID]` (s6 2.15), at most
+//! `timeout-finish` ms (default 5000), and exiting 125 keeps the service down.
+//!
+//! Capacity is fixed: `MAX_SERVICES` entries (a logger counts as one),
+//! names of at most `NAME_MAX` bytes. Nothing here allocates after
+//! `setup`: the steady state reuses the table.
+use super::stage;
+use crate::base::diag::{self, Line};
+use crate::base::svstatus::{self, Status};
+use crate::base::tai::Tai;
+use crate::base::{num::parse_u64, time::Instant};
+use crate::sys::signal::{self, Original};
+use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::{arena, raw};
+use core::ffi::CStr;
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self, AtFlags, FileType, FlockOperation, Mode, OFlags, RawDir};
+use rustix::io::Errno;
+use rustix::pipe::{PipeFlags, pipe_with};
+use rustix::process::{Pid, WaitStatus};
+
+/// Most supervised entries (services plus loggers).
+pub const MAX_SERVICES: usize = 256;
+/// Longest service name (`NAME/log` included).
+pub const NAME_MAX: usize = 200;
+pub const SCANDIR: &CStr = c"/run/service";
+const DIRF: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    /// Not running; `restart_at` says when to start if wanted up.
+    Down,
+    Up,
+    /// `finish` runs.
+    Finishing,
+}
+
+pub struct Svc {
+    pub name: heapless::Vec<u8, NAME_MAX>,
+    /// `name` and `/run/service/name`, NUL-terminated (made once at setup).
+    name_c: &'static CStr,
+    path_c: &'static CStr,
+    dir: OwnedFd,
+    control: OwnedFd,
+    _lock: OwnedFd,
+    is_log: bool,
+    /// Index of the logger (for a service) or of the service (for a logger).
+    peer: Option<usize>,
+    /// PID 1's copy of the log pipe end this entry's process gets.
+    pipe: Option<OwnedFd>,
+    state: State,
+    pid: Option<Pid>,
+    pub want_up: bool,
+    paused: bool,
+    ready: bool,
+    stamp: Tai,
+    ready_stamp: Tai,
+    wstat: u16,
+    last_start: Option<Instant>,
+    restart_at: Option<Instant>,
+    kill_at: Option<Instant>,
+    notify: Option<OwnedFd>,
+    has_notification: bool,
+}
+
+pub struct Supervisor {
+    pub svcs: heapless::Vec<Svc, MAX_SERVICES>,
+    scan_control: Option<OwnedFd>,
+    env: &'static [*const u8],
+    path: &'static [u8],
+    /// Stop requested (container shutdown): nothing restarts.
+    pub stopping: bool,
+}
+
+/// What the scan directory's control fifo asked for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ScanCmd {
+    None,
+    Shutdown,
+    Rescan,
+}
+
+fn mkdir_at(d: BorrowedFd<'_>, name: &CStr, mode: u32) -> Result<(), Errno> {
+    match fs::mkdirat(d, name, Mode::from_raw_mode(mode)) {
+        Ok(()) | Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Copy the tree `src/name` into `dst/name` (files, directories, symlinks,
+/// modes), never following symlinks.
+fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), Errno> {
+    let st = fs::statat(src, name, AtFlags::SYMLINK_NOFOLLOW)?;
+    let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::Directory => {
+            if depth == 0 {
+                return Err(Errno::LOOP);
+            }
+            match fs::mkdirat(dst, name, Mode::from_raw_mode(0o700)) {
+                Ok(()) | Err(Errno::EXIST) => {}
+                Err(e) => return Err(e),
+            }
+            let s = fs::openat(src, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
+            let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
+            let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+            let mut it = RawDir::new(s.as_fd(), &mut buf);
+            while let Some(ent) = it.next() {
+                let ent = ent?;
+                let n = ent.file_name().to_bytes();
+                if n != b"." && n != b".." {
+                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1)?;
+                }
+            }
+            fs::fchmod(&d, mode)
+        }
+        FileType::Symlink => {
+            let mut t = [0u8; 1024];
+            let n = fs::readlinkat_raw(src, name, &mut t)?;
+            let target = arena::cstr(&[&t[..n.min(t.len())]])?;
+            let _ = fs::unlinkat(dst, name, AtFlags::empty());
+            fs::symlinkat(target, dst, name)
+        }
+        FileType::RegularFile => {
+            let s = fs::openat(src, name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
+            let d = fs::openat(dst, name, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW, mode)?;
+            let mut buf = [0u8; 4096];
+            loop {
+                match rustix::io::read(&s, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => crate::sys::fd::write_all(d.as_fd(), &buf[..n])?,
+                    Err(Errno::INTR) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            fs::fchmod(&d, mode)
+        }
+        // A fifo or device in a service directory: recreate fifos, skip others.
+        FileType::Fifo => {
+            let _ = fs::unlinkat(dst, name, AtFlags::empty());
+            fs::mkfifoat(dst, name, mode)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Read the first line of `dir/name` as a number: `Ok(None)` when the file
+/// does not exist, `Err` when it is not a number.
+fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, ()> {
+    let Ok(f) = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return Ok(None) };
+    let mut buf = [0u8; 32];
+    let n = rustix::io::read(&f, &mut buf).map_err(|_| ())?;
+    let line = buf[..n].split(|&c| c == b'\n').next().unwrap_or(b"");
+    parse_u64(line).map(Some).ok_or(())
+}
+
+fn exists(dir: BorrowedFd<'_>, name: &CStr) -> bool {
+    fs::statat(dir, name, AtFlags::empty()).is_ok()
+}
+
+/// The down-signal: a name (`TERM`, `SIGTERM`, any case) or a number.
+fn down_signal(dir: BorrowedFd<'_>) -> u32 {
+    let Ok(f) = fs::openat(dir, c"down-signal", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
+        return signal::SIGTERM;
+    };
+    let mut buf = [0u8; 32];
+    let n = rustix::io::read(&f, &mut buf).unwrap_or(0);
+    let line = buf[..n].split(|&c| c == b'\n').next().unwrap_or(b"");
+    signal_by_name(line).unwrap_or(signal::SIGTERM)
+}
+
+/// A signal number from its name (any case, with or without `SIG`) or number.
+pub fn signal_by_name(s: &[u8]) -> Option<u32> {
+    if let Some(n) = parse_u64(s) {
+        return (1..=64).contains(&n).then_some(n as u32);
+    }
+    let mut up = [0u8; 16];
+    if s.len() > up.len() {
+        return None;
+    }
+    for (i, c) in s.iter().enumerate() {
+        up[i] = c.to_ascii_uppercase();
+    }
+    let s = &up[..s.len()];
+    let s = s.strip_prefix(b"SIG").unwrap_or(s);
+    const NAMES: [&[u8]; 31] = [
+        b"HUP", b"INT", b"QUIT", b"ILL", b"TRAP", b"ABRT", b"BUS", b"FPE", b"KILL", b"USR1", b"SEGV",
+        b"USR2", b"PIPE", b"ALRM", b"TERM", b"STKFLT", b"CHLD", b"CONT", b"STOP", b"TSTP", b"TTIN",
+        b"TTOU", b"URG", b"XCPU", b"XFSZ", b"VTALRM", b"PROF", b"WINCH", b"IO", b"PWR", b"SYS",
+    ];
+    NAMES.iter().position(|n| *n == s).map(|i| i as u32 + 1)
+}
+
+/// Send event bytes to every listener fifo in `dir/event` (s6's fifodir):
+/// open each `ftrig1:` fifo non-blocking and write; a fifo without reader
+/// is removed.
+fn send_event(dir: BorrowedFd<'_>, ev: &[u8]) {
+    let Ok(ed) = fs::openat(dir, c"event", DIRF, Mode::empty()) else { return };
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+    let mut it = RawDir::new(ed.as_fd(), &mut buf);
+    while let Some(Ok(ent)) = it.next() {
+        let n = ent.file_name();
+        if !n.to_bytes().starts_with(b"ftrig1:") {
+            continue;
+        }
+        match fs::openat(&ed, n, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(f) => match rustix::io::write(&f, ev) {
+                Err(Errno::PIPE) => {
+                    let _ = fs::unlinkat(&ed, n, AtFlags::empty());
+                }
+                _ => {}
+            },
+            Err(Errno::NXIO) => {
+                let _ = fs::unlinkat(&ed, n, AtFlags::empty());
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+impl Svc {
+    fn status(&self) -> Status {
+        Status {
+            stamp: self.stamp,
+            ready_stamp: self.ready_stamp,
+            pid: self.pid.map_or(0, |p| p.as_raw_nonzero().get() as u64),
+            wstat: self.wstat,
+            paused: self.paused,
+            finishing: self.state == State::Finishing,
+            want_up: self.want_up,
+            ready: self.ready,
+        }
+    }
+
+    /// Write `supervise/status` atomically (`status.new`, then rename).
+    fn write_status(&self) {
+        let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        if let Ok(f) = fs::openat(&sup, c"status.new", flags, Mode::from_raw_mode(0o644)) {
+            if crate::sys::fd::write_all(f.as_fd(), &self.status().pack()).is_ok() {
+                let _ = fs::renameat(&sup, c"status.new", &sup, c"status");
+            }
+        }
+    }
+
+    fn event(&self, ev: &[u8]) {
+        send_event(self.dir.as_fd(), ev);
+    }
+
+    fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
+        let mut l = Line::new();
+        l.push(b"s6-supervise ").push(&self.name).push(b": warning: ");
+        for p in parts {
+            l.push(p);
+        }
+        if let Some(e) = e {
+            l.push(b": ");
+            diag::push_errno(&mut l, e);
+        }
+        l.emit();
+    }
+
+    /// Append to `supervise/death_tally`, keeping `max-death-tally` records.
+    fn record_death(&self, code: u8, sig: u8) {
+        let max = match read_number(self.dir.as_fd(), c"max-death-tally") {
+            Ok(Some(n)) => n.min(4096) as usize,
+            _ => 100,
+        };
+        if max == 0 {
+            return;
+        }
+        let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
+        let rec = svstatus::tally_record(Tai::now(), code, sig);
+        let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
+        let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / svstatus::TALLY_RECORD);
+        let keep = have.min(max - 1);
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
+        if let Some(f) = old {
+            let mut off = ((have - keep) * svstatus::TALLY_RECORD) as u64;
+            let mut buf = [0u8; 14 * 64];
+            loop {
+                match rustix::io::pread(&f, &mut buf, off) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if crate::sys::fd::write_all(new.as_fd(), &buf[..n]).is_err() {
+                            return;
+                        }
+                        off += n as u64;
+                    }
+                }
+            }
+        }
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
+            let _ = fs::renameat(&sup, c"death_tally.new", &sup, c"death_tally");
+        }
+    }
+}
+
+impl Supervisor {
+    pub fn new(env: &'static [*const u8], path: &'static [u8]) -> Supervisor {
+        Supervisor { svcs: heapless::Vec::new(), scan_control: None, env, path, stopping: false }
+    }
+
+    /// The scan directory's `.s6-svscan/control` (for s6-svscanctl and
+    /// halt, from stage 1 on) and v2's path to it, `/var/run/s6/services`.
+    pub fn open_scandir(&mut self) {
+        let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
+        };
+        let _ = mkdir_at(scan.as_fd(), c".s6-svscan", 0o700);
+        match fs::openat(&scan, c".s6-svscan", DIRF, Mode::empty()).and_then(|d| open_control(d.as_fd())) {
+            Ok(c) => self.scan_control = Some(c),
+            Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
+        }
+        let _ = fs::symlink(c"/run/service", c"/run/s6/services");
+    }
+
+    /// Copy `services_d/*` into the scan directory and prepare each service.
+    pub fn setup(&mut self, services_d: &[u8]) {
+        let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
+        };
+        let Some(names) = stage::list(services_d) else { return };
+        let Ok(src) = arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) else { return };
+        for name in names {
+            let is_dir = fs::statat(&src, *name, AtFlags::empty())
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+            if !is_dir {
+                continue;
+            }
+            if name.len() + 4 > NAME_MAX {
+                diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
+                continue;
+            }
+            if self.svcs.len() + 2 > MAX_SERVICES {
+                diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
+                continue;
+            }
+            if let Err(e) = copy_tree(src.as_fd(), scan.as_fd(), name, 16) {
+                diag::warn_sys(e, &[b"unable to copy service ", name]);
+                continue;
+            }
+            self.add(scan.as_fd(), name);
+        }
+    }
+
+    /// Set up `scan/name` (and `scan/name/log` when it is a directory).
+    fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
+        let Ok(dir) = fs::openat(scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()) else { return };
+        let has_log = fs::statat(&dir, c"log", AtFlags::empty())
+            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+        let pipe = if has_log {
+            match pipe_with(PipeFlags::CLOEXEC) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    diag::warn_sys(e, &[b"unable to create the log pipe for ", name]);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let (rd, wr) = match pipe {
+            Some((r, w)) => (Some(r), Some(w)),
+            None => (None, None),
+        };
+        let Some(svc) = prepare(dir, name, false, wr) else { return };
+        let idx = self.svcs.len();
+        if self.svcs.push(svc).is_err() {
+            return;
+        }
+        if let Some(rd) = rd {
+            let mut lname = heapless::Vec::<u8, NAME_MAX>::new();
+            let _ = lname.extend_from_slice(name);
+            let _ = lname.extend_from_slice(b"/log");
+            let Ok(ldir) = fs::openat(scan, &lname[..], DIRF, Mode::empty()) else { return };
+            if let Some(log) = prepare(ldir, &lname, true, Some(rd)) {
+                if self.svcs.push(log).is_ok() {
+                    let li = self.svcs.len() - 1;
+                    self.svcs[li].peer = Some(idx);
+                    self.svcs[idx].peer = Some(li);
+                }
+            }
+        }
+    }
+
+    /// Start every service wanted up (loggers first, so nothing waits on a
+    /// full pipe longer than needed).
+    pub fn start_all(&mut self, orig: &Original) {
+        for i in (0..self.svcs.len()).rev() {
+            if self.svcs[i].want_up && self.svcs[i].state == State::Down {
+                self.start(i, orig);
+            }
+        }
+    }
+
+    fn start(&mut self, i: usize, orig: &Original) {
+        if self.stopping {
+            return;
+        }
+        let now = Instant::now();
+        let svc = &mut self.svcs[i];
+        svc.restart_at = None;
+        let mut buf = [0u8; 512];
+        let (file, words) = match script(&svc.dir, c"run", c"./run", &mut buf) {
+            Ok(r) => r,
+            Err(e) => {
+                svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
+                svc.restart_at = Some(now.after_ms(60_000));
+                return;
+            }
+        };
+        let mut argv: heapless::Vec<*const u8, 5> = heapless::Vec::new();
+        for w in &words {
+            let _ = argv.push(w.as_ptr().cast());
+        }
+        let _ = argv.push(c"./run".as_ptr().cast());
+        let _ = argv.push(svc.name_c.as_ptr().cast());
+        let _ = argv.push(core::ptr::null());
+        // notification-fd: a fresh pipe, its write end at fd N in the child.
+        svc.has_notification = false;
+        svc.notify = None;
+        let mut notify_w: Option<OwnedFd> = None;
+        match read_number(svc.dir.as_fd(), c"notification-fd") {
+            Ok(Some(n)) if n > 0 && n < 1024 => match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
+                Ok((r, w)) => {
+                    svc.notify = Some(r);
+                    notify_w = Some(w);
+                    svc.has_notification = true;
+                }
+                Err(e) => svc.warn(Some(e), &[b"unable to create a notification pipe"]),
+            },
+            Ok(None) => {}
+            _ => svc.warn(None, &[b"invalid notification-fd: ignoring it"]),
+        }
+        let notif_n = read_number(svc.dir.as_fd(), c"notification-fd").ok().flatten().unwrap_or(0) as i32;
+        let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
+        if let Some(p) = &svc.pipe {
+            let _ = moves.push((p.as_raw_fd(), if svc.is_log { 0 } else { 1 }));
+        }
+        if let Some(w) = &notify_w {
+            let _ = moves.push((w.as_raw_fd(), notif_n));
+        }
+        let sp = Spawn {
+            file,
+            argv: argv.as_ptr(),
+            envp: self.env.as_ptr(),
+            path: self.path,
+            signals: orig,
+            new_pgrp: false,
+            take_tty: false,
+            setsid: true,
+            moves: &moves,
+            chdir: Some(svc.path_c),
+        };
+        match spawn(&sp) {
+            Ok(pid) => {
+                svc.pid = Some(pid);
+                svc.state = State::Up;
+                svc.ready = false;
+                svc.stamp = Tai::now();
+                svc.last_start = Some(now);
+                svc.kill_at = None;
+                svc.write_status();
+                svc.event(b"u");
+            }
+            Err(e) => {
+                svc.notify = None;
+                svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
+                svc.restart_at = Some(now.after_ms(60_000));
+            }
+        }
+    }
+}
+
+/// How to run `dir/NAME` (`run` or `finish`): an executable file runs as
+/// `./NAME`; one without its execute bit through its `#!` line. Returns the
+/// program and the words before `./NAME` (interpreter and its argument),
+/// NUL-terminated inside `buf` (no allocation: a crash-looping service
+/// must not grow PID 1).
+fn script<'b>(dir: &OwnedFd, name: &CStr, dot: &'static CStr, buf: &'b mut [u8; 512]) -> Result<(&'b CStr, heapless::Vec<&'b CStr, 2>), Errno> {
+    let st = fs::statat(dir, name, AtFlags::empty())?;
+    if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
+        return Err(Errno::ISDIR);
+    }
+    if fs::accessat(dir, name, fs::Access::EXEC_OK, AtFlags::empty()).is_ok() {
+        return Ok((dot, heapless::Vec::new()));
+    }
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut head = [0u8; 254];
+    let n = rustix::io::read(&f, &mut head)?;
+    let (interp, arg) = stage::parse_shebang(&head[..n]).ok_or(Errno::ACCESS)?;
+    // buf = interp NUL [arg NUL]
+    buf[..interp.len()].copy_from_slice(interp);
+    buf[interp.len()] = 0;
+    let mut end = interp.len() + 1;
+    if let Some(a) = arg {
+        buf[end..end + a.len()].copy_from_slice(a);
+        buf[end + a.len()] = 0;
+        end += a.len() + 1;
+    }
+    let (first, rest) = buf[..end].split_at(interp.len() + 1);
+    let interp = CStr::from_bytes_with_nul(first).map_err(|_| Errno::INVAL)?;
+    let mut words = heapless::Vec::new();
+    let _ = words.push(interp);
+    if !rest.is_empty() {
+        let _ = words.push(CStr::from_bytes_with_nul(rest).map_err(|_| Errno::INVAL)?);
+    }
+    Ok((interp, words))
+}
+
+/// Open a control fifo for reading and writing (so it never reports EOF).
+fn open_control(dir: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
+    match fs::mkfifoat(dir, c"control", Mode::from_raw_mode(0o600)) {
+        Ok(()) | Err(Errno::EXIST) => {}
+        Err(e) => return Err(e),
+    }
+    let st = fs::statat(dir, c"control", AtFlags::SYMLINK_NOFOLLOW)?;
+    if FileType::from_raw_mode(st.st_mode) != FileType::Fifo {
+        return Err(Errno::EXIST);
+    }
+    fs::openat(dir, c"control", OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// Make `dir` a supervised service directory: `supervise/` (lock, control,
+/// status), `event/`, wanted up unless `down` exists.
+fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Option<Svc> {
+    let mut n = heapless::Vec::<u8, NAME_MAX>::new();
+    n.extend_from_slice(name).ok()?;
+    let fail = |e: Errno, what: &[u8]| {
+        diag::warn_sys(e, &[b"unable to supervise ", name, what]);
+    };
+    let old = rustix::process::umask(Mode::empty());
+    let made = mkdir_at(dir.as_fd(), c"supervise", 0o700).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
+    rustix::process::umask(old);
+    if let Err(e) = made {
+        fail(e, b": mkdir supervise");
+        return None;
+    }
+    let sup = fs::openat(&dir, c"supervise", DIRF, Mode::empty()).ok()?;
+    let lock = match fs::openat(&sup, c"lock", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NONBLOCK, Mode::from_raw_mode(0o644)) {
+        Ok(l) => l,
+        Err(e) => {
+            fail(e, b": lock");
+            return None;
+        }
+    };
+    if let Err(e) = fs::fcntl_lock(&lock, FlockOperation::NonBlockingLockExclusive) {
+        fail(e, b": another supervisor holds the lock");
+        return None;
+    }
+    let control = match open_control(sup.as_fd()) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(e, b": control fifo");
+            return None;
+        }
+    };
+    let _ = fs::openat(&sup, c"death_tally", OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+    let want_up = !exists(dir.as_fd(), c"down");
+    let name_c = arena::cstr(&[name]).ok()?;
+    let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
+    let svc = Svc {
+        name: n,
+        name_c,
+        path_c,
+        dir,
+        control,
+        _lock: lock,
+        is_log,
+        peer: None,
+        pipe,
+        state: State::Down,
+        pid: None,
+        want_up,
+        paused: true,
+        ready: !want_up,
+        stamp: Tai::now(),
+        ready_stamp: Tai::now(),
+        wstat: 0,
+        last_start: None,
+        restart_at: None,
+        kill_at: None,
+        notify: None,
+        has_notification: false,
+    };
+    // "Not started yet": the paused flag (s6-supervise's start-up marker).
+    svc.write_status();
+    svc.event(b"s");
+    Some(Svc { paused: false, ..svc })
+}
+
+/// Which supervisor descriptor a poll slot watches.
+#[derive(Clone, Copy, Debug)]
+pub enum Watch {
+    Scan,
+    Control(usize),
+    Notify(usize),
+}
+
+impl Supervisor {
+    /// Descriptors to poll, with what each one is.
+    pub fn watches<'a>(&'a self, out: &mut heapless::Vec<(BorrowedFd<'a>, Watch), { 2 * MAX_SERVICES + 1 }>) {
+        if let Some(c) = &self.scan_control {
+            let _ = out.push((c.as_fd(), Watch::Scan));
+        }
+        for (i, s) in self.svcs.iter().enumerate() {
+            let _ = out.push((s.control.as_fd(), Watch::Control(i)));
+            if let Some(n) = &s.notify {
+                let _ = out.push((n.as_fd(), Watch::Notify(i)));
+            }
+        }
+    }
+
+    /// Read `.s6-svscan/control`.
+    pub fn on_scan_control(&mut self) -> ScanCmd {
+        let Some(c) = &self.scan_control else { return ScanCmd::None };
+        let mut buf = [0u8; 64];
+        let mut cmd = ScanCmd::None;
+        while let Ok(n) = rustix::io::read(c, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            for &b in &buf[..n] {
+                match b {
+                    b't' | b'i' | b'q' | b'b' => cmd = ScanCmd::Shutdown,
+                    b'a' | b'h' if cmd == ScanCmd::None => cmd = ScanCmd::Rescan,
+                    b'a' | b'h' | b'z' | b'n' | b'N' => {}
+                    _ => diag::warn(&[b"received unknown control command: ", &[b]]),
+                }
+            }
+        }
+        cmd
+    }
+
+    /// Read a service's `supervise/control` and obey each byte.
+    pub fn on_control(&mut self, i: usize, orig: &Original) {
+        let mut buf = [0u8; 64];
+        loop {
+            let n = match rustix::io::read(&self.svcs[i].control, &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            for &b in &buf[..n] {
+                self.command(i, b, orig);
+            }
+        }
+    }
+
+    fn command(&mut self, i: usize, b: u8, orig: &Original) {
+        const SIGNALS: [(u8, u32); 12] = [
+            (b'a', signal::SIGALRM), (b'b', signal::SIGABRT), (b'q', signal::SIGQUIT), (b'h', signal::SIGHUP),
+            (b'k', signal::SIGKILL), (b't', signal::SIGTERM), (b'i', signal::SIGINT), (b'1', signal::SIGUSR1),
+            (b'2', signal::SIGUSR2), (b'p', signal::SIGSTOP), (b'c', signal::SIGCONT), (b'y', signal::SIGWINCH),
+        ];
+        let svc = &mut self.svcs[i];
+        let up = svc.state == State::Up;
+        if let Some(&(_, sig)) = SIGNALS.iter().find(|(c, _)| *c == b) {
+            if let (true, Some(pid)) = (up, svc.pid) {
+                let _ = raw::kill_pid(pid, sig);
+                match b {
+                    b'p' => svc.paused = true,
+                    b'c' => svc.paused = false,
+                    _ => {}
+                }
+                svc.write_status();
+            }
+            return;
+        }
+        match b {
+            b'r' | b'l' | b'P' | b'C' | b'K' => {
+                let (Some(pid), true) = (svc.pid, up) else { return };
+                let _ = match b {
+                    b'r' => raw::kill_pid(pid, down_signal(svc.dir.as_fd())),
+                    b'l' => raw::kill_pid(pid, reload_signal(svc.dir.as_fd())),
+                    b'P' => raw::kill_group(pid, signal::SIGSTOP),
+                    b'C' => raw::kill_group(pid, signal::SIGCONT),
+                    _ => raw::kill_group(pid, signal::SIGKILL),
+                };
+                match b {
+                    b'P' => svc.paused = true,
+                    b'C' => svc.paused = false,
+                    _ => {}
+                }
+                svc.write_status();
+            }
+            b'o' => {
+                svc.want_up = false;
+                svc.write_status();
+                if svc.state == State::Down {
+                    self.start(i, orig);
+                }
+            }
+            b'd' | b'D' => {
+                if b == b'D' {
+                    touch_down(svc, true);
+                }
+                svc.want_up = false;
+                svc.restart_at = None;
+                svc.write_status();
+                if up {
+                    self.send_down(i);
+                }
+            }
+            b'u' | b'U' => {
+                if b == b'U' {
+                    touch_down(svc, false);
+                }
+                svc.want_up = true;
+                svc.write_status();
+                if svc.state == State::Down {
+                    self.start(i, orig);
+                }
+            }
+            b'O' | b'Q' => {
+                if b == b'Q' {
+                    touch_down(svc, true);
+                }
+                svc.want_up = false;
+                svc.restart_at = None;
+                svc.write_status();
+            }
+            // `x`: s6-supervise would exit after the next death; PID 1
+            // supervises until the container stops, so it only means that
+            // the service is not restarted any more.
+            b'x' => {
+                svc.want_up = false;
+                svc.restart_at = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// The down-signal then SIGCONT, and arm `timeout-kill`.
+    fn send_down(&mut self, i: usize) {
+        let svc = &mut self.svcs[i];
+        let Some(pid) = svc.pid else { return };
+        if svc.state != State::Up {
+            return;
+        }
+        let _ = raw::kill_pid(pid, down_signal(svc.dir.as_fd()));
+        let _ = raw::kill_pid(pid, signal::SIGCONT);
+        svc.kill_at = match read_number(svc.dir.as_fd(), c"timeout-kill") {
+            Ok(Some(ms)) if ms > 0 => Some(Instant::now().after_ms(ms)),
+            _ => None,
+        };
+    }
+
+    /// A readiness descriptor is readable.
+    pub fn on_notify(&mut self, i: usize) {
+        let svc = &mut self.svcs[i];
+        let Some(n) = &svc.notify else { return };
+        let mut buf = [0u8; 256];
+        loop {
+            match rustix::io::read(n, &mut buf) {
+                Ok(0) => {
+                    // Closed without a newline: never ready.
+                    svc.notify = None;
+                    return;
+                }
+                Ok(k) if buf[..k].contains(&b'\n') => {
+                    svc.notify = None;
+                    svc.ready = true;
+                    svc.ready_stamp = Tai::now();
+                    svc.write_status();
+                    svc.event(b"U");
+                    return;
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// A child exited: is it one of ours? Handles run and finish deaths.
+    pub fn on_exit(&mut self, pid: Pid, st: WaitStatus, orig: &Original) -> bool {
+        let Some(i) = self.svcs.iter().position(|s| s.pid == Some(pid)) else { return false };
+        let raw_status = st.as_raw() as u16;
+        let (code, sig) = match (st.exit_status(), st.terminating_signal()) {
+            (Some(c), _) => (c as u8, 0u8),
+            (_, Some(s)) => ((128 + s) as u8, s as u8),
+            _ => (0, 0),
+        };
+        match self.svcs[i].state {
+            State::Up => self.run_died(i, raw_status, code, sig, orig),
+            State::Finishing => self.finish_done(i, code),
+            State::Down => {}
+        }
+        true
+    }
+
+    fn run_died(&mut self, i: usize, wstat: u16, code: u8, sig: u8, orig: &Original) {
+        let now = Instant::now();
+        let svc = &mut self.svcs[i];
+        let pgid = svc.pid;
+        svc.pid = None;
+        svc.notify = None;
+        svc.kill_at = None;
+        svc.wstat = wstat;
+        svc.ready = false;
+        svc.stamp = Tai::now();
+        svc.record_death(code, sig);
+        let mut buf = [0u8; 512];
+        let Ok((file, words)) = script(&svc.dir, c"finish", c"./finish", &mut buf) else {
+            return self.down_and_ready(i, b"dD", now);
+        };
+        let mut c = itoa::Buffer::new();
+        let mut s = itoa::Buffer::new();
+        let mut g = itoa::Buffer::new();
+        let mut cbuf = [0u8; 8];
+        let mut sbuf = [0u8; 8];
+        let mut gbuf = [0u8; 16];
+        let code_s = cstr_in(&mut cbuf, c.format(if sig != 0 { 256 } else { code as u32 }).as_bytes());
+        let sig_s = cstr_in(&mut sbuf, s.format(sig).as_bytes());
+        let pgid_s = cstr_in(&mut gbuf, g.format(pgid.map_or(0, |p| p.as_raw_nonzero().get())).as_bytes());
+        let mut argv: heapless::Vec<*const u8, 8> = heapless::Vec::new();
+        for w in &words {
+            let _ = argv.push(w.as_ptr().cast());
+        }
+        for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
+            let _ = argv.push(a.as_ptr().cast());
+        }
+        let _ = argv.push(core::ptr::null());
+        let mut moves: heapless::Vec<(i32, i32), 1> = heapless::Vec::new();
+        if let Some(p) = &svc.pipe {
+            let _ = moves.push((p.as_raw_fd(), if svc.is_log { 0 } else { 1 }));
+        }
+        let sp = Spawn {
+            file,
+            argv: argv.as_ptr(),
+            envp: self.env.as_ptr(),
+            path: self.path,
+            signals: orig,
+            new_pgrp: false,
+            take_tty: false,
+            setsid: true,
+            moves: &moves,
+            chdir: Some(svc.path_c),
+        };
+        match spawn(&sp) {
+            Ok(fpid) => {
+                svc.pid = Some(fpid);
+                svc.state = State::Finishing;
+                svc.kill_at = match read_number(svc.dir.as_fd(), c"timeout-finish") {
+                    Ok(Some(0)) => None,
+                    Ok(Some(ms)) => Some(now.after_ms(ms)),
+                    _ => Some(now.after_ms(5000)),
+                };
+                svc.write_status();
+                svc.event(b"d");
+            }
+            Err(e) => {
+                svc.warn(Some(e), &[b"unable to spawn ./finish"]);
+                self.down_and_ready(i, b"dD", now);
+            }
+        }
+    }
+
+    fn finish_done(&mut self, i: usize, code: u8) {
+        let svc = &mut self.svcs[i];
+        svc.pid = None;
+        svc.kill_at = None;
+        if code == 125 {
+            svc.want_up = false;
+            self.down_and_ready(i, b"OD", Instant::now());
+        } else {
+            self.down_and_ready(i, b"D", Instant::now());
+        }
+    }
+
+    fn down_and_ready(&mut self, i: usize, events: &[u8], now: Instant) {
+        let stopping = self.stopping;
+        let svc = &mut self.svcs[i];
+        svc.state = State::Down;
+        svc.pid = None;
+        svc.ready = true;
+        svc.ready_stamp = Tai::now();
+        svc.write_status();
+        svc.event(events);
+        if svc.want_up && !stopping {
+            // No sooner than 1 s after the previous start.
+            let at = svc.last_start.map_or(now, |t| t.after_ms(1000));
+            svc.restart_at = Some(if at > now { at } else { now });
+        }
+        // At shutdown a logged service that is down lets go of its log
+        // pipe: the logger reads what is left, sees EOF and exits.
+        if stopping && !svc.is_log {
+            svc.pipe = None;
+            if let Some(l) = svc.peer {
+                self.svcs[l].pipe = None;
+            }
+        }
+    }
+
+    /// The earliest deadline among the services.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.svcs.iter().flat_map(|s| [s.restart_at, s.kill_at]).flatten().min()
+    }
+
+    pub fn on_time(&mut self, now: Instant, orig: &Original) {
+        for i in 0..self.svcs.len() {
+            let svc = &mut self.svcs[i];
+            if let (Some(t), Some(pid)) = (svc.kill_at, svc.pid) {
+                if now >= t {
+                    svc.kill_at = None;
+                    if svc.state == State::Finishing {
+                        svc.warn(None, &[b"finish script lifetime reached maximum value - sending it a SIGKILL"]);
+                        let _ = raw::kill_pid(pid, signal::SIGKILL);
+                        let _ = raw::kill_pid(pid, signal::SIGCONT);
+                    } else {
+                        let group = exists(svc.dir.as_fd(), c"flag-timeout-killpg");
+                        let f = if group { raw::kill_group } else { raw::kill_pid };
+                        let _ = f(pid, signal::SIGKILL);
+                        let _ = f(pid, signal::SIGCONT);
+                    }
+                }
+            }
+            if let Some(t) = self.svcs[i].restart_at {
+                if now >= t && self.svcs[i].state == State::Down && self.svcs[i].want_up {
+                    self.start(i, orig);
+                } else if now >= t {
+                    self.svcs[i].restart_at = None;
+                }
+            }
+        }
+    }
+
+    /// Container shutdown: every service gets its down-signal; loggers are
+    /// left to end on EOF once their service is down.
+    pub fn stop_all(&mut self) {
+        self.stopping = true;
+        for i in 0..self.svcs.len() {
+            let svc = &mut self.svcs[i];
+            svc.want_up = false;
+            svc.restart_at = None;
+            if svc.is_log {
+                continue;
+            }
+            match svc.state {
+                State::Up => {
+                    svc.write_status();
+                    self.send_down(i);
+                }
+                State::Finishing => {}
+                State::Down => {
+                    svc.pipe = None;
+                    if let Some(l) = svc.peer {
+                        self.svcs[l].pipe = None;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn all_down(&self) -> bool {
+        self.svcs.iter().all(|s| s.state == State::Down)
+    }
+
+    /// For `S6_CMD_WAIT_FOR_SERVICES`: every service without a `down` file
+    /// is up, or ready when it has a notification-fd.
+    pub fn all_up(&self) -> bool {
+        self.svcs.iter().filter(|s| !s.is_log && !exists(s.dir.as_fd(), c"down")).all(|s| {
+            s.state == State::Up && (!s.has_notification || s.ready)
+        })
+    }
+}
+
+fn reload_signal(dir: BorrowedFd<'_>) -> u32 {
+    let Ok(f) = fs::openat(dir, c"reload-signal", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
+        return signal::SIGHUP;
+    };
+    let mut buf = [0u8; 32];
+    let n = rustix::io::read(&f, &mut buf).unwrap_or(0);
+    signal_by_name(buf[..n].split(|&c| c == b'\n').next().unwrap_or(b"")).unwrap_or(signal::SIGHUP)
+}
+
+/// Create (`true`) or remove the `down` file.
+fn touch_down(svc: &Svc, create: bool) {
+    let r = if create {
+        fs::openat(&svc.dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)).map(drop)
+    } else {
+        match fs::unlinkat(&svc.dir, c"down", AtFlags::empty()) {
+            Err(Errno::NOENT) => Ok(()),
+            r => r,
+        }
+    };
+    if let Err(e) = r {
+        svc.warn(Some(e), &[b"unable to ", if create { b"create" } else { b"unlink" }, b" down file"]);
+    }
+}
+
+/// `s` NUL-terminated in `buf`.
+fn cstr_in<'b>(buf: &'b mut [u8], s: &[u8]) -> &'b CStr {
+    let n = s.len().min(buf.len() - 1);
+    buf[..n].copy_from_slice(&s[..n]);
+    buf[n] = 0;
+    CStr::from_bytes_with_nul(&buf[..=n]).unwrap_or(c"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn signal_names() {
+        assert_eq!(signal_by_name(b"TERM"), Some(15));
+        assert_eq!(signal_by_name(b"sigusr1"), Some(10));
+        assert_eq!(signal_by_name(b"SIGWINCH"), Some(28));
+        assert_eq!(signal_by_name(b"9"), Some(9));
+        assert_eq!(signal_by_name(b"NOPE"), None);
+        assert_eq!(signal_by_name(b"0"), None);
+    }
+}
