@@ -9,3 +9,4 @@ mod install;
 mod interactive;
 mod pid1;
 mod stage2;
+mod supervise;

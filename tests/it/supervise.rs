@@ -1,0 +1,390 @@
+//! services.d supervised by PID 1, driven by Debian's own s6 clients
+//! (package `s6`), which read and write the same files as s6-supervise.
+use crate::harness::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Debian's s6 client `prog` (s6 2.11).
+fn s6(prog: &str) -> Command {
+    let p = Path::new("/usr/bin").join(prog);
+    assert!(p.exists(), "{} missing: apt-get install s6", p.display());
+    Command::new(p)
+}
+
+fn svc_dir(root: &Root, name: &str) -> PathBuf {
+    root.path().join("run/service").join(name)
+}
+
+fn svstat(dir: &Path) -> String {
+    let (_, out, err) = host(s6("s6-svstat").arg(dir));
+    format!("{out}{err}").trim().to_string()
+}
+
+/// Wait until Debian's s6-svstat line for `dir` starts with `prefix`.
+fn wait_state(dir: &Path, prefix: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let s = svstat(dir);
+        if s.starts_with(prefix) {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "{} never became {prefix:?}: last {s:?}", dir.display());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn service(root: &Root, name: &str, run: &str) {
+    root.file(&format!("/etc/services.d/{name}/run"), &format!("#!/bin/sh\n{run}\n"), 0o755);
+}
+
+#[test]
+fn debian_s6_clients_drive_rs6_services() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    service(&root, "b", "exec sleep 1000");
+    root.file("/etc/services.d/b/down", "", 0o644);
+    let mut c = root.init(&[]).start();
+    let a = svc_dir(&root, "a");
+    let b = svc_dir(&root, "b");
+    let st = wait_state(&a, "up (pid ");
+    assert!(st.ends_with("seconds"), "{st}");
+    assert_eq!(host(s6("s6-svok").arg(&a)).0, 0, "s6-svok sees the lock");
+    // `down` file: never started (s6 2.11 prints that as "exitcode 0").
+    let st = wait_state(&b, "down (exitcode 0) ");
+    assert!(st.ends_with("seconds"), "{st}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(svstat(&b).starts_with("down (exitcode 0) "), "started despite down: {}", svstat(&b));
+    // -u starts it, -d stops it with TERM, -wD waits for it.
+    assert_eq!(host(s6("s6-svc").args(["-u"]).arg(&b)).0, 0);
+    wait_state(&b, "up (pid ");
+    assert_eq!(host(s6("s6-svwait").args(["-u", "-t", "5000"]).arg(&b)).0, 0);
+    assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&b)).0, 0);
+    assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "5000"]).arg(&b)).0, 0);
+    let st = svstat(&b);
+    assert!(st.starts_with("down (signal SIGTERM) "), "{st}");
+    assert!(!st.contains("normally up"), "-u must keep the down file: {st}");
+    // -U removes the down file, -D creates it again.
+    assert_eq!(host(s6("s6-svc").args(["-U"]).arg(&b)).0, 0);
+    wait_state(&b, "up (pid ");
+    assert!(!b.join("down").exists());
+    assert_eq!(host(s6("s6-svc").args(["-D"]).arg(&b)).0, 0);
+    wait_state(&b, "down (signal SIGTERM)");
+    assert!(b.join("down").exists());
+    // -k kills, the service comes back (no sooner than 1 s after its start).
+    let pid_before = svstat(&a);
+    assert_eq!(host(s6("s6-svc").args(["-k"]).arg(&a)).0, 0);
+    assert_eq!(host(s6("s6-svwait").args(["-d", "-t", "5000"]).arg(&a)).0, 0);
+    assert_eq!(host(s6("s6-svwait").args(["-u", "-t", "5000"]).arg(&a)).0, 0);
+    assert_ne!(svstat(&a), pid_before);
+    // -O: stays up now, not restarted after it dies.
+    assert_eq!(host(s6("s6-svc").args(["-O"]).arg(&a)).0, 0);
+    assert!(svstat(&a).contains("want down"), "{}", svstat(&a));
+    assert_eq!(host(s6("s6-svc").args(["-t"]).arg(&a)).0, 0);
+    wait_state(&a, "down (signal SIGTERM)");
+    std::thread::sleep(Duration::from_millis(1300));
+    assert!(svstat(&a).starts_with("down"), "restarted after -O: {}", svstat(&a));
+    // -o: run once.
+    assert_eq!(host(s6("s6-svc").args(["-o"]).arg(&a)).0, 0);
+    wait_state(&a, "up (pid ");
+    // s6-svscanctl -t stops the container.
+    assert_eq!(host(s6("s6-svscanctl").arg("-t").arg(root.path().join("run/service"))).0, 0);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
+
+#[test]
+fn finish_gets_exit_code_or_256_and_signal() {
+    let root = Root::new();
+    service(&root, "f", "n=$(cat /tmp/n 2>/dev/null || echo 0); echo $((n+1)) > /tmp/n; [ $n -eq 0 ] && exit 3; exec sleep 1000");
+    root.file("/etc/services.d/f/finish", "#!/bin/sh\necho \"$@\" >> /tmp/finish\n", 0o755);
+    let mut c = root.init(&[]).start();
+    let f = svc_dir(&root, "f");
+    // First run exits 3: finish gets "3 0 f PGID"; then it is restarted.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while fs::read_to_string(root.path().join("tmp/n")).unwrap_or_default().trim() != "2" {
+        assert!(Instant::now() < deadline, "not restarted");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    wait_state(&f, "up (pid ");
+    assert_eq!(host(s6("s6-svc").args(["-t"]).arg(&f)).0, 0);
+    assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "5000"]).arg(&f)).0, 0);
+    let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/finish")).unwrap().lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let w0: Vec<&str> = lines[0].split(' ').collect();
+    let w1: Vec<&str> = lines[1].split(' ').collect();
+    assert_eq!(&w0[..3], ["3", "0", "f"], "{lines:?}");
+    assert_eq!(&w1[..3], ["256", "15", "f"], "{lines:?}");
+    assert_eq!(w0.len(), 4, "s6 2.15 passes the pgid too: {lines:?}");
+    // The death tally has both deaths.
+    let tally = fs::read(f.join("supervise/death_tally")).unwrap();
+    assert_eq!(tally.len(), 28);
+    assert_eq!(&tally[12..14], &[3, 0]);
+    assert_eq!(&tally[26..28], &[143, 15]);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn finish_exiting_125_keeps_the_service_down() {
+    let root = Root::new();
+    service(&root, "g", "echo run >> /tmp/runs; exit 1");
+    root.file("/etc/services.d/g/finish", "#!/bin/sh\nexit 125\n", 0o755);
+    let mut c = root.init(&[]).start();
+    let g = svc_dir(&root, "g");
+    wait_state(&g, "down (exitcode 1)");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(fs::read_to_string(root.path().join("tmp/runs")).unwrap(), "run\n");
+    assert!(!svstat(&g).contains("want up"), "{}", svstat(&g));
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// The seed README's two ways for a `finish` script to stop the container.
+#[test]
+fn finish_that_stops_the_container() {
+    // 1. Always.
+    let root = Root::new();
+    service(&root, "main", "sleep 0.3; exit 4");
+    root.file("/etc/services.d/main/finish", "#!/bin/sh\ns6-svscanctl -t /var/run/s6/services\n", 0o755);
+    let o = root.init(&[]).timeout(Duration::from_secs(10)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    // 2. Only on a crash (exit code not 0 and not 256): a normal
+    //    `s6-svc -d` leaves the container up.
+    let root = Root::new();
+    service(&root, "main", "exec sleep 1000");
+    root.file(
+        "/etc/services.d/main/finish",
+        "#!/bin/sh\nif [ \"$1\" -ne 0 ] && [ \"$1\" -ne 256 ]; then s6-svscanctl -t /var/run/s6/services; fi\n",
+        0o755,
+    );
+    let mut c = root.init(&[]).start();
+    let m = svc_dir(&root, "main");
+    wait_state(&m, "up (pid ");
+    assert_eq!(host(s6("s6-svc").args(["-wD", "-d"]).arg(&m)).0, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(c.running(), "a clean stop brought the container down");
+    // v3's way: write the exit code, run halt.
+    assert_eq!(host(s6("s6-svc").args(["-u"]).arg(&m)).0, 0);
+    wait_state(&m, "up (pid ");
+    fs::write(root.path().join("etc/services.d/main/finish"), "").unwrap();
+    let o = {
+        let rc = root.path().join("run/s6-linux-init-container-results/exitcode");
+        fs::write(&rc, "42\n").unwrap();
+        let halt = root.path().join("run/s6/basedir/bin/halt");
+        assert!(fs::symlink_metadata(&halt).is_ok(), "/run/s6/basedir/bin/halt missing");
+        // Run it inside the container's view: it is a link to /init.
+        assert_eq!(host(Command::new(rs6()).arg("halt")).0, 111, "no scan dir on the host");
+        fs::OpenOptions::new()
+            .write(true)
+            .open(root.path().join("run/service/.s6-svscan/control"))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"t"))
+            .unwrap();
+        c.wait()
+    };
+    assert_eq!(o.code(), 42, "{}", o.stderr);
+}
+
+#[test]
+fn readiness_holds_the_cmd_back() {
+    let root = Root::new();
+    service(&root, "r", "sleep 0.4; echo ready > /tmp/mark; echo >&3; exec sleep 1000");
+    root.file("/etc/services.d/r/notification-fd", "3\n", 0o644);
+    let o = root.init(&["cat", "/tmp/mark"]).env("S6_CMD_WAIT_FOR_SERVICES", "1").run();
+    assert_eq!(o.stdout, "ready\n", "{}", o.stderr);
+    assert_eq!(o.code(), 0);
+    // Without the wait the CMD does not find the mark.
+    let root = Root::new();
+    service(&root, "r", "sleep 0.4; echo ready > /tmp/mark; echo >&3; exec sleep 1000");
+    root.file("/etc/services.d/r/notification-fd", "3\n", 0o644);
+    let o = root.init(&["cat", "/tmp/mark"]).run();
+    assert_eq!(o.code(), 1);
+    // A bound that is too short follows the failure policy.
+    let o = root
+        .init(&["cat", "/tmp/mark"])
+        .env("S6_CMD_WAIT_FOR_SERVICES", "1")
+        .env("S6_CMD_WAIT_FOR_SERVICES_MAXTIME", "100")
+        .env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2")
+        .run();
+    assert_eq!(o.code(), 99, "{}", o.stderr);
+    assert!(o.stderr.contains("timed out waiting for services"), "{}", o.stderr);
+}
+
+#[test]
+fn svwait_big_u_returns_when_the_newline_is_written() {
+    let root = Root::new();
+    service(&root, "r", "sleep 0.5; echo >&3; exec sleep 1000");
+    root.file("/etc/services.d/r/notification-fd", "3\n", 0o644);
+    let mut c = root.init(&[]).start();
+    let r = svc_dir(&root, "r");
+    wait_state(&r, "up (pid ");
+    let t = Instant::now();
+    assert_eq!(host(s6("s6-svwait").args(["-U", "-t", "5000"]).arg(&r)).0, 0);
+    let took = t.elapsed();
+    assert!(took < Duration::from_millis(600), "{took:?}");
+    assert!(svstat(&r).contains(", ready "), "{}", svstat(&r));
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn restart_throttle_one_second() {
+    let _t = timing();
+    let root = Root::new();
+    service(&root, "fast", "echo x >> /tmp/starts; exit 0");
+    let mut c = root.init(&[]).start();
+    std::thread::sleep(Duration::from_millis(10_000));
+    let n = fs::read_to_string(root.path().join("tmp/starts")).unwrap_or_default().lines().count();
+    assert!((9..=11).contains(&n), "{n} starts in 10 s");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn logger_down_loses_nothing_and_keeps_order() {
+    let root = Root::new();
+    service(&root, "w", "i=1; while [ $i -le 1000 ]; do echo line$i; i=$((i+1)); done; echo done > /tmp/written; exec sleep 1000");
+    root.file("/etc/services.d/w/log/run", "#!/bin/sh\nexec cat >> /tmp/log\n", 0o755);
+    root.file("/etc/services.d/w/log/down", "", 0o644);
+    let mut c = root.init(&[]).start();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !root.path().join("tmp/written").exists() {
+        assert!(Instant::now() < deadline, "the service never finished writing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!root.path().join("tmp/log").exists());
+    assert_eq!(host(s6("s6-svc").args(["-u"]).arg(svc_dir(&root, "w/log"))).0, 0);
+    let want: String = (1..=1000).map(|i| format!("line{i}\n")).collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().len() < want.len() {
+        assert!(Instant::now() < deadline, "lines missing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(fs::read_to_string(root.path().join("tmp/log")).unwrap(), want);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn logger_killed_twenty_times_every_line_arrives_once() {
+    let root = Root::new();
+    // Bursts of 50 lines whenever /tmp/go-N appears.
+    service(
+        &root,
+        "w",
+        "n=1; while [ $n -le 20 ]; do while [ ! -e /tmp/go-$n ]; do usleep 5000; done; \
+         i=1; while [ $i -le 50 ]; do echo b$n-$i; i=$((i+1)); done; n=$((n+1)); done; exec sleep 1000",
+    );
+    root.file("/etc/services.d/w/log/run", "#!/bin/sh\nexec cat >> /tmp/log\n", 0o755);
+    let mut c = root.init(&[]).timeout(Duration::from_secs(90)).start();
+    let log = svc_dir(&root, "w/log");
+    let mut want = String::new();
+    for n in 1..=20 {
+        wait_state(&log, "up (pid ");
+        fs::write(root.path().join(format!("tmp/go-{n}")), "").unwrap();
+        for i in 1..=50 {
+            want.push_str(&format!("b{n}-{i}\n"));
+        }
+        // Let the logger drain the burst and wait for input again, then kill it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().len() < want.len() {
+            assert!(Instant::now() < deadline, "burst {n} did not arrive");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(host(s6("s6-svc").args(["-k"]).arg(&log)).0, 0);
+        assert_eq!(host(s6("s6-svwait").args(["-d", "-t", "5000"]).arg(&log)).0, 0);
+    }
+    assert_eq!(host(s6("s6-svwait").args(["-u", "-t", "5000"]).arg(&log)).0, 0);
+    assert_eq!(fs::read_to_string(root.path().join("tmp/log")).unwrap(), want);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn last_lines_reach_the_log_at_shutdown() {
+    let root = Root::new();
+    service(&root, "w", "trap 'echo last words; exit 0' TERM; echo first; while :; do sleep 0.05; done");
+    root.file("/etc/services.d/w/log/run", "#!/bin/sh\nexec cat >> /tmp/log\n", 0o755);
+    let mut c = root.init(&[]).start();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().contains("first") {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0);
+    assert_eq!(fs::read_to_string(root.path().join("tmp/log")).unwrap(), "first\nlast words\n");
+    assert!(sent.elapsed() < Duration::from_millis(1000), "{:?}", sent.elapsed());
+}
+
+fn pid1_rss_and_fds(c: &mut Container) -> (u64, usize) {
+    let p = c.pid1();
+    let status = fs::read_to_string(format!("/proc/{p}/status")).unwrap();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    let fds = fs::read_dir(format!("/proc/{p}/fd")).unwrap().count();
+    (rss, fds)
+}
+
+#[test]
+fn crash_loops_leave_pid1_memory_and_fds_unchanged() {
+    let _t = timing();
+    let root = Root::new();
+    for i in 0..50 {
+        service(&root, &format!("crash{i:02}"), "exit 1");
+        if i % 2 == 0 {
+            root.file(&format!("/etc/services.d/crash{i:02}/finish"), "#!/bin/sh\nexit 0\n", 0o755);
+        }
+    }
+    let mut c = root.init(&[]).timeout(Duration::from_secs(60)).start();
+    std::thread::sleep(Duration::from_millis(3000));
+    let before = pid1_rss_and_fds(&mut c);
+    std::thread::sleep(Duration::from_millis(20_000));
+    let after = pid1_rss_and_fds(&mut c);
+    let tally = fs::read(svc_dir(&root, "crash00").join("supervise/death_tally")).unwrap();
+    assert!(tally.len() / 14 >= 20, "only {} deaths recorded", tally.len() / 14);
+    assert_eq!(before, after, "PID 1 (VmRSS KiB, open fds) changed across ~1,000 restarts");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+#[test]
+fn bad_service_directories_are_reported_and_others_run() {
+    let root = Root::new();
+    service(&root, "good", "exec sleep 1000");
+    fs::create_dir_all(root.path().join("etc/services.d/no-run")).unwrap();
+    fs::create_dir_all(root.path().join("etc/services.d/run-is-dir/run")).unwrap();
+    service(&root, "bad-notif", "exec sleep 1000");
+    root.file("/etc/services.d/bad-notif/notification-fd", "three\n", 0o644);
+    let long = "x".repeat(220);
+    service(&root, &long, "exec sleep 1000");
+    service(&root, "broken-log", "exec sleep 1000");
+    fs::create_dir_all(root.path().join("etc/services.d/broken-log/log")).unwrap();
+    let mut c = root.init(&[]).start();
+    wait_state(&svc_dir(&root, "good"), "up (pid ");
+    wait_state(&svc_dir(&root, "bad-notif"), "up (pid ");
+    wait_state(&svc_dir(&root, "broken-log"), "up (pid ");
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0);
+    for want in [
+        "s6-supervise no-run: warning: unable to spawn ./run (waiting 60 seconds): No such file or directory",
+        "s6-supervise run-is-dir: warning: unable to spawn ./run (waiting 60 seconds): Is a directory",
+        "s6-supervise bad-notif: warning: invalid notification-fd: ignoring it",
+        "s6-supervise broken-log/log: warning: unable to spawn ./run (waiting 60 seconds): No such file or directory",
+    ] {
+        assert!(o.stderr.lines().any(|l| l == want), "missing {want:?} in:\n{}", o.stderr);
+    }
+    assert!(
+        o.stderr.contains(&format!("init: warning: service name too long (the limit is 196 bytes): {long}")),
+        "{}",
+        o.stderr
+    );
+}
