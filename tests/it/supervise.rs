@@ -388,3 +388,19 @@ fn bad_service_directories_are_reported_and_others_run() {
         o.stderr
     );
 }
+
+#[test]
+fn rescan_picks_up_a_service_copied_into_the_scan_directory() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    wait_state(&svc_dir(&root, "a"), "up (pid ");
+    let late = svc_dir(&root, "late");
+    fs::create_dir_all(&late).unwrap();
+    fs::write(late.join("run"), "#!/bin/sh\nexec sleep 1000\n").unwrap();
+    fs::set_permissions(late.join("run"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(root.path().join("run/service"))).0, 0);
+    wait_state(&late, "up (pid ");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}

@@ -317,7 +317,12 @@ impl Pid1 {
                 match w {
                     supervise::Watch::Scan => match self.sup.on_scan_control() {
                         supervise::ScanCmd::Shutdown => self.begin_shutdown(),
-                        _ => {}
+                        supervise::ScanCmd::Rescan => {
+                            if matches!(self.phase, Phase::Up | Phase::WaitServices { .. }) {
+                                self.sup.rescan(&self.orig);
+                            }
+                        }
+                        supervise::ScanCmd::None => {}
                     },
                     supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),

@@ -362,6 +362,34 @@ impl Supervisor {
         }
     }
 
+    /// `s6-svscanctl -a`: supervise the directories that appeared in the
+    /// scan directory since (v2 scripts copy a service there and rescan).
+    pub fn rescan(&mut self, orig: &Original) {
+        let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
+        let before = self.svcs.len();
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
+        let mut it = RawDir::new(scan.as_fd(), &mut buf);
+        while let Some(Ok(ent)) = it.next() {
+            let name = ent.file_name().to_bytes();
+            if name.is_empty() || name[0] == b'.' || name.len() + 4 > NAME_MAX || self.svcs.len() + 2 > MAX_SERVICES {
+                continue;
+            }
+            if self.svcs.iter().any(|s| &s.name[..] == name) {
+                continue;
+            }
+            let is_dir = fs::statat(&scan, name, AtFlags::empty())
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+            if is_dir {
+                self.add(scan.as_fd(), name);
+            }
+        }
+        for i in before..self.svcs.len() {
+            if self.svcs[i].want_up && self.svcs[i].state == State::Down {
+                self.start(i, orig);
+            }
+        }
+    }
+
     /// Set up `scan/name` (and `scan/name/log` when it is a directory).
     fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
         let Ok(dir) = fs::openat(scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()) else { return };
