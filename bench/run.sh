@@ -15,14 +15,13 @@
 #
 # Environment:
 #   QUICK=1            fewer runs / reps (smoke run)
-#   INITS="..."        inits compared (default: rs6 tini-static dumb-init catatonit none)
+#   INITS="..."        inits compared (default: rs6 rs6-tmpfs tini-static dumb-init
+#                      catatonit none); rs6-tmpfs = rs6 with a tmpfs on /run
 #   RS6_BIN=PATH       use this rs6 binary instead of building target/release/rs6
 #   CONTAINER_ENV=docker|inherit  environment of the containers: docker (default)
 #                      = only PATH, HOSTNAME and HOME, as `docker run` gives;
 #                      inherit = this shell's environment (rs6 snapshots every
 #                      variable into /run/s6/container_environment at start)
-#   RUN_TMPFS=1        mount a tmpfs on ROOTFS/run (default: /run is a plain
-#                      directory of the disk-backed rootfs, as in an image layer)
 #   LAT_RUNS LAT_ROUNDS LAT_WARMUP   latency: hyperfine runs per round, rounds, warmup
 #   REAP_N REAP_REPS REAP_TIMEOUT_MS reaping storm size, reps, helper timeout
 #   SIG_REPS SIG_TIMEOUT             signal reps, seconds before "never exits"
@@ -49,9 +48,11 @@ if [ -z "${_RS6_BENCH_TIMED:-}" ]; then
   exec timeout -k 10 "$MAX_S" bash "$0" "$@"
 fi
 
-# RUN_TMPFS=1: run in a private mount namespace, so the tmpfs mounted on
-# ROOTFS/run disappears with this script whatever happens.
-if [ "${RUN_TMPFS:-0}" != 0 ] && [ -z "${_RS6_BENCH_MNTNS:-}" ]; then
+# Run in a private mount namespace: the mounts made for the rs6-tmpfs row
+# disappear with this script whatever happens.
+if [ -z "${_RS6_BENCH_MNTNS:-}" ]; then
+  [ "$(id -u)" = 0 ] || die "must run as root (unshare --pid, chroot, mknod)"
+  command -v unshare >/dev/null 2>&1 || die "unshare not found (apt-get install -y util-linux)"
   export _RS6_BENCH_MNTNS=1
   exec unshare --mount --propagation private bash "$0" "$@"
 fi
@@ -70,7 +71,7 @@ done
 [ ${#PARTS[@]} -gt 0 ] || read -ra PARTS <<< "$ALL_PARTS"
 has_part() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
-INITS=${INITS:-rs6 tini-static dumb-init catatonit none}
+INITS=${INITS:-rs6 rs6-tmpfs tini-static dumb-init catatonit none}
 if [ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ]; then
   : "${LAT_RUNS:=40}" "${LAT_ROUNDS:=1}" "${LAT_WARMUP:=5}"
   : "${REAP_REPS:=3}" "${SIG_REPS:=3}" "${RSS_REPS:=2}"
@@ -91,7 +92,10 @@ cleanup() {
   for p in "${BENCH_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$WORK" ] && [ -d "$WORK" ]; then
-    if [ -d "$WORK/rootfs/run" ] && mountpoint -q "$WORK/rootfs/run"; then umount "$WORK/rootfs/run" || true; fi
+    local m
+    for m in "$WORK/rootfs-tmpfs-run/run" "$WORK/rootfs-tmpfs-run"; do
+      if [ -d "$m" ] && mountpoint -q "$m"; then umount "$m" || true; fi
+    done
     if [ -n "${KEEP_WORK:-}" ]; then log "keeping $WORK"; else rm -rf --one-file-system "$WORK"; fi
   fi
 }
@@ -138,11 +142,11 @@ BUSYBOX=$(readlink -f "$(command -v busybox)")
 is_static "$BUSYBOX" || die "$BUSYBOX is dynamically linked: apt-get install -y busybox-static"
 for i in $INITS; do
   case $i in
-    rs6|none) ;;
+    rs6|rs6-tmpfs|none) ;;
     tini-static) need tini-static tini ;;
     dumb-init) need dumb-init dumb-init ;;
     catatonit) need catatonit catatonit ;;
-    *) die "unknown init '$i' (known: rs6 tini-static dumb-init catatonit none)" ;;
+    *) die "unknown init '$i' (known: rs6 rs6-tmpfs tini-static dumb-init catatonit none)" ;;
   esac
 done
 unshare --help 2>&1 | grep -q -- '--kill-child' || die "unshare has no --kill-child (util-linux too old)"
@@ -208,11 +212,16 @@ for b in tini-static dumb-init catatonit; do
   if [ -n "$h" ] && [ "$h" != "/usr/bin/$b" ] && [ -e "$RFS$h" ]; then ln -sf "$h" "$RFS/usr/bin/$b"; fi
 done
 
-if [ "${RUN_TMPFS:-0}" != 0 ]; then
-  mount -t tmpfs -o mode=0755,size=16m rs6bench-run "$RFS/run" || die "cannot mount a tmpfs on $RFS/run"
-fi
-
-NSRUN=(unshare --pid --fork --kill-child --mount-proc --root="$RFS" --wd=/)
+# rs6-tmpfs: the same rootfs (a bind mount of it) with a tmpfs on /run, as
+# `docker run --tmpfs /run` gives. rs6 builds its /run/s6 tree at every start.
+RFS_T=$WORK/rootfs-tmpfs-run
+case " $INITS " in
+  *" rs6-tmpfs "*)
+    mkdir -p "$RFS_T"
+    mount --bind "$RFS" "$RFS_T" || die "cannot bind-mount $RFS on $RFS_T"
+    mount -t tmpfs -o mode=0755,size=16m rs6bench-run "$RFS_T/run" || die "cannot mount a tmpfs on $RFS_T/run"
+    ;;
+esac
 
 # The containers' environment: ENVX is put in front of every command that
 # starts containers (hyperfine, nsprobe.py, the reap loop), so the inits see it.
@@ -223,17 +232,21 @@ case $CONTAINER_ENV in
   *) die "CONTAINER_ENV must be docker or inherit" ;;
 esac
 
-# init_argv NAME CMD... -- sets ARGV: what runs as the namespace's PID 1
+# init_argv NAME CMD... -- sets ARGV: the container's command line, the
+# unshare prefix and what runs as the namespace's PID 1
 init_argv() {
   local n=$1; shift
+  local ns=(unshare --pid --fork --kill-child --mount-proc --root="$RFS" --wd=/)
   case $n in
     rs6)         ARGV=(/init "$@") ;;
+    rs6-tmpfs)   ARGV=(/init "$@"); ns=(unshare --pid --fork --kill-child --mount-proc --root="$RFS_T" --wd=/) ;;
     tini-static) ARGV=(/usr/bin/tini-static -- "$@") ;;
     dumb-init)   ARGV=(/usr/bin/dumb-init "$@") ;;
     catatonit)   ARGV=(/usr/bin/catatonit -- "$@") ;;
     none)        ARGV=("$@") ;;
     *) die "unknown init $n" ;;
   esac
+  ARGV=("${ns[@]}" "${ARGV[@]}")
 }
 
 # shell-quote words (for hyperfine -N command lines and the logs)
@@ -246,8 +259,14 @@ machine_info() {
   echo "- rs6: $RS6_BIN ($(stat -c %s "$RS6_BIN") bytes), git $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
   echo "- versions: tini $(dpkg-query -W -f '${Version}' tini 2>/dev/null || echo '?'), dumb-init $(dpkg-query -W -f '${Version}' dumb-init 2>/dev/null || echo '?'), catatonit $(dpkg-query -W -f '${Version}' catatonit 2>/dev/null || echo '?'), busybox $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo '?'), $(hyperfine --version)"
   echo "- loadavg (1/5/15 min) at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- containers: rootfs on $(df -T "$RFS" | awk 'NR==2{print $2}'), /run on $(df -T "$RFS/run" | awk 'NR==2{print $2}'); environment: $CONTAINER_ENV ($("${ENVX[@]}" env | grep -c =) variables)"
-  echo "- parts: ${PARTS[*]}; ${QUICK:+QUICK=1; }latency ${LAT_ROUNDS}x${LAT_RUNS} runs (warmup $LAT_WARMUP), reap N=$REAP_N x $REAP_REPS reps, signal $SIG_REPS reps (timeout ${SIG_TIMEOUT}s), rss $RSS_REPS reps"
+  echo "- containers: rootfs and /run on $(df -T "$RFS" | awk 'NR==2{print $2}')$(case " $INITS " in *" rs6-tmpfs "*) echo " (rs6-tmpfs: /run on tmpfs)" ;; esac); environment: $CONTAINER_ENV ($("${ENVX[@]}" env | grep -c =) variables)"
+  local d=()
+  has_part latency && d+=("latency ${LAT_ROUNDS}x${LAT_RUNS} runs (warmup $LAT_WARMUP)")
+  has_part reap && d+=("reap N=$REAP_N x $REAP_REPS reps")
+  has_part signal && d+=("signal $SIG_REPS reps (timeout ${SIG_TIMEOUT}s)")
+  has_part rss && d+=("rss $RSS_REPS reps")
+  local j; j=$(printf '%s; ' "${d[@]}")
+  echo "- parts: ${PARTS[*]}; ${QUICK:+QUICK=1; }${j%; }"
 }
 
 log "parts: ${PARTS[*]}; inits: $INITS; work dir $WORK"
@@ -261,7 +280,7 @@ for i in $INITS; do
   for chk in exit3 killed; do
     if [ $chk = exit3 ]; then init_argv "$i" /bin/sh -c 'exit 3'
     else init_argv "$i" /bin/sh -c 'kill -KILL $$'; fi
-    rc=0; run "${ENVX[@]}" timeout 20 "${NSRUN[@]}" "${ARGV[@]}" </dev/null >/dev/null 2>&1 || rc=$?
+    rc=0; run "${ENVX[@]}" timeout 20 "${ARGV[@]}" </dev/null >/dev/null 2>&1 || rc=$?
     echo "init=$i check=$chk rc=$rc" >> "$RAW/sanity.txt"
   done
 done
@@ -275,8 +294,8 @@ if has_part latency; then
   args=()
   for i in $INITS; do
     init_argv "$i" /bin/true
-    args+=(-n "$i" "$(shq "${NSRUN[@]}" "${ARGV[@]}")")
-    echo "latency $i: $(shq "${NSRUN[@]}" "${ARGV[@]}")" >> "$RAW/commands.txt"
+    args+=(-n "$i" "$(shq "${ARGV[@]}")")
+    echo "latency $i: $(shq "${ARGV[@]}")" >> "$RAW/commands.txt"
   done
   for ((r = 1; r <= LAT_ROUNDS; r++)); do
     log "latency: round $r/$LAT_ROUNDS (hyperfine, $LAT_RUNS runs per init)"
@@ -294,9 +313,9 @@ if has_part reap; then
       res=/bench/out/storm.$i
       rm -f "$RFS$res"
       init_argv "$i" /bench/benchhelper storm "$REAP_N" "$res" "$REAP_TIMEOUT_MS"
-      [ "$r" = 1 ] && echo "reap $i: $(shq "${NSRUN[@]}" "${ARGV[@]}")" >> "$RAW/commands.txt"
+      [ "$r" = 1 ] && echo "reap $i: $(shq "${ARGV[@]}")" >> "$RAW/commands.txt"
       t0=$(date +%s%N); rc=0
-      run "${ENVX[@]}" timeout 60 "${NSRUN[@]}" "${ARGV[@]}" </dev/null >/dev/null 2>&1 || rc=$?
+      run "${ENVX[@]}" timeout 60 "${ARGV[@]}" </dev/null >/dev/null 2>&1 || rc=$?
       t1=$(date +%s%N)
       line=$(cat "$RFS$res" 2>/dev/null || echo "n=0 spawn_ms=nan reaped_ms=nan lag_ms=nan pending_at_spawn_end=nan unreaped=nan")
       echo "init=$i rep=$r rc=$rc wall_ms=$(( (t1 - t0) / 1000000 )) $line" >> "$RAW/reap.txt"
@@ -314,9 +333,9 @@ if has_part signal; then
     for i in $INITS; do
       log "signal: $pl payload under $i ($SIG_REPS reps)"
       init_argv "$i" "${PAYLOAD[@]}"
-      echo "signal $pl $i: $(shq "${NSRUN[@]}" "${ARGV[@]}")" >> "$RAW/commands.txt"
+      echo "signal $pl $i: $(shq "${ARGV[@]}")" >> "$RAW/commands.txt"
       run "${ENVX[@]}" "$PY" "$BENCH_DIR/nsprobe.py" sigterm --reps "$SIG_REPS" --timeout "$SIG_TIMEOUT" \
-          -- "${NSRUN[@]}" "${ARGV[@]}" > "$WORK/sig.out" || die "nsprobe.py sigterm failed"
+          -- "${ARGV[@]}" > "$WORK/sig.out" || die "nsprobe.py sigterm failed"
       sed "s/^{/{\"init\": \"$i\", \"payload\": \"$pl\", /" "$WORK/sig.out" >> "$RAW/signal.jsonl"
     done
   done
@@ -328,9 +347,9 @@ if has_part rss; then
   for i in $INITS; do
     log "rss: $i ($RSS_REPS reps)"
     init_argv "$i" sleep 1000
-    echo "rss $i: $(shq "${NSRUN[@]}" "${ARGV[@]}")" >> "$RAW/commands.txt"
+    echo "rss $i: $(shq "${ARGV[@]}")" >> "$RAW/commands.txt"
     run "${ENVX[@]}" "$PY" "$BENCH_DIR/nsprobe.py" mem --reps "$RSS_REPS" \
-        -- "${NSRUN[@]}" "${ARGV[@]}" > "$WORK/mem.out" || die "nsprobe.py mem failed"
+        -- "${ARGV[@]}" > "$WORK/mem.out" || die "nsprobe.py mem failed"
     sed "s/^{/{\"init\": \"$i\", /" "$WORK/mem.out" >> "$RAW/rss.jsonl"
   done
 fi

@@ -84,10 +84,12 @@ if "latency" in parts:
         dn = f"{m - meds['none']:+.2f}" if "none" in meds else "n/a"
         p(f"| {i} | {m:.2f} | {v[0]*1e3:.2f} | {p90:.2f} | {v[-1]*1e3:.2f} | {len(v)} | {ratio(m, meds.get(REF))} | {dn} |")
         summary[i]["lat"] = m
-    if "rs6" in meds and "none" in meds:
+    extra = [i for i in inits if i.startswith("rs6") and i in meds and "none" in meds]
+    if extra:
         p("")
-        p(f"rs6 - none = {meds['rs6'] - meds['none']:+.2f} ms (the cost of rs6 as PID 1 over running the CMD directly)"
-          + (f"; rs6 - tini-static = {meds['rs6'] - meds[REF]:+.2f} ms" if REF in meds else ""))
+    for i in extra:
+        p(f"- {i} - none = {meds[i] - meds['none']:+.2f} ms (what {i} as PID 1 adds to running the CMD directly)"
+          + (f"; {i} - tini-static = {meds[i] - meds[REF]:+.2f} ms" if REF in meds else ""))
     p("")
 
 # ---------------------------------------------------------------- reap
