@@ -568,8 +568,7 @@ impl Pid1 {
         let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
         if exists {
             self.progress(&[b"[services.d] starting services"]);
-            self.sup.setup(dir);
-            self.sup.start_all(&self.orig);
+            self.sup.setup(dir, &self.orig);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {
             let until = match self.s.wait_for_services_ms {

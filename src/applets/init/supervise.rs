@@ -233,6 +233,22 @@ fn send_event(dir: BorrowedFd<'_>, ev: &[u8]) {
     }
 }
 
+/// Atomically replace `dir/name` by `dir/tmp`. A plain rename over an
+/// existing file makes ext4 flush the new file's data first (its
+/// `auto_da_alloc` safeguard): milliseconds per status update, which would
+/// dominate a start or a stop of many services. Exchanging the two names
+/// and unlinking the old one is just as atomic for readers and skips that.
+fn replace(dir: &OwnedFd, tmp: &CStr, name: &CStr) {
+    match fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE) {
+        Ok(()) => {
+            let _ = fs::unlinkat(dir, tmp, AtFlags::empty());
+        }
+        Err(_) => {
+            let _ = fs::renameat(dir, tmp, dir, name);
+        }
+    }
+}
+
 impl Svc {
     fn status(&self) -> Status {
         Status {
@@ -253,7 +269,7 @@ impl Svc {
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
         if let Ok(f) = fs::openat(&sup, c"status.new", flags, Mode::from_raw_mode(0o644)) {
             if crate::sys::fd::write_all(f.as_fd(), &self.status().pack()).is_ok() {
-                let _ = fs::renameat(&sup, c"status.new", &sup, c"status");
+                replace(&sup, c"status.new", c"status");
             }
         }
     }
@@ -307,7 +323,7 @@ impl Svc {
             }
         }
         if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
-            let _ = fs::renameat(&sup, c"death_tally.new", &sup, c"death_tally");
+            replace(&sup, c"death_tally.new", c"death_tally");
         }
     }
 }
@@ -332,8 +348,10 @@ impl Supervisor {
         let _ = fs::symlink(c"/run/service", c"/run/s6/services");
     }
 
-    /// Copy `services_d/*` into the scan directory and prepare each service.
-    pub fn setup(&mut self, services_d: &[u8]) {
+    /// Copy `services_d/*` into the scan directory, prepare each service
+    /// and start it at once (so that services start while the next ones are
+    /// being prepared).
+    pub fn setup(&mut self, services_d: &[u8], orig: &Original) {
         let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
             Ok(d) => d,
             Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
@@ -358,7 +376,14 @@ impl Supervisor {
                 diag::warn_sys(e, &[b"unable to copy service ", name]);
                 continue;
             }
+            let first = self.svcs.len();
             self.add(scan.as_fd(), name);
+            // The logger (added second) first, then the service.
+            for i in (first..self.svcs.len()).rev() {
+                if self.svcs[i].want_up && self.svcs[i].state == State::Down {
+                    self.start(i, orig);
+                }
+            }
         }
     }
 
@@ -426,16 +451,6 @@ impl Supervisor {
                     self.svcs[li].peer = Some(idx);
                     self.svcs[idx].peer = Some(li);
                 }
-            }
-        }
-    }
-
-    /// Start every service wanted up (loggers first, so nothing waits on a
-    /// full pipe longer than needed).
-    pub fn start_all(&mut self, orig: &Original) {
-        for i in (0..self.svcs.len()).rev() {
-            if self.svcs[i].want_up && self.svcs[i].state == State::Down {
-                self.start(i, orig);
             }
         }
     }
