@@ -164,6 +164,8 @@ pub fn main(args: Args) -> u8 {
         if let Err(e) = runtime::snapshot(&env, if image_path.is_none() { Some(DEFAULT_PATH) } else { None }) {
             diag::warn_sys(e, &[b"unable to write ", contenv::DIR.to_bytes()]);
         }
+    } else if runtime_ok {
+        runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
     let base = or_die(base_dir(&s));
@@ -706,7 +708,11 @@ impl Pid1 {
         // The CMD gets the container environment as it is now (cont-init
         // scripts may have added to it), like v2's `with-contenv`.
         let env = Env::get();
-        let envp = if self.s.keep_env {
+        // Nothing ran that could have changed the directory: the snapshot
+        // is the environment we have (and reading it back costs a file per
+        // variable).
+        let untouched = self.items.is_empty() && self.sup.svcs.is_empty();
+        let envp = if self.s.keep_env || untouched {
             with_path(&env, self.path).ok()
         } else {
             contenv::load(contenv::DIR, Some(self.path)).ok().or_else(|| with_path(&env, self.path).ok())

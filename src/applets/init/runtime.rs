@@ -58,18 +58,56 @@ fn mkdir(path: &core::ffi::CStr, mode: u32) -> Result<(), Errno> {
     }
 }
 
+/// Remove every entry of `dir` except those named in `keep`.
+fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
+    loop {
+        let mut removed = 0;
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+        fs::seek(dir, fs::SeekFrom::Start(0))?;
+        let mut it = RawDir::new(dir, &mut buf);
+        while let Some(ent) = it.next() {
+            let ent = ent?;
+            let n = ent.file_name().to_bytes();
+            if n == b"." || n == b".." || keep.contains(&n) {
+                continue;
+            }
+            remove_tree(dir, n, 32)?;
+            removed += 1;
+        }
+        if removed == 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
+    mkdir(path, mode)?;
+    fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())
+}
+
 /// Set up `/run`, clean what a previous start of this container left, and
-/// make `/var/run` reach it. Errors are returned to be reported.
+/// make `/var/run` reach it.
+///
+/// Clean means: nothing of the previous start's state survives (its
+/// services, its exit code, its variables: `snapshot` rewrites the
+/// environment directory). The directories themselves, the control fifo and
+/// the links are kept when they are already right, so that a restart does
+/// not delete and recreate inodes for nothing (slow on ext4, which skips
+/// recently freed inodes).
 pub fn prepare(read_only_root: bool) -> Result<(), (Errno, &'static [u8])> {
     if !read_only_root {
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
-    let run = fs::open(c"/run", DIR, Mode::empty()).map_err(|e| (e, &b"unable to open /run"[..]))?;
-    for stale in [&b"s6"[..], b"service", b"s6-linux-init-container-results"] {
-        remove_tree(run.as_fd(), stale, 32).map_err(|e| (e, &b"unable to clean /run"[..]))?;
-    }
-    for d in [c"/run/s6", c"/run/service", RESULTS] {
-        mkdir(d, 0o755).map_err(|e| (e, &b"unable to create runtime directories in /run"[..]))?;
+    let clean = |e| (e, &b"unable to clean /run"[..]);
+    let s6 = open_dir(c"/run/s6", 0o755).map_err(clean)?;
+    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services"]).map_err(clean)?;
+    let service = open_dir(c"/run/service", 0o755).map_err(clean)?;
+    prune(service.as_fd(), &[b".s6-svscan"]).map_err(clean)?;
+    let results = open_dir(RESULTS, 0o755).map_err(clean)?;
+    prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
+    // An empty exitcode file means "not written yet".
+    if let Ok(f) = fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::TRUNC | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+        drop(f);
     }
     link_var_run(read_only_root);
     basedir();
@@ -84,6 +122,13 @@ fn basedir() {
     let mut buf = [0u8; 512];
     let n = fs::readlinkat_raw(fs::CWD, c"/proc/self/exe", &mut buf[..511]).unwrap_or(0);
     let target = if n > 0 && n < 511 { &buf[..n] } else { &b"/init"[..] };
+    let mut cur = [0u8; 512];
+    if let Ok(k) = fs::readlinkat_raw(fs::CWD, c"/run/s6/basedir/bin/halt", &mut cur[..]) {
+        if &cur[..k] == target {
+            return;
+        }
+        let _ = fs::unlink(c"/run/s6/basedir/bin/halt");
+    }
     if let Ok(t) = crate::sys::arena::cstr(&[target]) {
         if let Err(e) = fs::symlink(t, c"/run/s6/basedir/bin/halt") {
             diag::warn_sys(e, &[b"unable to create /run/s6/basedir/bin/halt"]);
@@ -148,18 +193,90 @@ pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
     if let Some(p) = path_default {
         write_var(&dir, b"PATH", p)?;
     }
-    Ok(())
+    // What a previous start left and this environment does not have.
+    loop {
+        let mut removed = 0;
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+        fs::seek(&dir, fs::SeekFrom::Start(0))?;
+        let mut it = RawDir::new(dir.as_fd(), &mut buf);
+        while let Some(ent) = it.next() {
+            let ent = ent?;
+            let n = ent.file_name().to_bytes();
+            let wanted = env.var(n).is_some() || (n == b"PATH" && path_default.is_some());
+            if n == b"." || n == b".." || (wanted && contenv::valid_name(n)) {
+                continue;
+            }
+            remove_tree(dir.as_fd(), n, 32)?;
+            removed += 1;
+        }
+        if removed == 0 {
+            return Ok(());
+        }
+    }
 }
 
+/// `S6_KEEP_ENV`: no snapshot, and none left from a previous start.
+pub fn no_snapshot() {
+    if let Ok(s6) = fs::open(c"/run/s6", DIR, Mode::empty()) {
+        let _ = remove_tree(s6.as_fd(), b"container_environment", 32);
+    }
+}
+
+/// Write `value\n` to `dir/name`, leaving an identical file untouched and
+/// never truncating to zero: on ext4 a file truncated to zero and written
+/// again is flushed at close (`auto_da_alloc`), which at one file per
+/// variable would dominate the start of a container that is restarted.
 fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8]) -> Result<(), Errno> {
     let f = fs::openat(
         dir,
         name,
-        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(0o644),
     )?;
-    crate::sys::fd::write_all(f.as_fd(), value)?;
-    crate::sys::fd::write_all(f.as_fd(), b"\n")
+    let len = value.len() as u64 + 1;
+    if fs::fstat(&f)?.st_size as u64 == len && same(&f, value)? {
+        return Ok(());
+    }
+    pwrite_all(&f, value, 0)?;
+    pwrite_all(&f, b"\n", value.len() as u64)?;
+    fs::ftruncate(&f, len)
+}
+
+/// The file holds exactly `value` then `\n`.
+fn same(f: &OwnedFd, value: &[u8]) -> Result<bool, Errno> {
+    let mut buf = [0u8; 4096];
+    let mut off = 0usize;
+    while off < value.len() {
+        let n = rustix::io::pread(f, &mut buf, off as u64)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let end = (off + n).min(value.len());
+        if buf[..end - off] != value[off..end] {
+            return Ok(false);
+        }
+        if off + n > value.len() {
+            return Ok(buf[value.len() - off] == b'\n');
+        }
+        off += n;
+    }
+    let n = rustix::io::pread(f, &mut buf[..1], off as u64)?;
+    Ok(n == 1 && buf[0] == b'\n')
+}
+
+fn pwrite_all(f: &OwnedFd, mut data: &[u8], mut off: u64) -> Result<(), Errno> {
+    while !data.is_empty() {
+        match rustix::io::pwrite(f, data, off) {
+            Ok(0) => return Err(Errno::IO),
+            Ok(n) => {
+                data = &data[n..];
+                off += n as u64;
+            }
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Record the container's exit code where v3 keeps it (decimal + newline).
@@ -173,7 +290,7 @@ pub fn write_exitcode(code: u8) {
 }
 
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
-/// wrote a valid one.
+/// wrote a valid one (empty: nobody did).
 pub fn read_exitcode() -> Option<u8> {
     let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 16];
