@@ -87,3 +87,19 @@ pub fn cstr(parts: &[&[u8]]) -> Result<&'static core::ffi::CStr, Errno> {
 pub fn used() -> usize {
     USED.load(Ordering::Relaxed)
 }
+
+/// A slice of `n` values, each built in place by `f(i)` (for types that are
+/// not `Copy`, without a large temporary on the stack).
+pub fn alloc_with<T>(n: usize, mut f: impl FnMut(usize) -> T) -> Result<&'static mut [T], Errno> {
+    let bytes = n.checked_mul(core::mem::size_of::<T>()).ok_or(Errno::NOMEM)?;
+    let raw = alloc_bytes(bytes, core::mem::align_of::<T>())?;
+    let ptr = raw.as_mut_ptr() as *mut T;
+    for i in 0..n {
+        // SAFETY: ptr is aligned for T and the range holds n values of T;
+        // each slot is written once before the slice is formed.
+        unsafe { ptr.add(i).write(f(i)) };
+    }
+    // SAFETY: all n values were just initialised; the memory is never freed
+    // nor handed out again (module docs).
+    Ok(unsafe { core::slice::from_raw_parts_mut(ptr, n) })
+}

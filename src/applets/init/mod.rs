@@ -48,7 +48,8 @@ use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
-use rustix::event::{PollFd, PollFlags, poll};
+use rustix::event::{epoll, poll};
+use rustix::fd::AsFd;
 use rustix::io::Errno;
 use rustix::process::{Pid, WaitOptions};
 pub use settings::{DEFAULT_PATH, Settings};
@@ -186,9 +187,13 @@ pub fn main(args: Args) -> u8 {
         path,
         base,
         no_children: false,
-        sup: supervise::Supervisor::new(global_env, path),
+        sup: match supervise::Supervisor::new(global_env, path) {
+            Ok(s) => s,
+            Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
+        },
         services_until: None,
     };
+    st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
     if runtime_ok {
         st.sup.open_scandir();
     }
@@ -288,35 +293,24 @@ impl Pid1 {
     fn run(&mut self, sigfd: &SignalFd) -> u8 {
         loop {
             let timeout = self.deadline().map(|d| d.until(Instant::now()));
-            let mut ready: heapless::Vec<supervise::Watch, { 2 * supervise::MAX_SERVICES + 1 }> = heapless::Vec::new();
-            {
-                let mut watches = heapless::Vec::new();
-                self.sup.watches(&mut watches);
-                let mut fds: heapless::Vec<PollFd<'_>, { 2 * supervise::MAX_SERVICES + 2 }> = heapless::Vec::new();
-                let _ = fds.push(PollFd::new(sigfd, PollFlags::IN));
-                for (fd, _) in &watches {
-                    let _ = fds.push(PollFd::from_borrowed_fd(*fd, PollFlags::IN));
+            let mut events = [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
+            let n = match epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()) {
+                Ok(n) => n,
+                Err(Errno::INTR) => 0,
+                Err(e) => {
+                    // Not fatal: PID 1 must not die. Retry shortly.
+                    diag::warn_sys(e, &[b"unable to wait for events (retrying)"]);
+                    let _ = poll(&mut [], Some(&Instant::now().after_ms(100).until(Instant::now())));
+                    0
                 }
-                match poll(&mut fds, timeout.as_ref()) {
-                    Ok(_) | Err(Errno::INTR) => {}
-                    Err(e) => {
-                        // Not fatal: PID 1 must not die. Retry shortly.
-                        diag::warn_sys(e, &[b"unable to poll (retrying)"]);
-                        let _ = poll(&mut [], Some(&Instant::now().after_ms(100).until(Instant::now())));
-                    }
-                }
-                for (pfd, (_, w)) in fds.iter().skip(1).zip(watches.iter()) {
-                    if !pfd.revents().is_empty() {
-                        let _ = ready.push(*w);
-                    }
-                }
-            }
+            };
             while let Some(sig) = sigfd.read() {
                 self.on_signal(sig);
             }
             self.reap();
-            for w in ready {
-                match w {
+            for ev in &events[..n] {
+                match supervise::Watch::decode(ev.data.u64()) {
+                    supervise::Watch::Signals => {}
                     supervise::Watch::Scan => match self.sup.on_scan_control() {
                         supervise::ScanCmd::Shutdown => self.begin_shutdown(),
                         supervise::ScanCmd::Rescan => {

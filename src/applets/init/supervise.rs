@@ -30,6 +30,7 @@ use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, FileType, FlockOperation, Mode, OFlags, RawDir};
+use rustix::event::epoll;
 use rustix::io::Errno;
 use rustix::pipe::{PipeFlags, pipe_with};
 use rustix::process::{Pid, WaitStatus};
@@ -51,7 +52,7 @@ enum State {
 }
 
 pub struct Svc {
-    pub name: heapless::Vec<u8, NAME_MAX>,
+    pub name: &'static [u8],
     /// `name` and `/run/service/name`, NUL-terminated (made once at setup).
     name_c: &'static CStr,
     path_c: &'static CStr,
@@ -78,8 +79,64 @@ pub struct Svc {
     has_notification: bool,
 }
 
+/// The service table: arena slots, allocated when the first service is
+/// found (a container without services pays nothing for it).
+#[derive(Default)]
+pub struct Table {
+    slots: &'static mut [Option<Svc>],
+    len: usize,
+}
+
+impl Table {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Svc> {
+        self.slots[..self.len].iter().flatten()
+    }
+    fn reserve(&mut self, n: usize) {
+        if self.slots.is_empty() && n > 0 {
+            if let Ok(s) = arena::alloc_with(n.min(MAX_SERVICES), |_| None) {
+                self.slots = s;
+            }
+        }
+    }
+    fn push(&mut self, s: Svc) -> Result<(), Svc> {
+        if self.len == self.slots.len() {
+            return Err(s);
+        }
+        self.slots[self.len] = Some(s);
+        self.len += 1;
+        Ok(())
+    }
+}
+
+impl core::ops::Index<usize> for Table {
+    type Output = Svc;
+    fn index(&self, i: usize) -> &Svc {
+        match &self.slots[i] {
+            Some(s) => s,
+            None => crate::base::diag::fatal(crate::base::exit::BUG, &[b"service table"]),
+        }
+    }
+}
+
+impl core::ops::IndexMut<usize> for Table {
+    fn index_mut(&mut self, i: usize) -> &mut Svc {
+        match &mut self.slots[i] {
+            Some(s) => s,
+            None => crate::base::diag::fatal(crate::base::exit::BUG, &[b"service table"]),
+        }
+    }
+}
+
 pub struct Supervisor {
-    pub svcs: heapless::Vec<Svc, MAX_SERVICES>,
+    pub svcs: Table,
+    /// Every descriptor PID 1 waits on, with what it is (see `Watch`).
+    pub ep: OwnedFd,
     scan_control: Option<OwnedFd>,
     env: &'static [*const u8],
     path: &'static [u8],
@@ -329,8 +386,16 @@ impl Svc {
 }
 
 impl Supervisor {
-    pub fn new(env: &'static [*const u8], path: &'static [u8]) -> Supervisor {
-        Supervisor { svcs: heapless::Vec::new(), scan_control: None, env, path, stopping: false }
+    pub fn new(env: &'static [*const u8], path: &'static [u8]) -> Result<Supervisor, Errno> {
+        let ep = epoll::create(epoll::CreateFlags::CLOEXEC)?;
+        Ok(Supervisor { svcs: Table::default(), ep, scan_control: None, env, path, stopping: false })
+    }
+
+    /// Wait on `fd` for input; `w` says what it is when it wakes us.
+    pub fn watch(&self, fd: BorrowedFd<'_>, w: Watch) {
+        if let Err(e) = epoll::add(&self.ep, fd, epoll::EventData::new_u64(w.encode()), epoll::EventFlags::IN) {
+            diag::warn_sys(e, &[b"unable to watch a descriptor"]);
+        }
     }
 
     /// The scan directory's `.s6-svscan/control` (for s6-svscanctl and
@@ -342,7 +407,10 @@ impl Supervisor {
         };
         let _ = mkdir_at(scan.as_fd(), c".s6-svscan", 0o700);
         match fs::openat(&scan, c".s6-svscan", DIRF, Mode::empty()).and_then(|d| open_control(d.as_fd())) {
-            Ok(c) => self.scan_control = Some(c),
+            Ok(c) => {
+                self.watch(c.as_fd(), Watch::Scan);
+                self.scan_control = Some(c);
+            }
             Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
         }
         let _ = fs::symlink(c"/run/service", c"/run/s6/services");
@@ -358,6 +426,8 @@ impl Supervisor {
         };
         let Some(names) = stage::list(services_d) else { return };
         let Ok(src) = arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) else { return };
+        // Room for each service and its logger, and some for `-a` rescans.
+        self.svcs.reserve(2 * names.len() + 32);
         for name in names {
             let is_dir = fs::statat(&src, *name, AtFlags::empty())
                 .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
@@ -368,7 +438,7 @@ impl Supervisor {
                 diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
                 continue;
             }
-            if self.svcs.len() + 2 > MAX_SERVICES {
+            if self.svcs.len() + 2 > self.svcs.slots.len() {
                 diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
                 continue;
             }
@@ -391,6 +461,7 @@ impl Supervisor {
     /// scan directory since (v2 scripts copy a service there and rescan).
     pub fn rescan(&mut self, orig: &Original) {
         let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
+        self.svcs.reserve(32);
         let before = self.svcs.len();
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
         let mut it = RawDir::new(scan.as_fd(), &mut buf);
@@ -399,7 +470,7 @@ impl Supervisor {
             if name.is_empty() || name[0] == b'.' || name.len() + 4 > NAME_MAX || self.svcs.len() + 2 > MAX_SERVICES {
                 continue;
             }
-            if self.svcs.iter().any(|s| &s.name[..] == name) {
+            if self.svcs.iter().any(|s| s.name == name) {
                 continue;
             }
             let is_dir = fs::statat(&scan, name, AtFlags::empty())
@@ -437,6 +508,7 @@ impl Supervisor {
         };
         let Some(svc) = prepare(dir, name, false, wr) else { return };
         let idx = self.svcs.len();
+        self.watch(svc.control.as_fd(), Watch::Control(idx));
         if self.svcs.push(svc).is_err() {
             return;
         }
@@ -446,6 +518,7 @@ impl Supervisor {
             let _ = lname.extend_from_slice(b"/log");
             let Ok(ldir) = fs::openat(scan, &lname[..], DIRF, Mode::empty()) else { return };
             if let Some(log) = prepare(ldir, &lname, true, Some(rd)) {
+                self.watch(log.control.as_fd(), Watch::Control(idx + 1));
                 if self.svcs.push(log).is_ok() {
                     let li = self.svcs.len() - 1;
                     self.svcs[li].peer = Some(idx);
@@ -485,6 +558,9 @@ impl Supervisor {
         match read_number(svc.dir.as_fd(), c"notification-fd") {
             Ok(Some(n)) if n > 0 && n < 1024 => match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
                 Ok((r, w)) => {
+                    if let Err(e) = epoll::add(&self.ep, &r, epoll::EventData::new_u64(Watch::Notify(i).encode()), epoll::EventFlags::IN) {
+                        svc.warn(Some(e), &[b"unable to watch the notification pipe"]);
+                    }
                     svc.notify = Some(r);
                     notify_w = Some(w);
                     svc.has_notification = true;
@@ -586,8 +662,6 @@ fn open_control(dir: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
 /// Make `dir` a supervised service directory: `supervise/` (lock, control,
 /// status), `event/`, wanted up unless `down` exists.
 fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Option<Svc> {
-    let mut n = heapless::Vec::<u8, NAME_MAX>::new();
-    n.extend_from_slice(name).ok()?;
     let fail = |e: Errno, what: &[u8]| {
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
@@ -622,7 +696,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
     let svc = Svc {
-        name: n,
+        name: name_c.to_bytes(),
         name_c,
         path_c,
         dir,
@@ -651,28 +725,35 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
     Some(Svc { paused: false, ..svc })
 }
 
-/// Which supervisor descriptor a poll slot watches.
-#[derive(Clone, Copy, Debug)]
+/// What a descriptor in the epoll set is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Watch {
+    Signals,
     Scan,
     Control(usize),
     Notify(usize),
 }
 
-impl Supervisor {
-    /// Descriptors to poll, with what each one is.
-    pub fn watches<'a>(&'a self, out: &mut heapless::Vec<(BorrowedFd<'a>, Watch), { 2 * MAX_SERVICES + 1 }>) {
-        if let Some(c) = &self.scan_control {
-            let _ = out.push((c.as_fd(), Watch::Scan));
-        }
-        for (i, s) in self.svcs.iter().enumerate() {
-            let _ = out.push((s.control.as_fd(), Watch::Control(i)));
-            if let Some(n) = &s.notify {
-                let _ = out.push((n.as_fd(), Watch::Notify(i)));
-            }
+impl Watch {
+    fn encode(self) -> u64 {
+        match self {
+            Watch::Signals => 0,
+            Watch::Scan => 1,
+            Watch::Control(i) => 2 + 2 * i as u64,
+            Watch::Notify(i) => 3 + 2 * i as u64,
         }
     }
+    pub fn decode(v: u64) -> Watch {
+        match v {
+            0 => Watch::Signals,
+            1 => Watch::Scan,
+            v if v % 2 == 0 => Watch::Control((v - 2) as usize / 2),
+            v => Watch::Notify((v - 3) as usize / 2),
+        }
+    }
+}
 
+impl Supervisor {
     /// Read `.s6-svscan/control`.
     pub fn on_scan_control(&mut self) -> ScanCmd {
         let Some(c) = &self.scan_control else { return ScanCmd::None };
