@@ -173,3 +173,19 @@ pub fn env_entry(p: *const u8) -> &'static [u8] {
     // NUL-terminated strings (the kernel's envp or `sys::arena::cstr`).
     unsafe { CStr::from_ptr(p.cast()).to_bytes() }
 }
+
+/// compiler-builtins on aarch64 asks the C library for the CPU's features
+/// (to choose LSE atomics). There is no C library: answer from the auxv
+/// that rustix read at start-up.
+#[cfg(all(target_arch = "aarch64", not(test)))]
+#[unsafe(no_mangle)]
+pub extern "C" fn getauxval(kind: core::ffi::c_ulong) -> core::ffi::c_ulong {
+    const AT_HWCAP: core::ffi::c_ulong = 16;
+    const AT_HWCAP2: core::ffi::c_ulong = 26;
+    let (hwcap, hwcap2) = rustix::param::linux_hwcap();
+    match kind {
+        AT_HWCAP => hwcap as core::ffi::c_ulong,
+        AT_HWCAP2 => hwcap2 as core::ffi::c_ulong,
+        _ => 0,
+    }
+}
