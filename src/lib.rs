@@ -6,7 +6,7 @@
 //! - `base`: diagnostics, exit codes, numbers, paths, deadlines;
 //! - `applets`: one module per program and the table that dispatches them.
 //!
-//! `unsafe` is denied here and allowed, module by module, only in `rt` and `sys`.
+//! Unsafe code is denied here and allowed, module by module, only in `rt` and `sys`.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -404,3 +404,16 @@ fn rescan_picks_up_a_service_copied_into_the_scan_directory() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+#[test]
+fn halt_from_inside_with_an_exit_code() {
+    let root = Root::new();
+    let o = root
+        .init(&["sh", "-c", "echo 42 > /run/s6-linux-init-container-results/exitcode; /run/s6/basedir/bin/halt; sleep 10"])
+        .run();
+    assert_eq!(o.code(), 42, "{}", o.stderr);
+    assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
+    // Without a code written, halt gives the CMD's own (killed by TERM).
+    let o = root.init(&["sh", "-c", "/command/halt; sleep 10"]).run();
+    assert_eq!(o.code(), 143, "{}", o.stderr);
+}

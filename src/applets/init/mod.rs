@@ -420,7 +420,12 @@ impl Pid1 {
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             self.code = Some(code);
-            runtime::write_exitcode(code);
+            // A CMD that ends by itself sets the v3 exit-code file (as
+            // rc.init does); one that dies of our shutdown does not, so that
+            // a code written before `halt` stands.
+            if self.phase == Phase::Up {
+                runtime::write_exitcode(code);
+            }
             let mut l = Line::new();
             let name = self.cmd_name();
             l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
