@@ -35,6 +35,14 @@ fn wait_state(dir: &Path, prefix: &str) -> String {
     }
 }
 
+fn wait_until(mut f: impl FnMut() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
 fn service(root: &Root, name: &str, run: &str) {
     root.file(&format!("/etc/services.d/{name}/run"), &format!("#!/bin/sh\n{run}\n"), 0o755);
 }
@@ -80,7 +88,8 @@ fn debian_s6_clients_drive_rs6_services() {
     assert_ne!(svstat(&a), pid_before);
     // -O: stays up now, not restarted after it dies.
     assert_eq!(host(s6("s6-svc").args(["-O"]).arg(&a)).0, 0);
-    assert!(svstat(&a).contains("want down"), "{}", svstat(&a));
+    // s6-svc returns once the byte is in the fifo: wait for the supervisor.
+    wait_until(|| svstat(&a).contains("want down"), "want down after -O");
     assert_eq!(host(s6("s6-svc").args(["-t"]).arg(&a)).0, 0);
     wait_state(&a, "down (signal SIGTERM)");
     std::thread::sleep(Duration::from_millis(1300));
