@@ -28,26 +28,7 @@ pub fn remove_tree(dir: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), E
         return Err(Errno::LOOP);
     }
     let sub = fs::openat(dir, name, DIR | OFlags::NOFOLLOW, Mode::empty())?;
-    loop {
-        // Re-list after each removal batch: removing while iterating is fine
-        // for getdents, but restart to be safe when entries remain.
-        let mut removed = 0;
-        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-        fs::seek(&sub, fs::SeekFrom::Start(0))?;
-        let mut it = RawDir::new(sub.as_fd(), &mut buf);
-        while let Some(ent) = it.next() {
-            let ent = ent?;
-            let n = ent.file_name().to_bytes();
-            if n == b"." || n == b".." {
-                continue;
-            }
-            remove_tree(sub.as_fd(), n, depth - 1)?;
-            removed += 1;
-        }
-        if removed == 0 {
-            break;
-        }
-    }
+    prune_where(sub.as_fd(), depth - 1, |_| false)?;
     fs::unlinkat(dir, name, AtFlags::REMOVEDIR)
 }
 
@@ -58,8 +39,11 @@ fn mkdir(path: &core::ffi::CStr, mode: u32) -> Result<(), Errno> {
     }
 }
 
-/// Remove every entry of `dir` except those named in `keep`.
-fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
+/// Remove every entry of `dir` for which `keep` says no (recursively,
+/// never following a symlink).
+fn prune_where(dir: BorrowedFd<'_>, depth: u32, keep: impl Fn(&[u8]) -> bool) -> Result<(), Errno> {
+    // Re-list after each pass that removed something: entries removed while
+    // getdents walks the directory may make it skip others.
     loop {
         let mut removed = 0;
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
@@ -68,16 +52,21 @@ fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
         while let Some(ent) = it.next() {
             let ent = ent?;
             let n = ent.file_name().to_bytes();
-            if n == b"." || n == b".." || keep.contains(&n) {
+            if n == b"." || n == b".." || keep(n) {
                 continue;
             }
-            remove_tree(dir, n, 32)?;
+            remove_tree(dir, n, depth)?;
             removed += 1;
         }
         if removed == 0 {
             return Ok(());
         }
     }
+}
+
+/// Remove every entry of `dir` except those named in `keep`.
+fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
+    prune_where(dir, 32, |n| keep.contains(&n))
 }
 
 fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
@@ -194,25 +183,9 @@ pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
         write_var(&dir, b"PATH", p)?;
     }
     // What a previous start left and this environment does not have.
-    loop {
-        let mut removed = 0;
-        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-        fs::seek(&dir, fs::SeekFrom::Start(0))?;
-        let mut it = RawDir::new(dir.as_fd(), &mut buf);
-        while let Some(ent) = it.next() {
-            let ent = ent?;
-            let n = ent.file_name().to_bytes();
-            let wanted = env.var(n).is_some() || (n == b"PATH" && path_default.is_some());
-            if n == b"." || n == b".." || (wanted && contenv::valid_name(n)) {
-                continue;
-            }
-            remove_tree(dir.as_fd(), n, 32)?;
-            removed += 1;
-        }
-        if removed == 0 {
-            return Ok(());
-        }
-    }
+    prune_where(dir.as_fd(), 32, |n| {
+        (env.var(n).is_some() || (n == b"PATH" && path_default.is_some())) && contenv::valid_name(n)
+    })
 }
 
 /// `S6_KEEP_ENV`: no snapshot, and none left from a previous start.

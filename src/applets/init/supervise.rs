@@ -335,6 +335,39 @@ impl Svc {
         send_event(self.dir.as_fd(), ev);
     }
 
+    /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
+    /// = the service directory, the log pipe on stdin (a logger) or stdout
+    /// (a logged service), then `extra` (the notification-fd).
+    fn spawn(
+        &self,
+        file: &CStr,
+        argv: &[*const u8],
+        env: &[*const u8],
+        path: &[u8],
+        orig: &Original,
+        extra: Option<(i32, i32)>,
+    ) -> Result<Pid, Errno> {
+        let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
+        if let Some(p) = &self.pipe {
+            let _ = moves.push((p.as_raw_fd(), if self.is_log { 0 } else { 1 }));
+        }
+        if let Some(m) = extra {
+            let _ = moves.push(m);
+        }
+        spawn(&Spawn {
+            file,
+            argv: argv.as_ptr(),
+            envp: env.as_ptr(),
+            path,
+            signals: orig,
+            new_pgrp: false,
+            take_tty: false,
+            setsid: true,
+            moves: &moves,
+            chdir: Some(self.path_c),
+        })
+    }
+
     fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
         let mut l = Line::new();
         l.push(b"s6-supervise ").push(&self.name).push(b": warning: ");
@@ -571,26 +604,8 @@ impl Supervisor {
             _ => svc.warn(None, &[b"invalid notification-fd: ignoring it"]),
         }
         let notif_n = read_number(svc.dir.as_fd(), c"notification-fd").ok().flatten().unwrap_or(0) as i32;
-        let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
-        if let Some(p) = &svc.pipe {
-            let _ = moves.push((p.as_raw_fd(), if svc.is_log { 0 } else { 1 }));
-        }
-        if let Some(w) = &notify_w {
-            let _ = moves.push((w.as_raw_fd(), notif_n));
-        }
-        let sp = Spawn {
-            file,
-            argv: argv.as_ptr(),
-            envp: self.env.as_ptr(),
-            path: self.path,
-            signals: orig,
-            new_pgrp: false,
-            take_tty: false,
-            setsid: true,
-            moves: &moves,
-            chdir: Some(svc.path_c),
-        };
-        match spawn(&sp) {
+        let notify = notify_w.as_ref().map(|w| (w.as_raw_fd(), notif_n));
+        match svc.spawn(file, &argv, self.env, self.path, orig, notify) {
             Ok(pid) => {
                 svc.pid = Some(pid);
                 svc.state = State::Up;
@@ -963,23 +978,7 @@ impl Supervisor {
             let _ = argv.push(a.as_ptr().cast());
         }
         let _ = argv.push(core::ptr::null());
-        let mut moves: heapless::Vec<(i32, i32), 1> = heapless::Vec::new();
-        if let Some(p) = &svc.pipe {
-            let _ = moves.push((p.as_raw_fd(), if svc.is_log { 0 } else { 1 }));
-        }
-        let sp = Spawn {
-            file,
-            argv: argv.as_ptr(),
-            envp: self.env.as_ptr(),
-            path: self.path,
-            signals: orig,
-            new_pgrp: false,
-            take_tty: false,
-            setsid: true,
-            moves: &moves,
-            chdir: Some(svc.path_c),
-        };
-        match spawn(&sp) {
+        match svc.spawn(file, &argv, self.env, self.path, orig, None) {
             Ok(fpid) => {
                 svc.pid = Some(fpid);
                 svc.state = State::Finishing;
