@@ -17,10 +17,23 @@
  *       unreaped  = orphans still present (zombie) when TIMEOUT_MS (default
  *                   5000) after the last spawn ran out; 0 = all reaped.
  *
+ *   benchhelper stamp FILE
+ *       Append one CLOCK_MONOTONIC stamp ("SEC.NSEC\n") to FILE and exit
+ *       (the run script of the restart part's flapping service).
+ *
+ *   benchhelper spawn DIR
+ *       Run as PID 1: start DIR/NAME/run for every subdirectory NAME (fork,
+ *       setsid, chdir DIR/NAME, execve ./run), then only reap. On SIGTERM:
+ *       SIGTERM + SIGCONT to every process (kill -1), wait until no child is
+ *       left, exit 0. No supervision at all (no restart, no files): the floor
+ *       under which no supervisor can start the same services.
+ *
  * Build: gcc -O2 -static -o benchhelper benchhelper.c
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +93,70 @@ static int storm(int n, const char *out, int timeout_ms)
     return remaining ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+static int stamp(const char *file)
+{
+    struct timespec t;
+    char buf[64];
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    int len = snprintf(buf, sizeof buf, "%lld.%09ld\n", (long long)t.tv_sec, t.tv_nsec);
+    int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return 1;
+    (void)!write(fd, buf, (size_t)len);
+    close(fd);
+    return 0;
+}
+
+static int spawn_all(const char *dir, char **envp)
+{
+    sigset_t set, none;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGCHLD);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &set, NULL);  /* taken with sigwaitinfo: no race */
+    DIR *d = opendir(dir);
+    if (!d) { perror(dir); return 111; }
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        pid_t c = fork();
+        if (c == 0) {
+            char *av[] = { "./run", e->d_name, NULL };
+            sigprocmask(SIG_SETMASK, &none, NULL);
+            setsid();
+            if (chdir(path) == 0) execve("./run", av, envp);
+            _exit(127);
+        }
+    }
+    closedir(d);
+    int sent = 0;
+    for (;;) {
+        siginfo_t si;
+        if (sigwaitinfo(&set, &si) < 0) continue;
+        if (si.si_signo == SIGTERM && !sent) {
+            kill(-1, SIGTERM);
+            kill(-1, SIGCONT);
+            sent = 1;
+        }
+        for (;;) {
+            pid_t p = waitpid(-1, NULL, WNOHANG);
+            if (p > 0) continue;
+            if (p < 0 && errno == ECHILD && sent) return 0;
+            break;
+        }
+    }
+}
+
+int main(int argc, char **argv, char **envp)
 {
     if (argc >= 4 && !strcmp(argv[1], "storm"))
         return storm(atoi(argv[2]), argv[3], argc > 4 ? atoi(argv[4]) : 5000);
-    fprintf(stderr, "usage: benchhelper storm N OUTFILE [TIMEOUT_MS]\n");
+    if (argc >= 3 && !strcmp(argv[1], "stamp"))
+        return stamp(argv[2]);
+    if (argc >= 3 && !strcmp(argv[1], "spawn"))
+        return spawn_all(argv[2], envp);
+    fprintf(stderr, "usage: benchhelper storm N OUTFILE [TIMEOUT_MS] | stamp FILE | spawn DIR\n");
     return 100;
 }

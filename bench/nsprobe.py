@@ -3,6 +3,10 @@
 
   nsprobe.py sigterm [opts] -- CMD...   signal to PID 1 -> namespace gone (ms)
   nsprobe.py mem     [opts] -- CMD...   VmRSS / Pss of PID 1 with an idle payload
+  nsprobe.py supervise [opts] -- CMD... a supervisor as PID 1 with N services:
+                                        time until N payloads run, memory of
+                                        the supervision tree, SIGTERM -> gone
+  nsprobe.py fsprobe [--n N] DIR        cost of creating inodes in DIR's fs
 
 CMD is the full `unshare --pid --fork --kill-child ... INIT ...` command line.
 The namespace's PID 1 is the only child of the unshare process; the payload
@@ -60,9 +64,9 @@ def comm(pid):
         return None
 
 
-def start(cmd):
+def start(cmd, stderr=None):
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+                         stderr=stderr if stderr is not None else subprocess.DEVNULL)
     procs.append(p)
     return p
 
@@ -163,6 +167,128 @@ def cmd_mem(a):
         print(json.dumps(res), flush=True)
 
 
+def readf(path):
+    """contents of a small /proc file (os.open/os.read: cheaper than open())"""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        return os.read(fd, 1 << 16)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def count_payloads(init, payload, known):
+    """payload processes below init. Walks the tree from init, but does not
+    look into processes already seen as payload (`known`; they have no
+    children and their comm does not change), so a poll costs one children
+    read and one comm read per process that is not (yet) a payload."""
+    n, todo = 0, [init]
+    while todo:
+        pid = todo.pop()
+        b = readf(f"/proc/{pid}/task/{pid}/children")
+        for c in map(int, b.split()) if b else ():
+            if c in known:
+                n += 1
+                continue
+            cm = readf(f"/proc/{c}/comm")
+            if cm is not None and cm.strip() == payload:
+                known.add(c)
+                n += 1
+            else:
+                todo.append(c)
+    return n
+
+
+def cmd_supervise(a):
+    enc = a.payload.encode()
+    errf = open(a.stderr, "ab") if a.stderr else None
+    for rep in range(a.reps):
+        res = {"rep": rep}
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        p = start(a.cmd, errf)
+        dl = time.monotonic() + a.timeout
+        init = find_init(p, dl)
+        known, n, polls, first = set(), 0, 0, None
+        up = None
+        while init and time.monotonic() < dl:
+            n = count_payloads(init, enc, known)
+            polls += 1
+            t = time.perf_counter()
+            if n and first is None:
+                first = t - t0
+            if n >= a.count:
+                up = t - t0
+                break
+            if p.poll() is not None:
+                break
+            time.sleep(a.poll)
+        res.update(up_ms=up * 1e3 if up is not None else None,
+                   first_ms=first * 1e3 if first is not None else None,
+                   payloads=n, polls=polls,
+                   probe_cpu_ms=(time.process_time() - c0) * 1e3)
+        if not init or p.poll() is not None:
+            res.update(error="container exited", rc=p.poll())
+            kill_ns(p)
+            print(json.dumps(res), flush=True)
+            continue
+        time.sleep(a.settle)
+        per, rss_sum, pss_sum = {}, 0, 0
+        for d in [init] + descendants(init):
+            c = comm(d)
+            if c is None or c == a.payload:
+                continue
+            try:
+                m = read_mem(d)
+            except OSError:
+                continue
+            e = per.setdefault(c, {"n": 0, "rss_kb": 0, "pss_kb": 0})
+            e["n"] += 1
+            e["rss_kb"] += m.get("VmRSS", 0)
+            e["pss_kb"] += m.get("Pss", 0)
+            rss_sum += m.get("VmRSS", 0)
+            pss_sum += m.get("Pss", 0)
+        res.update(rss_kb=rss_sum, pss_kb=pss_sum, per_comm=per,
+                   payloads_after_settle=count_payloads(init, enc, set()))
+        fd = os.pidfd_open(p.pid)
+        try:
+            po = select.poll()
+            po.register(fd, select.POLLIN)
+            t1 = time.perf_counter()
+            os.kill(init, getattr(signal, "SIG" + a.stop_signal))
+            ev = po.poll(int(a.stop_timeout * 1000))
+            t2 = time.perf_counter()
+        finally:
+            os.close(fd)
+        if ev:
+            p.wait()
+            res.update(stop_ms=(t2 - t1) * 1e3, rc=p.returncode)
+        else:
+            res.update(stop_ms=None, stop_timeout_s=a.stop_timeout,
+                       left=sorted(set(filter(None, (comm(d) for d in [init] + descendants(init))))))
+        kill_ns(p)
+        print(json.dumps(res), flush=True)
+    if errf:
+        errf.close()
+
+
+def cmd_fsprobe(a):
+    """the cost of creating inodes in DIR's filesystem now: N directories,
+    each with one empty file (what a supervisor's scan dir needs most)."""
+    os.mkdir(a.dir)
+    t0 = time.perf_counter()
+    for i in range(a.n):
+        d = f"{a.dir}/d{i}"
+        os.mkdir(d)
+        os.close(os.open(f"{d}/f", os.O_WRONLY | os.O_CREAT, 0o644))
+    dt = time.perf_counter() - t0
+    print(json.dumps({"inodes": 2 * a.n, "us_per_inode": dt * 1e6 / (2 * a.n)}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     sp = ap.add_subparsers(dest="what", required=True)
@@ -180,10 +306,26 @@ def main():
     m.add_argument("--settle", type=float, default=0.3)
     m.add_argument("cmd", nargs=argparse.REMAINDER)
     m.set_defaults(fn=cmd_mem)
+    v = sp.add_parser("supervise")
+    v.add_argument("--reps", type=int, default=1)
+    v.add_argument("--count", type=int, default=50)
+    v.add_argument("--payload", default="sleep")
+    v.add_argument("--timeout", type=float, default=30.0)
+    v.add_argument("--poll", type=float, default=0.001)
+    v.add_argument("--settle", type=float, default=2.0)
+    v.add_argument("--stop-signal", default="TERM")
+    v.add_argument("--stop-timeout", type=float, default=15.0)
+    v.add_argument("--stderr", help="append the container's stderr to this file")
+    v.add_argument("cmd", nargs=argparse.REMAINDER)
+    v.set_defaults(fn=cmd_supervise)
+    f = sp.add_parser("fsprobe")
+    f.add_argument("--n", type=int, default=100)
+    f.add_argument("dir")
+    f.set_defaults(fn=cmd_fsprobe, cmd=None)
     a = ap.parse_args()
     if a.cmd and a.cmd[0] == "--":
         a.cmd = a.cmd[1:]
-    if not a.cmd:
+    if not a.cmd and a.what != "fsprobe":
         ap.error("no command")
     try:
         a.fn(a)
