@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# rs6 as PID 1 next to tini-static, dumb-init, catatonit and no init at all.
+# rs6 as PID 1 next to tini-static, dumb-init, catatonit and no init at all;
+# rs6 supervising services next to s6-svscan and runsvdir.
 #
-#   bench/run.sh [latency] [reap] [signal] [rss]     (default: all four)
-#   QUICK=1 bench/run.sh                             (smoke run, ~1 minute)
+#   bench/run.sh [latency] [reap] [signal] [rss] [sup] [restart]   (default: all)
+#   QUICK=1 bench/run.sh                             (smoke run, ~2 minutes)
 #
 # Each init runs as PID 1 of a throw-away container:
 #   unshare --pid --fork --kill-child --mount-proc --root=ROOTFS --wd=/ INIT CMD...
 # ROOTFS is a fresh directory with static busybox (every applet in /bin),
 # `rs6 --install ROOTFS` (/init, /command/...), /usr/bin/tini-static,
 # /usr/bin/dumb-init (+ the shared libs ldd lists), /usr/bin/catatonit, and the
-# static helper /bench/benchhelper.  See bench/README.md for what each part
-# measures.  Needs root.  Results: stdout and bench/results/latest.md; raw data
-# in bench/results/raw/.
+# static helper /bench/benchhelper.  The sup and restart parts run in copies
+# of ROOTFS that also hold Debian's s6-svscan, s6-supervise, runsvdir and runsv
+# (+ their shared libs).  See bench/README.md for what each part measures.
+# Needs root.  Results: stdout and bench/results/latest.md; raw data in
+# bench/results/raw/.
 #
 # Environment:
 #   QUICK=1            fewer runs / reps (smoke run)
@@ -26,7 +29,16 @@
 #   REAP_N REAP_REPS REAP_TIMEOUT_MS reaping storm size, reps, helper timeout
 #   SIG_REPS SIG_TIMEOUT             signal reps, seconds before "never exits"
 #   RSS_REPS                         memory reps
-#   MAX_S              hard time limit of the whole run (default 900 s)
+#   SUP_INITS          supervisors of the sup part (default: rs6 rs6-tmpfs s6-svscan
+#                      s6-svscan-tmpfs runsvdir floor)
+#   SUP_N SUP_REPS SUP_SETTLE SUP_STOP_TIMEOUT  sup: services (50), reps (5, or
+#                      REPS), seconds before the memory reading (2), seconds
+#                      before "never exits" (15)
+#   SUP_RUN=fresh|keep sup: each rep starts from an empty /run and fresh scan
+#                      dirs (fresh, default: a new container) or keeps what the
+#                      previous rep left (keep: a restarted container)
+#   RESTART_INITS RESTART_S          restart: supervisors (rs6 s6-svscan runsvdir), window (10 s)
+#   MAX_S              hard time limit of the whole run (default 1200 s)
 #   RESULTS_DIR        default bench/results
 #   BENCH_TMP          where the scratch dir goes (default /tmp); KEEP_WORK=1 keeps it
 set -euo pipefail
@@ -41,7 +53,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 # ------------------------------------------------------------ time bound
 # Re-execute under timeout(1): the whole run can never exceed MAX_S seconds.
-MAX_S=${MAX_S:-900}
+MAX_S=${MAX_S:-1200}
 if [ -z "${_RS6_BENCH_TIMED:-}" ]; then
   command -v timeout >/dev/null 2>&1 || die "timeout(1) not found (apt-get install -y coreutils)"
   export _RS6_BENCH_TIMED=1
@@ -58,11 +70,11 @@ if [ -z "${_RS6_BENCH_MNTNS:-}" ]; then
 fi
 
 # ------------------------------------------------------------ arguments
-ALL_PARTS="latency reap signal rss"
+ALL_PARTS="latency reap signal rss sup restart"
 PARTS=()
 for a in "$@"; do
   case $a in
-    latency|reap|signal|rss) PARTS+=("$a") ;;
+    latency|reap|signal|rss|sup|restart) PARTS+=("$a") ;;
     all) read -ra PARTS <<< "$ALL_PARTS" ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown part '$a' (parts: $ALL_PARTS)" ;;
@@ -72,15 +84,21 @@ done
 has_part() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
 INITS=${INITS:-rs6 rs6-tmpfs tini-static dumb-init catatonit none}
+SUP_INITS=${SUP_INITS:-rs6 rs6-tmpfs s6-svscan s6-svscan-tmpfs runsvdir floor}
+RESTART_INITS=${RESTART_INITS:-rs6 s6-svscan runsvdir}
+has_part sup || SUP_INITS=
+has_part restart || RESTART_INITS=
 if [ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ]; then
   : "${LAT_RUNS:=40}" "${LAT_ROUNDS:=1}" "${LAT_WARMUP:=5}"
-  : "${REAP_REPS:=3}" "${SIG_REPS:=3}" "${RSS_REPS:=2}"
+  : "${REAP_REPS:=3}" "${SIG_REPS:=3}" "${RSS_REPS:=2}" "${SUP_REPS:=${REPS:-2}}" "${RESTART_S:=5}"
 else
   QUICK=
   : "${LAT_RUNS:=100}" "${LAT_ROUNDS:=3}" "${LAT_WARMUP:=10}"
-  : "${REAP_REPS:=10}" "${SIG_REPS:=10}" "${RSS_REPS:=5}"
+  : "${REAP_REPS:=10}" "${SIG_REPS:=10}" "${RSS_REPS:=5}" "${SUP_REPS:=${REPS:-5}}" "${RESTART_S:=10}"
 fi
 : "${REAP_N:=2000}" "${REAP_TIMEOUT_MS:=3000}" "${SIG_TIMEOUT:=5}"
+: "${SUP_N:=50}" "${SUP_SETTLE:=2}" "${SUP_STOP_TIMEOUT:=15}" "${SUP_RUN:=fresh}"
+case $SUP_RUN in fresh|keep) ;; *) die "SUP_RUN must be fresh or keep" ;; esac
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 RAW=$RESULTS_DIR/raw
 
@@ -93,7 +111,7 @@ cleanup() {
   for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$WORK" ] && [ -d "$WORK" ]; then
     local m
-    for m in "$WORK/rootfs-tmpfs-run/run" "$WORK/rootfs-tmpfs-run"; do
+    for m in "$WORK/rootfs-tmpfs-run/run" "$WORK/rootfs-tmpfs-run" "$WORK/rootfs-sup-tmpfs-run/run" "$WORK/rootfs-sup-tmpfs-run"; do
       if [ -d "$m" ] && mountpoint -q "$m"; then umount "$m" || true; fi
     done
     if [ -n "${KEEP_WORK:-}" ]; then log "keeping $WORK"; else rm -rf --one-file-system "$WORK"; fi
@@ -149,6 +167,15 @@ for i in $INITS; do
     *) die "unknown init '$i' (known: rs6 rs6-tmpfs tini-static dumb-init catatonit none)" ;;
   esac
 done
+for i in $SUP_INITS $RESTART_INITS; do
+  case $i in
+    rs6|rs6-tmpfs|floor) ;;
+    s6-svscan|s6-svscan-tmpfs) need s6-svscan s6; need s6-supervise s6 ;;
+    runsvdir) need runsvdir runit; need runsv runit ;;
+    *) die "unknown supervisor '$i' (known: rs6 rs6-tmpfs s6-svscan s6-svscan-tmpfs runsvdir floor)" ;;
+  esac
+done
+case " $RESTART_INITS " in *" floor "*) die "RESTART_INITS: floor does not restart anything" ;; esac
 unshare --help 2>&1 | grep -q -- '--kill-child' || die "unshare has no --kill-child (util-linux too old)"
 
 # ------------------------------------------------------------ work dir, rs6, helper
@@ -174,18 +201,18 @@ fi
 
 # ------------------------------------------------------------ rootfs
 RFS=$WORK/rootfs
-# copy_bin HOSTPATH -- copy a binary and the shared libs ldd lists into the
-# rootfs at the same absolute paths
+# copy_bin HOSTPATH [ROOT] -- copy a binary and the shared libs ldd lists
+# into ROOT (default: the rootfs) at the same absolute paths
 copy_bin() {
-  local b=$1 real lib
+  local b=$1 r=${2:-$RFS} real lib
   real=$(readlink -f "$b") || die "no $b"
-  mkdir -p "$RFS$(dirname "$b")"
-  cp -L "$real" "$RFS$b"
+  mkdir -p "$r$(dirname "$b")"
+  cp -L "$real" "$r$b"
   is_static "$real" && return 0
   for lib in $(ldd "$real" | grep -o '/[^ ]*'); do
-    [ -e "$RFS$lib" ] && continue
-    mkdir -p "$RFS$(dirname "$lib")"
-    cp -L "$lib" "$RFS$lib"
+    [ -e "$r$lib" ] && continue
+    mkdir -p "$r$(dirname "$lib")"
+    cp -L "$lib" "$r$lib"
   done
 }
 mkdir -p "$RFS"/{bin,sbin,usr/bin,usr/sbin,proc,dev,tmp,etc,root,run,bench/out}
@@ -223,6 +250,52 @@ case " $INITS " in
     ;;
 esac
 
+# ------------------------------------------------------------ supervision rootfs
+# sup and restart run in copies of ROOTFS that also hold Debian's s6-svscan,
+# s6-supervise, runsvdir and runsv (+ the shared libs ldd lists). rs6's
+# services go to /etc/services.d (the s6-overlay layout that /init with no CMD
+# supervises); the other parts keep ROOTFS, where /init has no services.
+RFS_SUP=$WORK/rootfs-sup
+RFS_SUP_T=$WORK/rootfs-sup-tmpfs-run
+RFS_RST=$WORK/rootfs-restart
+SVC_TPL=$WORK/services
+FLAP_TPL=$WORK/flap
+# age_tree DIR -- an old mtime, as files in an image have (runsvdir waits 1 s
+# before it scans a directory changed in the current second)
+age_tree() { find "$1" -exec touch -h -d '2000-01-01 00:00:00' {} +; }
+# sup_rootfs DIR -- a copy of ROOTFS with the s6 and runit binaries
+sup_rootfs() {
+  local d=$1 b
+  cp -a "$RFS" "$d"
+  for b in s6-svscan s6-supervise runsvdir runsv; do
+    if command -v "$b" >/dev/null 2>&1; then copy_bin "$(command -v "$b")" "$d"; fi
+  done
+}
+# write_run FILE LINE -- an executable `#!/bin/sh` script of one line
+write_run() { mkdir -p "$(dirname "$1")"; printf '#!/bin/sh\n%s\n' "$2" > "$1"; chmod 755 "$1"; }
+if [ -n "$SUP_INITS" ]; then
+  # SUP_N service dirs s01..sNN, each run = `exec sleep 100000`
+  w=${#SUP_N}; [ "$w" -ge 2 ] || w=2
+  for ((k = 1; k <= SUP_N; k++)); do
+    write_run "$SVC_TPL/$(printf "s%0${w}d" "$k")/run" 'exec sleep 100000'
+  done
+  age_tree "$SVC_TPL"
+  sup_rootfs "$RFS_SUP"
+  cp -a "$SVC_TPL" "$RFS_SUP/etc/services.d"
+  case " $SUP_INITS " in
+    *" rs6-tmpfs "*|*" s6-svscan-tmpfs "*)
+      mkdir -p "$RFS_SUP_T"
+      mount --bind "$RFS_SUP" "$RFS_SUP_T" || die "cannot bind-mount $RFS_SUP on $RFS_SUP_T"
+      mount -t tmpfs -o mode=0755,size=64m rs6bench-sup-run "$RFS_SUP_T/run" || die "cannot mount a tmpfs on $RFS_SUP_T/run"
+      ;;
+  esac
+fi
+if [ -n "$RESTART_INITS" ]; then
+  write_run "$FLAP_TPL/flap/run" 'exec /bench/benchhelper stamp /bench/out/stamps'
+  age_tree "$FLAP_TPL"
+  sup_rootfs "$RFS_RST"
+fi
+
 # The containers' environment: ENVX is put in front of every command that
 # starts containers (hyperfine, nsprobe.py, the reap loop), so the inits see it.
 CONTAINER_ENV=${CONTAINER_ENV:-docker}
@@ -252,12 +325,48 @@ init_argv() {
 # shell-quote words (for hyperfine -N command lines and the logs)
 shq() { local s; for s in "$@"; do printf "'%s' " "$(printf %s "$s" | sed "s/'/'\\\\''/g")"; done; }
 
+# trash -- a new directory under $TRASH. In the sup part, what a rep leaves
+# on disk is moved there, not deleted: on ext4, creating inodes right after
+# many were deleted is slow (the allocator skips inodes deleted in the last
+# seconds: recently_deleted()), and the next container would pay for it.
+# The trash is deleted at the end of the part.
+TRASH=$WORK/trash
+TRASH_N=0
+trash() { TRASH_N=$((TRASH_N + 1)); mkdir -p "$TRASH/$TRASH_N"; T_DIR=$TRASH/$TRASH_N; }
+
+# sup_argv NAME -- sets ARGV for the sup part: the container of supervisor
+# NAME, after putting its root in the state a rep starts from (SUP_RUN=fresh:
+# empty /run for rs6, fresh copies of the service dirs for the others; keep:
+# whatever the previous rep left).
+sup_argv() {
+  local n=$1 root=$RFS_SUP scan=
+  case $n in
+    rs6)             ARGV=(/init) ;;
+    rs6-tmpfs)       ARGV=(/init); root=$RFS_SUP_T ;;
+    s6-svscan)       scan=/scan; ARGV=(/usr/bin/s6-svscan "$scan") ;;
+    s6-svscan-tmpfs) scan=/run/scan; ARGV=(/usr/bin/s6-svscan "$scan"); root=$RFS_SUP_T ;;
+    runsvdir)        scan=/rsv; ARGV=(/usr/bin/runsvdir "$scan") ;;
+    floor)           scan=/floor; ARGV=(/bench/benchhelper spawn "$scan") ;;
+    *) die "unknown supervisor $n" ;;
+  esac
+  if [ "$SUP_RUN" = fresh ]; then
+    case $n in
+      rs6) trash; find "$root/run" -mindepth 1 -maxdepth 1 -exec mv -t "$T_DIR" {} + ;;
+      rs6-tmpfs) find "$root/run" -mindepth 1 -delete ;;      # tmpfs: deleting is free
+      s6-svscan-tmpfs) rm -rf "${root:?}$scan" ;;
+      *) if [ -e "$root$scan" ]; then trash; mv "$root$scan" "$T_DIR/"; fi ;;
+    esac
+  fi
+  if [ -n "$scan" ] && [ ! -d "$root$scan" ]; then cp -a "$SVC_TPL" "$root$scan"; fi
+  ARGV=(unshare --pid --fork --kill-child --mount-proc --root="$root" --wd=/ "${ARGV[@]}")
+}
+
 machine_info() {
   local cpu
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
   echo "- date: $(date -u +%FT%TZ); kernel $(uname -r); $(nproc) CPUs (${cpu:-?}); $(awk '/MemTotal/{printf "%d MiB", $2/1024}' /proc/meminfo)"
   echo "- rs6: $RS6_BIN ($(stat -c %s "$RS6_BIN") bytes), git $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
-  echo "- versions: tini $(dpkg-query -W -f '${Version}' tini 2>/dev/null || echo '?'), dumb-init $(dpkg-query -W -f '${Version}' dumb-init 2>/dev/null || echo '?'), catatonit $(dpkg-query -W -f '${Version}' catatonit 2>/dev/null || echo '?'), busybox $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo '?'), $(hyperfine --version)"
+  echo "- versions: tini $(dpkg-query -W -f '${Version}' tini 2>/dev/null || echo '?'), dumb-init $(dpkg-query -W -f '${Version}' dumb-init 2>/dev/null || echo '?'), catatonit $(dpkg-query -W -f '${Version}' catatonit 2>/dev/null || echo '?'), s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null || echo '?'), runit $(dpkg-query -W -f '${Version}' runit 2>/dev/null || echo '?'), busybox $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo '?'), $(hyperfine --version)"
   echo "- loadavg (1/5/15 min) at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- containers: rootfs and /run on $(df -T "$RFS" | awk 'NR==2{print $2}')$(case " $INITS " in *" rs6-tmpfs "*) echo " (rs6-tmpfs: /run on tmpfs)" ;; esac); environment: $CONTAINER_ENV ($("${ENVX[@]}" env | grep -c =) variables)"
   local d=()
@@ -265,11 +374,13 @@ machine_info() {
   has_part reap && d+=("reap N=$REAP_N x $REAP_REPS reps")
   has_part signal && d+=("signal $SIG_REPS reps (timeout ${SIG_TIMEOUT}s)")
   has_part rss && d+=("rss $RSS_REPS reps")
+  has_part sup && d+=("sup $SUP_N services x $SUP_REPS reps (settle ${SUP_SETTLE}s, SUP_RUN=$SUP_RUN)")
+  has_part restart && d+=("restart window ${RESTART_S}s")
   local j; j=$(printf '%s; ' "${d[@]}")
   echo "- parts: ${PARTS[*]}; ${QUICK:+QUICK=1; }${j%; }"
 }
 
-log "parts: ${PARTS[*]}; inits: $INITS; work dir $WORK"
+log "parts: ${PARTS[*]}; inits: $INITS${SUP_INITS:+; supervisors: $SUP_INITS}${RESTART_INITS:+; restart: $RESTART_INITS}; work dir $WORK"
 : > "$RAW/commands.txt"
 
 # ------------------------------------------------------------ sanity
@@ -354,13 +465,63 @@ if has_part rss; then
   done
 fi
 
+# ------------------------------------------------------------ 5. sup
+if has_part sup; then
+  : > "$RAW/sup.jsonl"
+  for i in $SUP_INITS; do : > "$RAW/sup.$i.stderr"; done
+  : > "$RAW/sup.fs.jsonl"
+  for ((r = 1; r <= SUP_REPS; r++)); do
+    # the state of the disk: cost of creating inodes next to the rootfs
+    trash
+    "$PY" "$BENCH_DIR/nsprobe.py" fsprobe "$T_DIR/fsprobe" | sed "s/^{/{\"rep\": $r, /" >> "$RAW/sup.fs.jsonl"
+    for i in $SUP_INITS; do        # interleave the supervisors within each rep
+      sup_argv "$i"
+      [ "$r" = 1 ] && echo "sup $i: $(shq "${ARGV[@]}")" >> "$RAW/commands.txt"
+      echo "--- rep $r" >> "$RAW/sup.$i.stderr"
+      run "${ENVX[@]}" "$PY" "$BENCH_DIR/nsprobe.py" supervise --count "$SUP_N" --settle "$SUP_SETTLE" \
+          --stop-timeout "$SUP_STOP_TIMEOUT" --stderr "$RAW/sup.$i.stderr" -- "${ARGV[@]}" > "$WORK/sup.out" \
+        || die "nsprobe.py supervise failed"
+      sed "s/^{\"rep\": 0, /{\"init\": \"$i\", \"rep\": $r, /" "$WORK/sup.out" >> "$RAW/sup.jsonl"
+    done
+    log "sup: rep $r/$SUP_REPS done"
+  done
+  rm -rf --one-file-system "$TRASH"
+fi
+
+# ------------------------------------------------------------ 6. restart
+if has_part restart; then
+  for i in $RESTART_INITS; do
+    case $i in
+      rs6)       d=/etc/services.d; a=(/init) ;;
+      s6-svscan) d=/scan; a=(/usr/bin/s6-svscan "$d") ;;
+      runsvdir)  d=/rsv; a=(/usr/bin/runsvdir "$d") ;;
+      *) die "RESTART_INITS: '$i' not supported (rs6 s6-svscan runsvdir)" ;;
+    esac
+    rm -rf "${RFS_RST:?}$d" "$RFS_RST/bench/out/stamps"
+    find "$RFS_RST/run" -mindepth 1 -delete
+    mkdir -p "$RFS_RST$d"
+    cp -a "$FLAP_TPL/flap" "$RFS_RST$d/flap"
+    ARGV=(unshare --pid --fork --kill-child --mount-proc --root="$RFS_RST" --wd=/ "${a[@]}")
+    echo "restart $i: $(shq "${ARGV[@]}")  # service flap/run: exec /bench/benchhelper stamp /bench/out/stamps" >> "$RAW/commands.txt"
+    log "restart: $i (${RESTART_S}s)"
+    "${ENVX[@]}" "${ARGV[@]}" </dev/null >/dev/null 2>"$RAW/restart.$i.stderr" &
+    p=$!
+    BENCH_PIDS+=("$p")
+    sleep "$RESTART_S"
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+    unset 'BENCH_PIDS[${#BENCH_PIDS[@]}-1]'
+    cp "$RFS_RST/bench/out/stamps" "$RAW/restart.$i.stamps" 2>/dev/null || : > "$RAW/restart.$i.stamps"
+  done
+fi
+
 # ------------------------------------------------------------ report
 {
-  echo "# rs6 benchmark: rs6 vs tini-static, dumb-init, catatonit, no init"
+  echo "# rs6 benchmark: rs6 vs tini-static, dumb-init, catatonit, no init; rs6 vs s6-svscan and runsvdir"
   echo
   machine_info
   echo
-  "$PY" "$BENCH_DIR/summarize.py" "$RAW" "$INITS" "${PARTS[*]}"
+  "$PY" "$BENCH_DIR/summarize.py" "$RAW" "$INITS" "${PARTS[*]}" "$SUP_INITS" "$RESTART_INITS" "$SUP_N" "$RESTART_S"
   echo "Exact command lines: \`results/raw/commands.txt\`; raw data next to it."
 } > "$WORK/latest.md" || die "summary failed"
 cp "$WORK/latest.md" "$RESULTS_DIR/latest.md"

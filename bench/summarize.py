@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turn the raw data of bench/run.sh into markdown (stdlib only).
 
-  summarize.py RAWDIR "INITS" "PARTS"
+  summarize.py RAWDIR "INITS" "PARTS" ["SUP_INITS" "RESTART_INITS" SUP_N RESTART_S]
 
 RAWDIR holds what run.sh wrote for this run:
   sanity.txt        init=.. check=.. rc=..
@@ -9,11 +9,19 @@ RAWDIR holds what run.sh wrote for this run:
   reap.txt          init=.. rep=.. rc=.. wall_ms=.. + benchhelper's result line
   signal.jsonl      nsprobe.py sigterm lines + init/payload labels
   rss.jsonl         nsprobe.py mem lines + init label
-Ratios are to the `tini-static` row (x = this / tini-static).
+  sup.jsonl         nsprobe.py supervise lines + init/rep labels
+  sup.NAME.stderr   what each supervisor's container wrote on stderr
+  restart.NAME.stamps  CLOCK_MONOTONIC stamps, one per start of the service
+Ratios are to the `tini-static` row (x = this / tini-static), in the
+supervision tables to the s6-svscan row on the same filesystem.
 """
 import glob, json, os, statistics as st, sys
 
 raw, inits, parts = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+sups = sys.argv[4].split() if len(sys.argv) > 4 else []
+rsts = sys.argv[5].split() if len(sys.argv) > 5 else []
+sup_n = sys.argv[6] if len(sys.argv) > 6 else "?"
+rst_s = sys.argv[7] if len(sys.argv) > 7 else "?"
 REF = "tini-static"
 summary = {i: {} for i in inits}   # init -> column -> value
 
@@ -213,14 +221,125 @@ if "rss" in parts:
     p("`none`: PID 1 is the payload itself (static busybox `sleep`).")
     p("")
 
+# ---------------------------------------------------------------- sup
+# The reference of each supervisor: s6-svscan with its scan dir on the same
+# filesystem (tmpfs rows against s6-svscan-tmpfs).
+def sref(i):
+    return "s6-svscan-tmpfs" if i.endswith("-tmpfs") and "s6-svscan-tmpfs" in sups else "s6-svscan"
+
+
+def sratio(v, ref):
+    """this / ref; below 0.1 written as 1/N"""
+    if v is None or ref is None or ref == 0:
+        return "n/a"
+    r = v / ref
+    return f"1/{ref / v:.0f}" if 0 < r < 0.1 else f"{r:.2f}"
+
+
+ssum = {i: {} for i in sups + [r for r in rsts if r not in sups]}
+sup_notes = []
+if "sup" in parts:
+    f = os.path.join(raw, "sup.jsonl")
+    rows = {}
+    if os.path.exists(f):
+        for l in open(f):
+            d = json.loads(l)
+            rows.setdefault(d["init"], []).append(d)
+
+    def g(i, k):
+        return [r[k] for r in rows.get(i, []) if r.get(k) is not None]
+
+    for i in sups:
+        for k in ("up_ms", "first_ms", "rss_kb", "pss_kb", "stop_ms"):
+            ssum[i][k] = med(g(i, k))
+
+    def warnings(i):
+        """lines of the container's stderr that are not rs6's progress messages"""
+        fn = os.path.join(raw, f"sup.{i}.stderr")
+        if not os.path.exists(fn):
+            return []
+        keep = ("--- rep", "[services.d] starting services", "[services.d] done.",
+                "[s6-finish] sending all processes the TERM signal.", "[s6-finish] syncing disks.")
+        return [l.rstrip("\n") for l in open(fn, errors="replace") if l.strip() and not l.startswith(keep)]
+
+    p(f"### 5. Supervision of {sup_n} services (`exec sleep 100000`), PID 1 = the supervisor")
+    p("")
+    p("| supervisor | all up ms median (min-max) | x s6 | first up ms | RSS sum KiB median (min-max) | x s6 | PSS sum KiB | x s6 | processes counted (RSS KiB each) | SIGTERM -> gone ms median (min-max) | x s6 | rc | stderr lines | reps |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|")
+    for i in sups:
+        rs = rows.get(i, [])
+        if not rs:
+            p(f"| {i} | n/a | | | | | | | | | | | | 0 |")
+            continue
+        ref = sref(i)
+        up, stop = g(i, "up_ms"), g(i, "stop_ms")
+        notup = sum(1 for r in rs if r.get("up_ms") is None)
+        never = sum(1 for r in rs if "stop_ms" in r and r["stop_ms"] is None)
+        mid = sorted(rs, key=lambda r: r.get("rss_kb") or 0)[len(rs) // 2]
+        pc = ", ".join(f"{k} x{v['n']} ({v['rss_kb'] // max(v['n'], 1)})" for k, v in mid.get("per_comm", {}).items())
+        upc = mmm(up) + (f", {notup}/{len(rs)} not all up" if notup else "")
+        stc = mmm(stop) + (f", {never}/{len(rs)} never exit" if never else "")
+        rc = ",".join(sorted(set(str(r.get("rc")) for r in rs if r.get("stop_ms") is not None))) or "-"
+        w = warnings(i)
+        p(f"| {i} | {upc} | {sratio(ssum[i]['up_ms'], ssum.get(ref, {}).get('up_ms'))} | "
+          f"{fmt(ssum[i]['first_ms'], 1)} | {mmm(g(i, 'rss_kb'), 0)} | "
+          f"{sratio(ssum[i]['rss_kb'], ssum.get(ref, {}).get('rss_kb'))} | {fmt(ssum[i]['pss_kb'], 0)} | "
+          f"{sratio(ssum[i]['pss_kb'], ssum.get(ref, {}).get('pss_kb'))} | {pc} | {stc} | "
+          f"{sratio(ssum[i]['stop_ms'], ssum.get(ref, {}).get('stop_ms'))} | {rc} | {len(w)} | {len(rs)} |")
+        if w:
+            sup_notes.append(f"- {i} stderr ({len(w)} lines besides rs6's progress messages), first: `{w[0][:160]}`")
+    p("")
+    p("all up = from starting `unshare` until every service's `sleep` runs (the probe walks PID 1's")
+    p("tree in /proc, about every 1 ms); first up = until the first one runs. RSS/PSS = sum of VmRSS")
+    p("and of Pss (smaps_rollup) over PID 1 and every process in the namespace that is not a `sleep`,")
+    p("read 2 s after all are up. SIGTERM -> gone: SIGTERM to PID 1 from outside, until the namespace")
+    p("is gone (pidfd on unshare). x s6 = this / s6-svscan on the same filesystem (`-tmpfs` rows:")
+    p("s6-svscan-tmpfs). floor = `benchhelper spawn`: forks and execs the run scripts, nothing else.")
+    p("stderr lines = lines the container wrote on stderr, rs6's progress messages left out.")
+    p("")
+    fs = os.path.join(raw, "sup.fs.jsonl")
+    us = [json.loads(l)["us_per_inode"] for l in open(fs)] if os.path.exists(fs) else []
+    if us:
+        p(f"State of the disk (ext4 rows): creating an inode next to the rootfs cost {mmm(us)} us")
+        p("(median (min-max) over the reps, measured before each rep: 100 directories with one file")
+        p("each, Python's own cost included). For scale, on the 2-vCPU VM where this part was written:")
+        p("a freshly made ext4 (loop image) 33-41 us, tmpfs 7-8 us. After many deletions in the last")
+        p("seconds ext4 takes several times that, and the disk rows pay it for every file they create.")
+        p("")
+    for n in sup_notes:
+        p(n)
+    if sup_notes:
+        p("")
+
+# ---------------------------------------------------------------- restart
+if "restart" in parts:
+    p(f"### 6. Restart rate: a service that exits at once, {rst_s} s window")
+    p("")
+    p("| supervisor | starts | restarts | start-to-start interval s, median (min-max) | stderr lines |")
+    p("|---|---:|---:|---:|---:|")
+    for i in rsts:
+        fn = os.path.join(raw, f"restart.{i}.stamps")
+        t = [float(x) for x in open(fn).read().split()] if os.path.exists(fn) else []
+        iv = [b - a for a, b in zip(t, t[1:])]
+        ef = os.path.join(raw, f"restart.{i}.stderr")
+        nerr = sum(1 for l in open(ef, errors="replace") if l.strip() and not l.startswith("[services.d]")) if os.path.exists(ef) else 0
+        p(f"| {i} | {len(t)} | {max(len(t) - 1, 0)} | {mmm(iv, 3)} | {nerr} |")
+        ssum.setdefault(i, {})["restarts"] = max(len(t) - 1, 0)
+    p("")
+    p("run = `exec /bench/benchhelper stamp FILE` (appends a CLOCK_MONOTONIC stamp, exits 0); the")
+    p(f"container is SIGKILLed {rst_s} s after it starts. restarts = starts - 1.")
+    p("")
+
 # ---------------------------------------------------------------- summary
 cols = [("lat", "/bin/true ms", 2), ("lag", "reap lag ms", 1), ("sig_plain", "SIGTERM `sleep` ms", 1),
         ("sig_trap", "SIGTERM trap ms", 1), ("rss", "PID 1 RSS KiB", 0), ("pss", "PID 1 PSS KiB", 0)]
 cols = [c for c in cols if any(c[0] in summary[i] for i in inits)]
-head = ["### Summary (medians; x = ratio to tini-static)", "",
-        "| init | " + " | ".join(f"{c[1]} | x" for c in cols) + " |",
-        "|---|" + "---:|---:|" * len(cols)]
-for i in inits:
+head = []
+if cols:
+    head += ["### Summary (medians; x = ratio to tini-static)", "",
+             "| init | " + " | ".join(f"{c[1]} | x" for c in cols) + " |",
+             "|---|" + "---:|---:|" * len(cols)]
+for i in inits if cols else []:
     cells = []
     for k, _, nd in cols:
         v = summary[i].get(k)
@@ -232,5 +351,38 @@ for i in inits:
         else:
             cells.append(f"{fmt(v, nd)} | {ratio(v, r)}")
     head.append(f"| {i} | " + " | ".join(cells) + " |")
-head.append("")
+if cols:
+    head.append("")
+
+# supervision summary
+scols = [("up_ms", f"all {sup_n} up ms", 1), ("rss_kb", "tree RSS KiB", 0), ("pss_kb", "tree PSS KiB", 0),
+         ("stop_ms", "SIGTERM -> gone ms", 1)]
+scols = [c for c in scols if any(ssum[i].get(c[0]) is not None for i in ssum)]
+has_rst = any("restarts" in v for v in ssum.values())
+if scols or has_rst:
+    head += [f"### Supervision summary ({sup_n} services; medians; x = ratio to s6-svscan on the same filesystem)", "",
+             "| supervisor | " + " | ".join(f"{c[1]} | x s6" for c in scols) + (f" | restarts in {rst_s} s" if has_rst else "") + " |",
+             "|---|" + "---:|---:|" * len(scols) + ("---:|" if has_rst else "")]
+    for i in ssum:
+        ref = sref(i)
+        cells = [f"{fmt(ssum[i].get(k), nd)} | {sratio(ssum[i].get(k), ssum.get(ref, {}).get(k))}" for k, _, nd in scols]
+        if has_rst:
+            cells.append(str(ssum[i].get("restarts", "-")))
+        head.append(f"| {i} | " + " | ".join(cells) + " |")
+    head.append("")
+    # the targets: all up <= 1/10 of s6-svscan's, RSS and PSS <= 1/50, SIGTERM -> gone <= 20 ms
+    for i in [x for x in sups if x.startswith("rs6")]:
+        ref, v, rv = sref(i), ssum[i], ssum.get(sref(i), {})
+        if not rv or v.get("up_ms") is None:
+            continue
+        chk = []
+        for k, lim, what in (("up_ms", 10, "all up"), ("rss_kb", 50, "RSS"), ("pss_kb", 50, "PSS")):
+            if v.get(k) is not None and rv.get(k):
+                met = v[k] * lim <= rv[k]
+                chk.append(f"{what} {sratio(v[k], rv[k])} x {ref} (target 1/{lim} or less: {'met' if met else 'NOT met'})")
+        if v.get("stop_ms") is not None:
+            chk.append(f"SIGTERM -> gone {v['stop_ms']:.1f} ms (target 20 ms or less: {'met' if v['stop_ms'] <= 20 else 'NOT met'})")
+        head.append(f"- {i}: " + "; ".join(chk))
+    if sups:
+        head.append("")
 print("\n".join(head + out))
