@@ -183,23 +183,25 @@ def readf(path):
 
 def count_payloads(init, payload, known):
     """payload processes below init. Walks the tree from init, but does not
-    look into processes already seen as payload (`known`; they have no
-    children and their comm does not change), so a poll costs one children
-    read and one comm read per process that is not (yet) a payload."""
+    look into processes already seen as payload (`known`), and reads the
+    comm only of leaves: a process with children (a supervisor, or a run
+    script that forked) is not the payload, which has none (`sleep`). So
+    once all are up a poll costs one read per supervisor process."""
     n, todo = 0, [init]
     while todo:
         pid = todo.pop()
         b = readf(f"/proc/{pid}/task/{pid}/children")
-        for c in map(int, b.split()) if b else ():
+        kids = [int(x) for x in b.split()] if b else []
+        for c in kids:
             if c in known:
-                n += 1
-                continue
-            cm = readf(f"/proc/{c}/comm")
-            if cm is not None and cm.strip() == payload:
-                known.add(c)
                 n += 1
             else:
                 todo.append(c)
+        if not kids and pid != init:
+            cm = readf(f"/proc/{pid}/comm")
+            if cm is not None and cm.strip() == payload:
+                known.add(pid)
+                n += 1
     return n
 
 
@@ -214,7 +216,7 @@ def cmd_supervise(a):
         dl = time.monotonic() + a.timeout
         init = find_init(p, dl)
         known, n, polls, first = set(), 0, 0, None
-        up = None
+        up = prev = None
         while init and time.monotonic() < dl:
             n = count_payloads(init, enc, known)
             polls += 1
@@ -224,10 +226,14 @@ def cmd_supervise(a):
             if n >= a.count:
                 up = t - t0
                 break
+            prev = t - t0
             if p.poll() is not None:
                 break
             time.sleep(a.poll)
+        # all were up at some time between the last two polls: up_gap_ms is
+        # the uncertainty of up_ms (the probe competes for the CPUs too)
         res.update(up_ms=up * 1e3 if up is not None else None,
+                   up_gap_ms=(up - prev) * 1e3 if up is not None and prev is not None else None,
                    first_ms=first * 1e3 if first is not None else None,
                    payloads=n, polls=polls,
                    probe_cpu_ms=(time.process_time() - c0) * 1e3)

@@ -250,7 +250,7 @@ if "sup" in parts:
         return [r[k] for r in rows.get(i, []) if r.get(k) is not None]
 
     for i in sups:
-        for k in ("up_ms", "first_ms", "rss_kb", "pss_kb", "stop_ms"):
+        for k in ("up_ms", "up_gap_ms", "first_ms", "rss_kb", "pss_kb", "stop_ms"):
             ssum[i][k] = med(g(i, k))
 
     def warnings(i):
@@ -264,12 +264,12 @@ if "sup" in parts:
 
     p(f"### 5. Supervision of {sup_n} services (`exec sleep 100000`), PID 1 = the supervisor")
     p("")
-    p("| supervisor | all up ms median (min-max) | x s6 | first up ms | RSS sum KiB median (min-max) | x s6 | PSS sum KiB | x s6 | processes counted (RSS KiB each) | SIGTERM -> gone ms median (min-max) | x s6 | rc | stderr lines | reps |")
-    p("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|")
+    p("| supervisor | all up ms median (min-max) | x s6 | poll gap ms | first up ms | RSS sum KiB median (min-max) | x s6 | PSS sum KiB | x s6 | processes counted (RSS KiB each) | SIGTERM -> gone ms median (min-max) | x s6 | rc | stderr lines | reps |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|")
     for i in sups:
         rs = rows.get(i, [])
         if not rs:
-            p(f"| {i} | n/a | | | | | | | | | | | | 0 |")
+            p(f"| {i} | n/a | | | | | | | | | | | | | 0 |")
             continue
         ref = sref(i)
         up, stop = g(i, "up_ms"), g(i, "stop_ms")
@@ -282,7 +282,7 @@ if "sup" in parts:
         rc = ",".join(sorted(set(str(r.get("rc")) for r in rs if r.get("stop_ms") is not None))) or "-"
         w = warnings(i)
         p(f"| {i} | {upc} | {sratio(ssum[i]['up_ms'], ssum.get(ref, {}).get('up_ms'))} | "
-          f"{fmt(ssum[i]['first_ms'], 1)} | {mmm(g(i, 'rss_kb'), 0)} | "
+          f"{fmt(ssum[i]['up_gap_ms'], 1)} | {fmt(ssum[i]['first_ms'], 1)} | {mmm(g(i, 'rss_kb'), 0)} | "
           f"{sratio(ssum[i]['rss_kb'], ssum.get(ref, {}).get('rss_kb'))} | {fmt(ssum[i]['pss_kb'], 0)} | "
           f"{sratio(ssum[i]['pss_kb'], ssum.get(ref, {}).get('pss_kb'))} | {pc} | {stc} | "
           f"{sratio(ssum[i]['stop_ms'], ssum.get(ref, {}).get('stop_ms'))} | {rc} | {len(w)} | {len(rs)} |")
@@ -290,11 +290,13 @@ if "sup" in parts:
             sup_notes.append(f"- {i} stderr ({len(w)} lines besides rs6's progress messages), first: `{w[0][:160]}`")
     p("")
     p("all up = from starting `unshare` until every service's `sleep` runs (the probe walks PID 1's")
-    p("tree in /proc, about every 1 ms); first up = until the first one runs. RSS/PSS = sum of VmRSS")
-    p("and of Pss (smaps_rollup) over PID 1 and every process in the namespace that is not a `sleep`,")
-    p("read 2 s after all are up. SIGTERM -> gone: SIGTERM to PID 1 from outside, until the namespace")
-    p("is gone (pidfd on unshare). x s6 = this / s6-svscan on the same filesystem (`-tmpfs` rows:")
-    p("s6-svscan-tmpfs). floor = `benchhelper spawn`: forks and execs the run scripts, nothing else.")
+    p("tree in /proc every 1 ms, plus the time it waits for a CPU); poll gap = median time between")
+    p("the last two polls, i.e. how late \"all up\" may have been seen; first up = until the first")
+    p("one runs. RSS/PSS = sum of VmRSS and of Pss (smaps_rollup) over PID 1 and every process in")
+    p("the namespace that is not a `sleep`, read 2 s after all are up. SIGTERM -> gone: SIGTERM to")
+    p("PID 1 from outside, until the namespace is gone (pidfd on unshare). x s6 = this / s6-svscan")
+    p("on the same filesystem (`-tmpfs` rows: s6-svscan-tmpfs). floor = `benchhelper spawn`: forks")
+    p("and execs the run scripts, nothing else.")
     p("stderr lines = lines the container wrote on stderr, rs6's progress messages left out.")
     p("")
     fs = os.path.join(raw, "sup.fs.jsonl")
