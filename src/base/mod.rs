@@ -7,7 +7,9 @@
 pub mod diag;
 pub mod errno;
 pub mod exit;
+pub mod glob;
 pub mod num;
+pub mod passwd;
 pub mod path;
 pub mod svstatus;
 pub mod tai;

@@ -1,0 +1,149 @@
+//! Shell patterns on bytes, for one path component at a time (as
+//! `fnmatch` with no flags): `*`, `?`, `[abc]`, `[a-z]`, `[!…]` / `[^…]`
+//! (a `]` right after the opening bracket or `!` is literal, an unclosed `[`
+//! is a literal `[`), and `\` quoting the next byte outside brackets.
+
+/// Does the component `p` need matching against a directory listing (it
+/// has a special byte), rather than being a plain name?
+pub fn is_pattern(p: &[u8]) -> bool {
+    p.iter().any(|c| matches!(c, b'*' | b'?' | b'[' | b'\\'))
+}
+
+/// `name` matches `pat`, and a name starting with `.` is matched only by a
+/// pattern that starts with `.` (as the shell's globbing).
+pub fn matches_name(pat: &[u8], name: &[u8]) -> bool {
+    (name.first() != Some(&b'.') || pat.first() == Some(&b'.')) && matches(pat, name)
+}
+
+/// `name` matches `pat` as a whole.
+pub fn matches(pat: &[u8], name: &[u8]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    // Where to resume after the last `*`: (pattern index, name index).
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if p < pat.len() {
+            if pat[p] == b'*' {
+                p += 1;
+                star = Some((p, n));
+                continue;
+            }
+            if n < name.len() {
+                let c = name[n];
+                let step = match pat[p] {
+                    b'?' => Some(1),
+                    b'[' => match class(&pat[p..], c) {
+                        Some((hit, len)) => hit.then_some(len),
+                        None => (c == b'[').then_some(1),
+                    },
+                    b'\\' if p + 1 < pat.len() => (pat[p + 1] == c).then_some(2),
+                    x => (x == c).then_some(1),
+                };
+                if let Some(len) = step {
+                    p += len;
+                    n += 1;
+                    continue;
+                }
+            }
+        } else if n == name.len() {
+            return true;
+        }
+        match star {
+            Some((sp, sn)) if sn < name.len() => {
+                star = Some((sp, sn + 1));
+                p = sp;
+                n = sn + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// The bracket expression that starts `pat` against `c`: whether it
+/// matches and its length, or `None` when it is not closed.
+fn class(pat: &[u8], c: u8) -> Option<(bool, usize)> {
+    let neg = matches!(pat.get(1), Some(b'!' | b'^'));
+    let start = if neg { 2 } else { 1 };
+    let mut i = start;
+    let mut hit = false;
+    loop {
+        let lo = *pat.get(i)?;
+        if lo == b']' && i > start {
+            return Some((hit != neg, i + 1));
+        }
+        match (pat.get(i + 1), pat.get(i + 2)) {
+            (Some(b'-'), Some(&hi)) if hi != b']' => {
+                hit |= lo <= c && c <= hi;
+                i += 3;
+            }
+            _ => {
+                hit |= lo == c;
+                i += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stars_and_questions() {
+        assert!(matches(b"*", b"abc"));
+        assert!(matches(b"*", b""));
+        assert!(matches(b"a*", b"abc"));
+        assert!(matches(b"*c", b"abc"));
+        assert!(matches(b"a*c", b"ac"));
+        assert!(matches(b"a*b*c", b"axxbyyc"));
+        assert!(matches(b"a*b*c", b"abcbc"));
+        assert!(!matches(b"a*b*c", b"abcb"));
+        assert!(matches(b"???", b"abc"));
+        assert!(!matches(b"??", b"abc"));
+        assert!(!matches(b"????", b"abc"));
+        assert!(matches(b"*.log", b"app.log"));
+        assert!(!matches(b"*.log", b"app.log.1"));
+        assert!(matches(b"**", b"x"));
+        assert!(!matches(b"abc", b"abd"));
+        assert!(matches(b"abc", b"abc"));
+        assert!(!matches(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn brackets() {
+        assert!(matches(b"[abc]", b"b"));
+        assert!(!matches(b"[abc]", b"d"));
+        assert!(matches(b"log[0-9]", b"log7"));
+        assert!(!matches(b"log[0-9]", b"logx"));
+        assert!(matches(b"[!0-9]x", b"ax"));
+        assert!(!matches(b"[!0-9]x", b"5x"));
+        assert!(matches(b"[^a]", b"b"));
+        assert!(matches(b"[]]", b"]"));
+        assert!(matches(b"[!]]", b"a"));
+        assert!(!matches(b"[!]]", b"]"));
+        assert!(matches(b"[a-]", b"-"));
+        // Unclosed: a literal '['.
+        assert!(matches(b"[ab", b"[ab"));
+        assert!(!matches(b"[ab", b"a"));
+    }
+
+    #[test]
+    fn quoting() {
+        assert!(matches(b"\\*", b"*"));
+        assert!(!matches(b"\\*", b"a"));
+        assert!(matches(b"a\\?", b"a?"));
+        assert!(matches(b"a\\", b"a\\"));
+        assert!(is_pattern(b"a\\b"));
+        assert!(is_pattern(b"x[12]"));
+        assert!(!is_pattern(b"mysql"));
+    }
+
+    #[test]
+    fn dot_files() {
+        assert!(!matches_name(b"*", b".hidden"));
+        assert!(!matches_name(b"?hidden", b".hidden"));
+        assert!(!matches_name(b"[.]hidden", b".hidden"));
+        assert!(matches_name(b".*", b".hidden"));
+        assert!(matches_name(b"*", b"visible"));
+        assert!(matches_name(b"*e*", b"a.e"));
+    }
+}
