@@ -4,6 +4,7 @@
 //! is called `rs6`), `rs6 APPLET ARGS…`. `rs6 --list` prints the table and
 //! `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
+pub mod fix_attrs;
 pub mod halt;
 pub mod init;
 pub mod install;
@@ -31,6 +32,7 @@ pub struct Applet {
 
 /// Every applet, sorted by name (checked at compile time).
 pub const APPLETS: &[Applet] = &[
+    Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
     Applet { name: "halt", main: halt::main, links: Links::Command },
     Applet { name: "init", main: init::main, links: Links::Init },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
