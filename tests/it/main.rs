@@ -5,6 +5,7 @@ mod harness;
 
 mod dispatch;
 mod elf;
+mod fix_attrs;
 mod install;
 mod interactive;
 mod pid1;
