@@ -501,6 +501,7 @@ if has_part restart; then
     find "$RFS_RST/run" -mindepth 1 -delete
     mkdir -p "$RFS_RST$d"
     cp -a "$FLAP_TPL/flap" "$RFS_RST$d/flap"
+    age_tree "$RFS_RST$d"           # the scan dir too: runsvdir waits 1 s on a new one
     ARGV=(unshare --pid --fork --kill-child --mount-proc --root="$RFS_RST" --wd=/ "${a[@]}")
     echo "restart $i: $(shq "${ARGV[@]}")  # service flap/run: exec /bench/benchhelper stamp /bench/out/stamps" >> "$RAW/commands.txt"
     log "restart: $i (${RESTART_S}s)"
