@@ -1078,10 +1078,7 @@ impl Supervisor {
                 continue;
             }
             match svc.state {
-                State::Up => {
-                    svc.write_status();
-                    self.send_down(i);
-                }
+                State::Up => self.send_down(i),
                 State::Finishing => {}
                 State::Down => {
                     svc.pipe = None;
@@ -1089,6 +1086,14 @@ impl Supervisor {
                         self.svcs[l].pipe = None;
                     }
                 }
+            }
+        }
+        // Every service has its signal first; the status files ("want
+        // down") follow, so that the last service is not signalled only
+        // after the others' files are written.
+        for i in 0..self.svcs.len() {
+            if self.svcs[i].state == State::Up {
+                self.svcs[i].write_status();
             }
         }
     }
