@@ -7,10 +7,14 @@
 pub mod diag;
 pub mod errno;
 pub mod exit;
+pub mod ftrig;
+pub mod getopt;
 pub mod glob;
 pub mod num;
 pub mod passwd;
 pub mod path;
+pub mod signame;
+pub mod svdir;
 pub mod svstatus;
 pub mod tai;
 pub mod time;

@@ -57,6 +57,23 @@ impl Status {
     pub fn is_up(&self) -> bool {
         self.pid != 0 && !self.finishing
     }
+
+    /// Never started since the supervisor started (s6 2.13+ marks that
+    /// state with the paused flag on a down service).
+    pub fn never_started(&self) -> bool {
+        self.pid == 0 && !self.finishing && self.paused
+    }
+}
+
+/// The signal that killed the process (`WIFSIGNALED`, `WTERMSIG`).
+pub fn wstat_termsig(w: u16) -> Option<u8> {
+    let s = (w & 0x7f) as u8;
+    (s != 0 && s != 0x7f).then_some(s)
+}
+
+/// The exit code, if the process exited (`WIFEXITED`, `WEXITSTATUS`).
+pub fn wstat_exitcode(w: u16) -> Option<u8> {
+    (w & 0x7f == 0).then_some((w >> 8) as u8)
 }
 
 /// Build a raw wait status (as `waitpid` gives it) from an exit code or a
@@ -105,5 +122,11 @@ mod tests {
         assert_eq!(&b[24..], &[0, 0, 0, 0, 0, 0, 0x01, 0x5e, 0x03, 0x00, 0x06]);
         assert!(!f.is_up());
         assert_eq!(tally_record(Tai::default(), 143, 15)[12..], [0x8f, 0x0f]);
+        assert_eq!((wstat_termsig(wstat_signaled(15)), wstat_exitcode(wstat_signaled(15))), (Some(15), None));
+        assert_eq!((wstat_termsig(wstat_exited(3)), wstat_exitcode(wstat_exited(3))), (None, Some(3)));
+        assert_eq!((wstat_termsig(0x137f), wstat_exitcode(0x137f)), (None, None)); // stopped
+        let fresh = Status { paused: true, ready: true, ..Status::default() };
+        assert!(fresh.never_started() && !fresh.is_up());
+        assert!(!Status { pid: 5, paused: true, ..Status::default() }.never_started());
     }
 }

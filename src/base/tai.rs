@@ -38,6 +38,14 @@ impl Tai {
         n.copy_from_slice(&b[8..]);
         Tai { secs: u64::from_be_bytes(s), nanos: u32::from_be_bytes(n) }
     }
+    /// Whole seconds from `earlier` to `self` (0 when `earlier` is later).
+    pub fn secs_since(self, earlier: Tai) -> u64 {
+        if self <= earlier {
+            return 0;
+        }
+        let s = self.secs - earlier.secs;
+        if self.nanos < earlier.nanos { s - 1 } else { s }
+    }
     /// `@` + 24 lowercase hex digits.
     pub fn to_text(self) -> [u8; 25] {
         const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -61,5 +69,13 @@ mod tests {
         let t = Tai { secs: 0x400000006b0adf5a, nanos: 0x2adb86a1 };
         assert_eq!(&t.to_text(), b"@400000006b0adf5a2adb86a1");
         assert_eq!(Tai::unpack(&t.pack()), t);
+    }
+    #[test]
+    fn seconds_between() {
+        let t = |secs, nanos| Tai { secs, nanos };
+        assert_eq!(t(10, 5).secs_since(t(8, 6)), 1);
+        assert_eq!(t(10, 6).secs_since(t(8, 6)), 2);
+        assert_eq!(t(10, 6).secs_since(t(10, 5)), 0);
+        assert_eq!(t(8, 6).secs_since(t(10, 6)), 0);
     }
 }

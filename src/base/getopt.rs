@@ -1,0 +1,120 @@
+//! Command-line options the way skalibs' `subgetopt` reads them: options
+//! come first; `-abc` is three flags; an option that takes an argument
+//! takes the rest of its word (`-t500`) or the next word (`-t 500`); `--`
+//! ends the options and is skipped; `-` alone or a word not starting with
+//! `-` is the first operand.
+use crate::rt::Args;
+
+/// Where the words come from: the process's `Args` (or a list, in tests).
+pub trait Words {
+    fn word(&self, i: usize) -> Option<&'static [u8]>;
+}
+
+impl Words for Args {
+    fn word(&self, i: usize) -> Option<&'static [u8]> {
+        self.get_arg(i).map(|a| a.to_bytes())
+    }
+}
+
+impl Words for &[&'static [u8]] {
+    fn word(&self, i: usize) -> Option<&'static [u8]> {
+        self.get(i).copied()
+    }
+}
+
+pub struct Getopt<W: Words> {
+    args: W,
+    /// Index of the word being read; after `next` returns `None`, the
+    /// index of the first operand.
+    pub ind: usize,
+    pos: usize,
+    opts: &'static [u8],
+}
+
+/// An option that is not in the list, or lacks its argument.
+pub const BAD: u8 = b'?';
+
+impl<W: Words> Getopt<W> {
+    /// `opts` lists the option letters; a letter followed by `:` takes an
+    /// argument. Reading starts after `args[0]`.
+    pub fn new(args: W, opts: &'static [u8]) -> Getopt<W> {
+        Getopt { args, ind: 1, pos: 0, opts }
+    }
+
+    /// The next option and its argument (empty for a flag), `(BAD, b"")`
+    /// for a bad one, `None` at the first operand.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<(u8, &'static [u8])> {
+        let mut word = self.args.word(self.ind)?;
+        if self.pos == 0 {
+            if word.len() < 2 || word[0] != b'-' {
+                return None;
+            }
+            if word == b"--" {
+                self.ind += 1;
+                return None;
+            }
+            self.pos = 1;
+        }
+        let c = word[self.pos];
+        self.pos += 1;
+        let spec = self.opts.iter().position(|&o| o == c && o != b':');
+        let takes_arg = spec.is_some_and(|i| self.opts.get(i + 1) == Some(&b':'));
+        let mut arg: &'static [u8] = b"";
+        if takes_arg {
+            if self.pos < word.len() {
+                arg = &word[self.pos..];
+            } else {
+                self.ind += 1;
+                match self.args.word(self.ind) {
+                    Some(a) => arg = a,
+                    None => {
+                        self.pos = 0;
+                        return Some((BAD, b""));
+                    }
+                }
+                word = b"";
+            }
+            self.pos = word.len();
+        }
+        if self.pos >= word.len() {
+            self.ind += 1;
+            self.pos = 0;
+        }
+        Some((if spec.is_some() { c } else { BAD }, arg))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(words: &[&'static [u8]], opts: &'static [u8]) -> (Vec<(u8, &'static [u8])>, usize) {
+        let mut g = Getopt::new(words, opts);
+        let mut v = Vec::new();
+        while let Some(o) = g.next() {
+            v.push(o);
+        }
+        (v, g.ind)
+    }
+
+    #[test]
+    fn subgetopt_rules() {
+        let (v, ind) = all(&[b"p", b"-ab", b"-t500", b"-t", b"7", b"-a", b"dir", b"-b"], b"abt:");
+        assert_eq!(v, [(b'a', &b""[..]), (b'b', b""), (b't', b"500"), (b't', b"7"), (b'a', b"")]);
+        assert_eq!(ind, 6);
+        let (v, ind) = all(&[b"p", b"-a", b"--", b"-b"], b"ab");
+        assert_eq!((v.len(), ind), (1, 3));
+        let (v, ind) = all(&[b"p", b"-", b"x"], b"ab");
+        assert_eq!((v.len(), ind), (0, 1));
+        let (v, _) = all(&[b"p", b"-ax"], b"ab");
+        assert_eq!(v, [(b'a', &b""[..]), (BAD, b"")]);
+        let (v, _) = all(&[b"p", b"-t"], b"t:");
+        assert_eq!(v, [(BAD, &b""[..])]);
+        let (v, ind) = all(&[b"p", b"-wu", b"-T", b"", b"d"], b"w:T:");
+        assert_eq!(v, [(b'w', &b"u"[..]), (b'T', b"")]);
+        assert_eq!(ind, 4);
+        let (v, _) = all(&[b"p", b"-:"], b"t:");
+        assert_eq!(v, [(BAD, &b""[..])]);
+    }
+}

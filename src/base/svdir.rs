@@ -1,0 +1,175 @@
+//! A service directory's `supervise/` files, from both sides: what the
+//! clients (`s6-svc`, `s6-svok`, `s6-svstat`, `s6-svdt`, `s6-svscanctl`) read
+//! and write, and the status writer a supervisor uses. Compatible with s6
+//! 2.11 to 2.15 (skarnet's libs6 `s6_svc_ok`, `s6_svc_writectl`,
+//! `s6_svstatus_read`/`_write`, `s6_dtally_read`).
+//!
+//! Every function takes the service (or scan) directory as a descriptor,
+//! as `open` returns it or as a supervisor keeps it, and names the files
+//! relative to it.
+//!
+//! - "Supervised" means that someone holds a lock on `supervise/lock`: it
+//!   is tested with `F_GETLK` on a read-only descriptor, so the test never
+//!   takes the lock itself (a supervisor starting at that moment cannot
+//!   fail because of it). A POSIX or an open-file-description lock both count.
+//! - A control fifo is opened non-blocking, so that a missing reader is an
+//!   error (ENXIO) and not a hang, then made blocking for one `write` of all
+//!   the command bytes (at most `PIPE_BUF`, so they arrive together).
+//! - `status` is replaced atomically: written as `status.new`, then moved
+//!   over `status`.
+use super::svstatus::{STATUS_SIZE, Status, TALLY_RECORD};
+use core::ffi::CStr;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self, AtFlags, Mode, OFlags};
+use rustix::io::Errno;
+use rustix::process::{Flock, FlockType};
+
+/// A control fifo and the directory that holds it.
+pub struct Ctl {
+    pub dir: &'static CStr,
+    pub fifo: &'static CStr,
+}
+/// `supervise/control` of a service directory (s6-svc).
+pub const SUPERVISE: Ctl = Ctl { dir: c"supervise", fifo: c"supervise/control" };
+/// `.s6-svscan/control` of a scan directory (s6-svscanctl).
+pub const SVSCAN: Ctl = Ctl { dir: c".s6-svscan", fifo: c".s6-svscan/control" };
+
+pub const STATUS: &CStr = c"supervise/status";
+pub const STATUS_NEW: &CStr = c"supervise/status.new";
+pub const LOCK: &CStr = c"supervise/lock";
+pub const DEATH_TALLY: &CStr = c"supervise/death_tally";
+
+/// Open a service or scan directory as a base for the calls below
+/// (`O_PATH`: it needs no read permission, as a path would not).
+pub fn open(path: &CStr) -> Result<OwnedFd, Errno> {
+    fs::open(path, OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// Why a control command did not reach the supervisor (skalibs'
+/// `s6_svc_writectl` return values 0, -1 and -2).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CtlError {
+    /// No supervisor: the fifo has no reader, or `supervise/` is missing.
+    NotListening,
+    /// A system call failed (s6: "unable to control DIR").
+    Sys(Errno),
+    /// The fifo's directory exists but the fifo cannot be opened (s6:
+    /// "something is wrong with the DIR/supervise directory").
+    BadDir(Errno),
+}
+
+/// Write `data` to `ctl`'s fifo under `dir` in one `write`.
+pub fn write_control(dir: BorrowedFd<'_>, ctl: &Ctl, data: &[u8]) -> Result<(), CtlError> {
+    let f = match fs::openat(dir, ctl.fifo, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
+        Ok(f) => f,
+        Err(Errno::NXIO) => return Err(CtlError::NotListening),
+        Err(e @ (Errno::NOENT | Errno::NOTDIR | Errno::ISDIR)) => {
+            return match fs::openat(dir, ctl.dir, OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+                Err(Errno::NOENT) => Err(CtlError::NotListening),
+                Err(e2) => Err(CtlError::BadDir(e2)),
+                Ok(_) => Err(CtlError::BadDir(e)),
+            };
+        }
+        Err(e) => return Err(CtlError::Sys(e)),
+    };
+    fs::fcntl_setfl(&f, OFlags::empty()).map_err(CtlError::Sys)?;
+    if !data.is_empty() {
+        loop {
+            match rustix::io::write(&f, data) {
+                Err(Errno::INTR) => {}
+                Err(e) => return Err(CtlError::Sys(e)),
+                Ok(_) => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Does a supervisor hold `supervise/lock`? (`Ok(false)` when there is no
+/// such file.)
+pub fn is_supervised(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
+    let f = match fs::openat(dir, LOCK, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) {
+        Ok(f) => f,
+        Err(Errno::NOENT) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    Ok(rustix::process::fcntl_getlk(&f, &Flock::from(FlockType::ReadLock))?.is_some())
+}
+
+/// Read as much of `buf` as the file gives (stops at EOF).
+fn read_full(f: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
+    let mut n = 0;
+    while n < buf.len() {
+        match rustix::io::read(f, &mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// `supervise/status`. A file shorter than 35 bytes is an error (EPIPE, as
+/// skalibs reports a short read).
+pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
+    let f = fs::openat(dir, STATUS, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut b = [0u8; STATUS_SIZE];
+    if read_full(f.as_fd(), &mut b)? < STATUS_SIZE {
+        return Err(Errno::PIPE);
+    }
+    Ok(Status::unpack(&b))
+}
+
+/// Replace `supervise/status` atomically: `status.new`, then moved over
+/// `status`.
+pub fn write_status(dir: BorrowedFd<'_>, st: &Status) -> Result<(), Errno> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let f = fs::openat(dir, STATUS_NEW, flags, Mode::from_raw_mode(0o644))?;
+    crate::sys::fd::write_all(f.as_fd(), &st.pack())?;
+    drop(f);
+    replace(dir, STATUS_NEW, STATUS)
+}
+
+/// Move `tmp` over `name` (both relative to `dir`) atomically. A plain
+/// rename over an existing file makes ext4 flush the new file's data first
+/// (its `auto_da_alloc` safeguard), which costs milliseconds per update;
+/// exchanging the two names and unlinking the old one is just as atomic for
+/// readers and skips that. Falls back to a rename when there is nothing to
+/// exchange with (or the file system cannot exchange).
+pub fn replace(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
+    match fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE) {
+        Ok(()) => {
+            let _ = fs::unlinkat(dir, tmp, AtFlags::empty());
+            Ok(())
+        }
+        Err(_) => fs::renameat(dir, tmp, dir, name),
+    }
+}
+
+/// Does `dir/down` exist? (The service is then "normally down".)
+pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
+    match fs::statat(dir, c"down", AtFlags::empty()) {
+        Ok(_) => Ok(true),
+        Err(Errno::NOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The newest records of `supervise/death_tally`, oldest first, into
+/// `buf` (as many whole records as it holds); returns how many. A file
+/// whose size is not a whole number of records reads as empty, as in s6.
+pub fn read_tally(dir: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
+    let f = fs::openat(dir, DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let size = fs::fstat(&f)?.st_size as u64;
+    if !size.is_multiple_of(TALLY_RECORD as u64) {
+        return Ok(0);
+    }
+    let n = ((size / TALLY_RECORD as u64) as usize).min(buf.len() / TALLY_RECORD);
+    let want = n * TALLY_RECORD;
+    fs::seek(&f, fs::SeekFrom::End(-(want as i64)))?;
+    if read_full(f.as_fd(), &mut buf[..want])? < want {
+        return Err(Errno::PIPE);
+    }
+    Ok(n)
+}
