@@ -8,6 +8,12 @@ pub mod fix_attrs;
 pub mod halt;
 pub mod init;
 pub mod install;
+pub mod svc;
+pub mod svdt;
+pub mod svok;
+pub mod svscanctl;
+pub mod svstat;
+pub mod svwait;
 
 use crate::base::{diag, exit, path::basename};
 use crate::rt::{self, Args};
@@ -36,6 +42,12 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "halt", main: halt::main, links: Links::Command },
     Applet { name: "init", main: init::main, links: Links::Init },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
     Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
 ];
 

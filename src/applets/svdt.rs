@@ -1,0 +1,93 @@
+//! `s6-svdt [ -S | -s ] [ -n maxentries ] servicedir` (s6 2.15): the
+//! death tally, oldest first, one line per death of `./run`:
+//! `@<TAI64N> exitcode C` or `@<TAI64N> signal SIGTERM` (`-s`: the
+//! number, `-S`: the name, the default). `-n N`: only the newest N (at
+//! most 4096, s6's cap; 0 prints nothing).
+//!
+//! Deviation: s6 creates a missing `death_tally`, and empties one whose
+//! size is not a whole number of records, from this reader; we only read
+//! (and print nothing for either).
+use crate::base::getopt::Getopt;
+use crate::base::num::parse_u64;
+use crate::base::svstatus::TALLY_RECORD;
+use crate::base::tai::Tai;
+use crate::base::{diag, exit, signame, svdir};
+use crate::rt::Args;
+use crate::sys::{arena, fd};
+use rustix::fd::AsFd;
+use rustix::fs::{AtFlags, statat};
+use rustix::io::Errno;
+
+const USAGE: &[u8] = b"s6-svdt [ -S | -s ] [ -n maxentries ] servicedir";
+/// s6's `S6_MAX_DEATH_TALLY`.
+const MAX: u64 = 4096;
+
+/// Output lines, written in blocks.
+struct Out {
+    buf: [u8; 4096],
+    len: usize,
+}
+
+impl Out {
+    fn flush(&mut self) {
+        if let Err(e) = fd::write_all(fd::stdout(), &self.buf[..self.len]) {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
+        }
+        self.len = 0;
+    }
+    fn put(&mut self, s: &[u8]) {
+        if self.len + s.len() > self.buf.len() {
+            self.flush();
+        }
+        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
+        self.len += s.len();
+    }
+}
+
+pub fn main(args: Args) -> u8 {
+    let mut g = Getopt::new(args, b"Ssn:");
+    let (mut numbers, mut max) = (false, MAX);
+    while let Some((c, arg)) = g.next() {
+        match c {
+            b'S' => numbers = false,
+            b's' => numbers = true,
+            b'n' => max = parse_u64(arg).filter(|&n| n <= u32::MAX as u64).unwrap_or_else(|| diag::usage(USAGE)),
+            _ => diag::usage(USAGE),
+        }
+    }
+    let Some(dir) = args.get_arg(g.ind) else { diag::usage(USAGE) };
+    let max = max.min(MAX) as usize;
+    if max == 0 {
+        return exit::OK;
+    }
+    let die = |e| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read death tally for service ", dir.to_bytes()]) };
+    let sv = svdir::open(dir).unwrap_or_else(|e| die(e));
+    let buf = arena::alloc_bytes(max * TALLY_RECORD, 1).unwrap_or_else(|e| die(e));
+    let n = match svdir::read_tally(sv.as_fd(), buf) {
+        Ok(n) => n,
+        Err(Errno::NOENT) if statat(&sv, svdir::SUPERVISE.dir, AtFlags::empty()).is_ok() => 0,
+        Err(e) => die(e),
+    };
+    let mut out = Out { buf: [0; 4096], len: 0 };
+    for r in buf[..n * TALLY_RECORD].chunks_exact(TALLY_RECORD) {
+        let mut stamp = [0u8; 12];
+        stamp.copy_from_slice(&r[..12]);
+        out.put(&Tai::unpack(&stamp).to_text());
+        let mut num = itoa::Buffer::new();
+        if r[13] != 0 {
+            out.put(b" signal ");
+            if numbers {
+                out.put(num.format(r[13]).as_bytes());
+            } else {
+                out.put(b"SIG");
+                out.put(signame::name(r[13] as u32));
+            }
+        } else {
+            out.put(b" exitcode ");
+            out.put(num.format(r[12]).as_bytes());
+        }
+        out.put(b"\n");
+    }
+    out.flush();
+    exit::OK
+}
