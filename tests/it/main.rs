@@ -11,3 +11,4 @@ mod interactive;
 mod pid1;
 mod stage2;
 mod supervise;
+mod svclients;
