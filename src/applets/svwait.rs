@@ -115,10 +115,6 @@ impl Waiter {
         loop {
             let timeout = self.deadline.map(|d| d.until(Instant::now()));
             match poll(fds, timeout.as_ref()) {
-                Ok(0) if self.deadline.is_some_and(|d| Instant::now() >= d) => {
-                    self.close();
-                    diag::fatal(exit::TIMEOUT, &[b"timed out"]);
-                }
                 Ok(_) | Err(Errno::INTR) => {}
                 Err(e) => die_sys(ls, e, &[b"unable to iopause"]),
             }
@@ -156,6 +152,13 @@ impl Waiter {
                         }
                     }
                 }
+            }
+            // Checked after the events (they count until the deadline),
+            // and whatever poll returned (a descriptor in error must not
+            // keep us spinning past it).
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                self.close();
+                diag::fatal(exit::TIMEOUT, &[b"timed out"]);
             }
         }
     }
