@@ -76,11 +76,12 @@ fn run(cmd: &mut Command) -> Out {
 }
 
 /// A started command, killed if still running when dropped.
-struct Bg(Child);
+struct Bg(Child, String);
 
 impl Bg {
     fn start(cmd: &mut Command) -> Bg {
-        Bg(cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn"))
+        let what = format!("{cmd:?}");
+        Bg(cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn"), what)
     }
     fn finish(mut self) -> Out {
         let start = Instant::now();
@@ -88,7 +89,7 @@ impl Bg {
             if let Some(st) = self.0.try_wait().unwrap() {
                 break st;
             }
-            assert!(start.elapsed() < Duration::from_secs(10), "background command still running");
+            assert!(start.elapsed() < Duration::from_secs(10), "{} still running", self.1);
             std::thread::sleep(Duration::from_millis(2));
         };
         let (mut out, mut err) = (String::new(), String::new());
