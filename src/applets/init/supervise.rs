@@ -242,53 +242,10 @@ fn down_signal(dir: BorrowedFd<'_>) -> u32 {
 }
 
 /// A signal number from its name (any case, with or without `SIG`) or number.
-pub fn signal_by_name(s: &[u8]) -> Option<u32> {
-    if let Some(n) = parse_u64(s) {
-        return (1..=64).contains(&n).then_some(n as u32);
-    }
-    let mut up = [0u8; 16];
-    if s.len() > up.len() {
-        return None;
-    }
-    for (i, c) in s.iter().enumerate() {
-        up[i] = c.to_ascii_uppercase();
-    }
-    let s = &up[..s.len()];
-    let s = s.strip_prefix(b"SIG").unwrap_or(s);
-    const NAMES: [&[u8]; 31] = [
-        b"HUP", b"INT", b"QUIT", b"ILL", b"TRAP", b"ABRT", b"BUS", b"FPE", b"KILL", b"USR1", b"SEGV",
-        b"USR2", b"PIPE", b"ALRM", b"TERM", b"STKFLT", b"CHLD", b"CONT", b"STOP", b"TSTP", b"TTIN",
-        b"TTOU", b"URG", b"XCPU", b"XFSZ", b"VTALRM", b"PROF", b"WINCH", b"IO", b"PWR", b"SYS",
-    ];
-    NAMES.iter().position(|n| *n == s).map(|i| i as u32 + 1)
+fn signal_by_name(s: &[u8]) -> Option<u32> {
+    crate::base::signame::number(s).filter(|&n| n != 0)
 }
 
-/// Send event bytes to every listener fifo in `dir/event` (s6's fifodir):
-/// open each `ftrig1:` fifo non-blocking and write; a fifo without reader
-/// is removed.
-fn send_event(dir: BorrowedFd<'_>, ev: &[u8]) {
-    let Ok(ed) = fs::openat(dir, c"event", DIRF, Mode::empty()) else { return };
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-    let mut it = RawDir::new(ed.as_fd(), &mut buf);
-    while let Some(Ok(ent)) = it.next() {
-        let n = ent.file_name();
-        if !n.to_bytes().starts_with(b"ftrig1:") {
-            continue;
-        }
-        match fs::openat(&ed, n, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
-            Ok(f) => match rustix::io::write(&f, ev) {
-                Err(Errno::PIPE) => {
-                    let _ = fs::unlinkat(&ed, n, AtFlags::empty());
-                }
-                _ => {}
-            },
-            Err(Errno::NXIO) => {
-                let _ = fs::unlinkat(&ed, n, AtFlags::empty());
-            }
-            Err(_) => {}
-        }
-    }
-}
 
 /// Atomically replace `dir/name` by `dir/tmp`. A plain rename over an
 /// existing file makes ext4 flush the new file's data first (its
@@ -332,7 +289,7 @@ impl Svc {
     }
 
     fn event(&self, ev: &[u8]) {
-        send_event(self.dir.as_fd(), ev);
+        let _ = crate::base::ftrig::send(self.dir.as_fd(), crate::base::ftrig::EVENT, ev);
     }
 
     /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
