@@ -3,6 +3,7 @@
 pub mod arena;
 pub mod exec;
 pub mod fd;
+pub mod ids;
 pub mod raw;
 pub mod signal;
 pub mod spawn;

@@ -251,3 +251,25 @@ pub fn kill_everything(sig: u32) -> Result<(), Errno> {
 pub fn kill_group(pgid: Pid, sig: u32) -> Result<(), Errno> {
     kill_raw(-pgid.as_raw_nonzero().get(), sig)
 }
+
+/// setgroups(2) with the raw (process-wide in a single-threaded process)
+/// system call: the kernel reads `groups.len()` gids from `groups`.
+pub fn setgroups(groups: &[u32]) -> Result<(), Errno> {
+    // SAFETY: the kernel reads `len` u32s from a slice that lives for the call.
+    let r = unsafe { syscall5(g::__NR_setgroups, groups.len(), groups.as_ptr() as usize, 0, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// setgid(2).
+pub fn setgid(gid: u32) -> Result<(), Errno> {
+    // SAFETY: setgid takes an integer.
+    let r = unsafe { syscall5(g::__NR_setgid, gid as usize, 0, 0, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// setuid(2).
+pub fn setuid(uid: u32) -> Result<(), Errno> {
+    // SAFETY: setuid takes an integer.
+    let r = unsafe { syscall5(g::__NR_setuid, uid as usize, 0, 0, 0, 0) };
+    check(r).map(|_| ())
+}
