@@ -1,8 +1,12 @@
 //! The applet table and the multicall dispatch.
 //!
-//! The applet is `basename(argv[0])`; when that is not an applet (the binary
-//! is called `rs6`), `rs6 APPLET ARGS…`. `rs6 --list` prints the table and
-//! `rs6 --install DIR` lays out an overlay root.
+//! The applet is `basename(argv[0])`. When that is not an applet, `argv[0]`
+//! (found through `PATH` when it has no slash, as the shell found it) is
+//! followed as a symlink chain to the first name that is one, so that a
+//! renamed link (`/usr/bin/with-contenvb -> /command/with-contenv`) still
+//! runs its applet; a name ending in `init` runs `init` (`mv /init
+//! /s6-init`). The binary called `rs6`: `rs6 APPLET ARGS…`. `rs6 --list`
+//! prints the table and `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
 pub mod fix_attrs;
 pub mod halt;
@@ -16,8 +20,9 @@ pub mod svstat;
 pub mod svwait;
 
 use crate::base::{diag, exit, path::basename};
-use crate::rt::{self, Args};
+use crate::rt::{self, Args, Env};
 use crate::sys::fd;
+use rustix::fs;
 
 /// Where `rs6 --install` makes an applet reachable.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -26,8 +31,13 @@ pub enum Links {
     Init,
     /// `/command/NAME` (s6-overlay v3's place).
     Command,
-    /// `/command/NAME` and `/usr/bin/NAME` (the v1/v2 path scripts hard-code).
+    /// `/command/NAME`, and `/usr/bin/NAME` (the v1/v2 path scripts
+    /// hard-code) where the image has no such file.
     CommandAndUsrBin,
+    /// As `CommandAndUsrBin`, and with `rs6 --install --bin-links DIR` also
+    /// `DIR/bin/NAME` where the image has no such file (the execline
+    /// commands, for v2 scripts that call `/bin/export`).
+    Execline,
 }
 
 pub struct Applet {
@@ -82,7 +92,61 @@ pub fn find(name: &[u8]) -> Option<&'static Applet> {
     APPLETS.binary_search_by(|a| a.name.as_bytes().cmp(name)).ok().map(|i| &APPLETS[i])
 }
 
-const USAGE: &[u8] = b"rs6 APPLET [ARGS...] | rs6 --list | rs6 --install DIR";
+/// An applet by name, or `init` for any name that ends in `init`.
+fn by_name(name: &[u8]) -> Option<&'static Applet> {
+    find(name).or_else(|| if name.ends_with(b"init") { find(b"init") } else { None })
+}
+
+/// Follow `arg0` (searched in `PATH` when it has no slash) as a chain of
+/// symlinks (at most 16) to the first link target whose basename names an
+/// applet.
+fn follow(arg0: &[u8]) -> Option<&'static Applet> {
+    let mut path = [0u8; 1024];
+    let mut len = 0;
+    let put = |buf: &mut [u8; 1024], at: usize, parts: &[&[u8]]| -> Option<usize> {
+        let mut n = at;
+        for p in parts {
+            buf.get_mut(n..n + p.len())?.copy_from_slice(p);
+            n += p.len();
+        }
+        Some(n)
+    };
+    if arg0.contains(&b'/') {
+        len = put(&mut path, 0, &[arg0])?;
+    } else {
+        let env = Env::get();
+        let dirs = env.var(b"PATH").unwrap_or(b"/usr/bin:/bin");
+        for d in dirs.split(|&c| c == b':') {
+            let d = if d.is_empty() { &b"."[..] } else { d };
+            len = put(&mut path, 0, &[d, b"/", arg0])?;
+            if fs::access(&path[..len], fs::Access::EXEC_OK).is_ok() {
+                break;
+            }
+            len = 0;
+        }
+        if len == 0 {
+            return None;
+        }
+    }
+    for _ in 0..16 {
+        let mut t = [0u8; 1024];
+        let n = fs::readlinkat_raw(fs::CWD, &path[..len], &mut t[..]).ok()?;
+        let target = t.get(..n).filter(|_| n < t.len())?;
+        if let Some(a) = by_name(basename(target)) {
+            return Some(a);
+        }
+        // The next link: the target, relative to the link's directory.
+        len = if target.first() == Some(&b'/') {
+            put(&mut path, 0, &[target])?
+        } else {
+            let dir = path[..len].iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+            put(&mut path, dir, &[target])?
+        };
+    }
+    None
+}
+
+const USAGE: &[u8] = b"rs6 APPLET [ARGS...] | rs6 --list | rs6 --install [--bin-links] DIR";
 
 fn run(a: &'static Applet, args: Args) -> u8 {
     rt::set_prog(a.name.as_bytes());
@@ -91,12 +155,13 @@ fn run(a: &'static Applet, args: Args) -> u8 {
 
 /// Choose the applet and run it; returns the exit code.
 pub fn dispatch(args: Args) -> u8 {
-    let arg0 = args.get_arg(0).map(|a| basename(a.to_bytes())).unwrap_or(b"rs6");
-    if let Some(a) = find(arg0) {
-        return run(a, args);
-    }
+    let full = args.get_arg(0).map(|a| a.to_bytes()).unwrap_or(b"rs6");
+    let arg0 = basename(full);
     if arg0 != b"rs6" {
-        diag::fatal(exit::USAGE, &[b"unknown applet: ", arg0]);
+        match by_name(arg0).or_else(|| follow(full)) {
+            Some(a) => return run(a, args),
+            None => diag::fatal(exit::USAGE, &[b"unknown applet: ", arg0]),
+        }
     }
     let Some(first) = args.get_arg(1) else { diag::usage(USAGE) };
     match first.to_bytes() {
