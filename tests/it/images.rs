@@ -49,3 +49,71 @@ fn renamed_with_contenv_behind_a_wrapper() {
     let o = root.init(&[]).argv(&["/usr/bin/frob"]).run();
     assert_eq!((o.code(), o.stderr.as_str()), (100, "rs6: fatal: unknown applet: frob\n"));
 }
+
+/// Service directories, scripts and rule files linked from elsewhere, as
+/// images lay them out; nothing skipped without a word.
+#[test]
+fn symlinked_service_dirs_and_scripts() {
+    let root = Root::new();
+    let r = root.path();
+    root.file("/opt/web/service/run", "#!/bin/sh\necho web-up\nexec sleep 100\n", 0o755);
+    root.file("/opt/web/log/run", "#!/bin/sh\nwhile read -r l; do echo \"log: $l\"; done\n", 0o755);
+    symlink("/opt/web/log", r.join("opt/web/service/log")).unwrap();
+    fs::create_dir_all(r.join("etc/services.d")).unwrap();
+    symlink("/opt/web/service", r.join("etc/services.d/web")).unwrap();
+    symlink("/nowhere", r.join("etc/services.d/gone")).unwrap();
+    root.file("/etc/services.d/README", "not a service\n", 0o644);
+    root.file("/opt/scripts/init.sh", "#!/bin/sh\necho init-linked\n", 0o755);
+    fs::create_dir_all(r.join("etc/cont-init.d")).unwrap();
+    symlink("/opt/scripts/init.sh", r.join("etc/cont-init.d/10-linked")).unwrap();
+    root.file("/opt/finish/10-bye", "#!/bin/sh\necho finish-linked\n", 0o755);
+    symlink("/opt/finish", r.join("etc/cont-finish.d")).unwrap();
+    root.file("/opt/rules", "/data/file false root 0600 0700\n", 0o644);
+    root.file("/data/file", "x", 0o644);
+    fs::create_dir_all(r.join("etc/fix-attrs.d")).unwrap();
+    symlink("/opt/rules", r.join("etc/fix-attrs.d/01-linked")).unwrap();
+    let o = root
+        .init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/web && stat -c %a /data/file && exit 0"])
+        .timeout(Duration::from_secs(30))
+        .run();
+    assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("log: web-up\n"), "service behind a link, with its logger: {}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("init-linked\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("finish-linked\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("600\n"), "fix-attrs through a link: {}\n{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("init: warning: not supervising /etc/services.d/gone: No such file or directory\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("init: warning: not supervising /etc/services.d/README: Not a directory\n"), "{}", o.stderr);
+    // The image's tree is untouched: its service directory got no supervise/.
+    assert!(!r.join("opt/web/service/supervise").exists());
+    assert!(!r.join("opt/web/log/supervise").exists());
+}
+
+/// The physical working directory of a service, as images check it.
+fn service_pwd(v3: bool) -> (String, String) {
+    let root = Root::new();
+    if v3 {
+        fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+    }
+    root.file("/etc/services.d/app/run", "#!/bin/sh\npwd -P > /tmp/app-pwd.new && mv /tmp/app-pwd.new /tmp/app-pwd\nexec sleep 100\n", 0o755);
+    let cmd = "for i in $(seq 500); do [ -e /tmp/app-pwd ] && break; sleep 0.02; done; cat /tmp/app-pwd; \
+               cd /var/run/s6/services/app && pwd -P; cd /run/service/app && pwd -P; ls /run/s6";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(30)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    (o.stdout, o.stderr)
+}
+
+#[test]
+fn service_working_directory_v2_layout() {
+    let (out, err) = service_pwd(false);
+    assert_eq!(out, "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncontainer_environment\nservices\n", "{err}");
+}
+
+#[test]
+fn service_working_directory_v3_layout() {
+    let (out, err) = service_pwd(true);
+    assert_eq!(
+        out,
+        "/run/s6/legacy-services/app\n/run/s6/legacy-services/app\n/run/s6/legacy-services/app\nbasedir\ncontainer_environment\nlegacy-services\nservices\n",
+        "{err}"
+    );
+}

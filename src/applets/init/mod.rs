@@ -154,7 +154,10 @@ pub fn main(args: Args) -> u8 {
 
     let image_path = env.var(b"PATH");
     let path = image_path.unwrap_or(DEFAULT_PATH);
-    let runtime_ok = match runtime::prepare(s.read_only_root) {
+    let base = or_die(base_dir(&s));
+    // v3 layout: the image has s6-overlay v3's directory.
+    let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
+    let runtime_ok = match runtime::prepare(s.read_only_root, v3) {
         Ok(()) => true,
         Err((e, what)) => {
             diag::warn_sys(e, &[what]);
@@ -169,7 +172,6 @@ pub fn main(args: Args) -> u8 {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
-    let base = or_die(base_dir(&s));
     let items = or_die(stage2_items(&s, base));
     let mut st = Pid1 {
         s,
@@ -193,6 +195,7 @@ pub fn main(args: Args) -> u8 {
         },
         services_until: None,
     };
+    st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
     if runtime_ok {
         st.sup.open_scandir();

@@ -69,6 +69,31 @@ fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
     prune_where(dir, 32, |n| keep.contains(&n))
 }
 
+/// `path` as a real directory (a symlink there, from another layout, is
+/// removed first).
+fn real_dir(path: &core::ffi::CStr) -> Result<OwnedFd, Errno> {
+    if fs::lstat(path).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink) {
+        fs::unlink(path)?;
+    }
+    open_dir(path, 0o755)
+}
+
+/// `path` as a symlink to `target` (whatever else is there is removed).
+fn ensure_link(path: &core::ffi::CStr, target: &core::ffi::CStr) -> Result<(), Errno> {
+    let mut cur = [0u8; 64];
+    match fs::readlinkat_raw(fs::CWD, path, &mut cur[..]) {
+        Ok(n) if cur.get(..n) == Some(target.to_bytes()) => return Ok(()),
+        Ok(_) => fs::unlink(path)?,
+        Err(Errno::NOENT) => {}
+        Err(_) => {
+            let (dir, name) = (c"/run", &path.to_bytes()[5..]);
+            let d = fs::open(dir, DIR, Mode::empty())?;
+            remove_tree(d.as_fd(), name, 32)?;
+        }
+    }
+    fs::symlink(target, path)
+}
+
 fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
     mkdir(path, mode)?;
     fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())
@@ -83,15 +108,32 @@ fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
 /// the links are kept when they are already right, so that a restart does
 /// not delete and recreate inodes for nothing (slow on ext4, which skips
 /// recently freed inodes).
-pub fn prepare(read_only_root: bool) -> Result<(), (Errno, &'static [u8])> {
+///
+/// The scan directory is where s6-overlay had it, because services look at
+/// their working directory (`pwd -P`): v2 layout, `/run/s6/services` with
+/// `/run/service -> s6/services`; v3 layout (`v3`), `/run/service` with
+/// `/run/s6/services -> ../service` and `/run/s6/legacy-services/` for the
+/// copies of `services.d`.
+pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u8])> {
     if !read_only_root {
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
     let clean = |e| (e, &b"unable to clean /run"[..]);
     let s6 = open_dir(c"/run/s6", 0o755).map_err(clean)?;
-    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services"]).map_err(clean)?;
-    let service = open_dir(c"/run/service", 0o755).map_err(clean)?;
+    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services", b"legacy-services"]).map_err(clean)?;
+    let (real, link, target) = if v3 {
+        (c"/run/service", c"/run/s6/services", c"../service")
+    } else {
+        (c"/run/s6/services", c"/run/service", c"s6/services")
+    };
+    ensure_link(link, target).map_err(clean)?;
+    let service = real_dir(real).map_err(clean)?;
     prune(service.as_fd(), &[b".s6-svscan"]).map_err(clean)?;
+    if v3 {
+        prune(real_dir(c"/run/s6/legacy-services").map_err(clean)?.as_fd(), &[]).map_err(clean)?;
+    } else {
+        let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
+    }
     let results = open_dir(RESULTS, 0o755).map_err(clean)?;
     prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
     // An empty exitcode file means "not written yet".

@@ -142,6 +142,10 @@ pub struct Supervisor {
     path: &'static [u8],
     /// Stop requested (container shutdown): nothing restarts.
     pub stopping: bool,
+    /// v3 layout: services.d copies live in `/run/s6/legacy-services/NAME`,
+    /// linked from `/run/service/NAME` (else they are copied into the scan
+    /// directory, which is physically `/run/s6/services`).
+    pub legacy: bool,
 }
 
 /// What the scan directory's control fifo asked for.
@@ -160,9 +164,11 @@ fn mkdir_at(d: BorrowedFd<'_>, name: &CStr, mode: u32) -> Result<(), Errno> {
 }
 
 /// Copy the tree `src/name` into `dst/name` (files, directories, symlinks,
-/// modes), never following symlinks.
-fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), Errno> {
-    let st = fs::statat(src, name, AtFlags::SYMLINK_NOFOLLOW)?;
+/// modes), never following symlinks except, with `follow`, `name` itself
+/// and its `log` (images link a service directory from elsewhere).
+fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, follow: bool) -> Result<(), Errno> {
+    let nofollow = if follow { OFlags::empty() } else { OFlags::NOFOLLOW };
+    let st = fs::statat(src, name, if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW })?;
     let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
     match FileType::from_raw_mode(st.st_mode) {
         FileType::Directory => {
@@ -173,7 +179,7 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) 
                 Ok(()) | Err(Errno::EXIST) => {}
                 Err(e) => return Err(e),
             }
-            let s = fs::openat(src, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
+            let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
             let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
             let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
             let mut it = RawDir::new(s.as_fd(), &mut buf);
@@ -181,7 +187,7 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) 
                 let ent = ent?;
                 let n = ent.file_name().to_bytes();
                 if n != b"." && n != b".." {
-                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1)?;
+                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")?;
                 }
             }
             fs::fchmod(&d, mode)
@@ -378,7 +384,7 @@ impl Svc {
 impl Supervisor {
     pub fn new(env: &'static [*const u8], path: &'static [u8]) -> Result<Supervisor, Errno> {
         let ep = epoll::create(epoll::CreateFlags::CLOEXEC)?;
-        Ok(Supervisor { svcs: Table::default(), ep, scan_control: None, env, path, stopping: false })
+        Ok(Supervisor { svcs: Table::default(), ep, scan_control: None, env, path, stopping: false, legacy: false })
     }
 
     /// Wait on `fd` for input; `w` says what it is when it wakes us.
@@ -403,7 +409,6 @@ impl Supervisor {
             }
             Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
         }
-        let _ = fs::symlink(c"/run/service", c"/run/s6/services");
     }
 
     /// Copy `services_d/*` into the scan directory, prepare each service
@@ -415,13 +420,20 @@ impl Supervisor {
             Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
         };
         let Some(names) = stage::list(services_d) else { return };
-        let Ok(src) = arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) else { return };
+        let src = match arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", services_d]),
+        };
+        let legacy = if self.legacy { fs::open(c"/run/s6/legacy-services", DIRF, Mode::empty()).ok() } else { None };
         // Room for each service and its logger, and some for `-a` rescans.
         self.svcs.reserve(2 * names.len() + 32);
         for name in names {
-            let is_dir = fs::statat(&src, *name, AtFlags::empty())
-                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-            if !is_dir {
+            // A symlink to a directory is followed; anything else is said.
+            let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
+                if FileType::from_raw_mode(st.st_mode) == FileType::Directory { Ok(()) } else { Err(Errno::NOTDIR) }
+            });
+            if let Err(e) = st {
+                diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
                 continue;
             }
             if name.len() + 4 > NAME_MAX {
@@ -432,7 +444,15 @@ impl Supervisor {
                 diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
                 continue;
             }
-            if let Err(e) = copy_tree(src.as_fd(), scan.as_fd(), name, 16) {
+            let copied = match &legacy {
+                Some(l) => copy_tree(src.as_fd(), l.as_fd(), name, 16, true).and_then(|_| {
+                    let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
+                    let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
+                    fs::symlinkat(t, &scan, *name)
+                }),
+                None => copy_tree(src.as_fd(), scan.as_fd(), name, 16, true),
+            };
+            if let Err(e) = copied {
                 diag::warn_sys(e, &[b"unable to copy service ", name]);
                 continue;
             }
@@ -478,7 +498,11 @@ impl Supervisor {
 
     /// Set up `scan/name` (and `scan/name/log` when it is a directory).
     fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
-        let Ok(dir) = fs::openat(scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()) else { return };
+        // Scan directory entries may be symlinks (v3 layout, s6's way).
+        let dir = match fs::openat(scan, name, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", name]),
+        };
         let has_log = fs::statat(&dir, c"log", AtFlags::empty())
             .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
         let pipe = if has_log {
