@@ -117,3 +117,71 @@ fn service_working_directory_v3_layout() {
         "{err}"
     );
 }
+
+fn with_service(root: &Root) {
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho svc-ran\nexec sleep 100\n", 0o755);
+}
+
+const ADVICE: &str = "this image has services or scripts to set up; give the container a writable /run: \
+a tmpfs on /run (docker run --tmpfs /run; with a read-only root, also S6_READ_ONLY_ROOT=1), writable by the container's user\n";
+
+/// `docker run --read-only` without a tmpfs on /run: an image with services
+/// is refused before anything starts; a bare CMD still runs.
+#[test]
+fn read_only_run_is_fatal_when_there_is_work() {
+    let root = Root::new();
+    with_service(&root);
+    root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho cont-init-ran\n", 0o755);
+    let o = root.init(&["sh", "-c", "echo cmd-ran"]).read_only_no_tmpfs().run();
+    assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert_eq!(o.stderr, format!("init: fatal: /run is not usable (unable to clean /run: Read-only file system): {ADVICE}"));
+    // The fix it names works: a tmpfs on /run and S6_READ_ONLY_ROOT=1.
+    let o = root.init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc && echo cmd-ran"]).read_only().env("S6_READ_ONLY_ROOT", "1").run();
+    assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("cont-init-ran\n") && o.stdout.contains("svc-ran\n") && o.stdout.contains("cmd-ran\n"), "{}", o.stdout);
+    // Nothing to set up: the CMD runs, with a warning.
+    let bare = Root::new();
+    let o = bare.init(&["sh", "-c", "echo cmd-ran; exit 7"]).read_only_no_tmpfs().run();
+    assert_eq!(o.code(), 7, "{}", o.stderr);
+    assert_eq!(o.stdout, "cmd-ran\n");
+    assert!(o.stderr.starts_with("init: warning: /run is not usable (unable to clean /run: Read-only file system): running the CMD with nothing set up\n"), "{}", o.stderr);
+}
+
+/// `docker run --user 1000:1000`: works with a /run that user can write,
+/// is refused (clearly, nothing started) with the usual root-owned one.
+#[test]
+fn non_root_user_and_run_ownership() {
+    let run_mode = |root: &Root, mode: u32, owner: u32| {
+        let run = root.path().join("run");
+        std::os::unix::fs::chown(&run, Some(owner), Some(owner)).unwrap();
+        fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
+    };
+    let cmd = ["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc && id -u && echo cmd-ran"];
+    let root = Root::new();
+    with_service(&root);
+    // Root-owned 0755 /run (Docker's default): fatal, nothing ran.
+    let o = root.init(&cmd).user(1000, 1000).run();
+    assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert_eq!(o.stderr, format!("init: fatal: /run is not usable (it is not writable by the container's user): {ADVICE}"));
+    // Owned by the user: runs, services included.
+    run_mode(&root, 0o755, 1000);
+    let o = root.init(&cmd).user(1000, 1000).run();
+    assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("svc-ran\n") && o.stdout.contains("1000\ncmd-ran\n"), "{}", o.stdout);
+    // World-writable with the sticky bit: a warning, runs.
+    run_mode(&root, 0o1777, 0);
+    let o = root.init(&cmd).user(1000, 1000).run();
+    assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("init: warning: /run is not owned by the container's user but writable by everyone (with the sticky bit): using it\n"), "{}", o.stderr);
+    // World-writable without it: only with the Kubernetes variable.
+    run_mode(&root, 0o777, 0);
+    let o = root.init(&cmd).user(1000, 1000).run();
+    assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES=1 to accept that"), "{}", o.stderr);
+    let o = root.init(&cmd).user(1000, 1000).env("S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", "1").run();
+    assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("1000\ncmd-ran\n"), "{}", o.stdout);
+    assert!(o.stderr.contains("because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set\n"), "{}", o.stderr);
+}

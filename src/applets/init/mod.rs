@@ -157,10 +157,16 @@ pub fn main(args: Args) -> u8 {
     let base = or_die(base_dir(&s));
     // v3 layout: the image has s6-overlay v3's directory.
     let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
-    let runtime_ok = match runtime::prepare(s.read_only_root, v3) {
+    let items = or_die(stage2_items(&s, base));
+    let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
+    let prepared = match runtime::check_run(kube) {
+        Err(why) => Err((None, why)),
+        Ok(()) => runtime::prepare(s.read_only_root, v3).map_err(|(e, what)| (Some(e), what)),
+    };
+    let runtime_ok = match prepared {
         Ok(()) => true,
         Err((e, what)) => {
-            diag::warn_sys(e, &[what]);
+            unusable_run(e, what, has_work(&s, base, items));
             false
         }
     };
@@ -172,7 +178,6 @@ pub fn main(args: Args) -> u8 {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
-    let items = or_die(stage2_items(&s, base));
     let mut st = Pid1 {
         s,
         pid1,
@@ -202,6 +207,38 @@ pub fn main(args: Args) -> u8 {
     }
     st.advance();
     st.run(&sigfd)
+}
+
+/// Whether the image asks for anything to be set up (which needs `/run`):
+/// a hook, fix-attrs or cont-init files, services, cont-finish scripts, an
+/// s6-rc source tree.
+fn has_work(s: &Settings, base: &[u8], items: &[Item]) -> bool {
+    let some = |sub: &[u8]| dir_of(base, sub).ok().and_then(stage::list).is_some_and(|l| !l.is_empty());
+    s.stage2_hook.is_some()
+        || items.iter().any(|i| matches!(i, Item::Fix(_) | Item::Init(_)))
+        || some(b"services.d")
+        || some(b"cont-finish.d")
+        || some(b"s6-overlay/s6-rc.d")
+}
+
+/// `/run` cannot be used: fatal (exit 100, nothing started) when the image
+/// has anything to set up, else a warning and the CMD runs alone.
+fn unusable_run(e: Option<Errno>, what: &[u8], work: bool) {
+    let mut l = Line::new();
+    l.push(crate::rt::prog()).push(if work { b": fatal: " } else { b": warning: " }).push(b"/run is not usable (").push(what);
+    if let Some(e) = e {
+        l.push(b": ");
+        diag::push_errno(&mut l, e);
+    }
+    if work {
+        l.push(b"): this image has services or scripts to set up; give the container a writable /run: \
+a tmpfs on /run (docker run --tmpfs /run; with a read-only root, also S6_READ_ONLY_ROOT=1), \
+writable by the container's user");
+        l.emit();
+        raw::exit_group(exit::USAGE as i32);
+    }
+    l.push(b"): running the CMD with nothing set up");
+    l.emit();
 }
 
 fn or_die<T>(r: Result<T, Errno>) -> T {

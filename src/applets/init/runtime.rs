@@ -99,6 +99,40 @@ fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
     fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())
 }
 
+/// Whether this (non-root) user may use `/run`, by s6-overlay v3's rules:
+/// its owner, or its group with group rwx and not world-writable; a `/run`
+/// writable by everyone is accepted with a warning when it has the sticky
+/// bit, or without it only with
+/// `S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES` (Kubernetes
+/// mounts it so). Root may use any `/run`.
+pub fn check_run(kube: bool) -> Result<(), &'static [u8]> {
+    let euid = rustix::process::geteuid();
+    if euid.is_root() {
+        return Ok(());
+    }
+    let st = fs::stat(c"/run").map_err(|_| &b"it does not exist and this user cannot create it"[..])?;
+    let m = st.st_mode;
+    if st.st_uid == euid.as_raw() {
+        return Ok(());
+    }
+    let group = st.st_gid == rustix::process::getegid().as_raw() && m & 0o070 == 0o070;
+    if group && m & 0o002 == 0 {
+        return Ok(());
+    }
+    if m & 0o002 == 0 {
+        return Err(b"it is not writable by the container's user");
+    }
+    if m & 0o1000 != 0 {
+        diag::warn(&[b"/run is not owned by the container's user but writable by everyone (with the sticky bit): using it"]);
+        return Ok(());
+    }
+    if kube {
+        diag::warn(&[b"/run is writable by everyone without the sticky bit: using it because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set"]);
+        return Ok(());
+    }
+    Err(b"it is writable by everyone without the sticky bit; set S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES=1 to accept that")
+}
+
 /// Set up `/run`, clean what a previous start of this container left, and
 /// make `/var/run` reach it.
 ///
