@@ -185,3 +185,32 @@ fn non_root_user_and_run_ownership() {
     assert!(o.stdout.contains("1000\ncmd-ran\n"), "{}", o.stdout);
     assert!(o.stderr.contains("because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set\n"), "{}", o.stderr);
 }
+
+/// A script whose `#!` interpreter is missing: the message names it.
+#[test]
+fn missing_interpreter_is_named() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-py", "#!/usr/bin/python3 -u\nprint('x')\n", 0o755);
+    root.file("/etc/cont-finish.d/10-el", "#!/usr/bin/execlineb-missing -P\necho x\n", 0o755);
+    root.file("/etc/services.d/app/run", "#!/usr/bin/python3\nprint('x')\n", 0o755);
+    root.file(
+        "/etc/services.d/other/run",
+        "#!/bin/sh\nif [ -e /tmp/ran ]; then touch /tmp/ran2; exec sleep 100; fi\ntouch /tmp/ran\n",
+        0o755,
+    );
+    root.file("/etc/services.d/other/finish", "#!/usr/local/bin/nope\n", 0o644);
+    let o = root
+        .init(&["sh", "-c", "for i in $(seq 400); do [ -e /tmp/ran2 ] && exit 0; sleep 0.02; done; exit 1"])
+        .timeout(Duration::from_secs(30))
+        .run();
+    assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+    for l in [
+        "init: warning: unable to run /etc/cont-init.d/10-py: interpreter /usr/bin/python3: No such file or directory\n[cont-init.d] 10-py: exited 127.\n",
+        "s6-supervise app: warning: unable to spawn ./run: interpreter /usr/bin/python3: No such file or directory\n",
+        "s6-supervise other: warning: unable to spawn ./finish: interpreter /usr/local/bin/nope: No such file or directory\n",
+        "init: warning: unable to run /etc/cont-finish.d/10-el: interpreter /usr/bin/execlineb-missing: No such file or directory\n[cont-finish.d] 10-el: exited 127.\n",
+    ] {
+        assert!(o.stderr.contains(l), "missing {l:?} in:\n{}", o.stderr);
+    }
+    assert!(!o.stderr.contains("unable to exec"), "{}", o.stderr);
+}

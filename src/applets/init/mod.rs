@@ -46,6 +46,7 @@ use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::exec::exec_failure_code;
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::{epoll, poll};
@@ -667,6 +668,11 @@ impl Pid1 {
                     Item::Finish(_) if self.s.finish_max_ms > 0 => Some(Instant::now().after_ms(self.s.finish_max_ms)),
                     _ => None,
                 };
+                let mut hb = [0u8; 256];
+                if let Some((interp, e)) = stage::bad_interpreter(rustix::fs::CWD, path, &mut hb) {
+                    self.warn_sys(e, &[b"unable to run ", path.to_bytes(), b": interpreter ", interp]);
+                    return self.job_done(item, exec_failure_code(e));
+                }
                 match stage::command(path, &[]) {
                     Ok(c) => self.start_job(item, c.file, c.argv, env, limit),
                     Err(r) => {

@@ -331,6 +331,19 @@ impl Svc {
         })
     }
 
+    /// False (with a warning naming it) when `name`'s `#!` interpreter
+    /// cannot be run.
+    fn interpreter_ok(&self, name: &CStr) -> bool {
+        let mut hb = [0u8; 256];
+        match stage::bad_interpreter(self.dir.as_fd(), name, &mut hb) {
+            Some((interp, e)) => {
+                self.warn(Some(e), &[b"unable to spawn ./", name.to_bytes(), b": interpreter ", interp]);
+                false
+            }
+            None => true,
+        }
+    }
+
     fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
         let mut l = Line::new();
         l.push(b"s6-supervise ").push(&self.name).push(b": warning: ");
@@ -549,6 +562,10 @@ impl Supervisor {
         let now = Instant::now();
         let svc = &mut self.svcs[i];
         svc.restart_at = None;
+        if !svc.interpreter_ok(c"run") {
+            svc.restart_at = Some(now.after_ms(60_000));
+            return;
+        }
         let mut buf = [0u8; 512];
         let (file, words) = match script(&svc.dir, c"run", c"./run", &mut buf) {
             Ok(r) => r,
@@ -942,6 +959,9 @@ impl Supervisor {
         let Ok((file, words)) = script(&svc.dir, c"finish", c"./finish", &mut buf) else {
             return self.down_and_ready(i, b"dD", now);
         };
+        if !svc.interpreter_ok(c"finish") {
+            return self.down_and_ready(i, b"dD", now);
+        }
         let mut c = itoa::Buffer::new();
         let mut s = itoa::Buffer::new();
         let mut g = itoa::Buffer::new();
