@@ -214,3 +214,59 @@ fn missing_interpreter_is_named() {
     }
     assert!(!o.stderr.contains("unable to exec"), "{}", o.stderr);
 }
+
+/// `S6_GLOBAL_PATH` (v3.0): the PATH of everything.
+#[test]
+fn global_path_is_the_path_of_everything() {
+    let root = Root::new();
+    root.file("/opt/tools/hello", "#!/bin/sh\necho \"hello from $1\"\n", 0o755);
+    root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho \"init PATH=$PATH\"\nhello cont-init\n", 0o755);
+    root.file("/etc/cont-init.d/20-y", "#!/usr/bin/with-contenv sh\necho \"contenv PATH=$PATH\"\n", 0o755);
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho \"svc PATH=$PATH\"\nhello svc\nexec sleep 100\n", 0o755);
+    let global = "/opt/tools:/usr/bin:/bin";
+    let o = root
+        .init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc; sleep 0.2; echo \"cmd PATH=$PATH\"; hello cmd"])
+        .env("S6_GLOBAL_PATH", global)
+        .env("S6_CMD_WAIT_FOR_SERVICES", "1")
+        .timeout(Duration::from_secs(30))
+        .run();
+    assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+    for l in [
+        format!("init PATH=/command:{global}\nhello from cont-init\n"),
+        format!("contenv PATH={global}\n"),
+        format!("svc PATH=/command:{global}\nhello from svc\n"),
+        format!("cmd PATH={global}\nhello from cmd\n"),
+    ] {
+        assert!(o.stdout.contains(&l), "missing {l:?} in {}\n{}", o.stdout, o.stderr);
+    }
+    // The same with S6_KEEP_ENV (no snapshot).
+    let o = root.init(&["sh", "-c", "echo \"cmd PATH=$PATH\""]).env("S6_GLOBAL_PATH", global).env("S6_KEEP_ENV", "1").run();
+    assert!(o.stdout.contains(&format!("cmd PATH={global}\n")), "{}", o.stdout);
+}
+
+/// `S6_SERVICES_READYTIME`: with `S6_CMD_WAIT_FOR_SERVICES`, the services
+/// are not looked at before that many milliseconds.
+#[test]
+fn services_readytime_delays_the_check() {
+    let _t = timing();
+    let root = Root::new();
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\ncat /proc/uptime > /tmp/up.new; mv /tmp/up.new /tmp/up\nexec sleep 100\n", 0o755);
+    let gap = |ready: Option<&str>| {
+        let mut run = root
+            .init(&["sh", "-c", "read a b < /proc/uptime; while [ ! -e /tmp/up ]; do sleep 0.01; done; read s b < /tmp/up; echo $s $a"])
+            .env("S6_CMD_WAIT_FOR_SERVICES", "1")
+            .timeout(Duration::from_secs(30));
+        if let Some(r) = ready {
+            run = run.env("S6_SERVICES_READYTIME", r);
+        }
+        let _ = fs::remove_file(root.path().join("tmp/up"));
+        let o = run.run();
+        assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
+        let v: Vec<f64> = o.stdout.split_whitespace().map(|x| x.parse().unwrap()).collect();
+        v[1] - v[0]
+    };
+    let with = gap(Some("1500"));
+    assert!(with >= 1.49, "the CMD started {with} s after the service with S6_SERVICES_READYTIME=1500");
+    let without = gap(None);
+    assert!(without < 1.5, "the CMD started {without} s after the service without S6_SERVICES_READYTIME");
+}

@@ -83,8 +83,9 @@ enum Phase {
     /// Running stage-2 items.
     Stage2,
     /// Services started; `S6_CMD_WAIT_FOR_SERVICES` holds the CMD back
-    /// until they are up (or ready), or until `until`.
-    WaitServices { until: Option<Instant> },
+    /// until they are up (or ready), or until `until`; they are not looked
+    /// at before `ready_at` (`S6_SERVICES_READYTIME`).
+    WaitServices { until: Option<Instant>, ready_at: Instant },
     /// Stage 2 done; the CMD runs (or there is none).
     Up,
     /// Stopping: the CMD and any stage-2 step got TERM; KILL at `kill_at`.
@@ -154,7 +155,9 @@ pub fn main(args: Args) -> u8 {
     };
 
     let image_path = env.var(b"PATH");
-    let path = image_path.unwrap_or(DEFAULT_PATH);
+    // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
+    let global_path = env.var(b"S6_GLOBAL_PATH").filter(|p| !p.is_empty());
+    let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
     let base = or_die(base_dir(&s));
     // v3 layout: the image has s6-overlay v3's directory.
     let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
@@ -172,7 +175,8 @@ pub fn main(args: Args) -> u8 {
         }
     };
     if runtime_ok && !s.keep_env {
-        if let Err(e) = runtime::snapshot(&env, if image_path.is_none() { Some(DEFAULT_PATH) } else { None }) {
+        let forced = if global_path.is_some() || image_path.is_none() { Some(path) } else { None };
+        if let Err(e) = runtime::snapshot(&env, forced) {
             diag::warn_sys(e, &[b"unable to write ", contenv::DIR.to_bytes()]);
         }
     } else if runtime_ok {
@@ -263,16 +267,17 @@ fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<&'static [*const u
     Ok(e)
 }
 
-/// `env` as an array, with `PATH` added when it has none.
+/// `env` as an array, with `PATH=path` (the image's own PATH unless
+/// `S6_GLOBAL_PATH` replaced it, or the default when it has none).
 fn with_path(env: &Env, path: &[u8]) -> Result<&'static [*const u8], Errno> {
     let n = env.iter().count();
     let e = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null())?;
-    for (k, v) in env.iter().enumerate() {
+    let mut k = 0;
+    for v in env.iter().filter(|v| !v.to_bytes().starts_with(b"PATH=")) {
         e[k] = v.as_ptr().cast();
+        k += 1;
     }
-    if env.var(b"PATH").is_none() {
-        e[n] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
-    }
+    e[k] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
     Ok(e)
 }
 
@@ -390,7 +395,7 @@ impl Pid1 {
             _ => None,
         };
         let wait = match self.phase {
-            Phase::WaitServices { until } => until,
+            Phase::WaitServices { until, ready_at } => Some(until.map_or(ready_at, |u| u.min(ready_at))),
             Phase::StopCmd { .. } => self.services_until,
             _ => None,
         };
@@ -556,7 +561,10 @@ impl Pid1 {
                     self.next += 1;
                     self.start_item(item);
                 }
-                Phase::WaitServices { until } => {
+                Phase::WaitServices { until, ready_at } => {
+                    if Instant::now() < ready_at {
+                        return;
+                    }
                     if self.sup.all_up() {
                         self.progress(&[b"[services.d] done."]);
                         self.phase = Phase::Up;
@@ -617,7 +625,11 @@ impl Pid1 {
                 0 => None,
                 ms => Some(Instant::now().after_ms(ms)),
             };
-            self.phase = Phase::WaitServices { until };
+            // S6_SERVICES_READYTIME: v3 sleeps this long (default 50 ms)
+            // before checking, because its check could race the scan;
+            // here the supervisor's state is exact, so the default is 0.
+            let ready = settings::number(&Env::get(), b"S6_SERVICES_READYTIME", 0);
+            self.phase = Phase::WaitServices { until, ready_at: Instant::now().after_ms(ready) };
             return;
         }
         if exists {
