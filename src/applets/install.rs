@@ -13,6 +13,8 @@
 //!   only where the image has no such file;
 //! - `DIR/package/admin/s6-overlay/command/NAME -> /command/NAME`, where v3
 //!   scripts call s6-overlay's commands, only where the image has no such file;
+//! - `DIR/package/admin/s6-overlay/libexec/{preinit,stage0}` (Links::Libexec)
+//!   `-> /package/admin/rs6/command/rs6`, only where the image has no such file;
 //! - with `--bin-links`, `DIR/bin/NAME -> /command/NAME` for the execline
 //!   commands (v2 scripts call `/bin/export`), only where the image has no
 //!   such file.
@@ -69,11 +71,15 @@ pub fn main(args: Args) -> u8 {
     let usr_bin = open(&[b"usr", b"bin"], b"usr/bin");
     let s6o = open(&[b"package", b"admin", b"s6-overlay", b"command"], b"package/admin/s6-overlay/command");
     let bin = if bin_links { Some(open(&[b"bin"], b"bin")) } else { None };
+    let libexec = open(&[b"package", b"admin", b"s6-overlay", b"libexec"], b"package/admin/s6-overlay/libexec");
     for a in APPLETS {
-        if a.links == Links::Init {
+        let name = a.name.as_bytes();
+        if a.links == Links::Libexec {
+            ok &= link(libexec.as_fd(), name, &[BINARY], b"package/admin/s6-overlay/libexec/", false);
+        }
+        if matches!(a.links, Links::Init | Links::Libexec) {
             continue;
         }
-        let name = a.name.as_bytes();
         let to_cmd: &[&[u8]] = &[b"/command/", name];
         ok &= link(command.as_fd(), name, &[BINARY], b"command/", true);
         ok &= link(s6o.as_fd(), name, to_cmd, b"package/admin/s6-overlay/command/", false);

@@ -12,6 +12,7 @@ pub mod fix_attrs;
 pub mod halt;
 pub mod init;
 pub mod install;
+pub mod suexec;
 pub mod svc;
 pub mod svdt;
 pub mod svok;
@@ -38,6 +39,9 @@ pub enum Links {
     /// `DIR/bin/NAME` where the image has no such file (the execline
     /// commands, for v2 scripts that call `/bin/export`).
     Execline,
+    /// Only `/package/admin/s6-overlay/libexec/NAME` (v3's internal programs
+    /// that images' own `/init` scripts call).
+    Libexec,
 }
 
 pub struct Applet {
@@ -51,13 +55,16 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
     Applet { name: "halt", main: halt::main, links: Links::Command },
     Applet { name: "init", main: init::main, links: Links::Init },
+    Applet { name: "preinit", main: suexec::preinit, links: Links::Libexec },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
+    Applet { name: "stage0", main: init::main, links: Links::Libexec },
     Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
 ];
 

@@ -270,3 +270,28 @@ fn services_readytime_delays_the_check() {
     let without = gap(None);
     assert!(without < 1.5, "the CMD started {without} s after the service without S6_SERVICES_READYTIME");
 }
+
+/// An image's own `/init` calling v3's internal programs, and v3's paths
+/// for stopping the container.
+#[test]
+fn v3_entry_points_and_basedir_commands() {
+    let root = Root::new();
+    fs::remove_file(root.path().join("init")).unwrap();
+    root.file(
+        "/init",
+        "#!/bin/sh\necho own-init\nexec /package/admin/s6-overlay/command/s6-overlay-suexec \
+         ' /package/admin/s6-overlay/libexec/preinit' '' /package/admin/s6-overlay/libexec/stage0 \"$@\"\n",
+        0o755,
+    );
+    root.file("/etc/cont-init.d/10-x", "#!/package/admin/s6-overlay/command/with-contenv sh\necho \"FOO=$FOO\"\n", 0o755);
+    for (stop, code) in [("poweroff", 42), ("reboot", 43), ("shutdown -h now", 44), ("halt", 45)] {
+        let cmd = format!(
+            "/package/admin/s6-overlay/libexec/preinit && echo {code} > /run/s6-linux-init-container-results/exitcode \
+             && /run/s6/basedir/bin/{stop}; sleep 10"
+        );
+        let o = root.init(&["sh", "-c", &cmd]).env("FOO", "bar").run();
+        assert_eq!(o.code(), code, "{stop}: {}\n{}", o.stdout, o.stderr);
+        assert!(o.stdout.starts_with("own-init\nFOO=bar\n"), "{}", o.stdout);
+        assert!(o.elapsed < Duration::from_secs(8), "{stop} did not stop the container");
+    }
+}

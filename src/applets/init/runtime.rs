@@ -180,10 +180,15 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
 }
 
 /// `/run/s6/basedir/bin/halt`, where v3 scripts find it: a link to this
-/// binary (its name selects the `halt` applet).
+/// binary (its name selects the `halt` applet); `poweroff`, `reboot` and
+/// `shutdown` beside it are links to `halt` (in a container they all stop
+/// it, with the exit code in the `exitcode` file).
 fn basedir() {
     let _ = mkdir(c"/run/s6/basedir", 0o755);
     let _ = mkdir(c"/run/s6/basedir/bin", 0o755);
+    for name in [c"/run/s6/basedir/bin/poweroff", c"/run/s6/basedir/bin/reboot", c"/run/s6/basedir/bin/shutdown"] {
+        let _ = fs::symlink(c"halt", name);
+    }
     let mut buf = [0u8; 512];
     let n = fs::readlinkat_raw(fs::CWD, c"/proc/self/exe", &mut buf[..511]).unwrap_or(0);
     let target = if n > 0 && n < 511 { &buf[..n] } else { &b"/init"[..] };
