@@ -6,6 +6,11 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::time::Duration;
 
+/// Shell: wait (at most 10 s) for a file a service creates once it printed.
+fn wait_for(file: &str) -> String {
+    format!("for i in $(seq 500); do [ -e {file} ] && break; sleep 0.02; done")
+}
+
 /// `mv /init /s6-init` and a wrapper `/init` that calls it.
 #[test]
 fn renamed_init_behind_a_wrapper() {
@@ -14,9 +19,10 @@ fn renamed_init_behind_a_wrapper() {
     fs::rename(r.join("init"), r.join("s6-init")).unwrap();
     root.file("/init", "#!/bin/sh\necho wrapper\nexec /s6-init \"$@\"\n", 0o755);
     root.file("/etc/cont-init.d/10-hello", "#!/usr/bin/with-contenv sh\necho \"cont-init FOO=$FOO\"\n", 0o755);
-    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho svc-up\nexec sleep 100\n", 0o755);
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho svc-up\ntouch ./ran\nexec sleep 100\n", 0o755);
+    let cmd = format!("{} && echo cmd-ran && exit 3", wait_for("/run/service/svc/ran"));
     let o = root
-        .init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc && echo cmd-ran && exit 3"])
+        .init(&["sh", "-c", &cmd])
         .env("FOO", "bar")
         .timeout(Duration::from_secs(30))
         .run();
@@ -57,7 +63,7 @@ fn symlinked_service_dirs_and_scripts() {
     let root = Root::new();
     let r = root.path();
     root.file("/opt/web/service/run", "#!/bin/sh\necho web-up\nexec sleep 100\n", 0o755);
-    root.file("/opt/web/log/run", "#!/bin/sh\nwhile read -r l; do echo \"log: $l\"; done\n", 0o755);
+    root.file("/opt/web/log/run", "#!/bin/sh\nwhile read -r l; do echo \"log: $l\"; touch ./logged; done\n", 0o755);
     symlink("/opt/web/log", r.join("opt/web/service/log")).unwrap();
     fs::create_dir_all(r.join("etc/services.d")).unwrap();
     symlink("/opt/web/service", r.join("etc/services.d/web")).unwrap();
@@ -73,7 +79,7 @@ fn symlinked_service_dirs_and_scripts() {
     fs::create_dir_all(r.join("etc/fix-attrs.d")).unwrap();
     symlink("/opt/rules", r.join("etc/fix-attrs.d/01-linked")).unwrap();
     let o = root
-        .init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/web && stat -c %a /data/file && exit 0"])
+        .init(&["sh", "-c", &format!("{}; stat -c %a /data/file", wait_for("/run/service/web/log/logged"))])
         .timeout(Duration::from_secs(30))
         .run();
     assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
@@ -119,7 +125,7 @@ fn service_working_directory_v3_layout() {
 }
 
 fn with_service(root: &Root) {
-    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho svc-ran\nexec sleep 100\n", 0o755);
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho svc-ran\ntouch ./ran\nexec sleep 100\n", 0o755);
 }
 
 const ADVICE: &str = "this image has services or scripts to set up; give the container a writable /run: \
@@ -137,7 +143,8 @@ fn read_only_run_is_fatal_when_there_is_work() {
     assert_eq!(o.stdout, "");
     assert_eq!(o.stderr, format!("init: fatal: /run is not usable (unable to clean /run: Read-only file system): {ADVICE}"));
     // The fix it names works: a tmpfs on /run and S6_READ_ONLY_ROOT=1.
-    let o = root.init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc && echo cmd-ran"]).read_only().env("S6_READ_ONLY_ROOT", "1").run();
+    let cmd = format!("{} && echo cmd-ran", wait_for("/run/service/svc/ran"));
+    let o = root.init(&["sh", "-c", &cmd]).read_only().env("S6_READ_ONLY_ROOT", "1").run();
     assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("cont-init-ran\n") && o.stdout.contains("svc-ran\n") && o.stdout.contains("cmd-ran\n"), "{}", o.stdout);
     // Nothing to set up: the CMD runs, with a warning.
@@ -157,7 +164,8 @@ fn non_root_user_and_run_ownership() {
         std::os::unix::fs::chown(&run, Some(owner), Some(owner)).unwrap();
         fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(mode)).unwrap();
     };
-    let cmd = ["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc && id -u && echo cmd-ran"];
+    let script = format!("{} && id -u && echo cmd-ran", wait_for("/run/service/svc/ran"));
+    let cmd = ["sh", "-c", script.as_str()];
     let root = Root::new();
     with_service(&root);
     // Root-owned 0755 /run (Docker's default): fatal, nothing ran.
@@ -222,10 +230,10 @@ fn global_path_is_the_path_of_everything() {
     root.file("/opt/tools/hello", "#!/bin/sh\necho \"hello from $1\"\n", 0o755);
     root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho \"init PATH=$PATH\"\nhello cont-init\n", 0o755);
     root.file("/etc/cont-init.d/20-y", "#!/usr/bin/with-contenv sh\necho \"contenv PATH=$PATH\"\n", 0o755);
-    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho \"svc PATH=$PATH\"\nhello svc\nexec sleep 100\n", 0o755);
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho \"svc PATH=$PATH\"\nhello svc\ntouch ./ran\nexec sleep 100\n", 0o755);
     let global = "/opt/tools:/usr/bin:/bin";
     let o = root
-        .init(&["sh", "-c", "s6-svwait -u -t 5000 /run/service/svc; sleep 0.2; echo \"cmd PATH=$PATH\"; hello cmd"])
+        .init(&["sh", "-c", &format!("{}; echo \"cmd PATH=$PATH\"; hello cmd", wait_for("/run/service/svc/ran"))])
         .env("S6_GLOBAL_PATH", global)
         .env("S6_CMD_WAIT_FOR_SERVICES", "1")
         .timeout(Duration::from_secs(30))
@@ -250,25 +258,26 @@ fn global_path_is_the_path_of_everything() {
 fn services_readytime_delays_the_check() {
     let _t = timing();
     let root = Root::new();
-    root.file("/etc/services.d/svc/run", "#!/bin/sh\ncat /proc/uptime > /tmp/up.new; mv /tmp/up.new /tmp/up\nexec sleep 100\n", 0o755);
+    root.file("/etc/services.d/svc/run", "#!/bin/sh\nexec sleep 100\n", 0o755);
+    // /proc/uptime is the same clock inside and outside the namespaces.
+    let uptime = || -> f64 { fs::read_to_string("/proc/uptime").unwrap().split_whitespace().next().unwrap().parse().unwrap() };
     let gap = |ready: Option<&str>| {
         let mut run = root
-            .init(&["sh", "-c", "read a b < /proc/uptime; while [ ! -e /tmp/up ]; do sleep 0.01; done; read s b < /tmp/up; echo $s $a"])
+            .init(&["sh", "-c", "read a b < /proc/uptime; echo $a"])
             .env("S6_CMD_WAIT_FOR_SERVICES", "1")
             .timeout(Duration::from_secs(30));
         if let Some(r) = ready {
             run = run.env("S6_SERVICES_READYTIME", r);
         }
-        let _ = fs::remove_file(root.path().join("tmp/up"));
+        let start = uptime();
         let o = run.run();
         assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
-        let v: Vec<f64> = o.stdout.split_whitespace().map(|x| x.parse().unwrap()).collect();
-        v[1] - v[0]
+        o.stdout.trim().parse::<f64>().unwrap() - start
     };
     let with = gap(Some("1500"));
-    assert!(with >= 1.49, "the CMD started {with} s after the service with S6_SERVICES_READYTIME=1500");
+    assert!(with >= 1.49, "the CMD started {with} s after the container with S6_SERVICES_READYTIME=1500");
     let without = gap(None);
-    assert!(without < 1.5, "the CMD started {without} s after the service without S6_SERVICES_READYTIME");
+    assert!(without < 1.4, "the CMD started {without} s after the container without S6_SERVICES_READYTIME");
 }
 
 /// An image's own `/init` calling v3's internal programs, and v3's paths

@@ -2,8 +2,11 @@
 //! contract for every service (and its logger), without a process per
 //! service.
 //!
-//! Each `/etc/services.d/NAME` is copied to the live scan directory
-//! `/run/service/NAME` (also `/var/run/s6/services/NAME`). Every service
+//! Each `/etc/services.d/NAME` (a symlink to a directory is followed) is
+//! copied to the live scan directory `/run/service/NAME` (also
+//! `/var/run/s6/services/NAME`): physically `/run/s6/services/NAME` in the
+//! v2 layout, `/run/s6/legacy-services/NAME` linked from there in the v3
+//! layout (see `runtime::prepare`). Every service
 //! directory gets s6's `supervise/` (`control` fifo, `status` in s6's
 //! 35-byte layout written atomically, `lock` held with an fcntl lock,
 //! `death_tally`) and `event/` fifodir, so s6's own clients drive it.
@@ -543,7 +546,10 @@ impl Supervisor {
             let mut lname = heapless::Vec::<u8, NAME_MAX>::new();
             let _ = lname.extend_from_slice(name);
             let _ = lname.extend_from_slice(b"/log");
-            let Ok(ldir) = fs::openat(scan, &lname[..], DIRF, Mode::empty()) else { return };
+            let ldir = match fs::openat(scan, &lname[..], DIRF, Mode::empty()) {
+                Ok(d) => d,
+                Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", &lname]),
+            };
             if let Some(log) = prepare(ldir, &lname, true, Some(rd)) {
                 self.watch(log.control.as_fd(), Watch::Control(idx + 1));
                 if self.svcs.push(log).is_ok() {
