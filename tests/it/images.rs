@@ -288,8 +288,9 @@ fn v3_entry_points_and_basedir_commands() {
     fs::remove_file(root.path().join("init")).unwrap();
     root.file(
         "/init",
-        "#!/bin/sh\necho own-init\nexec /package/admin/s6-overlay/command/s6-overlay-suexec \
-         ' /package/admin/s6-overlay/libexec/preinit' '' /package/admin/s6-overlay/libexec/stage0 \"$@\"\n",
+        // As v3's own /init: suexec through PATH, versioned paths.
+        "#!/bin/sh\necho own-init\nexport PATH=\"/command:$PATH\"\nexec s6-overlay-suexec \
+         ' /package/admin/s6-overlay-3.1.6.2/libexec/preinit' '' /package/admin/s6-overlay-3.1.6.2/libexec/stage0 \"$@\"\n",
         0o755,
     );
     root.file("/etc/cont-init.d/10-x", "#!/package/admin/s6-overlay/command/with-contenv sh\necho \"FOO=$FOO\"\n", 0o755);
