@@ -613,6 +613,7 @@ impl Pid1 {
 
     /// After stage 2: start `services.d`, then (maybe after waiting for
     /// them) the CMD.
+    #[inline(never)]
     fn start_services(&mut self) {
         let dir = dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
         let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
