@@ -8,6 +8,7 @@ pub mod fix_attrs;
 pub mod halt;
 pub mod init;
 pub mod install;
+pub mod rewrite;
 pub mod svc;
 pub mod svdt;
 pub mod svok;
@@ -42,6 +43,10 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "halt", main: halt::main, links: Links::Command },
     Applet { name: "init", main: init::main, links: Links::Init },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-envdir", main: rewrite::envdir, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-setuidgid", main: rewrite::setuidgid, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },

@@ -9,6 +9,7 @@ mod fix_attrs;
 mod install;
 mod interactive;
 mod pid1;
+mod s6tools;
 mod stage2;
 mod supervise;
 mod svclients;
