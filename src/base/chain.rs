@@ -24,7 +24,7 @@ pub fn slurp_at(dir: Option<BorrowedFd<'_>>, name: &CStr, max: usize) -> Result<
         None => fs::open(name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?,
     };
     let size = fs::fstat(&f)?.st_size as usize;
-    let mut cap = size.clamp(64, max.max(1)) + 1;
+    let mut cap = size.max(64).min(max) + 1;
     let mut buf = arena::alloc_bytes(cap, 1)?;
     let mut len = 0;
     loop {

@@ -5,6 +5,7 @@
 //! return `!` are named `die*` or `fatal*` and are called only at an
 //! applet's top level.
 pub mod chain;
+pub mod child;
 pub mod diag;
 pub mod errno;
 pub mod exit;

@@ -173,3 +173,225 @@ fn account_tools_match_debian() {
     let (_, out, _) = run(ours(&["s6-envdir", "e"]).args(show).current_dir(d.path()).envs(env));
     assert_eq!(out, "A=one\nB=trail\nD=\nE=x\nGID=6\nGIDLIST=7,8\nKEEP=k\nUID=5\n");
 }
+
+#[test]
+fn notifyoncheck_makes_the_service_ready_when_the_check_succeeds() {
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file(
+        "/etc/services.d/n/run",
+        "#!/bin/sh\nls /proc/$$/fd > /tmp/fds0\nexec s6-notifyoncheck -s 0 -w 20 -n 0 sh -c 'ls /proc/$$/fd > /tmp/fds; exec sleep 1000'\n",
+        0o755,
+    );
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\necho >> /tmp/checks\ntest -e /tmp/go\n", 0o755);
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 300 /run/service/n 2>/dev/null && exit 11\n\
+        test -s /tmp/checks || exit 12\n\
+        touch /tmp/go\n\
+        s6-svwait -U -t 10000 /run/service/n || exit 13\n\
+        cat /tmp/fds0; echo --; cat /tmp/fds\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    // The daemon never sees the notification descriptor.
+    let (before, after) = o.stdout.split_once("--\n").unwrap();
+    assert!(before.lines().any(|l| l == "3"), "{}", o.stdout);
+    assert!(!after.lines().any(|l| l == "3"), "{}", o.stdout);
+}
+
+#[test]
+fn notifyoncheck_gives_up_and_checks_its_directory() {
+    let d = TempDir::new("noc");
+    // Not a supervised directory: the same refusal as Debian's.
+    same_in(d.path(), &[], &["s6-notifyoncheck", "true"]);
+    same_in(d.path(), &[], &["s6-notifyoncheck"]);
+    same_in(d.path(), &[], &["s6-notifyoncheck", "-s", "x", "true"]);
+    // Under rs6: a check that never succeeds, `-n 3` tries, then the child
+    // exits 1 and the service is never ready.
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file("/etc/services.d/n/run", "#!/bin/sh\nexec s6-notifyoncheck -s 0 -w 10 -n 3 sleep 1000\n", 0o755);
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\necho >> /tmp/checks\nexit 1\n", 0o755);
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 1000 /run/service/n 2>/dev/null && exit 11\n\
+        wc -l < /tmp/checks\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout.trim(), "3");
+}
+
+#[test]
+fn setlock_excludes_and_fails_fast_with_n() {
+    let d = TempDir::new("lock");
+    let f = d.path().join("lock");
+    let fs_ = f.to_str().unwrap();
+    let mut holder = ours(&["s6-setlock", fs_, "sleep", "3"]).spawn().unwrap();
+    let t = Instant::now();
+    while fs::metadata(&f).is_err() {
+        assert!(t.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // Ours and Debian's both see the lock: exit 1, same message.
+    let (code, out, err) = same(&["s6-setlock", "-n", fs_, "echo", "ran"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(err, format!("s6-setlock: fatal: unable to lock {fs_}: Device or resource busy\n"));
+    same(&["s6-setlock", "-r", "-n", fs_, "echo", "ran"]);
+    // -t: gives up at the deadline.
+    let t = Instant::now();
+    let (code, _, err) = run(&mut ours(&["s6-setlock", "-t", "300", fs_, "echo", "ran"]));
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    assert_eq!((code, err.as_str()), (1, "s6-setlock: fatal: unable to acquire lock: Connection timed out\n"));
+    // Blocking: runs once the holder is gone.
+    let (code, out, _) = run(&mut ours(&["s6-setlock", fs_, "echo", "ran"]));
+    assert_eq!((code, out.as_str()), (0, "ran\n"));
+    assert!(t.elapsed() >= Duration::from_millis(1500), "did not wait for the holder");
+    holder.wait().unwrap();
+    // Free: -n takes it.
+    assert_eq!(run(&mut ours(&["s6-setlock", "-n", fs_, "true"])).0, 0);
+    for a in [&["s6-setlock"][..], &["s6-setlock", "-x", fs_, "true"], &["s6-setlock", fs_], &["s6-setlock", "-t", "x", fs_, "true"],
+              &["s6-setlock", "-n", fs_, "/nonexistent"]] {
+        same(a);
+    }
+    // s6 2.15's wording (2.11 says "unable to open X for writing").
+    let (code, _, err) = run(&mut ours(&["s6-setlock", "/nonexistent/dir/lock", "true"]));
+    assert_eq!((code, err.as_str()), (111, "s6-setlock: fatal: unable to open_create /nonexistent/dir/lock: No such file or directory\n"));
+}
+
+#[test]
+fn setsid_matches_debian() {
+    for a in [&["s6-setsid"][..], &["s6-setsid", "-x", "true"], &["s6-setsid", "/nonexistent"], &["s6-setsid", "-d", "x", "true"],
+              &["s6-setsid", "-b", "echo", "b"], &["s6-setsid", "-f", "-q", "echo", "f"], &["s6-setsid", "-i", "-d", "9", "-f", "true"],
+              &["s6-setsid", "-d", "9", "-g", "true"]] {
+        same(a);
+    }
+    // A new session: the program's session id is its pid; -b: its group.
+    let sid = "read -r l < /proc/self/stat; set -- $l; echo $1 $5 $6";
+    for (opt, field) in [("-s", 2), ("-b", 1)] {
+        let (_, out, _) = run(ours(&["s6-setsid", opt, "sh", "-c", sid]).stdin(Stdio::null()));
+        let v: Vec<&str> = out.split_whitespace().collect();
+        assert_eq!(v[0], v[field], "{opt}: {out}");
+    }
+}
+
+#[test]
+fn maximumtime_kills_at_the_deadline() {
+    let d = TempDir::new("mt");
+    let pidf = d.path().join("pid");
+    let t = Instant::now();
+    let script = format!("echo $$ > {}; exec sleep 20", pidf.display());
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "300", "sh", "-c", &script]));
+    assert_eq!((code, err.as_str()), (99, "s6-maximumtime: warning: unable to wait for child process: Connection timed out\n"));
+    assert!(t.elapsed() >= Duration::from_millis(300) && t.elapsed() < Duration::from_secs(10));
+    let pid = fs::read_to_string(&pidf).unwrap().trim().to_string();
+    let gone = || fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| s.contains(") Z "));
+    let t = Instant::now();
+    while !gone() {
+        assert!(t.elapsed() < Duration::from_secs(5), "child not killed");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "exit 7"])).0, 7);
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "kill -9 $$"]));
+    assert_eq!((code, err.as_str()), (111, "s6-maximumtime: warning: child process crashed\n"));
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "-k", "1.5", "true"]));
+    assert_eq!(code, 100);
+    assert!(err.starts_with("s6-maximumtime: usage: s6-maximumtime [ -0 | -a"), "{err}");
+}
+
+#[test]
+fn with_retries_counts_and_exits() {
+    let d = TempDir::new("wr");
+    let c = d.path().join("count");
+    let cs = c.display().to_string();
+    // Every attempt fails: N attempts, then 1.
+    let (code, _, _) = run(&mut ours(&["with-retries", "-n", "4", "sh", "-c", &format!("echo >> {cs}; exit 3")]));
+    assert_eq!((code, fs::read_to_string(&c).unwrap().lines().count()), (1, 4));
+    // The second attempt succeeds: 0 after two.
+    fs::remove_file(&c).unwrap();
+    let ok2 = format!("echo >> {cs}; test $(wc -l < {cs}) -ge 2");
+    let (code, _, _) = run(&mut ours(&["with-retries", "sh", "-c", &ok2]));
+    assert_eq!((code, fs::read_to_string(&c).unwrap().lines().count()), (0, 2));
+    // Each attempt is cut at -t; the default count is 3.
+    let t = Instant::now();
+    let (code, _, err) = run(&mut ours(&["with-retries", "-t", "100", "sleep", "10"]));
+    assert_eq!(code, 1);
+    assert_eq!(err.matches("unable to wait for child process").count(), 3, "{err}");
+    assert!(t.elapsed() < Duration::from_secs(8));
+    let (code, _, _) = run(&mut ours(&["with-retries", "-n", "0", "true"]));
+    assert_eq!(code, 1);
+    assert_eq!(run(&mut ours(&["with-retries", "-n", "x", "true"])).0, 100);
+}
+
+#[test]
+fn portable_utils_behave_as_upstream() {
+    let d = TempDir::new("pu");
+    let p = d.path();
+    let r = |a: &[&str]| run(ours(a).current_dir(p));
+    assert_eq!(r(&["s6-echo", "-s", ":;", "a", "b", "c"]), (0, "a:b:c\n".into(), String::new()));
+    assert_eq!(r(&["s6-echo", "-n", "--", "-n"]), (0, "-n".into(), String::new()));
+    assert_eq!(r(&["s6-echo", "-s", "", "a", "b"]).1, "a\0b\n");
+    assert_eq!(r(&["s6-echo", "-e", "x"]), (100, String::new(), "s6-echo: usage: s6-echo [ -n ] [ -s sep ] args...\n".into()));
+    let t = Instant::now();
+    assert_eq!(r(&["s6-sleep", "-m", "200", "echo", "woke"]).1, "woke\n");
+    assert!(t.elapsed() >= Duration::from_millis(200));
+    assert_eq!(r(&["s6-sleep", "0"]).0, 0);
+    assert_eq!(r(&["s6-sleep", "1.5"]).0, 100);
+    assert_eq!(r(&["s6-sleep", "0", "/nonexistent"]).0, 127);
+    // mkdir
+    assert_eq!(r(&["s6-mkdir", "-pv", "-m", "750", "x/y/z"]), (0, String::new(),
+        "s6-mkdir: created directory x\ns6-mkdir: created directory x/y\ns6-mkdir: created directory x/y/z\n".into()));
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    assert_eq!(fs::metadata(p.join("x/y/z")).unwrap().mode() & 0o7777, 0o750);
+    assert_eq!(r(&["s6-mkdir", "x", "w"]), (111, String::new(), "s6-mkdir: warning: unable to mkdir x: File exists\n".into()));
+    assert!(p.join("w").is_dir());
+    assert_eq!(r(&["s6-mkdir", "-p", "x/y"]).0, 0);
+    assert_eq!(r(&["s6-mkdir", "-m", "9", "q"]).0, 100);
+    // chmod, chown
+    assert_eq!(r(&["s6-chmod", "4711", "w"]).0, 0);
+    assert_eq!(fs::metadata(p.join("w")).unwrap().mode() & 0o7777, 0o4711);
+    assert_eq!(r(&["s6-chmod", "8", "w"]).0, 100);
+    assert_eq!(r(&["s6-chmod", "644", "nope"]), (111, String::new(), "s6-chmod: fatal: unable to change mode of nope: No such file or directory\n".into()));
+    assert_eq!(r(&["s6-chown", "-u", "7", "-g", "8", "w"]).0, 0);
+    assert_eq!((fs::metadata(p.join("w")).unwrap().uid(), fs::metadata(p.join("w")).unwrap().gid()), (7, 8));
+    assert_eq!(r(&["s6-chown", "-g", "9", "w"]).0, 0);
+    assert_eq!((fs::metadata(p.join("w")).unwrap().uid(), fs::metadata(p.join("w")).unwrap().gid()), (7, 9));
+    assert_eq!(run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env("UID", "3").env("GID", "4")).0, 0);
+    assert_eq!(fs::metadata(p.join("w")).unwrap().uid(), 3);
+    assert_eq!(run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env_remove("UID")).2, "s6-chown: fatal: UID not set\n");
+    // ln
+    fs::write(p.join("t"), "target").unwrap();
+    assert_eq!(r(&["s6-ln", "-s", "t", "l"]).0, 0);
+    assert_eq!(fs::read_link(p.join("l")).unwrap().to_str(), Some("t"));
+    assert_eq!(r(&["s6-ln", "-s", "u", "l"]), (111, String::new(), "s6-ln: fatal: unable to make a link from l to u: File exists\n".into()));
+    assert_eq!(r(&["s6-ln", "-sf", "u", "l"]).0, 0);
+    assert_eq!(fs::read_link(p.join("l")).unwrap().to_str(), Some("u"));
+    assert_eq!(r(&["s6-ln", "t", "h"]).0, 0);
+    assert_eq!(fs::metadata(p.join("h")).unwrap().ino(), fs::metadata(p.join("t")).unwrap().ino());
+    assert_eq!(r(&["s6-ln", "-s", "/a/t", "/b/u", "w"]).0, 0);
+    assert_eq!(fs::read_link(p.join("w/u")).unwrap().to_str(), Some("/b/u"));
+    assert_eq!(r(&["s6-ln", "t"]).0, 100);
+    // hiercopy keeps modes, links and contents
+    fs::create_dir_all(p.join("src/sub")).unwrap();
+    fs::write(p.join("src/sub/f"), "data").unwrap();
+    fs::set_permissions(p.join("src/sub/f"), fs::Permissions::from_mode(0o640)).unwrap();
+    fs::set_permissions(p.join("src/sub"), fs::Permissions::from_mode(0o2710)).unwrap();
+    std::os::unix::fs::symlink("sub/f", p.join("src/link")).unwrap();
+    assert_eq!(r(&["s6-hiercopy", "src", "dst"]).0, 0);
+    assert_eq!(fs::read_to_string(p.join("dst/sub/f")).unwrap(), "data");
+    assert_eq!(fs::metadata(p.join("dst/sub/f")).unwrap().mode() & 0o7777, 0o640);
+    assert_eq!(fs::metadata(p.join("dst/sub")).unwrap().mode() & 0o7777, 0o2710);
+    assert_eq!(fs::read_link(p.join("dst/link")).unwrap().to_str(), Some("sub/f"));
+    assert_eq!(r(&["s6-hiercopy", "nope", "dst2"]).2, "s6-hiercopy: fatal: unable to copy hierarchy from nope to dst2: No such file or directory\n");
+    // rmrf
+    assert_eq!(r(&["s6-rmrf", "dst", "src", "nope"]).0, 0);
+    assert!(!p.join("dst").exists() && !p.join("src").exists());
+    assert_eq!(r(&["s6-rmrf"]).0, 100);
+    // dumpenv
+    let (code, _, _) = run(ours(&["s6-dumpenv", "-m", "700", "env"]).current_dir(p).env_clear().env("A", "1").env("EMPTY", ""));
+    assert_eq!(code, 0);
+    let mut names: Vec<String> = fs::read_dir(p.join("env")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["A", "EMPTY"]);
+    assert_eq!(fs::read_to_string(p.join("env/A")).unwrap(), "1");
+    assert_eq!(fs::metadata(p.join("env")).unwrap().mode() & 0o7777, 0o700);
+    assert_eq!(r(&["s6-dumpenv", "t"]).2, "s6-dumpenv: fatal: unable to mkdir t: Not a directory\n");
+}

@@ -1,0 +1,88 @@
+//! Run one child at a time with a deadline, as s6's `s6-maximumtime` and
+//! `s6-notifyoncheck` do: SIGCHLD is blocked and read from a signalfd; the
+//! child gets the signal mask the process had.
+use super::time::Instant;
+use crate::sys::raw::{self, SigSet};
+use crate::sys::signal::{Original, SIGCHLD, SignalFd};
+use crate::sys::spawn::{Spawn, spawn};
+use core::ffi::CStr;
+use rustix::event::{PollFd, PollFlags, poll};
+use rustix::fd::{AsFd, BorrowedFd};
+use rustix::io::Errno;
+use rustix::process::{Pid, WaitOptions, WaitStatus, waitpid};
+
+pub struct Reaper {
+    sfd: SignalFd,
+    orig: Original,
+}
+
+/// What ended a wait.
+pub enum Ended {
+    Exited(WaitStatus),
+    /// The deadline passed (the child still runs).
+    Timeout,
+    /// `extra` became readable.
+    Extra,
+}
+
+impl Reaper {
+    pub fn new() -> Result<Reaper, Errno> {
+        let mask = raw::sigprocmask_set(SigSet::FULL)?;
+        raw::sigprocmask_set(mask.with(SIGCHLD))?;
+        Ok(Reaper { sfd: SignalFd::new(SigSet::EMPTY.with(SIGCHLD))?, orig: Original { mask, chld_ignored: false } })
+    }
+
+    /// Start `file` with `argv` and the process's environment.
+    pub fn spawn(&self, file: &CStr, argv: *const *const u8) -> Result<Pid, Errno> {
+        let env = crate::rt::Env::get();
+        spawn(&Spawn {
+            file,
+            argv,
+            envp: env.as_ptr(),
+            path: env.var(b"PATH").unwrap_or(super::chain::DEFAULT_PATH),
+            signals: &self.orig,
+            new_pgrp: false,
+            take_tty: false,
+            setsid: false,
+            moves: &[],
+            chdir: None,
+        })
+    }
+
+    /// Wait for `pid` to end, until `deadline`, or until `extra` is readable.
+    pub fn wait(&self, pid: Pid, deadline: Option<Instant>, extra: Option<BorrowedFd<'_>>) -> Result<Ended, Errno> {
+        loop {
+            if let Some((_, st)) = waitpid(Some(pid), WaitOptions::NOHANG)? {
+                return Ok(Ended::Exited(st));
+            }
+            let now = Instant::now();
+            if deadline.is_some_and(|d| d <= now) {
+                return Ok(Ended::Timeout);
+            }
+            let mut fds = [
+                PollFd::new(&self.sfd, PollFlags::IN),
+                PollFd::from_borrowed_fd(extra.unwrap_or(self.sfd.as_fd()), PollFlags::IN),
+            ];
+            let t = deadline.map(|d| d.until(now));
+            match poll(&mut fds[..1 + extra.is_some() as usize], t.as_ref()) {
+                Ok(_) | Err(Errno::INTR) => {}
+                Err(e) => return Err(e),
+            }
+            while self.sfd.read().is_some() {}
+            if extra.is_some() && fds[1].revents().contains(PollFlags::IN) {
+                return Ok(Ended::Extra);
+            }
+        }
+    }
+}
+
+/// Sleep until `at`, through signals.
+pub fn sleep_until(at: Instant) {
+    loop {
+        let now = Instant::now();
+        if at <= now {
+            return;
+        }
+        let _ = poll(&mut [], Some(&at.until(now)));
+    }
+}
