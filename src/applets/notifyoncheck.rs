@@ -10,42 +10,34 @@
 //! up after `-n` tries (exit 1; 0 means no limit), at `-T` (exit 3), or
 //! when the service dies (`d` event: exit 2).
 use crate::base::chain::{self, uint};
-use crate::base::child::{Ended, Reaper};
+use crate::base::child::{Ended, Reaper, poll_until};
 use crate::base::ftrig::{EVENT, Listener};
 use crate::base::getopt::Getopt;
 use crate::base::time::Instant;
 use crate::base::{diag, exit, svdir};
 use crate::rt::{self, Args};
-use crate::sys::{fd, fork::fork, raw};
-use rustix::event::{PollFd, PollFlags, poll};
+use crate::sys::{arena, fd, fork::fork, raw};
 use rustix::fd::AsFd;
 use rustix::fs::CWD;
-use rustix::io::Errno;
 
 const USAGE: &[u8] = b"s6-notifyoncheck [ -d ] [ -3 fd ] [ -s initialsleep ] [ -T globaltimeout ] [ -t localtimeout ] [ -w waitingtime ] [ -n tries ] [ -c \"checkprog...\" ] prog...";
 
 pub fn main(args: Args) -> u8 {
-    let (mut df, mut nfd, mut sleep, mut global, mut local, mut wait, mut tries) = (false, None, 10, 0, 0, 1000, 7);
-    let mut check: Option<&'static core::ffi::CStr> = None;
+    // -3 -s -T -t -w -n, in that order (u32::MAX: -3 not given).
+    let mut v = [u32::MAX, 10, 0, 0, 1000, 7];
+    let (mut df, mut check) = (false, None);
     let mut o = Getopt::new(args, b"d3:s:T:t:w:n:c:");
     while let Some((c, a)) = o.next() {
-        let v = || uint(a).unwrap_or_else(|| diag::usage(USAGE));
         match c {
             b'd' => df = true,
-            b'3' => nfd = Some(v()),
-            b's' => sleep = v(),
-            b'T' => global = v(),
-            b't' => local = v(),
-            b'w' => wait = v(),
-            b'n' => tries = v(),
-            b'c' => check = args.get_arg(o.ind - 1).map(|s| {
-                // The option's argument: the word itself or its tail.
-                let b = s.to_bytes_with_nul();
-                core::ffi::CStr::from_bytes_with_nul(&b[b.len() - a.len() - 1..]).unwrap_or(c"")
-            }),
-            _ => diag::usage(USAGE),
+            b'c' => check = arena::cstr(&[a]).ok(),
+            _ => match b"3sTtwn".iter().position(|&x| x == c).zip(uint(a)) {
+                Some((i, n)) => v[i] = n,
+                None => diag::usage(USAGE),
+            },
         }
     }
+    let [nfd, sleep, global, local, wait, tries] = v;
     let prog = args.skip(o.ind);
     if prog.is_empty() {
         diag::usage(USAGE);
@@ -55,12 +47,12 @@ pub fn main(args: Args) -> u8 {
         Ok(false) => diag::fatal(exit::USAGE, &[b"s6-supervise not running."]),
         Ok(true) => {}
     }
-    let nfd = nfd.unwrap_or_else(|| {
+    let nfd = if nfd != u32::MAX { nfd } else {
         let raw = chain::slurp_at(None, c"notification-fd", 10)
             .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read ./notification-fd"]));
         let line = raw.split(|&c| c == b'\n').next().unwrap_or(b"");
         uint(line).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"invalid ./notification-fd"]))
-    });
+    };
     let notify = fd::borrow(nfd as i32).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"notification-fd sanity check failed"]));
     let start = Instant::now();
     let global_at = (global != 0).then(|| start.after_ms(global as u64));
@@ -116,14 +108,8 @@ pub fn main(args: Args) -> u8 {
         // Sleep, watching for the service's death.
         let until = min(Instant::now().after_ms(pause as u64));
         pause = wait;
-        loop {
-            let now = Instant::now();
-            if now >= until {
-                break;
-            }
-            let mut fds = [PollFd::from_borrowed_fd(ls.fd(), PollFlags::IN)];
-            let _ = poll(&mut fds, Some(&until.until(now)));
-            if died() {
+        while Instant::now() < until {
+            if poll_until(ls.fd(), Some(until)) && died() {
                 return 2;
             }
         }
@@ -164,6 +150,5 @@ pub fn main(args: Args) -> u8 {
             }
         }
     }
-    let _ = Errno::INTR;
     1
 }

@@ -55,19 +55,14 @@ impl Reaper {
             if let Some((_, st)) = waitpid(Some(pid), WaitOptions::NOHANG)? {
                 return Ok(Ended::Exited(st));
             }
-            let now = Instant::now();
-            if deadline.is_some_and(|d| d <= now) {
+            if deadline.is_some_and(|d| d <= Instant::now()) {
                 return Ok(Ended::Timeout);
             }
             let mut fds = [
                 PollFd::new(&self.sfd, PollFlags::IN),
                 PollFd::from_borrowed_fd(extra.unwrap_or(self.sfd.as_fd()), PollFlags::IN),
             ];
-            let t = deadline.map(|d| d.until(now));
-            match poll(&mut fds[..1 + extra.is_some() as usize], t.as_ref()) {
-                Ok(_) | Err(Errno::INTR) => {}
-                Err(e) => return Err(e),
-            }
+            poll_fds(&mut fds, deadline);
             while self.sfd.read().is_some() {}
             if extra.is_some() && fds[1].revents().contains(PollFlags::IN) {
                 return Ok(Ended::Extra);
@@ -76,13 +71,24 @@ impl Reaper {
     }
 }
 
+/// Poll `fds` until one is ready or `until` (errors count as a wake-up:
+/// callers re-check their state).
+#[inline(never)]
+fn poll_fds(fds: &mut [PollFd<'_>], until: Option<Instant>) {
+    let t = until.map(|d| d.until(Instant::now()));
+    let _ = poll(fds, t.as_ref());
+}
+
+/// Wait until `fd` is readable (true) or `until` passes (false).
+pub fn poll_until(fd: BorrowedFd<'_>, until: Option<Instant>) -> bool {
+    let mut fds = [PollFd::from_borrowed_fd(fd, PollFlags::IN)];
+    poll_fds(&mut fds, until);
+    fds[0].revents().contains(PollFlags::IN)
+}
+
 /// Sleep until `at`, through signals.
 pub fn sleep_until(at: Instant) {
-    loop {
-        let now = Instant::now();
-        if at <= now {
-            return;
-        }
-        let _ = poll(&mut [], Some(&at.until(now)));
+    while Instant::now() < at {
+        poll_fds(&mut [], Some(at));
     }
 }
