@@ -1,9 +1,8 @@
 //! s6-portable-utils' small file and output tools: `s6-echo`, `s6-sleep`,
 //! `s6-mkdir`, `s6-chown`, `s6-chmod`, `s6-rmrf`, `s6-ln`, `s6-hiercopy`,
 //! `s6-dumpenv`. Usage strings, messages and exit codes are upstream's.
-use crate::base::chain::{self, uint};
+use crate::base::chain::{self, opts, uint};
 use crate::base::child::sleep_until;
-use crate::base::getopt::Getopt;
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::{Args, Env};
@@ -24,22 +23,11 @@ fn octal(s: &[u8]) -> Option<u32> {
     s.iter().try_fold(0u32, |v, &c| (b'0'..=b'7').contains(&c).then(|| v << 3 | (c - b'0') as u32))
 }
 
-/// Parse options with `opts`; any bad one is `usage`. Calls `f` per option;
-/// returns the operands.
-fn opts(args: Args, spec: &'static [u8], usage: &[u8], mut f: impl FnMut(u8, &'static [u8]) -> bool) -> Args {
-    let mut o = Getopt::new(args, spec);
-    while let Some((c, a)) = o.next() {
-        if !f(c, a) {
-            diag::usage(usage);
-        }
-    }
-    args.skip(o.ind)
-}
 
 /// `s6-echo [-n] [-s sep] args…`
 pub fn echo(args: Args) -> u8 {
     let (mut nl, mut sep) = (true, b' ');
-    let rest = opts(args, b"ns:", b"s6-echo [ -n ] [ -s sep ] args...", |c, a| {
+    let rest = opts(args, b"ns:", b"s6-echo [ -n ] [ -s sep ] args...", &mut |c, a| {
         match c {
             b'n' => nl = false,
             b's' => sep = a.first().copied().unwrap_or(0),
@@ -67,7 +55,7 @@ pub fn echo(args: Args) -> u8 {
 pub fn sleep(args: Args) -> u8 {
     const U: &[u8] = b"s6-sleep [ -m ] duration prog...";
     let mut ms = 1000;
-    let rest = opts(args, b"m", U, |c, _| {
+    let rest = opts(args, b"m", U, &mut |c, _| {
         ms = 1;
         c == b'm'
     });
@@ -80,7 +68,7 @@ pub fn sleep(args: Args) -> u8 {
 pub fn mkdir(args: Args) -> u8 {
     const U: &[u8] = b"s6-mkdir [ -p ] [ -v ] [ -m mode ] dir";
     let (mut parents, mut verbose, mut mode) = (false, false, None);
-    let rest = opts(args, b"pvm:", U, |c, a| {
+    let rest = opts(args, b"pvm:", U, &mut |c, a| {
         match c {
             b'p' => parents = true,
             b'v' => verbose = true,
@@ -135,7 +123,7 @@ pub fn chown(args: Args) -> u8 {
     const U: &[u8] = b"s6-chown [ -U ] [ -u uid ] [ -g gid ] file";
     let (mut uid, mut gid) = (None, None);
     let env = Env::get();
-    let rest = opts(args, b"Uu:g:", U, |c, a| {
+    let rest = opts(args, b"Uu:g:", U, &mut |c, a| {
         match c {
             b'u' => uid = Some(uint(a).unwrap_or_else(|| diag::usage(U))),
             b'g' => gid = Some(uint(a).unwrap_or_else(|| diag::usage(U))),
@@ -198,7 +186,6 @@ fn rm_rf(dir: BorrowedFd<'_>, name: &CStr) -> Result<(), Errno> {
             let n = ent.file_name();
             if n != c"." && n != c".." {
                 let Ok(n) = arena::cstr(&[n.to_bytes()]) else { return Err(Errno::NOMEM) };
-                drop(it);
                 rm_rf(d.as_fd(), n)?;
                 found = true;
                 break;
@@ -229,7 +216,7 @@ pub fn rmrf(args: Args) -> u8 {
 pub fn ln(args: Args) -> u8 {
     const U: &[u8] = b"s6-ln [ -s ] [ -f ] [ -L ] [ -P ] src... dest";
     let (mut sym, mut force, mut follow) = (false, false, AtFlags::empty());
-    let rest = opts(args, b"sfLP", U, |c, _| {
+    let rest = opts(args, b"sfLP", U, &mut |c, _| {
         match c {
             b's' => sym = true,
             b'f' => force = true,
@@ -351,7 +338,7 @@ pub fn hiercopy(args: Args) -> u8 {
 pub fn dumpenv(args: Args) -> u8 {
     const U: &[u8] = b"s6-dumpenv [ -m mode ] envdir";
     let mut mode = 0o755;
-    let rest = opts(args, b"m:", U, |c, a| {
+    let rest = opts(args, b"m:", U, &mut |c, a| {
         mode = octal(a).unwrap_or_else(|| diag::usage(U));
         c == b'm'
     });
@@ -361,27 +348,23 @@ pub fn dumpenv(args: Args) -> u8 {
     let dir = arg(rest, 0);
     let die = |e, what: &[u8], f: &[u8]| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", what, f]) };
     match fs::mkdir(dir, Mode::from_raw_mode(mode)) {
-        Ok(()) => {}
-        Err(Errno::EXIST) => match fs::stat(dir) {
-            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {}
-            Ok(_) => die(Errno::NOTDIR, b"mkdir ", dir.to_bytes()),
-            Err(e) => die(e, b"stat ", dir.to_bytes()),
-        },
+        Ok(()) | Err(Errno::EXIST) => {}
         Err(e) => die(e, b"mkdir ", dir.to_bytes()),
     }
+    let d = fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+        .unwrap_or_else(|e| die(e, b"mkdir ", dir.to_bytes()));
     for e in Env::get().iter() {
         let e = e.to_bytes();
         let i = e.iter().position(|&c| c == b'=').unwrap_or(e.len());
         let (name, value) = (&e[..i], e.get(i + 1..).unwrap_or(b""));
-        let (Ok(f), Ok(tmp)) = (arena::cstr(&[dir.to_bytes(), b"/", name]), arena::cstr(&[dir.to_bytes(), b"/", name, b"=.tmp"])) else {
-            die(Errno::NOMEM, b"open ", name)
-        };
-        let r = fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))
+        // Written to NAME=.tmp, then renamed: readers never see half a value.
+        let (Ok(f), Ok(tmp)) = (arena::cstr(&[name]), arena::cstr(&[name, b"=.tmp"])) else { die(Errno::NOMEM, b"open ", name) };
+        let r = fs::openat(&d, tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))
             .and_then(|fd| fd::write_all(fd.as_fd(), value).and_then(|_| fs::fsync(&fd)))
-            .and_then(|_| fs::rename(tmp, f));
+            .and_then(|_| fs::renameat(&d, tmp, &d, f));
         if let Err(e) = r {
-            let _ = fs::unlink(tmp);
-            die(e, b"open ", f.to_bytes());
+            let _ = fs::unlinkat(&d, tmp, AtFlags::empty());
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", dir.to_bytes(), b"/", name]);
         }
     }
     exit::OK

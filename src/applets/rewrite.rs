@@ -10,7 +10,6 @@
 //! chaining `s6-envuidgid` and `s6-applyuidgid -Uz`; its messages carry
 //! those names, as s6's do.
 use crate::base::chain::{self, Mod, uint};
-use crate::base::getopt::{BAD, Getopt};
 use crate::base::{diag, exit, passwd};
 use crate::rt::{self, Args, Env};
 use crate::sys::{arena, ids};
@@ -121,8 +120,7 @@ pub fn setuidgid(args: Args) -> u8 {
 pub fn envuidgid(args: Args) -> u8 {
     let (mut what, mut numeric, mut insist) = (7u8, false, true);
     let (mut uid, mut gid, mut list): (u32, u32, &'static [u8]) = (0, 0, b"");
-    let mut o = Getopt::new(args, b"ugBniD:");
-    while let Some((c, a)) = o.next() {
+    let rest = chain::opts(args, b"ugBniD:", ENVUIDGID, &mut |c, a| {
         match c {
             b'u' => what = 1,
             b'g' => what = 2,
@@ -140,10 +138,10 @@ pub fn envuidgid(args: Args) -> u8 {
                 let Some(l) = gid_list(l) else { diag::usage(ENVUIDGID) };
                 (uid, gid, list, insist) = (u, g, fmt_list(l), false);
             }
-            _ => diag::usage(ENVUIDGID),
+            _ => return false,
         }
-    }
-    let rest = args.skip(o.ind);
+        true
+    });
     if rest.len() < 2 {
         diag::usage(ENVUIDGID);
     }
@@ -193,8 +191,7 @@ pub fn envuidgid(args: Args) -> u8 {
 pub fn applyuidgid(args: Args) -> u8 {
     let env = Env::get();
     let (mut uid, mut gid, mut groups, mut unexport) = (0u32, 0u32, None, false);
-    let mut o = Getopt::new(args, b"zUu:g:G:");
-    while let Some((c, a)) = o.next() {
+    let prog = chain::opts(args, b"zUu:g:G:", APPLY, &mut |c, a| {
         match c {
             b'z' => unexport = true,
             b'u' => uid = uint(a).unwrap_or_else(|| diag::usage(APPLY)),
@@ -211,10 +208,10 @@ pub fn applyuidgid(args: Args) -> u8 {
                 gid = uint(g).unwrap_or_else(|| bad(IDS[1]));
                 groups = Some(gid_list(l).unwrap_or_else(|| bad(IDS[2])));
             }
-            BAD | _ => diag::usage(APPLY),
+            _ => return false,
         }
-    }
-    let prog = args.skip(o.ind);
+        true
+    });
     if prog.is_empty() {
         diag::usage(APPLY);
     }
@@ -233,8 +230,7 @@ pub fn applyuidgid(args: Args) -> u8 {
 pub fn envdir(args: Args) -> u8 {
     const USAGE: &[u8] = b"s6-envdir [ -I | -i ] [ -n ] [ -f ] [ -L ] [ -c nullchar ] dir prog...";
     let (mut insist, mut chomp, mut whole, mut max, mut nullis) = (true, true, false, 4096, b'\n');
-    let mut o = Getopt::new(args, b"IinfLc:");
-    while let Some((c, a)) = o.next() {
+    let rest = chain::opts(args, b"IinfLc:", USAGE, &mut |c, a| {
         match c {
             b'I' => insist = false,
             b'i' => insist = true,
@@ -242,10 +238,10 @@ pub fn envdir(args: Args) -> u8 {
             b'f' => whole = true,
             b'L' => max = usize::MAX,
             b'c' => nullis = a.first().copied().unwrap_or(0),
-            _ => diag::usage(USAGE),
+            _ => return false,
         }
-    }
-    let rest = args.skip(o.ind);
+        true
+    });
     if rest.len() < 2 {
         diag::usage(USAGE);
     }

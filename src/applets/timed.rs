@@ -2,9 +2,8 @@
 //! `s6-setsid`, `s6-setlock`, `s6-maximumtime` and s6-overlay's
 //! `with-retries` (which runs its program as `s6-maximumtime -t` would,
 //! up to N times).
-use crate::base::chain::{self, uint};
+use crate::base::chain::{self, opts, uint};
 use crate::base::child::{Ended, Reaper};
-use crate::base::getopt::Getopt;
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::{self, Args};
@@ -12,21 +11,12 @@ use crate::sys::{raw, signal};
 use rustix::fs::{self, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
-fn opts(args: Args, spec: &'static [u8], usage: &[u8], mut f: impl FnMut(u8, &'static [u8]) -> bool) -> Args {
-    let mut o = Getopt::new(args, spec);
-    while let Some((c, a)) = o.next() {
-        if !f(c, a) {
-            diag::usage(usage);
-        }
-    }
-    args.skip(o.ind)
-}
 
 /// `s6-setsid [-s|-b|-f|-g] [-i|-I|-q] [-d ctty] prog…`
 pub fn setsid(args: Args) -> u8 {
     const U: &[u8] = b"s6-setsid [ -s | -b | -f | -g ] [ -i | -I | -q ] [ -d ctty ] prog...";
     let (mut what, mut insist, mut ctty) = (0u8, 1u8, 0u32);
-    let rest = opts(args, b"sbfgiIqd:", U, |c, a| {
+    let rest = opts(args, b"sbfgiIqd:", U, &mut |c, a| {
         match c {
             b's' => what = 0,
             b'b' => what = 1,
@@ -74,7 +64,7 @@ pub fn setsid(args: Args) -> u8 {
 pub fn setlock(args: Args) -> u8 {
     const U: &[u8] = b"s6-setlock [ -r | -w ] [ -n | -N | -t timeout ] lockfile prog...";
     let (mut nb, mut ex, mut timeout) = (0u8, true, 0u32);
-    let rest = opts(args, b"nNrwt:", U, |c, a| {
+    let rest = opts(args, b"nNrwt:", U, &mut |c, a| {
         match c {
             b'n' => nb = 1,
             b'N' => nb = 0,
@@ -154,7 +144,7 @@ fn limited(prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
 pub fn maximumtime(args: Args) -> u8 {
     const U: &[u8] = b"s6-maximumtime [ -0 | -a | -b | -i | -k | -q | -t | -x | -1 | -2 ] milliseconds prog...";
     let mut sig = signal::SIGTERM;
-    let rest = opts(args, b"0abikqtx12", U, |c, _| {
+    let rest = opts(args, b"0abikqtx12", U, &mut |c, _| {
         let i = b"0abikqtx12".iter().position(|&o| o == c);
         sig = match i {
             Some(i) => [0, signal::SIGALRM, signal::SIGABRT, signal::SIGINT, signal::SIGKILL, signal::SIGQUIT, signal::SIGTERM, 24, signal::SIGUSR1, signal::SIGUSR2][i],
@@ -173,7 +163,7 @@ pub fn maximumtime(args: Args) -> u8 {
 pub fn with_retries(args: Args) -> u8 {
     const U: &[u8] = b"with-retries [ -n numretries ] [ -t millisecs ] prog...";
     let (mut n, mut t) = (3u32, 500u32);
-    let rest = opts(args, b"n:t:", U, |c, a| {
+    let rest = opts(args, b"n:t:", U, &mut |c, a| {
         let v = uint(a).unwrap_or_else(|| diag::usage(U));
         match c {
             b'n' => n = v,

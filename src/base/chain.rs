@@ -3,6 +3,7 @@
 //! line the way skalibs' `xpathexec` does (PATH search with the current
 //! PATH, `PROG: fatal: unable to exec X: …` and 127/126 on failure).
 use super::diag;
+use super::getopt::Getopt;
 use crate::rt::{Args, Env};
 use crate::sys::{arena, exec};
 use core::ffi::CStr;
@@ -102,4 +103,17 @@ pub fn exec_here(argv: Args) -> ! {
 /// An unsigned decimal that fits in `u32` (skalibs' `uint0_scan`).
 pub fn uint(s: &[u8]) -> Option<u32> {
     super::num::parse_u64(s).filter(|&v| v <= u32::MAX as u64).map(|v| v as u32)
+}
+
+/// Read the options (skalibs' rules) with `spec`, calling `f` for each; a
+/// bad option, or `f` returning false, is a usage error. Returns the
+/// operands.
+pub fn opts(args: Args, spec: &'static [u8], usage: &[u8], f: &mut dyn FnMut(u8, &'static [u8]) -> bool) -> Args {
+    let mut o = Getopt::new(args, spec);
+    while let Some((c, a)) = o.next() {
+        if !f(c, a) {
+            diag::usage(usage);
+        }
+    }
+    args.skip(o.ind)
 }
