@@ -116,8 +116,7 @@ pub fn setlock(args: Args) -> u8 {
 /// Run `prog` for at most `ms` (0: no limit), sending `sig` at the end.
 /// `Ok(code)` when it exited, `Err(code)` with s6-maximumtime's code when
 /// it crashed (111) or ran out of time (99), after saying so.
-fn limited(prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
-    let r = Reaper::new().unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to selfpipe_init"]));
+fn limited(r: &Reaper, prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
     let file = prog.get_arg(0).unwrap_or(c"");
     let pid = r.spawn(file, prog.as_ptr()).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms as u64));
@@ -140,6 +139,12 @@ fn limited(prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
     }
 }
 
+/// One per process: it blocks SIGCHLD and remembers the mask to give back
+/// to every child.
+fn reaper() -> Reaper {
+    Reaper::new().unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to selfpipe_init"]))
+}
+
 /// `s6-maximumtime [-0|-a|-b|-i|-k|-q|-t|-x|-1|-2] milliseconds prog…`
 pub fn maximumtime(args: Args) -> u8 {
     const U: &[u8] = b"s6-maximumtime [ -0 | -a | -b | -i | -k | -q | -t | -x | -1 | -2 ] milliseconds prog...";
@@ -154,7 +159,7 @@ pub fn maximumtime(args: Args) -> u8 {
     });
     let ms = rest.get_arg(0).and_then(|s| uint(s.to_bytes()));
     let (Some(ms), true) = (ms, rest.len() >= 2) else { diag::usage(U) };
-    limited(rest.skip(1), ms, sig).unwrap_or_else(|c| c)
+    limited(&reaper(), rest.skip(1), ms, sig).unwrap_or_else(|c| c)
 }
 
 /// `with-retries [-n tries] [-t ms] prog…`: run prog, each attempt limited
@@ -175,9 +180,10 @@ pub fn with_retries(args: Args) -> u8 {
     if rest.is_empty() {
         diag::usage(U);
     }
+    let reaper = reaper();
     for _ in 0..n {
         rt::set_prog(b"s6-maximumtime");
-        let r = limited(rest, t, signal::SIGTERM);
+        let r = limited(&reaper, rest, t, signal::SIGTERM);
         rt::set_prog(b"with-retries");
         if r == Ok(0) {
             return exit::OK;

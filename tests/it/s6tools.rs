@@ -316,6 +316,13 @@ fn with_retries_counts_and_exits() {
     assert_eq!(code, 1);
     assert_eq!(err.matches("unable to wait for child process").count(), 3, "{err}");
     assert!(t.elapsed() < Duration::from_secs(8));
+    // Every attempt starts with the signal mask with-retries was given
+    // (grep prints its own mask, then fails on the missing file).
+    let (code, out, _) = run(&mut ours(&["with-retries", "-n", "3", "grep", "-h", "SigBlk", "/proc/self/status", "/nonexistent"]));
+    assert_eq!(code, 1);
+    let masks: Vec<&str> = out.lines().collect();
+    assert_eq!(masks.len(), 3);
+    assert!(masks.iter().all(|l| *l == masks[0]) && masks[0].ends_with("\t0000000000000000"), "{masks:?}");
     let (code, _, _) = run(&mut ours(&["with-retries", "-n", "0", "true"]));
     assert_eq!(code, 1);
     assert_eq!(run(&mut ours(&["with-retries", "-n", "x", "true"])).0, 100);
