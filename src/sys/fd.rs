@@ -73,11 +73,12 @@ pub fn borrow(fd: i32) -> Result<BorrowedFd<'static>, Errno> {
 }
 
 /// Close a descriptor number the process does not own as an `OwnedFd`
-/// (an inherited one it must not pass on).
+/// (an inherited one it must not pass on), right before an exec.
 pub fn close_number(fd: i32) {
-    if fd > 2 {
+    if fd >= 0 {
         // SAFETY: no `OwnedFd` in rs6 holds an inherited descriptor named
-        // by the user, so nothing closes it a second time.
+        // by the user, so nothing closes it a second time; callers exec
+        // next, so a closed 0, 1 or 2 only makes a failure message vanish.
         unsafe { rustix::io::close(fd) };
     }
 }

@@ -220,6 +220,23 @@ fn notifyoncheck_gives_up_and_checks_its_directory() {
 }
 
 #[test]
+fn notifyoncheck_stops_when_the_service_dies() {
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file("/etc/services.d/n/run", "#!/bin/sh\nexec s6-notifyoncheck -d -s 0 -w 20 -n 0 sleep 1000\n", 0o755);
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\necho >> /tmp/checks\nexit 1\n", 0o755);
+    root.file("/etc/services.d/n/down", "", 0o644);
+    // The checks run while the service is up, and stop once it is down.
+    let cmd = "s6-svc -u /run/service/n; s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        while [ ! -s /tmp/checks ]; do sleep 0.05; done\n\
+        s6-svc -d /run/service/n; s6-svwait -d -t 10000 /run/service/n || exit 11\n\
+        sleep 0.3; a=$(wc -l < /tmp/checks); sleep 0.5; b=$(wc -l < /tmp/checks)\n\
+        [ $a = $b ] || exit 12\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
+#[test]
 fn setlock_excludes_and_fails_fast_with_n() {
     let d = TempDir::new("lock");
     let f = d.path().join("lock");
