@@ -65,7 +65,7 @@ pub fn main(args: Args) -> u8 {
     });
     match forked {
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", if df { b"doublefork" } else { b"fork" }]),
-        Ok(Some(_)) => {
+        Ok(Some(pid)) => {
             fd::close_number(nfd as i32);
             drop(wr);
             let mut c = [0u8];
@@ -73,6 +73,10 @@ pub fn main(args: Args) -> u8 {
                 diag::fatal(exit::SYSCALL, &[b"unable to synchronize with child"]);
             }
             drop(rd);
+            if df {
+                // The middle process of the double fork has exited.
+                let _ = rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty());
+            }
             chain::exec_here(prog);
         }
         Ok(None) => {}
@@ -126,27 +130,26 @@ pub fn main(args: Args) -> u8 {
         let until = if local != 0 { Some(min(Instant::now().after_ms(local as u64))) } else { global_at };
         loop {
             match reaper.wait(pid, until, Some(ls.fd())) {
-                Ok(Ended::Exited(st)) => {
+                Ended::Exited(st) => {
                     if st.exit_status() == Some(0) {
                         let _ = fd::write_all(notify, b"\n");
                         return 0;
                     }
                     break;
                 }
-                Ok(Ended::Extra) => {
+                Ended::Extra => {
                     if died() {
                         let _ = raw::kill_pid(pid, crate::sys::signal::SIGTERM);
                         return 2;
                     }
                 }
-                Ok(Ended::Timeout) => {
+                Ended::Timeout => {
                     let _ = raw::kill_pid(pid, crate::sys::signal::SIGTERM);
                     if global_at.is_some_and(|g| Instant::now() >= g) {
                         return 3;
                     }
                     break;
                 }
-                Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to iopause"]),
             }
         }
     }

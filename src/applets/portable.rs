@@ -247,8 +247,7 @@ pub fn ln(args: Args) -> u8 {
             Ok(()) => {}
             Err(Errno::EXIST) if force => {
                 // Make it under a unique name, then rename it over `new`.
-                let mut b = itoa::Buffer::new();
-                let pid = b.format(rustix::process::getpid().as_raw_nonzero().get()).as_bytes();
+                let pid = chain::num(rustix::process::getpid().as_raw_nonzero().get() as u32);
                 let Ok(tmp) = arena::cstr(&[new.to_bytes(), b":s6-ln:", pid]) else { die(Errno::NOMEM) };
                 if let Err(e) = make(src, tmp) {
                     diag::fatal_sys(exit::SYSCALL, e, &[b"unable to make a link to ", src.to_bytes()]);

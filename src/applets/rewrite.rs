@@ -9,7 +9,7 @@
 //! nothing is run. `s6-setuidgid` does in one process what s6 does by
 //! chaining `s6-envuidgid` and `s6-applyuidgid -Uz`; its messages carry
 //! those names, as s6's do.
-use crate::base::chain::{self, Mod, uint};
+use crate::base::chain::{self, Mod, num, uint};
 use crate::base::{diag, exit, passwd};
 use crate::rt::{self, Args, Env};
 use crate::sys::{arena, ids};
@@ -79,18 +79,13 @@ fn fmt_list(l: &[u32]) -> &'static [u8] {
             out[n] = b',';
             n += 1;
         }
-        let mut b = itoa::Buffer::new();
-        let s = b.format(*g).as_bytes();
+        let s = num(*g);
         out[n..n + s.len()].copy_from_slice(s);
         n += s.len();
     }
     &out[..n]
 }
 
-fn num(v: u32) -> &'static [u8] {
-    let mut b = itoa::Buffer::new();
-    arena::cstr(&[b.format(v).as_bytes()]).map_or(b"", |c| c.to_bytes())
-}
 
 /// `s6-setuidgid ACCOUNT PROG…`: `user` or `uid:gid`; `""` changes nothing.
 pub fn setuidgid(args: Args) -> u8 {
@@ -133,9 +128,8 @@ pub fn envuidgid(args: Args) -> u8 {
             b'D' => {
                 let mut f = a.splitn(3, |&c| c == b':');
                 let mut field = || f.next().map_or(Some(0), |s| if s.is_empty() { Some(0) } else { passwd::id(s) });
-                let (Some(u), Some(g)) = (field(), field()) else { diag::usage(ENVUIDGID) };
-                let l = a.splitn(3, |&c| c == b':').nth(2).unwrap_or(b"");
-                let Some(l) = gid_list(l) else { diag::usage(ENVUIDGID) };
+                let (Some(u), Some(g)) = (field(), field()) else { return false };
+                let Some(l) = gid_list(f.next().unwrap_or(b"")) else { return false };
                 (uid, gid, list, insist) = (u, g, fmt_list(l), false);
             }
             _ => return false,

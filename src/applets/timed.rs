@@ -121,21 +121,20 @@ fn limited(r: &Reaper, prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
     let pid = r.spawn(file, prog.as_ptr()).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms as u64));
     match r.wait(pid, deadline, None) {
-        Ok(Ended::Exited(st)) => match st.exit_status() {
+        Ended::Exited(st) => match st.exit_status() {
             Some(c) => Ok(c as u8),
             None => {
                 diag::Line::new().push(rt::prog()).push(b": warning: child process crashed").emit();
                 Err(exit::SYSCALL)
             }
         },
-        Ok(_) => {
+        _ => {
             if sig != 0 {
                 let _ = raw::kill_pid(pid, sig);
             }
             diag::warn_sys(Errno::TIMEDOUT, &[b"unable to wait for child process"]);
             Err(exit::TIMEOUT)
         }
-        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to iopause"]),
     }
 }
 

@@ -117,3 +117,10 @@ pub fn opts(args: Args, spec: &'static [u8], usage: &[u8], f: &mut dyn FnMut(u8,
     }
     args.skip(o.ind)
 }
+
+/// `v` in decimal (in the arena).
+#[inline(never)]
+pub fn num(v: u32) -> &'static [u8] {
+    let mut b = itoa::Buffer::new();
+    arena::cstr(&[b.format(v).as_bytes()]).map_or(b"", |c| c.to_bytes())
+}

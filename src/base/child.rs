@@ -50,13 +50,16 @@ impl Reaper {
     }
 
     /// Wait for `pid` to end, until `deadline`, or until `extra` is readable.
-    pub fn wait(&self, pid: Pid, deadline: Option<Instant>, extra: Option<BorrowedFd<'_>>) -> Result<Ended, Errno> {
+    /// A wait error (the child is gone) reads as a timeout.
+    pub fn wait(&self, pid: Pid, deadline: Option<Instant>, extra: Option<BorrowedFd<'_>>) -> Ended {
         loop {
-            if let Some((_, st)) = waitpid(Some(pid), WaitOptions::NOHANG)? {
-                return Ok(Ended::Exited(st));
+            match waitpid(Some(pid), WaitOptions::NOHANG) {
+                Ok(Some((_, st))) => return Ended::Exited(st),
+                Ok(None) => {}
+                Err(_) => return Ended::Timeout,
             }
             if deadline.is_some_and(|d| d <= Instant::now()) {
-                return Ok(Ended::Timeout);
+                return Ended::Timeout;
             }
             let mut fds = [
                 PollFd::new(&self.sfd, PollFlags::IN),
@@ -65,7 +68,7 @@ impl Reaper {
             poll_fds(&mut fds, deadline);
             while self.sfd.read().is_some() {}
             if extra.is_some() && fds[1].revents().contains(PollFlags::IN) {
-                return Ok(Ended::Extra);
+                return Ended::Extra;
             }
         }
     }
