@@ -13,12 +13,16 @@ pub mod halt;
 pub mod init;
 pub mod install;
 pub mod suexec;
+pub mod notifyoncheck;
+pub mod portable;
+pub mod rewrite;
 pub mod svc;
 pub mod svdt;
 pub mod svok;
 pub mod svscanctl;
 pub mod svstat;
 pub mod svwait;
+pub mod timed;
 
 use crate::base::{diag, exit, path::basename};
 use crate::rt::{self, Args, Env};
@@ -57,7 +61,24 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "init", main: init::main, links: Links::Init },
     Applet { name: "preinit", main: suexec::preinit, links: Links::Libexec },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-chmod", main: portable::chmod, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-chown", main: portable::chown, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-echo", main: portable::echo, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-envdir", main: rewrite::envdir, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command },
+    Applet { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-setuidgid", main: rewrite::setuidgid, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },
@@ -66,6 +87,7 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
     Applet { name: "stage0", main: init::main, links: Links::Libexec },
     Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
+    Applet { name: "with-retries", main: timed::with_retries, links: Links::CommandAndUsrBin },
 ];
 
 const fn sorted_unique(t: &[Applet]) -> bool {

@@ -58,3 +58,27 @@ pub fn set_cloexec(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
     let flags = if on { flags | FdFlags::CLOEXEC } else { flags - FdFlags::CLOEXEC };
     rustix::io::fcntl_setfd(fd, flags)
 }
+
+/// A descriptor number the user named (`-3 fd`, `-d ctty`), checked to be
+/// open (EBADF otherwise).
+pub fn borrow(fd: i32) -> Result<BorrowedFd<'static>, Errno> {
+    if fd < 0 {
+        return Err(Errno::BADF);
+    }
+    // SAFETY: the number is only handed to system calls, which fail cleanly
+    // (EBADF) if it gets closed; rs6 never closes it on the caller's behalf.
+    let b = unsafe { BorrowedFd::borrow_raw(fd) };
+    rustix::io::fcntl_getfd(b)?;
+    Ok(b)
+}
+
+/// Close a descriptor number the process does not own as an `OwnedFd`
+/// (an inherited one it must not pass on), right before an exec.
+pub fn close_number(fd: i32) {
+    if fd >= 0 {
+        // SAFETY: no `OwnedFd` in rs6 holds an inherited descriptor named
+        // by the user, so nothing closes it a second time; callers exec
+        // next, so a closed 0, 1 or 2 only makes a failure message vanish.
+        unsafe { rustix::io::close(fd) };
+    }
+}

@@ -3,6 +3,7 @@
 pub mod arena;
 pub mod exec;
 pub mod fd;
+pub mod fork;
 pub mod ids;
 pub mod raw;
 pub mod signal;

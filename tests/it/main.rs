@@ -11,6 +11,7 @@ mod images;
 mod install;
 mod interactive;
 mod pid1;
+mod s6tools;
 mod stage2;
 mod supervise;
 mod svclients;
