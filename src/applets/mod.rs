@@ -4,6 +4,7 @@
 //! is called `rs6`), `rs6 APPLET ARGS…`. `rs6 --list` prints the table and
 //! `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
+pub mod execline;
 pub mod fix_attrs;
 pub mod halt;
 pub mod init;
@@ -38,17 +39,67 @@ pub struct Applet {
 
 /// Every applet, sorted by name (checked at compile time).
 pub const APPLETS: &[Applet] = &[
+    Applet { name: "background", main: execline::cmd_ctl::background, links: Links::CommandAndUsrBin },
+    Applet { name: "backtick", main: execline::cmd_env::backtick, links: Links::CommandAndUsrBin },
+    Applet { name: "cd", main: execline::cmd_env::cd, links: Links::CommandAndUsrBin },
+    Applet { name: "define", main: execline::cmd_sub::single, links: Links::CommandAndUsrBin },
+    Applet { name: "dollarat", main: execline::cmd_sub::dollarat, links: Links::CommandAndUsrBin },
+    Applet { name: "elgetopt", main: execline::cmd_sub::elgetopt, links: Links::CommandAndUsrBin },
+    Applet { name: "elgetpositionals", main: execline::cmd_sub::single, links: Links::CommandAndUsrBin },
+    Applet { name: "elglob", main: execline::cmd_sub::single, links: Links::CommandAndUsrBin },
+    Applet { name: "eltest", main: execline::eltest::main, links: Links::CommandAndUsrBin },
+    Applet { name: "emptyenv", main: execline::cmd_env::emptyenv, links: Links::CommandAndUsrBin },
+    Applet { name: "envfile", main: execline::cmd_env::envfile, links: Links::CommandAndUsrBin },
+    Applet { name: "exec", main: execline::cmd_env::exec_, links: Links::CommandAndUsrBin },
+    Applet { name: "execline-cd", main: execline::cmd_env::cd, links: Links::CommandAndUsrBin },
+    Applet { name: "execline-umask", main: execline::cmd_env::umask, links: Links::CommandAndUsrBin },
+    Applet { name: "execlineb", main: execline::execlineb::main, links: Links::CommandAndUsrBin },
+    Applet { name: "exit", main: execline::cmd_ctl::exit_, links: Links::CommandAndUsrBin },
+    Applet { name: "export", main: execline::cmd_env::export, links: Links::CommandAndUsrBin },
+    Applet { name: "fdblock", main: execline::cmd_fd::fdblock, links: Links::CommandAndUsrBin },
+    Applet { name: "fdclose", main: execline::cmd_fd::fdclose, links: Links::CommandAndUsrBin },
+    Applet { name: "fdmove", main: execline::cmd_fd::fdmove, links: Links::CommandAndUsrBin },
+    Applet { name: "fdreserve", main: execline::cmd_fd::fdreserve, links: Links::CommandAndUsrBin },
+    Applet { name: "fdswap", main: execline::cmd_fd::fdswap, links: Links::CommandAndUsrBin },
     Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
+    Applet { name: "forbacktickx", main: execline::cmd_ctl::forbacktickx, links: Links::CommandAndUsrBin },
+    Applet { name: "foreground", main: execline::cmd_ctl::foreground, links: Links::CommandAndUsrBin },
+    Applet { name: "forstdin", main: execline::cmd_ctl::forstdin, links: Links::CommandAndUsrBin },
+    Applet { name: "forx", main: execline::cmd_ctl::forx, links: Links::CommandAndUsrBin },
+    Applet { name: "getcwd", main: execline::cmd_env::getcwd, links: Links::CommandAndUsrBin },
+    Applet { name: "getpid", main: execline::cmd_env::getpid, links: Links::CommandAndUsrBin },
     Applet { name: "halt", main: halt::main, links: Links::Command },
+    Applet { name: "heredoc", main: execline::cmd_fd::heredoc, links: Links::CommandAndUsrBin },
+    Applet { name: "homeof", main: execline::cmd_env::homeof, links: Links::CommandAndUsrBin },
+    Applet { name: "if", main: execline::cmd_ctl::if_, links: Links::CommandAndUsrBin },
+    Applet { name: "ifelse", main: execline::cmd_ctl::ifelse, links: Links::CommandAndUsrBin },
+    Applet { name: "ifte", main: execline::cmd_ctl::ifte, links: Links::CommandAndUsrBin },
+    Applet { name: "ifthenelse", main: execline::cmd_ctl::ifthenelse, links: Links::CommandAndUsrBin },
+    Applet { name: "import", main: execline::cmd_sub::single, links: Links::CommandAndUsrBin },
+    Applet { name: "importas", main: execline::cmd_sub::single, links: Links::CommandAndUsrBin },
     Applet { name: "init", main: init::main, links: Links::Init },
+    Applet { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::CommandAndUsrBin },
+    Applet { name: "multidefine", main: execline::cmd_sub::single, links: Links::CommandAndUsrBin },
+    Applet { name: "multisubstitute", main: execline::cmd_sub::multisubstitute, links: Links::CommandAndUsrBin },
+    Applet { name: "pipeline", main: execline::cmd_fd::pipeline, links: Links::CommandAndUsrBin },
+    Applet { name: "piperw", main: execline::cmd_fd::piperw, links: Links::CommandAndUsrBin },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::CommandAndUsrBin },
+    Applet { name: "runblock", main: execline::cmd_ctl::runblock, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin },
+    Applet { name: "shift", main: execline::cmd_sub::shift, links: Links::CommandAndUsrBin },
+    Applet { name: "tryexec", main: execline::cmd_ctl::tryexec, links: Links::CommandAndUsrBin },
+    Applet { name: "umask", main: execline::cmd_env::umask, links: Links::CommandAndUsrBin },
+    Applet { name: "unexport", main: execline::cmd_env::unexport, links: Links::CommandAndUsrBin },
+    Applet { name: "wait", main: execline::cmd_ctl::wait_, links: Links::CommandAndUsrBin },
     Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
+    Applet { name: "withstdinas", main: execline::cmd_env::withstdinas, links: Links::CommandAndUsrBin },
 ];
 
 const fn sorted_unique(t: &[Applet]) -> bool {

@@ -5,6 +5,7 @@ mod harness;
 
 mod dispatch;
 mod elf;
+mod execline;
 mod fix_attrs;
 mod install;
 mod interactive;

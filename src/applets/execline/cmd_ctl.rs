@@ -1,0 +1,353 @@
+//! Control commands: foreground, background, if, ifelse, ifte,
+//! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
+//! tryexec, runblock.
+use super::{
+    b, block, next_block, crashed, estatus, exec, in_codes, need_block, num, slurp, spawn, spawn_or_die, wait, words, wstatus,
+    Env, List, Ws, W,
+};
+use crate::base::{diag, exit, getopt::Getopt};
+use crate::rt::Args;
+use crate::sys::exec::exec_failure_code;
+use rustix::process::{Pid, WaitOptions};
+
+/// Options, then a block: (option letters seen with args, block, rest).
+fn opts_block(a: Args, spec: &'static [u8], usage: &[u8]) -> (&'static [W], List<(u8, &'static [u8])>, usize) {
+    let w = words(a, 0);
+    let mut g = Getopt::new(Ws(w), spec);
+    let mut o = List::new((0u8, b"" as &[u8]));
+    while let Some((c, arg)) = g.next() {
+        if c == crate::base::getopt::BAD {
+            diag::usage(usage);
+        }
+        o.push((c, arg));
+    }
+    (w, o, g.ind)
+}
+
+fn has(o: &List<(u8, &'static [u8])>, c: u8) -> Option<&'static [u8]> {
+    o.get().iter().rev().find(|x| x.0 == c).map(|x| x.1)
+}
+
+pub fn foreground(a: Args) -> u8 {
+    let w = words(a, 0);
+    let (blk, next) = need_block(w, 1, b"");
+    let mut env = Env::load();
+    let st = match spawn(blk, env.list()) {
+        Ok(pid) => wstatus(wait(pid)),
+        Err(e) => {
+            diag::warn_sys(e, &[b"unable to spawn ", b(blk.first())]);
+            exec_failure_code(e) as u32
+        }
+    };
+    env.set_num(b"?", st as u64);
+    exec(&w[next..], env.list())
+}
+
+pub fn background(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"d", b"background [ -d ] { command... }");
+    let (blk, next) = need_block(w, i, b"");
+    let mut env = Env::load();
+    let pid = if has(&o, b'd').is_some() {
+        let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, b"pipe"));
+        let child = match crate::sys::chain::fork() {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                let p = spawn_or_die(blk, Env::load().list());
+                let _ = crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&wr), &p.as_raw_nonzero().get().to_le_bytes());
+                crate::sys::raw::exit_group(0)
+            }
+            Err(e) => sys(e, b"fork"),
+        };
+        drop(wr);
+        wait(child);
+        let mut bb = [0u8; 4];
+        let _ = rustix::io::read(&r, &mut bb);
+        i32::from_le_bytes(bb) as u64
+    } else {
+        spawn_or_die(blk, env.list()).as_raw_nonzero().get() as u64
+    };
+    env.set_num(b"!", pid);
+    exec(&w[next..], env.list())
+}
+
+fn sys(e: rustix::io::Errno, what: &[u8]) -> ! {
+    diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", what])
+}
+
+/// Run a test block: Some(true) when it succeeded, or the status to exit
+/// with. A crash dies 128+N unless `x` counts it as a failure.
+fn test(blk: &[W], x: bool) -> (bool, u8) {
+    let st = wait(spawn_or_die(blk, Env::load().list()));
+    if st.terminating_signal().is_some() && !x {
+        crashed(st)
+    }
+    (st.exit_status() == Some(0), estatus(st))
+}
+
+pub fn if_(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"nXtx:", b"if [ -n ] [ -X ] [ -t | -x exitcode ] { command... }");
+    let (blk, next) = need_block(w, i, b"");
+    let (ok, code) = test(blk, has(&o, b'X').is_some());
+    let neg = has(&o, b'n').is_some();
+    if ok == neg {
+        let code = if let Some(x) = has(&o, b'x') {
+            super::u(x).unwrap_or(0) as u8
+        } else if has(&o, b't').is_some() {
+            0
+        } else if neg {
+            1
+        } else {
+            code
+        };
+        return code;
+    }
+    super::exec_env(&w[next..])
+}
+
+pub fn ifelse(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"nX", b"ifelse [ -n ] [ -X ] { command-if } { command-then... } command-else...");
+    let (blk, n1) = need_block(w, i, b"if ");
+    let (then, n2) = next_block(w, n1, b"then ");
+    let (ok, _) = test(blk, has(&o, b'X').is_some());
+    super::exec_env(if ok != has(&o, b'n').is_some() { then } else { &w[n2..] })
+}
+
+pub fn ifte(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"nX", b"ifte [ -X ] [ -n ] { command-then... } { command-else... } command-if...");
+    let (then, n1) = need_block(w, i, b"then ");
+    let (els, n2) = next_block(w, n1, b"else ");
+    let (ok, _) = test(&w[n2..], has(&o, b'X').is_some());
+    super::exec_env(if ok != has(&o, b'n').is_some() { then } else { els })
+}
+
+pub fn ifthenelse(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"Xs", b"ifthenelse [ -X ] { command-if... } { command-then... } { command-else... } [ remainder... ]");
+    let (blk, n1) = need_block(w, i, b"if ");
+    let (then, n2) = next_block(w, n1, b"then ");
+    let (els, n3) = need_block(w, n2, b"else ");
+    let (ok, _) = test(blk, has(&o, b'X').is_some());
+    let chosen = if ok { then } else { els };
+    let rest = &w[n3..];
+    let mut env = Env::load();
+    if has(&o, b's').is_some() {
+        let mut l = List::new(c"");
+        l.extend(chosen);
+        l.extend(rest);
+        exec(l.get(), env.list())
+    }
+    let st = wait(spawn_or_die(chosen, env.list()));
+    env.set_num(b"?", wstatus(st) as u64);
+    exec(rest, env.list())
+}
+
+pub fn exit_(a: Args) -> u8 {
+    match a.get_arg(1) {
+        None => 0,
+        Some(s) => super::u(s.to_bytes()).unwrap_or_else(|| diag::usage(b"exit [ exitcode ]")) as u8,
+    }
+}
+
+pub fn loopwhilex(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"no:x:", b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
+    let prog = &w[i..];
+    if prog.is_empty() {
+        diag::usage(b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
+    }
+    let neg = has(&o, b'n').is_some();
+    let env = Env::load();
+    loop {
+        let st = wait(spawn_or_die(prog, env.list()));
+        if st.terminating_signal().is_some() {
+            crashed(st)
+        }
+        let c = st.exit_status().unwrap_or(0) as u8;
+        let go = match (has(&o, b'o'), has(&o, b'x')) {
+            (_, Some(x)) => !in_codes(x, c),
+            (Some(ok), _) => in_codes(ok, c),
+            _ => c == 0,
+        };
+        if go == neg {
+            return c;
+        }
+    }
+}
+
+/// The loop of forx, forstdin, forbacktickx: run `prog` once per value.
+fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &List<(u8, &'static [u8])>) -> u8 {
+    let esub = has(o, b'E').is_some() && has(o, b'e').is_none_or(|_| {
+        o.get().iter().rposition(|x| x.0 == b'E') > o.get().iter().rposition(|x| x.0 == b'e')
+    });
+    let par = has(o, b'p').is_some() || has(o, b'P').is_some();
+    let mut env = Env::load();
+    let mut pids = List::new(0i32);
+    for v in vals {
+        let argv = if esub { super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]) } else { prog };
+        env.set(var, v);
+        let pid = spawn_or_die(argv, env.list());
+        if par {
+            pids.push(pid.as_raw_nonzero().get());
+            continue;
+        }
+        if let Some(c) = judge(wait(pid), o) {
+            return c;
+        }
+    }
+    for &p in pids.get() {
+        if let Some(pid) = Pid::from_raw(p) {
+            wait(pid);
+        }
+    }
+    0
+}
+
+/// After one run: `Some(code)` to stop with.
+fn judge(st: rustix::process::WaitStatus, o: &List<(u8, &'static [u8])>) -> Option<u8> {
+    if st.terminating_signal().is_some() {
+        crashed(st)
+    }
+    let c = st.exit_status().unwrap_or(0) as u8;
+    match (has(o, b'o'), has(o, b'x')) {
+        (Some(ok), _) if !in_codes(ok, c) => Some(c),
+        (_, Some(x)) if in_codes(x, c) => Some(c),
+        _ => None,
+    }
+}
+
+const U_FORX: &[u8] = b"forx [ -E | -e ] [ -p ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
+
+pub fn forx(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"EepP:o:x:", U_FORX);
+    let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
+    let (vals, next) = need_block(w, i + 1, b"");
+    let mut l = List::new(b"" as &[u8]);
+    for v in vals {
+        l.push(v.to_bytes());
+    }
+    for_each(var.to_bytes(), l.get(), &w[next..], &o)
+}
+
+fn lines(data: &'static [u8], o: &List<(u8, &'static [u8])>) -> &'static [&'static [u8]] {
+    let delim: &'static [u8] = if has(o, b'0').is_some() { b"\0" } else { has(o, b'd').unwrap_or(b"\n") };
+    let mut l = List::new(b"" as &[u8]);
+    let keep_last = has(o, b'N').is_some() && has(o, b'n').is_none();
+    let crunch = has(o, b'C').is_some();
+    let mut start = 0;
+    for (k, c) in data.iter().enumerate() {
+        if delim.contains(c) {
+            if !(crunch && k == start) {
+                l.push(&data[start..k + keep_last as usize]);
+            }
+            start = k + 1;
+        }
+    }
+    if start < data.len() && keep_last {
+        l.push(&data[start..]);
+    }
+    l.done()
+}
+
+pub fn forstdin(a: Args) -> u8 {
+    const U: &[u8] = b"forstdin [ -E | -e ] [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...";
+    let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
+    let Some(var) = w.get(i) else { diag::usage(U) };
+    let data = slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, b"read stdin"));
+    for_each(var.to_bytes(), lines(data, &o), &w[i + 1..], &o)
+}
+
+pub fn forbacktickx(a: Args) -> u8 {
+    const U: &[u8] = b"forbacktickx [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -E | -e ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var { backtickcmd... } command...";
+    let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
+    let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
+    let (prog, next) = need_block(w, i + 1, b"");
+    let data = super::cmd_env::capture(prog).0;
+    for_each(var.to_bytes(), lines(data, &o), &w[next..], &o)
+}
+
+pub fn wait_(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"IiaorTt:", b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]");
+    let (pids, next) = need_block(w, i, b"");
+    let mut env = Env::load();
+    let one = has(&o, b'o').is_some();
+    let mut l = List::new(0i32);
+    for p in pids {
+        l.push(super::u(p.to_bytes()).unwrap_or_else(|| diag::usage(b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]")) as i32);
+    }
+    loop {
+        let r = if l.n == 0 {
+            rustix::process::wait(WaitOptions::empty())
+        } else if one {
+            rustix::process::wait(WaitOptions::empty())
+        } else {
+            match Pid::from_raw(l.get()[0]) {
+                Some(p) => rustix::process::waitpid(Some(p), WaitOptions::empty()),
+                None => break,
+            }
+        };
+        match r {
+            Ok(Some((pid, st))) => {
+                let p = pid.as_raw_nonzero().get();
+                let listed = l.get().iter().position(|&x| x == p);
+                if let Some(k) = listed {
+                    l.b.copy_within(k + 1..l.n, k);
+                    l.n -= 1;
+                }
+                if one && (listed.is_some() || pids.is_empty()) {
+                    env.set_num(b"!", p as u64);
+                    env.set_num(b"?", wstatus(st) as u64);
+                    break;
+                }
+                if !pids.is_empty() && l.n == 0 {
+                    break;
+                }
+            }
+            Err(rustix::io::Errno::INTR) => {}
+            _ => break,
+        }
+    }
+    exec(&w[next..], env.list())
+}
+
+pub fn tryexec(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"ncla:", b"tryexec [ -n ] [ -c ] [ -l ] [ -a argv0 ] { command... } remainder...");
+    let (blk, next) = need_block(w, i, b"");
+    let env = Env::load();
+    let list: &[W] = if has(&o, b'c').is_some() { &[] } else { env.list() };
+    let mut l = List::new(c"");
+    if let Some(a0) = has(&o, b'a') {
+        l.push(super::cstr(&[a0]));
+        l.extend(&blk[1.min(blk.len())..]);
+    } else {
+        l.extend(blk);
+    }
+    if !blk.is_empty() {
+        let _ = super::try_exec_as(blk[0], l.get(), list);
+    }
+    exec(&w[next..], env.list())
+}
+
+pub fn runblock(a: Args) -> u8 {
+    const U: &[u8] = b"runblock [ -P ] [ -n argshift ] [ -r ] n cmd...";
+    let (w, o, i) = opts_block(a, b"Pn:r", U);
+    let Some(n) = w.get(i).and_then(|x| super::u(x.to_bytes())) else { diag::usage(U) };
+    let env = Env::load();
+    let cnt = env.get(b"#").and_then(super::u).unwrap_or(0) as usize;
+    let mut pos = List::new(c"");
+    for k in 1..=cnt {
+        pos.push(super::cstr(&[env.get(num(k as u64)).unwrap_or(b"")]));
+    }
+    let pos = pos.done();
+    let mut k = has(&o, b'n').and_then(super::u).unwrap_or(0) as usize;
+    let mut blk: &[W] = &[];
+    for _ in 0..n {
+        let (bl, nx) = block(pos, k).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated block"]));
+        blk = bl;
+        k = nx;
+    }
+    if has(&o, b'r').is_some() {
+        blk = &pos[k..];
+    }
+    let mut l = List::new(c"");
+    l.extend(blk);
+    l.extend(&w[i + 1..]);
+    exec(l.get(), env.list())
+}

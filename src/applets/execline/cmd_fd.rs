@@ -1,0 +1,239 @@
+//! Descriptor commands: redirfd, fdmove, fdclose, fdswap, fdreserve,
+//! fdblock, piperw, pipeline, heredoc.
+use super::{exec_env, fd_move, fdnum, keep, need_block, num, words, Env, Ws, W};
+use crate::base::{diag, exit, getopt::Getopt};
+use crate::rt::Args;
+use crate::sys::fd::{borrow, dup_to, own};
+use rustix::fs::{Mode, OFlags};
+use rustix::io::Errno;
+
+fn sys(e: Errno, parts: &[&[u8]]) -> ! {
+    diag::fatal_sys(exit::SYSCALL, e, parts)
+}
+
+pub fn redirfd(a: Args) -> u8 {
+    const U: &[u8] = b"redirfd -[ r | w | u | a | x ] [ -n ] [ -b ] fd file prog...";
+    let mut g = Getopt::new(a, b"rwuaxnb");
+    let (mut fl, mut nb, mut flip) = (None, false, false);
+    while let Some((c, _)) = g.next() {
+        match c {
+            b'r' => fl = Some(OFlags::RDONLY),
+            b'w' => fl = Some(OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC),
+            b'u' => fl = Some(OFlags::RDWR),
+            b'a' => fl = Some(OFlags::WRONLY | OFlags::CREATE | OFlags::APPEND),
+            b'x' => fl = Some(OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL),
+            b'n' => nb = true,
+            b'b' => flip = true,
+            _ => diag::usage(U),
+        }
+    }
+    let w = words(a, g.ind);
+    let Some(fl) = fl else { diag::usage(U) };
+    if w.len() < 2 {
+        diag::usage(U);
+    }
+    let to = fdnum(w[0].to_bytes(), U);
+    let path = w[1];
+    let flags = fl | if nb { OFlags::NONBLOCK } else { OFlags::empty() };
+    let m = Mode::from_raw_mode(0o666);
+    let f = match rustix::fs::open(path, flags, m) {
+        Err(Errno::NXIO) if fl.contains(OFlags::WRONLY) => {
+            let r = rustix::fs::open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, m);
+            let f = rustix::fs::open(path, flags, m);
+            drop(r);
+            f
+        }
+        x => x,
+    }
+    .unwrap_or_else(|e| sys(e, &[b"unable to open ", path.to_bytes()]));
+    if flip {
+        let fl = rustix::fs::fcntl_getfl(&f).unwrap_or(OFlags::empty());
+        let _ = rustix::fs::fcntl_setfl(&f, fl ^ OFlags::NONBLOCK);
+    }
+    let from = keep(f);
+    if let Err(e) = fd_move(to, from) {
+        sys(e, &[b"unable to move fd ", num(from as u64), b" to fd ", w[0].to_bytes()]);
+    }
+    exec_env(&w[2..])
+}
+
+pub fn fdmove(a: Args) -> u8 {
+    const U: &[u8] = b"fdmove [ -c ] to from prog...";
+    let mut g = Getopt::new(a, b"c");
+    let mut copy = false;
+    while let Some((c, _)) = g.next() {
+        match c {
+            b'c' => copy = true,
+            _ => diag::usage(U),
+        }
+    }
+    let w = words(a, g.ind);
+    if w.len() < 2 {
+        diag::usage(U);
+    }
+    let (to, from) = (fdnum(w[0].to_bytes(), U), fdnum(w[1].to_bytes(), U));
+    let r = if copy {
+        if to == from { crate::sys::fd::set_cloexec(borrow(to), false) } else { dup_to(from, to) }
+    } else {
+        fd_move(to, from)
+    };
+    if let Err(e) = r {
+        sys(e, &[b"unable to move fd ", w[1].to_bytes(), b" to fd ", w[0].to_bytes()]);
+    }
+    exec_env(&w[2..])
+}
+
+fn n_args(a: Args, n: usize, u: &[u8]) -> &'static [W] {
+    let w = words(a, 0);
+    if w.len() <= n {
+        diag::usage(u);
+    }
+    if w.get(1).is_some_and(|x| x.to_bytes().first() == Some(&b'-') && x.to_bytes() != b"--") {
+        diag::usage(u);
+    }
+    if w.get(1).is_some_and(|x| x.to_bytes() == b"--") {
+        return &w[1..];
+    }
+    w
+}
+
+pub fn fdclose(a: Args) -> u8 {
+    const U: &[u8] = b"fdclose fd prog...";
+    let w = n_args(a, 1, U);
+    drop(own(fdnum(w[1].to_bytes(), U)));
+    exec_env(&w[2..])
+}
+
+pub fn fdswap(a: Args) -> u8 {
+    const U: &[u8] = b"fdswap fd1 fd2 prog...";
+    let w = n_args(a, 2, U);
+    let (x, y) = (fdnum(w[1].to_bytes(), U), fdnum(w[2].to_bytes(), U));
+    let t = rustix::io::fcntl_dupfd_cloexec(borrow(x), 0).unwrap_or_else(|e| sys(e, &[b"unable to swap fds"]));
+    if let Err(e) = dup_to(y, x).and_then(|_| dup_to(rustix::fd::AsRawFd::as_raw_fd(&t), y)) {
+        sys(e, &[b"unable to swap fds"]);
+    }
+    drop(t);
+    exec_env(&w[3..])
+}
+
+pub fn fdreserve(a: Args) -> u8 {
+    const U: &[u8] = b"fdreserve n prog...";
+    let w = n_args(a, 1, U);
+    let n = fdnum(w[1].to_bytes(), U);
+    let mut env = Env::load();
+    let mut fds = super::List::new(-1i32);
+    for k in 0..n {
+        let f = rustix::fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+            .unwrap_or_else(|e| sys(e, &[b"unable to reserve fds"]));
+        let f = keep(f);
+        fds.push(f);
+        env.set(super::cstr(&[b"FD", num(k as u64)]).to_bytes(), num(f as u64));
+    }
+    for &f in fds.get() {
+        drop(own(f));
+    }
+    super::exec(&w[2..], env.list())
+}
+
+pub fn fdblock(a: Args) -> u8 {
+    const U: &[u8] = b"fdblock [ -n ] fd prog...";
+    let mut g = Getopt::new(a, b"n");
+    let mut nb = false;
+    while let Some((c, _)) = g.next() {
+        match c {
+            b'n' => nb = true,
+            _ => diag::usage(U),
+        }
+    }
+    let w = words(a, g.ind);
+    let Some(f) = w.first() else { diag::usage(U) };
+    let f = borrow(fdnum(f.to_bytes(), U));
+    let fl = rustix::fs::fcntl_getfl(f).unwrap_or_else(|e| sys(e, &[b"unable to fcntl"]));
+    let fl = if nb { fl | OFlags::NONBLOCK } else { fl - OFlags::NONBLOCK };
+    if let Err(e) = rustix::fs::fcntl_setfl(f, fl) {
+        sys(e, &[b"unable to fcntl"]);
+    }
+    exec_env(&w[1..])
+}
+
+fn pipe() -> (i32, i32) {
+    let (r, w) = rustix::pipe::pipe().unwrap_or_else(|e| sys(e, &[b"unable to create pipe"]));
+    (keep(r), keep(w))
+}
+
+pub fn piperw(a: Args) -> u8 {
+    const U: &[u8] = b"piperw fdr fdw prog...";
+    let w = n_args(a, 2, U);
+    let (fr, fw) = (fdnum(w[1].to_bytes(), U), fdnum(w[2].to_bytes(), U));
+    let (r, wr) = pipe();
+    // Move the write end out of the way first in case r == fw.
+    let wr2 = if wr == fr { rustix::io::fcntl_dupfd_cloexec(borrow(wr), 0).map(keep).unwrap_or(wr) } else { wr };
+    if wr2 != wr {
+        drop(own(wr));
+    }
+    if let Err(e) = fd_move(fr, r).and_then(|_| fd_move(fw, wr2)) {
+        sys(e, &[b"unable to move fds"]);
+    }
+    let _ = crate::sys::fd::set_cloexec(borrow(fw), false);
+    exec_env(&w[3..])
+}
+
+pub fn pipeline(a: Args) -> u8 {
+    const U: &[u8] = b"pipeline [ -d ] [ -r | -w ] { command... } command...";
+    let w = words(a, 0);
+    let mut g = Getopt::new(Ws(w), b"drw");
+    let mut wmode = false;
+    while let Some((c, _)) = g.next() {
+        match c {
+            b'd' => {}
+            b'r' | b'w' => wmode = c == b'w',
+            _ => diag::usage(U),
+        }
+    }
+    let (blk, next) = need_block(w, g.ind, b"");
+    let (r, wr) = pipe();
+    let (mine, theirs, cfd, pfd) = if wmode { (wr, r, 0, 1) } else { (r, wr, 1, 0) };
+    let mut env = Env::load();
+    let pid = super::spawn_with(blk, env.list(), || {
+        drop(own(mine));
+        let _ = fd_move(cfd, theirs);
+    })
+    .unwrap_or_else(|e| sys(e, &[b"unable to spawn ", super::b(blk.first())]));
+    drop(own(theirs));
+    if let Err(e) = fd_move(pfd, mine) {
+        sys(e, &[b"unable to move fd"]);
+    }
+    env.set_num(b"!", pid.as_raw_nonzero().get() as u64);
+    super::exec(&w[next..], env.list())
+}
+
+pub fn heredoc(a: Args) -> u8 {
+    const U: &[u8] = b"heredoc [ -d ] fd string command...";
+    let mut g = Getopt::new(a, b"d");
+    while let Some((c, _)) = g.next() {
+        if c != b'd' {
+            diag::usage(U);
+        }
+    }
+    let w = words(a, g.ind);
+    if w.len() < 2 {
+        diag::usage(U);
+    }
+    let fd = fdnum(w[0].to_bytes(), U);
+    let text = w[1].to_bytes();
+    let (r, wr) = pipe();
+    match crate::sys::chain::fork() {
+        Ok(None) => {
+            drop(own(r));
+            let _ = crate::sys::fd::write_all(borrow(wr), text);
+            crate::sys::raw::exit_group(0)
+        }
+        Ok(Some(_)) => {}
+        Err(e) => sys(e, &[b"unable to fork"]),
+    }
+    drop(own(wr));
+    if let Err(e) = fd_move(fd, r) {
+        sys(e, &[b"unable to move fd"]);
+    }
+    exec_env(&w[2..])
+}
