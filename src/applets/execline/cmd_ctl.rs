@@ -14,7 +14,7 @@ use rustix::process::{Pid, WaitOptions};
 fn opts_block(a: Args, spec: &'static [u8], usage: &[u8]) -> (&'static [W], List<(u8, &'static [u8])>, usize) {
     let w = words(a, 0);
     let mut g = Getopt::new(Ws(w), spec);
-    let mut o = List::new((0u8, b"" as &[u8]));
+    let mut o = List::new();
     while let Some((c, arg)) = g.next() {
         if c == crate::base::getopt::BAD {
             diag::usage(usage);
@@ -130,9 +130,9 @@ pub fn ifthenelse(a: Args) -> u8 {
     let rest = &w[n3..];
     let mut env = Env::load();
     if has(&o, b's').is_some() {
-        let mut l = List::new(c"");
-        l.extend(chosen);
-        l.extend(rest);
+        let mut l = List::new();
+        super::extend(&mut l, chosen);
+        super::extend(&mut l, rest);
         exec(l.get(), env.list())
     }
     let st = wait(spawn_or_die(chosen, env.list()));
@@ -179,7 +179,7 @@ fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &
     });
     let par = has(o, b'p').is_some() || has(o, b'P').is_some();
     let mut env = Env::load();
-    let mut pids = List::new(0i32);
+    let mut pids = List::new();
     for v in vals {
         let argv = if esub { super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]) } else { prog };
         env.set(var, v);
@@ -219,7 +219,7 @@ pub fn forx(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"EepP:o:x:", U_FORX);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
     let (vals, next) = need_block(w, i + 1, b"");
-    let mut l = List::new(b"" as &[u8]);
+    let mut l = List::new();
     for v in vals {
         l.push(v.to_bytes());
     }
@@ -228,7 +228,7 @@ pub fn forx(a: Args) -> u8 {
 
 fn lines(data: &'static [u8], o: &List<(u8, &'static [u8])>) -> &'static [&'static [u8]] {
     let delim: &'static [u8] = if has(o, b'0').is_some() { b"\0" } else { has(o, b'd').unwrap_or(b"\n") };
-    let mut l = List::new(b"" as &[u8]);
+    let mut l = List::new();
     let keep_last = has(o, b'N').is_some() && has(o, b'n').is_none();
     let crunch = has(o, b'C').is_some();
     let mut start = 0;
@@ -268,7 +268,7 @@ pub fn wait_(a: Args) -> u8 {
     let (pids, next) = need_block(w, i, b"");
     let mut env = Env::load();
     let one = has(&o, b'o').is_some();
-    let mut l = List::new(0i32);
+    let mut l = List::new();
     for p in pids {
         l.push(super::u(p.to_bytes()).unwrap_or_else(|| diag::usage(b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]")) as i32);
     }
@@ -288,7 +288,7 @@ pub fn wait_(a: Args) -> u8 {
                 let p = pid.as_raw_nonzero().get();
                 let listed = l.get().iter().position(|&x| x == p);
                 if let Some(k) = listed {
-                    l.b.copy_within(k + 1..l.n, k);
+                    l.get_mut().copy_within(k + 1.., k);
                     l.n -= 1;
                 }
                 if one && (listed.is_some() || pids.is_empty()) {
@@ -312,12 +312,12 @@ pub fn tryexec(a: Args) -> u8 {
     let (blk, next) = need_block(w, i, b"");
     let env = Env::load();
     let list: &[W] = if has(&o, b'c').is_some() { &[] } else { env.list() };
-    let mut l = List::new(c"");
+    let mut l = List::new();
     if let Some(a0) = has(&o, b'a') {
         l.push(super::cstr(&[a0]));
-        l.extend(&blk[1.min(blk.len())..]);
+        super::extend(&mut l, &blk[1.min(blk.len())..]);
     } else {
-        l.extend(blk);
+        super::extend(&mut l, blk);
     }
     if !blk.is_empty() {
         let _ = super::try_exec_as(blk[0], l.get(), list);
@@ -331,7 +331,7 @@ pub fn runblock(a: Args) -> u8 {
     let Some(n) = w.get(i).and_then(|x| super::u(x.to_bytes())) else { diag::usage(U) };
     let env = Env::load();
     let cnt = env.get(b"#").and_then(super::u).unwrap_or(0) as usize;
-    let mut pos = List::new(c"");
+    let mut pos = List::new();
     for k in 1..=cnt {
         pos.push(super::cstr(&[env.get(num(k as u64)).unwrap_or(b"")]));
     }
@@ -346,8 +346,8 @@ pub fn runblock(a: Args) -> u8 {
     if has(&o, b'r').is_some() {
         blk = &pos[k..];
     }
-    let mut l = List::new(c"");
-    l.extend(blk);
-    l.extend(&w[i + 1..]);
+    let mut l = List::new();
+    super::extend(&mut l, blk);
+    super::extend(&mut l, &w[i + 1..]);
     exec(l.get(), env.list())
 }

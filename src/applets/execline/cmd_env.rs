@@ -25,10 +25,10 @@ pub fn exec_(a: Args) -> u8 {
     }
     let w = words(a, g.ind);
     let Some(&file) = w.first() else { diag::usage(U) };
-    let mut l = List::new(c"");
-    l.extend(w);
+    let mut l = List::new();
+    super::extend(&mut l, w);
     let first = a0.unwrap_or(file.to_bytes());
-    l.b[0] = if login { cstr(&[b"-", first]) } else { cstr(&[first]) };
+    l.get_mut()[0] = if login { cstr(&[b"-", first]) } else { cstr(&[first]) };
     let env = Env::load();
     let e = super::try_exec_as(file, l.get(), if clear { &[] } else { env.list() });
     diag::fatal_sys(crate::sys::exec::exec_failure_code(e), e, &[b"unable to exec ", file.to_bytes()])
@@ -70,7 +70,7 @@ pub fn emptyenv(a: Args) -> u8 {
         }
     }
     let old = Env::load();
-    let mut env = Env(List::new(c""));
+    let mut env = Env(List::new());
     if f[1] {
         for &e in old.list() {
             let s = e.to_bytes();

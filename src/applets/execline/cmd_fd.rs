@@ -121,7 +121,7 @@ pub fn fdreserve(a: Args) -> u8 {
     let w = n_args(a, 1, U);
     let n = fdnum(w[1].to_bytes(), U);
     let mut env = Env::load();
-    let mut fds = super::List::new(-1i32);
+    let mut fds = super::List::new();
     for k in 0..n {
         let f = rustix::fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
             .unwrap_or_else(|e| sys(e, &[b"unable to reserve fds"]));

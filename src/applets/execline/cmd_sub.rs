@@ -114,10 +114,18 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
                 diag::usage(us(U_ELGLOB));
             }
             let pat = w[i + 1].to_bytes();
-            let mut r = List::new(b"" as &[u8]);
+            let mut r = List::new();
             glob(if pat.starts_with(b"/") { b"/" } else { b"" }, pat, mark, noesc, &mut r);
             if sort {
-                r.sort();
+                // Insertion sort: results are few, and it is small.
+                let v = r.get_mut();
+                for i in 1..v.len() {
+                    let mut j = i;
+                    while j > 0 && v[j - 1] > v[j] {
+                        v.swap(j - 1, j);
+                        j -= 1;
+                    }
+                }
             }
             let vals = r.done();
             let vals: &'static [&'static [u8]] = if vals.is_empty() && !zero { one(pat) } else { vals };
@@ -153,7 +161,7 @@ fn glob(prefix: &'static [u8], pat: &[u8], mark: bool, noesc: bool, out: &mut Li
         None => (pat, None),
     };
     let dir = if prefix.is_empty() { c"." } else { super::cstr(&[prefix]) };
-    let mut found = List::new(b"" as &[u8]);
+    let mut found = List::new();
     if crate::base::glob::is_pattern(comp) && !(noesc && !comp.iter().any(|c| b"*?[".contains(c))) {
         let Ok(fd) = rustix::fs::open(dir, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) else { return };
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
@@ -165,7 +173,7 @@ fn glob(prefix: &'static [u8], pat: &[u8], mark: bool, noesc: bool, out: &mut Li
             }
         }
     } else {
-        let mut l = List::new(0u8);
+        let mut l = List::new();
         let mut k = 0;
         while k < comp.len() {
             if comp[k] == b'\\' && !noesc && k + 1 < comp.len() {
@@ -200,7 +208,7 @@ fn positionals(env: &Env, min: usize, subs: &mut List<Sub>) {
     let get = |k: &[u8]| env.get(k).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"$", k, b" not set"]));
     let n = super::u(get(b"#")).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"$# is not a number"])) as usize;
     subs.push(Sub { key: b"#", vals: one(num(n as u64)) });
-    let mut at = List::new(b"" as &[u8]);
+    let mut at = List::new();
     for k in 0..=n.max(min) {
         let key = num(k as u64);
         let v = if k <= n { get(key) } else { b"" };
@@ -216,7 +224,7 @@ fn positionals(env: &Env, min: usize, subs: &mut List<Sub>) {
 pub fn single(a: Args) -> u8 {
     let w = words(a, 0);
     let mut env = Env::load();
-    let mut subs = List::new(Sub { key: b"", vals: &[] });
+    let mut subs = List::new();
     let i = directive(w, &mut env, &mut subs, false);
     exec(apply(&w[i..], subs.get()), env.list())
 }
@@ -224,7 +232,7 @@ pub fn single(a: Args) -> u8 {
 pub fn multisubstitute(a: Args) -> u8 {
     let w = words(a, 0);
     let mut env = Env::load();
-    let mut subs = List::new(Sub { key: b"", vals: &[] });
+    let mut subs = List::new();
     let (blk, next) = block(w);
     let mut i = 0;
     while i < blk.len() {
@@ -259,11 +267,11 @@ pub fn dollarat(a: Args) -> u8 {
     }
     let env = Env::load();
     let n = env.get(b"#").and_then(super::u).unwrap_or(0) as usize;
-    let mut l = List::new(0u8);
+    let mut l = List::new();
     for k in 1..=n {
         let key = num(k as u64);
         let v = env.get(key).unwrap_or_else(|| diag::fatal(exit::USAGE, &[key, b" not set"]));
-        l.extend(v);
+        super::extend(&mut l, v);
         if !(chomp && k == n) {
             l.push(d);
         }
@@ -300,7 +308,7 @@ pub fn shift(a: Args) -> u8 {
     }
     let sh = (k - 1 + sh).min(n);
     let vals: List<&'static [u8]> = {
-        let mut l = List::new(b"" as &[u8]);
+        let mut l = List::new();
         for j in sh + 1..=n {
             l.push(env.get(num(j as u64)).unwrap_or_else(|| diag::fatal(exit::USAGE, &[num(j as u64), b" not set"])));
         }
@@ -330,7 +338,7 @@ pub fn elgetopt(a: Args) -> u8 {
     let opts = opts.to_bytes();
     let mut env = Env::load();
     let n = count(&env);
-    let mut pos = List::new(b"" as &[u8]);
+    let mut pos = List::new();
     for k in 1..=n {
         pos.push(env.get(num(k as u64)).unwrap_or(b""));
     }

@@ -166,7 +166,7 @@ fn binary(op: &[u8], a: &[u8], b: &[u8]) -> bool {
 
 pub fn main(a: Args) -> u8 {
     let w = super::words(a, 1);
-    let mut l = super::List::new(b"" as &[u8]);
+    let mut l = super::List::new();
     for x in w {
         l.push(x.to_bytes());
     }

@@ -37,7 +37,7 @@ pub fn main(a: Args) -> u8 {
             (t, f.to_bytes())
         }
     };
-    let mut words = List::new(c"");
+    let mut words = List::new();
     if let Err(m) = lex::lex(text, &mut words) {
         if script.is_some() {
             diag::fatal(exit::USAGE, &[m])
@@ -60,13 +60,13 @@ pub fn main(a: Args) -> u8 {
             if n < min {
                 diag::warn(&[b"too few arguments: expecting at least ", num(min as u64), b" but got ", num(n as u64)]);
             }
-            let mut subs = List::new(Sub { key: b"", vals: &[] });
+            let mut subs = List::new();
             subs.push(Sub { key: b"#", vals: one(num(n as u64)) });
             subs.push(Sub { key: b"0", vals: one(name) });
             for k in 1..=n.max(min) {
                 subs.push(Sub { key: num(k as u64), vals: one(args.get(k - 1).map_or(b"" as &[u8], |w| w.to_bytes())) });
             }
-            let mut at = List::new(b"" as &[u8]);
+            let mut at = List::new();
             for w in &args[if mode == b's' { min.min(n) } else { 0 }..] {
                 at.push(w.to_bytes());
             }
@@ -101,7 +101,7 @@ fn positional(e: &[u8]) -> Option<(usize, Option<u64>)> {
 
 /// Rename every positional `X` to `X:1` and `X:n` to `X:n+1`, in place.
 pub fn push(env: &mut Env) {
-    for e in env.0.b[..env.0.n].iter_mut() {
+    for e in env.0.get_mut().iter_mut() {
         let b = e.to_bytes();
         if let Some((bl, d)) = positional(b) {
             let eq = b.iter().position(|&c| c == b'=').unwrap_or(0);
@@ -113,7 +113,7 @@ pub fn push(env: &mut Env) {
 /// The reverse of `push` for names accepted by `sel`: drop `X`, `X:1`
 /// becomes `X`, `X:n` becomes `X:n-1`.
 pub fn pop(env: &mut Env, sel: fn(&[u8]) -> Option<usize>) {
-    let mut l = List::new(c"");
+    let mut l = List::new();
     for &e in env.list() {
         let b = e.to_bytes();
         let Some(bl) = sel(b) else {

@@ -17,7 +17,7 @@ pub fn lex(s: &[u8], out: &mut List<W>) -> Result<(), &'static [u8]> {
         Some(i) => &s[..i],
         None => s,
     };
-    let mut w = List::new(0u8);
+    let mut w = List::new();
     let mut level = 0usize;
     let mut i = 0;
     let at = |i: usize| s.get(i).copied();

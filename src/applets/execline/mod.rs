@@ -22,41 +22,12 @@ use rustix::process::{Pid, WaitOptions, WaitStatus};
 pub type W = &'static CStr;
 
 /// A growable array in the arena.
-pub struct List<T: Copy + 'static> {
-    b: &'static mut [T],
-    pub n: usize,
-    fill: T,
-}
+pub type List<T> = arena::Vec<T>;
 
-impl<T: Copy + 'static> List<T> {
-    pub fn new(fill: T) -> List<T> {
-        List { b: arena::alloc_slice(8, fill).unwrap_or_else(|_| oom()), n: 0, fill }
-    }
-    pub fn push(&mut self, v: T) {
-        if self.n == self.b.len() {
-            let nb = arena::alloc_slice(self.n * 2, self.fill).unwrap_or_else(|_| oom());
-            nb[..self.n].copy_from_slice(&self.b[..self.n]);
-            self.b = nb;
-        }
-        self.b[self.n] = v;
-        self.n += 1;
-    }
-    pub fn extend(&mut self, s: &[T]) {
-        for &v in s {
-            self.push(v);
-        }
-    }
-    pub fn sort(&mut self)
-    where
-        T: Ord,
-    {
-        self.b[..self.n].sort_unstable();
-    }
-    pub fn get(&self) -> &[T] {
-        &self.b[..self.n]
-    }
-    pub fn done(self) -> &'static [T] {
-        &self.b[..self.n]
+/// `List::extend`.
+pub fn extend<T: Copy>(l: &mut List<T>, s: &[T]) {
+    for &v in s {
+        l.push(v);
     }
 }
 
@@ -70,7 +41,7 @@ pub fn cstr(parts: &[&[u8]]) -> W {
 
 /// The arguments from `i` on, as a list.
 pub fn words(a: Args, i: usize) -> &'static [W] {
-    let mut l = List::new(c"");
+    let mut l = List::new();
     for w in a.skip(i).iter() {
         l.push(w);
     }
@@ -82,7 +53,7 @@ pub struct Env(pub List<W>);
 
 impl Env {
     pub fn load() -> Env {
-        let mut l = List::new(c"");
+        let mut l = List::new();
         for e in rt::Env::get().iter() {
             l.push(e);
         }
@@ -95,11 +66,11 @@ impl Env {
         })
     }
     pub fn get(&self, name: &[u8]) -> Option<&'static [u8]> {
-        self.find(name).map(|i| &self.0.b[i].to_bytes()[name.len() + 1..])
+        self.find(name).map(|i| &self.0.get()[i].to_bytes()[name.len() + 1..])
     }
     pub fn unset(&mut self, name: &[u8]) {
         while let Some(i) = self.find(name) {
-            self.0.b.copy_within(i + 1..self.0.n, i);
+            self.0.get_mut().copy_within(i + 1.., i);
             self.0.n -= 1;
         }
     }
@@ -124,7 +95,7 @@ pub fn num(v: u64) -> &'static [u8] {
 /// A block at `argv[i..]`: its words (one leading space removed) and the
 /// index after its terminating empty word.
 pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
-    let mut l = List::new(c"");
+    let mut l = List::new();
     let mut j = i;
     let strict = rt::Env::get().var(b"EXECLINE_STRICT").and_then(u).unwrap_or(0);
     while j < argv.len() {
@@ -133,7 +104,7 @@ pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
             return Some((l.done(), j + 1));
         }
         if w[0] == b' ' {
-            l.push(CStr::from_bytes_with_nul(&w[1..]).unwrap_or(c""));
+            l.push(CStr::from_bytes_until_nul(&w[1..]).unwrap_or(c""));
         } else {
             if strict > 0 {
                 let m: [&[u8]; 4] = [b"unquoted argument ", argv[j].to_bytes(), b" at block 1 position ", num((j - i) as u64)];
@@ -351,12 +322,12 @@ pub fn out(b: &[u8]) -> Result<(), Errno> {
 
 /// Read all of `fd` into the arena.
 pub fn slurp(fd: rustix::fd::BorrowedFd<'_>) -> Result<&'static [u8], Errno> {
-    let mut l = List::new(0u8);
+    let mut l = List::new();
     let mut buf = [0u8; 4096];
     loop {
         match rustix::io::read(fd, &mut buf) {
             Ok(0) => return Ok(l.done()),
-            Ok(n) => l.extend(&buf[..n]),
+            Ok(n) => extend(&mut l, &buf[..n]),
             Err(Errno::INTR) => {}
             Err(e) => return Err(e),
         }

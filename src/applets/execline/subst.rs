@@ -38,7 +38,7 @@ impl Split {
 
 /// The words of `v` under `o`.
 pub fn split(v: &'static [u8], o: &Split) -> &'static [&'static [u8]] {
-    let mut l = List::new(b"" as &[u8]);
+    let mut l = List::new();
     if o.delim.is_empty() && o.split {
         let mut r = v;
         while !r.is_empty() {
@@ -53,7 +53,7 @@ pub fn split(v: &'static [u8], o: &Split) -> &'static [&'static [u8]] {
         return l.done();
     }
     let d = |c: &u8| o.delim.contains(c);
-    let mut b = List::new(0u8);
+    let mut b = List::new();
     for (k, c) in v.iter().enumerate() {
         if !(o.crunch && d(c) && k > 0 && d(&v[k - 1])) {
             b.push(*c);
@@ -134,8 +134,8 @@ fn expand(w: &'static [u8], from: usize, subs: &[Sub], parts: &mut List<&'static
 
 /// Substitute `subs` in every word of `argv`.
 pub fn apply(argv: &[W], subs: &[Sub]) -> &'static [W] {
-    let mut out = List::new(c"");
-    let mut parts = List::new(b"" as &[u8]);
+    let mut out = List::new();
+    let mut parts = List::new();
     for w in argv {
         expand(w.to_bytes(), 0, subs, &mut parts, &mut out);
     }
@@ -144,7 +144,7 @@ pub fn apply(argv: &[W], subs: &[Sub]) -> &'static [W] {
 
 /// A one-word value.
 pub fn one(v: &'static [u8]) -> &'static [&'static [u8]] {
-    let mut l = List::new(v);
+    let mut l = List::new();
     l.push(v);
     l.done()
 }
