@@ -363,3 +363,51 @@ impl crate::base::getopt::Words for Ws {
 pub fn b(w: Option<&W>) -> &'static [u8] {
     w.map_or(b"", |w| w.to_bytes())
 }
+
+/// Options as skalibs' subgetopt reads them, all at once: which letters
+/// were seen (and which came last), their arguments, the first operand.
+pub struct Opts {
+    pub ind: usize,
+    seq: [u8; 80],
+    arg: [&'static [u8]; 80],
+}
+
+fn slot(c: u8) -> usize {
+    c.wrapping_sub(b'0') as usize % 80
+}
+
+impl Opts {
+    /// Parse `w` (its first word is the command's name) with `spec`; a bad
+    /// option or a missing argument dies with `usage`.
+    pub fn parse(w: &'static [W], spec: &'static [u8], usage: &[u8]) -> Opts {
+        let mut g = crate::base::getopt::Getopt::new(Ws(w), spec);
+        let mut o = Opts { ind: 0, seq: [0; 80], arg: [b""; 80] };
+        let mut n = 1;
+        while let Some((c, a)) = g.next() {
+            if c == crate::base::getopt::BAD {
+                diag::usage(usage)
+            }
+            o.seq[slot(c)] = n;
+            o.arg[slot(c)] = a;
+            n += 1;
+        }
+        o.ind = g.ind;
+        o
+    }
+    pub fn has(&self, c: u8) -> bool {
+        self.seq[slot(c)] != 0
+    }
+    pub fn arg(&self, c: u8) -> Option<&'static [u8]> {
+        self.has(c).then(|| self.arg[slot(c)])
+    }
+    /// Which of `set` came last (0: none).
+    pub fn last(&self, set: &[u8]) -> u8 {
+        let mut best = (0, 0);
+        for &c in set {
+            if self.seq[slot(c)] > best.0 {
+                best = (self.seq[slot(c)], c);
+            }
+        }
+        best.1
+    }
+}

@@ -21,18 +21,14 @@ pub struct Split {
 pub const NOSPLIT: Split = Split { split: false, crunch: false, chomp: false, delim: b" \n\r\t" };
 
 impl Split {
-    /// Options `-s -C -c -N -n -d X`: true when `c` was one of them.
-    pub fn opt(&mut self, c: u8, arg: &'static [u8]) -> bool {
-        match c {
-            b's' => self.split = true,
-            b'C' => self.crunch = true,
-            b'c' => self.crunch = false,
-            b'N' => self.chomp = false,
-            b'n' => self.chomp = true,
-            b'd' => self.delim = arg,
-            _ => return false,
+    /// From options `-s -C -c -N -n -d X` (`split` forces splitting).
+    pub fn from(o: &super::Opts, split: bool) -> Split {
+        Split {
+            split: split || o.has(b's'),
+            crunch: o.last(b"Cc") == b'C',
+            chomp: o.last(b"Nn") == b'n',
+            delim: o.arg(b'd').unwrap_or(NOSPLIT.delim),
         }
-        true
     }
 }
 
