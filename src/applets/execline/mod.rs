@@ -190,6 +190,7 @@ pub fn try_exec_as(file: W, argv: &[W], env: &[W]) -> Errno {
                 if rep >= 0 {
                     drop(fdown(rep));
                 }
+                crate::sys::fd::sanitize_stdio();
                 let args = rt::reenter(a, e);
                 crate::sys::raw::exit_group(crate::applets::dispatch(args) as i32)
             }
