@@ -229,3 +229,110 @@ fn foreign_program_of_an_applet_name_is_execd() {
     let r = timed(cmd, b"", Duration::from_secs(20));
     assert_eq!((r.code, r.out.as_str()), (0, "image-export A y\n"));
 }
+
+// ---------------------------------------------------------------- in /init
+
+/// The seed README's execline scripts, through `/init`: a cont-init
+/// (`#!/usr/bin/execlineb -P`, with-contenv, s6-envuidgid and the legacy
+/// `import -u -D0`), a `-P` run script, a `-S1` finish script that stops the
+/// container only on a crash. `confd`, `nginx` and (when this build has no
+/// such applet) `s6-envuidgid` are fakes.
+#[test]
+fn readme_scripts_through_init() {
+    let root = Root::new();
+    root.file("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnginx:x:101:101::/:/bin/false\n", 0o644);
+    root.file("/etc/group", "root:x:0:\nnginx:x:101:\n", 0o644);
+    root.file(
+        "/etc/cont-init.d/02-confd-onetime",
+        "#!/usr/bin/execlineb -P\n\nwith-contenv\ns6-envuidgid nginx\nmultisubstitute\n{\n  import -u -D0 UID\n  import -u -D0 GID\n  import -u CONFD_PREFIX\n  define CONFD_CHECK_CMD \"/usr/sbin/nginx -t -c {{ .src }}\"\n}\nconfd --onetime --prefix=\"${CONFD_PREFIX}\" --tmpl-uid=\"${UID}\" --tmpl-gid=\"${GID}\" --tmpl-src=\"/etc/nginx/nginx.conf.tmpl\" --tmpl-dest=\"/etc/nginx/nginx.conf\" --tmpl-check-cmd=\"${CONFD_CHECK_CMD}\" etcd\n",
+        0o755,
+    );
+    root.file("/usr/local/bin/confd", "#!/bin/sh\nfor a; do echo \"[$a]\"; done > /tmp/confd.out\n", 0o755);
+    if !root.path().join("command/s6-envuidgid").exists() {
+        root.file("/usr/bin/s6-envuidgid", "#!/usr/bin/execlineb -s1\nexport UID 101 export GID 101 $@\n", 0o755);
+    }
+    root.file("/etc/services.d/nginx/run", "#!/usr/bin/execlineb -P\nnginx -g \"daemon off;\"\n", 0o755);
+    root.file("/usr/sbin/nginx", "#!/bin/sh\necho \"nginx $*\" > /tmp/nginx.out\nexec sleep 1000\n", 0o755);
+    root.file(
+        "/etc/services.d/nginx/finish",
+        "#!/usr/bin/execlineb -S1\nif { s6-test ${1} -ne 0 }\nif { s6-test ${1} -ne 256 }\ns6-svscanctl -t /var/run/s6/services\n",
+        0o755,
+    );
+    let o = root
+        .init(&["sh", "-c", "while [ ! -e /tmp/nginx.out ]; do sleep 0.05; done; cat /tmp/confd.out /tmp/nginx.out; exit 5"])
+        .env("CONFD_PREFIX", "/pfx")
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert_eq!(o.code(), 5, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "[--onetime]\n[--prefix=/pfx]\n[--tmpl-uid=101]\n[--tmpl-gid=101]\n[--tmpl-src=/etc/nginx/nginx.conf.tmpl]\n\
+         [--tmpl-dest=/etc/nginx/nginx.conf]\n[--tmpl-check-cmd=/usr/sbin/nginx -t -c {{ .src }}]\n[etcd]\nnginx -g daemon off;\n",
+        "{}",
+        o.stderr
+    );
+    // The -S1 finish: a crash (exit 3) stops the container, and the -S0
+    // finish always does.
+    for (finish, run) in [
+        ("#!/usr/bin/execlineb -S1\nif { s6-test ${1} -ne 0 }\nif { s6-test ${1} -ne 256 }\ns6-svscanctl -t /var/run/s6/services\n", "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 3\n"),
+        ("#!/usr/bin/execlineb -S0\ns6-svscanctl -t /var/run/s6/services\n", "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 0\n"),
+    ] {
+        let root = Root::new();
+        root.file("/etc/services.d/app/run", run, 0o755);
+        root.file("/etc/services.d/app/finish", finish, 0o755);
+        let o = root.init(&[]).timeout(Duration::from_secs(20)).run();
+        assert_eq!(o.code(), 0, "{}", o.stderr);
+        assert_eq!(fs::read_to_string(root.path().join("tmp/runs")).unwrap(), "ran\n", "{}", o.stderr);
+    }
+    // -S1 with a clean exit (0) leaves the container up: the CMD decides.
+    let root = Root::new();
+    root.file("/etc/services.d/app/run", "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 0\n", 0o755);
+    root.file(
+        "/etc/services.d/app/finish",
+        "#!/usr/bin/execlineb -S1\nif { s6-test ${1} -ne 0 }\nif { s6-test ${1} -ne 256 }\ns6-svscanctl -t /var/run/s6/services\n",
+        0o755,
+    );
+    let o = root
+        .init(&["sh", "-c", "until [ \"$(wc -l < /tmp/runs 2>/dev/null)\" -ge 2 ]; do sleep 0.05; done; exit 9"])
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert_eq!(o.code(), 9, "{}", o.stderr);
+}
+
+/// A FROM-scratch image: no /bin/sh, no busybox; only `rs6 --install` and
+/// one static program. cont-init, a service and the CMD are execline; the
+/// container exits with the CMD's code.
+#[test]
+fn from_scratch_root_runs_execline() {
+    require_root();
+    let hello_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/execline/hello.c");
+    let tmp = TempDir::new("scratch");
+    let r = tmp.path().to_path_buf();
+    for d in ["proc", "dev", "tmp", "etc", "run", "app"] {
+        fs::create_dir_all(r.join(d)).unwrap();
+    }
+    let st = Command::new("gcc").args(["-static", "-O2", "-o"]).arg(r.join("app/hello")).arg(&hello_src).status();
+    assert!(st.is_ok_and(|s| s.success()), "gcc -static failed (apt-get install gcc libc6-dev)");
+    for (name, minor) in [("null", 3), ("zero", 5)] {
+        let st = Command::new("mknod").args(["-m", "666"]).arg(r.join("dev").join(name)).args(["c", "1", &minor.to_string()]).status().unwrap();
+        assert!(st.success());
+    }
+    let out = Command::new(rs6()).arg("--install").arg(&r).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let root = Root { tmp };
+    assert!(!r.join("bin/sh").exists() && !r.join("bin/busybox").exists());
+    root.file("/etc/cont-init.d/10-init", "#!/usr/bin/execlineb -P\nredirfd -w 1 /run/init-ran /app/hello cont-init\n", 0o755);
+    root.file(
+        "/etc/services.d/svc/run",
+        "#!/usr/bin/execlineb -P\nfdmove -c 2 1\nforeground { redirfd -w 1 /run/svc-ran /app/hello service }\n/app/hello sleep\n",
+        0o755,
+    );
+    root.file(
+        "/cmd",
+        "#!/usr/bin/execlineb -S0\nforeground { loopwhilex -n eltest -e /run/svc-ran }\nforeground { redirfd -r 0 /run/init-ran withstdinas -E I /app/hello got $I }\nforeground { redirfd -r 0 /run/svc-ran withstdinas -E S /app/hello got $S }\nexit $1\n",
+        0o755,
+    );
+    let o = root.init(&["/cmd", "7"]).env("PATH", "/command:/usr/bin:/bin").timeout(Duration::from_secs(20)).run();
+    assert_eq!(o.code(), 7, "{}", o.stderr);
+    assert_eq!(o.stdout, "hello got hello cont-init\nhello got hello service\n", "{}", o.stderr);
+}
