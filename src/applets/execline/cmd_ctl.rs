@@ -3,29 +3,19 @@
 //! tryexec, runblock.
 use super::{
     b, block, next_block, crashed, estatus, exec, in_codes, need_block, num, slurp, spawn, spawn_or_die, wait, words, wstatus,
-    Env, List, Ws, W,
+    Env, List, Opts, W,
 };
-use crate::base::{diag, exit, getopt::Getopt};
+use crate::base::{diag, exit};
 use crate::rt::Args;
 use crate::sys::exec::exec_failure_code;
 use rustix::process::{Pid, WaitOptions};
 
-/// Options, then a block: (option letters seen with args, block, rest).
-fn opts_block(a: Args, spec: &'static [u8], usage: &[u8]) -> (&'static [W], List<(u8, &'static [u8])>, usize) {
+/// Options: (words, options, first operand).
+fn opts_block(a: Args, spec: &'static [u8], usage: &[u8]) -> (&'static [W], Opts, usize) {
     let w = words(a, 0);
-    let mut g = Getopt::new(Ws(w), spec);
-    let mut o = List::new();
-    while let Some((c, arg)) = g.next() {
-        if c == crate::base::getopt::BAD {
-            diag::usage(usage);
-        }
-        o.push((c, arg));
-    }
-    (w, o, g.ind)
-}
-
-fn has(o: &List<(u8, &'static [u8])>, c: u8) -> Option<&'static [u8]> {
-    o.get().iter().rev().find(|x| x.0 == c).map(|x| x.1)
+    let o = Opts::parse(w, spec, usage);
+    let i = o.ind;
+    (w, o, i)
 }
 
 pub fn foreground(a: Args) -> u8 {
@@ -47,7 +37,7 @@ pub fn background(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"d", b"background [ -d ] { command... }");
     let (blk, next) = need_block(w, i, b"");
     let mut env = Env::load();
-    let pid = if has(&o, b'd').is_some() {
+    let pid = if o.has(b'd') {
         let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, b"pipe"));
         let child = match crate::sys::chain::fork() {
             Ok(Some(c)) => c,
@@ -87,12 +77,12 @@ fn test(blk: &[W], x: bool) -> (bool, u8) {
 pub fn if_(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"nXtx:", b"if [ -n ] [ -X ] [ -t | -x exitcode ] { command... }");
     let (blk, next) = need_block(w, i, b"");
-    let (ok, code) = test(blk, has(&o, b'X').is_some());
-    let neg = has(&o, b'n').is_some();
+    let (ok, code) = test(blk, o.has(b'X'));
+    let neg = o.has(b'n');
     if ok == neg {
-        let code = if let Some(x) = has(&o, b'x') {
+        let code = if let Some(x) = o.arg(b'x') {
             super::u(x).unwrap_or(0) as u8
-        } else if has(&o, b't').is_some() {
+        } else if o.has(b't') {
             0
         } else if neg {
             1
@@ -108,16 +98,16 @@ pub fn ifelse(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"nX", b"ifelse [ -n ] [ -X ] { command-if } { command-then... } command-else...");
     let (blk, n1) = need_block(w, i, b"if ");
     let (then, n2) = next_block(w, n1, b"then ");
-    let (ok, _) = test(blk, has(&o, b'X').is_some());
-    super::exec_env(if ok != has(&o, b'n').is_some() { then } else { &w[n2..] })
+    let (ok, _) = test(blk, o.has(b'X'));
+    super::exec_env(if ok != o.has(b'n') { then } else { &w[n2..] })
 }
 
 pub fn ifte(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"nX", b"ifte [ -X ] [ -n ] { command-then... } { command-else... } command-if...");
     let (then, n1) = need_block(w, i, b"then ");
     let (els, n2) = next_block(w, n1, b"else ");
-    let (ok, _) = test(&w[n2..], has(&o, b'X').is_some());
-    super::exec_env(if ok != has(&o, b'n').is_some() { then } else { els })
+    let (ok, _) = test(&w[n2..], o.has(b'X'));
+    super::exec_env(if ok != o.has(b'n') { then } else { els })
 }
 
 pub fn ifthenelse(a: Args) -> u8 {
@@ -125,11 +115,11 @@ pub fn ifthenelse(a: Args) -> u8 {
     let (blk, n1) = need_block(w, i, b"if ");
     let (then, n2) = next_block(w, n1, b"then ");
     let (els, n3) = need_block(w, n2, b"else ");
-    let (ok, _) = test(blk, has(&o, b'X').is_some());
+    let (ok, _) = test(blk, o.has(b'X'));
     let chosen = if ok { then } else { els };
     let rest = &w[n3..];
     let mut env = Env::load();
-    if has(&o, b's').is_some() {
+    if o.has(b's') {
         let mut l = List::new();
         super::extend(&mut l, chosen);
         super::extend(&mut l, rest);
@@ -153,7 +143,7 @@ pub fn loopwhilex(a: Args) -> u8 {
     if prog.is_empty() {
         diag::usage(b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
     }
-    let neg = has(&o, b'n').is_some();
+    let neg = o.has(b'n');
     let env = Env::load();
     loop {
         let st = wait(spawn_or_die(prog, env.list()));
@@ -161,7 +151,7 @@ pub fn loopwhilex(a: Args) -> u8 {
             crashed(st)
         }
         let c = st.exit_status().unwrap_or(0) as u8;
-        let go = match (has(&o, b'o'), has(&o, b'x')) {
+        let go = match (o.arg(b'o'), o.arg(b'x')) {
             (_, Some(x)) => !in_codes(x, c),
             (Some(ok), _) => in_codes(ok, c),
             _ => c == 0,
@@ -173,11 +163,9 @@ pub fn loopwhilex(a: Args) -> u8 {
 }
 
 /// The loop of forx, forstdin, forbacktickx: run `prog` once per value.
-fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &List<(u8, &'static [u8])>) -> u8 {
-    let esub = has(o, b'E').is_some() && has(o, b'e').is_none_or(|_| {
-        o.get().iter().rposition(|x| x.0 == b'E') > o.get().iter().rposition(|x| x.0 == b'e')
-    });
-    let par = has(o, b'p').is_some() || has(o, b'P').is_some();
+fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts) -> u8 {
+    let esub = o.last(b"Ee") == b'E';
+    let par = o.has(b'p') || o.has(b'P');
     let mut env = Env::load();
     let mut pids = List::new();
     for v in vals {
@@ -201,12 +189,12 @@ fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &
 }
 
 /// After one run: `Some(code)` to stop with.
-fn judge(st: rustix::process::WaitStatus, o: &List<(u8, &'static [u8])>) -> Option<u8> {
+fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
     if st.terminating_signal().is_some() {
         crashed(st)
     }
     let c = st.exit_status().unwrap_or(0) as u8;
-    match (has(o, b'o'), has(o, b'x')) {
+    match (o.arg(b'o'), o.arg(b'x')) {
         (Some(ok), _) if !in_codes(ok, c) => Some(c),
         (_, Some(x)) if in_codes(x, c) => Some(c),
         _ => None,
@@ -226,11 +214,11 @@ pub fn forx(a: Args) -> u8 {
     for_each(var.to_bytes(), l.get(), &w[next..], &o)
 }
 
-fn lines(data: &'static [u8], o: &List<(u8, &'static [u8])>) -> &'static [&'static [u8]] {
-    let delim: &'static [u8] = if has(o, b'0').is_some() { b"\0" } else { has(o, b'd').unwrap_or(b"\n") };
+fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
+    let delim: &'static [u8] = if o.has(b'0') { b"\0" } else { o.arg(b'd').unwrap_or(b"\n") };
     let mut l = List::new();
-    let keep_last = has(o, b'N').is_some() && has(o, b'n').is_none();
-    let crunch = has(o, b'C').is_some();
+    let keep_last = o.has(b'N') && !o.has(b'n');
+    let crunch = o.has(b'C');
     let mut start = 0;
     for (k, c) in data.iter().enumerate() {
         if delim.contains(c) {
@@ -267,7 +255,7 @@ pub fn wait_(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"IiaorTt:", b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]");
     let (pids, next) = need_block(w, i, b"");
     let mut env = Env::load();
-    let one = has(&o, b'o').is_some();
+    let one = o.has(b'o');
     let mut l = List::new();
     for p in pids {
         l.push(super::u(p.to_bytes()).unwrap_or_else(|| diag::usage(b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]")) as i32);
@@ -311,9 +299,9 @@ pub fn tryexec(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"ncla:", b"tryexec [ -n ] [ -c ] [ -l ] [ -a argv0 ] { command... } remainder...");
     let (blk, next) = need_block(w, i, b"");
     let env = Env::load();
-    let list: &[W] = if has(&o, b'c').is_some() { &[] } else { env.list() };
+    let list: &[W] = if o.has(b'c') { &[] } else { env.list() };
     let mut l = List::new();
-    if let Some(a0) = has(&o, b'a') {
+    if let Some(a0) = o.arg(b'a') {
         l.push(super::cstr(&[a0]));
         super::extend(&mut l, &blk[1.min(blk.len())..]);
     } else {
@@ -336,14 +324,14 @@ pub fn runblock(a: Args) -> u8 {
         pos.push(super::cstr(&[env.get(num(k as u64)).unwrap_or(b"")]));
     }
     let pos = pos.done();
-    let mut k = has(&o, b'n').and_then(super::u).unwrap_or(0) as usize;
+    let mut k = o.arg(b'n').and_then(super::u).unwrap_or(0) as usize;
     let mut blk: &[W] = &[];
     for _ in 0..n {
         let (bl, nx) = block(pos, k).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated block"]));
         blk = bl;
         k = nx;
     }
-    if has(&o, b'r').is_some() {
+    if o.has(b'r') {
         blk = &pos[k..];
     }
     let mut l = List::new();

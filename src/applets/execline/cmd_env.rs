@@ -2,8 +2,8 @@
 //! emptyenv, envfile, cd, umask, getpid, getcwd, homeof, withstdinas,
 //! backtick.
 use super::subst::{apply, one, Sub};
-use super::{cstr, exec, need_block, num, words, Env, List, Ws, W};
-use crate::base::{diag, exit, getopt::Getopt};
+use super::{cstr, exec, need_block, num, words, Env, List, Opts, W};
+use crate::base::{diag, exit};
 use crate::rt::Args;
 use rustix::io::Errno;
 
@@ -13,17 +13,8 @@ fn sys(e: Errno, parts: &[&[u8]]) -> ! {
 
 pub fn exec_(a: Args) -> u8 {
     const U: &[u8] = b"exec [ -c ] [ -l ] [ -a argv0 ] prog...";
-    let mut g = Getopt::new(a, b"cla:");
-    let (mut clear, mut login, mut a0) = (false, false, None);
-    while let Some((c, arg)) = g.next() {
-        match c {
-            b'c' => clear = true,
-            b'l' => login = true,
-            b'a' => a0 = Some(arg),
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
+    let (o, w) = super::opts(a, b"cla:", U);
+    let (clear, login, a0) = (o.has(b'c'), o.has(b'l'), o.arg(b'a'));
     let Some(&file) = w.first() else { diag::usage(U) };
     let mut l = List::new();
     super::extend(&mut l, w);
@@ -61,14 +52,8 @@ fn sel_elgetopt(e: &[u8]) -> Option<usize> {
 }
 
 pub fn emptyenv(a: Args) -> u8 {
-    let mut g = Getopt::new(a, b"pcoPl");
-    let mut f = [false; 5];
-    while let Some((c, _)) = g.next() {
-        match b"pcoPl".iter().position(|&x| x == c) {
-            Some(k) => f[k] = true,
-            None => diag::usage(b"emptyenv [ -p | -c | -o | -P ] prog..."),
-        }
-    }
+    let (o, rest) = super::opts(a, b"pcoPl", b"emptyenv [ -p | -c | -o | -P ] prog...");
+    let f = [o.has(b'p'), o.has(b'c'), o.has(b'o'), o.has(b'P'), o.has(b'l')];
     let old = Env::load();
     let mut env = Env(List::new());
     if f[1] {
@@ -99,21 +84,13 @@ pub fn emptyenv(a: Args) -> u8 {
             }
         }
     }
-    exec(words(a, g.ind), env.list())
+    exec(rest, env.list())
 }
 
 pub fn envfile(a: Args) -> u8 {
     const U: &[u8] = b"envfile [ -i | -I ] file prog...";
-    let mut g = Getopt::new(a, b"iI");
-    let mut soft = false;
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'i' => soft = false,
-            b'I' => soft = true,
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
+    let (o, w) = super::opts(a, b"iI", U);
+    let soft = o.last(b"iI") == b'I';
     let Some(f) = w.first() else { diag::usage(U) };
     let mut env = Env::load();
     let data = match rustix::fs::open(*f, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) {
@@ -179,16 +156,8 @@ fn give(w: &'static [W], var: &'static [u8], val: &'static [u8], esub: bool, mut
 
 pub fn getpid(a: Args) -> u8 {
     const U: &[u8] = b"getpid [ -E | -e ] [ -P | -p ] variable prog...";
-    let mut g = Getopt::new(a, b"EePp");
-    let (mut esub, mut parent) = (false, false);
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'E' | b'e' => esub = c == b'E',
-            b'P' | b'p' => parent = c == b'P',
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
+    let (o, w) = super::opts(a, b"EePp", U);
+    let (esub, parent) = (o.last(b"Ee") == b'E', o.last(b"Pp") == b'P');
     let Some(v) = w.first() else { diag::usage(U) };
     let pid = if parent { rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get()) } else { rustix::process::getpid().as_raw_nonzero().get() };
     give(&w[1..], v.to_bytes(), num(pid as u64), esub, Env::load())
@@ -196,15 +165,8 @@ pub fn getpid(a: Args) -> u8 {
 
 pub fn getcwd(a: Args) -> u8 {
     const U: &[u8] = b"getcwd [ -E | -e ] variable prog...";
-    let mut g = Getopt::new(a, b"Ee");
-    let mut esub = false;
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'E' | b'e' => esub = c == b'E',
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
+    let (o, w) = super::opts(a, b"Ee", U);
+    let esub = o.last(b"Ee") == b'E';
     let Some(v) = w.first() else { diag::usage(U) };
     let mut buf = [0u8; 4096];
     let n = crate::sys::raw::getcwd(&mut buf).unwrap_or_else(|e| sys(e, &[b"unable to getcwd"]));
@@ -247,20 +209,14 @@ pub fn capture(prog: &[W]) -> (&'static [u8], rustix::process::WaitStatus) {
 /// withstdinas and backtick: `-i -I -x -D d -N -n -E -e`.
 fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
     let w = words(a, 0);
-    let mut g = Getopt::new(Ws(w), if bt { b"iIxD:NnEe" } else { b"iID:NnEe" });
-    let (mut mode, mut def, mut chomp, mut esub) = (b'i', b"" as &[u8], true, false);
-    while let Some((c, arg)) = g.next() {
-        match c {
-            b'i' | b'I' | b'x' => mode = c,
-            b'D' => {
-                mode = c;
-                def = arg
-            }
-            b'N' | b'n' => chomp = c == b'n',
-            b'E' | b'e' => esub = c == b'E',
-            _ => diag::usage(usage),
-        }
-    }
+    let g = Opts::parse(w, if bt { b"iIxD:NnEe" } else { b"iID:NnEe" }, usage);
+    let mode = match g.last(b"iIxD") {
+        0 => b'i',
+        m => m,
+    };
+    let def = g.arg(b'D').unwrap_or(b"");
+    let chomp = g.last(b"Nn") != b'N';
+    let esub = g.last(b"Ee") == b'E';
     let Some(var) = w.get(g.ind).filter(|_| !bt || w.len() > g.ind + 1) else { diag::usage(usage) };
     let var = var.to_bytes();
     let mut env = Env::load();

@@ -1,7 +1,7 @@
 //! Descriptor commands: redirfd, fdmove, fdclose, fdswap, fdreserve,
 //! fdblock, piperw, pipeline, heredoc.
-use super::{exec_env, fd_move, fdnum, keep, need_block, num, words, Env, Ws, W};
-use crate::base::{diag, exit, getopt::Getopt};
+use super::{exec_env, fd_move, fdnum, keep, need_block, num, words, Env, W};
+use crate::base::{diag, exit};
 use crate::rt::Args;
 use crate::sys::fd::{borrow, dup_to, own};
 use rustix::fs::{Mode, OFlags};
@@ -13,22 +13,17 @@ fn sys(e: Errno, parts: &[&[u8]]) -> ! {
 
 pub fn redirfd(a: Args) -> u8 {
     const U: &[u8] = b"redirfd -[ r | w | u | a | x ] [ -n ] [ -b ] fd file prog...";
-    let mut g = Getopt::new(a, b"rwuaxnb");
-    let (mut fl, mut nb, mut flip) = (None, false, false);
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'r' => fl = Some(OFlags::RDONLY),
-            b'w' => fl = Some(OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC),
-            b'u' => fl = Some(OFlags::RDWR),
-            b'a' => fl = Some(OFlags::WRONLY | OFlags::CREATE | OFlags::APPEND),
-            b'x' => fl = Some(OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL),
-            b'n' => nb = true,
-            b'b' => flip = true,
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
-    let Some(fl) = fl else { diag::usage(U) };
+    let (o, w) = super::opts(a, b"rwuaxnb", U);
+    let (nb, flip) = (o.has(b'n'), o.has(b'b'));
+    const W: OFlags = OFlags::WRONLY.union(OFlags::CREATE);
+    let fl = match o.last(b"rwuax") {
+        b'r' => OFlags::RDONLY,
+        b'w' => W.union(OFlags::TRUNC),
+        b'u' => OFlags::RDWR,
+        b'a' => W.union(OFlags::APPEND),
+        b'x' => W.union(OFlags::EXCL),
+        _ => diag::usage(U),
+    };
     if w.len() < 2 {
         diag::usage(U);
     }
@@ -59,15 +54,8 @@ pub fn redirfd(a: Args) -> u8 {
 
 pub fn fdmove(a: Args) -> u8 {
     const U: &[u8] = b"fdmove [ -c ] to from prog...";
-    let mut g = Getopt::new(a, b"c");
-    let mut copy = false;
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'c' => copy = true,
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
+    let (o, w) = super::opts(a, b"c", U);
+    let copy = o.has(b'c');
     if w.len() < 2 {
         diag::usage(U);
     }
@@ -137,15 +125,8 @@ pub fn fdreserve(a: Args) -> u8 {
 
 pub fn fdblock(a: Args) -> u8 {
     const U: &[u8] = b"fdblock [ -n ] fd prog...";
-    let mut g = Getopt::new(a, b"n");
-    let mut nb = false;
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'n' => nb = true,
-            _ => diag::usage(U),
-        }
-    }
-    let w = words(a, g.ind);
+    let (o, w) = super::opts(a, b"n", U);
+    let nb = o.has(b'n');
     let Some(f) = w.first() else { diag::usage(U) };
     let f = borrow(fdnum(f.to_bytes(), U));
     let fl = rustix::fs::fcntl_getfl(f).unwrap_or_else(|e| sys(e, &[b"unable to fcntl"]));
@@ -181,16 +162,9 @@ pub fn piperw(a: Args) -> u8 {
 pub fn pipeline(a: Args) -> u8 {
     const U: &[u8] = b"pipeline [ -d ] [ -r | -w ] { command... } command...";
     let w = words(a, 0);
-    let mut g = Getopt::new(Ws(w), b"drw");
-    let mut wmode = false;
-    while let Some((c, _)) = g.next() {
-        match c {
-            b'd' => {}
-            b'r' | b'w' => wmode = c == b'w',
-            _ => diag::usage(U),
-        }
-    }
-    let (blk, next) = need_block(w, g.ind, b"");
+    let o = super::Opts::parse(w, b"drw", U);
+    let wmode = o.last(b"rw") == b'w';
+    let (blk, next) = need_block(w, o.ind, b"");
     let (r, wr) = pipe();
     let (mine, theirs, cfd, pfd) = if wmode { (wr, r, 0, 1) } else { (r, wr, 1, 0) };
     let mut env = Env::load();
@@ -209,13 +183,7 @@ pub fn pipeline(a: Args) -> u8 {
 
 pub fn heredoc(a: Args) -> u8 {
     const U: &[u8] = b"heredoc [ -d ] fd string command...";
-    let mut g = Getopt::new(a, b"d");
-    while let Some((c, _)) = g.next() {
-        if c != b'd' {
-            diag::usage(U);
-        }
-    }
-    let w = words(a, g.ind);
+    let (_, w) = super::opts(a, b"d", U);
     if w.len() < 2 {
         diag::usage(U);
     }

@@ -3,7 +3,7 @@
 //! makes a word data.
 use crate::base::{diag, exit, num::parse_u64};
 use crate::rt::Args;
-use rustix::fs::{FileType, Stat};
+use rustix::fs::Stat;
 
 const UNARY: &[&[u8]] = &[
     b"-n", b"-z", b"-e", b"-f", b"-d", b"-b", b"-c", b"-p", b"-S", b"-h", b"-L", b"-k", b"-g", b"-u", b"-r", b"-w",
@@ -99,31 +99,37 @@ fn st(p: &[u8], follow: bool) -> Option<Stat> {
 
 fn unary(op: u8, a: &'static [u8]) -> bool {
     use rustix::fs::Access;
-    let ty = |t: FileType| st(a, true).is_some_and(|s| FileType::from_raw_mode(s.st_mode) == t);
-    let acc = |m: Access| crate::sys::arena::cstr(&[a]).is_ok_and(|c| rustix::fs::access(c, m).is_ok());
-    let mode = |bit: u32| st(a, true).is_some_and(|s| s.st_mode & bit != 0);
+    let fst = st(a, op != b'h' && op != b'L');
+    let m = fst.as_ref().map_or(0, |s| s.st_mode);
+    // File types by their S_IFMT value.
+    if let Some(k) = b"fdbcpShL".iter().position(|&c| c == op) {
+        return fst.is_some() && m & 0o170000 == [0o10, 0o4, 0o6, 0o2, 0o1, 0o14, 0o12, 0o12][k] << 12;
+    }
+    if let Some(k) = b"kgu".iter().position(|&c| c == op) {
+        return m & (0o1000 << k) != 0;
+    }
+    if let Some(k) = b"rwx".iter().position(|&c| c == op) {
+        let m = [Access::READ_OK, Access::WRITE_OK, Access::EXEC_OK][k];
+        return crate::sys::arena::cstr(&[a]).is_ok_and(|c| rustix::fs::access(c, m).is_ok());
+    }
+    let Some(s) = fst else {
+        return match op {
+            b'n' => !a.is_empty(),
+            b'z' => a.is_empty(),
+            b't' => parse_u64(a).is_some_and(|f| rustix::termios::isatty(crate::sys::fd::borrow(f as i32))),
+            b'v' => crate::rt::Env::get().var(a).is_some(),
+            _ => false,
+        };
+    };
     match op {
         b'n' => !a.is_empty(),
         b'z' => a.is_empty(),
-        b'e' => st(a, true).is_some(),
-        b'f' => ty(FileType::RegularFile),
-        b'd' => ty(FileType::Directory),
-        b'b' => ty(FileType::BlockDevice),
-        b'c' => ty(FileType::CharacterDevice),
-        b'p' => ty(FileType::Fifo),
-        b'S' => ty(FileType::Socket),
-        b'h' | b'L' => st(a, false).is_some_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Symlink),
-        b'k' => mode(0o1000),
-        b'g' => mode(0o2000),
-        b'u' => mode(0o4000),
-        b'r' => acc(Access::READ_OK),
-        b'w' => acc(Access::WRITE_OK),
-        b'x' => acc(Access::EXEC_OK),
-        b's' => st(a, true).is_some_and(|s| s.st_size > 0),
+        b'e' => true,
+        b's' => s.st_size > 0,
         b't' => parse_u64(a).is_some_and(|f| rustix::termios::isatty(crate::sys::fd::borrow(f as i32))),
-        b'O' | b'U' => st(a, true).is_some_and(|s| s.st_uid == rustix::process::geteuid().as_raw()),
-        b'G' => st(a, true).is_some_and(|s| s.st_gid == rustix::process::getegid().as_raw()),
-        b'N' => st(a, true).is_some_and(|s| (s.st_mtime, s.st_mtime_nsec) > (s.st_atime, s.st_atime_nsec)),
+        b'O' | b'U' => s.st_uid == rustix::process::geteuid().as_raw(),
+        b'G' => s.st_gid == rustix::process::getegid().as_raw(),
+        b'N' => (s.st_mtime, s.st_mtime_nsec) > (s.st_atime, s.st_atime_nsec),
         _ => crate::rt::Env::get().var(a).is_some(),
     }
 }

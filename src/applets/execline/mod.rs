@@ -35,11 +35,13 @@ pub fn oom() -> ! {
     diag::fatal_sys(exit::SYSCALL, Errno::NOMEM, &[b"unable to allocate"])
 }
 
+#[inline(never)]
 pub fn cstr(parts: &[&[u8]]) -> W {
     arena::cstr(parts).unwrap_or_else(|_| oom())
 }
 
 /// The arguments from `i` on, as a list.
+#[inline(never)]
 pub fn words(a: Args, i: usize) -> &'static [W] {
     let mut l = List::new();
     for w in a.skip(i).iter() {
@@ -52,6 +54,7 @@ pub fn words(a: Args, i: usize) -> &'static [W] {
 pub struct Env(pub List<W>);
 
 impl Env {
+    #[inline(never)]
     pub fn load() -> Env {
         let mut l = List::new();
         for e in rt::Env::get().iter() {
@@ -65,6 +68,7 @@ impl Env {
             e.len() > name.len() && e.starts_with(name) && e[name.len()] == b'='
         })
     }
+    #[inline(never)]
     pub fn get(&self, name: &[u8]) -> Option<&'static [u8]> {
         self.find(name).map(|i| &self.0.get()[i].to_bytes()[name.len() + 1..])
     }
@@ -74,6 +78,7 @@ impl Env {
             self.0.n -= 1;
         }
     }
+    #[inline(never)]
     pub fn set(&mut self, name: &[u8], val: &[u8]) {
         self.unset(name);
         self.0.push(cstr(&[name, b"=", val]));
@@ -87,6 +92,7 @@ impl Env {
     }
 }
 
+#[inline(never)]
 pub fn num(v: u64) -> &'static [u8] {
     let mut b = itoa::Buffer::new();
     cstr(&[b.format(v).as_bytes()]).to_bytes()
@@ -94,6 +100,7 @@ pub fn num(v: u64) -> &'static [u8] {
 
 /// A block at `argv[i..]`: its words (one leading space removed) and the
 /// index after its terminating empty word.
+#[inline(never)]
 pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
     let mut l = List::new();
     let mut j = i;
@@ -121,6 +128,7 @@ pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
 }
 
 /// `block`, or die "unterminated block" (100).
+#[inline(never)]
 pub fn need_block(argv: &[W], i: usize, what: &[u8]) -> (&'static [W], usize) {
     block(argv, i).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated ", what, b"block"]))
 }
@@ -208,6 +216,7 @@ pub fn try_exec_as(file: W, argv: &[W], env: &[W]) -> Errno {
 }
 
 /// Exec `argv` with the current environment.
+#[inline(never)]
 pub fn exec_env(argv: &[W]) -> ! {
     exec(argv, Env::load().list())
 }
@@ -256,12 +265,14 @@ pub fn spawn(argv: &[W], env: &[W]) -> Result<Pid, Errno> {
 }
 
 /// Spawn or die "unable to spawn X" (111).
+#[inline(never)]
 pub fn spawn_or_die(argv: &[W], env: &[W]) -> Pid {
     spawn(argv, env).unwrap_or_else(|e| {
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", argv.first().map_or(b"" as &[u8], |w| w.to_bytes())])
     })
 }
 
+#[inline(never)]
 pub fn wait(pid: Pid) -> WaitStatus {
     loop {
         match rustix::process::waitpid(Some(pid), WaitOptions::empty()) {
@@ -322,6 +333,7 @@ pub fn out(b: &[u8]) -> Result<(), Errno> {
 }
 
 /// Read all of `fd` into the arena.
+#[inline(never)]
 pub fn slurp(fd: rustix::fd::BorrowedFd<'_>) -> Result<&'static [u8], Errno> {
     let mut l = List::new();
     let mut buf = [0u8; 4096];
@@ -380,6 +392,7 @@ fn slot(c: u8) -> usize {
 impl Opts {
     /// Parse `w` (its first word is the command's name) with `spec`; a bad
     /// option or a missing argument dies with `usage`.
+    #[inline(never)]
     pub fn parse(w: &'static [W], spec: &'static [u8], usage: &[u8]) -> Opts {
         let mut g = crate::base::getopt::Getopt::new(Ws(w), spec);
         let mut o = Opts { ind: 0, seq: [0; 80], arg: [b""; 80] };
@@ -411,4 +424,12 @@ impl Opts {
         }
         best.1
     }
+}
+
+/// Options of `a`, and the words after them.
+pub fn opts(a: Args, spec: &'static [u8], usage: &[u8]) -> (Opts, &'static [W]) {
+    let w = words(a, 0);
+    let o = Opts::parse(w, spec, usage);
+    let rest = &w[o.ind..];
+    (o, rest)
 }
