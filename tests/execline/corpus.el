@@ -754,3 +754,21 @@ forx -x 0 V { a b c } eltest $V = b
 ## misc-shift-b
 #@ args " x" "" y
 shift -b 1 importas -i n # echo $n
+## v299-foreground-eacces
+#@ ours-code 0
+#@ ours-out 126\n
+foreground { /etc/passwd } importas r ? echo $r
+## v299-foreground-empty-block
+foreground { } importas r ? echo $r
+## v299-backtick-sets-status
+#@ ours-code 0
+#@ ours-out 1\n
+backtick -I V { false } importas -D unset q ? echo $q
+## v299-backtick-D-status
+#@ ours-code 0
+#@ ours-out [dflt] 3\n
+backtick -D dflt V { sh -c "exit 3" } importas v V importas q ? echo [${v}] $q
+## v299-backtick-E-status
+#@ ours-code 0
+#@ ours-out [out] 0\n
+backtick -E V { echo out } echo [${V}] $?
