@@ -772,3 +772,29 @@ backtick -D dflt V { sh -c "exit 3" } importas v V importas q ? echo [${v}] $q
 #@ ours-code 0
 #@ ours-out [out] 0\n
 backtick -E V { echo out } echo [${V}] $?
+## v299-importas-S
+#@ ours-code 0
+#@ ours-out /root\n
+#@ ours-err 
+importas -S HOME echo $HOME
+## eb-many-args-push
+#@ args a b c d e f g h i j k l
+importas -i n # importas -i t 12 importas -i z 0 /usr/bin/env
+## eb-S-many-args
+#@ opts -S0
+#@ args a b c d e f g h i j k l
+echo $10 ${11} $12 $#
+## eb-nested-push
+#@ args outer
+foreground { execlineb -c "foreground { execlineb -c \"/usr/bin/env\" in2 } echo" in1 } echo
+## toomany-exit
+exit 1 2
+## toomany-homeof
+homeof root extra
+## toomany-dollarat
+#@ args a
+dollarat extra
+## unknown-command
+frobnicate-nothing-xyz
+## unknown-command-in-block
+foreground { frobnicate-nothing-xyz } importas r ? echo r=$r
