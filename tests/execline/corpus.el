@@ -1,7 +1,7 @@
 # Differential corpus: each case starts with "## name". Lines "#@ key value"
 # set how it runs (they are comments to execlineb): opts (execlineb options),
 # args (whitespace-separated), stdin (with \n escapes), file (run the script
-# as a file, not -c), ours-code / ours-err (2.9.9 behaviour that differs from
+# as a file, not -c), env K=V (added to the environment), ours-code / ours-err (2.9.9 behaviour that differs from
 # Debian's 2.9.3: compared to this, not to Debian).
 ## lex-plain
 echo a b c
@@ -798,3 +798,15 @@ dollarat extra
 frobnicate-nothing-xyz
 ## unknown-command-in-block
 foreground { frobnicate-nothing-xyz } importas r ? echo r=$r
+## strict-block-numbers
+#@ opts -w
+ifelse { true } { echo x y } echo
+## strict-block-3
+#@ opts -w
+ifthenelse { true } { echo } " echo" y "" echo z
+## strict-forx
+#@ opts -w
+forx V " a" b "" echo
+## strict-invalid
+#@ env EXECLINE_STRICT=abc
+echo x

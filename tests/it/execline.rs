@@ -21,6 +21,7 @@ struct Case {
     ours_code: Option<i32>,
     ours_err: Option<String>,
     ours_out: Option<String>,
+    env: Vec<(String, String)>,
 }
 
 fn unescape(s: &str) -> String {
@@ -42,6 +43,7 @@ fn corpus() -> Vec<Case> {
                 ours_code: None,
                 ours_err: None,
                 ours_out: None,
+                env: vec![],
             });
             continue;
         }
@@ -58,6 +60,10 @@ fn corpus() -> Vec<Case> {
                 "ours-code" => c.ours_code = Some(v.parse().unwrap()),
                 "ours-err" => c.ours_err = Some(unescape(v)),
                 "ours-out" => c.ours_out = Some(unescape(v)),
+                "env" => {
+                    let (k, v) = v.split_once('=').unwrap();
+                    c.env.push((k.into(), v.into()));
+                }
                 _ => panic!("{}: unknown directive {k}", c.name),
             }
         }
@@ -92,6 +98,7 @@ fn run(eb: &Path, path: &str, c: &Case, dir: &Path) -> Res {
         cmd.arg("-c").arg(&c.script);
     }
     cmd.args(&c.args).current_dir(dir).env_clear().env("PATH", path).env("HOME", "/root").env("LC_ALL", "C");
+    cmd.envs(c.env.iter().map(|(k, v)| (k, v)));
     timed(cmd, &c.stdin, Duration::from_secs(20))
 }
 

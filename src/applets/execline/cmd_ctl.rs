@@ -97,7 +97,7 @@ pub fn if_(a: Args) -> u8 {
 pub fn ifelse(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"nX", b"ifelse [ -n ] [ -X ] { command-if } { command-then... } command-else...");
     let (blk, n1) = need_block(w, i, b"if ");
-    let (then, n2) = next_block(w, n1, b"then ");
+    let (then, n2) = next_block(w, n1, b"then ", 2);
     let (ok, _) = test(blk, o.has(b'X'));
     super::exec_env(if ok != o.has(b'n') { then } else { &w[n2..] })
 }
@@ -105,7 +105,7 @@ pub fn ifelse(a: Args) -> u8 {
 pub fn ifte(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"nX", b"ifte [ -X ] [ -n ] { command-then... } { command-else... } command-if...");
     let (then, n1) = need_block(w, i, b"then ");
-    let (els, n2) = next_block(w, n1, b"else ");
+    let (els, n2) = next_block(w, n1, b"else ", 2);
     let (ok, _) = test(&w[n2..], o.has(b'X'));
     super::exec_env(if ok != o.has(b'n') { then } else { els })
 }
@@ -113,8 +113,8 @@ pub fn ifte(a: Args) -> u8 {
 pub fn ifthenelse(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"Xs", b"ifthenelse [ -X ] { command-if... } { command-then... } { command-else... } [ remainder... ]");
     let (blk, n1) = need_block(w, i, b"if ");
-    let (then, n2) = next_block(w, n1, b"then ");
-    let (els, n3) = need_block(w, n2, b"else ");
+    let (then, n2) = next_block(w, n1, b"then ", 2);
+    let (els, n3) = super::need_blockn(w, n2, b"else ", 3);
     let (ok, _) = test(blk, o.has(b'X'));
     let chosen = if ok { then } else { els };
     let rest = &w[n3..];

@@ -50,7 +50,12 @@ pub fn main(a: Args) -> u8 {
         b'q' => env.unset(b"EXECLINE_STRICT"),
         b'w' => env.set(b"EXECLINE_STRICT", b"1"),
         b'W' => env.set(b"EXECLINE_STRICT", b"2"),
-        _ => {}
+        _ => {
+            if env.get(b"EXECLINE_STRICT").is_some_and(|v| super::u(v).is_none()) {
+                diag::warn(&[b"invalid EXECLINE_STRICT value, unsetting it"]);
+                env.unset(b"EXECLINE_STRICT");
+            }
+        }
     }
     let n = args.len();
     let mut argv = words.done();

@@ -102,6 +102,12 @@ pub fn num(v: u64) -> &'static [u8] {
 /// index after its terminating empty word.
 #[inline(never)]
 pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
+    blockn(argv, i, 1)
+}
+
+/// `block`, for the `n`th block of the command (for warnings).
+#[inline(never)]
+pub fn blockn(argv: &[W], i: usize, n: u64) -> Option<(&'static [W], usize)> {
     let mut l = List::new();
     let mut j = i;
     let strict = rt::Env::get().var(b"EXECLINE_STRICT").and_then(u).unwrap_or(0);
@@ -114,7 +120,7 @@ pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
             l.push(CStr::from_bytes_until_nul(&w[1..]).unwrap_or(c""));
         } else {
             if strict > 0 {
-                let m: [&[u8]; 4] = [b"unquoted argument ", argv[j].to_bytes(), b" at block 1 position ", num((j - i) as u64)];
+                let m: [&[u8]; 6] = [b"unquoted argument ", argv[j].to_bytes(), b" at block ", num(n), b" position ", num((j - i) as u64)];
                 if strict > 1 {
                     diag::fatal(exit::USAGE, &m)
                 }
@@ -130,15 +136,19 @@ pub fn block(argv: &[W], i: usize) -> Option<(&'static [W], usize)> {
 /// `block`, or die "unterminated block" (100).
 #[inline(never)]
 pub fn need_block(argv: &[W], i: usize, what: &[u8]) -> (&'static [W], usize) {
-    block(argv, i).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated ", what, b"block"]))
+    need_blockn(argv, i, what, 1)
+}
+
+pub fn need_blockn(argv: &[W], i: usize, what: &[u8], n: u64) -> (&'static [W], usize) {
+    blockn(argv, i, n).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated ", what, b"block"]))
 }
 
 /// A block after the first: "X block required" when nothing is left.
-pub fn next_block(argv: &[W], i: usize, what: &[u8]) -> (&'static [W], usize) {
+pub fn next_block(argv: &[W], i: usize, what: &[u8], n: u64) -> (&'static [W], usize) {
     if i >= argv.len() {
         diag::fatal(exit::USAGE, &[what, b"block required"])
     }
-    need_block(argv, i, what)
+    need_blockn(argv, i, what, n)
 }
 
 /// The write end of the pipe a spawning parent reads exec failures from.
