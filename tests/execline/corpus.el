@@ -810,3 +810,19 @@ forx V " a" b "" echo
 ## strict-invalid
 #@ env EXECLINE_STRICT=abc
 echo x
+## env-withstdinas-nul
+withstdinas V importas v V echo $v
+#@ stdin a\0b
+## env-withstdinas-nul-i
+#@ stdin a\0b
+withstdinas -i V importas v V echo $v
+## env-withstdinas-nul-I
+#@ stdin a\0b
+withstdinas -I V importas -D unset v V echo $v
+## env-withstdinas-nul-D
+#@ stdin a\0b
+withstdinas -D dd V importas -D unset v V echo $v
+## env-backtick-nul-D
+backtick -D dd V { printf "a\0b" } importas -D unset v V echo $v
+## env-backtick-nul-I
+backtick -I V { printf "a\0b" } importas -D unset v V echo $v

@@ -25,7 +25,7 @@ struct Case {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("\\n", "\n").replace("\\t", "\t")
+    s.replace("\\n", "\n").replace("\\t", "\t").replace("\\0", "\0")
 }
 
 fn corpus() -> Vec<Case> {
@@ -207,8 +207,8 @@ fn rs6_el(bin: &Path, script: &str) -> Res {
 }
 
 /// A chain of rs6 applets runs in one process: the pid stays the same and
-/// no execve happens (the process's start time and exe stay; comm follows
-/// the applet, as an exec would set it).
+/// no execve happens (`/proc/self/cmdline` keeps the first argv); comm
+/// follows the applet, as an exec would set it.
 #[test]
 fn chaining_stays_in_process() {
     let bin = applet_dir();
@@ -219,6 +219,13 @@ fn chaining_stays_in_process() {
     assert_eq!(r.out, "cat\n");
     let r = rs6_el(bin.path(), "export A 1 redirfd -r 0 /proc/self/comm withstdinas -E C eltest $C = withstdinas");
     assert_eq!(r.code, 0, "{}", r.err);
+    // The proof that no execve happened: /proc/self/cmdline still shows the
+    // first program's argv (an execve would show withstdinas's).
+    let r = rs6_el(bin.path(), "export A 1 redirfd -r 0 /proc/self/cmdline withstdinas -E C eltest $C = execlineb");
+    assert_eq!(r.code, 0, "{}", r.err);
+    // And a chain ending in a foreign program execs it (its cmdline is its own).
+    let r = rs6_el(bin.path(), "export A 1 fdmove -c 2 1 /bin/sh -c \"tr '\\\\0' ' ' < /proc/self/cmdline\"");
+    assert_eq!(r.out, "/bin/sh -c tr '\\0' ' ' < /proc/self/cmdline ", "{}", r.err);
 }
 
 /// A name PATH resolves to a file that is not rs6 is exec'd, even when an

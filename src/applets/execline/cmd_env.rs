@@ -211,7 +211,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
     let w = words(a, 0);
     let g = Opts::parse(w, if bt { b"iIxD:NnEe" } else { b"iID:NnEe" }, usage);
     let mode = match g.last(b"iIxD") {
-        0 => b'i',
+        0 if bt => b'i',
         m => m,
     };
     let def = g.arg(b'D').unwrap_or(b"");
@@ -252,7 +252,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
             b'i' => diag::fatal(1, &[b"stdin contained a null character"]),
             b'I' | b'x' => unset = true,
             b'D' => {
-                diag::warn(&[b"output contained a null character, using default"]);
+                diag::warn(&[if bt { b"child process output" as &[u8] } else { b"stdin" }, b" contained a null character - using default instead"]);
                 data = def;
             }
             _ => data = &data[..z],
