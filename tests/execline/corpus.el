@@ -826,3 +826,210 @@ withstdinas -D dd V importas -D unset v V echo $v
 backtick -D dd V { printf "a\0b" } importas -D unset v V echo $v
 ## env-backtick-nul-I
 backtick -I V { printf "a\0b" } importas -D unset v V echo $v
+## more-forx-o-stop
+forx -o 0,3 V { 1 2 } sh -c "echo $V; exit 4"
+## more-forx-x-list
+forx -x 5,3 V { 1 2 3 } sh -c "echo $V; exit $V"
+## more-forstdin-x
+#@ stdin a\nb\nc\n
+forstdin -x 1 V sh -c "echo $V; test $V = b && exit 1; exit 0"
+## more-forstdin-C
+#@ stdin a\n\n\nb\n
+forstdin -C -E V echo [${V}]
+## more-forstdin-0
+forstdin -0 -E V echo [${V}]
+#@ stdin x\0y\0
+## more-forstdin-usage
+forstdin
+## more-forstdin-empty
+forstdin -E V echo never
+## more-loopwhilex-x-list
+loopwhilex -x 2,3 sh -c "test -e lx && exit 3; touch lx; exit 0"
+## more-loopwhilex-crash
+loopwhilex sh -c "kill -TERM $$"
+## more-if-X-t
+if -X -t { sh -c "kill -TERM $$" } echo yes
+## more-if-X-x
+if -X -x 42 { sh -c "kill -TERM $$" } echo yes
+## more-if-n-crash
+if -n { sh -c "kill -TERM $$" } echo yes
+## more-ifelse-crash
+ifelse { sh -c "kill -TERM $$" } { echo a } echo b
+## more-ifelse-X-crash
+ifelse -X { sh -c "kill -TERM $$" } { echo a } echo b
+## more-ifte-X
+ifte -X { echo a } { echo b } sh -c "kill -TERM $$"
+## more-ifthenelse-crash
+ifthenelse { sh -c "kill -KILL $$" } { echo a } { echo b } echo c
+## more-ifthenelse-signal-status
+ifthenelse { true } { sh -c "kill -TERM $$" } { echo b } importas r ? echo $r
+## more-ifthenelse-norest
+ifthenelse { true } { echo a } { echo b }
+## more-emptyenv-o
+export ELGETOPT_a 1 export ELGETOPT_a:1 old emptyenv -o /usr/bin/env
+## more-emptyenv-multi
+emptyenv -pc /usr/bin/env
+## more-exec-l
+exec -l sh -c "echo $0"
+## more-exec-c-a
+exec -c -a zz /usr/bin/env
+## more-redirfd-n
+foreground { redirfd -w 1 rn.txt echo a } redirfd -r -n 0 rn.txt cat
+## more-redirfd-nb
+foreground { redirfd -w 1 rnb.txt echo a } redirfd -r -nb 0 rnb.txt cat
+## more-redirfd-badfd
+redirfd -r x file cat
+## more-redirfd-dir-write
+redirfd -w 1 / echo
+## more-fdmove-same
+fdmove 1 1 echo same
+## more-fdmove-c-same
+fdmove -c 1 1 echo same
+## more-fdmove-closed
+fdmove 1 9 echo x
+## more-fdclose-badnum
+fdclose x echo
+## more-fdswap-closed
+fdswap 1 9 echo x
+## more-fdreserve-zero
+fdreserve 0 echo none
+## more-piperw-same
+piperw 3 3 echo x
+## more-pipeline-r
+pipeline -r { echo r } cat
+## more-pipeline-fail
+pipeline { nonexistent-xyz } cat
+## more-pipeline-d
+pipeline -d { echo d } cat
+## more-heredoc-d
+heredoc -d 0 "dd" cat
+## more-heredoc-empty
+heredoc 0 "" cat
+## more-heredoc-badfd
+heredoc x "s" cat
+## more-getpid-P
+getpid -P P importas p P sh -c "test $p = $PPID && echo parent"
+## more-getpid-E
+getpid -E P sh -c "test $P = $$ && echo own"
+## more-getcwd-E
+cd /tmp getcwd -E D echo $D
+## more-define-N
+define -N -s A "a b
+" echo [${A}]
+## more-define-sn
+define -sn A "a b
+" echo [${A}]
+## more-define-d-crunch
+define -s -C -d , A "a,,b,,," echo [${A}]
+## more-importas-n-default
+export V "x
+" importas -n v V echo [${v}]
+## more-importas-D-split
+importas -s -D "p q" V UNSET_XYZ echo [${V}]
+## more-importas-u-twice
+export V x importas -u a V importas -D gone b V echo $a $b
+## more-multidefine-N
+multidefine -N "a b
+" { A B } echo [${B}]
+## more-multidefine-C
+multidefine -C "a   b" { A B } echo [${A}] [${B}]
+## more-multisubstitute-elglob
+foreground { mkdir -p ms } foreground { touch ms/x } multisubstitute { elglob -s G ms/* define A a } echo $G $A
+## more-multisubstitute-multidefine
+multisubstitute { multidefine "p q" { X Y } define Z z } echo $X$Y$Z
+## more-multisubstitute-bad
+multisubstitute { frob A } echo
+## more-elglob-e
+foreground { mkdir -p ge } foreground { touch ge/a } elglob -e G ge/\\a echo $G
+## more-elglob-v
+elglob -v G nothing-here-xyz/* echo $G
+## more-elglob-deep
+foreground { mkdir -p gx/a/b gx/c/b } foreground { touch gx/a/b/f gx/c/b/f } elglob -s G gx/*/b/f echo $G
+## more-elglob-dot
+foreground { mkdir -p gdot } foreground { touch gdot/.h gdot/v } elglob -s G gdot/* echo $G
+## more-elglob-question
+foreground { mkdir -p gq } foreground { touch gq/ab gq/ac gq/abc } elglob -s G gq/a? echo $G
+## more-elglob-bracket
+foreground { mkdir -p gb } foreground { touch gb/a1 gb/a2 gb/a3 } elglob -s G gb/a[12] echo $G
+## more-dollarat-0n
+#@ args a b
+pipeline { dollarat -0 -n } od -c
+## more-dollarat-d-bad
+#@ args a
+dollarat -d ab
+## more-shift-b2
+#@ args " a" "" " b" "" c
+shift -b 2 importas -i n # importas -i one 1 echo $n $one
+## more-shift-n0
+#@ args a
+shift -n 0 importas -i n # echo $n
+## more-elgetopt-D
+#@ args -a -b
+elgetopt -D yes ab importas a ELGETOPT_a echo $a
+## more-elgetopt-bad
+#@ args -z
+elgetopt ab echo
+## more-elgetopt-missing-arg
+#@ args -a
+elgetopt a: echo
+## more-elgetopt-stop
+#@ args x -a
+elgetopt a importas -i n # echo $n
+## more-tryexec-n
+tryexec -n { nonexistent-xyz } echo fallback
+## more-tryexec-a
+tryexec -a zz { sh -c "echo $0" } echo fallback
+## more-envfile
+foreground { redirfd -w 1 ef.txt echo "# comment
+A = 1
+ B=two words
+C=" } envfile ef.txt /usr/bin/env
+## more-envfile-missing
+envfile nonexistent-file echo
+## more-envfile-missing-I
+envfile -I nonexistent-file echo ok
+## more-envfile-bad
+foreground { redirfd -w 1 eb.txt echo "novalue" } envfile eb.txt echo
+## more-runblock
+foreground { execlineb -c "runblock 2 echo pre" " x" " y" "" " z" " w" "" tail } echo
+## more-runblock-r
+foreground { execlineb -c "runblock -r 1 echo pre" " x" "" tail more } echo
+## more-runblock-n
+foreground { execlineb -c "runblock -n 1 1 echo pre" skip " x" "" } echo
+## more-runblock-nohash
+#@ opts -P
+runblock 1 echo
+## more-wait-o
+background { sleep 0.05 } importas -i p ! wait -o { $p } importas q ! eltest $p = $q
+## more-wait-usage-badpid
+wait { abc } echo
+## more-backtick-x
+backtick -x V { false } importas -D unset v V echo $v
+## more-backtick-crash
+backtick V { sh -c "kill -TERM $$" } echo never
+## more-backtick-spawnfail
+backtick V { nonexistent-xyz } echo never
+## more-eltest-nt
+foreground { touch -d 2000-01-01 old.f } foreground { touch new.f } eltest new.f -nt old.f -a old.f -ot new.f
+## more-eltest-nt-missing
+foreground { touch e.f } eltest e.f -nt missing-xyz
+## more-eltest-paren-nested
+eltest ( ( a = a ) -a ! ( b = c ) )
+## more-eltest-v
+export VV 1 eltest -v VV -a ! -v NOPE_XYZ
+## more-eltest-big-int
+eltest 99999999999999999999 -gt 1
+## more-eltest-plus
+eltest +3 -eq 3
+## more-eltest-not-not
+eltest ! ! a
+## more-eltest-minus-a-first
+eltest -a
+## more-eltest-L
+foreground { ln -sf nowhere dl } eltest -L dl -a ! -e dl
+## more-eltest-p
+eltest -p /dev/null -o -c /dev/null
+## more-eltest-k
+eltest -k /tmp
+## more-eltest-O
+eltest -O /etc/passwd

@@ -343,7 +343,7 @@ fn from_scratch_root_runs_execline() {
     );
     root.file(
         "/cmd",
-        "#!/usr/bin/execlineb -S0\nforeground { loopwhilex -n eltest -e /run/svc-ran }\nforeground { redirfd -r 0 /run/init-ran withstdinas -E I /app/hello got $I }\nforeground { redirfd -r 0 /run/svc-ran withstdinas -E S /app/hello got $S }\nexit $1\n",
+        "#!/usr/bin/execlineb -S0\nforeground { loopwhilex -n eltest -s /run/svc-ran }\nforeground { redirfd -r 0 /run/init-ran withstdinas -E I /app/hello got $I }\nforeground { redirfd -r 0 /run/svc-ran withstdinas -E S /app/hello got $S }\nexit $1\n",
         0o755,
     );
     let o = root.init(&["/cmd", "7"]).env("PATH", "/command:/usr/bin:/bin").timeout(Duration::from_secs(20)).run();

@@ -147,10 +147,10 @@ pub fn loopwhilex(a: Args) -> u8 {
     let env = Env::load();
     loop {
         let st = wait(spawn_or_die(prog, env.list()));
+        let c = estatus(st);
         if st.terminating_signal().is_some() {
-            crashed(st)
+            return c;
         }
-        let c = st.exit_status().unwrap_or(0) as u8;
         let go = match (o.arg(b'o'), o.arg(b'x')) {
             (_, Some(x)) => !in_codes(x, c),
             (Some(ok), _) => in_codes(ok, c),
@@ -214,6 +214,14 @@ pub fn forx(a: Args) -> u8 {
     for_each(var.to_bytes(), l.get(), &w[next..], &o)
 }
 
+/// forstdin and forbacktickx: as `for_each`, but nothing to loop on is 1.
+fn for_lines(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts) -> u8 {
+    if vals.is_empty() {
+        return 1;
+    }
+    for_each(var, vals, prog, o)
+}
+
 fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
     let delim: &'static [u8] = if o.has(b'0') { b"\0" } else { o.arg(b'd').unwrap_or(b"\n") };
     let mut l = List::new();
@@ -239,7 +247,7 @@ pub fn forstdin(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
     let Some(var) = w.get(i) else { diag::usage(U) };
     let data = slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, b"read stdin"));
-    for_each(var.to_bytes(), lines(data, &o), &w[i + 1..], &o)
+    for_lines(var.to_bytes(), lines(data, &o), &w[i + 1..], &o)
 }
 
 pub fn forbacktickx(a: Args) -> u8 {
@@ -248,7 +256,7 @@ pub fn forbacktickx(a: Args) -> u8 {
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
     let (prog, next) = need_block(w, i + 1, b"");
     let data = super::cmd_env::capture(prog).0;
-    for_each(var.to_bytes(), lines(data, &o), &w[next..], &o)
+    for_lines(var.to_bytes(), lines(data, &o), &w[next..], &o)
 }
 
 pub fn wait_(a: Args) -> u8 {
@@ -317,14 +325,17 @@ pub fn runblock(a: Args) -> u8 {
     const U: &[u8] = b"runblock [ -P ] [ -n argshift ] [ -r ] n cmd...";
     let (w, o, i) = opts_block(a, b"Pn:r", U);
     let Some(n) = w.get(i).and_then(|x| super::u(x.to_bytes())) else { diag::usage(U) };
-    let env = Env::load();
-    let cnt = env.get(b"#").and_then(super::u).unwrap_or(0) as usize;
+    let mut env = Env::load();
+    let cnt = env.get(b"#").and_then(super::u).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"# not set"])) as usize;
     let mut pos = List::new();
     for k in 1..=cnt {
         pos.push(super::cstr(&[env.get(num(k as u64)).unwrap_or(b"")]));
     }
     let pos = pos.done();
     let mut k = o.arg(b'n').and_then(super::u).unwrap_or(0) as usize;
+    if k > pos.len() {
+        diag::fatal(exit::USAGE, &[b"too few arguments"]);
+    }
     let mut blk: &[W] = &[];
     for _ in 0..n {
         let (bl, nx) = block(pos, k).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated block"]));
@@ -335,7 +346,10 @@ pub fn runblock(a: Args) -> u8 {
         blk = &pos[k..];
     }
     let mut l = List::new();
-    super::extend(&mut l, blk);
     super::extend(&mut l, &w[i + 1..]);
+    super::extend(&mut l, blk);
+    if !o.has(b'P') {
+        super::execlineb::pop(&mut env, super::execlineb::sel_positional);
+    }
     exec(l.get(), env.list())
 }

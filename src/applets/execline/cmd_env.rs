@@ -96,7 +96,7 @@ pub fn envfile(a: Args) -> u8 {
     let data = match rustix::fs::open(*f, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) {
         Ok(fd) => super::slurp(rustix::fd::AsFd::as_fd(&fd)).unwrap_or_else(|e| sys(e, &[b"unable to read ", f.to_bytes()])),
         Err(Errno::NOENT) if soft => exec(&w[1..], env.list()),
-        Err(e) => sys(e, &[b"unable to read ", f.to_bytes()]),
+        Err(e) => sys(e, &[b"unable to open ", f.to_bytes()]),
     };
     for (ln, line) in data.split(|&c| c == b'\n').enumerate() {
         let t = trim(line);
@@ -104,7 +104,7 @@ pub fn envfile(a: Args) -> u8 {
             continue;
         }
         let Some(eq) = t.iter().position(|&c| c == b'=') else {
-            diag::fatal(exit::USAGE, &[b"syntax error line ", num(ln as u64 + 1), b" in file ", f.to_bytes()])
+            diag::fatal(1, &[b"in ", f.to_bytes(), b": syntax error line ", num(ln as u64 + 1)])
         };
         env.set(trim(&t[..eq]), trim(&t[eq + 1..]));
     }
@@ -234,7 +234,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
         if code != 0 {
             if mode == b'i' {
                 if st.terminating_signal().is_some() {
-                    super::crashed(st)
+                    diag::fatal(super::estatus(st), &[b"child process crashed"])
                 }
                 diag::fatal(super::estatus(st), &[b"child process exited non-zero"]);
             }

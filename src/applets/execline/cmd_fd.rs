@@ -61,7 +61,7 @@ pub fn fdmove(a: Args) -> u8 {
     }
     let (to, from) = (fdnum(w[0].to_bytes(), U), fdnum(w[1].to_bytes(), U));
     let r = if copy {
-        if to == from { crate::sys::fd::set_cloexec(borrow(to), false) } else { dup_to(from, to) }
+        if to == from { Err(Errno::INVAL) } else { dup_to(from, to) }
     } else {
         fd_move(to, from)
     };
@@ -107,18 +107,16 @@ pub fn fdswap(a: Args) -> u8 {
 pub fn fdreserve(a: Args) -> u8 {
     const U: &[u8] = b"fdreserve n prog...";
     let w = n_args(a, 1, U);
-    let n = fdnum(w[1].to_bytes(), U);
+    let n = fdnum(w[1].to_bytes(), U) as u64;
     let mut env = Env::load();
-    let mut fds = super::List::new();
-    for k in 0..n {
-        let f = rustix::fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
-            .unwrap_or_else(|e| sys(e, &[b"unable to reserve fds"]));
-        let f = keep(f);
-        fds.push(f);
-        env.set(super::cstr(&[b"FD", num(k as u64)]).to_bytes(), num(f as u64));
-    }
-    for &f in fds.get() {
-        drop(own(f));
+    // The n lowest free descriptors (closed numbers answer EBADF).
+    let (mut k, mut fd) = (0, 0);
+    while k < n {
+        if rustix::io::fcntl_getfd(borrow(fd)) == Err(Errno::BADF) {
+            env.set(super::cstr(&[b"FD", num(k)]).to_bytes(), num(fd as u64));
+            k += 1;
+        }
+        fd += 1;
     }
     super::exec(&w[2..], env.list())
 }
@@ -146,6 +144,9 @@ pub fn piperw(a: Args) -> u8 {
     const U: &[u8] = b"piperw fdr fdw prog...";
     let w = n_args(a, 2, U);
     let (fr, fw) = (fdnum(w[1].to_bytes(), U), fdnum(w[2].to_bytes(), U));
+    if fr == fw {
+        diag::usage(U);
+    }
     let (r, wr) = pipe();
     // Move the write end out of the way first in case r == fw.
     let wr2 = if wr == fr { rustix::io::fcntl_dupfd_cloexec(borrow(wr), 0).map(keep).unwrap_or(wr) } else { wr };

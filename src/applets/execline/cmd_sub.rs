@@ -24,7 +24,7 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
         b"multidefine" => (b"0rCcNnd:", U_MULTIDEFINE),
         b"elglob" => (b"vwsme0nd:", U_ELGLOB),
         b"elgetpositionals" => (b"P:", U_ELGETPOS),
-        _ => diag::usage(U_MULTISUB),
+        _ => diag::fatal(exit::USAGE, &[b"syntax error: unrecognized directive ", name]),
     };
     let u = if inner { U_MULTISUB } else { u };
     let o = Opts::parse(w, spec, u);
@@ -80,7 +80,7 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
         b'e' if name == b"elglob" => {
             let (k, pat) = (arg(0), arg(1));
             let mut r = List::new();
-            glob(if pat.starts_with(b"/") { b"/" } else { b"" }, pat, o.has(b'm'), o.has(b'e'), &mut r);
+            glob(if pat.starts_with(b"/") { b"/" } else { b"" }, pat, [o.has(b'm'), o.has(b'e'), o.has(b'v')], &mut r);
             if o.has(b's') {
                 // Insertion sort: results are few, and it is small.
                 let v = r.get_mut();
@@ -105,7 +105,8 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
     }
 }
 
-fn glob(prefix: &'static [u8], pat: &[u8], mark: bool, noesc: bool, out: &mut List<&'static [u8]>) {
+fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'static [u8]>) {
+    let [mark, noesc, verbose] = flags;
     let mut pat = pat;
     while let Some(q) = pat.strip_prefix(b"/") {
         pat = q;
@@ -117,7 +118,16 @@ fn glob(prefix: &'static [u8], pat: &[u8], mark: bool, noesc: bool, out: &mut Li
     let dir = if prefix.is_empty() { c"." } else { super::cstr(&[prefix]) };
     let mut found = List::new();
     if comp.iter().any(|c| b"*?[".contains(c)) {
-        let Ok(fd) = rustix::fs::open(dir, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) else { return };
+        let fd = match rustix::fs::open(dir, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) {
+            Ok(fd) => fd,
+            Err(e) => {
+                if verbose {
+                    let d = dir.to_bytes();
+                    diag::warn_sys(e, &[b"while globbing, error reading ", d.strip_suffix(b"/").unwrap_or(d)]);
+                }
+                return;
+            }
+        };
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
         let mut it = rustix::fs::RawDir::new(&fd, &mut buf);
         while let Some(Ok(e)) = it.next() {
@@ -144,11 +154,7 @@ fn glob(prefix: &'static [u8], pat: &[u8], mark: bool, noesc: bool, out: &mut Li
         let isdir = st.as_ref().is_ok_and(|s| rustix::fs::FileType::from_raw_mode(s.st_mode) == rustix::fs::FileType::Directory);
         let p = p.to_bytes();
         match rest {
-            Some(r) if !r.is_empty() => {
-                if isdir {
-                    glob(super::cstr(&[p, b"/"]).to_bytes(), r, mark, noesc, out);
-                }
-            }
+            Some(r) if !r.is_empty() => glob(super::cstr(&[p, b"/"]).to_bytes(), r, flags, out),
             _ => {
                 if st.is_ok() || rustix::fs::lstat(super::cstr(&[p])).is_ok() {
                     out.push(if (mark && isdir) || rest.is_some() { super::cstr(&[p, b"/"]).to_bytes() } else { p });
@@ -234,7 +240,7 @@ pub fn dollarat(a: Args) -> u8 {
     let d = match o.last(b"0d") {
         b'0' => 0,
         b'd' => match o.arg(b'd') {
-            Some([c]) => *c,
+            Some([c, ..]) => *c,
             _ => diag::usage(U),
         },
         _ => b'\n',

@@ -139,10 +139,12 @@ fn int(op: &[u8], s: &[u8]) -> i64 {
         Some(d) => (true, d),
         None => (false, s.strip_prefix(b"+").unwrap_or(s)),
     };
-    match parse_u64(d) {
-        Some(v) if v <= i64::MAX as u64 => if neg { -(v as i64) } else { v as i64 },
-        _ => diag::fatal(exit::USAGE, &[op, b" requires integer arguments"]),
+    if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
+        diag::fatal(exit::USAGE, &[op, b" requires integer arguments"])
     }
+    // Saturating, as strtoll.
+    let v = parse_u64(d).unwrap_or(u64::MAX).min(i64::MAX as u64) as i64;
+    if neg { -v } else { v }
 }
 
 fn binary(op: &[u8], a: &[u8], b: &[u8]) -> bool {
