@@ -1033,3 +1033,7 @@ eltest -p /dev/null -o -c /dev/null
 eltest -k /tmp
 ## more-eltest-O
 eltest -O /etc/passwd
+## more-shift-b-only
+foreground { execlineb -c "shift -b 1 importas -i n # importas -i a 1 echo $n $a" " x" " y" "" rest } echo
+## more-shift-n-b
+foreground { execlineb -c "shift -n 1 -b 1 importas -i n # importas -i a 1 echo $n $a" skip " x" "" rest } echo

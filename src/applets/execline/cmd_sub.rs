@@ -263,13 +263,13 @@ pub fn shift(a: Args) -> u8 {
     const U: &[u8] = b"shift [ -n arg# ] [ -b block# ] prog...";
     let w = words(a, 0);
     let o = Opts::parse(w, b"n:b:", U);
-    let sh = o.arg(b'n').map_or(1, |x| super::unum(x, U) as usize);
+    let sh = o.arg(b'n').map_or(!o.has(b'b') as usize, |x| super::unum(x, U) as usize);
     let blocks = o.arg(b'b').map_or(0, |x| super::unum(x, U) as usize);
     let mut env = Env::load();
     let n = count(&env);
     let v = positional_list(&env);
-    let mut k = 0;
-    // Skip whole blocks first: each ends at an empty positional.
+    let mut k = sh.min(v.len());
+    // Then whole blocks: each ends at an empty positional.
     for _ in 0..blocks {
         while k < v.len() {
             k += 1;
@@ -278,8 +278,7 @@ pub fn shift(a: Args) -> u8 {
             }
         }
     }
-    let sh = (k + sh).min(n);
-    set_positionals(&mut env, n, &v[sh..]);
+    set_positionals(&mut env, n, &v[k..]);
     exec(&w[o.ind..], env.list())
 }
 
