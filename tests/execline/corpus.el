@@ -1037,3 +1037,8 @@ eltest -O /etc/passwd
 foreground { execlineb -c "shift -b 1 importas -i n # importas -i a 1 echo $n $a" " x" " y" "" rest } echo
 ## more-shift-n-b
 foreground { execlineb -c "shift -n 1 -b 1 importas -i n # importas -i a 1 echo $n $a" skip " x" "" rest } echo
+## v299-emptyenv-c-keeps
+#@ opts -P
+#@ ours-code 0
+#@ ours-out HOME=/root\nLC_ALL=C\nPATH=BIN:/usr/bin:/bin\n0:1=a\n#:1=b\nFDX=c\nEXECLINE_X=d\n
+export 0:1 a export \#:1 b export FDX c export EXECLINE_X d export FD3 e export 12 f export ELGETOPT_q g emptyenv -c /usr/bin/env
