@@ -85,7 +85,6 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "piperw", main: execline::cmd_fd::piperw, links: Links::CommandAndUsrBin },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
     Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::CommandAndUsrBin },
-    Applet { name: "runblock", main: execline::cmd_ctl::runblock, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },

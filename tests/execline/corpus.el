@@ -990,15 +990,6 @@ envfile nonexistent-file echo
 envfile -I nonexistent-file echo ok
 ## more-envfile-bad
 foreground { redirfd -w 1 eb.txt echo "novalue" } envfile eb.txt echo
-## more-runblock
-foreground { execlineb -c "runblock 2 echo pre" " x" " y" "" " z" " w" "" tail } echo
-## more-runblock-r
-foreground { execlineb -c "runblock -r 1 echo pre" " x" "" tail more } echo
-## more-runblock-n
-foreground { execlineb -c "runblock -n 1 1 echo pre" skip " x" "" } echo
-## more-runblock-nohash
-#@ opts -P
-runblock 1 echo
 ## more-wait-o
 background { sleep 0.05 } importas -i p ! wait -o { $p } importas q ! eltest $p = $q
 ## more-wait-usage-badpid
@@ -1042,3 +1033,11 @@ foreground { execlineb -c "shift -n 1 -b 1 importas -i n # importas -i a 1 echo 
 #@ ours-code 0
 #@ ours-out HOME=/root\nLC_ALL=C\nPATH=BIN:/usr/bin:/bin\n0:1=a\n#:1=b\nFDX=c\nEXECLINE_X=d\n
 export 0:1 a export \#:1 b export FDX c export EXECLINE_X d export FD3 e export 12 f export ELGETOPT_q g emptyenv -c /usr/bin/env
+## more-wait-t-timeout
+background { sleep 2 } importas -i p ! wait -t 50 { $p } echo timed-out
+## more-wait-t-i
+background { sleep 2 } importas -i p ! wait -i -t 50 { $p } echo never
+## more-wait-t-done
+background { true } importas -i p ! wait -t 5000 { $p } echo done
+## more-wait-r
+background { sleep 2 } importas -i p ! wait -r { $p } echo reaped-nothing

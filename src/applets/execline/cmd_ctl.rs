@@ -1,8 +1,8 @@
 //! Control commands: foreground, background, if, ifelse, ifte,
 //! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
-//! tryexec, runblock.
+//! tryexec.
 use super::{
-    b, block, next_block, crashed, estatus, exec, in_codes, need_block, num, slurp, spawn, spawn_or_die, wait, words, wstatus,
+    b, next_block, crashed, estatus, exec, in_codes, need_block, slurp, spawn, spawn_or_die, wait, words, wstatus,
     Env, List, Opts, W,
 };
 use crate::base::{diag, exit};
@@ -260,24 +260,27 @@ pub fn forbacktickx(a: Args) -> u8 {
 }
 
 pub fn wait_(a: Args) -> u8 {
-    let (w, o, i) = opts_block(a, b"IiaorTt:", b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]");
+    const U: &[u8] = b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]";
+    let (w, o, i) = opts_block(a, b"IiaorTt:", U);
     let (pids, next) = need_block(w, i, b"");
     let mut env = Env::load();
-    let one = o.has(b'o');
+    let one = o.last(b"ao") == b'o';
+    // -r: reap what is dead now; -t: wait at most that many ms.
+    let (nohang, deadline) = match o.last(b"rt") {
+        b'r' => (true, None),
+        b't' => (true, Some(crate::base::time::Instant::now().after_ms(super::unum(o.arg(b't').unwrap_or(b""), U)))),
+        _ => (false, None),
+    };
     let mut l = List::new();
     for p in pids {
-        l.push(super::u(p.to_bytes()).unwrap_or_else(|| diag::usage(b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]")) as i32);
+        l.push(super::u(p.to_bytes()).unwrap_or_else(|| diag::usage(U)) as i32);
     }
+    let flags = if nohang { WaitOptions::NOHANG } else { WaitOptions::empty() };
     loop {
-        let r = if l.n == 0 {
-            rustix::process::wait(WaitOptions::empty())
-        } else if one {
-            rustix::process::wait(WaitOptions::empty())
-        } else {
-            match Pid::from_raw(l.get()[0]) {
-                Some(p) => rustix::process::waitpid(Some(p), WaitOptions::empty()),
-                None => break,
-            }
+        // One listed pid at a time, unless any will do.
+        let r = match (l.get().first(), one || pids.is_empty()) {
+            (Some(&p), false) => rustix::process::waitpid(Pid::from_raw(p), flags),
+            _ => rustix::process::wait(flags),
         };
         match r {
             Ok(Some((pid, st))) => {
@@ -296,6 +299,13 @@ pub fn wait_(a: Args) -> u8 {
                     break;
                 }
             }
+            Ok(None) => match deadline {
+                Some(d) if crate::base::time::Instant::now() < d => {
+                    let _ = rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
+                }
+                Some(_) if o.last(b"Ii") == b'i' => diag::fatal_sys(exit::TIMEOUT, rustix::io::Errno::TIMEDOUT, &[b"unable to wait"]),
+                _ => break,
+            },
             Err(rustix::io::Errno::INTR) => {}
             _ => break,
         }
@@ -319,37 +329,4 @@ pub fn tryexec(a: Args) -> u8 {
         let _ = super::try_exec_as(blk[0], l.get(), list);
     }
     exec(&w[next..], env.list())
-}
-
-pub fn runblock(a: Args) -> u8 {
-    const U: &[u8] = b"runblock [ -P ] [ -n argshift ] [ -r ] n cmd...";
-    let (w, o, i) = opts_block(a, b"Pn:r", U);
-    let Some(n) = w.get(i).and_then(|x| super::u(x.to_bytes())) else { diag::usage(U) };
-    let mut env = Env::load();
-    let cnt = env.get(b"#").and_then(super::u).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"# not set"])) as usize;
-    let mut pos = List::new();
-    for k in 1..=cnt {
-        pos.push(super::cstr(&[env.get(num(k as u64)).unwrap_or(b"")]));
-    }
-    let pos = pos.done();
-    let mut k = o.arg(b'n').and_then(super::u).unwrap_or(0) as usize;
-    if k > pos.len() {
-        diag::fatal(exit::USAGE, &[b"too few arguments"]);
-    }
-    let mut blk: &[W] = &[];
-    for _ in 0..n {
-        let (bl, nx) = block(pos, k).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated block"]));
-        blk = bl;
-        k = nx;
-    }
-    if o.has(b'r') {
-        blk = &pos[k..];
-    }
-    let mut l = List::new();
-    super::extend(&mut l, &w[i + 1..]);
-    super::extend(&mut l, blk);
-    if !o.has(b'P') {
-        super::execlineb::pop(&mut env, super::execlineb::sel_positional);
-    }
-    exec(l.get(), env.list())
 }
