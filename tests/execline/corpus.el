@@ -1041,3 +1041,25 @@ background { sleep 2 } importas -i p ! wait -i -t 50 { $p } echo never
 background { true } importas -i p ! wait -t 5000 { $p } echo done
 ## more-wait-r
 background { sleep 2 } importas -i p ! wait -r { $p } echo reaped-nothing
+## more-redirfd-fifo-trick
+foreground { mkfifo ff } redirfd -w -nb 1 ff echo x
+## more-redirfd-fifo-reader
+foreground { mkfifo f2 } background { redirfd -r 0 f2 cat } redirfd -w 1 f2 echo via-fifo
+## real-run-script-shape
+#@ opts -P
+fdmove -c 2 1 cd / umask 022 export HOME /root emptyenv -p /usr/bin/env
+## real-log-run-shape
+#@ opts -P
+foreground { mkdir -p logdir } redirfd -w 1 /dev/null fdmove -c 2 1 echo swallowed
+## real-s6-finish-S1
+#@ opts -S1
+#@ args 256
+if { eltest ${1} -ne 0 } if { eltest ${1} -ne 256 } echo stop
+## real-s6-finish-S1-crash
+#@ opts -S1
+#@ args 3
+if { eltest ${1} -ne 0 } if { eltest ${1} -ne 256 } echo stop
+## real-with-contenv-shape
+#@ opts -S0
+#@ args /usr/bin/printenv HOME
+emptyenv -p export HOME /h exec $@
