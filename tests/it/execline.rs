@@ -350,3 +350,21 @@ fn from_scratch_root_runs_execline() {
     assert_eq!(o.code(), 7, "{}", o.stderr);
     assert_eq!(o.stdout, "hello got hello cont-init\nhello got hello service\n", "{}", o.stderr);
 }
+
+/// A script that re-executes itself 3000 times (execline's way to loop)
+/// completes: in-process chaining hands over to a real execve before the
+/// stack or the arena can grow without bound.
+#[test]
+fn self_reexec_loop_is_bounded() {
+    let bin = applet_dir();
+    let d = TempDir::new("elrec");
+    let script = d.path().join("rec");
+    write_script(
+        &script,
+        &format!("#!{}/execlineb -S0\nifelse {{ eltest $# -ge 3000 }} {{ echo done }}\nexeclineb -S0 {} $@ x\n", bin.path().display(), script.display()),
+    );
+    let mut cmd = Command::new(&script);
+    cmd.env_clear().env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
+    let r = timed(cmd, b"", Duration::from_secs(120));
+    assert_eq!((r.code, r.out.as_str(), r.err.as_str()), (0, "done\n", ""));
+}

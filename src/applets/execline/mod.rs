@@ -156,6 +156,12 @@ static REPORT: AtomicI32 = AtomicI32::new(-1);
 
 const DEFAULT_PATH: &[u8] = b"/usr/bin:/bin";
 
+/// Programs run in this process so far. Past `MAX_DEPTH` the next one is a
+/// real `execve`: a script that execs itself in a loop must not grow the
+/// stack and the arena without bound.
+static DEPTH: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+const MAX_DEPTH: u32 = 64;
+
 /// Run `argv` with `env`: in this process when PATH finds an rs6 applet
 /// link, else with execve. An empty argv exits 0.
 pub fn exec(argv: &[W], env: &[W]) -> ! {
@@ -202,7 +208,11 @@ pub fn try_exec_as(file: W, argv: &[W], env: &[W]) -> Errno {
             }
         };
         let r = match rustix::fs::stat(cand) {
-            Ok(st) if chain::is_self(&st) && rustix::fs::access(cand, rustix::fs::Access::EXEC_OK).is_ok() => {
+            Ok(st)
+                if chain::is_self(&st)
+                    && DEPTH.fetch_add(1, Ordering::Relaxed) < MAX_DEPTH
+                    && rustix::fs::access(cand, rustix::fs::Access::EXEC_OK).is_ok() =>
+            {
                 chain::set_comm(basename(cand.to_bytes()));
                 let rep = REPORT.swap(-1, Ordering::Relaxed);
                 if rep >= 0 {
