@@ -8,6 +8,7 @@
 //! /s6-init`). The binary called `rs6`: `rs6 APPLET ARGS…`. `rs6 --list`
 //! prints the table and `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
+pub mod execline;
 pub mod fix_attrs;
 pub mod halt;
 pub mod init;
@@ -56,11 +57,53 @@ pub struct Applet {
 
 /// Every applet, sorted by name (checked at compile time).
 pub const APPLETS: &[Applet] = &[
+    Applet { name: "background", main: execline::cmd_ctl::background, links: Links::Execline },
+    Applet { name: "backtick", main: execline::cmd_env::backtick, links: Links::Execline },
+    Applet { name: "cd", main: execline::cmd_env::cd, links: Links::Execline },
+    Applet { name: "define", main: execline::cmd_sub::single, links: Links::Execline },
+    Applet { name: "dollarat", main: execline::cmd_sub::dollarat, links: Links::Execline },
+    Applet { name: "elgetopt", main: execline::cmd_sub::elgetopt, links: Links::Execline },
+    Applet { name: "elgetpositionals", main: execline::cmd_sub::single, links: Links::Execline },
+    Applet { name: "elglob", main: execline::cmd_sub::single, links: Links::Execline },
+    Applet { name: "eltest", main: execline::eltest::main, links: Links::Execline },
+    Applet { name: "emptyenv", main: execline::cmd_env::emptyenv, links: Links::Execline },
+    Applet { name: "envfile", main: execline::cmd_env::envfile, links: Links::Execline },
+    Applet { name: "exec", main: execline::cmd_env::exec_, links: Links::Execline },
+    Applet { name: "execline-cd", main: execline::cmd_env::cd, links: Links::Execline },
+    Applet { name: "execline-umask", main: execline::cmd_env::umask, links: Links::Execline },
+    Applet { name: "execlineb", main: execline::execlineb::main, links: Links::CommandAndUsrBin },
+    Applet { name: "exit", main: execline::cmd_ctl::exit_, links: Links::Execline },
+    Applet { name: "export", main: execline::cmd_env::export, links: Links::Execline },
+    Applet { name: "fdblock", main: execline::cmd_fd::fdblock, links: Links::Execline },
+    Applet { name: "fdclose", main: execline::cmd_fd::fdclose, links: Links::Execline },
+    Applet { name: "fdmove", main: execline::cmd_fd::fdmove, links: Links::Execline },
+    Applet { name: "fdreserve", main: execline::cmd_fd::fdreserve, links: Links::Execline },
+    Applet { name: "fdswap", main: execline::cmd_fd::fdswap, links: Links::Execline },
     Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
+    Applet { name: "forbacktickx", main: execline::cmd_ctl::forbacktickx, links: Links::Execline },
+    Applet { name: "foreground", main: execline::cmd_ctl::foreground, links: Links::Execline },
+    Applet { name: "forstdin", main: execline::cmd_ctl::forstdin, links: Links::Execline },
+    Applet { name: "forx", main: execline::cmd_ctl::forx, links: Links::Execline },
+    Applet { name: "getcwd", main: execline::cmd_env::getcwd, links: Links::Execline },
+    Applet { name: "getpid", main: execline::cmd_env::getpid, links: Links::Execline },
     Applet { name: "halt", main: halt::main, links: Links::Command },
+    Applet { name: "heredoc", main: execline::cmd_fd::heredoc, links: Links::Execline },
+    Applet { name: "homeof", main: execline::cmd_env::homeof, links: Links::Execline },
+    Applet { name: "if", main: execline::cmd_ctl::if_, links: Links::Execline },
+    Applet { name: "ifelse", main: execline::cmd_ctl::ifelse, links: Links::Execline },
+    Applet { name: "ifte", main: execline::cmd_ctl::ifte, links: Links::Execline },
+    Applet { name: "ifthenelse", main: execline::cmd_ctl::ifthenelse, links: Links::Execline },
+    Applet { name: "import", main: execline::cmd_sub::single, links: Links::Execline },
+    Applet { name: "importas", main: execline::cmd_sub::single, links: Links::Execline },
     Applet { name: "init", main: init::main, links: Links::Init },
+    Applet { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::Execline },
+    Applet { name: "multidefine", main: execline::cmd_sub::single, links: Links::Execline },
+    Applet { name: "multisubstitute", main: execline::cmd_sub::multisubstitute, links: Links::Execline },
+    Applet { name: "pipeline", main: execline::cmd_fd::pipeline, links: Links::Execline },
+    Applet { name: "piperw", main: execline::cmd_fd::piperw, links: Links::Execline },
     Applet { name: "preinit", main: suexec::preinit, links: Links::Libexec },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::Execline },
     Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin },
     Applet { name: "s6-chmod", main: portable::chmod, links: Links::CommandAndUsrBin },
     Applet { name: "s6-chown", main: portable::chown, links: Links::CommandAndUsrBin },
@@ -85,9 +128,16 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin },
+    Applet { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline },
     Applet { name: "stage0", main: init::main, links: Links::Libexec },
+    Applet { name: "tryexec", main: execline::cmd_ctl::tryexec, links: Links::Execline },
+    Applet { name: "umask", main: execline::cmd_env::umask, links: Links::Execline },
+    Applet { name: "unexport", main: execline::cmd_env::unexport, links: Links::Execline },
+    Applet { name: "wait", main: execline::cmd_ctl::wait_, links: Links::Execline },
     Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
     Applet { name: "with-retries", main: timed::with_retries, links: Links::CommandAndUsrBin },
+    Applet { name: "withstdinas", main: execline::cmd_env::withstdinas, links: Links::Execline },
 ];
 
 const fn sorted_unique(t: &[Applet]) -> bool {

@@ -53,7 +53,7 @@ pub fn main(args: Args) -> u8 {
         let line = raw.split(|&c| c == b'\n').next().unwrap_or(b"");
         uint(line).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"invalid ./notification-fd"]))
     };
-    let notify = fd::borrow(nfd as i32).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"notification-fd sanity check failed"]));
+    let notify = fd::borrow_checked(nfd as i32).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"notification-fd sanity check failed"]));
     let start = Instant::now();
     let global_at = (global != 0).then(|| start.after_ms(global as u64));
     let (rd, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)

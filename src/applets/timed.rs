@@ -48,7 +48,7 @@ pub fn setsid(args: Args) -> u8 {
             }
             // SAFETY-free: a descriptor number given by the user, borrowed
             // for one call; tcsetpgrp fails cleanly on a bad one.
-            let r = crate::sys::fd::borrow(ctty as i32)
+            let r = crate::sys::fd::borrow_checked(ctty as i32)
                 .and_then(|fd| rustix::termios::tcsetpgrp(fd, rustix::process::getpid()));
             check(r, b"tcsetpgrp");
             if what == 3 {

@@ -61,7 +61,7 @@ pub fn set_cloexec(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
 
 /// A descriptor number the user named (`-3 fd`, `-d ctty`), checked to be
 /// open (EBADF otherwise).
-pub fn borrow(fd: i32) -> Result<BorrowedFd<'static>, Errno> {
+pub fn borrow_checked(fd: i32) -> Result<BorrowedFd<'static>, Errno> {
     if fd < 0 {
         return Err(Errno::BADF);
     }
@@ -81,4 +81,27 @@ pub fn close_number(fd: i32) {
         // next, so a closed 0, 1 or 2 only makes a failure message vanish.
         unsafe { rustix::io::close(fd) };
     }
+}
+
+/// Take ownership of descriptor number `fd` (execline's commands name
+/// descriptors by number: whoever holds the number owns it).
+pub fn own(fd: i32) -> rustix::fd::OwnedFd {
+    // SAFETY: descriptors here are plain numbers chosen by the script; the
+    // worst a wrong number does is close or use a descriptor the script
+    // named, which is the command's documented effect.
+    unsafe { <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(fd) }
+}
+
+/// Borrow descriptor number `fd` (it may be closed: calls then fail EBADF).
+pub fn borrow(fd: i32) -> BorrowedFd<'static> {
+    // SAFETY: as `own`; a closed number only makes the call fail.
+    unsafe { BorrowedFd::borrow_raw(fd) }
+}
+
+/// dup2(from, to) without closing `from`.
+pub fn dup_to(from: i32, to: i32) -> Result<(), Errno> {
+    let mut t = own(to);
+    let r = rustix::io::dup2(borrow(from), &mut t);
+    core::mem::forget(t);
+    r
 }

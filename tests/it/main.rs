@@ -6,6 +6,7 @@ mod harness;
 
 mod dispatch;
 mod elf;
+mod execline;
 mod fix_attrs;
 mod images;
 mod install;
