@@ -49,7 +49,11 @@ impl Tree {
             if name.is_empty() || name[0] == b'.' || only.is_some_and(|o| !o.contains(&name)) {
                 continue;
             }
-            let is_dir = fs::statat(&dir, name, AtFlags::empty()).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+            let is_dir = match ent.file_type() {
+                FileType::Directory => true,
+                FileType::Symlink | FileType::Unknown => fs::statat(&dir, name, AtFlags::empty()).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory),
+                _ => false,
+            };
             if !is_dir {
                 continue;
             }
@@ -141,10 +145,18 @@ fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<Option<&'static [u8]>, Errno
         Err(Errno::NOENT) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
-    let buf = arena::alloc_bytes(size, 1)?;
+    let mut small = [0u8; 1024];
     let mut k = 0;
-    while k < size {
+    while k < small.len() {
+        match rustix::io::read(&f, &mut small[k..])? {
+            0 => return Ok(Some(arena::cstr(&[&small[..k]])?.to_bytes())),
+            r => k += r,
+        }
+    }
+    let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
+    let buf = arena::alloc_bytes(size.max(k), 1)?;
+    buf[..k].copy_from_slice(&small[..k]);
+    while k < buf.len() {
         match rustix::io::read(&f, &mut buf[k..])? {
             0 => break,
             r => k += r,
@@ -179,8 +191,33 @@ fn entries(d: &OwnedFd) -> Result<&'static [u8], Errno> {
     Ok(arena::cstr(&[&out])?.to_bytes())
 }
 
+/// The files a service directory may hold; one listing tells which exist,
+/// so that absent ones cost no `open`.
+const FILES: [&[u8]; 18] = [
+    b"type", b"flag-essential", b"dependencies.d", b"dependencies", b"contents.d", b"contents", b"timeout-up",
+    b"timeout-down", b"up", b"down", b"run", b"notification-fd", b"lock-fd", b"timeout-kill", b"timeout-finish",
+    b"max-death-tally", b"producer-for", b"consumer-for",
+];
+
+fn present(d: BorrowedFd<'_>) -> Result<u32, Errno> {
+    let mut mask = 0;
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+    let mut it = RawDir::new(d, &mut buf);
+    while let Some(ent) = it.next() {
+        let ent = ent?;
+        if let Some(k) = FILES.iter().position(|f| *f == ent.file_name().to_bytes()) {
+            mask |= 1 << k;
+        }
+    }
+    Ok(mask)
+}
+
 fn service(d: BorrowedFd<'_>, mut s: Svc) -> Result<Svc, Error> {
     let (src, name) = (s.src, s.name);
+    let mask = present(d).map_err(|e| sys(e, &[b"unable to readdir ", src, b"/", name]))?;
+    let has = |f: &[u8]| FILES.iter().position(|x| *x == f).is_some_and(|k| mask & (1 << k) != 0);
+    let read = |d: BorrowedFd<'_>, f: &[u8]| if has(f) { read(d, f) } else { Ok(None) };
+    let list = |d: BorrowedFd<'_>, dn: &'static [u8], f: &'static [u8]| if has(dn) || has(f) { list(d, dn, f) } else { Ok(None) };
     let e111 = |e: Errno, f: &[u8]| sys(e, &[b"unable to read ", src, b"/", name, b"/", f]);
     let bad = |what: &[u8]| error(1, &[b"invalid ", src, b"/", name, b"/", what]);
     let ty = read(d, b"type").map_err(|e| e111(e, b"type"))?;
@@ -198,7 +235,7 @@ fn service(d: BorrowedFd<'_>, mut s: Svc) -> Result<Svc, Error> {
             }
         }
     };
-    s.essential = fs::accessat(d, "flag-essential", fs::Access::EXISTS, AtFlags::empty()).is_ok();
+    s.essential = has(b"flag-essential");
     if s.kind == Kind::Bundle {
         let (raw, f) = list(d, b"contents.d", b"contents").map_err(|e| e111(e, b"contents"))?.ok_or_else(|| sys(Errno::NOENT, &[b"unable to open ", src, b"/", name, b"/contents"]))?;
         s.raw = raw;
@@ -224,7 +261,7 @@ fn service(d: BorrowedFd<'_>, mut s: Svc) -> Result<Svc, Error> {
         s.down = read(d, b"down").map_err(|e| e111(e, b"down"))?.unwrap_or(b"");
         return Ok(s);
     }
-    match fs::statat(d, "run", AtFlags::empty()) {
+    match if has(b"run") { fs::statat(d, "run", AtFlags::empty()) } else { Err(Errno::NOENT) } {
         Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {}
         Ok(_) => return Err(error(1, &[src, b"/", name, b"/run is not a regular file"])),
         Err(_) => return Err(error(1, &[b"unable to find a run script in ", src, b"/", name, b"/run"])),
@@ -238,7 +275,7 @@ fn service(d: BorrowedFd<'_>, mut s: Svc) -> Result<Svc, Error> {
         }
     }
     s.producer_for = read(d, b"producer-for").map_err(|e| e111(e, b"producer-for"))?.unwrap_or(b"");
-    if s.producer_for.is_empty() && fs::accessat(d, "producer-for", fs::Access::EXISTS, AtFlags::empty()).is_ok() {
+    if s.producer_for.is_empty() && has(b"producer-for") {
         return Err(error(1, &[src, b"/", name, b"/producer-for should only contain one service name"]));
     }
     s.consumer_for = read(d, b"consumer-for").map_err(|e| e111(e, b"consumer-for"))?.unwrap_or(b"");
