@@ -9,6 +9,7 @@ mod fix_attrs;
 mod install;
 mod interactive;
 mod pid1;
+mod rc;
 mod stage2;
 mod supervise;
 mod svclients;

@@ -49,8 +49,8 @@ pub struct Svc {
     pub timeout_up: u32,
     pub timeout_down: u32,
     /// Oneshot: the `up` and `down` command lines.
-    pub up: &'static [u8],
-    pub down: &'static [u8],
+    pub up: &'static core::ffi::CStr,
+    pub down: &'static core::ffi::CStr,
     /// Names as read (list-file format) and the file they came from.
     pub raw: &'static [u8],
     pub raw_file: &'static [u8],
@@ -74,8 +74,8 @@ impl Svc {
             essential: false,
             timeout_up: 0,
             timeout_down: 0,
-            up: b"",
-            down: b"",
+            up: c"",
+            down: c"",
             raw: b"",
             raw_file: b"",
             producer_for: b"",

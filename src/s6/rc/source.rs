@@ -257,8 +257,10 @@ fn service(d: BorrowedFd<'_>, mut s: Svc) -> Result<Svc, Error> {
         }
     }
     if s.kind == Kind::Oneshot {
-        s.up = read(d, b"up").map_err(|e| e111(e, b"up"))?.ok_or_else(|| sys(Errno::NOENT, &[b"unable to open ", src, b"/", name, b"/up"]))?;
-        s.down = read(d, b"down").map_err(|e| e111(e, b"down"))?.unwrap_or(b"");
+        let up = read(d, b"up").map_err(|e| e111(e, b"up"))?.ok_or_else(|| sys(Errno::NOENT, &[b"unable to open ", src, b"/", name, b"/up"]))?;
+        let down = read(d, b"down").map_err(|e| e111(e, b"down"))?.unwrap_or(b"");
+        s.up = arena::cstr(&[up]).map_err(|_| oom())?;
+        s.down = arena::cstr(&[down]).map_err(|_| oom())?;
         return Ok(s);
     }
     match if has(b"run") { fs::statat(d, "run", AtFlags::empty()) } else { Err(Errno::NOENT) } {

@@ -1,0 +1,206 @@
+//! s6-overlay v3's service tree (`/etc/s6-overlay/s6-rc.d`) run by PID 1:
+//! dependency order, parallelism, readiness, failures, shutdown order,
+//! pipelines. Each service appends a line to `/tmp/log` when it starts
+//! (and stops); the order of lines in that append-only file is the order
+//! of the events.
+use crate::harness::*;
+use std::collections::HashMap;
+use std::fs;
+use std::process::Command;
+use std::time::Duration;
+
+const RCD: &str = "/etc/s6-overlay/s6-rc.d";
+
+/// `execlineb` is written elsewhere: until rs6 has it, a stand-in that
+/// runs the simple command lines used here through the shell.
+fn with_execlineb(root: &Root) {
+    let list = Command::new(rs6()).arg("--list").output().unwrap();
+    if !String::from_utf8_lossy(&list.stdout).lines().any(|l| l == "execlineb") {
+        root.file("/command/execlineb", "#!/bin/sh\n[ \"$1\" = -Pc ] && shift\nexec /bin/sh -c \"$1\"\n", 0o755);
+    }
+}
+
+fn oneshot(root: &Root, name: &str, deps: &[&str]) {
+    root.file(&format!("{RCD}/{name}/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/{name}/up"), &format!("sh -c \"echo up {name} $$ >> /tmp/log\"\n"), 0o644);
+    root.file(&format!("{RCD}/{name}/down"), &format!("sh -c \"echo down {name} >> /tmp/log\"\n"), 0o644);
+    for d in deps {
+        root.file(&format!("{RCD}/{name}/dependencies.d/{d}"), "", 0o644);
+    }
+}
+
+/// A longrun that logs `run NAME` (and `ready NAME` after 100 ms when
+/// `ready`), and `finish NAME` when it stops.
+fn longrun(root: &Root, name: &str, deps: &[&str], ready: bool) {
+    root.file(&format!("{RCD}/{name}/type"), "longrun\n", 0o644);
+    let r = if ready { format!("sleep 0.1\necho ready {name} >> /tmp/log\necho >&3\n") } else { String::new() };
+    root.file(&format!("{RCD}/{name}/run"), &format!("#!/bin/sh\necho run {name} $$ >> /tmp/log\n{r}exec sleep 1000\n"), 0o755);
+    root.file(&format!("{RCD}/{name}/finish"), &format!("#!/bin/sh\necho finish {name} >> /tmp/log\n"), 0o755);
+    if ready {
+        root.file(&format!("{RCD}/{name}/notification-fd"), "3\n", 0o644);
+    }
+    for d in deps {
+        root.file(&format!("{RCD}/{name}/dependencies.d/{d}"), "", 0o644);
+    }
+}
+
+fn bundle(root: &Root, dir: &str, name: &str, members: &[&str]) {
+    root.file(&format!("{dir}/{name}/type"), "bundle\n", 0o644);
+    for m in members {
+        root.file(&format!("{dir}/{name}/contents.d/{m}"), "", 0o644);
+    }
+}
+
+fn user(root: &Root, members: &[&str]) {
+    bundle(root, "/etc/s6-overlay/user-bundles.d", "user", members);
+}
+
+/// The lines of `/tmp/log`, without the pid some of them end with.
+fn log(root: &Root) -> Vec<String> {
+    fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// The pid each `run NAME PID` / `up NAME PID` line carries: spawn order
+/// (a fresh PID namespace does not wrap).
+fn pids(root: &Root) -> HashMap<String, u32> {
+    let text = fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default();
+    text.lines().filter_map(|l| {
+        let w: Vec<&str> = l.split(' ').collect();
+        Some((w.get(1)?.to_string(), w.get(2)?.parse().ok()?))
+    }).collect()
+}
+
+/// Position of each line (which must be unique).
+fn positions(lines: &[String]) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        assert!(m.insert(l.clone(), i).is_none(), "{l:?} appears twice in {lines:?}");
+    }
+    m
+}
+
+/// The big graph: 20 oneshots, 30 longruns (5 with readiness): a chain of
+/// 10, diamonds, a bundle of bundles, dependencies on base.
+fn big_graph(root: &Root) -> Vec<(String, Vec<String>, bool, bool)> {
+    // (name, deps, is_oneshot, ready)
+    let mut g: Vec<(String, Vec<String>, bool, bool)> = vec![];
+    let mut add = |n: &str, d: &[&str], o: bool, r: bool| g.push((n.into(), d.iter().map(|s| s.to_string()).collect(), o, r));
+    add("o1", &["base"], true, false);
+    for k in 2..=10 {
+        add(&format!("o{k}"), &[&format!("o{}", k - 1)], true, false);
+    }
+    // Diamonds: o11 → (l1*, l2) → o12; o12 → (l3*, l4) → o13.
+    add("o11", &[], true, false);
+    add("l1", &["o11"], false, true);
+    add("l2", &["o11"], false, false);
+    add("o12", &["l1", "l2"], true, false);
+    add("l3", &["o12"], false, true);
+    add("l4", &["o12"], false, false);
+    add("o13", &["l3", "l4"], true, false);
+    // A bundle of bundles: inner = l5*..l9, outer = inner + l10..l12.
+    for k in 5..=12 {
+        add(&format!("l{k}"), &["o3"], false, k == 5);
+    }
+    add("o14", &["outer"], true, false);
+    for k in 13..=30 {
+        let dep = format!("o{}", 1 + (k % 10));
+        let dep2 = format!("l{}", k - 1);
+        let d: Vec<&str> = if k % 3 == 0 { vec![&dep, &dep2] } else { vec![&dep] };
+        add(&format!("l{k}"), &d, false, k == 13 || k == 20);
+    }
+    for k in 15..=20 {
+        let a = format!("l{}", k + 10);
+        let b = format!("o{}", k - 1);
+        add(&format!("o{k}"), &[&a, &b], true, false);
+    }
+    for (n, d, o, r) in &g {
+        let d: Vec<&str> = d.iter().map(|s| s.as_str()).collect();
+        if *o { oneshot(root, n, &d) } else { longrun(root, n, &d, *r) }
+    }
+    bundle(root, RCD, "inner", &["l5", "l6", "l7", "l8", "l9"]);
+    bundle(root, RCD, "outer", &["inner", "l10", "l11", "l12"]);
+    let names: Vec<&str> = g.iter().map(|x| x.0.as_str()).collect();
+    user(root, &names);
+    g
+}
+
+#[test]
+fn graph_of_50_starts_in_order_and_stops_in_reverse() {
+    let root = Root::new();
+    with_execlineb(&root);
+    let g = big_graph(&root);
+    root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);
+    let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).timeout(Duration::from_secs(60)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines = log(&root);
+    let pos = positions(&lines);
+    let pid = pids(&root);
+    let at = |l: &str| *pos.get(l).unwrap_or_else(|| panic!("no {l:?} in {lines:?}\n{}", o.stderr));
+    let is_oneshot: HashMap<&str, bool> = g.iter().map(|x| (x.0.as_str(), x.2)).collect();
+    // When a service counts as up, and when it starts.
+    let up_line = |n: &str| match g.iter().find(|x| x.0 == n) {
+        Some((_, _, true, _)) => format!("up {n}"),
+        Some((_, _, false, true)) => format!("ready {n}"),
+        Some(_) => format!("run {n}"),
+        None => unreachable!(),
+    };
+    let start_line = |n: &str| if is_oneshot[n] { format!("up {n}") } else { format!("run {n}") };
+    let expand = |d: &str| -> Vec<String> {
+        match d {
+            "inner" => (5..=9).map(|k| format!("l{k}")).collect(),
+            "outer" => (5..=12).map(|k| format!("l{k}")).collect(),
+            _ => vec![d.to_string()],
+        }
+    };
+    for (n, deps, _, _) in &g {
+        for d in deps.iter().flat_map(|d| expand(d)) {
+            if d == "base" {
+                assert!(at(&start_line(n)) > at("up cont-init"), "{n} before cont-init: {lines:?}");
+                continue;
+            }
+            // A longrun without readiness is up once spawned: compare spawn
+            // order; otherwise the line that says it is up.
+            if up_line(&d).starts_with("run ") {
+                assert!(pid[n.as_str()] > pid[d.as_str()], "{n} spawned before {d}: {pid:?}");
+            } else {
+                assert!(at(&start_line(n)) > at(&up_line(&d)), "{n} started before {d} was up: {lines:?}");
+            }
+        }
+    }
+    // The CMD ran after the whole boot.
+    for (n, _, _, _) in &g {
+        assert!(at("cmd") > at(&start_line(n)), "cmd before {n}");
+    }
+    // Shutdown: each stops only after what depends on it has stopped.
+    let stop_start = |n: &str| if is_oneshot[n] { format!("down {n}") } else { format!("finish {n}") };
+    for (n, deps, _, _) in &g {
+        for d in deps.iter().flat_map(|d| expand(d)).filter(|d| d != "base") {
+            assert!(at(&stop_start(&d)) > at(&stop_start(n)), "{d} stopped before its dependent {n}: {lines:?}");
+        }
+    }
+    assert_eq!(lines.iter().filter(|l| l.starts_with("up o")).count(), 20);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("run l")).count(), 30);
+    assert!(o.stderr.contains("s6-rc: info: service o10 successfully started"), "{}", o.stderr);
+}
+
+#[test]
+fn cycle_and_missing_dependency_rejected_before_anything_starts() {
+    for (case, want) in [("cycle", "init: fatal: cyclic service dependency: "), ("missing", "init: fatal: during dependency resolution for service b: undefined service name nosuch (in /etc/s6-overlay/s6-rc.d/b/dependencies.d)")] {
+        let root = Root::new();
+        with_execlineb(&root);
+        oneshot(&root, "free", &[]);
+        if case == "cycle" {
+            oneshot(&root, "a", &["b"]);
+            oneshot(&root, "b", &["c"]);
+            longrun(&root, "c", &["a"], false);
+        } else {
+            oneshot(&root, "b", &["nosuch"]);
+        }
+        user(&root, &["free", "b"]);
+        root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).run();
+        assert_eq!(o.code(), 1, "{case}: {}", o.stderr);
+        assert!(o.stderr.contains(want), "{case}: {}", o.stderr);
+        assert_eq!(log(&root), Vec::<String>::new(), "{case}: something ran");
+    }
+}
