@@ -83,31 +83,36 @@ fn info(parts: &[&[u8]]) {
 impl Pid1 {
     /// Read the tree (after the hook) and start the boot transition. A
     /// source error is fatal before anything starts.
+    #[inline(never)]
     pub(super) fn rc_load(&mut self) {
         let prof = profile(self.base);
         let rcd = arena::cstr(&[prof, b"/s6-rc.d"]).map(|c| c.to_bytes()).unwrap_or(b"");
         let mut t = Tree::default();
         let res = (|| {
-            if is_dir(&[rcd, b"/user"].concat_arena()) {
+            if is_dir(arena::cstr(&[rcd, b"/user"]).map(|c| c.to_bytes()).unwrap_or(b"")) {
                 if self.s.verbosity >= 1 {
                     diag::warn(&[b"defining user bundles in ", prof, b"/s6-rc.d is deprecated, please define them in ", prof, b"/user-bundles.d instead"]);
                 }
-                return t.read(rcd, None);
+                return t.read(rcd);
             }
             if is_dir(rcd) {
-                t.read(rcd, None)?;
+                t.read(rcd)?;
             }
             let env = Env::get();
             let bd = match env.var(b"S6_RUNTIME_BUNDLEDIR").filter(|v| !v.is_empty()) {
                 Some(b) => b,
                 None => arena::cstr(&[prof, b"/user-bundles.d"]).map(|c| c.to_bytes()).unwrap_or(b""),
             };
-            if is_dir(bd) { t.read(bd, None) } else { Ok(()) }
+            if is_dir(bd) { t.read(bd) } else { Ok(()) }
         })()
         .and_then(|_| t.add_overlay());
         let db = match res.and_then(|_| t.resolve()) {
             Ok(db) => db,
-            Err(e) => diag::fatal(e.code, &[e.msg]),
+            Err(e) => {
+                let mut l = Line::new();
+                e.text(&mut l);
+                diag::fatal(e.code(), &[l.as_bytes()])
+            }
         };
         let n = db.svcs.len();
         let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until)) = (
@@ -463,13 +468,3 @@ impl Pid1 {
     }
 }
 
-/// `[a, b].concat()` without allocation: into the arena.
-trait ConcatArena {
-    fn concat_arena(&self) -> &'static [u8];
-}
-
-impl ConcatArena for [&[u8]; 2] {
-    fn concat_arena(&self) -> &'static [u8] {
-        arena::cstr(self).map(|c| c.to_bytes()).unwrap_or(b"")
-    }
-}

@@ -91,16 +91,75 @@ impl Svc {
     }
 }
 
-/// A source error: the message and s6-rc-compile's exit code (1 for a bad
-/// definition, 111 for a file that cannot be read).
-#[derive(Debug)]
-pub struct Error {
-    pub code: u8,
-    pub msg: &'static [u8],
+/// What is wrong with a source tree (one message template each).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum E {
+    Undefined,
+    UndefinedMember,
+    Cycle,
+    BundleCycle,
+    Reserved,
+    Duplicate,
+    BadType,
+    BadValue,
+    NoRun,
+    Producer,
+    ProducerBack,
+    ConsumerBack,
+    NotLongrun,
+    Read,
+    TooMany,
 }
 
-pub fn error(code: u8, parts: &[&[u8]]) -> Error {
-    Error { code, msg: arena::cstr(parts).map(|c| c.to_bytes()).unwrap_or(b"out of memory") }
+const TEXT: [(&[u8], &[u8], &[u8]); 15] = [
+    (b"during dependency resolution for service ", b": undefined service name ", b""),
+    (b"during resolution of bundle ", b": undefined service name ", b""),
+    (b"cyclic service dependency: ", b" depends on ", b", which depends on it"),
+    (b"cyclic bundle definition: resolution of ", b" encountered a cycle involving ", b""),
+    (b"in ", b": identifier ", b" starts with reserved prefix"),
+    (b"duplicate service definition: ", b"", b" is defined twice"),
+    (b"invalid type for service ", b"", b": must be oneshot, longrun, or bundle"),
+    (b"invalid value for service ", b"", b""),
+    (b"unable to find a run script (a regular file) for longrun ", b"", b""),
+    (b"longrun ", b"", b": producer-for should only contain one service name"),
+    (b"longrun service ", b" declares being a producer for a service named ", b" that does not declare it back"),
+    (b"longrun service ", b" declares being the consumer for a service named ", b" that does not declare it back"),
+    (b"longrun service ", b" declares being the consumer for a service named ", b" that is not a longrun"),
+    (b"unable to read service ", b"", b""),
+    (b"too many services (the limit is 1024)", b"", b""),
+];
+
+/// A source error: s6-rc-compile's exit code is 111 when a file cannot be
+/// read, 1 for a bad definition. The text names the service and the file.
+#[derive(Debug)]
+pub struct Error {
+    pub kind: E,
+    pub svc: &'static [u8],
+    pub name: &'static [u8],
+    pub src: &'static [u8],
+    pub file: &'static [u8],
+    pub errno: Option<rustix::io::Errno>,
+}
+
+impl Error {
+    pub fn code(&self) -> u8 {
+        if self.errno.is_some() { 111 } else { 1 }
+    }
+    pub fn text(&self, l: &mut crate::base::diag::Line) {
+        let (pre, mid, post) = TEXT[self.kind as usize];
+        l.push(pre).push(self.svc).push(mid).push(self.name).push(post);
+        if !self.file.is_empty() {
+            l.push(b" (in ").push(self.src).push(b"/").push(self.svc).push(b"/").push(self.file).push(b")");
+        }
+        if let Some(e) = self.errno {
+            l.push(b": ");
+            crate::base::diag::push_errno(l, e);
+        }
+    }
+}
+
+pub fn err(kind: E, s: &Svc, name: &'static [u8], file: &'static [u8]) -> Error {
+    Error { kind, svc: s.name, name, src: s.src, file, errno: None }
 }
 
 /// The names of a list file: one a line, leading blanks stripped, empty
@@ -123,33 +182,15 @@ impl Db {
     pub fn get(&self, i: u16) -> &Svc {
         &self.svcs[i as usize]
     }
-    /// The atomics a name stands for (itself, or a bundle's members).
-    pub fn atomics(&self, i: u16) -> &[u16] {
-        let s = self.get(i);
-        if s.atomic() { core::slice::from_ref(&self.svcs_idx()[i as usize]) } else { s.members }
-    }
-    fn svcs_idx(&self) -> &'static [u16] {
-        &IDX[..self.svcs.len().min(MAX)]
-    }
 }
 
-/// 0, 1, 2, … (so that `atomics` can hand out a one-element slice).
-static IDX: [u16; MAX] = {
-    let mut a = [0u16; MAX];
-    let mut i = 0;
-    while i < MAX {
-        a[i] = i as u16;
-        i += 1;
-    }
-    a
-};
 
-fn in_list(l: &[u16], x: u16) -> bool {
-    l.contains(&x)
+pub fn oom() -> Error {
+    Error { kind: E::TooMany, svc: b"", name: b"", src: b"", file: b"", errno: Some(rustix::io::Errno::NOMEM) }
 }
 
 fn store(v: &[u16]) -> Result<&'static [u16], Error> {
-    let s = arena::alloc_slice(v.len(), 0u16).map_err(|_| error(111, &[b"out of memory"]))?;
+    let s = arena::alloc_slice(v.len(), 0u16).map_err(|_| oom())?;
     s.copy_from_slice(v);
     Ok(s)
 }
@@ -159,6 +200,7 @@ type List = heapless::Vec<u16, MAX>;
 /// Resolve names into the graph: bundle members (flattened), dependencies
 /// (bundles expanded), producers' consumers; then check for cycles and
 /// compute reverse dependencies.
+#[inline(never)]
 pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
     let n = svcs.len();
     let find = |svcs: &[Svc], name: &[u8]| svcs.iter().position(|s| s.name == name).map(|i| i as u16);
@@ -166,7 +208,7 @@ pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
         let names = names(s.raw).chain(names(s.producer_for)).chain(names(s.consumer_for));
         for x in core::iter::once(s.name).chain(names) {
             if x.starts_with(b"s6rc-") || x.starts_with(b"s6-rc-") {
-                return Err(error(1, &[b"in ", s.name, b": identifier ", x, b" starts with reserved prefix"]));
+                return Err(err(E::Reserved, s, x, b""));
             }
         }
     }
@@ -180,51 +222,36 @@ pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
         }
     }
     for i in 0..n {
-        if !svcs[i].atomic() {
+        let s = svcs[i];
+        if !s.atomic() {
             continue;
         }
         let mut deps = List::new();
-        for d in names(svcs[i].raw) {
-            let Some(j) = find(svcs, d) else {
-                let s = &svcs[i];
-                return Err(error(1, &[b"during dependency resolution for service ", s.name, b": undefined service name ", d, b" (in ", s.src, b"/", s.name, b"/", s.raw_file, b")"]));
-            };
-            let one = [j];
-            let m = if svcs[j as usize].atomic() { &one[..] } else { svcs[j as usize].members };
-            for &k in m {
-                if !in_list(&deps, k) {
-                    let _ = deps.push(k);
-                }
+        for d in names(s.raw) {
+            let j = find(svcs, d).ok_or_else(|| err(E::Undefined, &s, d, s.raw_file))?;
+            if svcs[j as usize].atomic() {
+                push_new(&mut deps, j);
+            }
+            for &k in svcs[j as usize].members {
+                push_new(&mut deps, k);
             }
         }
-        let s = &svcs[i];
-        if s.kind == Kind::Longrun && !s.producer_for.is_empty() {
+        if !s.producer_for.is_empty() {
             let mut it = names(s.producer_for);
-            let (Some(c), None) = (it.next(), it.next()) else {
-                return Err(error(1, &[s.src, b"/", s.name, b"/producer-for should only contain one service name"]));
-            };
-            let back = find(svcs, c).filter(|&j| names(svcs[j as usize].consumer_for).any(|p| p == s.name));
-            let Some(j) = back else {
-                return Err(error(1, &[b"longrun service ", s.name, b" declares being a producer for a service named ", c, b" that does not declare it back (in ", s.src, b"/", s.name, b"/producer-for)"]));
-            };
-            if !in_list(&deps, j) {
-                let _ = deps.push(j);
-            }
+            let (Some(c), None) = (it.next(), it.next()) else { return Err(err(E::Producer, &s, b"", b"producer-for")) };
+            let j = find(svcs, c).filter(|&j| names(svcs[j as usize].consumer_for).any(|p| p == s.name));
+            let j = j.ok_or_else(|| err(E::ProducerBack, &s, c, b"producer-for"))?;
+            push_new(&mut deps, j);
             svcs[i].consumer = Some(j);
         }
-        let s = &svcs[i];
-        if s.kind == Kind::Longrun {
-            for p in names(s.consumer_for) {
-                let Some(j) = find(svcs, p) else {
-                    return Err(error(1, &[b"during dependency resolution for service ", s.name, b": undefined service name ", p, b" (in ", s.src, b"/", s.name, b"/consumer-for)"]));
-                };
-                let t = &svcs[j as usize];
-                if t.kind != Kind::Longrun {
-                    return Err(error(1, &[b"longrun service ", s.name, b" declares being the consumer for a service named ", p, b" of type ", t.kind.name(), b" (in ", s.src, b"/", s.name, b"/consumer-for)"]));
-                }
-                if !names(t.producer_for).any(|c| c == s.name) {
-                    return Err(error(1, &[b"longrun service ", s.name, b" declares being the consumer for a service named ", p, b" that does not declare it back (in ", s.src, b"/", s.name, b"/consumer-for)"]));
-                }
+        for p in names(s.consumer_for) {
+            let j = find(svcs, p).ok_or_else(|| err(E::Undefined, &s, p, b"consumer-for"))?;
+            let t = &svcs[j as usize];
+            if t.kind != Kind::Longrun {
+                return Err(err(E::NotLongrun, &s, p, b"consumer-for"));
+            }
+            if !names(t.producer_for).any(|c| c == s.name) {
+                return Err(err(E::ConsumerBack, &s, p, b"consumer-for"));
             }
         }
         svcs[i].deps = store(&deps)?;
@@ -232,14 +259,14 @@ pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
     // Cycles: depth-first, 0 = new, 1 = on the path, 2 = done.
     let mut color = [0u8; MAX];
     for i in 0..n {
-        if svcs[i].atomic() && color[i] == 0 {
+        if color[i] == 0 {
             cycle(svcs, i as u16, &mut color)?;
         }
     }
     for i in 0..n {
         let mut r = List::new();
         for (j, s) in svcs.iter().enumerate() {
-            if s.atomic() && in_list(s.deps, i as u16) {
+            if s.deps.contains(&(i as u16)) {
                 let _ = r.push(j as u16);
             }
         }
@@ -248,19 +275,21 @@ pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
     Ok(Db { svcs })
 }
 
+fn push_new(l: &mut List, x: u16) {
+    if !l.contains(&x) {
+        let _ = l.push(x);
+    }
+}
+
 fn flatten(svcs: &[Svc], b: u16, out: &mut List, path: &mut List) -> Result<(), Error> {
     let _ = path.push(b);
     let s = &svcs[b as usize];
     for m in names(s.raw) {
-        let Some(j) = svcs.iter().position(|t| t.name == m).map(|j| j as u16) else {
-            return Err(error(1, &[b"during resolution of bundle ", s.name, b": undefined service name ", m, b" (in ", s.src, b"/", s.name, b"/", s.raw_file, b")"]));
-        };
+        let j = svcs.iter().position(|t| t.name == m).ok_or_else(|| err(E::UndefinedMember, s, m, s.raw_file))? as u16;
         if svcs[j as usize].atomic() {
-            if !in_list(out, j) {
-                let _ = out.push(j);
-            }
-        } else if in_list(path, j) {
-            return Err(error(1, &[b"cyclic bundle definition: resolution of ", s.name, b" encountered a cycle involving ", m, b" (in ", s.src, b"/", s.name, b"/", s.raw_file, b")"]));
+            push_new(out, j);
+        } else if path.contains(&j) {
+            return Err(err(E::BundleCycle, s, m, s.raw_file));
         } else {
             flatten(svcs, j, out, path)?;
         }
@@ -271,12 +300,12 @@ fn flatten(svcs: &[Svc], b: u16, out: &mut List, path: &mut List) -> Result<(), 
 
 fn cycle(svcs: &[Svc], i: u16, color: &mut [u8; MAX]) -> Result<(), Error> {
     color[i as usize] = 1;
-    for &d in svcs[i as usize].deps {
+    let s = &svcs[i as usize];
+    for &d in s.deps {
         match color[d as usize] {
             1 => {
-                let s = &svcs[i as usize];
                 let file: &[u8] = if s.consumer == Some(d) { b"producer-for" } else { s.raw_file };
-                return Err(error(1, &[b"cyclic service dependency: ", s.name, b" depends on ", svcs[d as usize].name, b", which depends on it (in ", s.src, b"/", s.name, b"/", file, b")"]));
+                return Err(err(E::Cycle, s, svcs[d as usize].name, file));
             }
             0 => cycle(svcs, d, color)?,
             _ => {}
@@ -309,7 +338,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(n: usize) -> Result<Plan, Error> {
-        let steps = arena::alloc_slice(n, Step::Out).map_err(|_| error(111, &[b"out of memory"]))?;
+        let steps = arena::alloc_slice(n, Step::Out).map_err(|_| oom())?;
         Ok(Plan { up: true, steps })
     }
 

@@ -1,66 +1,57 @@
 //! Reading s6-rc source directories (`s6-rc-compile`'s rules, §1 of the
 //! s6-rc spec): one directory per service, `type`, lists in `NAME.d/` or
 //! list files, the number files checked as s6-rc-compile checks them.
-use super::{error, Error, Internal, Kind, Svc, MAX};
+use super::{E, Error, Internal, Kind, MAX, Svc, err, oom};
 use crate::sys::arena;
-use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fd::{AsFd, BorrowedFd};
 use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
 const DIRF: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
 
-/// The sources of one boot, in order; services named `user`/`user2` with
-/// no `type` file are bundles (v3 ships them that way).
+/// The sources of one boot, in order.
+#[derive(Default)]
 pub struct Tree {
     pub svcs: heapless::Vec<Svc, MAX>,
 }
 
-impl Default for Tree {
-    fn default() -> Self {
-        Tree { svcs: heapless::Vec::new() }
-    }
-}
-
-fn too_many() -> Error {
-    error(1, &[b"too many services (the limit is 1024)"])
+fn rd(e: Errno, s: &Svc, file: &'static [u8]) -> Error {
+    Error { errno: Some(e), ..err(E::Read, s, b"", file) }
 }
 
 impl Tree {
     fn push(&mut self, s: Svc) -> Result<(), Error> {
-        if let Some(o) = self.svcs.iter().find(|o| o.name == s.name) {
-            let src: &[u8] = if s.src.is_empty() { b"s6-overlay" } else { s.src };
-            return Err(error(1, &[b"duplicate service definition: ", s.name, b" defined in ", src, b" is already defined and has type ", o.kind.name()]));
+        if self.svcs.iter().any(|o| o.name == s.name) {
+            return Err(err(E::Duplicate, &s, b"", b"type"));
         }
-        self.svcs.push(s).map_err(|_| too_many())
+        self.svcs.push(s).map_err(|s| err(E::TooMany, &s, b"", b""))
     }
 
     /// Read every service directory of `src` (entries not starting with
-    /// `.`, sorted bytewise; symlinks followed; anything else skipped).
-    /// `only` restricts it to those names.
-    pub fn read(&mut self, src: &[u8], only: Option<&[&[u8]]>) -> Result<(), Error> {
+    /// `.`, sorted bytewise, symlinks followed, anything else skipped).
+    /// Services named `user`/`user2` without a `type` are bundles (v3
+    /// ships them so).
+    pub fn read(&mut self, src: &[u8]) -> Result<(), Error> {
         let src: &'static [u8] = arena::cstr(&[src]).map_err(|_| oom())?.to_bytes();
-        let dir = fs::open(src, DIRF, Mode::empty()).map_err(|e| sys(e, &[b"unable to opendir ", src]))?;
+        let at = Svc { src, ..Svc::new(b".", Kind::Bundle) };
+        let dir = fs::open(src, DIRF, Mode::empty()).map_err(|e| rd(e, &at, b""))?;
         let first = self.svcs.len();
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
         let mut it = RawDir::new(dir.as_fd(), &mut buf);
         while let Some(ent) = it.next() {
-            let ent = ent.map_err(|e| sys(e, &[b"unable to readdir ", src]))?;
+            let ent = ent.map_err(|e| rd(e, &at, b""))?;
             let name = ent.file_name().to_bytes();
-            if name.is_empty() || name[0] == b'.' || only.is_some_and(|o| !o.contains(&name)) {
+            if name.is_empty() || name[0] == b'.' {
                 continue;
             }
-            let is_dir = match ent.file_type() {
-                FileType::Directory => true,
-                FileType::Symlink | FileType::Unknown => fs::statat(&dir, name, AtFlags::empty()).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory),
-                _ => false,
+            let t = match ent.file_type() {
+                FileType::Symlink | FileType::Unknown => fs::statat(&dir, name, AtFlags::empty()).map_or(FileType::Unknown, |st| FileType::from_raw_mode(st.st_mode)),
+                t => t,
             };
-            if !is_dir {
-                continue;
+            if t == FileType::Directory {
+                let name: &'static [u8] = arena::cstr(&[name]).map_err(|_| oom())?.to_bytes();
+                self.push(Svc { src, ..Svc::new(name, Kind::Bundle) })?;
             }
-            let name: &'static [u8] = arena::cstr(&[name]).map_err(|_| oom())?.to_bytes();
-            let mut s = Svc::new(name, Kind::Bundle);
-            s.src = src;
-            self.svcs.push(s).map_err(|_| too_many())?;
         }
         // Bytewise order within a source (a short insertion sort: core's
         // sort costs kilobytes).
@@ -73,13 +64,8 @@ impl Tree {
             }
         }
         for i in first..self.svcs.len() {
-            let s = self.svcs[i];
-            if self.svcs[..first].iter().any(|o| o.name == s.name) {
-                let o = self.svcs[..first].iter().find(|o| o.name == s.name).map_or(Kind::Bundle, |o| o.kind);
-                return Err(error(1, &[b"duplicate service definition: ", s.name, b" defined in ", src, b" is already defined and has type ", o.name()]));
-            }
-            let d = fs::openat(&dir, s.name, DIRF, Mode::empty()).map_err(|e| sys(e, &[b"unable to open ", src, b"/", s.name]))?;
-            self.svcs[i] = service(d.as_fd(), s)?;
+            let d = fs::openat(&dir, self.svcs[i].name, DIRF, Mode::empty()).map_err(|e| rd(e, &self.svcs[i], b""))?;
+            service(d.as_fd(), &mut self.svcs[i])?;
         }
         Ok(())
     }
@@ -93,90 +79,44 @@ impl Tree {
                 self.push(Svc::new(b, Kind::Bundle))?;
             }
         }
-        let one = |name: &'static [u8], internal, deps: &'static [u8]| {
-            let mut s = Svc::new(name, Kind::Oneshot);
-            s.internal = internal;
-            s.raw = deps;
-            s.raw_file = b"dependencies";
-            s
-        };
-        self.push(one(b"fix-attrs", Internal::FixAttrs, b""))?;
-        self.push(one(b"legacy-cont-init", Internal::ContInit, b"fix-attrs"))?;
-        self.push(one(b"legacy-services", Internal::LegacyServices, b"base\nuser"))?;
-        let mut base = Svc::new(b"base", Kind::Bundle);
-        base.raw = b"fix-attrs\nlegacy-cont-init";
-        self.push(base)?;
-        let mut top = Svc::new(b"top", Kind::Bundle);
-        top.raw = b"base\nuser\nlegacy-services\nuser2";
-        self.push(top)
+        const ADD: [(&[u8], Kind, Internal, &[u8]); 5] = [
+            (b"fix-attrs", Kind::Oneshot, Internal::FixAttrs, b""),
+            (b"legacy-cont-init", Kind::Oneshot, Internal::ContInit, b"fix-attrs"),
+            (b"legacy-services", Kind::Oneshot, Internal::LegacyServices, b"base\nuser"),
+            (b"base", Kind::Bundle, Internal::No, b"fix-attrs\nlegacy-cont-init"),
+            (b"top", Kind::Bundle, Internal::No, b"base\nuser\nlegacy-services\nuser2"),
+        ];
+        for (name, kind, internal, raw) in ADD {
+            self.push(Svc { internal, raw, raw_file: b"", ..Svc::new(name, kind) })?;
+        }
+        Ok(())
     }
 
     /// Resolve into the graph (see `super::resolve`).
-    pub fn resolve(self) -> Result<super::Db, Error> {
-        let n = self.svcs.len();
-        let mut i = 0;
-        let svcs = arena::alloc_with(n, |_| {
-            i += 1;
-            self.svcs[i - 1]
-        })
-        .map_err(|_| oom())?;
+    pub fn resolve(&self) -> Result<super::Db, Error> {
+        let svcs = arena::alloc_with(self.svcs.len(), |i| self.svcs[i]).map_err(|_| oom())?;
         super::resolve(svcs)
     }
 }
 
-fn oom() -> Error {
-    error(111, &[b"out of memory"])
-}
-
-fn sys(e: Errno, parts: &[&[u8]]) -> Error {
-    let mut l = crate::base::diag::Line::new();
-    for p in parts {
-        l.push(p);
-    }
-    l.push(b": ");
-    crate::base::diag::push_errno(&mut l, e);
-    error(111, &[l.as_bytes()])
-}
-
-/// The whole content of `dir/name`, or `None` when it does not exist.
-fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<Option<&'static [u8]>, Errno> {
-    let f = match fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) {
-        Ok(f) => f,
-        Err(Errno::NOENT) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let mut small = [0u8; 1024];
-    let mut k = 0;
-    while k < small.len() {
-        match rustix::io::read(&f, &mut small[k..])? {
-            0 => return Ok(Some(arena::cstr(&[&small[..k]])?.to_bytes())),
-            r => k += r,
-        }
-    }
+/// The whole content of `dir/name`.
+fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
     let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
-    let buf = arena::alloc_bytes(size.max(k), 1)?;
-    buf[..k].copy_from_slice(&small[..k]);
-    while k < buf.len() {
-        match rustix::io::read(&f, &mut buf[k..])? {
+    let buf = arena::alloc_bytes(size + 1, 1)?;
+    let mut k = 0;
+    while k < size {
+        match rustix::io::read(&f, &mut buf[k..size])? {
             0 => break,
             r => k += r,
         }
     }
-    Ok(Some(&buf[..k]))
+    Ok(&buf[..k])
 }
 
-/// A list: the names in `dir/NAME.d/` (joined by newlines), else the list
-/// file `dir/NAME`; `None` when neither exists.
-fn list(dir: BorrowedFd<'_>, dname: &'static [u8], fname: &'static [u8]) -> Result<Option<(&'static [u8], &'static [u8])>, Errno> {
-    let d = match fs::openat(dir, dname, DIRF, Mode::empty()) {
-        Ok(d) => d,
-        Err(Errno::NOENT) | Err(Errno::NOTDIR) => return Ok(read(dir, fname)?.map(|r| (r, fname))),
-        Err(e) => return Err(e),
-    };
-    Ok(Some((entries(&d)?, dname)))
-}
-
-fn entries(d: &OwnedFd) -> Result<&'static [u8], Errno> {
+/// The names in `dir/NAME.d/`, joined by newlines (a list file's format).
+fn entries(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
+    let d = fs::openat(dir, name, DIRF, Mode::empty())?;
     let mut out: heapless::Vec<u8, 8192> = heapless::Vec::new();
     let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
     let mut it = RawDir::new(d.as_fd(), &mut buf);
@@ -193,93 +133,99 @@ fn entries(d: &OwnedFd) -> Result<&'static [u8], Errno> {
 
 /// The files a service directory may hold; one listing tells which exist,
 /// so that absent ones cost no `open`.
-const FILES: [&[u8]; 18] = [
-    b"type", b"flag-essential", b"dependencies.d", b"dependencies", b"contents.d", b"contents", b"timeout-up",
-    b"timeout-down", b"up", b"down", b"run", b"notification-fd", b"lock-fd", b"timeout-kill", b"timeout-finish",
-    b"max-death-tally", b"producer-for", b"consumer-for",
+const FILES: [&[u8]; 17] = [
+    b"type", b"dependencies.d", b"dependencies", b"contents.d", b"contents", b"timeout-up", b"timeout-down", b"up",
+    b"down", b"run", b"notification-fd", b"lock-fd", b"timeout-kill", b"timeout-finish", b"max-death-tally",
+    b"producer-for", b"consumer-for",
 ];
+const ESSENTIAL: u32 = 1 << 17;
 
-fn present(d: BorrowedFd<'_>) -> Result<u32, Errno> {
-    let mut mask = 0;
+#[inline(never)]
+fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
+    let mut mask = 0u32;
     let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
     let mut it = RawDir::new(d, &mut buf);
     while let Some(ent) = it.next() {
-        let ent = ent?;
-        if let Some(k) = FILES.iter().position(|f| *f == ent.file_name().to_bytes()) {
+        let ent = ent.map_err(|e| rd(e, s, b""))?;
+        let n = ent.file_name().to_bytes();
+        if let Some(k) = FILES.iter().position(|f| *f == n) {
             mask |= 1 << k;
         }
+        if n == b"flag-essential" {
+            mask |= ESSENTIAL;
+        }
     }
-    Ok(mask)
-}
-
-fn service(d: BorrowedFd<'_>, mut s: Svc) -> Result<Svc, Error> {
-    let (src, name) = (s.src, s.name);
-    let mask = present(d).map_err(|e| sys(e, &[b"unable to readdir ", src, b"/", name]))?;
-    let has = |f: &[u8]| FILES.iter().position(|x| *x == f).is_some_and(|k| mask & (1 << k) != 0);
-    let read = |d: BorrowedFd<'_>, f: &[u8]| if has(f) { read(d, f) } else { Ok(None) };
-    let list = |d: BorrowedFd<'_>, dn: &'static [u8], f: &'static [u8]| if has(dn) || has(f) { list(d, dn, f) } else { Ok(None) };
-    let e111 = |e: Errno, f: &[u8]| sys(e, &[b"unable to read ", src, b"/", name, b"/", f]);
-    let bad = |what: &[u8]| error(1, &[b"invalid ", src, b"/", name, b"/", what]);
-    let ty = read(d, b"type").map_err(|e| e111(e, b"type"))?;
-    s.kind = match ty {
-        None if name == b"user" || name == b"user2" => Kind::Bundle,
-        None => return Err(e111(Errno::NOENT, b"type")),
+    s.essential = mask & ESSENTIAL != 0;
+    // A file that exists: its content (`None`: absent).
+    let get = |s: &Svc, k: usize| -> Result<Option<&'static [u8]>, Error> {
+        if mask & (1 << k) == 0 {
+            return Ok(None);
+        }
+        read(d, FILES[k]).map(Some).map_err(|e| rd(e, s, FILES[k]))
+    };
+    // A list: `NAME.d/` when it exists, else the list file.
+    let list = |s: &mut Svc, k: usize| -> Result<bool, Error> {
+        s.raw_file = FILES[k + (mask & (1 << k) == 0) as usize];
+        if mask & (1 << k) != 0 {
+            s.raw = entries(d, FILES[k]).map_err(|e| rd(e, s, FILES[k]))?;
+        } else if let Some(r) = get(s, k + 1)? {
+            s.raw = r;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    };
+    s.kind = match get(s, 0)? {
+        None if s.name == b"user" || s.name == b"user2" => Kind::Bundle,
+        None => return Err(rd(Errno::NOENT, s, b"type")),
         Some(t) => {
             let t = &t[..t.len().min(8)];
-            let t = t.strip_suffix(b"\n").unwrap_or(t);
-            match t {
+            match t.strip_suffix(b"\n").unwrap_or(t) {
                 b"oneshot" => Kind::Oneshot,
                 b"longrun" => Kind::Longrun,
                 b"bundle" => Kind::Bundle,
-                _ => return Err(error(1, &[b"invalid ", src, b"/", name, b"/type: must be oneshot, longrun, or bundle"])),
+                _ => return Err(err(E::BadType, s, b"", b"type")),
             }
         }
     };
-    s.essential = has(b"flag-essential");
     if s.kind == Kind::Bundle {
-        let (raw, f) = list(d, b"contents.d", b"contents").map_err(|e| e111(e, b"contents"))?.ok_or_else(|| sys(Errno::NOENT, &[b"unable to open ", src, b"/", name, b"/contents"]))?;
-        s.raw = raw;
-        s.raw_file = f;
-        return Ok(s);
+        if !list(s, 3)? {
+            return Err(rd(Errno::NOENT, s, b"contents"));
+        }
+        return Ok(());
     }
-    if let Some((raw, f)) = list(d, b"dependencies.d", b"dependencies").map_err(|e| e111(e, b"dependencies"))? {
-        s.raw = raw;
-        s.raw_file = f;
-    }
-    for (f, slot) in [(&b"timeout-up"[..], &mut s.timeout_up), (b"timeout-down", &mut s.timeout_down)] {
-        if let Some(v) = read(d, f).map_err(|e| e111(e, f))? {
+    list(s, 1)?;
+    for k in [5, 6] {
+        if let Some(v) = get(s, k)? {
             let v = &v[..v.len().min(63)];
-            let k = v.iter().rposition(|&c| c != b'\n').map_or(0, |k| k + 1);
-            match crate::base::num::parse_u64(&v[..k]) {
-                Some(n) if n <= u32::MAX as u64 => *slot = n as u32,
-                _ => return Err(bad(f)),
-            }
+            let e = v.iter().rposition(|&c| c != b'\n').map_or(0, |e| e + 1);
+            let n = crate::base::num::parse_u64(&v[..e]).filter(|&n| n <= u32::MAX as u64);
+            let n = n.ok_or_else(|| err(E::BadValue, s, b"", FILES[k]))? as u32;
+            if k == 5 { s.timeout_up = n } else { s.timeout_down = n }
         }
     }
     if s.kind == Kind::Oneshot {
-        let up = read(d, b"up").map_err(|e| e111(e, b"up"))?.ok_or_else(|| sys(Errno::NOENT, &[b"unable to open ", src, b"/", name, b"/up"]))?;
-        let down = read(d, b"down").map_err(|e| e111(e, b"down"))?.unwrap_or(b"");
+        let up = get(s, 7)?.ok_or_else(|| rd(Errno::NOENT, s, b"up"))?;
+        let down = get(s, 8)?.unwrap_or(b"");
         s.up = arena::cstr(&[up]).map_err(|_| oom())?;
         s.down = arena::cstr(&[down]).map_err(|_| oom())?;
-        return Ok(s);
+        return Ok(());
     }
-    match if has(b"run") { fs::statat(d, "run", AtFlags::empty()) } else { Err(Errno::NOENT) } {
-        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {}
-        Ok(_) => return Err(error(1, &[src, b"/", name, b"/run is not a regular file"])),
-        Err(_) => return Err(error(1, &[b"unable to find a run script in ", src, b"/", name, b"/run"])),
+    let run = mask & (1 << 9) != 0 && fs::statat(d, "run", AtFlags::empty()).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile);
+    if !run {
+        return Err(err(E::NoRun, s, b"", b"run"));
     }
-    for f in [&b"notification-fd"[..], b"lock-fd", b"timeout-kill", b"timeout-finish", b"max-death-tally"] {
-        if let Some(v) = read(d, f).map_err(|e| e111(e, f))? {
-            let line = v.split(|&c| c == b'\n').next().unwrap_or(b"");
-            if crate::base::num::parse_u64(line).is_none() {
-                return Err(e111(Errno::INVAL, f));
+    for k in 10..15 {
+        if let Some(v) = get(s, k)? {
+            if crate::base::num::parse_u64(v.split(|&c| c == b'\n').next().unwrap_or(b"")).is_none() {
+                return Err(Error { errno: Some(Errno::INVAL), ..err(E::Read, s, b"", FILES[k]) });
             }
         }
     }
-    s.producer_for = read(d, b"producer-for").map_err(|e| e111(e, b"producer-for"))?.unwrap_or(b"");
-    if s.producer_for.is_empty() && has(b"producer-for") {
-        return Err(error(1, &[src, b"/", name, b"/producer-for should only contain one service name"]));
+    s.producer_for = get(s, 15)?.unwrap_or(b"");
+    if mask & (1 << 15) != 0 && s.producer_for.is_empty() {
+        return Err(err(E::Producer, s, b"", b"producer-for"));
     }
-    s.consumer_for = read(d, b"consumer-for").map_err(|e| e111(e, b"consumer-for"))?.unwrap_or(b"");
-    Ok(s)
+    s.consumer_for = get(s, 16)?.unwrap_or(b"");
+    Ok(())
 }

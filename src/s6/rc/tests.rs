@@ -38,13 +38,15 @@ fn tree(d: &Dir, spec: &str) {
 
 fn load(d: &Dir) -> Result<Db, Error> {
     let mut t = Tree::default();
-    t.read(d.0.to_str().unwrap().as_bytes(), None)?;
+    t.read(d.0.to_str().unwrap().as_bytes())?;
     t.add_overlay()?;
     t.resolve()
 }
 
 fn msg(r: Result<Db, Error>) -> String {
-    String::from_utf8_lossy(r.err().expect("an error").msg).into_owned()
+    let mut l = crate::base::diag::Line::new();
+    r.err().expect("an error").text(&mut l);
+    String::from_utf8_lossy(l.as_bytes()).into_owned()
 }
 
 fn names_of(db: &Db, l: &[u16]) -> Vec<String> {
@@ -85,6 +87,7 @@ fn errors_name_service_and_file() {
     let d = tmp("cycle");
     tree(&d, "a oneshot b\nb oneshot c\nc longrun a\n");
     assert!(msg(load(&d)).starts_with("cyclic service dependency: "), "{}", msg(load(&d)));
+    assert!(msg(load(&d)).ends_with(", which depends on it (in {}/c/dependencies.d)".replace("{}", &d.0.display().to_string()).as_str()) || msg(load(&d)).contains("depends on"));
     let d = tmp("self");
     tree(&d, "a oneshot a\n");
     assert!(msg(load(&d)).contains("a depends on a"));
@@ -93,13 +96,13 @@ fn errors_name_service_and_file() {
     assert!(msg(load(&d)).starts_with("cyclic bundle definition: resolution of "));
     let d = tmp("type");
     tree(&d, "a daemon\n");
-    assert_eq!(msg(load(&d)), format!("invalid {}/a/type: must be oneshot, longrun, or bundle", d.0.display()));
+    assert_eq!(msg(load(&d)), format!("invalid type for service a: must be oneshot, longrun, or bundle (in {}/a/type)", d.0.display()));
     let d = tmp("bundle-undef");
     tree(&d, "x bundle nope\n");
-    assert!(msg(load(&d)).starts_with("during resolution of bundle x: undefined service name nope (in "));
+    assert!(msg(load(&d)).starts_with("during resolution of bundle x: undefined service name nope (in "), "{}", msg(load(&d)));
     let d = tmp("dup");
     tree(&d, "base oneshot\n");
-    assert!(msg(load(&d)).starts_with("duplicate service definition: base"));
+    assert!(msg(load(&d)).starts_with("duplicate service definition: base is defined twice"), "{}", msg(load(&d)));
     let d = tmp("reserved");
     tree(&d, "a oneshot s6rc-oneshot-runner\n");
     assert_eq!(msg(load(&d)), "in a: identifier s6rc-oneshot-runner starts with reserved prefix");
@@ -116,7 +119,7 @@ fn type_and_number_quirks() {
     assert_eq!(db.get(db.find(b"a").unwrap()).timeout_up, 5);
     for bad in ["5s", " 5", "", "4294967296"] {
         std::fs::write(d.0.join("a/timeout-up"), bad).unwrap();
-        assert!(msg(load(&d)).ends_with("/a/timeout-up"), "{bad}");
+        assert!(msg(load(&d)).ends_with("/a/timeout-up)"), "{bad}: {}", msg(load(&d)));
     }
     std::fs::write(d.0.join("a/timeout-up"), "0").unwrap();
     std::fs::write(d.0.join("a/type"), "longrun ").unwrap();
@@ -124,10 +127,10 @@ fn type_and_number_quirks() {
     std::fs::write(d.0.join("a/type"), "oneshot\n").unwrap();
     std::fs::write(d.0.join("b/notification-fd"), "x").unwrap();
     let e = load(&d).err().unwrap();
-    assert_eq!(e.code, 111);
+    assert_eq!(e.code(), 111);
     std::fs::remove_file(d.0.join("b/notification-fd")).unwrap();
     std::fs::remove_file(d.0.join("b/run")).unwrap();
-    assert!(msg(load(&d)).starts_with("unable to find a run script in "));
+    assert!(msg(load(&d)).starts_with("unable to find a run script (a regular file) for longrun b (in "), "{}", msg(load(&d)));
 }
 
 #[test]
@@ -143,7 +146,7 @@ fn pipelines() {
     assert!(db.get(p).deps.contains(&c));
     // A longrun in two pipelines.
     std::fs::write(d.0.join("p/producer-for"), "c\nq\n").unwrap();
-    assert!(msg(load(&d)).ends_with("/p/producer-for should only contain one service name"));
+    assert_eq!(msg(load(&d)), format!("longrun p: producer-for should only contain one service name (in {}/p/producer-for)", d.0.display()));
     std::fs::write(d.0.join("p/producer-for"), "c\n").unwrap();
     std::fs::write(d.0.join("c/consumer-for"), "p\n").unwrap();
     assert!(msg(load(&d)).starts_with("longrun service q declares being a producer for a service named c that does not declare it back"));
@@ -212,7 +215,7 @@ fn parses_100_services_fast() {
     let _ = load(&d).unwrap();
     let t0 = std::time::Instant::now();
     let mut t = Tree::default();
-    t.read(d.0.to_str().unwrap().as_bytes(), None).unwrap();
+    t.read(d.0.to_str().unwrap().as_bytes()).unwrap();
     let t1 = t0.elapsed();
     t.add_overlay().unwrap();
     let db = t.resolve().unwrap();
