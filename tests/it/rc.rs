@@ -204,3 +204,117 @@ fn cycle_and_missing_dependency_rejected_before_anything_starts() {
         assert_eq!(log(&root), Vec::<String>::new(), "{case}: something ran");
     }
 }
+
+fn wait_log(root: &Root, line: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !log(root).iter().any(|l| l == line) {
+        assert!(std::time::Instant::now() < deadline, "no {line:?} in {:?}", log(root));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn linuxserver_style_image() {
+    let root = Root::new();
+    with_execlineb(&root);
+    let script = |name: &str| format!("#!/bin/sh\necho up {name} >> /tmp/log\n");
+    for (name, dep) in [("init-adduser", "base"), ("init-config", "init-adduser")] {
+        root.file(&format!("{RCD}/{name}/type"), "oneshot\n", 0o644);
+        root.file(&format!("{RCD}/{name}/up"), &format!("/etc/s6-overlay/s6-rc.d/{name}/run\n"), 0o644);
+        root.file(&format!("{RCD}/{name}/run"), &script(name), 0o755);
+        root.file(&format!("{RCD}/{name}/dependencies.d/{dep}"), "", 0o644);
+    }
+    root.file(&format!("{RCD}/init-services/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/init-services/up"), "# This file doesn't do anything, it's just the end of the downstream oneshots\n", 0o644);
+    root.file(&format!("{RCD}/init-services/dependencies.d/init-config"), "", 0o644);
+    longrun(&root, "svc-app", &["init-services"], false);
+    user(&root, &["init-adduser", "init-config", "init-services", "svc-app"]);
+    // The hook adds a service, as linuxserver's mods do.
+    root.file("/hook.sh", &format!("#!/bin/sh\nd={RCD}/svc-mod\nmkdir -p $d/dependencies.d\necho longrun > $d/type\nprintf '#!/bin/sh\\necho run svc-mod $$ >> /tmp/log\\nexec sleep 1000\\n' > $d/run\nchmod +x $d/run\ntouch $d/dependencies.d/init-services /etc/s6-overlay/user-bundles.d/user/contents.d/svc-mod\n"), 0o755);
+    root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);
+    root.file("/etc/services.d/legacy/run", "#!/bin/sh\necho run legacy $$ >> /tmp/log\nexec sleep 1000\n", 0o755);
+    let cmd = "for l in svc-app svc-mod legacy; do i=0; while ! grep -q \"run $l\" /tmp/log; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.05; done; done; echo cmd >> /tmp/log";
+    let o = root.init(&["sh", "-c", cmd]).env("S6_STAGE2_HOOK", "/hook.sh").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines = log(&root);
+    let pos = positions(&lines);
+    let at = |l: &str| *pos.get(l).unwrap_or_else(|| panic!("no {l:?} in {lines:?}\n{}", o.stderr));
+    assert!(at("up cont-init") < at("up init-adduser") && at("up init-adduser") < at("up init-config"), "{lines:?}");
+    assert!(at("up init-config") < at("run svc-app") && at("up init-config") < at("run svc-mod"), "{lines:?}");
+    let pid = pids(&root);
+    assert!(pid["legacy"] > pid["svc-app"] && pid["legacy"] > pid["svc-mod"], "services.d before the user bundle: {pid:?}");
+    assert!(at("cmd") > at("run legacy"));
+    assert!(o.stderr.contains("cont-init: info: running /etc/cont-init.d/10-ci\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("cont-init: info: /etc/cont-init.d/10-ci exited 0\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("s6-rc: info: service svc-mod successfully started\n"), "{}", o.stderr);
+    assert!(!o.stderr.contains("[cont-init.d]"), "v2 lines with a v3 layout: {}", o.stderr);
+}
+
+#[test]
+fn old_user_bundle_layout_warns_and_is_not_written() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "x", &[]);
+    root.file(&format!("{RCD}/user/contents.d/x"), "", 0o644);
+    let o = root.init(&["true"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(o.stderr.contains("init: warning: defining user bundles in /etc/s6-overlay/s6-rc.d is deprecated, please define them in /etc/s6-overlay/user-bundles.d instead\n"), "{}", o.stderr);
+    assert_eq!(log(&root), ["up x", "down x"]);
+    assert!(!root.path().join("etc/s6-overlay/s6-rc.d/user/type").exists(), "the image was written to");
+}
+
+#[test]
+fn failing_oneshot_follows_the_stage2_policy_with_its_code() {
+    for policy in ["0", "2"] {
+        let root = Root::new();
+        with_execlineb(&root);
+        root.file(&format!("{RCD}/bad/type"), "oneshot\n", 0o644);
+        root.file(&format!("{RCD}/bad/up"), "sh -c \"exit 3\"\n", 0o644);
+        oneshot(&root, "after", &["bad"]);
+        oneshot(&root, "indep", &[]);
+        user(&root, &["after", "indep"]);
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+        assert!(o.stderr.contains("s6-rc: warning: unable to start service bad: command exited 3\n"), "{}", o.stderr);
+        let lines = log(&root);
+        assert!(!lines.iter().any(|l| l == "up after"), "{lines:?}");
+        if policy == "2" {
+            assert_eq!(o.code(), 3, "{}", o.stderr);
+            assert!(!lines.iter().any(|l| l == "cmd"), "{lines:?}");
+        } else {
+            assert_eq!(o.code(), 0, "{}", o.stderr);
+            assert!(lines.iter().any(|l| l == "cmd") && lines.iter().any(|l| l == "up indep"), "{lines:?}");
+        }
+    }
+}
+
+#[test]
+fn timeout_up_fails_with_99() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sleep 30\n", 0o644);
+    root.file(&format!("{RCD}/slow/timeout-up"), "200\n", 0o644);
+    user(&root, &["slow"]);
+    let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert_eq!(o.code(), 99, "{}", o.stderr);
+    assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
+    assert!(!log(&root).iter().any(|l| l == "cmd"));
+}
+
+#[test]
+fn sigterm_during_boot_stops_at_once() {
+    let _t = timing();
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sh -c \"echo up slow >> /tmp/log; exec sleep 30\"\n", 0o644);
+    oneshot(&root, "after", &["slow"]);
+    user(&root, &["after"]);
+    let mut c = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).start();
+    wait_log(&root, "up slow");
+    let t = c.signal(15);
+    let o = c.wait();
+    assert!(t.elapsed() < Duration::from_secs(2), "stopped after {:?}: {}", t.elapsed(), o.stderr);
+    let lines = log(&root);
+    assert!(!lines.iter().any(|l| l == "up after" || l == "cmd"), "{lines:?}");
+}

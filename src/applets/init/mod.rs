@@ -470,7 +470,7 @@ impl Pid1 {
         };
         if item == Item::Wait {
             diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]);
-        } else {
+        } else if !(matches!(item, Item::Init(_) | Item::Finish(_)) && self.v3_line(if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" }, name, Some(code))) {
             let mut l = Line::new();
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
@@ -620,6 +620,10 @@ impl Pid1 {
     }
 
     fn start_item(&mut self, item: Item) {
+        // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
+        if self.rc.is_some() && matches!(item, Item::FixBegin | Item::FixEnd | Item::InitBegin | Item::InitEnd | Item::FinishBegin | Item::FinishEnd) {
+            return;
+        }
         match item {
             Item::FixBegin => self.progress(&[b"[fix-attrs.d] applying ownership & permissions fixes..."]),
             Item::FixEnd => self.progress(&[b"[fix-attrs.d] done."]),
@@ -641,7 +645,9 @@ impl Pid1 {
                     Item::Init(_) => (b"[cont-init.d] ", b"cont-init.d"),
                     _ => (b"[cont-finish.d] ", b"cont-finish.d"),
                 };
-                self.progress(&[sect, n, b": executing..."]);
+                if !self.v3_line(sub, n, None) {
+                    self.progress(&[sect, n, b": executing..."]);
+                }
                 let path = or_warn_cstr(dir_of(self.base, sub).and_then(|d| arena::cstr(&[d, b"/", n])));
                 let env = if matches!(item, Item::Finish(_)) { self.finish_env() } else { self.global_env };
                 let limit = match item {

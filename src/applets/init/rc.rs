@@ -161,6 +161,28 @@ impl Pid1 {
         self.rc_step();
     }
 
+    /// With v3's layout, v3's progress lines for `cont-init.d` and
+    /// `cont-finish.d` scripts (`cont-init: info: running DIR/NAME`, `…
+    /// DIR/NAME exited N`); false without (v2's lines then).
+    pub(super) fn v3_line(&self, sub: &[u8], name: &[u8], code: Option<u8>) -> bool {
+        if self.rc.is_none() {
+            return false;
+        }
+        if self.s.verbosity >= 2 {
+            let mut l = Line::new();
+            l.push(&sub[..sub.len() - 2]).push(b": info: ");
+            if code.is_none() {
+                l.push(b"running ");
+            }
+            l.push(self.base).push(b"/").push(sub).push(b"/").push(name);
+            if let Some(c) = code {
+                l.push(b" exited ").push_u64(c as u64);
+            }
+            l.emit();
+        }
+        true
+    }
+
     /// The boot transition still runs.
     pub(super) fn rc_booting(&self) -> bool {
         self.rc.as_ref().is_some_and(|r| r.boot)
