@@ -318,3 +318,48 @@ fn sigterm_during_boot_stops_at_once() {
     let lines = log(&root);
     assert!(!lines.iter().any(|l| l == "up after" || l == "cmd"), "{lines:?}");
 }
+
+#[test]
+fn s6_rc_client_changes_and_lists_the_live_state() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "init-a", &["base"]);
+    longrun(&root, "svc-a", &["init-a"], false);
+    longrun(&root, "svc-b", &["svc-a"], true);
+    user(&root, &["svc-b"]);
+    let script = "exec > /tmp/out 2>&1; PATH=/command:$PATH
+s6-rc -a list; echo =
+s6-rc -d change svc-a; echo \"rc $?\"
+s6-rc -a list; echo =
+s6-rc -da list; echo =
+test -e /run/service/svc-a/down && echo down-file
+s6-rc -u change svc-a; echo \"rc $?\"
+s6-rc -a list; echo =
+s6-rc -u change nosuch; echo \"rc $?\"
+s6-rc -d listall init-a; echo =
+s6-rc-db type svc-b; s6-rc-db dependencies svc-b; s6-rc-db contents user; s6-rc-db contents svc-a; echo \"rc $?\"
+s6-rc -bu change user; echo \"rc $?\"
+s6-rc -a list; echo =";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let out = fs::read_to_string(root.path().join("tmp/out")).unwrap();
+    let want = "init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\nlegacy-services\n=\n\
+rc 0\n\
+init-a\nfix-attrs\nlegacy-cont-init\n=\n\
+svc-a\nsvc-b\nlegacy-services\n=\n\
+down-file\n\
+rc 0\n\
+init-a\nsvc-a\nfix-attrs\nlegacy-cont-init\n=\n\
+s6-rc: fatal: nosuch is not a recognized identifier in /run/s6/rc/sources\nrc 3\n\
+init-a\nsvc-a\nsvc-b\nlegacy-services\n=\n\
+longrun\nsvc-a\nsvc-b\ns6-rc-db: fatal: in database /run/s6/rc: identifier svc-a represents an atomic service\nrc 5\n\
+rc 0\n\
+init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\n=\n";
+    assert_eq!(out, want, "stderr: {}", o.stderr);
+    // The supervisor really stopped and restarted it, after svc-b.
+    let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/log")).unwrap().lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
+    let first_finish_a = lines.iter().position(|l| l == "finish svc-a").unwrap();
+    let first_finish_b = lines.iter().position(|l| l == "finish svc-b").unwrap();
+    assert!(first_finish_b < first_finish_a, "{lines:?}");
+    assert_eq!(lines.iter().filter(|l| *l == "run svc-a").count(), 2, "{lines:?}");
+}

@@ -331,6 +331,7 @@ impl Pid1 {
                     },
                     supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
+                    supervise::Watch::Rc => self.rc_request(),
                 }
             }
             self.on_time(Instant::now());

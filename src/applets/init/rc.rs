@@ -22,10 +22,10 @@ use super::{Item, Phase, Pid1};
 use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::Env;
-use crate::s6::rc::{source::Tree, Db, Internal, Kind, Plan, Step};
+use crate::s6::rc::{live, source::load, Db, Internal, Kind, Plan, Step};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw, signal};
-use rustix::fd::{AsRawFd, OwnedFd};
+use rustix::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{self, Mode, OFlags};
 use rustix::process::Pid;
 
@@ -53,6 +53,11 @@ pub struct Rc {
     pub stopping: bool,
     /// The boot transition's first failure, for the policy.
     failed: Option<u8>,
+    /// `/run/s6/rc/control`, and the client waiting for the current change.
+    control: Option<OwnedFd>,
+    reply: heapless::Vec<u8, 128>,
+    /// The current change ran out of time (`-t`).
+    expired: bool,
 }
 
 /// `<base>/s6-overlay` (`/etc/s6-overlay`, or the profile's).
@@ -87,26 +92,23 @@ impl Pid1 {
     pub(super) fn rc_load(&mut self) {
         let prof = profile(self.base);
         let rcd = arena::cstr(&[prof, b"/s6-rc.d"]).map(|c| c.to_bytes()).unwrap_or(b"");
-        let mut t = Tree::default();
-        let res = (|| {
-            if is_dir(arena::cstr(&[rcd, b"/user"]).map(|c| c.to_bytes()).unwrap_or(b"")) {
-                if self.s.verbosity >= 1 {
-                    diag::warn(&[b"defining user bundles in ", prof, b"/s6-rc.d is deprecated, please define them in ", prof, b"/user-bundles.d instead"]);
-                }
-                return t.read(rcd);
-            }
-            if is_dir(rcd) {
-                t.read(rcd)?;
-            }
-            let env = Env::get();
-            let bd = match env.var(b"S6_RUNTIME_BUNDLEDIR").filter(|v| !v.is_empty()) {
-                Some(b) => b,
-                None => arena::cstr(&[prof, b"/user-bundles.d"]).map(|c| c.to_bytes()).unwrap_or(b""),
-            };
-            if is_dir(bd) { t.read(bd) } else { Ok(()) }
-        })()
-        .and_then(|_| t.add_overlay());
-        let db = match res.and_then(|_| t.resolve()) {
+        // The old layout (`s6-rc.d/user`) replaces the bundle directory.
+        let mut srcs: heapless::Vec<&[u8], 2> = heapless::Vec::new();
+        let old = is_dir(arena::cstr(&[rcd, b"/user"]).map(|c| c.to_bytes()).unwrap_or(b""));
+        if old && self.s.verbosity >= 1 {
+            diag::warn(&[b"defining user bundles in ", prof, b"/s6-rc.d is deprecated, please define them in ", prof, b"/user-bundles.d instead"]);
+        }
+        if is_dir(rcd) {
+            let _ = srcs.push(rcd);
+        }
+        let bd = match Env::get().var(b"S6_RUNTIME_BUNDLEDIR").filter(|v| !v.is_empty()) {
+            Some(b) => b,
+            None => arena::cstr(&[prof, b"/user-bundles.d"]).map(|c| c.to_bytes()).unwrap_or(b""),
+        };
+        if !old && is_dir(bd) {
+            let _ = srcs.push(bd);
+        }
+        let db = match load(&srcs) {
             Ok(db) => db,
             Err(e) => {
                 let mut l = Line::new();
@@ -114,6 +116,10 @@ impl Pid1 {
                 diag::fatal(e.code(), &[l.as_bytes()])
             }
         };
+        let control = live::publish(&srcs);
+        if let Some(c) = &control {
+            self.sup.watch(c.as_fd(), super::supervise::Watch::Rc);
+        }
         let n = db.svcs.len();
         let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until)) = (
             Plan::new(n),
@@ -153,7 +159,7 @@ impl Pid1 {
             ms => Some(Instant::now().after_ms(ms)),
         };
         let legacy_from = self.sup.svcs.len();
-        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, failed: None };
+        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, failed: None, control, reply: heapless::Vec::new(), expired: false };
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
         rc.plan.select(&rc.db, members, true, rc.up);
@@ -195,8 +201,7 @@ impl Pid1 {
 
     pub(super) fn rc_deadline(&self) -> Option<Instant> {
         let r = self.rc.as_ref()?;
-        let m = if r.boot { r.maxtime } else { None };
-        r.until.iter().flatten().copied().chain(m).min()
+        r.until.iter().flatten().copied().chain(r.maxtime).min()
     }
 
     /// Move the current transition on: collect what finished, start what
@@ -205,8 +210,9 @@ impl Pid1 {
         let Some(mut rc) = self.rc.take() else { return false };
         let now = Instant::now();
         let mut any = false;
-        if rc.boot && !rc.stopping && rc.maxtime.is_some_and(|t| now >= t) {
+        if !rc.stopping && rc.maxtime.is_some_and(|t| now >= t) {
             rc.maxtime = None;
+            rc.expired = true;
             self.rc_abort(&mut rc);
             // s6-rc's code for its global timeout.
             rc.failed.get_or_insert(2);
@@ -232,14 +238,20 @@ impl Pid1 {
             }
             any = true;
         }
-        if rc.boot && rc.plan.finished() {
+        if rc.plan.finished() && (rc.boot || !rc.reply.is_empty()) {
+            let code = if rc.expired { 2 } else { rc.plan.failed() as u8 };
+            if !rc.boot {
+                rc.failed = None;
+                reply(&mut rc, code);
+            }
             rc.boot = false;
+            rc.maxtime = None;
             any = true;
         }
         if rc.stopping && rc.plan.finished() {
             self.sup.stop_all();
         }
-        let failed = rc.failed.take();
+        let failed = if rc.boot || self.phase == Phase::Stage2 { rc.failed.take() } else { None };
         self.rc = Some(rc);
         if let Some(code) = failed {
             self.rc_failed(code);
@@ -270,9 +282,7 @@ impl Pid1 {
                 }
                 if up && self.sup.gave_up(k) {
                     self.rc_warn(&s, up, b"its finish script reported a permanent failure", 1);
-                    if rc.boot {
-                        rc.failed.get_or_insert(1);
-                    }
+                    rc.failed.get_or_insert(1);
                     return Some(false);
                 }
                 if timed_out {
@@ -281,9 +291,7 @@ impl Pid1 {
                         self.sup.send(k, b'D', &self.orig);
                     }
                     self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
-                    if rc.boot {
-                        rc.failed.get_or_insert(exit::TIMEOUT);
-                    }
+                    rc.failed.get_or_insert(exit::TIMEOUT);
                     return Some(false);
                 }
                 None
@@ -297,9 +305,7 @@ impl Pid1 {
                     }
                     rc.pids[i as usize] = None;
                     self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
-                    if rc.boot {
-                        rc.failed.get_or_insert(exit::TIMEOUT);
-                    }
+                    rc.failed.get_or_insert(exit::TIMEOUT);
                     return Some(false);
                 }
                 rc.pids[i as usize].is_none().then_some(true)
@@ -346,9 +352,7 @@ impl Pid1 {
                         Err(e) => {
                             diag::warn_sys(e, &[b"unable to spawn /command/execlineb"]);
                             self.rc_done(rc, i, false);
-                            if rc.boot {
-                                rc.failed.get_or_insert(exit::SYSCALL);
-                            }
+                            rc.failed.get_or_insert(exit::SYSCALL);
                         }
                     }
                 }
@@ -392,6 +396,7 @@ impl Pid1 {
         rc.until[i as usize] = None;
         if ok {
             rc.up[i as usize] = up;
+            live::write_state(&rc.db, rc.up);
             if self.s.verbosity >= 2 {
                 info(&[s.name, if up { b" successfully started" } else { b" successfully stopped" }]);
             }
@@ -420,9 +425,7 @@ impl Pid1 {
                     l.emit();
                 }
                 self.rc_done(&mut rc, i as u16, false);
-                if rc.boot {
-                    rc.failed.get_or_insert(code);
-                }
+                rc.failed.get_or_insert(code);
             }
         }
         self.rc = Some(rc);
@@ -490,3 +493,60 @@ impl Pid1 {
     }
 }
 
+
+/// Tell the waiting client how its change ended.
+fn reply(rc: &mut Rc, code: u8) {
+    let _ = rc.reply.push(0);
+    if let Ok(path) = core::ffi::CStr::from_bytes_until_nul(&rc.reply) {
+        if let Ok(f) = fs::open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
+            let _ = rustix::io::write(&f, &[code]);
+        }
+    }
+    rc.reply.clear();
+}
+
+impl Pid1 {
+    /// Requests on `/run/s6/rc/control` (see `s6::rc::live`).
+    pub(super) fn rc_request(&mut self) {
+        let Some(mut rc) = self.rc.take() else { return };
+        let mut buf = [0u8; 4096];
+        let n = rc.control.as_ref().map_or(0, |c| rustix::io::read(c, &mut buf).unwrap_or(0));
+        for req in buf[..n].split(|&c| c == b'\n').filter(|r| !r.is_empty()) {
+            let mut f = req.split(|&c| c == 0);
+            let (Some(path), Some(verb), Some(t)) = (f.next(), f.next(), f.next()) else { continue };
+            let busy = !rc.plan.finished() || rc.boot || rc.stopping || !rc.reply.is_empty();
+            let mut old = core::mem::take(&mut rc.reply);
+            let _ = rc.reply.extend_from_slice(path);
+            if busy {
+                reply(&mut rc, live::BUSY);
+                rc.reply = core::mem::take(&mut old);
+                continue;
+            }
+            let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
+            let mut unknown = false;
+            for name in f {
+                match rc.db.find(name) {
+                    Some(i) => {
+                        let s = rc.db.get(i);
+                        if s.atomic() {
+                            let _ = sel.push(i);
+                        }
+                        let _ = sel.extend_from_slice(s.members);
+                    }
+                    None => unknown = true,
+                }
+            }
+            if unknown {
+                reply(&mut rc, 3);
+                continue;
+            }
+            let up = verb.first() == Some(&b'u');
+            rc.plan.select(&rc.db, &sel, up, rc.up);
+            rc.failed = None;
+            rc.expired = false;
+            rc.maxtime = crate::base::num::parse_u64(t).filter(|&ms| ms > 0).map(|ms| Instant::now().after_ms(ms));
+        }
+        self.rc = Some(rc);
+        self.rc_step();
+    }
+}

@@ -704,6 +704,8 @@ pub enum Watch {
     Scan,
     Control(usize),
     Notify(usize),
+    /// s6-rc's control fifo.
+    Rc,
 }
 
 impl Watch {
@@ -713,12 +715,14 @@ impl Watch {
             Watch::Scan => 1,
             Watch::Control(i) => 2 + 2 * i as u64,
             Watch::Notify(i) => 3 + 2 * i as u64,
+            Watch::Rc => u64::MAX,
         }
     }
     pub fn decode(v: u64) -> Watch {
         match v {
             0 => Watch::Signals,
             1 => Watch::Scan,
+            u64::MAX => Watch::Rc,
             v if v % 2 == 0 => Watch::Control((v - 2) as usize / 2),
             v => Watch::Notify((v - 3) as usize / 2),
         }

@@ -5,6 +5,7 @@
 //!
 //! Checks are s6-rc-compile's (unknown names, cycles, bad types, pipeline
 //! mismatches); each error names the service and the file.
+pub mod live;
 pub mod source;
 
 use crate::sys::arena;

@@ -99,6 +99,17 @@ impl Tree {
     }
 }
 
+/// Read `srcs` in order, add s6-overlay's services, resolve.
+#[inline(never)]
+pub fn load(srcs: &[&[u8]]) -> Result<super::Db, Error> {
+    let mut t = Tree::default();
+    for s in srcs {
+        t.read(s)?;
+    }
+    t.add_overlay()?;
+    t.resolve()
+}
+
 /// The whole content of `dir/name`.
 fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
     let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
