@@ -363,3 +363,27 @@ init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\n=\n";
     assert!(first_finish_b < first_finish_a, "{lines:?}");
     assert_eq!(lines.iter().filter(|l| *l == "run svc-a").count(), 2, "{lines:?}");
 }
+
+#[test]
+fn pipeline_lines_flow_and_survive_a_consumer_restart() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/prod/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/prod/producer-for"), "cons\n", 0o644);
+    root.file(&format!("{RCD}/prod/run"), "#!/bin/sh\ni=0\nwhile :; do echo $i; i=$((i+1)); sleep 0.02; done\n", 0o755);
+    root.file(&format!("{RCD}/cons/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/cons/consumer-for"), "prod\n", 0o644);
+    root.file(&format!("{RCD}/cons/run"), "#!/bin/sh\necho run cons $$ >> /tmp/log\nexec cat >> /tmp/cons.log\n", 0o755);
+    user(&root, &["prod"]);
+    let script = "PATH=/command:$PATH
+n() { cat /tmp/cons.log 2>/dev/null | wc -l; }
+i=0; while [ $(n) -lt 10 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+s6-svc -k /run/service/cons
+i=0; while [ $(n) -lt 100 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let got: Vec<u32> = fs::read_to_string(root.path().join("tmp/cons.log")).unwrap().lines().map(|l| l.parse().unwrap()).collect();
+    assert!(got.len() >= 100, "{got:?}");
+    assert!(got.iter().enumerate().all(|(i, &v)| v == i as u32), "lines lost or repeated: {got:?}");
+    assert_eq!(log(&root), ["run cons", "run cons"], "the consumer did not restart");
+}
