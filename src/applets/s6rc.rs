@@ -7,8 +7,7 @@
 //! another change and `-b` is absent, or cannot be reached). `-v` is
 //! accepted: PID 1 prints the progress lines. `-p` is accepted and ignored.
 //! `s6-rc-db [-u|-d] list all|services|oneshots|longruns|bundles | type NAME |
-//! dependencies NAMES | all-dependencies NAMES | contents BUNDLE | atomics NAMES |
-//! timeout ATOMIC`.
+//! dependencies NAMES | contents BUNDLE`.
 use crate::base::getopt::Getopt;
 use crate::base::{diag, exit};
 use crate::rt::Args;
@@ -19,7 +18,7 @@ use rustix::fs::{self, Mode, OFlags};
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"s6-rc [ -v verbosity ] [ -t timeout ] [ -b ] [ -u | -d | -D ] [ -p ] [ -a ] [ -e ] help|list|listall|change [ servicenames... ]";
-const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] command... (list, type, dependencies, all-dependencies, contents, atomics, timeout)";
+const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] command... (list, type, dependencies, contents)";
 
 fn out(s: &[u8]) {
     let _ = fd::write_all(fd::stdout(), s);
@@ -240,11 +239,6 @@ pub fn db_main(args: Args) -> u8 {
             }
         }
         b"type" => out(db.get(one()).kind.name()),
-        b"timeout" => {
-            let s = db.get(one());
-            let mut b = itoa::Buffer::new();
-            out(b.format(if up { s.timeout_up } else { s.timeout_down }).as_bytes());
-        }
         b"contents" => {
             let s = db.get(one());
             if s.atomic() {
@@ -252,10 +246,6 @@ pub fn db_main(args: Args) -> u8 {
             }
             s.members.iter().for_each(|&m| plan.steps[m as usize] = Step::Wait);
             print(&plan, false);
-        }
-        b"atomics" => {
-            select(&db, &mut plan, &names, what);
-            print(&plan, true);
         }
         b"dependencies" => {
             select(&db, &mut plan, &names, what);
@@ -269,11 +259,6 @@ pub fn db_main(args: Args) -> u8 {
                 }
             }
             print(&deps, true);
-        }
-        b"all-dependencies" => {
-            select(&db, &mut plan, &names, what);
-            close(&db, &mut plan, up);
-            print(&plan, true);
         }
         c => diag::fatal(exit::USAGE, &[b"unknown command: ", c]),
     }

@@ -58,6 +58,9 @@ pub struct Rc {
     reply: heapless::Vec<u8, 128>,
     /// The current change ran out of time (`-t`).
     expired: bool,
+    /// Oneshots' environment: the global one and `RC_NAME=` (`var`).
+    envp: &'static [*const u8],
+    var: &'static mut [u8],
 }
 
 /// `<base>/s6-overlay` (`/etc/s6-overlay`, or the profile's).
@@ -153,13 +156,20 @@ impl Pid1 {
             }
             self.sup.link(sup[c] as usize, &prods);
         }
+        let genv = self.global_env.iter().take_while(|p| !p.is_null()).count();
+        let (Ok(envp), Ok(var)) = (arena::alloc_slice::<*const u8>(genv + 2, core::ptr::null()), arena::alloc_slice(256, 0u8)) else {
+            diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
+        };
+        envp[..genv].copy_from_slice(&self.global_env[..genv]);
+        var[..8].copy_from_slice(b"RC_NAME=");
+        envp[genv] = var.as_ptr();
         let null = fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let maxtime = match self.s.wait_for_services_ms {
             0 => None,
             ms => Some(Instant::now().after_ms(ms)),
         };
         let legacy_from = self.sup.svcs.len();
-        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, failed: None, control, reply: heapless::Vec::new(), expired: false };
+        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, failed: None, control, reply: heapless::Vec::new(), expired: false, envp, var };
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
         rc.plan.select(&rc.db, members, true, rc.up);
@@ -362,29 +372,25 @@ impl Pid1 {
 
     /// `/command/execlineb -Pc LINE`, new session, stdin `/dev/null`, the
     /// global environment plus `RC_NAME`.
-    fn rc_spawn(&self, rc: &Rc, name: &[u8], line: &core::ffi::CStr) -> Result<Pid, rustix::io::Errno> {
-        let mut envp: heapless::Vec<*const u8, 1024> = heapless::Vec::new();
-        for &p in self.global_env.iter().take_while(|p| !p.is_null()).take(1022) {
-            let _ = envp.push(p);
-        }
-        let mut var = [0u8; 256];
-        let n = name.len().min(246);
-        var[..8].copy_from_slice(b"RC_NAME=");
-        var[8..8 + n].copy_from_slice(&name[..n]);
-        let _ = envp.push(var.as_ptr());
-        let _ = envp.push(core::ptr::null());
+    fn rc_spawn(&self, rc: &mut Rc, name: &[u8], line: &core::ffi::CStr) -> Result<Pid, rustix::io::Errno> {
+        // `RC_NAME=NAME`, NUL-terminated, in the slot `envp` points to.
+        let n = name.len().min(rc.var.len() - 9);
+        rc.var[8..8 + n].copy_from_slice(&name[..n]);
+        rc.var[8 + n] = 0;
         let argv = [c"execlineb".as_ptr().cast(), c"-Pc".as_ptr().cast(), line.as_ptr().cast(), core::ptr::null()];
-        let moves: heapless::Vec<(i32, i32), 1> = rc.null.iter().map(|f| (f.as_raw_fd(), 0)).collect();
+        let null = [(rc.null.as_ref().map_or(-1, |f| f.as_raw_fd()), 0)];
+        let moves = if rc.null.is_some() { &null[..] } else { &[] };
+        let envp = rc.envp.as_ptr();
         spawn(&Spawn {
             file: c"/command/execlineb",
             argv: argv.as_ptr(),
-            envp: envp.as_ptr(),
+            envp,
             path: self.path,
             signals: &self.orig,
             new_pgrp: false,
             take_tty: false,
             setsid: true,
-            moves: &moves,
+            moves,
             chdir: None,
         })
     }
