@@ -9,10 +9,12 @@ use rustix::io::Errno;
 
 const DIRF: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
 
-/// The sources of one boot, in order.
-#[derive(Default)]
+/// The sources of one boot, in order: arena slots, as many as the
+/// sources have entries (plus s6-overlay's), so that a big tree costs no
+/// stack.
 pub struct Tree {
-    pub svcs: heapless::Vec<Svc, MAX>,
+    slots: &'static mut [Svc],
+    len: usize,
 }
 
 fn rd(e: Errno, s: &Svc, file: &'static [u8]) -> Error {
@@ -20,11 +22,20 @@ fn rd(e: Errno, s: &Svc, file: &'static [u8]) -> Error {
 }
 
 impl Tree {
+    fn svcs(&self) -> &[Svc] {
+        &self.slots[..self.len]
+    }
+
     fn push(&mut self, s: Svc) -> Result<(), Error> {
-        if self.svcs.iter().any(|o| o.name == s.name) {
+        if self.svcs().iter().any(|o| o.name == s.name) {
             return Err(err(E::Duplicate, &s, b"", b"type"));
         }
-        self.svcs.push(s).map_err(|s| err(E::TooMany, &s, b"", b""))
+        if self.len == self.slots.len() || self.len == MAX {
+            return Err(err(E::TooMany, &s, b"", b""));
+        }
+        self.slots[self.len] = s;
+        self.len += 1;
+        Ok(())
     }
 
     /// Read every service directory of `src` (entries not starting with
@@ -35,7 +46,7 @@ impl Tree {
         let src: &'static [u8] = arena::cstr(&[src]).map_err(|_| oom())?.to_bytes();
         let at = Svc { src, ..Svc::new(b".", Kind::Bundle) };
         let dir = fs::open(src, DIRF, Mode::empty()).map_err(|e| rd(e, &at, b""))?;
-        let first = self.svcs.len();
+        let first = self.len;
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
         let mut it = RawDir::new(dir.as_fd(), &mut buf);
         while let Some(ent) = it.next() {
@@ -55,7 +66,7 @@ impl Tree {
         }
         // Bytewise order within a source (a short insertion sort: core's
         // sort costs kilobytes).
-        let v = &mut self.svcs[first..];
+        let v = &mut self.slots[first..self.len];
         for i in 1..v.len() {
             let mut j = i;
             while j > 0 && v[j - 1].name > v[j].name {
@@ -63,9 +74,9 @@ impl Tree {
                 j -= 1;
             }
         }
-        for i in first..self.svcs.len() {
-            let d = fs::openat(&dir, self.svcs[i].name, DIRF, Mode::empty()).map_err(|e| rd(e, &self.svcs[i], b""))?;
-            service(d.as_fd(), &mut self.svcs[i])?;
+        for i in first..self.len {
+            let d = fs::openat(&dir, self.slots[i].name, DIRF, Mode::empty()).map_err(|e| rd(e, &self.slots[i], b""))?;
+            service(d.as_fd(), &mut self.slots[i])?;
         }
         Ok(())
     }
@@ -75,7 +86,7 @@ impl Tree {
     /// when the image defines none.
     pub fn add_overlay(&mut self) -> Result<(), Error> {
         for b in [&b"user"[..], b"user2"] {
-            if !self.svcs.iter().any(|s| s.name == b) {
+            if !self.svcs().iter().any(|s| s.name == b) {
                 self.push(Svc::new(b, Kind::Bundle))?;
             }
         }
@@ -93,16 +104,29 @@ impl Tree {
     }
 
     /// Resolve into the graph (see `super::resolve`).
-    pub fn resolve(&self) -> Result<super::Db, Error> {
-        let svcs = arena::alloc_with(self.svcs.len(), |i| self.svcs[i]).map_err(|_| oom())?;
-        super::resolve(svcs)
+    pub fn resolve(self) -> Result<super::Db, Error> {
+        super::resolve(self.slots.split_at_mut(self.len).0)
     }
+}
+
+/// Entries of `dir` (an upper bound on its services).
+fn count(dir: &[u8]) -> usize {
+    let Ok(d) = arena::cstr(&[dir]).and_then(|p| fs::open(p, DIRF, Mode::empty())) else { return 0 };
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
+    let mut it = RawDir::new(d.as_fd(), &mut buf);
+    let mut n = 0;
+    while let Some(Ok(_)) = it.next() {
+        n += 1;
+    }
+    n
 }
 
 /// Read `srcs` in order, add s6-overlay's services, resolve.
 #[inline(never)]
 pub fn load(srcs: &[&[u8]]) -> Result<super::Db, Error> {
-    let mut t = Tree::default();
+    let n = srcs.iter().map(|s| count(s)).sum::<usize>() + 7;
+    let slots = arena::alloc_with(n.min(MAX), |_| Svc::new(b"", Kind::Bundle)).map_err(|_| oom())?;
+    let mut t = Tree { slots, len: 0 };
     for s in srcs {
         t.read(s)?;
     }

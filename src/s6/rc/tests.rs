@@ -1,4 +1,3 @@
-use super::source::Tree;
 use super::*;
 use std::path::PathBuf;
 
@@ -37,10 +36,7 @@ fn tree(d: &Dir, spec: &str) {
 }
 
 fn load(d: &Dir) -> Result<Db, Error> {
-    let mut t = Tree::default();
-    t.read(d.0.to_str().unwrap().as_bytes())?;
-    t.add_overlay()?;
-    t.resolve()
+    super::source::load(&[d.0.to_str().unwrap().as_bytes()])
 }
 
 fn msg(r: Result<Db, Error>) -> String {
@@ -214,13 +210,8 @@ fn parses_100_services_fast() {
     tree(&d, &spec);
     let _ = load(&d).unwrap();
     let t0 = std::time::Instant::now();
-    let mut t = Tree::default();
-    t.read(d.0.to_str().unwrap().as_bytes()).unwrap();
-    let t1 = t0.elapsed();
-    t.add_overlay().unwrap();
-    let db = t.resolve().unwrap();
+    let db = load(&d).unwrap();
     let dt = t0.elapsed();
-    eprintln!("read {t1:?}");
     eprintln!("parsed and resolved {} services in {:?}", db.svcs.len(), dt);
     assert_eq!(db.svcs.len(), 107);
     assert!(dt.as_millis() < 50, "{dt:?}");
