@@ -49,8 +49,10 @@ pub struct Rc {
     null: Option<OwnedFd>,
     /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`, from the boot's start.
     maxtime: Option<Instant>,
-    /// Shutting down: the plan is the final down transition.
+    /// Shutting down: the plan is the final down transition; `swept`:
+    /// what it left has been told to stop.
     pub stopping: bool,
+    swept: bool,
     /// The boot transition's first failure, for the policy.
     failed: Option<u8>,
     /// `/run/s6/rc/control`, and the client waiting for the current change.
@@ -169,7 +171,7 @@ impl Pid1 {
             ms => Some(Instant::now().after_ms(ms)),
         };
         let legacy_from = self.sup.svcs.len();
-        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, failed: None, control, reply: heapless::Vec::new(), expired: false, envp, var };
+        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, swept: false, failed: None, control, reply: heapless::Vec::new(), expired: false, envp, var };
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
         rc.plan.select(&rc.db, members, true, rc.up);
@@ -258,8 +260,10 @@ impl Pid1 {
             rc.maxtime = None;
             any = true;
         }
-        if rc.stopping && rc.plan.finished() {
+        if rc.stopping && rc.plan.finished() && !rc.swept {
+            // What is left (essential services, loggers) stops with the rest.
             self.sup.stop_all();
+            rc.swept = true;
         }
         let failed = if rc.boot || self.phase == Phase::Stage2 { rc.failed.take() } else { None };
         self.rc = Some(rc);
@@ -520,6 +524,9 @@ impl Pid1 {
         for req in buf[..n].split(|&c| c == b'\n').filter(|r| !r.is_empty()) {
             let mut f = req.split(|&c| c == 0);
             let (Some(path), Some(verb), Some(t)) = (f.next(), f.next(), f.next()) else { continue };
+            if !path.starts_with(b"/run/s6/rc/reply.") {
+                continue;
+            }
             let busy = !rc.plan.finished() || rc.boot || rc.stopping || !rc.reply.is_empty();
             let mut old = core::mem::take(&mut rc.reply);
             let _ = rc.reply.extend_from_slice(path);
