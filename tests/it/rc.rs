@@ -387,3 +387,22 @@ i=0; while [ $(n) -lt 100 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done";
     assert!(got.iter().enumerate().all(|(i, &v)| v == i as u32), "lines lost or repeated: {got:?}");
     assert_eq!(log(&root), ["run cons", "run cons"], "the consumer did not restart");
 }
+
+#[test]
+fn wait_for_services_maxtime_bounds_the_boot() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sleep 30\n", 0o644);
+    oneshot(&root, "after", &["slow"]);
+    user(&root, &["after"]);
+    for (policy, code) in [("2", 2), ("0", 0)] {
+        let _ = fs::remove_file(root.path().join("tmp/log"));
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_CMD_WAIT_FOR_SERVICES_MAXTIME", "300").env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+        assert_eq!(o.code(), code, "{}", o.stderr);
+        assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
+        let lines = log(&root);
+        assert!(!lines.iter().any(|l| l == "up after"), "{lines:?}");
+        assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
+    }
+}
