@@ -374,7 +374,8 @@ fn pipeline_lines_flow_and_survive_a_consumer_restart() {
     root.file(&format!("{RCD}/cons/type"), "longrun\n", 0o644);
     root.file(&format!("{RCD}/cons/consumer-for"), "prod\n", 0o644);
     root.file(&format!("{RCD}/cons/run"), "#!/bin/sh\necho run cons $$ >> /tmp/log\nexec cat >> /tmp/cons.log\n", 0o755);
-    user(&root, &["prod"]);
+    root.file(&format!("{RCD}/cons/pipeline-name"), "mypipe\n", 0o644);
+    user(&root, &["mypipe"]);
     let script = "PATH=/command:$PATH
 n() { cat /tmp/cons.log 2>/dev/null | wc -l; }
 i=0; while [ $(n) -lt 10 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done

@@ -57,6 +57,8 @@ pub struct Svc {
     pub raw_file: &'static [u8],
     pub producer_for: &'static [u8],
     pub consumer_for: &'static [u8],
+    /// A last consumer's `pipeline-name`: a bundle of its whole pipeline.
+    pub pipeline: &'static [u8],
     /// Resolved: direct atomic dependencies, reverse ones, bundle members.
     pub deps: &'static [u16],
     pub rdeps: &'static [u16],
@@ -81,6 +83,7 @@ impl Svc {
             raw_file: b"",
             producer_for: b"",
             consumer_for: b"",
+            pipeline: b"",
             deps: &[],
             rdeps: &[],
             members: &[],

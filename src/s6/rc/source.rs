@@ -130,6 +130,32 @@ pub fn load(srcs: &[&[u8]]) -> Result<super::Db, Error> {
     for s in srcs {
         t.read(s)?;
     }
+    // `pipeline-name`: a bundle of the last consumer and, transitively,
+    // every producer that feeds it.
+    for i in 0..t.len {
+        let c = t.slots[i];
+        if c.pipeline.is_empty() {
+            continue;
+        }
+        let mut raw: heapless::Vec<u8, 4096> = heapless::Vec::new();
+        for j in 0..t.len {
+            // Follow producer-for links from j: does the chain end at c?
+            let mut x = j;
+            for _ in 0..64 {
+                let next = super::names(t.slots[x].producer_for).next();
+                match next.and_then(|n| t.svcs().iter().position(|s| s.name == n)) {
+                    Some(y) => x = y,
+                    None => break,
+                }
+            }
+            if x == i {
+                let _ = raw.extend_from_slice(t.slots[j].name);
+                let _ = raw.push(b'\n');
+            }
+        }
+        let raw = arena::cstr(&[&raw]).map_err(|_| oom())?.to_bytes();
+        t.push(Svc { src: c.src, raw, raw_file: b"", ..Svc::new(c.pipeline, Kind::Bundle) })?;
+    }
     t.add_overlay()?;
     t.resolve()
 }
@@ -168,12 +194,12 @@ fn entries(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
 
 /// The files a service directory may hold; one listing tells which exist,
 /// so that absent ones cost no `open`.
-const FILES: [&[u8]; 17] = [
+const FILES: [&[u8]; 18] = [
     b"type", b"dependencies.d", b"dependencies", b"contents.d", b"contents", b"timeout-up", b"timeout-down", b"up",
     b"down", b"run", b"notification-fd", b"lock-fd", b"timeout-kill", b"timeout-finish", b"max-death-tally",
-    b"producer-for", b"consumer-for",
+    b"producer-for", b"consumer-for", b"pipeline-name",
 ];
-const ESSENTIAL: u32 = 1 << 17;
+const ESSENTIAL: u32 = 1 << 18;
 
 #[inline(never)]
 fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
@@ -262,5 +288,9 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
         return Err(err(E::Producer, s, b"", b"producer-for"));
     }
     s.consumer_for = get(s, 16)?.unwrap_or(b"");
+    // Only a last consumer's counts (elsewhere s6-rc ignores it).
+    if s.producer_for.is_empty() && !s.consumer_for.is_empty() {
+        s.pipeline = get(s, 17)?.and_then(|p| super::names(p).next()).unwrap_or(b"");
+    }
     Ok(())
 }

@@ -140,6 +140,13 @@ fn pipelines() {
     let (p, c) = (db.find(b"p").unwrap(), db.find(b"c").unwrap());
     assert_eq!(db.get(p).consumer, Some(c));
     assert!(db.get(p).deps.contains(&c));
+    // pipeline-name in the last consumer: a bundle of the whole pipeline.
+    std::fs::write(d.0.join("c/pipeline-name"), "mypipe\n").unwrap();
+    let db = load(&d).unwrap();
+    let mut m = names_of(&db, db.get(db.find(b"mypipe").unwrap()).members);
+    m.sort();
+    assert_eq!(m, ["c", "p", "q"]);
+    std::fs::remove_file(d.0.join("c/pipeline-name")).unwrap();
     // A longrun in two pipelines.
     std::fs::write(d.0.join("p/producer-for"), "c\nq\n").unwrap();
     assert_eq!(msg(load(&d)), format!("longrun p: producer-for should only contain one service name (in {}/p/producer-for)", d.0.display()));
