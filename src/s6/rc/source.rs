@@ -163,9 +163,12 @@ pub fn load(srcs: &[&[u8]]) -> Result<super::Db, Error> {
 /// The whole content of `dir/name`.
 fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
     let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
-    let buf = arena::alloc_bytes(size + 1, 1)?;
-    let mut k = 0;
+    // Most files are short: one read, no fstat.
+    let mut small = [0u8; 256];
+    let mut k = rustix::io::read(&f, &mut small)?;
+    let size = if k < small.len() { k } else { fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize };
+    let buf = arena::alloc_bytes(size.max(k) + 1, 1)?;
+    buf[..k].copy_from_slice(&small[..k]);
     while k < size {
         match rustix::io::read(&f, &mut buf[k..size])? {
             0 => break,

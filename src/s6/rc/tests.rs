@@ -111,8 +111,11 @@ fn type_and_number_quirks() {
     std::fs::write(d.0.join("a/type"), "oneshot").unwrap();
     std::fs::write(d.0.join("a/timeout-up"), "5\n\n").unwrap();
     std::fs::write(d.0.join("b/notification-fd"), "3\nxx\n").unwrap();
+    let long = format!("echo {}\n", "x".repeat(1000));
+    std::fs::write(d.0.join("a/up"), &long).unwrap();
     let db = load(&d).unwrap();
     assert_eq!(db.get(db.find(b"a").unwrap()).timeout_up, 5);
+    assert_eq!(db.get(db.find(b"a").unwrap()).up.to_bytes(), long.as_bytes());
     for bad in ["5s", " 5", "", "4294967296"] {
         std::fs::write(d.0.join("a/timeout-up"), bad).unwrap();
         assert!(msg(load(&d)).ends_with("/a/timeout-up)"), "{bad}: {}", msg(load(&d)));
