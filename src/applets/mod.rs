@@ -17,6 +17,7 @@ pub mod suexec;
 pub mod notifyoncheck;
 pub mod portable;
 pub mod rewrite;
+pub mod s6rc;
 pub mod svc;
 pub mod svdt;
 pub mod svok;
@@ -117,6 +118,8 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin },
     Applet { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command },
+    Applet { name: "s6-rc", main: s6rc::main, links: Links::Command },
+    Applet { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command },
     Applet { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin },
     Applet { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin },
     Applet { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin },

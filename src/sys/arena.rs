@@ -44,13 +44,20 @@ fn base() -> Result<usize, Errno> {
 /// `n` zeroed bytes, aligned to `align` (a power of two).
 pub fn alloc_bytes(n: usize, align: usize) -> Result<&'static mut [u8], Errno> {
     let b = base()?;
-    let used = USED.load(Ordering::Relaxed);
-    let start = (b + used).next_multiple_of(align) - b;
-    let end = start.checked_add(n).ok_or(Errno::NOMEM)?;
-    if end > ARENA_RESERVE {
-        return Err(Errno::NOMEM);
-    }
-    USED.store(end, Ordering::Relaxed);
+    // A compare-and-swap, so that unit tests running in threads never get
+    // overlapping ranges (the binary is single-threaded).
+    let mut used = USED.load(Ordering::Relaxed);
+    let start = loop {
+        let start = (b + used).next_multiple_of(align) - b;
+        let end = start.checked_add(n).ok_or(Errno::NOMEM)?;
+        if end > ARENA_RESERVE {
+            return Err(Errno::NOMEM);
+        }
+        match USED.compare_exchange_weak(used, end, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break start,
+            Err(u) => used = u,
+        }
+    };
     // SAFETY: [start, end) lies inside the mapping and was never handed out
     // before (see the module docs); anonymous pages read as zero.
     Ok(unsafe { core::slice::from_raw_parts_mut((b + start) as *mut u8, n) })

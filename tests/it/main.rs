@@ -13,6 +13,7 @@ mod install;
 mod interactive;
 mod pid1;
 mod s6tools;
+mod rc;
 mod stage2;
 mod supervise;
 mod svclients;

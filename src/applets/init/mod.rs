@@ -34,6 +34,7 @@
 //!
 //! After the loop has started, PID 1 does not die of an error: it reports
 //! it and goes on (a failed fork counts as the step failing with 111).
+mod rc;
 mod runtime;
 mod settings;
 mod stage;
@@ -76,6 +77,8 @@ enum Item {
     FinishEnd,
     /// `S6_CMD_WAIT_FOR_SERVICES` timed out.
     Wait,
+    /// Read the s6-rc tree and start it (after the hook).
+    Rc,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -129,6 +132,8 @@ struct Pid1 {
     sup: supervise::Supervisor,
     /// At shutdown: when to stop waiting for services (`S6_SERVICES_GRACETIME`).
     services_until: Option<Instant>,
+    /// v3's service tree, when the image has one.
+    rc: Option<rc::Rc>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -204,6 +209,7 @@ pub fn main(args: Args) -> u8 {
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
         services_until: None,
+        rc: None,
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -302,7 +308,7 @@ fn dir_of(base: &[u8], sub: &[u8]) -> Result<&'static [u8], Errno> {
 fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
     let fix = stage::list(dir_of(base, b"fix-attrs.d")?);
     let init = stage::list(dir_of(base, b"cont-init.d")?);
-    let n = 1 + fix.map_or(0, |f| f.len() + 2) + init.map_or(0, |i| i.len() + 2);
+    let n = 2 + fix.map_or(0, |f| f.len() + 2) + init.map_or(0, |i| i.len() + 2);
     let items = arena::alloc_slice(n, Item::Hook)?;
     let mut k = 0;
     let mut push = |it: Item| {
@@ -311,6 +317,9 @@ fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
     };
     if s.stage2_hook.is_some() {
         push(Item::Hook);
+    }
+    if rc::has_layout(base) {
+        push(Item::Rc);
     }
     if let Some(f) = fix {
         push(Item::FixBegin);
@@ -368,6 +377,7 @@ impl Pid1 {
                     },
                     supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
+                    supervise::Watch::Rc => self.rc_request(),
                 }
             }
             self.on_time(Instant::now());
@@ -400,7 +410,7 @@ impl Pid1 {
             _ => None,
         };
         let job = self.job.and_then(|j| j.kill_at);
-        [phase, wait, job, self.sup.deadline()].into_iter().flatten().min()
+        [phase, wait, job, self.sup.deadline(), self.rc_deadline()].into_iter().flatten().min()
     }
 
     fn on_signal(&mut self, sig: u32) {
@@ -463,6 +473,9 @@ impl Pid1 {
     }
 
     fn on_exit(&mut self, pid: Pid, code: u8) {
+        if self.rc_on_exit(pid, code) {
+            return;
+        }
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             self.code = Some(code);
@@ -504,7 +517,7 @@ impl Pid1 {
         };
         if item == Item::Wait {
             diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]);
-        } else {
+        } else if !(matches!(item, Item::Init(_) | Item::Finish(_)) && self.v3_line(if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" }, name, Some(code))) {
             let mut l = Line::new();
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
@@ -548,6 +561,7 @@ impl Pid1 {
 
     /// Start whatever comes next, as long as nothing is being waited for.
     fn advance(&mut self) {
+        self.rc_step();
         loop {
             match self.phase {
                 Phase::Stage2 => {
@@ -555,6 +569,12 @@ impl Pid1 {
                         return;
                     }
                     let Some(&item) = self.items.get(self.next) else {
+                        if self.rc_booting() {
+                            if self.rc_step() {
+                                continue;
+                            }
+                            return;
+                        }
                         self.start_services();
                         continue;
                     };
@@ -588,7 +608,7 @@ impl Pid1 {
                         return;
                     }
                     let grace_over = self.services_until.is_none_or(|t| Instant::now() >= t);
-                    if !self.sup.all_down() && !grace_over {
+                    if !(self.sup.all_down() && self.rc_idle()) && !grace_over {
                         return;
                     }
                     self.items = or_warn(finish_items(self.base));
@@ -617,7 +637,8 @@ impl Pid1 {
     fn start_services(&mut self) {
         let dir = dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
         let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
-        if exists {
+        // With a service tree, `legacy-services` started them.
+        if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] starting services"]);
             self.sup.setup(dir, &self.orig);
         }
@@ -633,7 +654,7 @@ impl Pid1 {
             self.phase = Phase::WaitServices { until, ready_at: Instant::now().after_ms(ready) };
             return;
         }
-        if exists {
+        if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] done."]);
         }
         self.phase = Phase::Up;
@@ -654,6 +675,10 @@ impl Pid1 {
     }
 
     fn start_item(&mut self, item: Item) {
+        // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
+        if self.rc.is_some() && matches!(item, Item::FixBegin | Item::FixEnd | Item::InitBegin | Item::InitEnd | Item::FinishBegin | Item::FinishEnd) {
+            return;
+        }
         match item {
             Item::FixBegin => self.progress(&[b"[fix-attrs.d] applying ownership & permissions fixes..."]),
             Item::FixEnd => self.progress(&[b"[fix-attrs.d] done."]),
@@ -662,6 +687,7 @@ impl Pid1 {
             Item::FinishBegin => self.progress(&[b"[cont-finish.d] executing container finish scripts..."]),
             Item::FinishEnd => self.progress(&[b"[cont-finish.d] done."]),
             Item::Hook => self.start_hook(),
+            Item::Rc => self.rc_load(),
             Item::Wait => {}
             Item::Fix(n) => {
                 self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
@@ -674,7 +700,9 @@ impl Pid1 {
                     Item::Init(_) => (b"[cont-init.d] ", b"cont-init.d"),
                     _ => (b"[cont-finish.d] ", b"cont-finish.d"),
                 };
-                self.progress(&[sect, n, b": executing..."]);
+                if !self.v3_line(sub, n, None) {
+                    self.progress(&[sect, n, b": executing..."]);
+                }
                 let path = or_warn_cstr(dir_of(self.base, sub).and_then(|d| arena::cstr(&[d, b"/", n])));
                 let env = if matches!(item, Item::Finish(_)) { self.finish_env() } else { self.global_env };
                 let limit = match item {
@@ -808,8 +836,11 @@ impl Pid1 {
         let now = Instant::now();
         let kill_at = now.after_ms(self.s.kill_grace_ms);
         self.phase = Phase::StopCmd { kill_at };
-        if !self.sup.svcs.is_empty() {
-            self.sup.stop_all();
+        let rc = self.rc_shutdown();
+        if rc || !self.sup.svcs.is_empty() {
+            if !rc {
+                self.sup.stop_all();
+            }
             self.services_until = Some(now.after_ms(self.s.services_grace_ms));
         }
         self.signal_foreground(signal::SIGTERM);

@@ -751,6 +751,8 @@ pub enum Watch {
     Scan,
     Control(usize),
     Notify(usize),
+    /// s6-rc's control fifo.
+    Rc,
 }
 
 impl Watch {
@@ -760,12 +762,14 @@ impl Watch {
             Watch::Scan => 1,
             Watch::Control(i) => 2 + 2 * i as u64,
             Watch::Notify(i) => 3 + 2 * i as u64,
+            Watch::Rc => u64::MAX,
         }
     }
     pub fn decode(v: u64) -> Watch {
         match v {
             0 => Watch::Signals,
             1 => Watch::Scan,
+            u64::MAX => Watch::Rc,
             v if v % 2 == 0 => Watch::Control((v - 2) as usize / 2),
             v => Watch::Notify((v - 3) as usize / 2),
         }
@@ -1077,7 +1081,12 @@ impl Supervisor {
     /// left to end on EOF once their service is down.
     pub fn stop_all(&mut self) {
         self.stopping = true;
-        for i in 0..self.svcs.len() {
+        self.stop_from(0);
+    }
+
+    /// Stop the entries from `first` on (loggers end on EOF at shutdown).
+    pub fn stop_from(&mut self, first: usize) {
+        for i in first..self.svcs.len() {
             let svc = &mut self.svcs[i];
             svc.want_up = false;
             svc.restart_at = None;
@@ -1087,22 +1096,28 @@ impl Supervisor {
             match svc.state {
                 State::Up => self.send_down(i),
                 State::Finishing => {}
-                State::Down => {
+                State::Down if self.stopping => {
                     svc.pipe = None;
                     if let Some(l) = svc.peer {
                         self.svcs[l].pipe = None;
                     }
                 }
+                State::Down => {}
             }
         }
         // Every service has its signal first; the status files ("want
         // down") follow, so that the last service is not signalled only
         // after the others' files are written.
-        for i in 0..self.svcs.len() {
+        for i in first..self.svcs.len() {
             if self.svcs[i].state == State::Up {
                 self.svcs[i].write_status();
             }
         }
+    }
+
+    /// The entries from `first` on are all down.
+    pub fn down_from(&self, first: usize) -> bool {
+        self.svcs.iter().skip(first).all(|s| s.state == State::Down)
     }
 
     pub fn all_down(&self) -> bool {
@@ -1115,6 +1130,68 @@ impl Supervisor {
         self.svcs.iter().filter(|s| !s.is_log && !exists(s.dir.as_fd(), c"down")).all(|s| {
             s.state == State::Up && (!s.has_notification || s.ready)
         })
+    }
+}
+
+/// What s6-rc (`super::rc`) needs: its longruns, supervised down from
+/// the start, driven on demand, and their pipelines.
+impl Supervisor {
+    /// Copy `src/name` into the scan directory with a `down` file (as
+    /// s6-rc-init leaves a longrun) and supervise it, without a logger.
+    /// `room`: table size to reserve (services.d included).
+    pub fn add_rc(&mut self, src: &[u8], name: &[u8], room: usize) -> Option<usize> {
+        self.svcs.reserve(room);
+        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok()?;
+        let from = arena::cstr(&[src]).ok().and_then(|p| fs::open(p, DIRF, Mode::empty()).ok())?;
+        if let Err(e) = copy_tree(from.as_fd(), scan.as_fd(), name, 16, true) {
+            diag::warn_sys(e, &[b"unable to copy service ", name]);
+            return None;
+        }
+        let dir = fs::openat(&scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()).ok()?;
+        let _ = fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+        let svc = prepare(dir, name, false, None)?;
+        let idx = self.svcs.len();
+        self.watch(svc.control.as_fd(), Watch::Control(idx));
+        self.svcs.push(svc).ok()?;
+        Some(idx)
+    }
+
+    /// One pipe from the producers' stdout to the consumer's stdin, held
+    /// by PID 1 for the container's life (a restart loses nothing).
+    pub fn link(&mut self, consumer: usize, producers: &[usize]) {
+        let (r, w) = match pipe_with(PipeFlags::CLOEXEC) {
+            Ok(p) => p,
+            Err(e) => return diag::warn_sys(e, &[b"unable to create the pipe for ", self.svcs[consumer].name]),
+        };
+        for &p in producers {
+            self.svcs[p].pipe = rustix::io::fcntl_dupfd_cloexec(&w, 3).ok();
+            self.svcs[p].peer = Some(consumer);
+        }
+        let c = &mut self.svcs[consumer];
+        c.pipe = Some(r);
+        c.is_log = true;
+        c.peer = producers.last().copied();
+    }
+
+    /// An s6-svc command letter, as from the control fifo.
+    pub fn send(&mut self, i: usize, b: u8, orig: &Original) {
+        self.command(i, b, orig);
+    }
+
+    /// Up for s6-rc: spawned, and ready when it has a notification-fd.
+    pub fn is_up(&self, i: usize) -> bool {
+        let s = &self.svcs[i];
+        s.state == State::Up && (s.ready || !s.has_notification)
+    }
+
+    /// Down for good: `finish` done.
+    pub fn is_down(&self, i: usize) -> bool {
+        self.svcs[i].state == State::Down
+    }
+
+    /// Down and not to be restarted (its `finish` exited 125).
+    pub fn gave_up(&self, i: usize) -> bool {
+        self.svcs[i].state == State::Down && !self.svcs[i].want_up
     }
 }
 

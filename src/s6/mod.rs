@@ -1,0 +1,2 @@
+//! s6's formats and protocols (pure, no applet logic).
+pub mod rc;
