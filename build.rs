@@ -17,8 +17,16 @@ fn main() {
     let args: &[&str] = if lld {
         &["-nostdlib", "-static", "--gc-sections", "--build-id=none", "-z", "norelro"]
     } else {
-        &["-nostartfiles", "-nostdlib", "-static", "-no-pie", "-Wl,--gc-sections",
-          "-Wl,--build-id=none", "-Wl,-z,norelro", "-Wl,-z,noexecstack"]
+        &[
+            "-nostartfiles",
+            "-nostdlib",
+            "-static",
+            "-no-pie",
+            "-Wl,--gc-sections",
+            "-Wl,--build-id=none",
+            "-Wl,-z,norelro",
+            "-Wl,-z,noexecstack",
+        ]
     };
     for a in args {
         println!("cargo:rustc-link-arg-bins={a}");

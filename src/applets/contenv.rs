@@ -91,7 +91,13 @@ pub fn load(dirpath: &CStr, keep_path: Option<&[u8]>) -> Result<&'static [*const
             Ok(raw) if name.len() + value_of(raw).len() + 2 > MAX_ARG_STRLEN => {
                 let mut b = itoa::Buffer::new();
                 let len = b.format(value_of(raw).len()).as_bytes();
-                diag::warn(&[b"not passing ", name, b": ", len, b" bytes is more than the kernel takes for one variable"]);
+                diag::warn(&[
+                    b"not passing ",
+                    name,
+                    b": ",
+                    len,
+                    b" bytes is more than the kernel takes for one variable",
+                ]);
             }
             Ok(raw) => match arena::cstr(&[name, b"=", value_of(raw)]) {
                 Ok(s) => {

@@ -401,7 +401,8 @@ fn open(dir: BorrowedFd<'_>, name: &CStr, k: FileType, extra: OFlags) -> Result<
         FileType::RegularFile | FileType::Directory => OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY,
         _ => OFlags::PATH,
     };
-    fs::openat(dir, name, first | extra, Mode::empty()).or_else(|_| fs::openat(dir, name, OFlags::PATH | extra, Mode::empty()))
+    fs::openat(dir, name, first | extra, Mode::empty())
+        .or_else(|_| fs::openat(dir, name, OFlags::PATH | extra, Mode::empty()))
 }
 
 /// chmod what `f` refers to; an `O_PATH` descriptor goes through its

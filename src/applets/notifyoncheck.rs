@@ -47,13 +47,16 @@ pub fn main(args: Args) -> u8 {
         Ok(false) => diag::fatal(exit::USAGE, &[b"s6-supervise not running."]),
         Ok(true) => {}
     }
-    let nfd = if nfd != u32::MAX { nfd } else {
+    let nfd = if nfd != u32::MAX {
+        nfd
+    } else {
         let raw = chain::slurp_at(None, c"notification-fd", 10)
             .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read ./notification-fd"]));
         let line = raw.split(|&c| c == b'\n').next().unwrap_or(b"");
         uint(line).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"invalid ./notification-fd"]))
     };
-    let notify = fd::borrow_checked(nfd as i32).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"notification-fd sanity check failed"]));
+    let notify = fd::borrow_checked(nfd as i32)
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"notification-fd sanity check failed"]));
     let start = Instant::now();
     let global_at = (global != 0).then(|| start.after_ms(global as u64));
     let (rd, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
@@ -83,7 +86,8 @@ pub fn main(args: Args) -> u8 {
     }
     rt::set_prog(b"s6-notifyoncheck (child)");
     drop(rd);
-    let ls = Listener::new(CWD, EVENT).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ftrigr_subscribe to event fifodir"]));
+    let ls = Listener::new(CWD, EVENT)
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ftrigr_subscribe to event fifodir"]));
     let reaper = Reaper::new().unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to selfpipe_init"]));
     if fd::write_all(wr.as_fd(), b"\0").is_err() {
         diag::fatal(2, &[b"unable to synchronize with parent"]);
@@ -99,7 +103,12 @@ pub fn main(args: Args) -> u8 {
         false
     };
     let argv_check: [*const u8; 2] = [c"./data/check".as_ptr().cast(), core::ptr::null()];
-    let argv_el: [*const u8; 4] = [c"execlineb".as_ptr().cast(), c"-Pc".as_ptr().cast(), check.map_or(core::ptr::null(), |c| c.as_ptr().cast()), core::ptr::null()];
+    let argv_el: [*const u8; 4] = [
+        c"execlineb".as_ptr().cast(),
+        c"-Pc".as_ptr().cast(),
+        check.map_or(core::ptr::null(), |c| c.as_ptr().cast()),
+        core::ptr::null(),
+    ];
     let (file, argv) = match check {
         Some(_) => (c"execlineb", argv_el.as_ptr()),
         None => (c"./data/check", argv_check.as_ptr()),

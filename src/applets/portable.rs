@@ -23,7 +23,6 @@ fn octal(s: &[u8]) -> Option<u32> {
     s.iter().try_fold(0u32, |v, &c| (b'0'..=b'7').contains(&c).then(|| v << 3 | (c - b'0') as u32))
 }
 
-
 /// `s6-echo [-n] [-s sep] args…`
 pub fn echo(args: Args) -> u8 {
     let (mut nl, mut sep) = (true, b' ');
@@ -171,7 +170,12 @@ fn rm_rf(dir: BorrowedFd<'_>, name: &CStr) -> Result<(), Errno> {
         Err(Errno::ISDIR) | Err(Errno::PERM) => {}
         Err(e) => return Err(e),
     }
-    let d = match fs::openat(dir, name, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+    let d = match fs::openat(
+        dir,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) {
         Ok(d) => d,
         Err(Errno::NOTDIR) => return Err(Errno::PERM),
         Err(e) => return Err(e),
@@ -232,7 +236,8 @@ pub fn ln(args: Args) -> u8 {
     }
     let dest = arg(rest, n - 1).to_bytes();
     let into_dir = n > 2 || fs::stat(dest).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-    let make = |old: &CStr, new: &CStr| if sym { fs::symlink(old, new) } else { fs::linkat(CWD, old, CWD, new, follow) };
+    let make =
+        |old: &CStr, new: &CStr| if sym { fs::symlink(old, new) } else { fs::linkat(CWD, old, CWD, new, follow) };
     for src in rest.iter().take(n - 1) {
         let new = if into_dir {
             arena::cstr(&[dest, b"/", crate::base::path::basename(src.to_bytes())])
@@ -241,7 +246,11 @@ pub fn ln(args: Args) -> u8 {
         };
         let Ok(new) = new else { diag::fatal_sys(exit::SYSCALL, Errno::NOMEM, &[b"unable to stralloc_catb"]) };
         let die = |e| -> ! {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to make a link from ", new.to_bytes(), b" to ", src.to_bytes()])
+            diag::fatal_sys(
+                exit::SYSCALL,
+                e,
+                &[b"unable to make a link from ", new.to_bytes(), b" to ", src.to_bytes()],
+            )
         };
         match make(src, new) {
             Ok(()) => {}
@@ -357,10 +366,17 @@ pub fn dumpenv(args: Args) -> u8 {
         let i = e.iter().position(|&c| c == b'=').unwrap_or(e.len());
         let (name, value) = (&e[..i], e.get(i + 1..).unwrap_or(b""));
         // Written to NAME=.tmp, then renamed: readers never see half a value.
-        let (Ok(f), Ok(tmp)) = (arena::cstr(&[name]), arena::cstr(&[name, b"=.tmp"])) else { die(Errno::NOMEM, b"open ", name) };
-        let r = fs::openat(&d, tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))
-            .and_then(|fd| fd::write_all(fd.as_fd(), value).and_then(|_| fs::fsync(&fd)))
-            .and_then(|_| fs::renameat(&d, tmp, &d, f));
+        let (Ok(f), Ok(tmp)) = (arena::cstr(&[name]), arena::cstr(&[name, b"=.tmp"])) else {
+            die(Errno::NOMEM, b"open ", name)
+        };
+        let r = fs::openat(
+            &d,
+            tmp,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o666),
+        )
+        .and_then(|fd| fd::write_all(fd.as_fd(), value).and_then(|_| fs::fsync(&fd)))
+        .and_then(|_| fs::renameat(&d, tmp, &d, f));
         if let Err(e) = r {
             let _ = fs::unlinkat(&d, tmp, AtFlags::empty());
             diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", dir.to_bytes(), b"/", name]);

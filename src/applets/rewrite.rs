@@ -17,7 +17,8 @@ use core::ffi::CStr;
 use rustix::fd::AsFd;
 use rustix::fs::{self, Mode, OFlags, RawDir};
 
-const ENVUIDGID: &[u8] = b"s6-envuidgid [ -i | -D defaultuid:defaultgid:defaultgidlist ] [ -u | -g | -B ] [ -n ] account prog...";
+const ENVUIDGID: &[u8] =
+    b"s6-envuidgid [ -i | -D defaultuid:defaultgid:defaultgidlist ] [ -u | -g | -B ] [ -n ] account prog...";
 const APPLY: &[u8] = b"s6-applyuidgid [ -z ] [ -u uid ] [ -g gid ] [ -G gidlist ] [ -U ] prog...";
 const IDS: [&[u8]; 3] = [b"UID", b"GID", b"GIDLIST"];
 
@@ -85,7 +86,6 @@ fn fmt_list(l: &[u32]) -> &'static [u8] {
     }
     &out[..n]
 }
-
 
 /// `s6-setuidgid ACCOUNT PROG…`: `user` or `uid:gid`; `""` changes nothing.
 pub fn setuidgid(args: Args) -> u8 {

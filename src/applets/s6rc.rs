@@ -11,7 +11,7 @@
 use crate::base::getopt::Getopt;
 use crate::base::{diag, exit};
 use crate::rt::Args;
-use crate::s6::rc::{live, Db, Kind, Plan, Step};
+use crate::s6::rc::{Db, Kind, Plan, Step, live};
 use crate::sys::fd;
 use rustix::fd::AsFd;
 use rustix::fs::{self, Mode, OFlags};
@@ -152,7 +152,9 @@ fn change(db: &Db, plan: &Plan, up: bool, wait: bool, timeout: u64) -> u8 {
     let _ = path.push(0);
     let Ok(pathc) = core::ffi::CStr::from_bytes_until_nul(&path) else { return exit::SYSCALL };
     loop {
-        let code = ask(pathc, &req).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to talk to PID 1 through ", live::CONTROL.to_bytes()]));
+        let code = ask(pathc, &req).unwrap_or_else(|e| {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to talk to PID 1 through ", live::CONTROL.to_bytes()])
+        });
         if code != live::BUSY {
             return code;
         }
@@ -180,7 +182,8 @@ fn ask(path: &core::ffi::CStr, req: &[u8]) -> Result<u8, Errno> {
             match rustix::io::read(rd.as_fd(), &mut b) {
                 Ok(1) => return Ok(b[0]),
                 Ok(_) | Err(Errno::AGAIN) | Err(Errno::INTR) => {
-                    let _ = rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
+                    let _ =
+                        rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
                 }
                 Err(e) => return Err(e),
             }

@@ -30,8 +30,18 @@ const USAGE: &[u8] = b"s6-svc [ -wu | -wU | -wd | -wD | -wr | -wR ] [ -T timeout
 
 /// The signals a user may send, with their command letters.
 const SIGNALS: [(u32, u8); 12] = [
-    (14, b'a'), (6, b'b'), (3, b'q'), (1, b'h'), (9, b'k'), (15, b't'),
-    (2, b'i'), (10, b'1'), (12, b'2'), (19, b'p'), (18, b'c'), (28, b'y'),
+    (14, b'a'),
+    (6, b'b'),
+    (3, b'q'),
+    (1, b'h'),
+    (9, b'k'),
+    (15, b't'),
+    (2, b'i'),
+    (10, b'1'),
+    (12, b'2'),
+    (19, b'p'),
+    (18, b'c'),
+    (28, b'y'),
 ];
 
 /// At most this many command letters (s6's buffer).
@@ -70,9 +80,7 @@ pub fn main(args: Args) -> u8 {
     while let Some((c, arg)) = g.next() {
         let letter = match c {
             b's' => {
-                let Some(sig) = signame::number(arg) else {
-                    diag::fatal(exit::USAGE, &[b"invalid signal: ", arg])
-                };
+                let Some(sig) = signame::number(arg) else { diag::fatal(exit::USAGE, &[b"invalid signal: ", arg]) };
                 match SIGNALS.iter().find(|s| s.0 == sig) {
                     Some(&(_, l)) => l,
                     None => diag::fatal(exit::USAGE, &[arg, b" is not in the list of user-available signals"]),

@@ -60,7 +60,8 @@ pub fn main(args: Args) -> u8 {
     if max == 0 {
         return exit::OK;
     }
-    let die = |e| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read death tally for service ", dir.to_bytes()]) };
+    let die =
+        |e| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read death tally for service ", dir.to_bytes()]) };
     let sv = svdir::open(dir).unwrap_or_else(|e| die(e));
     let buf = arena::alloc_bytes(max * TALLY_RECORD, 1).unwrap_or_else(|e| die(e));
     let n = match svdir::read_tally(sv.as_fd(), buf) {

@@ -26,7 +26,9 @@ pub fn main(args: Args) -> u8 {
     let r = svdir::open(dir).map_err(CtlError::Sys);
     match r.and_then(|fd| svdir::write_control(fd.as_fd(), &svdir::SVSCAN, &data)) {
         Ok(()) => exit::OK,
-        Err(CtlError::NotListening) => diag::fatal(exit::USAGE, &[b"unable to control ", d, b": supervisor not listening"]),
+        Err(CtlError::NotListening) => {
+            diag::fatal(exit::USAGE, &[b"unable to control ", d, b": supervisor not listening"])
+        }
         Err(CtlError::Sys(e)) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to control ", d]),
         Err(CtlError::BadDir(e)) => diag::fatal_sys(
             exit::USAGE,

@@ -224,7 +224,8 @@ pub fn main(args: Args) -> u8 {
         Ok(false) => diag::fatal(1, &[b"unable to read status for ", d, b": s6-supervise not running"]),
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to check ", d]),
     }
-    let sv = svdir::open(dir).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read status for ", d]));
+    let sv =
+        svdir::open(dir).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read status for ", d]));
     let mut st = svdir::read_status(sv.as_fd())
         .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read status for ", d]));
     let now = Tai::now();
@@ -280,22 +281,37 @@ mod tests {
         let up = Status { stamp: t(990), pid: 77, want_up: true, ..Status::default() };
         assert_eq!(line(up, true, false, &[]), "up (pid 77 pgid 77) 10 seconds");
         let st = Status { paused: true, want_up: false, ready: true, ready_stamp: t(998), ..up };
-        assert_eq!(line(st, false, false, &[]), "up (pid 77 pgid 77) 10 seconds, normally down, paused, want down, ready 2 seconds");
-        let down = Status { stamp: t(995), ready_stamp: t(996), wstat: wstat_signaled(15), ready: true, ..Status::default() };
+        assert_eq!(
+            line(st, false, false, &[]),
+            "up (pid 77 pgid 77) 10 seconds, normally down, paused, want down, ready 2 seconds"
+        );
+        let down =
+            Status { stamp: t(995), ready_stamp: t(996), wstat: wstat_signaled(15), ready: true, ..Status::default() };
         assert_eq!(line(down, true, false, &[]), "down (signal SIGTERM) 5 seconds, normally up, ready 4 seconds");
         assert_eq!(line(down, true, true, &[]), "down (signal 15) 5 seconds, normally up, ready 4 seconds");
-        let fin = Status { stamp: t(1000), pid: 350, wstat: wstat_exited(3), finishing: true, want_up: true, ..Status::default() };
+        let fin = Status {
+            stamp: t(1000),
+            pid: 350,
+            wstat: wstat_exited(3),
+            finishing: true,
+            want_up: true,
+            ..Status::default()
+        };
         assert_eq!(line(fin, true, false, &[]), "down (exitcode 3) 0 seconds, normally up, want up");
         let fresh = Status { paused: true, ready: true, ..Status::default() };
         assert_eq!(line(fresh, false, false, &[]), "down (not started yet) ");
-        assert_eq!(line(Status { want_up: true, ..fresh }, true, false, &[]), "down (not started yet) , normally up, want up");
+        assert_eq!(
+            line(Status { want_up: true, ..fresh }, true, false, &[]),
+            "down (not started yet) , normally up, want up"
+        );
     }
 
     #[test]
     fn fields() {
         use Field::*;
         let t = |secs| Tai { secs, nanos: 0 };
-        let down = Status { stamp: t(995), ready_stamp: t(996), wstat: wstat_signaled(15), ready: true, ..Status::default() };
+        let down =
+            Status { stamp: t(995), ready_stamp: t(996), wstat: wstat_signaled(15), ready: true, ..Status::default() };
         let all = [Up, WantedUp, NormallyUp, Ready, Pid, Pgid, ExitCode, Signal, UpDownFor];
         assert_eq!(line(down, true, false, &all), "false false true false -1 -1 -1 SIGTERM 5");
         let up = Status { stamp: t(999), pid: 1505, want_up: true, paused: true, ..Status::default() };

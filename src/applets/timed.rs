@@ -11,7 +11,6 @@ use crate::sys::{raw, signal};
 use rustix::fs::{self, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
-
 /// `s6-setsid [-s|-b|-f|-g] [-i|-I|-q] [-d ctty] prog…`
 pub fn setsid(args: Args) -> u8 {
     const U: &[u8] = b"s6-setsid [ -s | -b | -f | -g ] [ -i | -I | -q ] [ -d ctty ] prog...";
@@ -106,7 +105,11 @@ pub fn setlock(args: Args) -> u8 {
                 diag::fatal_sys(1, Errno::TIMEDOUT, &[b"unable to acquire lock"]);
             }
             // A conflict reads as EBUSY, as skalibs' lock functions say it.
-            Err(e) => diag::fatal_sys(1, if matches!(e, Errno::ACCESS | Errno::AGAIN) { Errno::BUSY } else { e }, &[b"unable to lock ", file.to_bytes()]),
+            Err(e) => diag::fatal_sys(
+                1,
+                if matches!(e, Errno::ACCESS | Errno::AGAIN) { Errno::BUSY } else { e },
+                &[b"unable to lock ", file.to_bytes()],
+            ),
         }
     }
     core::mem::forget(fd);
@@ -118,7 +121,9 @@ pub fn setlock(args: Args) -> u8 {
 /// it crashed (111) or ran out of time (99), after saying so.
 fn limited(r: &Reaper, prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
     let file = prog.get_arg(0).unwrap_or(c"");
-    let pid = r.spawn(file, prog.as_ptr()).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
+    let pid = r
+        .spawn(file, prog.as_ptr())
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms as u64));
     match r.wait(pid, deadline, None) {
         Ended::Exited(st) => match st.exit_status() {
@@ -151,7 +156,18 @@ pub fn maximumtime(args: Args) -> u8 {
     let rest = opts(args, b"0abikqtx12", U, &mut |c, _| {
         let i = b"0abikqtx12".iter().position(|&o| o == c);
         sig = match i {
-            Some(i) => [0, signal::SIGALRM, signal::SIGABRT, signal::SIGINT, signal::SIGKILL, signal::SIGQUIT, signal::SIGTERM, 24, signal::SIGUSR1, signal::SIGUSR2][i],
+            Some(i) => [
+                0,
+                signal::SIGALRM,
+                signal::SIGABRT,
+                signal::SIGINT,
+                signal::SIGKILL,
+                signal::SIGQUIT,
+                signal::SIGTERM,
+                24,
+                signal::SIGUSR1,
+                signal::SIGUSR2,
+            ][i],
             None => return false,
         };
         true

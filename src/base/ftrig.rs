@@ -196,7 +196,8 @@ mod tests {
         }
         // A dead listener's fifo (no reader) is removed by the sender.
         let dead = ev.join("ftrig1:@400000006b0adf5a2adb86a1:AAAAAA");
-        rustix::fs::mknodat(rustix::fs::CWD, dead.to_str().unwrap(), FileType::Fifo, Mode::from_raw_mode(0o622), 0).unwrap();
+        rustix::fs::mknodat(rustix::fs::CWD, dead.to_str().unwrap(), FileType::Fifo, Mode::from_raw_mode(0o622), 0)
+            .unwrap();
         let mut buf = [0u8; 8];
         assert_eq!(a.read(&mut buf).unwrap(), 0);
         assert_eq!(send(base.as_fd(), EVENT, b"uU").unwrap(), 2);

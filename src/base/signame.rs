@@ -5,9 +5,9 @@
 
 /// Linux signals 1 to 31.
 const NAMES: [&[u8]; 31] = [
-    b"HUP", b"INT", b"QUIT", b"ILL", b"TRAP", b"ABRT", b"BUS", b"FPE", b"KILL", b"USR1", b"SEGV",
-    b"USR2", b"PIPE", b"ALRM", b"TERM", b"STKFLT", b"CHLD", b"CONT", b"STOP", b"TSTP", b"TTIN",
-    b"TTOU", b"URG", b"XCPU", b"XFSZ", b"VTALRM", b"PROF", b"WINCH", b"POLL", b"PWR", b"SYS",
+    b"HUP", b"INT", b"QUIT", b"ILL", b"TRAP", b"ABRT", b"BUS", b"FPE", b"KILL", b"USR1", b"SEGV", b"USR2", b"PIPE",
+    b"ALRM", b"TERM", b"STKFLT", b"CHLD", b"CONT", b"STOP", b"TSTP", b"TTIN", b"TTOU", b"URG", b"XCPU", b"XFSZ",
+    b"VTALRM", b"PROF", b"WINCH", b"POLL", b"PWR", b"SYS",
 ];
 /// Other names skalibs reads.
 const ALIASES: [(&[u8], u8); 3] = [(b"IOT", 6), (b"CLD", 17), (b"IO", 29)];

@@ -80,8 +80,7 @@ impl Env {
     pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
         self.iter().find_map(|e| {
             let e = e.to_bytes();
-            (e.len() > name.len() && e.starts_with(name) && e[name.len()] == b'=')
-                .then(|| &e[name.len() + 1..])
+            (e.len() > name.len() && e.starts_with(name) && e[name.len()] == b'=').then(|| &e[name.len() + 1..])
         })
     }
 }
@@ -174,7 +173,6 @@ pub fn panic_exit() -> ! {
     l.emit();
     crate::sys::raw::exit_group(crate::base::exit::BUG as i32)
 }
-
 
 /// An entry of an environment array built by rs6 (arena strings or the
 /// process's own envp): the bytes before its NUL.

@@ -21,12 +21,7 @@ pub const PATH_MAX: usize = 4096;
 ///
 /// `argv` and `envp` must be null-terminated arrays of NUL-terminated
 /// strings, alive for the call.
-pub unsafe fn execvpe(
-    file: &CStr,
-    argv: *const *const u8,
-    envp: *const *const u8,
-    path: &[u8],
-) -> Errno {
+pub unsafe fn execvpe(file: &CStr, argv: *const *const u8, envp: *const *const u8, path: &[u8]) -> Errno {
     let name = file.to_bytes();
     if name.is_empty() {
         return Errno::NOENT;

@@ -55,11 +55,7 @@ unsafe fn syscall5(nr: u32, a1: usize, a2: usize, a3: usize, a4: usize, a5: usiz
 
 #[inline]
 fn check(ret: isize) -> Result<usize, Errno> {
-    if (-4095..0).contains(&ret) {
-        Err(Errno::from_raw_os_error(-ret as i32))
-    } else {
-        Ok(ret as usize)
-    }
+    if (-4095..0).contains(&ret) { Err(Errno::from_raw_os_error(-ret as i32)) } else { Ok(ret as usize) }
 }
 
 /// A kernel signal set (`_NSIG` = 64 on every architecture rs6 supports).
@@ -146,12 +142,8 @@ pub fn sigaction_get(sig: u32) -> Result<Disposition, Errno> {
 
 /// Set `sig` to SIG_DFL or SIG_IGN (never a handler: rs6 installs none).
 pub fn sigaction_set(sig: u32, ignore: bool) -> Result<(), Errno> {
-    let act = KernelSigaction {
-        handler: if ignore { SIG_IGN } else { SIG_DFL },
-        flags: 0,
-        restorer: 0,
-        mask: SigSet::EMPTY,
-    };
+    let act =
+        KernelSigaction { handler: if ignore { SIG_IGN } else { SIG_DFL }, flags: 0, restorer: 0, mask: SigSet::EMPTY };
     // SAFETY: `act` is a live kernel sigaction; no old action requested.
     let r = unsafe {
         syscall5(

@@ -3,20 +3,18 @@ use super::raw::{self, SigSet};
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::io::Errno;
 
-pub use raw::{Disposition, SigSet as Set};
 pub use linux_raw_sys::general::{
-    SIGABRT, SIGALRM, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGPIPE,
-    SIGPWR, SIGQUIT, SIGSEGV, SIGSTOP, SIGSYS, SIGTERM, SIGTRAP, SIGTTIN, SIGTTOU, SIGUSR1,
-    SIGUSR2, SIGWINCH,
+    SIGABRT, SIGALRM, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGHUP, SIGILL, SIGINT, SIGKILL, SIGPIPE, SIGPWR, SIGQUIT,
+    SIGSEGV, SIGSTOP, SIGSYS, SIGTERM, SIGTRAP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2, SIGWINCH,
 };
+pub use raw::{Disposition, SigSet as Set};
 
 /// Synchronous signals that are never blocked (as tini): blocking a fault
 /// signal does not stop the kernel from killing us with it. SIGTTOU and
 /// SIGTTIN stay blocked: a child about to take the terminal's foreground
 /// calls `tcsetpgrp` from a background group, which would stop it otherwise.
-const NEVER_BLOCK: SigSet = SigSet::EMPTY
-    .with(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS).with(SIGABRT)
-    .with(SIGTRAP).with(SIGSYS);
+const NEVER_BLOCK: SigSet =
+    SigSet::EMPTY.with(SIGFPE).with(SIGILL).with(SIGSEGV).with(SIGBUS).with(SIGABRT).with(SIGTRAP).with(SIGSYS);
 
 /// What the process looked like before we touched its signals; children get
 /// it back before `execve`.

@@ -195,7 +195,11 @@ fn corpus_marks_real_differences() {
     for c in cases.iter().filter(|c| c.ours_code.is_some()) {
         let dd = TempDir::new("elm");
         let want = norm(run(&debian_eb(), &debian_path(), c, dd.path()), DEBIAN_BIN);
-        let ours = (c.ours_code.unwrap(), c.ours_out.clone().unwrap_or(want.out.clone()), c.ours_err.clone().unwrap_or(want.err.clone()).replace("SCRIPT", "./script.el"));
+        let ours = (
+            c.ours_code.unwrap(),
+            c.ours_out.clone().unwrap_or(want.out.clone()),
+            c.ours_err.clone().unwrap_or(want.err.clone()).replace("SCRIPT", "./script.el"),
+        );
         assert_ne!((want.code, want.out, want.err), ours, "{}: marked as a 2.9.9 difference but Debian agrees", c.name);
     }
 }
@@ -236,10 +240,11 @@ fn foreign_program_of_an_applet_name_is_execd() {
     let own = TempDir::new("elown");
     write_script(&own.path().join("export"), "#!/bin/sh\necho image-export \"$@\"\n");
     let mut cmd = Command::new(bin.path().join("execlineb"));
-    cmd.arg0("execlineb").arg("-c").arg("define X y export A $X").env_clear().env(
-        "PATH",
-        format!("{}:{}:/usr/bin:/bin", own.path().display(), bin.path().display()),
-    );
+    cmd.arg0("execlineb")
+        .arg("-c")
+        .arg("define X y export A $X")
+        .env_clear()
+        .env("PATH", format!("{}:{}:/usr/bin:/bin", own.path().display(), bin.path().display()));
     let r = timed(cmd, b"", Duration::from_secs(20));
     assert_eq!((r.code, r.out.as_str()), (0, "image-export A y\n"));
 }
@@ -273,7 +278,11 @@ fn readme_scripts_through_init() {
         0o755,
     );
     let o = root
-        .init(&["sh", "-c", "while [ ! -e /tmp/nginx.out ]; do sleep 0.05; done; cat /tmp/confd.out /tmp/nginx.out; exit 5"])
+        .init(&[
+            "sh",
+            "-c",
+            "while [ ! -e /tmp/nginx.out ]; do sleep 0.05; done; cat /tmp/confd.out /tmp/nginx.out; exit 5",
+        ])
         .env("CONFD_PREFIX", "/pfx")
         .timeout(Duration::from_secs(20))
         .run();
@@ -288,8 +297,14 @@ fn readme_scripts_through_init() {
     // The -S1 finish: a crash (exit 3) stops the container, and the -S0
     // finish always does.
     for (finish, run) in [
-        ("#!/usr/bin/execlineb -S1\nif { s6-test ${1} -ne 0 }\nif { s6-test ${1} -ne 256 }\ns6-svscanctl -t /var/run/s6/services\n", "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 3\n"),
-        ("#!/usr/bin/execlineb -S0\ns6-svscanctl -t /var/run/s6/services\n", "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 0\n"),
+        (
+            "#!/usr/bin/execlineb -S1\nif { s6-test ${1} -ne 0 }\nif { s6-test ${1} -ne 256 }\ns6-svscanctl -t /var/run/s6/services\n",
+            "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 3\n",
+        ),
+        (
+            "#!/usr/bin/execlineb -S0\ns6-svscanctl -t /var/run/s6/services\n",
+            "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 0\n",
+        ),
     ] {
         let root = Root::new();
         root.file("/etc/services.d/app/run", run, 0o755);
@@ -300,7 +315,11 @@ fn readme_scripts_through_init() {
     }
     // -S1 with a clean exit (0) leaves the container up: the CMD decides.
     let root = Root::new();
-    root.file("/etc/services.d/app/run", "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 0\n", 0o755);
+    root.file(
+        "/etc/services.d/app/run",
+        "#!/usr/bin/execlineb -P\nforeground { redirfd -a 1 /tmp/runs echo ran } exit 0\n",
+        0o755,
+    );
     root.file(
         "/etc/services.d/app/finish",
         "#!/usr/bin/execlineb -S1\nif { s6-test ${1} -ne 0 }\nif { s6-test ${1} -ne 256 }\ns6-svscanctl -t /var/run/s6/services\n",
@@ -328,14 +347,23 @@ fn from_scratch_root_runs_execline() {
     let st = Command::new("gcc").args(["-static", "-O2", "-o"]).arg(r.join("app/hello")).arg(&hello_src).status();
     assert!(st.is_ok_and(|s| s.success()), "gcc -static failed (apt-get install gcc libc6-dev)");
     for (name, minor) in [("null", 3), ("zero", 5)] {
-        let st = Command::new("mknod").args(["-m", "666"]).arg(r.join("dev").join(name)).args(["c", "1", &minor.to_string()]).status().unwrap();
+        let st = Command::new("mknod")
+            .args(["-m", "666"])
+            .arg(r.join("dev").join(name))
+            .args(["c", "1", &minor.to_string()])
+            .status()
+            .unwrap();
         assert!(st.success());
     }
     let out = Command::new(rs6()).arg("--install").arg(&r).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let root = Root { tmp };
     assert!(!r.join("bin/sh").exists() && !r.join("bin/busybox").exists());
-    root.file("/etc/cont-init.d/10-init", "#!/usr/bin/execlineb -P\nredirfd -w 1 /run/init-ran /app/hello cont-init\n", 0o755);
+    root.file(
+        "/etc/cont-init.d/10-init",
+        "#!/usr/bin/execlineb -P\nredirfd -w 1 /run/init-ran /app/hello cont-init\n",
+        0o755,
+    );
     root.file(
         "/etc/services.d/svc/run",
         "#!/usr/bin/execlineb -P\nfdmove -c 2 1\nforeground { redirfd -w 1 /run/svc-ran /app/hello service }\n/app/hello sleep\n",
@@ -361,7 +389,11 @@ fn self_reexec_loop_is_bounded() {
     let script = d.path().join("rec");
     write_script(
         &script,
-        &format!("#!{}/execlineb -S0\nifelse {{ eltest $# -ge 3000 }} {{ echo done }}\nexeclineb -S0 {} $@ x\n", bin.path().display(), script.display()),
+        &format!(
+            "#!{}/execlineb -S0\nifelse {{ eltest $# -ge 3000 }} {{ echo done }}\nexeclineb -S0 {} $@ x\n",
+            bin.path().display(),
+            script.display()
+        ),
     );
     let mut cmd = Command::new(&script);
     cmd.env_clear().env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));

@@ -33,7 +33,8 @@ fn apply(root: &Root, rules: &str) -> Output {
 
 /// (uid, gid, mode & 07777) of a path inside the root, not following a symlink.
 fn attrs(root: &Root, rel: &str) -> (u32, u32, u32) {
-    let m = fs::symlink_metadata(root.path().join(rel.trim_start_matches('/'))).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let m =
+        fs::symlink_metadata(root.path().join(rel.trim_start_matches('/'))).unwrap_or_else(|e| panic!("{rel}: {e}"));
     (m.uid(), m.gid(), m.mode() & 0o7777)
 }
 
@@ -105,7 +106,10 @@ fn unknown_account_without_fallback_fails_and_never_means_root() {
         let st = Command::new("chown").arg("5:5").arg(r.path().join("u").join(f)).status().unwrap();
         assert!(st.success());
     }
-    let o = apply(&r, "/u/a false nobody 0644 -\n/u/b false nobody:daemon 0644 -\n/u/c false daemon:nogroup 0644 -\n/u/d false 1000 0644 -\n/u/ok false daemon 0644 -\n");
+    let o = apply(
+        &r,
+        "/u/a false nobody 0644 -\n/u/b false nobody:daemon 0644 -\n/u/c false daemon:nogroup 0644 -\n/u/d false 1000 0644 -\n/u/ok false daemon 0644 -\n",
+    );
     assert_eq!(o.code(), 1);
     assert_eq!(
         o.stderr,
@@ -208,7 +212,12 @@ fn fifos_and_devices_are_fixed_without_being_opened() {
     mkdir(&r, "/data", 0o755);
     let st = Command::new("mkfifo").arg(r.path().join("data/fifo")).status().unwrap();
     assert!(st.success());
-    let st = Command::new("mknod").args(["-m", "600"]).arg(r.path().join("data/null")).args(["c", "1", "3"]).status().unwrap();
+    let st = Command::new("mknod")
+        .args(["-m", "600"])
+        .arg(r.path().join("data/null"))
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
     assert!(st.success());
     // Opening the fifo for reading would block (no writer): the run would time out.
     let o = apply(&r, "/data true 2:2 0620 0755\n/data/fifo false 3:3 0640 -\n");

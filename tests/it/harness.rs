@@ -47,11 +47,7 @@ pub fn require_root() {
 }
 
 pub fn which(tool: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|d| Path::new(d).join(tool))
-        .find(|p| p.is_file())
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(tool)).find(|p| p.is_file())
 }
 
 /// A scratch directory removed on drop.
@@ -120,7 +116,8 @@ impl Root {
                 .unwrap();
             assert!(st.success(), "mknod /dev/{name}");
         }
-        fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n").unwrap();
+        fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")
+            .unwrap();
         fs::write(r.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
         let out = Command::new(rs6()).arg("--install").arg(&r).output().unwrap();
         assert!(out.status.success(), "rs6 --install: {}", String::from_utf8_lossy(&out.stderr));
@@ -230,7 +227,8 @@ impl<'a> Run<'a> {
             // execs chroot, which execs /init: /init stays PID 1.
             let r = self.root.path().display().to_string();
             let chroot = which("chroot").expect("chroot not found: apt-get install coreutils");
-            let tmpfs = if self.run_tmpfs { format!("mount -t tmpfs -o mode=0755 tmpfs {r}/run;") } else { String::new() };
+            let tmpfs =
+                if self.run_tmpfs { format!("mount -t tmpfs -o mode=0755 tmpfs {r}/run;") } else { String::new() };
             let spec = self.user.map(|(u, g)| format!("--userspec={u}:{g}")).unwrap_or_default();
             let setup = format!(
                 "set -e; mount --bind {r} {r}; mount -o remount,bind,ro {r}; \
@@ -281,9 +279,7 @@ impl<'a> Run<'a> {
         let out = self.root.path().with_extension("stdout");
         let err = self.root.path().with_extension("stderr");
         let mut c = self.command();
-        c.stdin(stdin)
-            .stdout(fs::File::create(&out).unwrap())
-            .stderr(fs::File::create(&err).unwrap());
+        c.stdin(stdin).stdout(fs::File::create(&out).unwrap()).stderr(fs::File::create(&err).unwrap());
         let started = Instant::now();
         let child = c.spawn().expect("spawn unshare");
         Container { child, started, out, err, timeout: self.timeout, status: None }
@@ -355,9 +351,11 @@ impl Container {
                 return;
             }
             if let Ok(Some(st)) = self.child.try_wait() {
-                panic!("container ended ({st:?}) before printing {what:?}; stdout: {}; stderr: {}",
+                panic!(
+                    "container ended ({st:?}) before printing {what:?}; stdout: {}; stderr: {}",
                     fs::read_to_string(&self.out).unwrap_or_default(),
-                    fs::read_to_string(&self.err).unwrap_or_default());
+                    fs::read_to_string(&self.err).unwrap_or_default()
+                );
             }
             assert!(Instant::now() < deadline, "timed out waiting for {what:?} on stdout");
             std::thread::sleep(Duration::from_millis(2));
@@ -386,9 +384,12 @@ impl Container {
             if Instant::now() >= deadline {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                panic!("container still running after {:?}; stdout: {}; stderr: {}", self.timeout,
+                panic!(
+                    "container still running after {:?}; stdout: {}; stderr: {}",
+                    self.timeout,
                     fs::read_to_string(&self.out).unwrap_or_default(),
-                    fs::read_to_string(&self.err).unwrap_or_default());
+                    fs::read_to_string(&self.err).unwrap_or_default()
+                );
             }
             std::thread::sleep(Duration::from_micros(200));
         };
@@ -416,7 +417,11 @@ impl Drop for Container {
 /// Run a host command, return (code, stdout, stderr).
 pub fn host(cmd: &mut Command) -> (i32, String, String) {
     let o = cmd.output().expect("run host command");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into(),
+        String::from_utf8_lossy(&o.stderr).into(),
+    )
 }
 
 pub fn write_script(path: &Path, body: &str) {

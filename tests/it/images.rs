@@ -21,11 +21,7 @@ fn renamed_init_behind_a_wrapper() {
     root.file("/etc/cont-init.d/10-hello", "#!/usr/bin/with-contenv sh\necho \"cont-init FOO=$FOO\"\n", 0o755);
     root.file("/etc/services.d/svc/run", "#!/bin/sh\necho svc-up\ntouch ./ran\nexec sleep 100\n", 0o755);
     let cmd = format!("{} && echo cmd-ran && exit 3", wait_for("/run/service/svc/ran"));
-    let o = root
-        .init(&["sh", "-c", &cmd])
-        .env("FOO", "bar")
-        .timeout(Duration::from_secs(30))
-        .run();
+    let o = root.init(&["sh", "-c", &cmd]).env("FOO", "bar").timeout(Duration::from_secs(30)).run();
     assert_eq!(o.code(), 3, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
     assert!(o.stdout.starts_with("wrapper\n"), "{}", o.stdout);
     assert!(o.stdout.contains("cont-init FOO=bar\n"), "{}", o.stdout);
@@ -87,8 +83,16 @@ fn symlinked_service_dirs_and_scripts() {
     assert!(o.stdout.contains("init-linked\n"), "{}", o.stdout);
     assert!(o.stdout.contains("finish-linked\n"), "{}", o.stdout);
     assert!(o.stdout.contains("600\n"), "fix-attrs through a link: {}\n{}", o.stdout, o.stderr);
-    assert!(o.stderr.contains("init: warning: not supervising /etc/services.d/gone: No such file or directory\n"), "{}", o.stderr);
-    assert!(o.stderr.contains("init: warning: not supervising /etc/services.d/README: Not a directory\n"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("init: warning: not supervising /etc/services.d/gone: No such file or directory\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("init: warning: not supervising /etc/services.d/README: Not a directory\n"),
+        "{}",
+        o.stderr
+    );
     // The image's tree is untouched: its service directory got no supervise/.
     assert!(!r.join("opt/web/service/supervise").exists());
     assert!(!r.join("opt/web/log/supervise").exists());
@@ -100,7 +104,11 @@ fn service_pwd(v3: bool) -> (String, String) {
     if v3 {
         fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
     }
-    root.file("/etc/services.d/app/run", "#!/bin/sh\npwd -P > /tmp/app-pwd.new && mv /tmp/app-pwd.new /tmp/app-pwd\nexec sleep 100\n", 0o755);
+    root.file(
+        "/etc/services.d/app/run",
+        "#!/bin/sh\npwd -P > /tmp/app-pwd.new && mv /tmp/app-pwd.new /tmp/app-pwd\nexec sleep 100\n",
+        0o755,
+    );
     let cmd = "for i in $(seq 500); do [ -e /tmp/app-pwd ] && break; sleep 0.02; done; cat /tmp/app-pwd; \
                cd /var/run/s6/services/app && pwd -P; cd /run/service/app && pwd -P; ls /run/s6";
     let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(30)).run();
@@ -111,7 +119,11 @@ fn service_pwd(v3: bool) -> (String, String) {
 #[test]
 fn service_working_directory_v2_layout() {
     let (out, err) = service_pwd(false);
-    assert_eq!(out, "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncontainer_environment\nservices\n", "{err}");
+    assert_eq!(
+        out,
+        "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncontainer_environment\nservices\n",
+        "{err}"
+    );
 }
 
 #[test]
@@ -141,12 +153,19 @@ fn read_only_run_is_fatal_when_there_is_work() {
     let o = root.init(&["sh", "-c", "echo cmd-ran"]).read_only_no_tmpfs().run();
     assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(o.stdout, "");
-    assert_eq!(o.stderr, format!("init: fatal: /run is not usable (unable to clean /run: Read-only file system): {ADVICE}"));
+    assert_eq!(
+        o.stderr,
+        format!("init: fatal: /run is not usable (unable to clean /run: Read-only file system): {ADVICE}")
+    );
     // The fix it names works: a tmpfs on /run and S6_READ_ONLY_ROOT=1.
     let cmd = format!("{} && echo cmd-ran", wait_for("/run/service/svc/ran"));
     let o = root.init(&["sh", "-c", &cmd]).read_only().env("S6_READ_ONLY_ROOT", "1").run();
     assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
-    assert!(o.stdout.contains("cont-init-ran\n") && o.stdout.contains("svc-ran\n") && o.stdout.contains("cmd-ran\n"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("cont-init-ran\n") && o.stdout.contains("svc-ran\n") && o.stdout.contains("cmd-ran\n"),
+        "{}",
+        o.stdout
+    );
     // Nothing to set up: the CMD runs, with a warning.
     let bare = Root::new();
     let o = bare.init(&["sh", "-c", "echo cmd-ran; exit 7"]).read_only_no_tmpfs().run();
@@ -172,7 +191,10 @@ fn non_root_user_and_run_ownership() {
     let o = root.init(&cmd).user(1000, 1000).run();
     assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
     assert_eq!(o.stdout, "");
-    assert_eq!(o.stderr, format!("init: fatal: /run is not usable (it is not writable by the container's user): {ADVICE}"));
+    assert_eq!(
+        o.stderr,
+        format!("init: fatal: /run is not usable (it is not writable by the container's user): {ADVICE}")
+    );
     // Owned by the user: runs, services included.
     run_mode(&root, 0o755, 1000);
     let o = root.init(&cmd).user(1000, 1000).run();
@@ -187,11 +209,19 @@ fn non_root_user_and_run_ownership() {
     run_mode(&root, 0o777, 0);
     let o = root.init(&cmd).user(1000, 1000).run();
     assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
-    assert!(o.stderr.contains("S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES=1 to accept that"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES=1 to accept that"),
+        "{}",
+        o.stderr
+    );
     let o = root.init(&cmd).user(1000, 1000).env("S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", "1").run();
     assert_eq!(o.code(), 0, "{}\n{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("1000\ncmd-ran\n"), "{}", o.stdout);
-    assert!(o.stderr.contains("because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set\n"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set\n"),
+        "{}",
+        o.stderr
+    );
 }
 
 /// A script whose `#!` interpreter is missing: the message names it.
@@ -230,7 +260,11 @@ fn global_path_is_the_path_of_everything() {
     root.file("/opt/tools/hello", "#!/bin/sh\necho \"hello from $1\"\n", 0o755);
     root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho \"init PATH=$PATH\"\nhello cont-init\n", 0o755);
     root.file("/etc/cont-init.d/20-y", "#!/usr/bin/with-contenv sh\necho \"contenv PATH=$PATH\"\n", 0o755);
-    root.file("/etc/services.d/svc/run", "#!/bin/sh\necho \"svc PATH=$PATH\"\nhello svc\ntouch ./ran\nexec sleep 100\n", 0o755);
+    root.file(
+        "/etc/services.d/svc/run",
+        "#!/bin/sh\necho \"svc PATH=$PATH\"\nhello svc\ntouch ./ran\nexec sleep 100\n",
+        0o755,
+    );
     let global = "/opt/tools:/usr/bin:/bin";
     let o = root
         .init(&["sh", "-c", &format!("{}; echo \"cmd PATH=$PATH\"; hello cmd", wait_for("/run/service/svc/ran"))])
@@ -248,7 +282,8 @@ fn global_path_is_the_path_of_everything() {
         assert!(o.stdout.contains(&l), "missing {l:?} in {}\n{}", o.stdout, o.stderr);
     }
     // The same with S6_KEEP_ENV (no snapshot).
-    let o = root.init(&["sh", "-c", "echo \"cmd PATH=$PATH\""]).env("S6_GLOBAL_PATH", global).env("S6_KEEP_ENV", "1").run();
+    let o =
+        root.init(&["sh", "-c", "echo \"cmd PATH=$PATH\""]).env("S6_GLOBAL_PATH", global).env("S6_KEEP_ENV", "1").run();
     assert!(o.stdout.contains(&format!("cmd PATH={global}\n")), "{}", o.stdout);
 }
 
@@ -260,7 +295,8 @@ fn services_readytime_delays_the_check() {
     let root = Root::new();
     root.file("/etc/services.d/svc/run", "#!/bin/sh\nexec sleep 100\n", 0o755);
     // /proc/uptime is the same clock inside and outside the namespaces.
-    let uptime = || -> f64 { fs::read_to_string("/proc/uptime").unwrap().split_whitespace().next().unwrap().parse().unwrap() };
+    let uptime =
+        || -> f64 { fs::read_to_string("/proc/uptime").unwrap().split_whitespace().next().unwrap().parse().unwrap() };
     let gap = |ready: Option<&str>| {
         let mut run = root
             .init(&["sh", "-c", "read a b < /proc/uptime; echo $a"])
@@ -293,7 +329,11 @@ fn v3_entry_points_and_basedir_commands() {
          ' /package/admin/s6-overlay-3.1.6.2/libexec/preinit' '' /package/admin/s6-overlay-3.1.6.2/libexec/stage0 \"$@\"\n",
         0o755,
     );
-    root.file("/etc/cont-init.d/10-x", "#!/package/admin/s6-overlay/command/with-contenv sh\necho \"FOO=$FOO\"\n", 0o755);
+    root.file(
+        "/etc/cont-init.d/10-x",
+        "#!/package/admin/s6-overlay/command/with-contenv sh\necho \"FOO=$FOO\"\n",
+        0o755,
+    );
     for (stop, code) in [("poweroff", 42), ("reboot", 43), ("shutdown -h now", 44), ("halt", 45)] {
         let cmd = format!(
             "/package/admin/s6-overlay/libexec/preinit && echo {code} > /run/s6-linux-init-container-results/exitcode \

@@ -103,7 +103,10 @@ fn usr_bin_links_never_replace_the_images_own_files() {
     assert_eq!(fs::read_link(r.join("usr/bin/s6-svok")).unwrap(), Path::new("/opt/s6/bin/s6-svok"));
     assert_eq!(fs::read_link(r.join("usr/bin/s6-svstat")).unwrap(), Path::new("/command/s6-svstat"));
     assert_eq!(fs::read_link(r.join("command/s6-svc")).unwrap(), Path::new("/package/admin/rs6/command/rs6"));
-    assert_eq!(fs::read_link(r.join("package/admin/s6-overlay/command/with-contenv")).unwrap(), Path::new("/command/with-contenv"));
+    assert_eq!(
+        fs::read_link(r.join("package/admin/s6-overlay/command/with-contenv")).unwrap(),
+        Path::new("/command/with-contenv")
+    );
     // Without --bin-links, nothing goes to /bin.
     assert_eq!(fs::read_dir(r.join("bin")).unwrap().count(), 0);
     let (code, _, err) = host(Command::new(rs6()).arg("--install").arg("--bin-links").arg(r));
@@ -113,7 +116,10 @@ fn usr_bin_links_never_replace_the_images_own_files() {
     let (_, list, _) = host(Command::new(rs6()).arg("--list"));
     for name in fs::read_dir(r.join("bin")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()) {
         assert!(list.lines().any(|l| l == name), "bin/{name} is not an applet");
-        assert!(!["init", "s6-svc", "with-contenv", "fix-attrs"].contains(&name.as_str()), "bin/{name} is not an execline command");
+        assert!(
+            !["init", "s6-svc", "with-contenv", "fix-attrs"].contains(&name.as_str()),
+            "bin/{name} is not an execline command"
+        );
         assert_eq!(fs::read_link(r.join("bin").join(&name)).unwrap(), Path::new("/command").join(&name));
     }
     for name in ["export", "foreground", "if", "fdmove", "importas"] {

@@ -3,7 +3,6 @@
 //! (see `harness`). These tests need root and fail without it.
 mod harness;
 
-
 mod dispatch;
 mod elf;
 mod execline;
@@ -12,8 +11,8 @@ mod images;
 mod install;
 mod interactive;
 mod pid1;
-mod s6tools;
 mod rc;
+mod s6tools;
 mod stage2;
 mod supervise;
 mod svclients;

@@ -40,7 +40,9 @@ fn ten_thousand_orphans_leave_no_zombie() {
     // Each `( true & )` forks a subshell that forks `true` in the background
     // and exits: the `true` is orphaned and re-parented to PID 1. Then count
     // zombies until none is left (or give up after 5 s and print the count).
-    root.file("/storm", r#"
+    root.file(
+        "/storm",
+        r#"
 i=0
 while [ $i -lt 10000 ]; do ( /bin/true & ) ; i=$((i+1)); done
 n=0
@@ -54,7 +56,9 @@ while :; do
   n=$((n+1)); usleep 10000
 done
 echo "spawned=$i zombies=$z"
-"#, 0o755);
+"#,
+        0o755,
+    );
     let o = root.init(&["sh", "/storm"]).timeout(Duration::from_secs(120)).run();
     assert_eq!(o.code(), 0, "stderr: {}", o.stderr);
     assert_eq!(o.stdout.trim(), "spawned=10000 zombies=0");
@@ -80,9 +84,8 @@ fn sigterm_with_sleeping_cmd_is_gone_within_100ms() {
 fn cmd_trapping_term_keeps_its_exit_code() {
     let _t = timing();
     let root = Root::new();
-    let mut c = root
-        .init(&["sh", "-c", "trap 'sleep 0.3; exit 0' TERM; echo ready; while :; do sleep 0.05; done"])
-        .start();
+    let mut c =
+        root.init(&["sh", "-c", "trap 'sleep 0.3; exit 0' TERM; echo ready; while :; do sleep 0.05; done"]).start();
     c.wait_stdout("ready");
     let sent = c.signal(15);
     let o = c.wait();
@@ -205,11 +208,7 @@ fn invalid_grace_time_warns_and_uses_the_default() {
 }
 
 fn sig_lines(status: &str) -> Vec<String> {
-    status
-        .lines()
-        .filter(|l| l.starts_with("SigBlk:") || l.starts_with("SigIgn:"))
-        .map(str::to_string)
-        .collect()
+    status.lines().filter(|l| l.starts_with("SigBlk:") || l.starts_with("SigIgn:")).map(str::to_string).collect()
 }
 
 #[test]
@@ -251,7 +250,9 @@ fn not_pid1_signals_only_its_own_tree() {
     // PID 1 is a shell (as `docker run --init` puts another init first); a
     // sibling outside rs6's tree must survive rs6's shutdown, while the
     // orphan rs6's CMD leaves behind must not.
-    root.file("/outer", r#"
+    root.file(
+        "/outer",
+        r#"
 sleep 1000 &
 sibling=$!
 /init sh -c 'sleep 1000 & echo $! > /tmp/orphan; exit 4'
@@ -262,7 +263,9 @@ o=$(cat /tmp/orphan)
 if [ -d /proc/$o ] && ! grep -q '^State:.*Z' /proc/$o/status; then echo orphan=alive; else echo orphan=gone; fi
 echo code=$code
 kill $sibling
-"#, 0o755);
+"#,
+        0o755,
+    );
     let o = root.init(&[]).argv(&["/bin/sh", "/outer"]).run();
     assert_eq!(o.stdout, "sibling=alive\norphan=gone\ncode=4\n", "stderr: {}", o.stderr);
 }
@@ -270,7 +273,9 @@ kill $sibling
 #[test]
 fn not_pid1_sigterm_stops_its_tree() {
     let root = Root::new();
-    root.file("/outer", r#"
+    root.file(
+        "/outer",
+        r#"
 sleep 1000 &
 sibling=$!
 /init sh -c 'trap "exit 9" TERM; sleep 1000 & wait' &
@@ -281,7 +286,9 @@ wait $init
 echo code=$?
 if kill -0 $sibling 2>/dev/null; then echo sibling=alive; fi
 kill $sibling
-"#, 0o755);
+"#,
+        0o755,
+    );
     let o = root.init(&[]).argv(&["/bin/sh", "/outer"]).run();
     assert_eq!(o.stdout, "code=9\nsibling=alive\n", "stderr: {}", o.stderr);
 }

@@ -34,7 +34,11 @@ fn oneshot(root: &Root, name: &str, deps: &[&str]) {
 fn longrun(root: &Root, name: &str, deps: &[&str], ready: bool) {
     root.file(&format!("{RCD}/{name}/type"), "longrun\n", 0o644);
     let r = if ready { format!("sleep 0.1\necho ready {name} >> /tmp/log\necho >&3\n") } else { String::new() };
-    root.file(&format!("{RCD}/{name}/run"), &format!("#!/bin/sh\necho run {name} $$ >> /tmp/log\n{r}exec sleep 1000\n"), 0o755);
+    root.file(
+        &format!("{RCD}/{name}/run"),
+        &format!("#!/bin/sh\necho run {name} $$ >> /tmp/log\n{r}exec sleep 1000\n"),
+        0o755,
+    );
     root.file(&format!("{RCD}/{name}/finish"), &format!("#!/bin/sh\necho finish {name} >> /tmp/log\n"), 0o755);
     if ready {
         root.file(&format!("{RCD}/{name}/notification-fd"), "3\n", 0o644);
@@ -57,17 +61,23 @@ fn user(root: &Root, members: &[&str]) {
 
 /// The lines of `/tmp/log`, without the pid some of them end with.
 fn log(root: &Root) -> Vec<String> {
-    fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect()
+    fs::read_to_string(root.path().join("tmp/log"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 /// The pid each `run NAME PID` / `up NAME PID` line carries: spawn order
 /// (a fresh PID namespace does not wrap).
 fn pids(root: &Root) -> HashMap<String, u32> {
     let text = fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default();
-    text.lines().filter_map(|l| {
-        let w: Vec<&str> = l.split(' ').collect();
-        Some((w.get(1)?.to_string(), w.get(2)?.parse().ok()?))
-    }).collect()
+    text.lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split(' ').collect();
+            Some((w.get(1)?.to_string(), w.get(2)?.parse().ok()?))
+        })
+        .collect()
 }
 
 /// Position of each line (which must be unique).
@@ -84,7 +94,8 @@ fn positions(lines: &[String]) -> HashMap<String, usize> {
 fn big_graph(root: &Root) -> Vec<(String, Vec<String>, bool, bool)> {
     // (name, deps, is_oneshot, ready)
     let mut g: Vec<(String, Vec<String>, bool, bool)> = vec![];
-    let mut add = |n: &str, d: &[&str], o: bool, r: bool| g.push((n.into(), d.iter().map(|s| s.to_string()).collect(), o, r));
+    let mut add =
+        |n: &str, d: &[&str], o: bool, r: bool| g.push((n.into(), d.iter().map(|s| s.to_string()).collect(), o, r));
     add("o1", &["base"], true, false);
     for k in 2..=10 {
         add(&format!("o{k}"), &[&format!("o{}", k - 1)], true, false);
@@ -185,7 +196,13 @@ fn graph_of_50_starts_in_order_and_stops_in_reverse() {
 
 #[test]
 fn cycle_and_missing_dependency_rejected_before_anything_starts() {
-    for (case, want) in [("cycle", "init: fatal: cyclic service dependency: "), ("missing", "init: fatal: during dependency resolution for service b: undefined service name nosuch (in /etc/s6-overlay/s6-rc.d/b/dependencies.d)")] {
+    for (case, want) in [
+        ("cycle", "init: fatal: cyclic service dependency: "),
+        (
+            "missing",
+            "init: fatal: during dependency resolution for service b: undefined service name nosuch (in /etc/s6-overlay/s6-rc.d/b/dependencies.d)",
+        ),
+    ] {
         let root = Root::new();
         with_execlineb(&root);
         oneshot(&root, "free", &[]);
@@ -225,7 +242,11 @@ fn linuxserver_style_image() {
         root.file(&format!("{RCD}/{name}/dependencies.d/{dep}"), "", 0o644);
     }
     root.file(&format!("{RCD}/init-services/type"), "oneshot\n", 0o644);
-    root.file(&format!("{RCD}/init-services/up"), "# This file doesn't do anything, it's just the end of the downstream oneshots\n", 0o644);
+    root.file(
+        &format!("{RCD}/init-services/up"),
+        "# This file doesn't do anything, it's just the end of the downstream oneshots\n",
+        0o644,
+    );
     root.file(&format!("{RCD}/init-services/dependencies.d/init-config"), "", 0o644);
     longrun(&root, "svc-app", &["init-services"], false);
     user(&root, &["init-adduser", "init-config", "init-services", "svc-app"]);
@@ -242,7 +263,10 @@ fn linuxserver_style_image() {
     assert!(at("up cont-init") < at("up init-adduser") && at("up init-adduser") < at("up init-config"), "{lines:?}");
     assert!(at("up init-config") < at("run svc-app") && at("up init-config") < at("run svc-mod"), "{lines:?}");
     let pid = pids(&root);
-    assert!(pid["legacy"] > pid["svc-app"] && pid["legacy"] > pid["svc-mod"], "services.d before the user bundle: {pid:?}");
+    assert!(
+        pid["legacy"] > pid["svc-app"] && pid["legacy"] > pid["svc-mod"],
+        "services.d before the user bundle: {pid:?}"
+    );
     assert!(at("cmd") > at("run legacy"));
     assert!(o.stderr.contains("cont-init: info: running /etc/cont-init.d/10-ci\n"), "{}", o.stderr);
     assert!(o.stderr.contains("cont-init: info: /etc/cont-init.d/10-ci exited 0\n"), "{}", o.stderr);
@@ -357,7 +381,11 @@ rc 0\n\
 init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\n=\n";
     assert_eq!(out, want, "stderr: {}", o.stderr);
     // The supervisor really stopped and restarted it, after svc-b.
-    let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/log")).unwrap().lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
+    let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/log"))
+        .unwrap()
+        .lines()
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
     let first_finish_a = lines.iter().position(|l| l == "finish svc-a").unwrap();
     let first_finish_b = lines.iter().position(|l| l == "finish svc-b").unwrap();
     assert!(first_finish_b < first_finish_a, "{lines:?}");
@@ -373,7 +401,11 @@ fn pipeline_lines_flow_and_survive_a_consumer_restart() {
     root.file(&format!("{RCD}/prod/run"), "#!/bin/sh\ni=0\nwhile :; do echo $i; i=$((i+1)); sleep 0.02; done\n", 0o755);
     root.file(&format!("{RCD}/cons/type"), "longrun\n", 0o644);
     root.file(&format!("{RCD}/cons/consumer-for"), "prod\n", 0o644);
-    root.file(&format!("{RCD}/cons/run"), "#!/bin/sh\necho run cons $$ >> /tmp/log\nexec cat >> /tmp/cons.log\n", 0o755);
+    root.file(
+        &format!("{RCD}/cons/run"),
+        "#!/bin/sh\necho run cons $$ >> /tmp/log\nexec cat >> /tmp/cons.log\n",
+        0o755,
+    );
     root.file(&format!("{RCD}/cons/pipeline-name"), "mypipe\n", 0o644);
     user(&root, &["mypipe"]);
     let script = "PATH=/command:$PATH
@@ -383,7 +415,8 @@ s6-svc -k /run/service/cons
 i=0; while [ $(n) -lt 100 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done";
     let o = root.init(&["sh", "-c", script]).run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
-    let got: Vec<u32> = fs::read_to_string(root.path().join("tmp/cons.log")).unwrap().lines().map(|l| l.parse().unwrap()).collect();
+    let got: Vec<u32> =
+        fs::read_to_string(root.path().join("tmp/cons.log")).unwrap().lines().map(|l| l.parse().unwrap()).collect();
     assert!(got.len() >= 100, "{got:?}");
     assert!(got.iter().enumerate().all(|(i, &v)| v == i as u32), "lines lost or repeated: {got:?}");
     assert_eq!(log(&root), ["run cons", "run cons"], "the consumer did not restart");
@@ -399,7 +432,11 @@ fn wait_for_services_maxtime_bounds_the_boot() {
     user(&root, &["after"]);
     for (policy, code) in [("2", 2), ("0", 0)] {
         let _ = fs::remove_file(root.path().join("tmp/log"));
-        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_CMD_WAIT_FOR_SERVICES_MAXTIME", "300").env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+        let o = root
+            .init(&["sh", "-c", "echo cmd >> /tmp/log"])
+            .env("S6_CMD_WAIT_FOR_SERVICES_MAXTIME", "300")
+            .env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy)
+            .run();
         assert_eq!(o.code(), code, "{}", o.stderr);
         assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
         let lines = log(&root);

@@ -83,8 +83,11 @@ fn root_with_accounts() -> Root {
 }
 
 fn ids(status: &str) -> Vec<String> {
-    status.lines().filter(|l| l.starts_with("Uid:") || l.starts_with("Gid:") || l.starts_with("Groups:"))
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    status
+        .lines()
+        .filter(|l| l.starts_with("Uid:") || l.starts_with("Gid:") || l.starts_with("Groups:"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 #[test]
@@ -120,9 +123,16 @@ fn setuidgid_fails_closed_when_setgroups_is_refused() {
     let r = root_with_accounts();
     // In a user namespace made by `--map-root-user`, /proc/self/setgroups
     // is "deny": setgroups fails with EPERM and nothing may run.
-    for argv in [&["/command/s6-setuidgid", "daemon"][..], &["/command/s6-setuidgid", "0:0"][..], &["/command/s6-applyuidgid", "-G", "4", "-u", "2"][..]] {
+    for argv in [
+        &["/command/s6-setuidgid", "daemon"][..],
+        &["/command/s6-setuidgid", "0:0"][..],
+        &["/command/s6-applyuidgid", "-G", "4", "-u", "2"][..],
+    ] {
         let mut c = Command::new(which("unshare").unwrap());
-        c.args(["--user", "--map-root-user", "--mount", "--root"]).arg(r.path()).args(argv).args(["/bin/touch", "/ran"]);
+        c.args(["--user", "--map-root-user", "--mount", "--root"])
+            .arg(r.path())
+            .args(argv)
+            .args(["/bin/touch", "/ran"]);
         let (code, out, err) = run(&mut c);
         assert_eq!((code, out.as_str()), (111, ""), "{argv:?}");
         assert_eq!(err, "s6-applyuidgid: fatal: unable to set supplementary group list: Operation not permitted\n");
@@ -139,25 +149,47 @@ fn account_tools_match_debian() {
     let d = TempDir::new("envdir");
     let e = d.path().join("e");
     fs::create_dir(&e).unwrap();
-    for (k, v) in [("A", "one\ntwo\n"), ("B", "trail \t\n"), ("C", ""), ("D", "\n"), ("E", "x\0y\n"), (".H", "hidden")] {
+    for (k, v) in [("A", "one\ntwo\n"), ("B", "trail \t\n"), ("C", ""), ("D", "\n"), ("E", "x\0y\n"), (".H", "hidden")]
+    {
         fs::write(e.join(k), v).unwrap();
     }
     let env = [("C", "was set"), ("KEEP", "k"), ("UID", "5"), ("GID", "6"), ("GIDLIST", "7,8")];
     let show = ["sh", "-c", "env | grep -E '^(A|B|C|D|E|H|KEEP|UID|GID|GIDLIST)=' | sort"];
     let cases: Vec<Vec<&str>> = vec![
-        vec!["s6-setuidgid"], vec!["s6-setuidgid", "daemon"], vec!["s6-setuidgid", "nosuch", "true"],
-        vec!["s6-setuidgid", "1:x", "true"], vec!["s6-setuidgid", "daemon", "/nonexistent"],
-        vec!["s6-envuidgid"], vec!["s6-envuidgid", "-x", "a", "b"], vec!["s6-envuidgid", "nosuch", "true"],
-        vec!["s6-envuidgid", "-D", "11:22:33,44", "nosuch"], vec!["s6-envuidgid", "-D", "bad", "nosuch", "true"],
-        vec!["s6-envuidgid", "-g", "daemon"], vec!["s6-envuidgid", "-g", "nosuch", "true"],
-        vec!["s6-envuidgid", "-u", "daemon"], vec!["s6-envuidgid", "-B", "daemon:daemon"],
-        vec!["s6-envuidgid", "-n", "17"], vec!["s6-envuidgid", "-n", "-B", "17:18"], vec!["s6-envuidgid", "daemon"],
-        vec!["s6-applyuidgid"], vec!["s6-applyuidgid", "-U", "true"], vec!["s6-applyuidgid", "-u", "x", "true"],
+        vec!["s6-setuidgid"],
+        vec!["s6-setuidgid", "daemon"],
+        vec!["s6-setuidgid", "nosuch", "true"],
+        vec!["s6-setuidgid", "1:x", "true"],
+        vec!["s6-setuidgid", "daemon", "/nonexistent"],
+        vec!["s6-envuidgid"],
+        vec!["s6-envuidgid", "-x", "a", "b"],
+        vec!["s6-envuidgid", "nosuch", "true"],
+        vec!["s6-envuidgid", "-D", "11:22:33,44", "nosuch"],
+        vec!["s6-envuidgid", "-D", "bad", "nosuch", "true"],
+        vec!["s6-envuidgid", "-g", "daemon"],
+        vec!["s6-envuidgid", "-g", "nosuch", "true"],
+        vec!["s6-envuidgid", "-u", "daemon"],
+        vec!["s6-envuidgid", "-B", "daemon:daemon"],
+        vec!["s6-envuidgid", "-n", "17"],
+        vec!["s6-envuidgid", "-n", "-B", "17:18"],
+        vec!["s6-envuidgid", "daemon"],
+        vec!["s6-applyuidgid"],
+        vec!["s6-applyuidgid", "-U", "true"],
+        vec!["s6-applyuidgid", "-u", "x", "true"],
         vec!["s6-applyuidgid", "-G", "1,2", "-u", "1", "-g", "1", "sh", "-c", "grep Groups /proc/self/status"],
-        vec!["s6-applyuidgid", "-z"], vec!["s6-applyuidgid", "-Uz"], vec!["s6-applyuidgid", "/nonexistent"],
-        vec!["s6-envdir"], vec!["s6-envdir", "e"], vec!["s6-envdir", "e"], vec!["s6-envdir", "-n", "e"],
-        vec!["s6-envdir", "-f", "e"], vec!["s6-envdir", "-fn", "e"], vec!["s6-envdir", "-c", "_", "e"],
-        vec!["s6-envdir", "nodir", "true"], vec!["s6-envdir", "-I", "nodir"], vec!["s6-envdir", "-q", "e", "true"],
+        vec!["s6-applyuidgid", "-z"],
+        vec!["s6-applyuidgid", "-Uz"],
+        vec!["s6-applyuidgid", "/nonexistent"],
+        vec!["s6-envdir"],
+        vec!["s6-envdir", "e"],
+        vec!["s6-envdir", "e"],
+        vec!["s6-envdir", "-n", "e"],
+        vec!["s6-envdir", "-f", "e"],
+        vec!["s6-envdir", "-fn", "e"],
+        vec!["s6-envdir", "-c", "_", "e"],
+        vec!["s6-envdir", "nodir", "true"],
+        vec!["s6-envdir", "-I", "nodir"],
+        vec!["s6-envdir", "-q", "e", "true"],
         vec!["s6-envdir", ".", "true"],
     ];
     for (i, case) in cases.iter().enumerate() {
@@ -265,20 +297,35 @@ fn setlock_excludes_and_fails_fast_with_n() {
     holder.wait().unwrap();
     // Free: -n takes it.
     assert_eq!(run(&mut ours(&["s6-setlock", "-n", fs_, "true"])).0, 0);
-    for a in [&["s6-setlock"][..], &["s6-setlock", "-x", fs_, "true"], &["s6-setlock", fs_], &["s6-setlock", "-t", "x", fs_, "true"],
-              &["s6-setlock", "-n", fs_, "/nonexistent"]] {
+    for a in [
+        &["s6-setlock"][..],
+        &["s6-setlock", "-x", fs_, "true"],
+        &["s6-setlock", fs_],
+        &["s6-setlock", "-t", "x", fs_, "true"],
+        &["s6-setlock", "-n", fs_, "/nonexistent"],
+    ] {
         same(a);
     }
     // s6 2.15's wording (2.11 says "unable to open X for writing").
     let (code, _, err) = run(&mut ours(&["s6-setlock", "/nonexistent/dir/lock", "true"]));
-    assert_eq!((code, err.as_str()), (111, "s6-setlock: fatal: unable to open_create /nonexistent/dir/lock: No such file or directory\n"));
+    assert_eq!(
+        (code, err.as_str()),
+        (111, "s6-setlock: fatal: unable to open_create /nonexistent/dir/lock: No such file or directory\n")
+    );
 }
 
 #[test]
 fn setsid_matches_debian() {
-    for a in [&["s6-setsid"][..], &["s6-setsid", "-x", "true"], &["s6-setsid", "/nonexistent"], &["s6-setsid", "-d", "x", "true"],
-              &["s6-setsid", "-b", "echo", "b"], &["s6-setsid", "-f", "-q", "echo", "f"], &["s6-setsid", "-i", "-d", "9", "-f", "true"],
-              &["s6-setsid", "-d", "9", "-g", "true"]] {
+    for a in [
+        &["s6-setsid"][..],
+        &["s6-setsid", "-x", "true"],
+        &["s6-setsid", "/nonexistent"],
+        &["s6-setsid", "-d", "x", "true"],
+        &["s6-setsid", "-b", "echo", "b"],
+        &["s6-setsid", "-f", "-q", "echo", "f"],
+        &["s6-setsid", "-i", "-d", "9", "-f", "true"],
+        &["s6-setsid", "-d", "9", "-g", "true"],
+    ] {
         same(a);
     }
     // A new session: the program's session id is its pid; -b: its group.
@@ -297,7 +344,10 @@ fn maximumtime_kills_at_the_deadline() {
     let t = Instant::now();
     let script = format!("echo $$ > {}; exec sleep 20", pidf.display());
     let (code, _, err) = run(&mut ours(&["s6-maximumtime", "300", "sh", "-c", &script]));
-    assert_eq!((code, err.as_str()), (99, "s6-maximumtime: warning: unable to wait for child process: Connection timed out\n"));
+    assert_eq!(
+        (code, err.as_str()),
+        (99, "s6-maximumtime: warning: unable to wait for child process: Connection timed out\n")
+    );
     assert!(t.elapsed() >= Duration::from_millis(300) && t.elapsed() < Duration::from_secs(10));
     let pid = fs::read_to_string(&pidf).unwrap().trim().to_string();
     let gone = || fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| s.contains(") Z "));
@@ -335,7 +385,8 @@ fn with_retries_counts_and_exits() {
     assert!(t.elapsed() < Duration::from_secs(8));
     // Every attempt starts with the signal mask with-retries was given
     // (grep prints its own mask, then fails on the missing file).
-    let (code, out, _) = run(&mut ours(&["with-retries", "-n", "3", "grep", "-h", "SigBlk", "/proc/self/status", "/nonexistent"]));
+    let (code, out, _) =
+        run(&mut ours(&["with-retries", "-n", "3", "grep", "-h", "SigBlk", "/proc/self/status", "/nonexistent"]));
     assert_eq!(code, 1);
     let masks: Vec<&str> = out.lines().collect();
     assert_eq!(masks.len(), 3);
@@ -353,7 +404,10 @@ fn portable_utils_behave_as_upstream() {
     assert_eq!(r(&["s6-echo", "-s", ":;", "a", "b", "c"]), (0, "a:b:c\n".into(), String::new()));
     assert_eq!(r(&["s6-echo", "-n", "--", "-n"]), (0, "-n".into(), String::new()));
     assert_eq!(r(&["s6-echo", "-s", "", "a", "b"]).1, "a\0b\n");
-    assert_eq!(r(&["s6-echo", "-e", "x"]), (100, String::new(), "s6-echo: usage: s6-echo [ -n ] [ -s sep ] args...\n".into()));
+    assert_eq!(
+        r(&["s6-echo", "-e", "x"]),
+        (100, String::new(), "s6-echo: usage: s6-echo [ -n ] [ -s sep ] args...\n".into())
+    );
     let t = Instant::now();
     assert_eq!(r(&["s6-sleep", "-m", "200", "echo", "woke"]).1, "woke\n");
     assert!(t.elapsed() >= Duration::from_millis(200));
@@ -361,11 +415,21 @@ fn portable_utils_behave_as_upstream() {
     assert_eq!(r(&["s6-sleep", "1.5"]).0, 100);
     assert_eq!(r(&["s6-sleep", "0", "/nonexistent"]).0, 127);
     // mkdir
-    assert_eq!(r(&["s6-mkdir", "-pv", "-m", "750", "x/y/z"]), (0, String::new(),
-        "s6-mkdir: created directory x\ns6-mkdir: created directory x/y\ns6-mkdir: created directory x/y/z\n".into()));
+    assert_eq!(
+        r(&["s6-mkdir", "-pv", "-m", "750", "x/y/z"]),
+        (
+            0,
+            String::new(),
+            "s6-mkdir: created directory x\ns6-mkdir: created directory x/y\ns6-mkdir: created directory x/y/z\n"
+                .into()
+        )
+    );
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     assert_eq!(fs::metadata(p.join("x/y/z")).unwrap().mode() & 0o7777, 0o750);
-    assert_eq!(r(&["s6-mkdir", "x", "w"]), (111, String::new(), "s6-mkdir: warning: unable to mkdir x: File exists\n".into()));
+    assert_eq!(
+        r(&["s6-mkdir", "x", "w"]),
+        (111, String::new(), "s6-mkdir: warning: unable to mkdir x: File exists\n".into())
+    );
     assert!(p.join("w").is_dir());
     assert_eq!(r(&["s6-mkdir", "-p", "x/y"]).0, 0);
     assert_eq!(r(&["s6-mkdir", "-m", "9", "q"]).0, 100);
@@ -373,19 +437,28 @@ fn portable_utils_behave_as_upstream() {
     assert_eq!(r(&["s6-chmod", "4711", "w"]).0, 0);
     assert_eq!(fs::metadata(p.join("w")).unwrap().mode() & 0o7777, 0o4711);
     assert_eq!(r(&["s6-chmod", "8", "w"]).0, 100);
-    assert_eq!(r(&["s6-chmod", "644", "nope"]), (111, String::new(), "s6-chmod: fatal: unable to change mode of nope: No such file or directory\n".into()));
+    assert_eq!(
+        r(&["s6-chmod", "644", "nope"]),
+        (111, String::new(), "s6-chmod: fatal: unable to change mode of nope: No such file or directory\n".into())
+    );
     assert_eq!(r(&["s6-chown", "-u", "7", "-g", "8", "w"]).0, 0);
     assert_eq!((fs::metadata(p.join("w")).unwrap().uid(), fs::metadata(p.join("w")).unwrap().gid()), (7, 8));
     assert_eq!(r(&["s6-chown", "-g", "9", "w"]).0, 0);
     assert_eq!((fs::metadata(p.join("w")).unwrap().uid(), fs::metadata(p.join("w")).unwrap().gid()), (7, 9));
     assert_eq!(run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env("UID", "3").env("GID", "4")).0, 0);
     assert_eq!(fs::metadata(p.join("w")).unwrap().uid(), 3);
-    assert_eq!(run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env_remove("UID")).2, "s6-chown: fatal: UID not set\n");
+    assert_eq!(
+        run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env_remove("UID")).2,
+        "s6-chown: fatal: UID not set\n"
+    );
     // ln
     fs::write(p.join("t"), "target").unwrap();
     assert_eq!(r(&["s6-ln", "-s", "t", "l"]).0, 0);
     assert_eq!(fs::read_link(p.join("l")).unwrap().to_str(), Some("t"));
-    assert_eq!(r(&["s6-ln", "-s", "u", "l"]), (111, String::new(), "s6-ln: fatal: unable to make a link from l to u: File exists\n".into()));
+    assert_eq!(
+        r(&["s6-ln", "-s", "u", "l"]),
+        (111, String::new(), "s6-ln: fatal: unable to make a link from l to u: File exists\n".into())
+    );
     assert_eq!(r(&["s6-ln", "-sf", "u", "l"]).0, 0);
     assert_eq!(fs::read_link(p.join("l")).unwrap().to_str(), Some("u"));
     assert_eq!(r(&["s6-ln", "t", "h"]).0, 0);
@@ -404,15 +477,20 @@ fn portable_utils_behave_as_upstream() {
     assert_eq!(fs::metadata(p.join("dst/sub/f")).unwrap().mode() & 0o7777, 0o640);
     assert_eq!(fs::metadata(p.join("dst/sub")).unwrap().mode() & 0o7777, 0o2710);
     assert_eq!(fs::read_link(p.join("dst/link")).unwrap().to_str(), Some("sub/f"));
-    assert_eq!(r(&["s6-hiercopy", "nope", "dst2"]).2, "s6-hiercopy: fatal: unable to copy hierarchy from nope to dst2: No such file or directory\n");
+    assert_eq!(
+        r(&["s6-hiercopy", "nope", "dst2"]).2,
+        "s6-hiercopy: fatal: unable to copy hierarchy from nope to dst2: No such file or directory\n"
+    );
     // rmrf
     assert_eq!(r(&["s6-rmrf", "dst", "src", "nope"]).0, 0);
     assert!(!p.join("dst").exists() && !p.join("src").exists());
     assert_eq!(r(&["s6-rmrf"]).0, 100);
     // dumpenv
-    let (code, _, _) = run(ours(&["s6-dumpenv", "-m", "700", "env"]).current_dir(p).env_clear().env("A", "1").env("EMPTY", ""));
+    let (code, _, _) =
+        run(ours(&["s6-dumpenv", "-m", "700", "env"]).current_dir(p).env_clear().env("A", "1").env("EMPTY", ""));
     assert_eq!(code, 0);
-    let mut names: Vec<String> = fs::read_dir(p.join("env")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> =
+        fs::read_dir(p.join("env")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     assert_eq!(names, ["A", "EMPTY"]);
     assert_eq!(fs::read_to_string(p.join("env/A")).unwrap(), "1");

@@ -125,8 +125,12 @@ fn one_mib_value_round_trips_through_the_directory() {
         0o755,
     );
     let o = root
-        .init(&["sh", "-c", "printcontenv HUGE | wc -c; printcontenv NL | od -c | head -1; printcontenv RAW; \
-                 printcontenv NOPE; echo nope=$?; with-contenv true; echo with=$?"])
+        .init(&[
+            "sh",
+            "-c",
+            "printcontenv HUGE | wc -c; printcontenv NL | od -c | head -1; printcontenv RAW; \
+                 printcontenv NOPE; echo nope=$?; with-contenv true; echo with=$?",
+        ])
         .env("S6_VERBOSITY", "1")
         .run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
@@ -144,7 +148,11 @@ fn one_mib_value_round_trips_through_the_directory() {
 #[test]
 fn cont_init_changes_reach_the_cmd_and_with_contenv() {
     let root = Root::new();
-    root.file("/etc/cont-init.d/10-set", "#!/bin/sh\nprintf 'from-init' > /var/run/s6/container_environment/ADDED\n", 0o755);
+    root.file(
+        "/etc/cont-init.d/10-set",
+        "#!/bin/sh\nprintf 'from-init' > /var/run/s6/container_environment/ADDED\n",
+        0o755,
+    );
     let o = root.init(&["sh", "-c", "echo $ADDED; with-contenv sh -c 'echo $ADDED'"]).env("S6_VERBOSITY", "1").run();
     assert_eq!(o.stdout, "from-init\nfrom-init\n", "{}", o.stderr);
 }
@@ -222,7 +230,11 @@ fn bad_cont_init_entries_are_reported_and_the_rest_runs() {
 fn hanging_cont_finish_is_killed_after_its_maxtime() {
     let _t = timing();
     let root = Root::new();
-    root.file("/etc/cont-finish.d/10-hang", "#!/bin/sh\ntrap '' TERM\necho hanging\nwhile :; do sleep 1; done\n", 0o755);
+    root.file(
+        "/etc/cont-finish.d/10-hang",
+        "#!/bin/sh\ntrap '' TERM\necho hanging\nwhile :; do sleep 1; done\n",
+        0o755,
+    );
     root.file("/etc/cont-finish.d/20-next", "#!/bin/sh\necho next\n", 0o755);
     let o = root.init(&["true"]).env("S6_KILL_FINISH_MAXTIME", "400").run();
     assert_eq!(o.code(), 0);
@@ -279,7 +291,8 @@ fn real_var_run_directory_is_kept_and_linked() {
         fs::create_dir_all(r.join("var/run")).unwrap();
         fs::write(r.join("var/run/keep"), "image file").unwrap();
     });
-    let o = root.init(&["sh", "-c", "cat /var/run/keep; echo; printcontenv MINE; ls /var/run/s6/container_environment/MINE"])
+    let o = root
+        .init(&["sh", "-c", "cat /var/run/keep; echo; printcontenv MINE; ls /var/run/s6/container_environment/MINE"])
         .env("MINE", "v")
         .env("S6_VERBOSITY", "1")
         .run();
@@ -294,7 +307,18 @@ fn stale_run_from_a_previous_start_is_cleaned() {
     fs::create_dir_all(root.path().join("run/s6/container_environment")).unwrap();
     fs::write(root.path().join("run/s6/container_environment/STALE"), "old\n").unwrap();
     fs::create_dir_all(root.path().join("run/s6/deep/er/still")).unwrap();
-    fs::write(root.path().join("run/s6-linux-init-container-results/exitcode").parent().map(|p| { fs::create_dir_all(p).unwrap(); p.join("exitcode") }).unwrap(), "9\n").unwrap();
+    fs::write(
+        root.path()
+            .join("run/s6-linux-init-container-results/exitcode")
+            .parent()
+            .map(|p| {
+                fs::create_dir_all(p).unwrap();
+                p.join("exitcode")
+            })
+            .unwrap(),
+        "9\n",
+    )
+    .unwrap();
     let o = root.init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6"]).env("S6_VERBOSITY", "1").run();
     assert_eq!(o.stdout, "clean\nbasedir\ncontainer_environment\nservices\n", "{}", o.stderr);
     assert_eq!(o.code(), 0, "a stale exitcode must not leak into this run");
@@ -330,7 +354,8 @@ fn stage2_hook_without_a_shell_is_a_clear_error() {
         .run();
     assert_eq!(o.code(), 127);
     assert!(
-        o.stderr.contains("init: warning: S6_STAGE2_HOOK is set but this image has no /bin/sh: No such file or directory"),
+        o.stderr
+            .contains("init: warning: S6_STAGE2_HOOK is set but this image has no /bin/sh: No such file or directory"),
         "{}",
         o.stderr
     );
@@ -341,5 +366,9 @@ fn stage2_hook_without_a_shell_is_a_clear_error() {
 fn sync_disks_says_so() {
     let root = Root::new();
     let o = root.init(&["true"]).env("S6_SYNC_DISKS", "1").run();
-    assert!(o.stderr.contains("[s6-finish] syncing disks.\n[s6-finish] sending all processes the TERM signal.\n"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("[s6-finish] syncing disks.\n[s6-finish] sending all processes the TERM signal.\n"),
+        "{}",
+        o.stderr
+    );
 }

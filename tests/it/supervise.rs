@@ -103,11 +103,14 @@ fn debian_s6_clients_drive_rs6_services() {
     assert_eq!(o.code(), 0, "{}", o.stderr);
 }
 
-
 #[test]
 fn finish_gets_exit_code_or_256_and_signal() {
     let root = Root::new();
-    service(&root, "f", "n=$(cat /tmp/n 2>/dev/null || echo 0); echo $((n+1)) > /tmp/n; [ $n -eq 0 ] && exit 3; exec sleep 1000");
+    service(
+        &root,
+        "f",
+        "n=$(cat /tmp/n 2>/dev/null || echo 0); echo $((n+1)) > /tmp/n; [ $n -eq 0 ] && exit 3; exec sleep 1000",
+    );
     root.file("/etc/services.d/f/finish", "#!/bin/sh\necho \"$@\" >> /tmp/finish\n", 0o755);
     let mut c = root.init(&[]).start();
     let f = svc_dir(&root, "f");
@@ -120,7 +123,8 @@ fn finish_gets_exit_code_or_256_and_signal() {
     wait_state(&f, "up (pid ");
     assert_eq!(host(s6("s6-svc").args(["-t"]).arg(&f)).0, 0);
     assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "5000"]).arg(&f)).0, 0);
-    let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/finish")).unwrap().lines().map(String::from).collect();
+    let lines: Vec<String> =
+        fs::read_to_string(root.path().join("tmp/finish")).unwrap().lines().map(String::from).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     let w0: Vec<&str> = lines[0].split(' ').collect();
     let w1: Vec<&str> = lines[1].split(' ').collect();
@@ -254,7 +258,11 @@ fn restart_throttle_one_second() {
 #[test]
 fn logger_down_loses_nothing_and_keeps_order() {
     let root = Root::new();
-    service(&root, "w", "i=1; while [ $i -le 1000 ]; do echo line$i; i=$((i+1)); done; echo done > /tmp/written; exec sleep 1000");
+    service(
+        &root,
+        "w",
+        "i=1; while [ $i -le 1000 ]; do echo line$i; i=$((i+1)); done; echo done > /tmp/written; exec sleep 1000",
+    );
     root.file("/etc/services.d/w/log/run", "#!/bin/sh\nexec cat >> /tmp/log\n", 0o755);
     root.file("/etc/services.d/w/log/down", "", 0o644);
     let mut c = root.init(&[]).start();
@@ -418,7 +426,11 @@ fn rescan_picks_up_a_service_copied_into_the_scan_directory() {
 fn halt_from_inside_with_an_exit_code() {
     let root = Root::new();
     let o = root
-        .init(&["sh", "-c", "echo 42 > /run/s6-linux-init-container-results/exitcode; /run/s6/basedir/bin/halt; sleep 10"])
+        .init(&[
+            "sh",
+            "-c",
+            "echo 42 > /run/s6-linux-init-container-results/exitcode; /run/s6/basedir/bin/halt; sleep 10",
+        ])
         .run();
     assert_eq!(o.code(), 42, "{}", o.stderr);
     assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);

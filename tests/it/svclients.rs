@@ -162,7 +162,13 @@ impl Fx {
     }
     /// Start Debian's s6-svscan on `dir`; the index of its child.
     fn svscan(&mut self, dir: &Path) -> usize {
-        let c = theirs("s6-svscan").arg(dir).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let c = theirs("s6-svscan")
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         self.sups.push(c);
         self.sups.len() - 1
     }
@@ -238,7 +244,8 @@ fn same_fields(a: &str, b: &str, time: &[usize]) -> bool {
 /// and field by field; `expect` is what ours must start with. Retried
 /// while the state moves under us.
 fn same_status(dir: &Path, expect: &str) -> String {
-    const FIELDS: &str = "up,wantedup,normallyup,ready,paused,pid,exitcode,signal,signum,updownsince,readysince,updownfor,readyfor";
+    const FIELDS: &str =
+        "up,wantedup,normallyup,ready,paused,pid,exitcode,signal,signum,updownsince,readysince,updownfor,readyfor";
     let mut last = String::new();
     for _ in 0..20 {
         let a = svstat_ours(&[], dir);
@@ -298,7 +305,11 @@ fn no_listeners(dir: &Path) {
 
 /// Wait until `dir/event` has `n` listener fifos.
 fn wait_listeners(dir: &Path, n: usize) {
-    let count = || fs::read_dir(dir.join("event")).map(|r| r.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("ftrig1:")).count()).unwrap_or(0);
+    let count = || {
+        fs::read_dir(dir.join("event"))
+            .map(|r| r.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("ftrig1:")).count())
+            .unwrap_or(0)
+    };
     wait_for(|| count() >= n, "the waiter to subscribe");
 }
 
@@ -369,7 +380,13 @@ fn svc_letters_drive_s6_supervise() {
     wait_state(&a, "up ");
     let finish_lines = || fs::read_to_string(&log).unwrap_or_default().lines().map(String::from).collect::<Vec<_>>();
     // Signals: the finish script sees `256 SIG`; the service comes back.
-    for (args, sig) in [(vec!["-k"], "9"), (vec!["-t"], "15"), (vec!["-h"], "1"), (vec!["-s", "SIGUSR1"], "10"), (vec!["-s", "int"], "2")] {
+    for (args, sig) in [
+        (vec!["-k"], "9"),
+        (vec!["-t"], "15"),
+        (vec!["-h"], "1"),
+        (vec!["-s", "SIGUSR1"], "10"),
+        (vec!["-s", "int"], "2"),
+    ] {
         let before = finish_lines().len();
         let pid = pid_of(&a);
         ok(&run(ours("s6-svc").args(&args).arg(&a)), &format!("{args:?}"));
@@ -380,7 +397,9 @@ fn svc_letters_drive_s6_supervise() {
     }
     // -p stops the process and marks it paused, -c resumes it.
     let pid = pid_of(&a);
-    let state = |pid: &str| fs::read_to_string(format!("/proc/{pid}/stat")).unwrap().split(") ").nth(1).unwrap()[..1].to_string();
+    let state = |pid: &str| {
+        fs::read_to_string(format!("/proc/{pid}/stat")).unwrap().split(") ").nth(1).unwrap()[..1].to_string()
+    };
     ok(&run(ours("s6-svc").arg("-p").arg(&a)), "-p");
     wait_for(|| state(&pid) == "T", "SIGSTOP");
     wait_for(|| svstat_theirs(&[], &a).contains(", paused"), "the paused flag");
@@ -520,7 +539,13 @@ fn svc_waits() {
     // -wU without notification-fd: a warning, and -wu.
     let o = run(ours("s6-svc").args(["-wU", "-u"]).arg(&a));
     ok(&o, "-wU no notification-fd");
-    assert_eq!(o.err, format!("s6-svc: warning: {}/notification-fd not present - ignoring request for readiness notification\n", a.display()));
+    assert_eq!(
+        o.err,
+        format!(
+            "s6-svc: warning: {}/notification-fd not present - ignoring request for readiness notification\n",
+            a.display()
+        )
+    );
     // -wr: down, then up again (a new pid).
     let pid = pid_of(&a);
     ok(&run(ours("s6-svc").args(["-wr", "-r"]).arg(&a)), "-wr -r");
@@ -640,7 +665,13 @@ fn svwait_options() {
     let missing = fx.path().join("missing");
     let r = svwait(&["-u"], &[&missing]);
     assert_eq!(r.code, 111);
-    assert_eq!(r.err, format!("s6-svwait: fatal: unable to subscribe to events for {}: No such file or directory\n", missing.display()));
+    assert_eq!(
+        r.err,
+        format!(
+            "s6-svwait: fatal: unable to subscribe to events for {}: No such file or directory\n",
+            missing.display()
+        )
+    );
     for d in [&a, &b, &n, &x, &o] {
         no_listeners(d);
     }
@@ -700,7 +731,10 @@ fn svscanctl_drives_s6_svscan() {
     let missing = fx.path().join("missing");
     let o = run(ours("s6-svscanctl").arg("-t").arg(&missing));
     assert_eq!(o.code, 111);
-    assert_eq!(o.err, format!("s6-svscanctl: fatal: unable to control {}: No such file or directory\n", missing.display()));
+    assert_eq!(
+        o.err,
+        format!("s6-svscanctl: fatal: unable to control {}: No such file or directory\n", missing.display())
+    );
     // Bytes, verbatim and in order.
     let fake = fx.path().join("fake");
     let mut f = fake_control(&fake, ".s6-svscan");
@@ -757,11 +791,21 @@ fn svdt_death_tally() {
     let missing = fx.path().join("missing");
     let o = run(ours("s6-svdt").arg(&missing));
     assert_eq!(o.code, 111);
-    assert_eq!(o.err, format!("s6-svdt: fatal: unable to read death tally for service {}: No such file or directory\n", missing.display()));
+    assert_eq!(
+        o.err,
+        format!(
+            "s6-svdt: fatal: unable to read death tally for service {}: No such file or directory\n",
+            missing.display()
+        )
+    );
     assert_eq!(run(theirs("s6-svdt").arg(&missing)).code, 111);
     for args in [&["-n", "x"][..], &["-Z"], &[]] {
         let o = run(ours("s6-svdt").args(args));
-        assert_eq!((o.code, o.err.as_str()), (100, "s6-svdt: usage: s6-svdt [ -S | -s ] [ -n maxentries ] servicedir\n"), "{args:?}");
+        assert_eq!(
+            (o.code, o.err.as_str()),
+            (100, "s6-svdt: usage: s6-svdt [ -S | -s ] [ -n maxentries ] servicedir\n"),
+            "{args:?}"
+        );
     }
 }
 
@@ -801,7 +845,10 @@ fn bad_input_and_unsupervised_dirs() {
     for d in [&plain, &missing] {
         let o = run(ours("s6-svstat").arg(d));
         assert_eq!(o.code, 1);
-        assert_eq!(o.err, format!("s6-svstat: fatal: unable to read status for {}: s6-supervise not running\n", d.display()));
+        assert_eq!(
+            o.err,
+            format!("s6-svstat: fatal: unable to read status for {}: s6-supervise not running\n", d.display())
+        );
         assert_eq!(run(theirs("s6-svstat").arg(d)).code, 1);
     }
     // Usage errors: 100, with the usage line.
@@ -829,7 +876,8 @@ fn bad_input_and_unsupervised_dirs() {
     assert_eq!((o.code, o.err.as_str()), (100, "s6-svstat: fatal: too many option fields\n"));
     let o = run(ours("s6-svstat").args(["-o", &vec!["up"; 16].join(",")]).arg(&a));
     assert_eq!(o.out, format!("{}\n", vec!["true"; 16].join(" ")));
-    let usage_wait = "s6-svwait: usage: s6-svwait [ -U | -u | -d | -D | -r | -R ] [ -a | -o ] [ -t timeout ] servicedir...\n";
+    let usage_wait =
+        "s6-svwait: usage: s6-svwait [ -U | -u | -d | -D | -r | -R ] [ -a | -o ] [ -t timeout ] servicedir...\n";
     for args in [&["-Z"][..], &["-t", "x"], &["-t", "-5"], &["-a", "-q"]] {
         let o = run(ours("s6-svwait").args(args).arg(&a));
         assert_eq!((o.code, o.err.as_str()), (100, usage_wait), "{args:?}");

@@ -2,8 +2,8 @@
 //! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
 //! tryexec.
 use super::{
-    b, next_block, crashed, estatus, exec, in_codes, need_block, slurp, spawn, spawn_or_die, wait, words, wstatus,
-    Env, List, Opts, W,
+    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, slurp, spawn, spawn_or_die, wait,
+    words, wstatus,
 };
 use crate::base::{diag, exit};
 use crate::rt::Args;
@@ -43,7 +43,8 @@ pub fn background(a: Args) -> u8 {
             Ok(Some(c)) => c,
             Ok(None) => {
                 let p = spawn_or_die(blk, Env::load().list());
-                let _ = crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&wr), &p.as_raw_nonzero().get().to_le_bytes());
+                let _ =
+                    crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&wr), &p.as_raw_nonzero().get().to_le_bytes());
                 crate::sys::raw::exit_group(0)
             }
             Err(e) => sys(e, b"fork"),
@@ -111,7 +112,11 @@ pub fn ifte(a: Args) -> u8 {
 }
 
 pub fn ifthenelse(a: Args) -> u8 {
-    let (w, o, i) = opts_block(a, b"Xs", b"ifthenelse [ -X ] { command-if... } { command-then... } { command-else... } [ remainder... ]");
+    let (w, o, i) = opts_block(
+        a,
+        b"Xs",
+        b"ifthenelse [ -X ] { command-if... } { command-then... } { command-else... } [ remainder... ]",
+    );
     let (blk, n1) = need_block(w, i, b"if ");
     let (then, n2) = next_block(w, n1, b"then ", 2);
     let (els, n3) = super::need_blockn(w, n2, b"else ", 3);
@@ -138,7 +143,8 @@ pub fn exit_(a: Args) -> u8 {
 }
 
 pub fn loopwhilex(a: Args) -> u8 {
-    let (w, o, i) = opts_block(a, b"no:x:", b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
+    let (w, o, i) =
+        opts_block(a, b"no:x:", b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
     let prog = &w[i..];
     if prog.is_empty() {
         diag::usage(b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
@@ -169,7 +175,11 @@ fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &
     let mut env = Env::load();
     let mut pids = List::new();
     for v in vals {
-        let argv = if esub { super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]) } else { prog };
+        let argv = if esub {
+            super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }])
+        } else {
+            prog
+        };
         env.set(var, v);
         let pid = spawn_or_die(argv, env.list());
         if par {
@@ -201,7 +211,8 @@ fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
     }
 }
 
-const U_FORX: &[u8] = b"forx [ -E | -e ] [ -p ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
+const U_FORX: &[u8] =
+    b"forx [ -E | -e ] [ -p ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
 
 pub fn forx(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"EepP:o:x:", U_FORX);
@@ -301,9 +312,12 @@ pub fn wait_(a: Args) -> u8 {
             }
             Ok(None) => match deadline {
                 Some(d) if crate::base::time::Instant::now() < d => {
-                    let _ = rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
+                    let _ =
+                        rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
                 }
-                Some(_) if o.last(b"Ii") == b'i' => diag::fatal_sys(exit::TIMEOUT, rustix::io::Errno::TIMEDOUT, &[b"unable to wait"]),
+                Some(_) if o.last(b"Ii") == b'i' => {
+                    diag::fatal_sys(exit::TIMEOUT, rustix::io::Errno::TIMEDOUT, &[b"unable to wait"])
+                }
                 _ => break,
             },
             Err(rustix::io::Errno::INTR) => {}

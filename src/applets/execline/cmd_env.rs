@@ -1,8 +1,8 @@
 //! Environment and process-state commands: exec, export, unexport,
 //! emptyenv, envfile, cd, umask, getpid, getcwd, homeof, withstdinas,
 //! backtick.
-use super::subst::{apply, one, Sub};
-use super::{cstr, exec, need_block, num, words, Env, List, Opts, W};
+use super::subst::{Sub, apply, one};
+use super::{Env, List, Opts, W, cstr, exec, need_block, num, words};
 use crate::base::{diag, exit};
 use crate::rt::Args;
 use rustix::io::Errno;
@@ -93,11 +93,14 @@ pub fn envfile(a: Args) -> u8 {
     let soft = o.last(b"iI") == b'I';
     let Some(f) = w.first() else { diag::usage(U) };
     let mut env = Env::load();
-    let data = match rustix::fs::open(*f, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) {
-        Ok(fd) => super::slurp(rustix::fd::AsFd::as_fd(&fd)).unwrap_or_else(|e| sys(e, &[b"unable to read ", f.to_bytes()])),
-        Err(Errno::NOENT) if soft => exec(&w[1..], env.list()),
-        Err(e) => sys(e, &[b"unable to open ", f.to_bytes()]),
-    };
+    let data =
+        match rustix::fs::open(*f, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
+        {
+            Ok(fd) => super::slurp(rustix::fd::AsFd::as_fd(&fd))
+                .unwrap_or_else(|e| sys(e, &[b"unable to read ", f.to_bytes()])),
+            Err(Errno::NOENT) if soft => exec(&w[1..], env.list()),
+            Err(e) => sys(e, &[b"unable to open ", f.to_bytes()]),
+        };
     for (ln, line) in data.split(|&c| c == b'\n').enumerate() {
         let t = trim(line);
         if t.is_empty() || t[0] == b'#' {
@@ -159,7 +162,11 @@ pub fn getpid(a: Args) -> u8 {
     let (o, w) = super::opts(a, b"EePp", U);
     let (esub, parent) = (o.last(b"Ee") == b'E', o.last(b"Pp") == b'P');
     let Some(v) = w.first() else { diag::usage(U) };
-    let pid = if parent { rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get()) } else { rustix::process::getpid().as_raw_nonzero().get() };
+    let pid = if parent {
+        rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
+    } else {
+        rustix::process::getpid().as_raw_nonzero().get()
+    };
     give(&w[1..], v.to_bytes(), num(pid as u64), esub, Env::load())
 }
 
@@ -177,9 +184,13 @@ pub fn getcwd(a: Args) -> u8 {
 pub fn homeof(a: Args) -> u8 {
     let Some(user) = a.get_arg(1) else { diag::usage(b"homeof user") };
     let user = user.to_bytes();
-    let pw = rustix::fs::open(c"/etc/passwd", rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
-        .and_then(|f| super::slurp(rustix::fd::AsFd::as_fd(&f)))
-        .unwrap_or(b"");
+    let pw = rustix::fs::open(
+        c"/etc/passwd",
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .and_then(|f| super::slurp(rustix::fd::AsFd::as_fd(&f)))
+    .unwrap_or(b"");
     for line in pw.split(|&c| c == b'\n') {
         let mut f = line.split(|&c| c == b':');
         if f.next() == Some(user) {
@@ -194,7 +205,8 @@ pub fn homeof(a: Args) -> u8 {
 
 /// Run `prog` with its stdout on a pipe; its output and wait status.
 pub fn capture(prog: &[W]) -> (&'static [u8], rustix::process::WaitStatus) {
-    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, &[b"unable to pipe"]));
+    let (r, w) =
+        rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, &[b"unable to pipe"]));
     let wfd = rustix::fd::AsRawFd::as_raw_fd(&w);
     let pid = super::spawn_with(prog, Env::load().list(), || {
         let _ = crate::sys::fd::dup_to(wfd, 1);
@@ -252,7 +264,10 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
             b'i' => diag::fatal(1, &[b"stdin contained a null character"]),
             b'I' | b'x' => unset = true,
             b'D' => {
-                diag::warn(&[if bt { b"child process output" as &[u8] } else { b"stdin" }, b" contained a null character - using default instead"]);
+                diag::warn(&[
+                    if bt { b"child process output" as &[u8] } else { b"stdin" },
+                    b" contained a null character - using default instead",
+                ]);
                 data = def;
             }
             _ => data = &data[..z],

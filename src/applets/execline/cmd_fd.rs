@@ -1,6 +1,6 @@
 //! Descriptor commands: redirfd, fdmove, fdclose, fdswap, fdreserve,
 //! fdblock, piperw, pipeline, heredoc.
-use super::{exec_env, fd_move, fdnum, keep, need_block, num, words, Env, W};
+use super::{Env, W, exec_env, fd_move, fdnum, keep, need_block, num, words};
 use crate::base::{diag, exit};
 use crate::rt::Args;
 use crate::sys::fd::{borrow, dup_to, own};
@@ -60,11 +60,7 @@ pub fn fdmove(a: Args) -> u8 {
         diag::usage(U);
     }
     let (to, from) = (fdnum(w[0].to_bytes(), U), fdnum(w[1].to_bytes(), U));
-    let r = if copy {
-        if to == from { Err(Errno::INVAL) } else { dup_to(from, to) }
-    } else {
-        fd_move(to, from)
-    };
+    let r = if copy { if to == from { Err(Errno::INVAL) } else { dup_to(from, to) } } else { fd_move(to, from) };
     if let Err(e) = r {
         sys(e, &[b"unable to move fd ", w[1].to_bytes(), b" to fd ", w[0].to_bytes()]);
     }

@@ -1,14 +1,16 @@
 //! Substitution commands: define, importas, import, multisubstitute,
 //! multidefine, elglob, elgetpositionals, and the positional helpers
 //! dollarat, shift, elgetopt.
-use super::subst::{apply, one, split, Split, Sub};
-use super::{b, exec, need_block, num, words, Env, List, Opts, W};
+use super::subst::{Split, Sub, apply, one, split};
+use super::{Env, List, Opts, W, b, exec, need_block, num, words};
 use crate::base::{diag, exit};
 use crate::rt::Args;
 
 const U_DEFINE: &[u8] = b"define [ -N | -n ] [ -s ] [ -C | -c ] [ -d delim ] key value prog...";
-const U_IMPORTAS: &[u8] = b"importas [ -i | -D default ] [ -u ] [ -N | -n ] [ -s ] [ -C | -c ] [ -d delim ] key var prog...";
-const U_MULTIDEFINE: &[u8] = b"multidefine [ -0 ] [ -r ] [ -N | -n ] [ -C | -c ] [ -d delim ] value { vars... } prog...";
+const U_IMPORTAS: &[u8] =
+    b"importas [ -i | -D default ] [ -u ] [ -N | -n ] [ -s ] [ -C | -c ] [ -d delim ] key var prog...";
+const U_MULTIDEFINE: &[u8] =
+    b"multidefine [ -0 ] [ -r ] [ -N | -n ] [ -C | -c ] [ -d delim ] value { vars... } prog...";
 const U_MULTISUB: &[u8] = b"see http://skarnet.org/software/execline/multisubstitute.html";
 const U_ELGLOB: &[u8] = b"elglob [ -v ] [ -w ] [ -s ] [ -m ] [ -e ] [ -0 ] key pattern prog...";
 const U_ELGETPOS: &[u8] = b"elgetpositionals [ -P num ] prog...";
@@ -118,7 +120,11 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
     let dir = if prefix.is_empty() { c"." } else { super::cstr(&[prefix]) };
     let mut found = List::new();
     if comp.iter().any(|c| b"*?[".contains(c)) {
-        let fd = match rustix::fs::open(dir, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) {
+        let fd = match rustix::fs::open(
+            dir,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        ) {
             Ok(fd) => fd,
             Err(e) => {
                 if verbose {
@@ -151,7 +157,9 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
     for n in found.get() {
         let p = super::cstr(&[prefix, n]);
         let st = rustix::fs::stat(p);
-        let isdir = st.as_ref().is_ok_and(|s| rustix::fs::FileType::from_raw_mode(s.st_mode) == rustix::fs::FileType::Directory);
+        let isdir = st
+            .as_ref()
+            .is_ok_and(|s| rustix::fs::FileType::from_raw_mode(s.st_mode) == rustix::fs::FileType::Directory);
         let p = p.to_bytes();
         match rest {
             Some(r) if !r.is_empty() => glob(super::cstr(&[p, b"/"]).to_bytes(), r, flags, out),

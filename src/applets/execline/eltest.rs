@@ -10,7 +10,8 @@ const UNARY: &[&[u8]] = &[
     b"-x", b"-s", b"-t", b"-O", b"-U", b"-G", b"-N", b"-v",
 ];
 const BINARY: &[&[u8]] = &[
-    b"=", b"!=", b"<", b"<=", b">", b">=", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef", b"=~",
+    b"=", b"!=", b"<", b"<=", b">", b">=", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef",
+    b"=~",
 ];
 
 struct P {

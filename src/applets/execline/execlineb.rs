@@ -1,7 +1,7 @@
 //! `execlineb`: read a script (a file or `-c`), lex it, apply the
 //! positional parameters, run it.
-use super::subst::{apply, one, split, Sub, NOSPLIT};
-use super::{cstr, exec, lex, num, Env, List};
+use super::subst::{NOSPLIT, Sub, apply, one, split};
+use super::{Env, List, cstr, exec, lex, num};
 use crate::base::{diag, exit, getopt::Getopt};
 use crate::rt::Args;
 use rustix::fs::{Mode, OFlags};
@@ -30,8 +30,9 @@ pub fn main(a: Args) -> u8 {
         None => {
             let Some(f) = a.get_arg(i) else { diag::usage(USAGE) };
             i += 1;
-            let fd = rustix::fs::open(f, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
-                .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", f.to_bytes(), b" for reading"]));
+            let fd = rustix::fs::open(f, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).unwrap_or_else(|e| {
+                diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", f.to_bytes(), b" for reading"])
+            });
             let t = super::slurp(rustix::fd::AsFd::as_fd(&fd))
                 .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read ", f.to_bytes()]));
             (t, f.to_bytes())
@@ -69,7 +70,10 @@ pub fn main(a: Args) -> u8 {
             subs.push(Sub { key: b"#", vals: one(num(n as u64)) });
             subs.push(Sub { key: b"0", vals: one(name) });
             for k in 1..=n.max(min) {
-                subs.push(Sub { key: num(k as u64), vals: one(args.get(k - 1).map_or(b"" as &[u8], |w| w.to_bytes())) });
+                subs.push(Sub {
+                    key: num(k as u64),
+                    vals: one(args.get(k - 1).map_or(b"" as &[u8], |w| w.to_bytes())),
+                });
             }
             let mut at = List::new();
             for w in &args[if mode == b's' { min.min(n) } else { 0 }..] {

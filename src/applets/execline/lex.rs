@@ -3,7 +3,7 @@
 //! joining mid-word with C-like escapes, `\` quoting one byte, and braces
 //! turned into execline's block encoding (a prefix of one space per level,
 //! a word of level spaces for `}`).
-use super::{cstr, List, W};
+use super::{List, W, cstr};
 
 fn ws(c: u8) -> bool {
     c != 0 && c <= b' '

@@ -120,7 +120,14 @@ pub fn blockn(argv: &[W], i: usize, n: u64) -> Option<(&'static [W], usize)> {
             l.push(CStr::from_bytes_until_nul(&w[1..]).unwrap_or(c""));
         } else {
             if strict > 0 {
-                let m: [&[u8]; 6] = [b"unquoted argument ", argv[j].to_bytes(), b" at block ", num(n), b" position ", num((j - i) as u64)];
+                let m: [&[u8]; 6] = [
+                    b"unquoted argument ",
+                    argv[j].to_bytes(),
+                    b" at block ",
+                    num(n),
+                    b" position ",
+                    num((j - i) as u64),
+                ];
                 if strict > 1 {
                     diag::fatal(exit::USAGE, &m)
                 }
@@ -380,7 +387,6 @@ pub fn fd_move(to: i32, from: i32) -> Result<(), Errno> {
 pub fn keep(f: OwnedFd) -> i32 {
     f.into_raw_fd()
 }
-
 
 /// A word list for `Getopt`.
 #[derive(Clone, Copy)]

@@ -1,5 +1,5 @@
 //! The substitution engine (`el_substitute`) and value splitting.
-use super::{cstr, List, W};
+use super::{List, W, cstr};
 use crate::base::{diag, exit};
 
 /// One key and the words it stands for (none: the word disappears).

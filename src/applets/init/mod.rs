@@ -45,9 +45,9 @@ use crate::applets::contenv;
 use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
+use crate::sys::exec::exec_failure_code;
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
-use crate::sys::exec::exec_failure_code;
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::{epoll, poll};
@@ -236,15 +236,20 @@ fn has_work(s: &Settings, base: &[u8], items: &[Item]) -> bool {
 /// has anything to set up, else a warning and the CMD runs alone.
 fn unusable_run(e: Option<Errno>, what: &[u8], work: bool) {
     let mut l = Line::new();
-    l.push(crate::rt::prog()).push(if work { b": fatal: " } else { b": warning: " }).push(b"/run is not usable (").push(what);
+    l.push(crate::rt::prog())
+        .push(if work { b": fatal: " } else { b": warning: " })
+        .push(b"/run is not usable (")
+        .push(what);
     if let Some(e) = e {
         l.push(b": ");
         diag::push_errno(&mut l, e);
     }
     if work {
-        l.push(b"): this image has services or scripts to set up; give the container a writable /run: \
+        l.push(
+            b"): this image has services or scripts to set up; give the container a writable /run: \
 a tmpfs on /run (docker run --tmpfs /run; with a read-only root, also S6_READ_ONLY_ROOT=1), \
-writable by the container's user");
+writable by the container's user",
+        );
         l.emit();
         raw::exit_group(exit::USAGE as i32);
     }
@@ -348,7 +353,8 @@ impl Pid1 {
     fn run(&mut self, sigfd: &SignalFd) -> u8 {
         loop {
             let timeout = self.deadline().map(|d| d.until(Instant::now()));
-            let mut events = [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
+            let mut events =
+                [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
             let n = match epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()) {
                 Ok(n) => n,
                 Err(Errno::INTR) => 0,
@@ -517,7 +523,13 @@ impl Pid1 {
         };
         if item == Item::Wait {
             diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]);
-        } else if !(matches!(item, Item::Init(_) | Item::Finish(_)) && self.v3_line(if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" }, name, Some(code))) {
+        } else if !(matches!(item, Item::Init(_) | Item::Finish(_))
+            && self.v3_line(
+                if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" },
+                name,
+                Some(code),
+            ))
+        {
             let mut l = Line::new();
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
@@ -676,7 +688,12 @@ impl Pid1 {
 
     fn start_item(&mut self, item: Item) {
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
-        if self.rc.is_some() && matches!(item, Item::FixBegin | Item::FixEnd | Item::InitBegin | Item::InitEnd | Item::FinishBegin | Item::FinishEnd) {
+        if self.rc.is_some()
+            && matches!(
+                item,
+                Item::FixBegin | Item::FixEnd | Item::InitBegin | Item::InitEnd | Item::FinishBegin | Item::FinishEnd
+            )
+        {
             return;
         }
         match item {

@@ -22,7 +22,7 @@ use super::{Item, Phase, Pid1};
 use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::Env;
-use crate::s6::rc::{live, source::load, Db, Internal, Kind, Plan, Step};
+use crate::s6::rc::{Db, Internal, Kind, Plan, Step, live, source::load};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw, signal};
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
@@ -73,7 +73,8 @@ fn profile(base: &[u8]) -> &'static [u8] {
 }
 
 fn is_dir(p: &[u8]) -> bool {
-    arena::cstr(&[p]).is_ok_and(|c| fs::stat(c).is_ok_and(|st| fs::FileType::from_raw_mode(st.st_mode) == fs::FileType::Directory))
+    arena::cstr(&[p])
+        .is_ok_and(|c| fs::stat(c).is_ok_and(|st| fs::FileType::from_raw_mode(st.st_mode) == fs::FileType::Directory))
 }
 
 /// Whether the image has v3's layout (decides `Item::Rc` and the lines).
@@ -101,7 +102,13 @@ impl Pid1 {
         let mut srcs: heapless::Vec<&[u8], 2> = heapless::Vec::new();
         let old = is_dir(arena::cstr(&[rcd, b"/user"]).map(|c| c.to_bytes()).unwrap_or(b""));
         if old && self.s.verbosity >= 1 {
-            diag::warn(&[b"defining user bundles in ", prof, b"/s6-rc.d is deprecated, please define them in ", prof, b"/user-bundles.d instead"]);
+            diag::warn(&[
+                b"defining user bundles in ",
+                prof,
+                b"/s6-rc.d is deprecated, please define them in ",
+                prof,
+                b"/user-bundles.d instead",
+            ]);
         }
         if is_dir(rcd) {
             let _ = srcs.push(rcd);
@@ -159,7 +166,9 @@ impl Pid1 {
             self.sup.link(sup[c] as usize, &prods);
         }
         let genv = self.global_env.iter().take_while(|p| !p.is_null()).count();
-        let (Ok(envp), Ok(var)) = (arena::alloc_slice::<*const u8>(genv + 2, core::ptr::null()), arena::alloc_slice(256, 0u8)) else {
+        let (Ok(envp), Ok(var)) =
+            (arena::alloc_slice::<*const u8>(genv + 2, core::ptr::null()), arena::alloc_slice(256, 0u8))
+        else {
             diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
         };
         envp[..genv].copy_from_slice(&self.global_env[..genv]);
@@ -171,7 +180,26 @@ impl Pid1 {
             ms => Some(Instant::now().after_ms(ms)),
         };
         let legacy_from = self.sup.svcs.len();
-        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, swept: false, failed: None, control, reply: heapless::Vec::new(), expired: false, envp, var };
+        let mut rc = Rc {
+            db,
+            plan,
+            up,
+            sup,
+            pids,
+            until,
+            boot: true,
+            legacy_from,
+            null,
+            maxtime,
+            stopping: false,
+            swept: false,
+            failed: None,
+            control,
+            reply: heapless::Vec::new(),
+            expired: false,
+            envp,
+            var,
+        };
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
         rc.plan.select(&rc.db, members, true, rc.up);
@@ -281,7 +309,13 @@ impl Pid1 {
         match (s.kind, s.internal) {
             (_, Internal::FixAttrs) | (_, Internal::ContInit) if up => {
                 let fix = s.internal == Internal::FixAttrs;
-                let mine = |it: &Item| if fix { matches!(it, Item::Fix(_) | Item::FixEnd) } else { matches!(it, Item::Fix(_) | Item::FixEnd | Item::Init(_) | Item::InitEnd) };
+                let mine = |it: &Item| {
+                    if fix {
+                        matches!(it, Item::Fix(_) | Item::FixEnd)
+                    } else {
+                        matches!(it, Item::Fix(_) | Item::FixEnd | Item::Init(_) | Item::InitEnd)
+                    }
+                };
                 let pending = self.items[self.next..].iter().any(mine) || self.job.is_some_and(|j| mine(&j.item));
                 (!pending || self.phase != Phase::Stage2).then_some(true)
             }
@@ -416,7 +450,12 @@ impl Pid1 {
     fn rc_warn(&self, s: &crate::s6::rc::Svc, up: bool, why: &[u8], _code: u8) {
         if self.s.verbosity >= 1 {
             let mut l = Line::new();
-            l.push(b"s6-rc: warning: unable to ").push(if up { b"start" } else { b"stop" }).push(b" service ").push(s.name).push(b": ").push(why);
+            l.push(b"s6-rc: warning: unable to ")
+                .push(if up { b"start" } else { b"stop" })
+                .push(b" service ")
+                .push(s.name)
+                .push(b": ")
+                .push(why);
             l.emit();
         }
     }
@@ -431,7 +470,12 @@ impl Pid1 {
             if code != 0 {
                 if self.s.verbosity >= 1 {
                     let mut l = Line::new();
-                    l.push(b"s6-rc: warning: unable to ").push(if rc.plan.up { b"start" } else { b"stop" }).push(b" service ").push(s.name).push(b": command exited ").push_u64(code as u64);
+                    l.push(b"s6-rc: warning: unable to ")
+                        .push(if rc.plan.up { b"start" } else { b"stop" })
+                        .push(b" service ")
+                        .push(s.name)
+                        .push(b": command exited ")
+                        .push_u64(code as u64);
                     l.emit();
                 }
                 self.rc_done(&mut rc, i as u16, false);
@@ -449,7 +493,9 @@ impl Pid1 {
         }
         match self.s.stage2_fails {
             0 => {}
-            1 => diag::warn(&[b"s6-rc failed to properly bring all the services up! Check your logs for more information."]),
+            1 => diag::warn(&[
+                b"s6-rc failed to properly bring all the services up! Check your logs for more information.",
+            ]),
             _ => {
                 diag::warn(&[b"s6-rc failed to properly bring all the services up: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"]);
                 self.code = Some(code);
@@ -502,7 +548,6 @@ impl Pid1 {
         true
     }
 }
-
 
 /// Tell the waiting client how its change ended.
 fn reply(rc: &mut Rc, code: u8) {

@@ -123,7 +123,9 @@ pub fn check_run(kube: bool) -> Result<(), &'static [u8]> {
         return Err(b"it is not writable by the container's user");
     }
     if m & 0o1000 != 0 {
-        diag::warn(&[b"/run is not owned by the container's user but writable by everyone (with the sticky bit): using it"]);
+        diag::warn(&[
+            b"/run is not owned by the container's user but writable by everyone (with the sticky bit): using it",
+        ]);
         return Ok(());
     }
     if kube {
@@ -171,7 +173,12 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     let results = open_dir(RESULTS, 0o755).map_err(clean)?;
     prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
     // An empty exitcode file means "not written yet".
-    if let Ok(f) = fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::TRUNC | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+    if let Ok(f) = fs::openat(
+        &results,
+        c"exitcode",
+        OFlags::WRONLY | OFlags::TRUNC | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) {
         drop(f);
     }
     link_var_run(read_only_root);
@@ -335,7 +342,11 @@ fn pwrite_all(f: &OwnedFd, mut data: &[u8], mut off: u64) -> Result<(), Errno> {
 
 /// Record the container's exit code where v3 keeps it (decimal + newline).
 pub fn write_exitcode(code: u8) {
-    let Ok(f) = fs::open(EXITCODE, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)) else {
+    let Ok(f) = fs::open(
+        EXITCODE,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    ) else {
         return;
     };
     let mut b = itoa::Buffer::new();

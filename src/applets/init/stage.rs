@@ -151,8 +151,14 @@ mod tests {
     #[test]
     fn shebangs() {
         assert_eq!(parse_shebang(b"#!/bin/sh\necho"), Some((&b"/bin/sh"[..], None)));
-        assert_eq!(parse_shebang(b"#! /usr/bin/with-contenv sh\n"), Some((&b"/usr/bin/with-contenv"[..], Some(&b"sh"[..]))));
-        assert_eq!(parse_shebang(b"#!/usr/bin/execlineb -P \r\n"), Some((&b"/usr/bin/execlineb"[..], Some(&b"-P"[..]))));
+        assert_eq!(
+            parse_shebang(b"#! /usr/bin/with-contenv sh\n"),
+            Some((&b"/usr/bin/with-contenv"[..], Some(&b"sh"[..])))
+        );
+        assert_eq!(
+            parse_shebang(b"#!/usr/bin/execlineb -P \r\n"),
+            Some((&b"/usr/bin/execlineb"[..], Some(&b"-P"[..])))
+        );
         assert_eq!(parse_shebang(b"#!/bin/sh -e -x\n"), Some((&b"/bin/sh"[..], Some(&b"-e -x"[..]))));
         assert_eq!(parse_shebang(b"echo hi\n"), None);
         assert_eq!(parse_shebang(b"#!\n"), None);

@@ -31,9 +31,9 @@ use crate::sys::signal::{self, Original};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
+use rustix::event::epoll;
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, FileType, FlockOperation, Mode, OFlags, RawDir};
-use rustix::event::epoll;
 use rustix::io::Errno;
 use rustix::pipe::{PipeFlags, pipe_with};
 use rustix::process::{Pid, WaitStatus};
@@ -204,7 +204,12 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, 
         }
         FileType::RegularFile => {
             let s = fs::openat(src, name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
-            let d = fs::openat(dst, name, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW, mode)?;
+            let d = fs::openat(
+                dst,
+                name,
+                OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+                mode,
+            )?;
             let mut buf = [0u8; 4096];
             loop {
                 match rustix::io::read(&s, &mut buf) {
@@ -254,7 +259,6 @@ fn down_signal(dir: BorrowedFd<'_>) -> u32 {
 fn signal_by_name(s: &[u8]) -> Option<u32> {
     crate::base::signame::number(s).filter(|&n| n != 0)
 }
-
 
 /// Atomically replace `dir/name` by `dir/tmp`. A plain rename over an
 /// existing file makes ext4 flush the new file's data first (its
@@ -372,7 +376,8 @@ impl Svc {
         let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
         let rec = svstatus::tally_record(Tai::now(), code, sig);
         let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
-        let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / svstatus::TALLY_RECORD);
+        let have =
+            old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / svstatus::TALLY_RECORD);
         let keep = have.min(max - 1);
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
         let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
@@ -595,7 +600,12 @@ impl Supervisor {
         match read_number(svc.dir.as_fd(), c"notification-fd") {
             Ok(Some(n)) if n > 0 && n < 1024 => match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
                 Ok((r, w)) => {
-                    if let Err(e) = epoll::add(&self.ep, &r, epoll::EventData::new_u64(Watch::Notify(i).encode()), epoll::EventFlags::IN) {
+                    if let Err(e) = epoll::add(
+                        &self.ep,
+                        &r,
+                        epoll::EventData::new_u64(Watch::Notify(i).encode()),
+                        epoll::EventFlags::IN,
+                    ) {
                         svc.warn(Some(e), &[b"unable to watch the notification pipe"]);
                     }
                     svc.notify = Some(r);
@@ -634,7 +644,12 @@ impl Supervisor {
 /// program and the words before `./NAME` (interpreter and its argument),
 /// NUL-terminated inside `buf` (no allocation: a crash-looping service
 /// must not grow PID 1).
-fn script<'b>(dir: &OwnedFd, name: &CStr, dot: &'static CStr, buf: &'b mut [u8; 512]) -> Result<(&'b CStr, heapless::Vec<&'b CStr, 2>), Errno> {
+fn script<'b>(
+    dir: &OwnedFd,
+    name: &CStr,
+    dot: &'static CStr,
+    buf: &'b mut [u8; 512],
+) -> Result<(&'b CStr, heapless::Vec<&'b CStr, 2>), Errno> {
     let st = fs::statat(dir, name, AtFlags::empty())?;
     if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
         return Err(Errno::ISDIR);
@@ -692,7 +707,12 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
         return None;
     }
     let sup = fs::openat(&dir, c"supervise", DIRF, Mode::empty()).ok()?;
-    let lock = match fs::openat(&sup, c"lock", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NONBLOCK, Mode::from_raw_mode(0o644)) {
+    let lock = match fs::openat(
+        &sup,
+        c"lock",
+        OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NONBLOCK,
+        Mode::from_raw_mode(0o644),
+    ) {
         Ok(l) => l,
         Err(e) => {
             fail(e, b": lock");
@@ -710,7 +730,12 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
             return None;
         }
     };
-    let _ = fs::openat(&sup, c"death_tally", OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+    let _ = fs::openat(
+        &sup,
+        c"death_tally",
+        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    );
     let want_up = !exists(dir.as_fd(), c"down");
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
@@ -814,9 +839,18 @@ impl Supervisor {
 
     fn command(&mut self, i: usize, b: u8, orig: &Original) {
         const SIGNALS: [(u8, u32); 12] = [
-            (b'a', signal::SIGALRM), (b'b', signal::SIGABRT), (b'q', signal::SIGQUIT), (b'h', signal::SIGHUP),
-            (b'k', signal::SIGKILL), (b't', signal::SIGTERM), (b'i', signal::SIGINT), (b'1', signal::SIGUSR1),
-            (b'2', signal::SIGUSR2), (b'p', signal::SIGSTOP), (b'c', signal::SIGCONT), (b'y', signal::SIGWINCH),
+            (b'a', signal::SIGALRM),
+            (b'b', signal::SIGABRT),
+            (b'q', signal::SIGQUIT),
+            (b'h', signal::SIGHUP),
+            (b'k', signal::SIGKILL),
+            (b't', signal::SIGTERM),
+            (b'i', signal::SIGINT),
+            (b'1', signal::SIGUSR1),
+            (b'2', signal::SIGUSR2),
+            (b'p', signal::SIGSTOP),
+            (b'c', signal::SIGCONT),
+            (b'y', signal::SIGWINCH),
         ];
         let svc = &mut self.svcs[i];
         let up = svc.state == State::Up;
@@ -1127,9 +1161,10 @@ impl Supervisor {
     /// For `S6_CMD_WAIT_FOR_SERVICES`: every service without a `down` file
     /// is up, or ready when it has a notification-fd.
     pub fn all_up(&self) -> bool {
-        self.svcs.iter().filter(|s| !s.is_log && !exists(s.dir.as_fd(), c"down")).all(|s| {
-            s.state == State::Up && (!s.has_notification || s.ready)
-        })
+        self.svcs
+            .iter()
+            .filter(|s| !s.is_log && !exists(s.dir.as_fd(), c"down"))
+            .all(|s| s.state == State::Up && (!s.has_notification || s.ready))
     }
 }
 
@@ -1148,7 +1183,8 @@ impl Supervisor {
             return None;
         }
         let dir = fs::openat(&scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()).ok()?;
-        let _ = fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+        let _ =
+            fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
         let svc = prepare(dir, name, false, None)?;
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
@@ -1207,7 +1243,8 @@ fn reload_signal(dir: BorrowedFd<'_>) -> u32 {
 /// Create (`true`) or remove the `down` file.
 fn touch_down(svc: &Svc, create: bool) {
     let r = if create {
-        fs::openat(&svc.dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)).map(drop)
+        fs::openat(&svc.dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))
+            .map(drop)
     } else {
         match fs::unlinkat(&svc.dir, c"down", AtFlags::empty()) {
             Err(Errno::NOENT) => Ok(()),

@@ -27,7 +27,8 @@ pub const STATE: &CStr = c"/run/s6/rc/state";
 pub const BUSY: u8 = 254;
 
 fn write_file(path: &CStr, tmp: &CStr, parts: &mut dyn Iterator<Item = &[u8]>) -> Result<(), Errno> {
-    let f = fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))?;
+    let f =
+        fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))?;
     let mut buf = [0u8; 1024];
     let mut n = 0;
     for p in parts.flat_map(|p| [p, b"\n"]) {

@@ -169,10 +169,12 @@ pub fn err(kind: E, s: &Svc, name: &'static [u8], file: &'static [u8]) -> Error 
 /// The names of a list file: one a line, leading blanks stripped, empty
 /// lines and `#` comments skipped (trailing blanks are kept, as s6-rc does).
 pub fn names(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
-    raw.split(|&c| c == b'\n').map(|l| {
-        let k = l.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(l.len());
-        &l[k..]
-    }).filter(|l| !l.is_empty() && l[0] != b'#')
+    raw.split(|&c| c == b'\n')
+        .map(|l| {
+            let k = l.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(l.len());
+            &l[k..]
+        })
+        .filter(|l| !l.is_empty() && l[0] != b'#')
 }
 
 pub struct Db {
@@ -187,7 +189,6 @@ impl Db {
         &self.svcs[i as usize]
     }
 }
-
 
 pub fn oom() -> Error {
     Error { kind: E::TooMany, svc: b"", name: b"", src: b"", file: b"", errno: Some(rustix::io::Errno::NOMEM) }
@@ -242,7 +243,9 @@ pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
         }
         if !s.producer_for.is_empty() {
             let mut it = names(s.producer_for);
-            let (Some(c), None) = (it.next(), it.next()) else { return Err(err(E::Producer, &s, b"", b"producer-for")) };
+            let (Some(c), None) = (it.next(), it.next()) else {
+                return Err(err(E::Producer, &s, b"", b"producer-for"));
+            };
             let j = find(svcs, c).filter(|&j| names(svcs[j as usize].consumer_for).any(|p| p == s.name));
             let j = j.ok_or_else(|| err(E::ProducerBack, &s, c, b"producer-for"))?;
             push_new(&mut deps, j);

@@ -56,7 +56,8 @@ impl Tree {
                 continue;
             }
             let t = match ent.file_type() {
-                FileType::Symlink | FileType::Unknown => fs::statat(&dir, name, AtFlags::empty()).map_or(FileType::Unknown, |st| FileType::from_raw_mode(st.st_mode)),
+                FileType::Symlink | FileType::Unknown => fs::statat(&dir, name, AtFlags::empty())
+                    .map_or(FileType::Unknown, |st| FileType::from_raw_mode(st.st_mode)),
                 t => t,
             };
             if t == FileType::Directory {
@@ -75,7 +76,8 @@ impl Tree {
             }
         }
         for i in first..self.len {
-            let d = fs::openat(&dir, self.slots[i].name, DIRF, Mode::empty()).map_err(|e| rd(e, &self.slots[i], b""))?;
+            let d =
+                fs::openat(&dir, self.slots[i].name, DIRF, Mode::empty()).map_err(|e| rd(e, &self.slots[i], b""))?;
             service(d.as_fd(), &mut self.slots[i])?;
         }
         Ok(())
@@ -198,9 +200,24 @@ fn entries(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
 /// The files a service directory may hold; one listing tells which exist,
 /// so that absent ones cost no `open`.
 const FILES: [&[u8]; 18] = [
-    b"type", b"dependencies.d", b"dependencies", b"contents.d", b"contents", b"timeout-up", b"timeout-down", b"up",
-    b"down", b"run", b"notification-fd", b"lock-fd", b"timeout-kill", b"timeout-finish", b"max-death-tally",
-    b"producer-for", b"consumer-for", b"pipeline-name",
+    b"type",
+    b"dependencies.d",
+    b"dependencies",
+    b"contents.d",
+    b"contents",
+    b"timeout-up",
+    b"timeout-down",
+    b"up",
+    b"down",
+    b"run",
+    b"notification-fd",
+    b"lock-fd",
+    b"timeout-kill",
+    b"timeout-finish",
+    b"max-death-tally",
+    b"producer-for",
+    b"consumer-for",
+    b"pipeline-name",
 ];
 const ESSENTIAL: u32 = 1 << 18;
 
@@ -275,7 +292,9 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
         s.down = arena::cstr(&[down]).map_err(|_| oom())?;
         return Ok(());
     }
-    let run = mask & (1 << 9) != 0 && fs::statat(d, "run", AtFlags::empty()).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile);
+    let run = mask & (1 << 9) != 0
+        && fs::statat(d, "run", AtFlags::empty())
+            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile);
     if !run {
         return Err(err(E::NoRun, s, b"", b"run"));
     }

@@ -79,11 +79,21 @@ fn resolves_bundles_and_dependencies() {
 fn errors_name_service_and_file() {
     let d = tmp("undef");
     tree(&d, "a oneshot nosuch\n");
-    assert_eq!(msg(load(&d)), format!("during dependency resolution for service a: undefined service name nosuch (in {}/a/dependencies.d)", d.0.display()));
+    assert_eq!(
+        msg(load(&d)),
+        format!(
+            "during dependency resolution for service a: undefined service name nosuch (in {}/a/dependencies.d)",
+            d.0.display()
+        )
+    );
     let d = tmp("cycle");
     tree(&d, "a oneshot b\nb oneshot c\nc longrun a\n");
     assert!(msg(load(&d)).starts_with("cyclic service dependency: "), "{}", msg(load(&d)));
-    assert!(msg(load(&d)).ends_with(", which depends on it (in {}/c/dependencies.d)".replace("{}", &d.0.display().to_string()).as_str()) || msg(load(&d)).contains("depends on"));
+    assert!(
+        msg(load(&d)).ends_with(
+            ", which depends on it (in {}/c/dependencies.d)".replace("{}", &d.0.display().to_string()).as_str()
+        ) || msg(load(&d)).contains("depends on")
+    );
     let d = tmp("self");
     tree(&d, "a oneshot a\n");
     assert!(msg(load(&d)).contains("a depends on a"));
@@ -92,10 +102,17 @@ fn errors_name_service_and_file() {
     assert!(msg(load(&d)).starts_with("cyclic bundle definition: resolution of "));
     let d = tmp("type");
     tree(&d, "a daemon\n");
-    assert_eq!(msg(load(&d)), format!("invalid type for service a: must be oneshot, longrun, or bundle (in {}/a/type)", d.0.display()));
+    assert_eq!(
+        msg(load(&d)),
+        format!("invalid type for service a: must be oneshot, longrun, or bundle (in {}/a/type)", d.0.display())
+    );
     let d = tmp("bundle-undef");
     tree(&d, "x bundle nope\n");
-    assert!(msg(load(&d)).starts_with("during resolution of bundle x: undefined service name nope (in "), "{}", msg(load(&d)));
+    assert!(
+        msg(load(&d)).starts_with("during resolution of bundle x: undefined service name nope (in "),
+        "{}",
+        msg(load(&d))
+    );
     let d = tmp("dup");
     tree(&d, "base oneshot\n");
     assert!(msg(load(&d)).starts_with("duplicate service definition: base is defined twice"), "{}", msg(load(&d)));
@@ -129,7 +146,11 @@ fn type_and_number_quirks() {
     assert_eq!(e.code(), 111);
     std::fs::remove_file(d.0.join("b/notification-fd")).unwrap();
     std::fs::remove_file(d.0.join("b/run")).unwrap();
-    assert!(msg(load(&d)).starts_with("unable to find a run script (a regular file) for longrun b (in "), "{}", msg(load(&d)));
+    assert!(
+        msg(load(&d)).starts_with("unable to find a run script (a regular file) for longrun b (in "),
+        "{}",
+        msg(load(&d))
+    );
 }
 
 #[test]
@@ -152,10 +173,15 @@ fn pipelines() {
     std::fs::remove_file(d.0.join("c/pipeline-name")).unwrap();
     // A longrun in two pipelines.
     std::fs::write(d.0.join("p/producer-for"), "c\nq\n").unwrap();
-    assert_eq!(msg(load(&d)), format!("longrun p: producer-for should only contain one service name (in {}/p/producer-for)", d.0.display()));
+    assert_eq!(
+        msg(load(&d)),
+        format!("longrun p: producer-for should only contain one service name (in {}/p/producer-for)", d.0.display())
+    );
     std::fs::write(d.0.join("p/producer-for"), "c\n").unwrap();
     std::fs::write(d.0.join("c/consumer-for"), "p\n").unwrap();
-    assert!(msg(load(&d)).starts_with("longrun service q declares being a producer for a service named c that does not declare it back"));
+    assert!(msg(load(&d)).starts_with(
+        "longrun service q declares being a producer for a service named c that does not declare it back"
+    ));
 }
 
 fn run_plan(db: &Db, p: &mut Plan, fail: &[&str]) -> Vec<String> {
