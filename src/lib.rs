@@ -1,10 +1,13 @@
 //! rs6: s6-overlay as one freestanding, static, multicall binary.
 //!
-//! Module map (see DESIGN.md in the project's shared notes):
-//! - `rt`: process start-up, argv/envp, `mem*`, panic exit;
-//! - `sys`: the system calls rustix lacks, signals as a descriptor, spawn;
-//! - `base`: diagnostics, exit codes, numbers, paths, deadlines;
-//! - `applets`: one module per program and the table that dispatches them.
+//! Module map, in floors (doc/ARCHITECTURE.md); a module imports only from
+//! its own floor or the ones below:
+//! 1. `sys`: all `unsafe`, the system calls rustix lacks, signals, spawn, argv/envp;
+//! 2. `rt`: process start-up, argv/envp views, `mem*`, panic exit;
+//! 3. `base`: skalibs-like helpers: diagnostics, exit codes, numbers, paths, deadlines;
+//! 4. `s6`: s6's on-disk formats and protocols;
+//! 5. `supervise`: the supervision engine shared by `/init`, the clients, s6-rc;
+//! 6. `applets`: one module per program (no applet imports another) and the table.
 //!
 //! Unsafe code is denied here and allowed, module by module, only in `rt` and `sys`.
 #![cfg_attr(not(test), no_std)]
@@ -15,4 +18,5 @@ pub mod applets;
 pub mod base;
 pub mod rt;
 pub mod s6;
+pub mod supervise;
 pub mod sys;

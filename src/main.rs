@@ -42,6 +42,7 @@ extern "C" fn start_rust(sp: *const usize) -> ! {
     unsafe { rs6::rt::entry(sp, rs6::applets::dispatch) }
 }
 
+#[cfg(not(test))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     rs6::rt::panic_exit()

@@ -26,11 +26,11 @@
 //! plain path or a failed chown/chmod make the exit code 1. A line with a
 //! NUL byte ends its file (binary data). A FILE that cannot be read makes it
 //! 111, once the other files are done; bad usage is 100.
-use super::contenv;
 use crate::base::diag::{self, Line};
 use crate::base::passwd::{self, Unresolved};
 use crate::base::{exit, glob, num::parse_u64};
 use crate::rt::{Args, Env, prog};
+use crate::s6::envdir;
 use crate::sys::{arena, fd};
 use core::ffi::CStr;
 use core::mem::MaybeUninit;
@@ -446,7 +446,7 @@ fn hidden() -> bool {
         None => fs::open(HIDDEN_FILE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok().and_then(|f| {
             let mut b = [0u8; 32];
             let n = rustix::io::read(&f, &mut b).ok()?;
-            parse_u64(contenv::value_of(&b[..n]))
+            parse_u64(envdir::value_of(&b[..n]))
         }),
     };
     v.is_some_and(|n| n != 0)

@@ -147,32 +147,33 @@ fn ensure_path(root: BorrowedFd<'_>, path: &[u8], depth: u32) -> Result<OwnedFd,
     loop {
         let next = path[end..].iter().position(|&c| c == b'/').map(|i| end + i).unwrap_or(path.len());
         let prefix = &path[..next];
-        if !prefix.is_empty() && prefix != b"/" {
-            if let Err(Errno::NOENT) = open_in_root(root, prefix) {
-                let split = prefix.iter().rposition(|&c| c == b'/');
-                let (parent, name) = match split {
-                    Some(i) => (&prefix[..i], &prefix[i + 1..]),
-                    None => (&b""[..], prefix),
-                };
-                let pfd = open_in_root(root, if parent.is_empty() { b"." } else { parent })?;
-                let mut link = [0u8; 256];
-                match fs::readlinkat_raw(&pfd, name, &mut link) {
-                    Ok(n) if depth > 0 => {
-                        let target = &link[..n.min(link.len())];
-                        let mut t = heapless::Vec::<u8, 512>::new();
-                        if target.first() != Some(&b'/') {
-                            t.extend_from_slice(parent).map_err(|_| Errno::NAMETOOLONG)?;
-                            t.push(b'/').map_err(|_| Errno::NAMETOOLONG)?;
-                        }
-                        t.extend_from_slice(target).map_err(|_| Errno::NAMETOOLONG)?;
-                        drop(ensure_path(root, &t, depth - 1)?);
+        if !prefix.is_empty()
+            && prefix != b"/"
+            && let Err(Errno::NOENT) = open_in_root(root, prefix)
+        {
+            let split = prefix.iter().rposition(|&c| c == b'/');
+            let (parent, name) = match split {
+                Some(i) => (&prefix[..i], &prefix[i + 1..]),
+                None => (&b""[..], prefix),
+            };
+            let pfd = open_in_root(root, if parent.is_empty() { b"." } else { parent })?;
+            let mut link = [0u8; 256];
+            match fs::readlinkat_raw(&pfd, name, &mut link) {
+                Ok(n) if depth > 0 => {
+                    let target = &link[..n.min(link.len())];
+                    let mut t = heapless::Vec::<u8, 512>::new();
+                    if target.first() != Some(&b'/') {
+                        t.extend_from_slice(parent).map_err(|_| Errno::NAMETOOLONG)?;
+                        t.push(b'/').map_err(|_| Errno::NAMETOOLONG)?;
                     }
-                    Ok(_) => return Err(Errno::LOOP),
-                    Err(_) => match fs::mkdirat(&pfd, name, Mode::from_raw_mode(0o755)) {
-                        Ok(()) | Err(Errno::EXIST) => {}
-                        Err(e) => return Err(e),
-                    },
+                    t.extend_from_slice(target).map_err(|_| Errno::NAMETOOLONG)?;
+                    drop(ensure_path(root, &t, depth - 1)?);
                 }
+                Ok(_) => return Err(Errno::LOOP),
+                Err(_) => match fs::mkdirat(&pfd, name, Mode::from_raw_mode(0o755)) {
+                    Ok(()) | Err(Errno::EXIST) => {}
+                    Err(e) => return Err(e),
+                },
             }
         }
         if next >= path.len() {

@@ -17,9 +17,9 @@
 //! starts every service as a process group leader, so it is the pid.
 //!
 //! Not supervised: exit 1. Usage 100, error 111.
-use super::svok::supervised;
 use crate::base::diag::{self, Line};
 use crate::base::getopt::{BAD, Getopt};
+use crate::base::svdir::supervised;
 use crate::base::svstatus::{Status, wstat_exitcode, wstat_termsig};
 use crate::base::tai::Tai;
 use crate::base::{exit, signame, svdir};

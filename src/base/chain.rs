@@ -5,6 +5,7 @@
 use super::diag;
 use super::getopt::Getopt;
 use crate::rt::{Args, Env};
+use crate::sys::argv::{Builder, Envp};
 use crate::sys::{arena, exec};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
@@ -58,27 +59,25 @@ fn name_of(e: &[u8]) -> &[u8] {
 }
 
 /// The current environment with `mods` applied (null-terminated).
-pub fn env_with(mods: &[Mod]) -> *const *const u8 {
+pub fn env_with(mods: &[Mod]) -> Envp<'static> {
     let env = Env::get();
     let n = env.iter().count() + mods.len() + 1;
     let Ok(out) = arena::alloc_slice::<*const u8>(n, core::ptr::null()) else { die_nomem() };
-    let mut i = 0;
+    let mut out = Builder::new(out);
     for e in env.iter() {
         let name = name_of(e.to_bytes());
         if !mods.iter().any(|m| m.0 == name) {
-            out[i] = e.as_ptr().cast();
-            i += 1;
+            out.push(e);
         }
     }
     for (j, &(name, v)) in mods.iter().enumerate() {
         // The last change to a name wins.
         if let (Some(v), false) = (v, mods[j + 1..].iter().any(|m| m.0 == name)) {
             let Ok(s) = arena::cstr(&[name, b"=", v]) else { die_nomem() };
-            out[i] = s.as_ptr().cast();
-            i += 1;
+            out.push(s);
         }
     }
-    out.as_ptr()
+    out.done()
 }
 
 fn die_nomem() -> ! {
@@ -88,16 +87,16 @@ fn die_nomem() -> ! {
 /// Exec `argv` (PATH-searched with the process's PATH) with `envp`; on
 /// failure `PROG: fatal: unable to exec X: …`, 127 or 126. An empty
 /// `argv` exits 0.
-pub fn exec(argv: Args, envp: *const *const u8) -> ! {
+pub fn exec(argv: Args, envp: Envp<'_>) -> ! {
     let Some(file) = argv.get_arg(0) else { crate::sys::raw::exit_group(0) };
     let path = Env::get().var(b"PATH").unwrap_or(DEFAULT_PATH);
-    let e = exec::execvpe_args(file, argv, envp, path);
+    let e = exec::execvpe_args(file, argv.argv(), envp, path);
     diag::fatal_sys(exec::exec_failure_code(e), e, &[b"unable to exec ", file.to_bytes()])
 }
 
 /// Exec `argv` with the process's own environment.
 pub fn exec_here(argv: Args) -> ! {
-    exec(argv, Env::get().as_ptr())
+    exec(argv, Env::get().envp())
 }
 
 /// An unsigned decimal that fits in `u32` (skalibs' `uint0_scan`).

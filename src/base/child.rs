@@ -38,7 +38,7 @@ impl Reaper {
         spawn(&Spawn {
             file,
             argv,
-            envp: env.as_ptr(),
+            envp: env.envp().as_ptr(),
             path: env.var(b"PATH").unwrap_or(super::chain::DEFAULT_PATH),
             signals: &self.orig,
             new_pgrp: false,
@@ -46,6 +46,7 @@ impl Reaper {
             setsid: false,
             moves: &[],
             chdir: None,
+            report: crate::base::diag::warn_sys_fatal,
         })
     }
 

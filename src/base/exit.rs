@@ -7,7 +7,7 @@ pub const TIMEOUT: u8 = 99;
 /// Bad usage.
 pub const USAGE: u8 = 100;
 /// Internal error (a bug).
-pub const BUG: u8 = 101;
+pub const BUG: u8 = crate::rt::EXIT_BUG;
 /// s6: the service is not supervised.
 pub const NOT_SUPERVISED: u8 = 102;
 /// A system call failed.

@@ -173,3 +173,12 @@ pub fn read_tally(dir: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
     }
     Ok(n)
 }
+
+/// Is `dir` supervised? A missing directory is not.
+pub fn supervised(dir: &CStr) -> Result<bool, Errno> {
+    match open(dir) {
+        Ok(fd) => is_supervised(fd.as_fd()),
+        Err(Errno::NOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

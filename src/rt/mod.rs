@@ -50,9 +50,15 @@ impl Args {
         // SAFETY: i <= len, so the result points inside the argv array.
         Args { ptr: unsafe { self.ptr.add(i) }, len: self.len - i }
     }
-    /// The raw, null-terminated pointer array, for `execve`.
+    /// The raw, null-terminated pointer array, for `sys::spawn`.
     pub fn as_ptr(&self) -> *const *const u8 {
         self.ptr
+    }
+    /// The arguments as an `execve` argv.
+    pub fn argv(&self) -> crate::sys::argv::Argv<'static> {
+        // SAFETY: argv + i is still the kernel's (or `reenter`'s)
+        // null-terminated array of process-lifetime strings.
+        unsafe { crate::sys::argv::Vec0::from_raw(self.ptr) }
     }
     pub fn iter(&self) -> impl Iterator<Item = &'static CStr> + '_ {
         (0..self.len).filter_map(move |i| self.get_arg(i))
@@ -69,42 +75,21 @@ impl Env {
     pub fn get() -> Env {
         Env { ptr: ENVP.load(Ordering::Relaxed) }
     }
-    pub fn as_ptr(&self) -> *const *const u8 {
-        self.ptr
+    /// The environment as an `execve` envp.
+    pub fn envp(&self) -> crate::sys::argv::Envp<'static> {
+        if self.ptr.is_null() {
+            return crate::sys::argv::Vec0::empty();
+        }
+        // SAFETY: envp is a null-terminated array of process-lifetime strings.
+        unsafe { crate::sys::argv::Vec0::from_raw(self.ptr) }
     }
     /// Every `NAME=value` entry.
-    pub fn iter(&self) -> EnvIter {
-        EnvIter { ptr: self.ptr }
+    pub fn iter(&self) -> impl Iterator<Item = &'static CStr> {
+        self.envp().iter()
     }
     /// The value of `name`, if set.
     pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
-        self.iter().find_map(|e| {
-            let e = e.to_bytes();
-            (e.len() > name.len() && e.starts_with(name) && e[name.len()] == b'=').then(|| &e[name.len() + 1..])
-        })
-    }
-}
-
-pub struct EnvIter {
-    ptr: *const *const u8,
-}
-
-impl Iterator for EnvIter {
-    type Item = &'static CStr;
-    fn next(&mut self) -> Option<&'static CStr> {
-        if self.ptr.is_null() {
-            return None;
-        }
-        // SAFETY: envp is a null-terminated array of process-lifetime strings;
-        // we never read past the terminating null.
-        unsafe {
-            let p = *self.ptr;
-            if p.is_null() {
-                return None;
-            }
-            self.ptr = self.ptr.add(1);
-            Some(CStr::from_ptr(p.cast()))
-        }
+        crate::sys::argv::var(self.envp(), name)
     }
 }
 
@@ -113,7 +98,7 @@ impl Iterator for EnvIter {
 /// must end in a null pointer (as `sys::chain::ptrs` builds them).
 pub fn reenter(argv: &'static [*const u8], env: &'static [*const u8]) -> Args {
     if argv.last().is_some_and(|p| !p.is_null()) || env.last().is_some_and(|p| !p.is_null()) {
-        crate::sys::raw::exit_group(crate::base::exit::BUG as i32);
+        crate::sys::raw::exit_group(EXIT_BUG as i32);
     }
     ARGC.store(argv.len() - 1, Ordering::Relaxed);
     ARGV.store(argv.as_ptr() as *mut _, Ordering::Relaxed);
@@ -168,22 +153,14 @@ pub fn prog() -> &'static [u8] {
 /// What the panic handler does: one fixed line, exit 101. No formatting of
 /// the panic payload (it would pull `core::fmt` into every applet).
 pub fn panic_exit() -> ! {
-    let mut l = crate::base::diag::Line::new();
-    l.push(prog()).push(b": fatal: internal error (panic)");
-    l.emit();
-    crate::sys::raw::exit_group(crate::base::exit::BUG as i32)
+    let e = crate::sys::fd::stderr();
+    let _ = crate::sys::fd::write_all(e, prog());
+    let _ = crate::sys::fd::write_all(e, b": fatal: internal error (panic)\n");
+    crate::sys::raw::exit_group(EXIT_BUG as i32)
 }
 
-/// An entry of an environment array built by rs6 (arena strings or the
-/// process's own envp): the bytes before its NUL.
-pub fn env_entry(p: *const u8) -> &'static [u8] {
-    if p.is_null() {
-        return b"";
-    }
-    // SAFETY: envp arrays in rs6 only ever hold pointers to process-lifetime
-    // NUL-terminated strings (the kernel's envp or `sys::arena::cstr`).
-    unsafe { CStr::from_ptr(p.cast()).to_bytes() }
-}
+/// The exit code of an internal error (`base::exit::BUG`).
+pub const EXIT_BUG: u8 = 101;
 
 /// compiler-builtins on aarch64 asks the C library for the CPU's features
 /// (to choose LSE atomics). There is no C library: answer from the auxv

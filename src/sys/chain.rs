@@ -43,7 +43,7 @@ pub fn execve(path: &CStr, argv: &[*const u8], env: &[*const u8]) -> Errno {
 static SELF_ID: AtomicU64 = AtomicU64::new(0);
 
 fn id(st: &rustix::fs::Stat) -> u64 {
-    (st.st_dev as u64).rotate_left(32) ^ st.st_ino as u64
+    st.st_dev.rotate_left(32) ^ st.st_ino
 }
 
 /// Is `path` (following symlinks) the very file this process runs?

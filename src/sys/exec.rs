@@ -6,6 +6,7 @@
 //! alive for the call; the functions here only forward them to `execve`.
 #![allow(unsafe_code)]
 
+use super::argv::{Argv, Envp};
 use super::raw;
 use core::ffi::CStr;
 use rustix::io::Errno;
@@ -62,9 +63,8 @@ pub fn exec_failure_code(e: Errno) -> u8 {
     if e == Errno::NOENT { 127 } else { 126 }
 }
 
-/// `execvpe` with an `Args` list as argv (it is null-terminated in memory).
-pub fn execvpe_args(file: &CStr, argv: crate::rt::Args, envp: *const *const u8, path: &[u8]) -> Errno {
-    // SAFETY: `Args` points into the kernel's null-terminated argv; envp is
-    // a null-terminated array built by rs6 or the process's own.
-    unsafe { execvpe(file, argv.as_ptr(), envp, path) }
+/// `execvpe` over safe argv/envp arrays.
+pub fn execvpe_args(file: &CStr, argv: Argv<'_>, envp: Envp<'_>, path: &[u8]) -> Errno {
+    // SAFETY: `Vec0` is always a null-terminated array of live strings.
+    unsafe { execvpe(file, argv.as_ptr(), envp.as_ptr(), path) }
 }

@@ -43,6 +43,9 @@ pub struct Spawn<'a> {
     pub moves: &'a [(i32, i32)],
     /// Directory to change to.
     pub chdir: Option<&'a CStr>,
+    /// How the child reports a failed set-up or exec before it exits
+    /// (`base::diag::warn_sys_fatal`: `PROG: fatal: …: errno text`).
+    pub report: fn(Errno, &[&[u8]]),
 }
 
 /// Start a child. Returns its pid.
@@ -77,26 +80,29 @@ fn child(s: &Spawn<'_>) -> ! {
     }
     for &(from, to) in s.moves {
         if let Err(e) = dup_to(from, to) {
-            die(e, b"unable to move file descriptor", b"");
+            die(s, e, b"unable to move file descriptor", b"");
         }
     }
-    if let Some(dir) = s.chdir {
-        if let Err(e) = rustix::process::chdir(dir) {
-            die(e, b"unable to chdir to ", dir.to_bytes());
-        }
+    if let Some(dir) = s.chdir
+        && let Err(e) = rustix::process::chdir(dir)
+    {
+        die(s, e, b"unable to chdir to ", dir.to_bytes());
     }
     if let Err(e) = signal::restore(s.signals) {
-        die(e, b"unable to restore signals", b"");
+        die(s, e, b"unable to restore signals", b"");
     }
     // SAFETY: argv/envp are null-terminated arrays built by the caller.
     let e = unsafe { execvpe(s.file, s.argv, s.envp, s.path) };
-    crate::base::diag::warn_sys_fatal(e, &[b"unable to exec ", s.file.to_bytes()]);
+    (s.report)(e, &[b"unable to exec ", s.file.to_bytes()]);
     raw::exit_group(exec_failure_code(e) as i32)
 }
 
-fn die(e: Errno, what: &[u8], arg: &[u8]) -> ! {
-    crate::base::diag::warn_sys_fatal(e, &[what, arg]);
-    raw::exit_group(crate::base::exit::SYSCALL as i32)
+/// The child's exit code when its set-up fails (`base::exit::SYSCALL`).
+const SETUP_FAILED: i32 = 111;
+
+fn die(s: &Spawn<'_>, e: Errno, what: &[u8], arg: &[u8]) -> ! {
+    (s.report)(e, &[what, arg]);
+    raw::exit_group(SETUP_FAILED)
 }
 
 /// dup3(from, to, 0), or clear FD_CLOEXEC when from == to.

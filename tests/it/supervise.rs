@@ -53,7 +53,7 @@ fn debian_s6_clients_drive_rs6_services() {
     service(&root, "a", "exec sleep 1000");
     service(&root, "b", "exec sleep 1000");
     root.file("/etc/services.d/b/down", "", 0o644);
-    let mut c = root.init(&[]).start();
+    let c = root.init(&[]).start();
     let a = svc_dir(&root, "a");
     let b = svc_dir(&root, "b");
     let st = wait_state(&a, "up (pid ");

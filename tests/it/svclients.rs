@@ -15,7 +15,7 @@
 use crate::harness::*;
 use std::fs;
 use std::io::Read;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -122,10 +122,10 @@ fn procs_inside(dir: &Path) -> Vec<i32> {
     let mut v = Vec::new();
     for e in fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
-        if let Ok(cwd) = fs::read_link(e.path().join("cwd")) {
-            if cwd.starts_with(dir) {
-                v.push(pid);
-            }
+        if let Ok(cwd) = fs::read_link(e.path().join("cwd"))
+            && cwd.starts_with(dir)
+        {
+            v.push(pid);
         }
     }
     v
@@ -211,10 +211,10 @@ fn svstat_theirs(args: &[&str], dir: &Path) -> String {
 /// The documented 2.11 → 2.15 difference, and the seconds.
 fn norm(s: &str) -> String {
     let mut s = s.trim_end().to_string();
-    if let (Some(a), Some(b)) = (s.find(" pgid "), s.find(')')) {
-        if a < b {
-            s.replace_range(a..b, "");
-        }
+    if let (Some(a), Some(b)) = (s.find(" pgid "), s.find(')'))
+        && a < b
+    {
+        s.replace_range(a..b, "");
     }
     let words: Vec<&str> = s.split(' ').collect();
     let mut out = Vec::new();

@@ -193,11 +193,11 @@ pub fn homeof(a: Args) -> u8 {
     .unwrap_or(b"");
     for line in pw.split(|&c| c == b'\n') {
         let mut f = line.split(|&c| c == b':');
-        if f.next() == Some(user) {
-            if let Some(h) = f.nth(4) {
-                let _ = super::out(cstr(&[h, b"\n"]).to_bytes());
-                return 0;
-            }
+        if f.next() == Some(user)
+            && let Some(h) = f.nth(4)
+        {
+            let _ = super::out(cstr(&[h, b"\n"]).to_bytes());
+            return 0;
         }
     }
     diag::fatal(exit::SYSCALL, &[b"unable to get passwd entry for ", user, b": no such user"])

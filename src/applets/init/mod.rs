@@ -41,10 +41,10 @@ mod stage;
 mod supervise;
 pub mod tree;
 
-use crate::applets::contenv;
 use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
+use crate::s6::envdir;
 use crate::sys::exec::exec_failure_code;
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
@@ -141,10 +141,8 @@ pub fn main(args: Args) -> u8 {
     let s = Settings::read(&env);
     let me = rustix::process::getpid();
     let pid1 = me == Pid::INIT;
-    if !pid1 {
-        if let Err(e) = rustix::process::set_child_subreaper(Some(me)) {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to become a subreaper"]);
-        }
+    if !pid1 && let Err(e) = rustix::process::set_child_subreaper(Some(me)) {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to become a subreaper"]);
     }
     let orig = match signal::block_all() {
         Ok(o) => o,
@@ -182,7 +180,7 @@ pub fn main(args: Args) -> u8 {
     if runtime_ok && !s.keep_env {
         let forced = if global_path.is_some() || image_path.is_none() { Some(path) } else { None };
         if let Err(e) = runtime::snapshot(&env, forced) {
-            diag::warn_sys(e, &[b"unable to write ", contenv::DIR.to_bytes()]);
+            diag::warn_sys(e, &[b"unable to write ", envdir::DIR.to_bytes()]);
         }
     } else if runtime_ok {
         runtime::no_snapshot();
@@ -423,11 +421,11 @@ impl Pid1 {
         if sig == signal::SIGCHLD {
             return; // reaping follows every wake-up
         }
-        if self.s.receive_signals {
-            if let (Some(cmd), Phase::Up) = (self.cmd_pid, self.phase) {
-                let _ = raw::kill_pid(cmd, sig);
-                return;
-            }
+        if self.s.receive_signals
+            && let (Some(cmd), Phase::Up) = (self.cmd_pid, self.phase)
+        {
+            let _ = raw::kill_pid(cmd, sig);
+            return;
         }
         if SHUTDOWN.contains(&sig) {
             self.begin_shutdown();
@@ -553,21 +551,20 @@ impl Pid1 {
     /// and the stage-2 step), a cont-finish script's time limit.
     fn on_time(&mut self, now: Instant) {
         self.sup.on_time(now, &self.orig);
-        if let Some(job) = self.job {
-            if let Some(t) = job.kill_at {
-                if now >= t {
-                    let _ = rustix::process::kill_process_group(job.pid, rustix::process::Signal::KILL);
-                    let _ = raw::kill_pid(job.pid, signal::SIGKILL);
-                    self.job = Some(Job { kill_at: None, ..job });
-                }
-            }
+        if let Some(job) = self.job
+            && let Some(t) = job.kill_at
+            && now >= t
+        {
+            let _ = rustix::process::kill_process_group(job.pid, rustix::process::Signal::KILL);
+            let _ = raw::kill_pid(job.pid, signal::SIGKILL);
+            self.job = Some(Job { kill_at: None, ..job });
         }
-        if let Phase::StopCmd { kill_at } = self.phase {
-            if now >= kill_at {
-                self.signal_foreground(signal::SIGKILL);
-                // Wait for them to be reaped, without another deadline.
-                self.phase = Phase::StopCmd { kill_at: Instant(u64::MAX) };
-            }
+        if let Phase::StopCmd { kill_at } = self.phase
+            && now >= kill_at
+        {
+            self.signal_foreground(signal::SIGKILL);
+            // Wait for them to be reaped, without another deadline.
+            self.phase = Phase::StopCmd { kill_at: Instant(u64::MAX) };
         }
     }
 
@@ -620,7 +617,7 @@ impl Pid1 {
                         return;
                     }
                     let grace_over = self.services_until.is_none_or(|t| Instant::now() >= t);
-                    if !(self.sup.all_down() && self.rc_idle()) && !grace_over {
+                    if !(grace_over || self.sup.all_down() && self.rc_idle()) {
                         return;
                     }
                     self.items = or_warn(finish_items(self.base));
@@ -767,6 +764,7 @@ impl Pid1 {
             setsid: false,
             moves: &[],
             chdir: None,
+            report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
             Ok(pid) => self.job = Some(Job { pid, item, kill_at }),
@@ -800,8 +798,10 @@ impl Pid1 {
             return self.cmd_failed(Errno::NOMEM);
         };
         let mut file: Option<&CStr> = None;
-        let mut i = 0;
         let arg0 = self.s.cmd_arg0.into_iter().flat_map(settings::arg0_words).filter_map(|w| arena::cstr(&[w]).ok());
+        let mut i = 0;
+        // A counter, not `enumerate`: smaller code here.
+        #[allow(clippy::explicit_counter_loop)]
         for a in arg0.chain(self.cmd.iter()) {
             file.get_or_insert(a);
             argv[i] = a.as_ptr().cast();
@@ -816,15 +816,18 @@ impl Pid1 {
         // variable).
         let untouched = self.items.is_empty() && self.sup.svcs.is_empty();
         let envp = if self.s.keep_env || untouched {
-            with_path(&env, self.path).ok()
+            with_path(&env, self.path).ok().map(|e| e.as_ptr())
         } else {
-            contenv::load(contenv::DIR, Some(self.path)).ok().or_else(|| with_path(&env, self.path).ok())
+            envdir::load(envdir::DIR, Some(self.path))
+                .ok()
+                .map(|e| e.as_ptr())
+                .or_else(|| with_path(&env, self.path).ok().map(|e| e.as_ptr()))
         };
         let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
         let sp = Spawn {
             file,
             argv: argv.as_ptr(),
-            envp: envp.as_ptr(),
+            envp,
             path: self.path,
             signals: &self.orig,
             new_pgrp: true,
@@ -832,6 +835,7 @@ impl Pid1 {
             setsid: false,
             moves: &[],
             chdir: None,
+            report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
             Ok(pid) => self.cmd_pid = Some(pid),

@@ -147,10 +147,10 @@ impl Pid1 {
         let longruns = db.svcs.iter().filter(|s| s.kind == Kind::Longrun).count();
         let room = longruns + 2 * legacy + 32;
         for (i, s) in db.svcs.iter().enumerate() {
-            if s.kind == Kind::Longrun {
-                if let Some(k) = self.sup.add_rc(s.src, s.name, room) {
-                    sup[i] = k as u16;
-                }
+            if s.kind == Kind::Longrun
+                && let Some(k) = self.sup.add_rc(s.src, s.name, room)
+            {
+                sup[i] = k as u16;
             }
         }
         for (c, s) in db.svcs.iter().enumerate() {
@@ -430,6 +430,7 @@ impl Pid1 {
             setsid: true,
             moves,
             chdir: None,
+            report: crate::base::diag::warn_sys_fatal,
         })
     }
 
@@ -552,10 +553,10 @@ impl Pid1 {
 /// Tell the waiting client how its change ended.
 fn reply(rc: &mut Rc, code: u8) {
     let _ = rc.reply.push(0);
-    if let Ok(path) = core::ffi::CStr::from_bytes_until_nul(&rc.reply) {
-        if let Ok(f) = fs::open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
-            let _ = rustix::io::write(&f, &[code]);
-        }
+    if let Ok(path) = core::ffi::CStr::from_bytes_until_nul(&rc.reply)
+        && let Ok(f) = fs::open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+    {
+        let _ = rustix::io::write(&f, &[code]);
     }
     rc.reply.clear();
 }

@@ -6,9 +6,9 @@
 //! becomes a symlink to `/run`; when it is a real directory of the image it
 //! is kept (v3 deletes it; we don't) and `/var/run/s6` becomes a symlink to
 //! `/run/s6`. With `S6_READ_ONLY_ROOT`, nothing outside `/run` is written.
-use crate::applets::contenv;
 use crate::base::diag;
 use crate::rt::Env;
+use crate::s6::envdir;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
 use rustix::io::Errno;
@@ -206,10 +206,10 @@ fn basedir() {
         }
         let _ = fs::unlink(c"/run/s6/basedir/bin/halt");
     }
-    if let Ok(t) = crate::sys::arena::cstr(&[target]) {
-        if let Err(e) = fs::symlink(t, c"/run/s6/basedir/bin/halt") {
-            diag::warn_sys(e, &[b"unable to create /run/s6/basedir/bin/halt"]);
-        }
+    if let Ok(t) = crate::sys::arena::cstr(&[target])
+        && let Err(e) = fs::symlink(t, c"/run/s6/basedir/bin/halt")
+    {
+        diag::warn_sys(e, &[b"unable to create /run/s6/basedir/bin/halt"]);
     }
 }
 
@@ -255,24 +255,24 @@ fn link_var_run(read_only_root: bool) {
 
 /// Write every variable of `env` into the snapshot directory.
 pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
-    fs::mkdir(contenv::DIR, Mode::from_raw_mode(0o755)).or_else(|e| if e == Errno::EXIST { Ok(()) } else { Err(e) })?;
-    let dir = fs::open(contenv::DIR, DIR, Mode::empty())?;
+    fs::mkdir(envdir::DIR, Mode::from_raw_mode(0o755)).or_else(|e| if e == Errno::EXIST { Ok(()) } else { Err(e) })?;
+    let dir = fs::open(envdir::DIR, DIR, Mode::empty())?;
     for e in env.iter() {
         let e = e.to_bytes();
         let Some(eq) = e.iter().position(|&c| c == b'=') else { continue };
         let (name, value) = (&e[..eq], &e[eq + 1..]);
-        if !contenv::valid_name(name) {
+        if !envdir::valid_name(name) {
             diag::warn(&[b"not saving variable with an unusable name: ", name]);
             continue;
         }
-        write_var(&dir, name, value)?;
+        envdir::write_var(&dir, name, value)?;
     }
     if let Some(p) = path_default {
-        write_var(&dir, b"PATH", p)?;
+        envdir::write_var(&dir, b"PATH", p)?;
     }
     // What a previous start left and this environment does not have.
     prune_where(dir.as_fd(), 32, |n| {
-        (env.var(n).is_some() || (n == b"PATH" && path_default.is_some())) && contenv::valid_name(n)
+        (env.var(n).is_some() || (n == b"PATH" && path_default.is_some())) && envdir::valid_name(n)
     })
 }
 
@@ -281,63 +281,6 @@ pub fn no_snapshot() {
     if let Ok(s6) = fs::open(c"/run/s6", DIR, Mode::empty()) {
         let _ = remove_tree(s6.as_fd(), b"container_environment", 32);
     }
-}
-
-/// Write `value\n` to `dir/name`, leaving an identical file untouched and
-/// never truncating to zero: on ext4 a file truncated to zero and written
-/// again is flushed at close (`auto_da_alloc`), which at one file per
-/// variable would dominate the start of a container that is restarted.
-fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8]) -> Result<(), Errno> {
-    let f = fs::openat(
-        dir,
-        name,
-        OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::from_raw_mode(0o644),
-    )?;
-    let len = value.len() as u64 + 1;
-    if fs::fstat(&f)?.st_size as u64 == len && same(&f, value)? {
-        return Ok(());
-    }
-    pwrite_all(&f, value, 0)?;
-    pwrite_all(&f, b"\n", value.len() as u64)?;
-    fs::ftruncate(&f, len)
-}
-
-/// The file holds exactly `value` then `\n`.
-fn same(f: &OwnedFd, value: &[u8]) -> Result<bool, Errno> {
-    let mut buf = [0u8; 4096];
-    let mut off = 0usize;
-    while off < value.len() {
-        let n = rustix::io::pread(f, &mut buf, off as u64)?;
-        if n == 0 {
-            return Ok(false);
-        }
-        let end = (off + n).min(value.len());
-        if buf[..end - off] != value[off..end] {
-            return Ok(false);
-        }
-        if off + n > value.len() {
-            return Ok(buf[value.len() - off] == b'\n');
-        }
-        off += n;
-    }
-    let n = rustix::io::pread(f, &mut buf[..1], off as u64)?;
-    Ok(n == 1 && buf[0] == b'\n')
-}
-
-fn pwrite_all(f: &OwnedFd, mut data: &[u8], mut off: u64) -> Result<(), Errno> {
-    while !data.is_empty() {
-        match rustix::io::pwrite(f, data, off) {
-            Ok(0) => return Err(Errno::IO),
-            Ok(n) => {
-                data = &data[n..];
-                off += n as u64;
-            }
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 /// Record the container's exit code where v3 keeps it (decimal + newline).

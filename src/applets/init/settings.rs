@@ -7,7 +7,7 @@ use crate::base::{diag, num::parse_u64};
 use crate::rt::Env;
 
 /// Docker's default PATH, which s6-overlay's `/init` sets when PATH is unset.
-pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub use crate::s6::envdir::DEFAULT_PATH;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Settings {

@@ -16,12 +16,12 @@ pub fn list(dir: &[u8]) -> Option<&'static [&'static [u8]]> {
     let names = arena::alloc_slice::<&'static [u8]>(n, b"").ok()?;
     let mut i = 0;
     each(&fd, |name| {
-        if i < n {
-            if let Ok(copy) = arena::alloc_bytes(name.len(), 1) {
-                copy.copy_from_slice(name);
-                names[i] = copy;
-                i += 1;
-            }
+        if i < n
+            && let Ok(copy) = arena::alloc_bytes(name.len(), 1)
+        {
+            copy.copy_from_slice(name);
+            names[i] = copy;
+            i += 1;
         }
     });
     let names = &mut names[..i];

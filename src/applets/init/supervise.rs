@@ -101,19 +101,21 @@ impl Table {
         self.slots[..self.len].iter().flatten()
     }
     fn reserve(&mut self, n: usize) {
-        if self.slots.is_empty() && n > 0 {
-            if let Ok(s) = arena::alloc_with(n.min(MAX_SERVICES), |_| None) {
-                self.slots = s;
-            }
+        if self.slots.is_empty()
+            && n > 0
+            && let Ok(s) = arena::alloc_with(n.min(MAX_SERVICES), |_| None)
+        {
+            self.slots = s;
         }
     }
-    fn push(&mut self, s: Svc) -> Result<(), Svc> {
+    /// Add `s`; false (and `s` dropped) when the table is full.
+    fn push(&mut self, s: Svc) -> bool {
         if self.len == self.slots.len() {
-            return Err(s);
+            return false;
         }
         self.slots[self.len] = Some(s);
         self.len += 1;
-        Ok(())
+        true
     }
 }
 
@@ -294,10 +296,10 @@ impl Svc {
     fn write_status(&self) {
         let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        if let Ok(f) = fs::openat(&sup, c"status.new", flags, Mode::from_raw_mode(0o644)) {
-            if crate::sys::fd::write_all(f.as_fd(), &self.status().pack()).is_ok() {
-                replace(&sup, c"status.new", c"status");
-            }
+        if let Ok(f) = fs::openat(&sup, c"status.new", flags, Mode::from_raw_mode(0o644))
+            && crate::sys::fd::write_all(f.as_fd(), &self.status().pack()).is_ok()
+        {
+            replace(&sup, c"status.new", c"status");
         }
     }
 
@@ -335,6 +337,7 @@ impl Svc {
             setsid: true,
             moves: &moves,
             chdir: Some(self.path_c),
+            report: crate::base::diag::warn_sys_fatal,
         })
     }
 
@@ -353,7 +356,7 @@ impl Svc {
 
     fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
         let mut l = Line::new();
-        l.push(b"s6-supervise ").push(&self.name).push(b": warning: ");
+        l.push(b"s6-supervise ").push(self.name).push(b": warning: ");
         for p in parts {
             l.push(p);
         }
@@ -544,7 +547,7 @@ impl Supervisor {
         let Some(svc) = prepare(dir, name, false, wr) else { return };
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
-        if self.svcs.push(svc).is_err() {
+        if !self.svcs.push(svc) {
             return;
         }
         if let Some(rd) = rd {
@@ -557,7 +560,7 @@ impl Supervisor {
             };
             if let Some(log) = prepare(ldir, &lname, true, Some(rd)) {
                 self.watch(log.control.as_fd(), Watch::Control(idx + 1));
-                if self.svcs.push(log).is_ok() {
+                if self.svcs.push(log) {
                     let li = self.svcs.len() - 1;
                     self.svcs[li].peer = Some(idx);
                     self.svcs[idx].peer = Some(li);
@@ -1086,19 +1089,19 @@ impl Supervisor {
     pub fn on_time(&mut self, now: Instant, orig: &Original) {
         for i in 0..self.svcs.len() {
             let svc = &mut self.svcs[i];
-            if let (Some(t), Some(pid)) = (svc.kill_at, svc.pid) {
-                if now >= t {
-                    svc.kill_at = None;
-                    if svc.state == State::Finishing {
-                        svc.warn(None, &[b"finish script lifetime reached maximum value - sending it a SIGKILL"]);
-                        let _ = raw::kill_pid(pid, signal::SIGKILL);
-                        let _ = raw::kill_pid(pid, signal::SIGCONT);
-                    } else {
-                        let group = exists(svc.dir.as_fd(), c"flag-timeout-killpg");
-                        let f = if group { raw::kill_group } else { raw::kill_pid };
-                        let _ = f(pid, signal::SIGKILL);
-                        let _ = f(pid, signal::SIGCONT);
-                    }
+            if let (Some(t), Some(pid)) = (svc.kill_at, svc.pid)
+                && now >= t
+            {
+                svc.kill_at = None;
+                if svc.state == State::Finishing {
+                    svc.warn(None, &[b"finish script lifetime reached maximum value - sending it a SIGKILL"]);
+                    let _ = raw::kill_pid(pid, signal::SIGKILL);
+                    let _ = raw::kill_pid(pid, signal::SIGCONT);
+                } else {
+                    let group = exists(svc.dir.as_fd(), c"flag-timeout-killpg");
+                    let f = if group { raw::kill_group } else { raw::kill_pid };
+                    let _ = f(pid, signal::SIGKILL);
+                    let _ = f(pid, signal::SIGCONT);
                 }
             }
             if let Some(t) = self.svcs[i].restart_at {
@@ -1188,7 +1191,7 @@ impl Supervisor {
         let svc = prepare(dir, name, false, None)?;
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
-        self.svcs.push(svc).ok()?;
+        self.svcs.push(svc).then_some(())?;
         Some(idx)
     }
 

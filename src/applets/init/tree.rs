@@ -34,10 +34,10 @@ pub fn signal_descendants(me: Pid, sig: u32) -> usize {
     }
     let mut n = 0;
     for &pid in set.iter().skip(1) {
-        if let Some(p) = Pid::from_raw(pid) {
-            if crate::sys::raw::kill_pid(p, sig).is_ok() {
-                n += 1;
-            }
+        if let Some(p) = Pid::from_raw(pid)
+            && crate::sys::raw::kill_pid(p, sig).is_ok()
+        {
+            n += 1;
         }
     }
     n
