@@ -34,21 +34,35 @@ pub struct Applet {
     pub name: &'static str,
     pub main: fn(Args) -> u8,
     pub links: Links,
+    /// One line for `rs6 --help`: lower case, no final period, at most 60
+    /// bytes; the name at most 19 (both checked at compile time).
+    pub help: &'static str,
 }
 
 /// Every applet, sorted by name (checked at compile time).
 pub const APPLETS: &[Applet] = &[
-    Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
-    Applet { name: "halt", main: halt::main, links: Links::Command },
-    Applet { name: "init", main: init::main, links: Links::Init },
-    Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
-    Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
+    Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin,
+             help: "apply the ownership and mode fixes of /etc/fix-attrs.d files" },
+    Applet { name: "halt", main: halt::main, links: Links::Command,
+             help: "stop the container with the exit code in /run (v3's halt)" },
+    Applet { name: "init", main: init::main, links: Links::Init,
+             help: "the container's PID 1: stages, services, CMD, exit code" },
+    Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin,
+             help: "print a variable of the container environment" },
+    Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin,
+             help: "send commands to a supervised service" },
+    Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin,
+             help: "print a service's recent deaths" },
+    Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,
+             help: "tell whether a service directory is supervised" },
+    Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,
+             help: "send commands to the supervision tree" },
+    Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,
+             help: "print a service's state" },
+    Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
+             help: "wait for services to reach a state" },
+    Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin,
+             help: "run a program with the container environment" },
 ];
 
 const fn sorted_unique(t: &[Applet]) -> bool {
@@ -77,12 +91,43 @@ const fn sorted_unique(t: &[Applet]) -> bool {
 }
 const _: () = assert!(sorted_unique(APPLETS));
 
+const fn short_help(t: &[Applet]) -> bool {
+    let mut i = 0;
+    while i < t.len() {
+        if t[i].help.is_empty() || t[i].help.len() > 60 || t[i].name.len() > 19 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+const _: () = assert!(short_help(APPLETS));
+
 /// Look up an applet by name.
 pub fn find(name: &[u8]) -> Option<&'static Applet> {
     APPLETS.binary_search_by(|a| a.name.as_bytes().cmp(name)).ok().map(|i| &APPLETS[i])
 }
 
-const USAGE: &[u8] = b"rs6 APPLET [ARGS...] | rs6 --list | rs6 --install DIR";
+const USAGE: &[u8] = b"rs6 APPLET [ARGS...] | rs6 --list | rs6 --install DIR | rs6 --version | rs6 --help";
+
+/// `rs6 --version`: the version and the target it was built for (the
+/// tarballs are named after the target's architecture).
+const VERSION: &str = concat!("rs6 ", env!("CARGO_PKG_VERSION"), " ", env!("RS6_TARGET"), "\n");
+
+fn help() {
+    let out = fd::stdout();
+    let _ = fd::write_all(out, b"usage: ");
+    let _ = fd::write_all(out, USAGE);
+    let _ = fd::write_all(out, b"\n\napplets (call as NAME, or rs6 NAME):\n");
+    for a in APPLETS {
+        let pad = 20 - a.name.len();
+        let _ = fd::write_all(out, &b"  "[..]);
+        let _ = fd::write_all(out, a.name.as_bytes());
+        let _ = fd::write_all(out, &b"                    "[..pad]);
+        let _ = fd::write_all(out, a.help.as_bytes());
+        let _ = fd::write_all(out, b"\n");
+    }
+}
 
 fn run(a: &'static Applet, args: Args) -> u8 {
     rt::set_prog(a.name.as_bytes());
@@ -109,9 +154,11 @@ pub fn dispatch(args: Args) -> u8 {
         }
         b"--install" => install::main(args.skip(1)),
         b"--help" | b"-h" => {
-            let _ = fd::write_all(fd::stdout(), b"usage: ");
-            let _ = fd::write_all(fd::stdout(), USAGE);
-            let _ = fd::write_all(fd::stdout(), b"\n");
+            help();
+            exit::OK
+        }
+        b"--version" => {
+            let _ = fd::write_all(fd::stdout(), VERSION.as_bytes());
             exit::OK
         }
         name => match find(name) {
