@@ -8,7 +8,9 @@
 # same build, unstripped: `[profile.symbols]` in Cargo.toml), then prints
 #   * the stripped size of target/release/rs6 against the budget,
 #   * the size of each section,
-#   * the 30 largest symbols (from target/symbols/rs6, demangled).
+#   * the 30 largest symbols (from target/symbols/rs6, demangled),
+#   * the hard limits on both arches: binary <= 128 KiB, .tar.xz <= 64 KiB
+#     (runs dist/make-tarballs, which builds the aarch64 binary too).
 # Exit status: 0 when the stripped x86_64 binary fits in the budget (first line
 # of size-report/budget, in bytes), 1 when it is larger, 2 on any other error.
 # On another architecture the sizes are reported but the budget is not
@@ -77,6 +79,20 @@ nm -S --size-sort -C --radix=d "$SYM" \
 TOTAL_SYM=$(nm -S -C --radix=d "$SYM" | awk 'NF >= 4 && $3 ~ /^[tTrRdDbB]$/ { s += $2 } END { print s + 0 }')
 echo "  (all sized symbols: $TOTAL_SYM bytes)"
 
+echo
+# Hard limits on both architectures, whatever the budget: the binary
+# (release profile, stripped) <= 128 KiB, its .tar.xz <= 64 KiB.
+echo "== hard limits: binary <= 131072 bytes, .tar.xz <= 65536 bytes, per arch"
+"$ROOT/dist/make-tarballs" >/dev/null || die "dist/make-tarballs failed"
+HARD_FAIL=0
+for arch in x86_64 aarch64; do
+  case $arch in x86_64) b=$REL ;; aarch64) b=target/aarch64-unknown-linux-musl/release/rs6 ;; esac
+  bs=$(stat -c %s "$b"); xs=$(stat -c %s "dist/out/rs6-overlay-$arch.tar.xz")
+  echo "  $arch: binary $bs bytes, rs6-overlay-$arch.tar.xz $xs bytes"
+  [ "$bs" -le 131072 ] || { echo "FAIL: $b is $bs bytes, over 131072" >&2; HARD_FAIL=1; }
+  [ "$xs" -le 65536 ] || { echo "FAIL: rs6-overlay-$arch.tar.xz is $xs bytes, over 65536" >&2; HARD_FAIL=1; }
+done
+[ "$HARD_FAIL" -eq 0 ] || exit 1
 echo
 if [ "$MACHINE" != "Advanced Micro Devices X86-64" ]; then
   echo "budget: not enforced on $MACHINE (the budget is for x86_64)"
