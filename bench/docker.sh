@@ -45,17 +45,25 @@ printf 'FROM scratch\nCOPY root/ /\nADD rs6-overlay-x86_64.tar.xz /\nENTRYPOINT 
 docker build -q -t rs6-10svc "$C" >/dev/null 2>&1
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-stop_runs() { # label, docker run args...
-    label=$1; shift
-    : > "$D/t"
+stop_once() { # file, docker run args...: one docker stop, its ms appended to file
+    f=$1; shift
+    c=$(docker run -d --network none "$@")
+    i=0; until [ "$(docker inspect -f '{{.State.Running}}' "$c")" = true ]; do i=$((i+1)); [ $i -lt 200 ] || break; sleep 0.05; done
+    sleep 1   # services up, CMD asleep
+    t0=$(date +%s%N); docker stop -t 10 "$c" >/dev/null; ms "$t0" >> "$f"
+    docker inspect -f '{{.State.ExitCode}}' "$c" > "$f.code"; docker rm "$c" >/dev/null
+}
+row() { # label file
+    echo "| $1 | $(median < "$2") ms | $(sort -n "$2" | head -n1)–$(sort -n "$2" | tail -n1) ms | $(cat "$2.code") |"
+}
+stop_rows() { # floor and rs6 alternate, so that a change of load hits both
+    : > "$D/floor"; : > "$D/rs6"
     for k in $(seq "$N"); do
-        c=$(docker run -d --network none "$@")
-        i=0; until [ "$(docker inspect -f '{{.State.Running}}' "$c")" = true ]; do i=$((i+1)); [ $i -lt 200 ] || break; sleep 0.05; done
-        sleep 1   # services up, CMD asleep
-        t0=$(date +%s%N); docker stop -t 10 "$c" >/dev/null; ms "$t0" >> "$D/t"
-        code=$(docker inspect -f '{{.State.ExitCode}}' "$c"); docker rm "$c" >/dev/null
+        stop_once "$D/floor" --init --entrypoint sleep rs6-10svc 1000
+        stop_once "$D/rs6" rs6-10svc sleep 1000
     done
-    echo "| docker stop: $label | $(median < "$D/t") ms | $(sort -n "$D/t" | head -n1)–$(sort -n "$D/t" | tail -n1) ms | $code |"
+    row "docker stop: floor (--init, Docker's tini, bare sleep CMD)" "$D/floor"
+    row "docker stop: rs6, 10 services + sleeping CMD" "$D/rs6"
 }
 run_runs() { # label, docker run args...
     label=$1; shift
@@ -70,8 +78,7 @@ echo "Docker $(docker version -f '{{.Server.Version}}'), vfs, --network none, $N
 echo
 echo "| what | median | range | exit code |"
 echo "|---|---|---|---|"
-stop_runs "floor (--init, Docker's tini, bare sleep CMD)" --init --entrypoint sleep rs6-10svc 1000
-stop_runs "rs6, 10 services + sleeping CMD" rs6-10svc sleep 1000
+stop_rows
 run_runs "rs6, 10 services, CMD true" rs6-10svc true
 run_runs "--init (Docker's tini), bare true" --init --entrypoint true rs6-10svc
 } | tee "$D/report"
