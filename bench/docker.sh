@@ -57,13 +57,15 @@ row() { # label file
     echo "| $1 | $(median < "$2") ms | $(sort -n "$2" | head -n1)–$(sort -n "$2" | tail -n1) ms | $(cat "$2.code") |"
 }
 stop_rows() { # floor and rs6 alternate, so that a change of load hits both
-    : > "$D/floor"; : > "$D/rs6"
+    : > "$D/floor"; : > "$D/rs6"; : > "$D/rs6t"
     for k in $(seq "$N"); do
         stop_once "$D/floor" --init --entrypoint sleep rs6-10svc 1000
         stop_once "$D/rs6" rs6-10svc sleep 1000
+        stop_once "$D/rs6t" --tmpfs /run rs6-10svc sleep 1000
     done
     row "docker stop: floor (--init, Docker's tini, bare sleep CMD)" "$D/floor"
-    row "docker stop: rs6, 10 services + sleeping CMD" "$D/rs6"
+    row "docker stop: rs6, 10 services + sleeping CMD (/run on the image's vfs layer)" "$D/rs6"
+    row "docker stop: rs6, 10 services + sleeping CMD, --tmpfs /run" "$D/rs6t"
 }
 run_runs() { # label, docker run args...
     label=$1; shift
