@@ -170,6 +170,8 @@ impl Root {
             prefix: vec![],
             host: false,
             read_only: false,
+            run_tmpfs: true,
+            user: None,
         }
     }
 }
@@ -188,11 +190,26 @@ pub struct Run<'a> {
     /// The root is bind-mounted read-only, with a tmpfs on /run (as
     /// `docker run --read-only --tmpfs /run`).
     read_only: bool,
+    /// With `read_only`: a tmpfs on /run (else /run is read-only too).
+    run_tmpfs: bool,
+    /// Run PID 1 as this uid:gid (as `docker run --user`).
+    user: Option<(u32, u32)>,
 }
 
 impl<'a> Run<'a> {
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
+        self
+    }
+    /// `docker run --read-only` without a tmpfs on /run.
+    pub fn read_only_no_tmpfs(mut self) -> Self {
+        self.read_only = true;
+        self.run_tmpfs = false;
+        self
+    }
+    /// `docker run --user UID:GID`.
+    pub fn user(mut self, uid: u32, gid: u32) -> Self {
+        self.user = Some((uid, gid));
         self
     }
     pub fn host(mut self) -> Self {
@@ -231,10 +248,12 @@ impl<'a> Run<'a> {
             // execs chroot, which execs /init: /init stays PID 1.
             let r = self.root.path().display().to_string();
             let chroot = which("chroot").expect("chroot not found: apt-get install coreutils");
+            let tmpfs = if self.run_tmpfs { format!("mount -t tmpfs -o mode=0755 tmpfs {r}/run;") } else { String::new() };
+            let spec = self.user.map(|(u, g)| format!("--userspec={u}:{g}")).unwrap_or_default();
             let setup = format!(
                 "set -e; mount --bind {r} {r}; mount -o remount,bind,ro {r}; \
-                 mount -t tmpfs -o mode=0755 tmpfs {r}/run; mount -t proc proc {r}/proc; \
-                 cd {r}; exec {} {r} \"$@\"",
+                 {tmpfs} mount -t proc proc {r}/proc; \
+                 cd {r}; exec {} {spec} {r} \"$@\"",
                 chroot.display()
             );
             for a in ["--pid", "--fork", "--kill-child", "--mount", "--propagation", "private", "/bin/sh", "-c"] {
@@ -256,6 +275,10 @@ impl<'a> Run<'a> {
         if !self.host {
             all.push(format!("--root={}", self.root.path().display()));
             all.push("--wd=/".into());
+        }
+        if let Some((u, g)) = self.user {
+            all.push(format!("--setgid={g}"));
+            all.push(format!("--setuid={u}"));
         }
         all.extend(self.argv.iter().cloned());
         let mut c = Command::new(&all[0]);

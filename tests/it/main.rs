@@ -3,9 +3,11 @@
 //! (see `harness`). These tests need root and fail without it.
 mod harness;
 
+
 mod dispatch;
 mod elf;
 mod fix_attrs;
+mod images;
 mod install;
 mod kernel;
 mod interactive;

@@ -47,6 +47,7 @@ use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::exec::exec_failure_code;
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::{epoll, poll};
@@ -83,8 +84,9 @@ enum Phase {
     /// Running stage-2 items.
     Stage2,
     /// Services started; `S6_CMD_WAIT_FOR_SERVICES` holds the CMD back
-    /// until they are up (or ready), or until `until`.
-    WaitServices { until: Option<Instant> },
+    /// until they are up (or ready), or until `until`; they are not looked
+    /// at before `ready_at` (`S6_SERVICES_READYTIME`).
+    WaitServices { until: Option<Instant>, ready_at: Instant },
     /// Stage 2 done; the CMD runs (or there is none).
     Up,
     /// Stopping: the CMD and any stage-2 step got TERM; KILL at `kill_at`.
@@ -162,24 +164,34 @@ fn container(args: Args) -> u8 {
     };
 
     let image_path = env.var(b"PATH");
-    let path = image_path.unwrap_or(DEFAULT_PATH);
-    let runtime_ok = match runtime::prepare(s.read_only_root) {
+    // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
+    let global_path = env.var(b"S6_GLOBAL_PATH").filter(|p| !p.is_empty());
+    let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
+    let base = or_die(base_dir(&s));
+    // v3 layout: the image has s6-overlay v3's directory.
+    let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
+    let items = or_die(stage2_items(&s, base));
+    let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
+    let prepared = match runtime::check_run(kube) {
+        Err(why) => Err((None, why)),
+        Ok(()) => runtime::prepare(s.read_only_root, v3).map_err(|(e, what)| (Some(e), what)),
+    };
+    let runtime_ok = match prepared {
         Ok(()) => true,
         Err((e, what)) => {
-            diag::warn_sys(e, &[what]);
+            unusable_run(e, what, has_work(&s, base, items));
             false
         }
     };
     if runtime_ok && !s.keep_env {
-        if let Err(e) = runtime::snapshot(&env, if image_path.is_none() { Some(DEFAULT_PATH) } else { None }) {
+        let forced = if global_path.is_some() || image_path.is_none() { Some(path) } else { None };
+        if let Err(e) = runtime::snapshot(&env, forced) {
             diag::warn_sys(e, &[b"unable to write ", contenv::DIR.to_bytes()]);
         }
     } else if runtime_ok {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
-    let base = or_die(base_dir(&s));
-    let items = or_die(stage2_items(&s, base));
     let mut st = Pid1 {
         s,
         pid1,
@@ -202,12 +214,45 @@ fn container(args: Args) -> u8 {
         },
         services_until: None,
     };
+    st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
     if runtime_ok {
         st.sup.open_scandir();
     }
     st.advance();
     st.run(&sigfd)
+}
+
+/// Whether the image asks for anything to be set up (which needs `/run`):
+/// a hook, fix-attrs or cont-init files, services, cont-finish scripts, an
+/// s6-rc source tree.
+fn has_work(s: &Settings, base: &[u8], items: &[Item]) -> bool {
+    let some = |sub: &[u8]| dir_of(base, sub).ok().and_then(stage::list).is_some_and(|l| !l.is_empty());
+    s.stage2_hook.is_some()
+        || items.iter().any(|i| matches!(i, Item::Fix(_) | Item::Init(_)))
+        || some(b"services.d")
+        || some(b"cont-finish.d")
+        || some(b"s6-overlay/s6-rc.d")
+}
+
+/// `/run` cannot be used: fatal (exit 100, nothing started) when the image
+/// has anything to set up, else a warning and the CMD runs alone.
+fn unusable_run(e: Option<Errno>, what: &[u8], work: bool) {
+    let mut l = Line::new();
+    l.push(crate::rt::prog()).push(if work { b": fatal: " } else { b": warning: " }).push(b"/run is not usable (").push(what);
+    if let Some(e) = e {
+        l.push(b": ");
+        diag::push_errno(&mut l, e);
+    }
+    if work {
+        l.push(b"): this image has services or scripts to set up; give the container a writable /run: \
+a tmpfs on /run (docker run --tmpfs /run; with a read-only root, also S6_READ_ONLY_ROOT=1), \
+writable by the container's user");
+        l.emit();
+        raw::exit_group(exit::USAGE as i32);
+    }
+    l.push(b"): running the CMD with nothing set up");
+    l.emit();
 }
 
 fn or_die<T>(r: Result<T, Errno>) -> T {
@@ -231,16 +276,17 @@ fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<&'static [*const u
     Ok(e)
 }
 
-/// `env` as an array, with `PATH` added when it has none.
+/// `env` as an array, with `PATH=path` (the image's own PATH unless
+/// `S6_GLOBAL_PATH` replaced it, or the default when it has none).
 fn with_path(env: &Env, path: &[u8]) -> Result<&'static [*const u8], Errno> {
     let n = env.iter().count();
     let e = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null())?;
-    for (k, v) in env.iter().enumerate() {
+    let mut k = 0;
+    for v in env.iter().filter(|v| !v.to_bytes().starts_with(b"PATH=")) {
         e[k] = v.as_ptr().cast();
+        k += 1;
     }
-    if env.var(b"PATH").is_none() {
-        e[n] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
-    }
+    e[k] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
     Ok(e)
 }
 
@@ -358,7 +404,7 @@ impl Pid1 {
             _ => None,
         };
         let wait = match self.phase {
-            Phase::WaitServices { until } => until,
+            Phase::WaitServices { until, ready_at } => Some(until.map_or(ready_at, |u| u.min(ready_at))),
             Phase::StopCmd { .. } => self.services_until,
             _ => None,
         };
@@ -524,7 +570,10 @@ impl Pid1 {
                     self.next += 1;
                     self.start_item(item);
                 }
-                Phase::WaitServices { until } => {
+                Phase::WaitServices { until, ready_at } => {
+                    if Instant::now() < ready_at {
+                        return;
+                    }
                     if self.sup.all_up() {
                         self.progress(&[b"[services.d] done."]);
                         self.phase = Phase::Up;
@@ -573,6 +622,7 @@ impl Pid1 {
 
     /// After stage 2: start `services.d`, then (maybe after waiting for
     /// them) the CMD.
+    #[inline(never)]
     fn start_services(&mut self) {
         let dir = dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
         let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
@@ -585,7 +635,11 @@ impl Pid1 {
                 0 => None,
                 ms => Some(Instant::now().after_ms(ms)),
             };
-            self.phase = Phase::WaitServices { until };
+            // S6_SERVICES_READYTIME: v3 sleeps this long (default 50 ms)
+            // before checking, because its check could race the scan;
+            // here the supervisor's state is exact, so the default is 0.
+            let ready = settings::number(&Env::get(), b"S6_SERVICES_READYTIME", 0);
+            self.phase = Phase::WaitServices { until, ready_at: Instant::now().after_ms(ready) };
             return;
         }
         if exists {
@@ -636,6 +690,11 @@ impl Pid1 {
                     Item::Finish(_) if self.s.finish_max_ms > 0 => Some(Instant::now().after_ms(self.s.finish_max_ms)),
                     _ => None,
                 };
+                let mut hb = [0u8; 256];
+                if let Some((interp, e)) = stage::bad_interpreter(rustix::fs::CWD, path, &mut hb) {
+                    self.warn_sys(e, &[b"unable to run ", path.to_bytes(), b": interpreter ", interp]);
+                    return self.job_done(item, exec_failure_code(e));
+                }
                 match stage::command(path, &[]) {
                     Ok(c) => self.start_job(item, c.file, c.argv, env, limit),
                     Err(r) => {
