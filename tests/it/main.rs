@@ -10,6 +10,7 @@ mod fix_attrs;
 mod images;
 mod install;
 mod interactive;
+mod kernel;
 mod layers;
 mod pid1;
 mod rc;
