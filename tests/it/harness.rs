@@ -237,7 +237,12 @@ impl<'a> Run<'a> {
     }
 
     pub fn command(&self) -> Command {
-        let mut all: Vec<String> = self.prefix.clone();
+        // The container dies with the test that started it, even when the
+        // test binary is killed: unshare gets SIGKILL when its parent dies,
+        // and its --kill-child passes that on to the namespace's PID 1.
+        let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
+        let mut all: Vec<String> = vec![setpriv.display().to_string(), "--pdeathsig".into(), "KILL".into()];
+        all.extend(self.prefix.iter().cloned());
         let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
         all.push(unshare.display().to_string());
         if self.read_only {

@@ -292,3 +292,46 @@ kill $sibling
     let o = root.init(&[]).argv(&["/bin/sh", "/outer"]).run();
     assert_eq!(o.stdout, "code=9\nsibling=alive\n", "stderr: {}", o.stderr);
 }
+
+/// A container never outlives the process that started it: kill the
+/// starter with SIGKILL (no destructor runs) and the namespace goes too.
+#[test]
+fn container_dies_with_the_process_that_started_it() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let root = Root::new();
+    let inner = root.init(&["sleep", "600"]).command();
+    // A middle process that starts the container and waits: it stands for
+    // a test binary that gets killed.
+    let mut middle = Command::new("sh");
+    middle.arg("-c").arg("\"$@\" </dev/null >/dev/null 2>&1 & echo $!; exec sleep 600").arg("sh");
+    middle.arg(inner.get_program()).args(inner.get_args()).env_clear();
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            middle.env(k, v);
+        }
+    }
+    let mut m = middle.stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(m.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let starter: i32 = line.trim().parse().unwrap();
+    let alive = |p: i32| std::fs::metadata(format!("/proc/{p}")).is_ok();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    // Wait for the namespace's PID 1 (unshare's only child).
+    let pid1 = loop {
+        let kids = std::fs::read_to_string(format!("/proc/{starter}/task/{starter}/children")).unwrap_or_default();
+        if let Some(p) = kids.split_whitespace().next() {
+            break p.parse::<i32>().unwrap();
+        }
+        assert!(Instant::now() < deadline, "no PID 1 appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    m.kill().unwrap();
+    m.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while alive(starter) || alive(pid1) {
+        assert!(Instant::now() < deadline, "the container outlived the process that started it");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
