@@ -20,29 +20,14 @@ use crate::base::svdir::{self, CtlError};
 use crate::base::time::Instant;
 use crate::base::{diag, exit, signame};
 use crate::rt::{self, Args};
+use crate::s6::control;
 use crate::supervise::wait::{Goal, Waiter, parse_ms};
 use crate::sys::arena;
 use rustix::fd::AsFd;
 use rustix::fs::{Access, AtFlags, CWD};
 use rustix::io::Errno;
 
-const USAGE: &[u8] = b"s6-svc [ -wu | -wU | -wd | -wD | -wr | -wR ] [ -T timeout ] [ -s signal | -abqhkti12pcyrlPCK ] [ -oduDUxOQ ] servicedirs...";
-
-/// The signals a user may send, with their command letters.
-const SIGNALS: [(u32, u8); 12] = [
-    (14, b'a'),
-    (6, b'b'),
-    (3, b'q'),
-    (1, b'h'),
-    (9, b'k'),
-    (15, b't'),
-    (2, b'i'),
-    (10, b'1'),
-    (12, b'2'),
-    (19, b'p'),
-    (18, b'c'),
-    (28, b'y'),
-];
+const USAGE: &[u8] = &control::SVC_USAGE;
 
 /// At most this many command letters (s6's buffer).
 const MAX_COMMANDS: usize = 62;
@@ -74,15 +59,15 @@ fn control(dirs: Args, data: &[u8]) -> u8 {
 }
 
 pub fn main(args: Args) -> u8 {
-    let mut g = Getopt::new(args, b"s:abqhkti12pcyrlPCKoduDUxOQT:w:");
+    let mut g = Getopt::new(args, &control::SVC_OPTS);
     let mut data = heapless::Vec::<u8, MAX_COMMANDS>::new();
     let (mut ms, mut wait) = (0, 0u8);
     while let Some((c, arg)) = g.next() {
         let letter = match c {
             b's' => {
                 let Some(sig) = signame::number(arg) else { diag::fatal(exit::USAGE, &[b"invalid signal: ", arg]) };
-                match SIGNALS.iter().find(|s| s.0 == sig) {
-                    Some(&(_, l)) => l,
+                match control::letter_of(sig) {
+                    Some(l) => l,
                     None => diag::fatal(exit::USAGE, &[arg, b" is not in the list of user-available signals"]),
                 }
             }
@@ -140,10 +125,10 @@ mod tests {
     use super::*;
     #[test]
     fn signal_letters_are_command_letters() {
-        for (sig, l) in SIGNALS {
+        for (l, sig) in control::SIGNALS {
             assert!(b"abqhkti12pcy".contains(&l));
             assert_ne!(signame::name(sig), b"???");
         }
-        assert_eq!(signame::number(b"WINCH").and_then(|s| SIGNALS.iter().find(|x| x.0 == s)).map(|x| x.1), Some(b'y'));
+        assert_eq!(signame::number(b"WINCH").and_then(control::letter_of), Some(b'y'));
     }
 }

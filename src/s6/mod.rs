@@ -1,3 +1,4 @@
 //! s6's formats and protocols (pure, no applet logic).
+pub mod control;
 pub mod envdir;
 pub mod rc;

@@ -27,6 +27,7 @@ use crate::base::diag::{self, Line};
 use crate::base::svstatus::{self, Status};
 use crate::base::tai::Tai;
 use crate::base::{num::parse_u64, time::Instant};
+use crate::s6::control::{self, Cmd};
 use crate::sys::signal::{self, Original};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw};
@@ -841,60 +842,35 @@ impl Supervisor {
     }
 
     fn command(&mut self, i: usize, b: u8, orig: &Original) {
-        const SIGNALS: [(u8, u32); 12] = [
-            (b'a', signal::SIGALRM),
-            (b'b', signal::SIGABRT),
-            (b'q', signal::SIGQUIT),
-            (b'h', signal::SIGHUP),
-            (b'k', signal::SIGKILL),
-            (b't', signal::SIGTERM),
-            (b'i', signal::SIGINT),
-            (b'1', signal::SIGUSR1),
-            (b'2', signal::SIGUSR2),
-            (b'p', signal::SIGSTOP),
-            (b'c', signal::SIGCONT),
-            (b'y', signal::SIGWINCH),
-        ];
+        let Some(cmd) = control::decode(b) else { return };
         let svc = &mut self.svcs[i];
         let up = svc.state == State::Up;
-        if let Some(&(_, sig)) = SIGNALS.iter().find(|(c, _)| *c == b) {
-            if let (true, Some(pid)) = (up, svc.pid) {
-                let _ = raw::kill_pid(pid, sig);
-                match b {
-                    b'p' => svc.paused = true,
-                    b'c' => svc.paused = false,
-                    _ => {}
-                }
-                svc.write_status();
-            }
-            return;
-        }
-        match b {
-            b'r' | b'l' | b'P' | b'C' | b'K' => {
+        match cmd {
+            Cmd::Signal(_) | Cmd::DownSignal | Cmd::ReloadSignal | Cmd::Group(_) => {
                 let (Some(pid), true) = (svc.pid, up) else { return };
-                let _ = match b {
-                    b'r' => raw::kill_pid(pid, down_signal(svc.dir.as_fd())),
-                    b'l' => raw::kill_pid(pid, reload_signal(svc.dir.as_fd())),
-                    b'P' => raw::kill_group(pid, signal::SIGSTOP),
-                    b'C' => raw::kill_group(pid, signal::SIGCONT),
-                    _ => raw::kill_group(pid, signal::SIGKILL),
+                let _ = match cmd {
+                    Cmd::Signal(sig) => raw::kill_pid(pid, sig),
+                    Cmd::DownSignal => raw::kill_pid(pid, down_signal(svc.dir.as_fd())),
+                    Cmd::ReloadSignal => raw::kill_pid(pid, reload_signal(svc.dir.as_fd())),
+                    Cmd::Group(sig) => raw::kill_group(pid, sig),
+                    _ => return,
                 };
-                match b {
-                    b'P' => svc.paused = true,
-                    b'C' => svc.paused = false,
+                match cmd {
+                    Cmd::Signal(signal::SIGSTOP) | Cmd::Group(signal::SIGSTOP) => svc.paused = true,
+                    Cmd::Signal(signal::SIGCONT) | Cmd::Group(signal::SIGCONT) => svc.paused = false,
                     _ => {}
                 }
                 svc.write_status();
             }
-            b'o' => {
+            Cmd::Once => {
                 svc.want_up = false;
                 svc.write_status();
                 if svc.state == State::Down {
                     self.start(i, orig);
                 }
             }
-            b'd' | b'D' => {
-                if b == b'D' {
+            Cmd::Down(file) => {
+                if file {
                     touch_down(svc, true);
                 }
                 svc.want_up = false;
@@ -904,8 +880,8 @@ impl Supervisor {
                     self.send_down(i);
                 }
             }
-            b'u' | b'U' => {
-                if b == b'U' {
+            Cmd::Up(file) => {
+                if file {
                     touch_down(svc, false);
                 }
                 svc.want_up = true;
@@ -914,8 +890,8 @@ impl Supervisor {
                     self.start(i, orig);
                 }
             }
-            b'O' | b'Q' => {
-                if b == b'Q' {
+            Cmd::Stay(file) => {
+                if file {
                     touch_down(svc, true);
                 }
                 svc.want_up = false;
@@ -925,11 +901,10 @@ impl Supervisor {
             // `x`: s6-supervise would exit after the next death; PID 1
             // supervises until the container stops, so it only means that
             // the service is not restarted any more.
-            b'x' => {
+            Cmd::Exit => {
                 svc.want_up = false;
                 svc.restart_at = None;
             }
-            _ => {}
         }
     }
 
