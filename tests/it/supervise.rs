@@ -438,3 +438,115 @@ fn halt_from_inside_with_an_exit_code() {
     let o = root.init(&["sh", "-c", "/command/halt; sleep 10"]).run();
     assert_eq!(o.code(), 143, "{}", o.stderr);
 }
+
+/// `run` and `finish` without their x bit run through their `#!` line,
+/// its argument included (`#!/bin/sh -e`).
+#[test]
+fn run_and_finish_without_x_bit_use_the_shebang() {
+    let root = Root::new();
+    root.file("/etc/services.d/nx/run", "#!/bin/sh -e\necho \"$-\" > /tmp/flags\nexec sleep 1000\n", 0o644);
+    root.file("/etc/services.d/nx/finish", "#!/bin/sh\necho \"fin $1 $2\" >> /tmp/fin\n", 0o644);
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "nx");
+    wait_state(&d, "up (pid ");
+    wait_until(|| fs::read_to_string(root.path().join("tmp/flags")).is_ok_and(|f| f.ends_with('\n')), "run's $-");
+    let flags = fs::read_to_string(root.path().join("tmp/flags")).unwrap();
+    assert!(flags.contains('e'), "run did not get its #! argument -e: {flags:?}");
+    assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
+    assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "5000"]).arg(&d)).0, 0);
+    assert_eq!(fs::read_to_string(root.path().join("tmp/fin")).unwrap(), "fin 256 15\n");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// A service that ignores its down-signal: "want down" while it lingers,
+/// then `timeout-kill` kills it (finish sees SIGKILL).
+#[test]
+fn timeout_kill_and_want_down_during_the_grace() {
+    let root = Root::new();
+    service(&root, "tk", "trap '' TERM; exec sleep 1000");
+    root.file("/etc/services.d/tk/timeout-kill", "3000\n", 0o644);
+    root.file("/etc/services.d/tk/finish", "#!/bin/sh\necho \"$1 $2\" >> /tmp/fin\n", 0o755);
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "tk");
+    wait_state(&d, "up (pid ");
+    assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let st = loop {
+        let st = svstat(&d);
+        if st.contains("want down") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "no 'want down' while the service ignores TERM: {st}");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(st.starts_with("up (pid "), "{st}");
+    assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "10000"]).arg(&d)).0, 0);
+    assert_eq!(fs::read_to_string(root.path().join("tmp/fin")).unwrap(), "256 9\n");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// `timeout-finish` 0: no limit (the default, 5 s, would kill this finish).
+#[test]
+fn timeout_finish_zero_means_no_limit() {
+    let root = Root::new();
+    service(&root, "tf", "exit 0");
+    root.file("/etc/services.d/tf/down", "", 0o644);
+    root.file("/etc/services.d/tf/timeout-finish", "0\n", 0o644);
+    root.file("/etc/services.d/tf/finish", "#!/bin/sh\nsleep 6\necho done > /tmp/fin\n", 0o755);
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "tf");
+    wait_state(&d, "down");
+    assert_eq!(host(s6("s6-svc").args(["-o"]).arg(&d)).0, 0);
+    assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "20000"]).arg(&d)).0, 0);
+    assert_eq!(fs::read_to_string(root.path().join("tmp/fin")).unwrap_or_default(), "done\n", "finish was cut short");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// `death_tally` appears at the first death and keeps at most
+/// `max-death-tally` records.
+#[test]
+fn max_death_tally_bounds_the_tally() {
+    let root = Root::new();
+    service(&root, "mt", "echo x >> /tmp/runs; exit 7");
+    root.file("/etc/services.d/mt/max-death-tally", "2\n", 0o644);
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "mt");
+    let runs = || fs::read_to_string(root.path().join("tmp/runs")).unwrap_or_default().lines().count();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while runs() < 4 {
+        assert!(Instant::now() < deadline, "not restarted 3 times");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let tally = fs::read(d.join("supervise/death_tally")).unwrap();
+    assert_eq!(tally.len(), 2 * 14, "max-death-tally 2 keeps 2 records");
+    assert_eq!(&tally[12..14], &[7, 0]);
+    assert_eq!(&tally[26..28], &[7, 0]);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// `notification-fd` 0 (stdin) and 1024 or more are refused with a warning;
+/// the service still runs, without readiness.
+#[test]
+fn notification_fd_zero_and_1024_are_rejected() {
+    let root = Root::new();
+    for (name, n) in [("n0", "0"), ("nbig", "1024")] {
+        service(&root, name, "exec sleep 1000");
+        root.file(&format!("/etc/services.d/{name}/notification-fd"), &format!("{n}\n"), 0o644);
+    }
+    let mut c = root.init(&[]).start();
+    for name in ["n0", "nbig"] {
+        let st = wait_state(&svc_dir(&root, name), "up (pid ");
+        assert!(!st.contains("ready"), "{name}: {st}");
+    }
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0);
+    for name in ["n0", "nbig"] {
+        let w = format!("s6-supervise {name}: warning: invalid notification-fd: ignoring it\n");
+        assert!(o.stderr.contains(&w), "no {w:?} in {}", o.stderr);
+    }
+}
