@@ -9,18 +9,15 @@
 //! (and print nothing for either).
 use crate::base::getopt::Getopt;
 use crate::base::num::parse_u64;
-use crate::base::svstatus::TALLY_RECORD;
-use crate::base::tai::Tai;
 use crate::base::{diag, exit, signame, svdir};
 use crate::rt::Args;
+use crate::s6::tally::{self, Death, RECORD};
 use crate::sys::{arena, fd};
 use rustix::fd::AsFd;
 use rustix::fs::{AtFlags, statat};
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"s6-svdt [ -S | -s ] [ -n maxentries ] servicedir";
-/// s6's `S6_MAX_DEATH_TALLY`.
-const MAX: u64 = 4096;
 
 /// Output lines, written in blocks.
 struct Out {
@@ -46,7 +43,7 @@ impl Out {
 
 pub fn main(args: Args) -> u8 {
     let mut g = Getopt::new(args, b"Ssn:");
-    let (mut numbers, mut max) = (false, MAX);
+    let (mut numbers, mut max) = (false, tally::MAX as u64);
     while let Some((c, arg)) = g.next() {
         match c {
             b'S' => numbers = false,
@@ -56,36 +53,35 @@ pub fn main(args: Args) -> u8 {
         }
     }
     let Some(dir) = args.get_arg(g.ind) else { diag::usage(USAGE) };
-    let max = max.min(MAX) as usize;
+    let max = max.min(tally::MAX as u64) as usize;
     if max == 0 {
         return exit::OK;
     }
     let die =
         |e| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read death tally for service ", dir.to_bytes()]) };
     let sv = svdir::open(dir).unwrap_or_else(|e| die(e));
-    let buf = arena::alloc_bytes(max * TALLY_RECORD, 1).unwrap_or_else(|e| die(e));
-    let n = match svdir::read_tally(sv.as_fd(), buf) {
+    let buf = arena::alloc_bytes(max * RECORD, 1).unwrap_or_else(|e| die(e));
+    let n = match tally::read(sv.as_fd(), buf) {
         Ok(n) => n,
         Err(Errno::NOENT) if statat(&sv, svdir::SUPERVISE.dir, AtFlags::empty()).is_ok() => 0,
         Err(e) => die(e),
     };
     let mut out = Out { buf: [0; 4096], len: 0 };
-    for r in buf[..n * TALLY_RECORD].chunks_exact(TALLY_RECORD) {
-        let mut stamp = [0u8; 12];
-        stamp.copy_from_slice(&r[..12]);
-        out.put(&Tai::unpack(&stamp).to_text());
+    for r in buf[..n * RECORD].chunks_exact(RECORD) {
+        let d = Death::unpack(r.try_into().unwrap_or(&[0; RECORD]));
+        out.put(&d.when.to_text());
         let mut num = itoa::Buffer::new();
-        if r[13] != 0 {
+        if d.sig != 0 {
             out.put(b" signal ");
             if numbers {
-                out.put(num.format(r[13]).as_bytes());
+                out.put(num.format(d.sig).as_bytes());
             } else {
                 out.put(b"SIG");
-                out.put(signame::name(r[13] as u32));
+                out.put(signame::name(d.sig as u32));
             }
         } else {
             out.put(b" exitcode ");
-            out.put(num.format(r[12]).as_bytes());
+            out.put(num.format(d.code).as_bytes());
         }
         out.put(b"\n");
     }

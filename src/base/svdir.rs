@@ -17,7 +17,7 @@
 //!   the command bytes (at most `PIPE_BUF`, so they arrive together).
 //! - `status` is replaced atomically: written as `status.new`, then moved
 //!   over `status`.
-use super::svstatus::{STATUS_SIZE, Status, TALLY_RECORD};
+use super::svstatus::{STATUS_SIZE, Status};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, Mode, OFlags};
@@ -97,7 +97,7 @@ pub fn is_supervised(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
 }
 
 /// Read as much of `buf` as the file gives (stops at EOF).
-fn read_full(f: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
+pub fn read_full(f: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
     let mut n = 0;
     while n < buf.len() {
         match rustix::io::read(f, &mut buf[n..]) {
@@ -154,24 +154,6 @@ pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
         Err(Errno::NOENT) => Ok(false),
         Err(e) => Err(e),
     }
-}
-
-/// The newest records of `supervise/death_tally`, oldest first, into
-/// `buf` (as many whole records as it holds); returns how many. A file
-/// whose size is not a whole number of records reads as empty, as in s6.
-pub fn read_tally(dir: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
-    let f = fs::openat(dir, DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    let size = fs::fstat(&f)?.st_size as u64;
-    if !size.is_multiple_of(TALLY_RECORD as u64) {
-        return Ok(0);
-    }
-    let n = ((size / TALLY_RECORD as u64) as usize).min(buf.len() / TALLY_RECORD);
-    let want = n * TALLY_RECORD;
-    fs::seek(&f, fs::SeekFrom::End(-(want as i64)))?;
-    if read_full(f.as_fd(), &mut buf[..want])? < want {
-        return Err(Errno::PIPE);
-    }
-    Ok(n)
 }
 
 /// Is `dir` supervised? A missing directory is not.

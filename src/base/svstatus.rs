@@ -8,7 +8,6 @@
 use super::tai::Tai;
 
 pub const STATUS_SIZE: usize = 35;
-pub const TALLY_RECORD: usize = 14;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct Status {
@@ -85,16 +84,6 @@ pub fn wstat_signaled(sig: u8) -> u16 {
     sig as u16 & 0x7f
 }
 
-/// One death_tally record: when, the exit code (`128+sig` if killed), the
-/// signal (0 if it exited).
-pub fn tally_record(when: Tai, code: u8, sig: u8) -> [u8; TALLY_RECORD] {
-    let mut r = [0u8; TALLY_RECORD];
-    r[..12].copy_from_slice(&when.pack());
-    r[12] = code;
-    r[13] = sig;
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,7 +110,6 @@ mod tests {
         let b = f.pack();
         assert_eq!(&b[24..], &[0, 0, 0, 0, 0, 0, 0x01, 0x5e, 0x03, 0x00, 0x06]);
         assert!(!f.is_up());
-        assert_eq!(tally_record(Tai::default(), 143, 15)[12..], [0x8f, 0x0f]);
         assert_eq!((wstat_termsig(wstat_signaled(15)), wstat_exitcode(wstat_signaled(15))), (Some(15), None));
         assert_eq!((wstat_termsig(wstat_exited(3)), wstat_exitcode(wstat_exited(3))), (None, Some(3)));
         assert_eq!((wstat_termsig(0x137f), wstat_exitcode(0x137f)), (None, None)); // stopped

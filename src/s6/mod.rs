@@ -2,3 +2,4 @@
 pub mod control;
 pub mod envdir;
 pub mod rc;
+pub mod tally;

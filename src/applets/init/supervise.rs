@@ -24,10 +24,11 @@
 //! `setup`: the steady state reuses the table.
 use super::stage;
 use crate::base::diag::{self, Line};
-use crate::base::svstatus::{self, Status};
+use crate::base::svstatus::Status;
 use crate::base::tai::Tai;
 use crate::base::{num::parse_u64, time::Instant};
 use crate::s6::control::{self, Cmd};
+use crate::s6::tally::{self, Death};
 use crate::sys::signal::{self, Original};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw};
@@ -371,23 +372,22 @@ impl Svc {
     /// Append to `supervise/death_tally`, keeping `max-death-tally` records.
     fn record_death(&self, code: u8, sig: u8) {
         let max = match read_number(self.dir.as_fd(), c"max-death-tally") {
-            Ok(Some(n)) => n.min(4096) as usize,
-            _ => 100,
+            Ok(Some(n)) => n.min(tally::MAX as u64) as usize,
+            _ => tally::DEFAULT_MAX,
         };
         if max == 0 {
             return;
         }
         let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
-        let rec = svstatus::tally_record(Tai::now(), code, sig);
+        let rec = Death { when: Tai::now(), code, sig }.pack();
         let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
-        let have =
-            old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / svstatus::TALLY_RECORD);
-        let keep = have.min(max - 1);
+        let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
+        let keep = tally::keep(have, max);
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
         let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
         if let Some(f) = old {
-            let mut off = ((have - keep) * svstatus::TALLY_RECORD) as u64;
-            let mut buf = [0u8; 14 * 64];
+            let mut off = ((have - keep) * tally::RECORD) as u64;
+            let mut buf = [0u8; tally::RECORD * 64];
             loop {
                 match rustix::io::pread(&f, &mut buf, off) {
                     Ok(0) | Err(_) => break,
