@@ -23,7 +23,7 @@
 //! names of at most `NAME_MAX` bytes. Nothing here allocates after
 //! `setup`: the steady state reuses the table.
 use super::stage;
-use crate::base::diag::{self, Line};
+use crate::base::diag;
 use crate::base::svstatus::Status;
 use crate::base::tai::Tai;
 use crate::base::{num::parse_u64, time::Instant};
@@ -357,16 +357,7 @@ impl Svc {
     }
 
     fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
-        let mut l = Line::new();
-        l.push(b"s6-supervise ").push(self.name).push(b": warning: ");
-        for p in parts {
-            l.push(p);
-        }
-        if let Some(e) = e {
-            l.push(b": ");
-            diag::push_errno(&mut l, e);
-        }
-        l.emit();
+        diag::warn_as(&[b"s6-supervise ", self.name], e, parts);
     }
 
     /// Append to `supervise/death_tally`, keeping `max-death-tally` records.
