@@ -14,4 +14,5 @@
 pub mod applets;
 pub mod base;
 pub mod rt;
+pub mod s6;
 pub mod sys;

@@ -8,6 +8,7 @@ pub mod fix_attrs;
 pub mod halt;
 pub mod init;
 pub mod install;
+pub mod log;
 pub mod svc;
 pub mod svdt;
 pub mod svok;
@@ -42,6 +43,7 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "halt", main: halt::main, links: Links::Command },
     Applet { name: "init", main: init::main, links: Links::Init },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
+    Applet { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },

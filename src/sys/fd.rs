@@ -58,3 +58,16 @@ pub fn set_cloexec(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
     let flags = if on { flags | FdFlags::CLOEXEC } else { flags - FdFlags::CLOEXEC };
     rustix::io::fcntl_setfd(fd, flags)
 }
+
+/// Write `buf` to descriptor number `fd` (one the caller was given, such
+/// as s6's notification descriptor), then close it.
+pub fn write_close(fd: i32, buf: &[u8]) -> Result<(), Errno> {
+    // SAFETY: the number came from the command line; fcntl tells whether it
+    // is open before anything else is done with it, and we close it after.
+    let b = unsafe { BorrowedFd::borrow_raw(fd) };
+    rustix::io::fcntl_getfd(b)?;
+    let r = write_all(b, buf);
+    // SAFETY: the descriptor is open (checked above) and ours to close.
+    drop(unsafe { <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(fd) });
+    r
+}

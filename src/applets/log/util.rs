@@ -1,0 +1,1 @@
+//! s6-overlay's `logutil-service` and `logutil-newfifo`.

@@ -1,0 +1,2 @@
+//! s6's on-disk formats.
+pub mod logdir;
