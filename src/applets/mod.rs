@@ -42,6 +42,8 @@ pub const APPLETS: &[Applet] = &[
     Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
     Applet { name: "halt", main: halt::main, links: Links::Command },
     Applet { name: "init", main: init::main, links: Links::Init },
+    Applet { name: "logutil-newfifo", main: log::newfifo, links: Links::CommandAndUsrBin },
+    Applet { name: "logutil-service", main: log::service, links: Links::CommandAndUsrBin },
     Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
     Applet { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin },
     Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },

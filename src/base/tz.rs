@@ -27,7 +27,8 @@ fn be(b: &[u8], n: usize) -> i64 {
     v
 }
 
-fn read_file(path: &core::ffi::CStr) -> Option<&'static [u8]> {
+/// A whole small file (up to 256 KiB) in the arena.
+pub fn read_file(path: &core::ffi::CStr) -> Option<&'static [u8]> {
     use rustix::fs::{Mode, OFlags};
     let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let buf = arena::alloc_bytes(1 << 18, 1).ok()?;

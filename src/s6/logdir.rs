@@ -26,6 +26,8 @@ pub struct Settings {
     pub big_r: u32,
     /// The processor: program and its `-c` argument vector.
     pub proc: Option<(&'static CStr, &'static [*const u8])>,
+    /// Run the processor with an empty environment.
+    pub clean: bool,
 }
 
 pub struct Logdir {
@@ -186,11 +188,13 @@ impl Logdir {
         let moves = [(raw_of(&i), 0), (raw_of(&out), 1), (raw_of(&st), 4), (raw_of(&ns), 5)];
         let orig = signal::Original { mask: raw::SigSet::EMPTY, chld_ignored: false };
         let env = crate::rt::Env::get();
-        let path = env.var(b"PATH").unwrap_or(b"/usr/bin:/bin");
+        let empty = arena::alloc_slice(1, core::ptr::null::<u8>())?;
+        let envp = if self.set.clean { empty.as_ptr() } else { env.as_ptr() };
+        let path = if self.set.clean { None } else { env.var(b"PATH") }.unwrap_or(b"/usr/bin:/bin");
         let pid = spawn::spawn(&spawn::Spawn {
             file,
             argv: argv.as_ptr(),
-            envp: env.as_ptr(),
+            envp,
             path,
             signals: &orig,
             new_pgrp: false,

@@ -53,11 +53,30 @@ struct Out {
     buf: &'static mut [u8],
     len: usize,
     ok: bool,
+    /// stderr instead of stdout.
+    err: bool,
 }
 
 impl Out {
+    fn new(err: bool) -> Out {
+        Out { buf: stage(arena::alloc_bytes(64 << 10, 1)), len: 0, ok: true, err }
+    }
+    fn put(&mut self, parts: &[&[u8]]) {
+        if !self.ok {
+            return;
+        }
+        if self.len + parts.iter().map(|p| p.len()).sum::<usize>() > self.buf.len() {
+            self.flush();
+        }
+        for part in parts {
+            let n = part.len().min(self.buf.len() - self.len);
+            self.buf[self.len..self.len + n].copy_from_slice(&part[..n]);
+            self.len += n;
+        }
+    }
     fn flush(&mut self) {
-        if self.ok && self.len > 0 && fd::write_all(fd::stdout(), &self.buf[..self.len]).is_err() {
+        let to = if self.err { fd::stderr() } else { fd::stdout() };
+        if self.ok && self.len > 0 && fd::write_all(to, &self.buf[..self.len]).is_err() {
             self.ok = false;
         }
         self.len = 0;
@@ -75,6 +94,8 @@ struct Log {
     dirs: &'static mut [Logdir],
     clock: Clock,
     out: Out,
+    /// `logutil-service`'s console copy: the service's name and stderr.
+    console: Option<(&'static [u8], Out)>,
     /// Longest line accepted, and the room a rendered line may need.
     limit: usize,
     room: usize,
@@ -140,19 +161,7 @@ impl Log {
                     d.len += part.len();
                 }
             }
-            What::Out => {
-                let o = &mut self.out;
-                if o.ok {
-                    if o.len + hn + line.len() + 1 > o.buf.len() {
-                        o.flush();
-                    }
-                    for part in [h, line, b"\n"] {
-                        let n = part.len().min(o.buf.len() - o.len);
-                        o.buf[o.len..o.len + n].copy_from_slice(&part[..n]);
-                        o.len += n;
-                    }
-                }
-            }
+            What::Out => self.out.put(&[h, line, b"\n"]),
             What::Err => {
                 let mut l = diag::Line::new();
                 l.push(b"s6-log: alert: ").push(h);
@@ -172,6 +181,9 @@ impl Log {
     /// Run the script on one line.
     fn line(&mut self, line: &[u8]) {
         let now = Tai::now();
+        if let Some((name, o)) = &mut self.console {
+            o.put(&[name, b" | ", line, b"\n"]);
+        }
         let (mut sel, mut acted) = (true, false);
         for k in 0..self.items.len() {
             match &mut self.items[k] {
@@ -196,6 +208,9 @@ impl Log {
     /// Write every logdir out; the first error stops.
     fn flush(&mut self) -> Result<(), (usize, Errno)> {
         self.out.flush();
+        if let Some((_, o)) = &mut self.console {
+            o.flush();
+        }
         for (k, d) in self.dirs.iter_mut().enumerate() {
             d.flush().map_err(|e| (k, e))?;
         }
@@ -251,11 +266,15 @@ fn replace(name: &CStr, tmp: &CStr, size: u32, parts: &[&[u8]]) -> Result<(), Er
 }
 
 pub fn main(args: Args) -> u8 {
-    run(args)
+    run(args, None, false)
 }
 
-/// s6-log with its arguments (the first one is the program name).
-pub fn run<W: Words>(args: W) -> u8 {
+pub use util::{newfifo, service};
+
+/// s6-log with its arguments (the first one is the program name); with
+/// `console`, every line is also copied to stderr after that name; with
+/// `clean`, the program runs with an empty environment.
+pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8 {
     let mut g = Getopt::new(args, b"d:qvbpl:t:");
     let (mut notif, mut verbose, mut ignore_term, mut limit, mut lastline) = (None, true, false, 8192usize, 2000u64);
     while let Some((c, a)) = g.next() {
@@ -282,8 +301,9 @@ pub fn run<W: Words>(args: W) -> u8 {
         diag::usage(USAGE);
     }
     let env = crate::rt::Env::get();
+    let var = |n: &[u8]| if clean { None } else { env.var(n) };
     let items = stage(arena::alloc_with(words, |_| Item::F));
-    let mut set = Settings { n: 10, s: 99999, big_s: 0, l: 2000, r: 2000, big_r: 0, proc: None };
+    let mut set = Settings { n: 10, s: 99999, big_s: 0, l: 2000, r: 2000, big_r: 0, proc: None, clean };
     let (mut stamps, mut prefix, mut e, mut size): (u8, &'static [u8], u32, u32) = (0, b"", 200, 1001);
     let (mut nitems, mut last_act, mut ndirs, mut maxprefix) = (0, 0, 0, 0);
     let dirpaths = stage(arena::alloc_slice::<(&'static [u8], u32, u32, u32, u32, u32, u32, Option<(&'static CStr, &'static [*const u8])>)>(words, (b"", 0, 0, 0, 0, 0, 0, None)));
@@ -359,7 +379,7 @@ pub fn run<W: Words>(args: W) -> u8 {
     let room = limit + 26 + 31 + maxprefix.min(100) + 2;
     let dirs = stage(arena::alloc_with(ndirs, |k| {
         let (p, n, s, big_s, l, r, big_r, proc) = dirpaths[k];
-        let st = Settings { n, s, big_s, l, r, big_r, proc };
+        let st = Settings { n, s, big_s, l, r, big_r, proc, clean };
         match Logdir::open(p, st, room + (64 << 10)) {
             Ok(d) => d,
             Err(OpenErr(what, f, e)) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", what, f.to_bytes()]),
@@ -368,8 +388,9 @@ pub fn run<W: Words>(args: W) -> u8 {
     let mut log = Log {
         items: &mut items[..last_act],
         dirs,
-        clock: Clock { zone: Zone::load(env.var(b"TZ")), cache: (-1, [0; 19]) },
-        out: Out { buf: stage(arena::alloc_bytes(64 << 10, 1)), len: 0, ok: true },
+        clock: Clock { zone: Zone::load(var(b"TZ")), cache: (-1, [0; 19]) },
+        out: Out::new(false),
+        console: console.map(|n| (n, Out::new(true))),
         limit,
         room,
     };
