@@ -29,6 +29,7 @@ const MAX_SETS: usize = 256;
 /// POSIX's RE_DUP_MAX, as glibc.
 const DUP_MAX: u32 = 255;
 
+/// A compiled pattern.
 pub struct Regex {
     prog: &'static [Inst],
     sets: &'static [[u8; 32]],
@@ -45,6 +46,8 @@ struct Comp<'p> {
     i: usize,
     prog: heapless::Vec<Inst, MAX>,
     sets: heapless::Vec<[u8; 32], MAX_SETS>,
+    /// Open groups: outside any, `)` is an ordinary character (as glibc).
+    depth: u32,
 }
 
 type R<T> = Result<T, Bad>;
@@ -78,7 +81,7 @@ impl Comp<'_> {
     }
     fn concat(&mut self) -> R<()> {
         while let Some(c) = self.peek() {
-            if c == b'|' || c == b')' {
+            if c == b'|' || (c == b')' && self.depth > 0) {
                 break;
             }
             self.piece()?;
@@ -113,7 +116,12 @@ impl Comp<'_> {
                 Some(b'+') => self.push(Inst::Split(-(l as i16), 1))?,
                 Some(b'{') => {
                     self.i += 1;
-                    let m = self.num().ok_or(Bad)?;
+                    // glibc reads `{,n}` as `{0,n}`.
+                    let m = match self.num() {
+                        Some(m) => m,
+                        None if self.peek() == Some(b',') => 0,
+                        None => return Err(Bad),
+                    };
                     let n = if self.eat(b',') { self.num() } else { Some(m) };
                     if !self.eat(b'}') || n.is_some_and(|n| n < m) || m.max(n.unwrap_or(0)) > DUP_MAX {
                         return Err(Bad);
@@ -142,7 +150,9 @@ impl Comp<'_> {
         self.i += 1;
         let x = match c {
             b'(' => {
+                self.depth += 1;
                 self.alt()?;
+                self.depth -= 1;
                 if !self.eat(b')') {
                     return Err(Bad);
                 }
@@ -242,7 +252,7 @@ impl Comp<'_> {
 
 impl Regex {
     pub fn new(p: &[u8]) -> Result<Regex, Bad> {
-        let mut c = Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new() };
+        let mut c = Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new(), depth: 0 };
         c.alt()?;
         if c.i != p.len() {
             return Err(Bad);
@@ -349,7 +359,7 @@ mod tests {
     }
     #[test]
     fn errors() {
-        for p in ["a(", "a)", "[a", "a{2,1}", "*a", "a{", "[[:nope:]]", "\\", "[z-a]"] {
+        for p in ["a(", "[a", "a{2,1}", "*a", "a{", "[[:nope:]]", "\\", "[z-a]"] {
             assert!(Regex::new(p.as_bytes()).is_err(), "{p}");
         }
     }

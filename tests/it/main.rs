@@ -7,6 +7,7 @@ mod dispatch;
 mod elf;
 mod fix_attrs;
 mod install;
+mod log;
 mod interactive;
 mod pid1;
 mod stage2;

@@ -99,12 +99,19 @@ struct Log {
     /// Longest line accepted, and the room a rendered line may need.
     limit: usize,
     room: usize,
+    /// The last line was cut at the limit.
+    cut: bool,
 }
 
-fn num(w: &[u8]) -> u32 {
-    match parse_u64(w) {
+/// The number after a directive's letter; a bad one is remembered in
+/// `bad` (s6-log reports it after checking that there is an action).
+fn num(w: &'static [u8], bad: &mut Option<&'static [u8]>) -> u32 {
+    match parse_u64(&w[1..]) {
         Some(v) if v <= u32::MAX as u64 => v as u32,
-        _ => diag::fatal(exit::USAGE, &[b"unrecognized directive: ", w]),
+        _ => {
+            *bad = bad.or(Some(w));
+            0
+        }
     }
 }
 
@@ -229,8 +236,15 @@ impl Log {
                 None if scan.len() == self.limit || last => (scan.len(), 0),
                 None => break,
             };
+            // The end of a line just cut at the limit: not a line of its own.
+            let cut = core::mem::replace(&mut self.cut, skip == 0);
+            if cut && end == 0 && skip == 1 {
+                pos += 1;
+                continue;
+            }
             if !self.room() {
                 if let Err(e) = self.flush() {
+                    self.cut = cut;
                     return (pos, Err(e));
                 }
             }
@@ -279,7 +293,7 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
     let (mut notif, mut verbose, mut ignore_term, mut limit, mut lastline) = (None, true, false, 8192usize, 2000u64);
     while let Some((c, a)) = g.next() {
         match c {
-            b'd' => notif = Some(num(a)),
+            b'd' => notif = Some(parse_u64(a).unwrap_or_else(|| diag::usage(USAGE))),
             b'q' => verbose = false,
             b'v' => verbose = true,
             b'b' => {}
@@ -306,6 +320,7 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
     let mut set = Settings { n: 10, s: 99999, big_s: 0, l: 2000, r: 2000, big_r: 0, proc: None, clean };
     let (mut stamps, mut prefix, mut e, mut size): (u8, &'static [u8], u32, u32) = (0, b"", 200, 1001);
     let (mut nitems, mut last_act, mut ndirs, mut maxprefix) = (0, 0, 0, 0);
+    let mut bad_re = None;
     let dirpaths = stage(arena::alloc_slice::<(&'static [u8], u32, u32, u32, u32, u32, u32, Option<(&'static CStr, &'static [*const u8])>)>(words, (b"", 0, 0, 0, 0, 0, 0, None)));
     for k in 0..words {
         let w = g_word(&g, k).unwrap_or(b"");
@@ -314,7 +329,11 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
         let mut act = None;
         match w.first().copied().unwrap_or(0) {
             b'+' | b'-' => {
-                let r = Regex::new(rest).unwrap_or_else(|_| diag::fatal(exit::USAGE, &[b"unrecognized directive: ", w]));
+                // A bad one is reported after the check for actions, as s6-log.
+                let r = Regex::new(rest).unwrap_or_else(|_| {
+                    bad_re = bad_re.or(Some(w));
+                    stage(Regex::new(b"").map_err(|_| Errno::NOMEM))
+                });
                 items[nitems] = if w[0] == b'+' { Item::Plus(r) } else { Item::Minus(r) };
                 nitems += 1;
             }
@@ -322,19 +341,19 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
                 items[nitems] = Item::F;
                 nitems += 1;
             }
-            b'n' => set.n = num(rest),
-            b's' => set.s = num(rest).clamp(4096, 268435455),
-            b'S' => set.big_s = num(rest),
+            b'n' => set.n = num(w, &mut bad_re),
+            b's' => set.s = num(w, &mut bad_re).clamp(4096, 268435455),
+            b'S' => set.big_s = num(w, &mut bad_re),
             b'l' => {
-                set.l = num(rest);
+                set.l = num(w, &mut bad_re);
                 if set.l > set.s / 2 {
                     diag::fatal(exit::USAGE, &[b"directive ", w, b" conflicts with previous s directive"]);
                 }
             }
-            b'r' => set.r = num(rest),
-            b'R' => set.big_r = num(rest),
-            b'E' => e = num(rest),
-            b'^' => size = num(rest),
+            b'r' => set.r = num(w, &mut bad_re),
+            b'R' => set.big_r = num(w, &mut bad_re),
+            b'E' => e = num(w, &mut bad_re),
+            b'^' => size = num(w, &mut bad_re),
             b'p' => prefix = rest,
             b'!' | b'?' => {
                 set.proc = if rest.is_empty() {
@@ -373,6 +392,9 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
     if last_act == 0 {
         diag::fatal(exit::USAGE, &[b"no action directive specified"]);
     }
+    if let Some(w) = bad_re {
+        diag::fatal(exit::USAGE, &[b"unrecognized directive: ", w]);
+    }
     if last_act < nitems && verbose {
         diag::warn(&[b"ignoring extraneous non-action directives"]);
     }
@@ -393,6 +415,7 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
         console: console.map(|n| (n, Out::new(true))),
         limit,
         room,
+        cut: false,
     };
     let mask = raw::SigSet::EMPTY.with(SIGTERM).with(SIGHUP).with(SIGALRM).with(SIGPIPE);
     let sigs = raw::sigprocmask_set(mask).and_then(|_| SignalFd::new(mask)).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to set up signals"]));
