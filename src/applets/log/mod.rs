@@ -9,7 +9,7 @@
 //! twice for the same line.
 pub mod util;
 
-use crate::base::getopt::{BAD, Getopt, Words};
+use crate::base::getopt::{BAD, Getopt};
 use crate::base::regex::Regex;
 use crate::base::tai::Tai;
 use crate::base::tz::Zone;
@@ -280,7 +280,9 @@ fn replace(name: &CStr, tmp: &CStr, size: u32, parts: &[&[u8]]) -> Result<(), Er
 }
 
 pub fn main(args: Args) -> u8 {
-    run(args, None, false)
+    let mut it = args.iter();
+    let words = stage(arena::alloc_with(args.len(), |_| it.next().map_or(&b""[..], |a| a.to_bytes())));
+    run(words, None, false)
 }
 
 pub use util::{newfifo, service};
@@ -288,7 +290,7 @@ pub use util::{newfifo, service};
 /// s6-log with its arguments (the first one is the program name); with
 /// `console`, every line is also copied to stderr after that name; with
 /// `clean`, the program runs with an empty environment.
-pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8 {
+pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean: bool) -> u8 {
     let mut g = Getopt::new(args, b"d:qvbpl:t:");
     let (mut notif, mut verbose, mut ignore_term, mut limit, mut lastline) = (None, true, false, 8192usize, 2000u64);
     while let Some((c, a)) = g.next() {
@@ -548,6 +550,6 @@ pub fn run<W: Words>(args: W, console: Option<&'static [u8]>, clean: bool) -> u8
     exit::OK
 }
 
-fn g_word<W: Words>(g: &Getopt<W>, k: usize) -> Option<&'static [u8]> {
+fn g_word(g: &Getopt<&'static [&'static [u8]]>, k: usize) -> Option<&'static [u8]> {
     g.word_at(g.ind + k)
 }

@@ -93,7 +93,7 @@ pub fn service(args: Args) -> u8 {
     }
     words[n + 3] = dir;
     crate::rt::set_prog(b"s6-log");
-    super::run(&*words, console, true)
+    super::run(words, console, true)
 }
 
 pub fn newfifo(args: Args) -> u8 {
