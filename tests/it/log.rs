@@ -563,3 +563,29 @@ int main(void) {
     }
     assert!(compared > 2500, "{compared}");
 }
+
+#[test]
+fn logutil_service_through_init() {
+    let root = Root::new();
+    fs::create_dir_all(root.path().join("var/log")).unwrap();
+    root.file("/etc/services.d/myapp/run", "#!/bin/sh\ni=0\nwhile [ $i -lt 50 ]; do echo \"line $i\"; i=$((i+1)); done\nexec sleep 1000\n", 0o755);
+    root.file("/etc/services.d/myapp/log/run", "#!/bin/sh\nexec logutil-service /var/log/myapp\n", 0o755);
+    root.file("/etc/cont-init.d/fifo", "#!/bin/sh\nexec logutil-newfifo -m 0622 -o nobody /run/ff.fifo\n", 0o755);
+    root.file("/etc/services.d/ff/run", "#!/bin/sh\nexec logutil-service -f /run/ff.fifo /var/log/ff\n", 0o755);
+    let cmd = "n=0; until grep -q 'line 49' /var/log/myapp/current 2>/dev/null; do n=$((n+1)); [ $n -gt 200 ] && exit 3; sleep 0.05; done; \
+        ls -ln /run/ff.fifo; echo via-fifo > /run/ff.fifo; \
+        n=0; until grep -q via-fifo /var/log/ff/current 2>/dev/null; do n=$((n+1)); [ $n -gt 200 ] && exit 4; sleep 0.05; done; \
+        ls -lnd /var/log/myapp /var/log/myapp/current; head -1 /var/log/myapp/current; cat /var/log/ff/current";
+    let o = root.init(&["sh", "-c", cmd]).env("S6_LOGGING_SCRIPT", "n5 s4096 t").env("S6_LOGGING_CONSOLE", "1").timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    // Owned by nobody (65534 in this image), the t stamp of the script.
+    assert!(o.stdout.contains("prw--w--w-    1 65534    65534"), "{}", o.stdout);
+    let dirline = o.stdout.lines().find(|l| l.ends_with("/var/log/myapp")).unwrap();
+    assert!(dirline.starts_with("drwx------") && dirline.contains(" 65534    65534 "), "{dirline}");
+    let first = o.stdout.lines().find(|l| l.starts_with('@')).unwrap();
+    assert!(first.len() == 32 && first.ends_with(" line 0") && mask(first[..25].as_bytes()) == format!("@{}", "x".repeat(24)), "{first}");
+    assert!(o.stdout.contains(" via-fifo"), "{}", o.stdout);
+    // S6_LOGGING_CONSOLE=1: a copy on stderr with the service's name.
+    assert!(o.stderr.contains("myapp | line 0\n") && o.stderr.contains("myapp | line 49\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("ff | via-fifo\n"), "{}", o.stderr);
+}
