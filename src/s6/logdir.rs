@@ -255,6 +255,11 @@ impl Logdir {
             }
             let Some(f) = &self.cur else { continue };
             let n = retry(|| rustix::io::write(f, &b[..end]))?;
+            // Start the write-back early (every 256 KiB), so that the fsync
+            // at rotation has little left to wait for.
+            if (self.size ^ (self.size + n as u64)) >> 18 != 0 {
+                let _ = raw::start_writeback(rustix::fd::AsFd::as_fd(f));
+            }
             self.size += n as u64;
             self.mid = b[n - 1] != b'\n';
             self.buf.copy_within(n..self.len, 0);
