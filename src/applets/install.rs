@@ -1,18 +1,36 @@
-//! `rs6 --install DIR`: make DIR an overlay root.
+//! `rs6 --install [--bin-links] DIR`: make DIR an overlay root.
 //!
-//! - `DIR/init`: a copy of this binary, mode 0755, written to a temporary
-//!   name and renamed into place (so a running `/init` is never truncated
-//!   and a symlink at `DIR/init` is replaced, not written through);
-//! - `DIR/command/NAME -> ../init` for every applet (s6-overlay v3's place);
+//! - `DIR/package/admin/rs6/command/rs6`: the binary, mode 0755, the path
+//!   every applet link leads to (images move `/init` and rename things in
+//!   `/usr/bin`; nothing has a reason to touch this path);
+//! - `DIR/init`: a copy of the binary (both written to a temporary name and
+//!   renamed into place, so a running `/init` is never truncated and a
+//!   symlink at `DIR/init` is replaced, not written through);
+//! - `DIR/command/NAME -> /package/admin/rs6/command/rs6` for every applet
+//!   (s6-overlay v3's place);
 //! - `DIR/usr/bin/NAME -> /command/NAME` for the applets whose v1/v2 paths
-//!   scripts hard-code (`/usr/bin/with-contenv`, `/usr/bin/execlineb`, …).
+//!   scripts hard-code (`/usr/bin/with-contenv`, `/usr/bin/execlineb`, …),
+//!   only where the image has no such file;
+//! - `DIR/package/admin/s6-overlay/command/NAME -> /command/NAME`, where v3
+//!   scripts call s6-overlay's commands, only where the image has no such file;
+//! - `DIR/package/admin/s6-overlay/libexec/{preinit,stage0}` (Links::Libexec)
+//!   `-> /package/admin/rs6/command/rs6`, only where the image has no such file;
+//! - with `--bin-links`, `DIR/bin/NAME -> /command/NAME` for the execline
+//!   commands (v2 scripts call `/bin/export`), only where the image has no
+//!   such file.
 //!
-//! It never creates, replaces or writes through `DIR/bin` or `DIR/sbin`
-//! (s6-overlay's tarballs replaced a `/bin -> usr/bin` symlink with a real
-//! directory and broke images). Paths inside DIR are resolved with
-//! `openat2(RESOLVE_IN_ROOT)`, as if DIR were `/`, so no symlink in the image
-//! can lead outside it. An entry that exists and is not a symlink is left
-//! alone with a warning. Running it twice gives the same tree.
+//! Every link keeps the applet's name along its chain, so a renamed link
+//! still finds its applet (see the dispatch). "Where the image has no such
+//! file": an existing entry is replaced only when it is a symlink that an
+//! install made (its target is `/command/…`, `/package/admin/rs6/…`, or
+//! `../init` from older versions); in `DIR/command`, which is ours, any
+//! symlink is replaced and anything else is left alone with a warning.
+//!
+//! It never replaces `DIR/bin` or `DIR/sbin` (s6-overlay's tarballs
+//! replaced a `/bin -> usr/bin` symlink with a real directory and broke
+//! images). Paths inside DIR are resolved with `openat2(RESOLVE_IN_ROOT)`,
+//! as if DIR were `/`, so no symlink in the image can lead outside it.
+//! Running it twice gives the same tree.
 use super::{APPLETS, Links};
 use crate::base::{diag, exit};
 use crate::rt::Args;
@@ -20,54 +38,65 @@ use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, ResolveFlags};
 use rustix::io::Errno;
 
-const USAGE: &[u8] = b"rs6 --install DIR";
+const USAGE: &[u8] = b"rs6 --install [--bin-links] DIR";
 const DIR_FLAGS: OFlags = OFlags::DIRECTORY.union(OFlags::RDONLY).union(OFlags::CLOEXEC);
+/// Where the binary lives; every applet link leads there.
+pub const BINARY: &[u8] = b"/package/admin/rs6/command/rs6";
 
 pub fn main(args: Args) -> u8 {
+    let bin_links = args.get_arg(1).is_some_and(|a| a.to_bytes() == b"--bin-links");
+    let args = if bin_links { args.skip(1) } else { args };
     let Some(dir) = args.get_arg(1) else { diag::usage(USAGE) };
     if args.len() != 2 {
         diag::usage(USAGE);
     }
+    let d = dir.to_bytes();
     let root = match fs::open(dir, DIR_FLAGS, Mode::empty()) {
         Ok(fd) => fd,
-        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", dir.to_bytes()]),
+        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", d]),
     };
-    if let Err(e) = copy_self(root.as_fd()) {
-        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to install ", dir.to_bytes(), b"/init"]);
+    let open = |comps: &[&[u8]], shown: &[u8]| match ensure_dir(root.as_fd(), comps) {
+        Ok(fd) => fd,
+        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create ", d, b"/", shown]),
+    };
+    let pkg = open(&[b"package", b"admin", b"rs6", b"command"], b"package/admin/rs6/command");
+    if let Err(e) = copy_self(pkg.as_fd(), c"rs6") {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to install ", d, BINARY]);
+    }
+    if let Err(e) = copy_self(root.as_fd(), c"init") {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to install ", d, b"/init"]);
     }
     let mut ok = true;
-    let command = ensure_dir(root.as_fd(), &[b"command"]);
-    let usr_bin = if APPLETS.iter().any(|a| a.links == Links::CommandAndUsrBin) {
-        Some(ensure_dir(root.as_fd(), &[b"usr", b"bin"]))
-    } else {
-        None
-    };
-    let command = match command {
-        Ok(fd) => fd,
-        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create ", dir.to_bytes(), b"/command"]),
-    };
-    let usr_bin = match usr_bin {
-        None => None,
-        Some(Ok(fd)) => Some(fd),
-        Some(Err(e)) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create ", dir.to_bytes(), b"/usr/bin"]),
-    };
+    let command = open(&[b"command"], b"command");
+    let usr_bin = open(&[b"usr", b"bin"], b"usr/bin");
+    let s6o = open(&[b"package", b"admin", b"s6-overlay", b"command"], b"package/admin/s6-overlay/command");
+    let bin = if bin_links { Some(open(&[b"bin"], b"bin")) } else { None };
+    let libexec = open(&[b"package", b"admin", b"s6-overlay", b"libexec"], b"package/admin/s6-overlay/libexec");
     for a in APPLETS {
-        if a.links == Links::Init {
+        let name = a.name.as_bytes();
+        if a.links == Links::Libexec {
+            ok &= link(libexec.as_fd(), name, &[BINARY], b"package/admin/s6-overlay/libexec/", false);
+        }
+        if matches!(a.links, Links::Init | Links::Libexec) {
             continue;
         }
-        let name = a.name.as_bytes();
-        ok &= link(command.as_fd(), name, &[b"../init"], b"command/");
-        if let (Links::CommandAndUsrBin, Some(ub)) = (a.links, &usr_bin) {
-            ok &= link(ub.as_fd(), name, &[b"/command/", name], b"usr/bin/");
+        let to_cmd: &[&[u8]] = &[b"/command/", name];
+        ok &= link(command.as_fd(), name, &[BINARY], b"command/", true);
+        ok &= link(s6o.as_fd(), name, to_cmd, b"package/admin/s6-overlay/command/", false);
+        if matches!(a.links, Links::CommandAndUsrBin | Links::Execline) {
+            ok &= link(usr_bin.as_fd(), name, to_cmd, b"usr/bin/", false);
+        }
+        if let (Links::Execline, Some(b)) = (a.links, &bin) {
+            ok &= link(b.as_fd(), name, to_cmd, b"bin/", false);
         }
     }
     if ok { exit::OK } else { exit::SYSCALL }
 }
 
-/// Copy /proc/self/exe to `root/init` through a temporary file.
-fn copy_self(root: BorrowedFd<'_>) -> Result<(), Errno> {
+/// Copy /proc/self/exe to `root/name` through a temporary file.
+fn copy_self(root: BorrowedFd<'_>, name: &core::ffi::CStr) -> Result<(), Errno> {
     let src = fs::open(c"/proc/self/exe", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    let tmp = c"init.rs6-install";
+    let tmp = c".rs6-install.new";
     let _ = fs::unlinkat(root, tmp, AtFlags::empty());
     let dst = fs::openat(
         root,
@@ -77,7 +106,7 @@ fn copy_self(root: BorrowedFd<'_>) -> Result<(), Errno> {
     )?;
     let r = copy_fd(&src, &dst)
         .and_then(|_| fs::fchmod(&dst, Mode::from_raw_mode(0o755)))
-        .and_then(|_| fs::renameat(root, tmp, root, c"init"));
+        .and_then(|_| fs::renameat(root, tmp, root, name));
     if r.is_err() {
         let _ = fs::unlinkat(root, tmp, AtFlags::empty());
     }
@@ -173,24 +202,32 @@ fn open_no_symlinks(root: BorrowedFd<'_>, path: &[u8]) -> Result<OwnedFd, Errno>
     Ok(cur)
 }
 
-/// Make `dir/name` a symlink to the concatenation of `target`; replace an
-/// existing symlink, leave anything else alone (with a warning).
-fn link(dir: BorrowedFd<'_>, name: &[u8], target: &[&[u8]], shown: &[u8]) -> bool {
+/// Whether an existing link was made by an install (and may be updated).
+fn ours(target: &[u8]) -> bool {
+    target.starts_with(b"/command/") || target.starts_with(b"/package/admin/rs6/") || target == b"../init"
+}
+
+/// Make `dir/name` a symlink to the concatenation of `target`. With `own`
+/// (our directory), replace any symlink and leave anything else alone with
+/// a warning; else replace only a link an install made, silently leaving
+/// the image's own file.
+fn link(dir: BorrowedFd<'_>, name: &[u8], target: &[&[u8]], shown: &[u8], own: bool) -> bool {
     let mut t = heapless::Vec::<u8, 256>::new();
     for p in target {
         let _ = t.extend_from_slice(p);
     }
     match fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) if FileType::from_raw_mode(st.st_mode) != FileType::Symlink => {
-            diag::warn(&[b"not replacing ", shown, name, b": it exists and is not a symlink"]);
+            if own {
+                diag::warn(&[b"not replacing ", shown, name, b": it exists and is not a symlink"]);
+            }
             return true;
         }
         Ok(_) => {
             let mut buf = [0u8; 256];
-            if let Ok(n) = fs::readlinkat_raw(dir, name, &mut buf) {
-                if &buf[..n] == &t[..] {
-                    return true;
-                }
+            let n = fs::readlinkat_raw(dir, name, &mut buf).unwrap_or(0).min(buf.len());
+            if buf[..n] == t[..] || !(own || ours(&buf[..n])) {
+                return true;
             }
         }
         Err(_) => {}

@@ -4,6 +4,8 @@
 //! Naming: `*_at` is an absolute CLOCK_MONOTONIC deadline; functions that
 //! return `!` are named `die*` or `fatal*` and are called only at an
 //! applet's top level.
+pub mod chain;
+pub mod child;
 pub mod diag;
 pub mod errno;
 pub mod exit;

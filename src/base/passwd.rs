@@ -27,6 +27,16 @@ pub fn group(groups: &[u8], name: &[u8]) -> Option<u32> {
     id(entry(groups, name)?.nth(1)?)
 }
 
+/// The gids of the groups that list `name` as a member, in file order (as
+/// skalibs' `prot_readgroups`).
+pub fn member_of<'a>(groups: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = u32> + 'a {
+    groups.split(|&c| c == b'\n').filter_map(move |line| {
+        let mut f = line.split(|&c| c == b':').skip(2);
+        let gid = id(f.next()?)?;
+        f.next()?.split(|&c| c == b',').any(|m| m == name).then_some(gid)
+    })
+}
+
 /// Why an account field does not resolve.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(test, derive(Debug))]
@@ -97,6 +107,9 @@ mod tests {
         assert_eq!(group(GROUP, b"big"), None);
         assert_eq!(group(GROUP, b"x"), None);
         assert_eq!(user(b"", b"root"), None);
+        let g = b"a:x:5:bob,eve\nb:x:6:eve\nc:x:7:bob\nd:x:bad:bob\n";
+        assert_eq!(member_of(g, b"bob").collect::<Vec<_>>(), [5, 7]);
+        assert_eq!(member_of(g, b"nobody").count(), 0);
     }
 
     /// The table of s6-overlay's README (user and group `daemon` = 2).

@@ -109,6 +109,19 @@ impl Iterator for EnvIter {
     }
 }
 
+/// Make `argv` and `env` the process's arguments and environment, as a
+/// new `execve` would (for a program run in the same process). Both arrays
+/// must end in a null pointer (as `sys::chain::ptrs` builds them).
+pub fn reenter(argv: &'static [*const u8], env: &'static [*const u8]) -> Args {
+    if argv.last().is_some_and(|p| !p.is_null()) || env.last().is_some_and(|p| !p.is_null()) {
+        crate::sys::raw::exit_group(crate::base::exit::BUG as i32);
+    }
+    ARGC.store(argv.len() - 1, Ordering::Relaxed);
+    ARGV.store(argv.as_ptr() as *mut _, Ordering::Relaxed);
+    ENVP.store(env.as_ptr() as *mut _, Ordering::Relaxed);
+    Args::get()
+}
+
 /// Called by `_start` with the initial stack pointer. Never returns.
 ///
 /// # Safety

@@ -44,13 +44,20 @@ fn base() -> Result<usize, Errno> {
 /// `n` zeroed bytes, aligned to `align` (a power of two).
 pub fn alloc_bytes(n: usize, align: usize) -> Result<&'static mut [u8], Errno> {
     let b = base()?;
-    let used = USED.load(Ordering::Relaxed);
-    let start = (b + used).next_multiple_of(align) - b;
-    let end = start.checked_add(n).ok_or(Errno::NOMEM)?;
-    if end > ARENA_RESERVE {
-        return Err(Errno::NOMEM);
-    }
-    USED.store(end, Ordering::Relaxed);
+    // A compare-and-swap, so that unit tests running in threads never get
+    // overlapping ranges (the binary is single-threaded).
+    let mut used = USED.load(Ordering::Relaxed);
+    let start = loop {
+        let start = (b + used).next_multiple_of(align) - b;
+        let end = start.checked_add(n).ok_or(Errno::NOMEM)?;
+        if end > ARENA_RESERVE {
+            return Err(Errno::NOMEM);
+        }
+        match USED.compare_exchange_weak(used, end, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break start,
+            Err(u) => used = u,
+        }
+    };
     // SAFETY: [start, end) lies inside the mapping and was never handed out
     // before (see the module docs); anonymous pages read as zero.
     Ok(unsafe { core::slice::from_raw_parts_mut((b + start) as *mut u8, n) })
@@ -102,4 +109,62 @@ pub fn alloc_with<T>(n: usize, mut f: impl FnMut(usize) -> T) -> Result<&'static
     // SAFETY: all n values were just initialised; the memory is never freed
     // nor handed out again (module docs).
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, n) })
+}
+
+/// A growable array of plain values in the arena (old storage is simply
+/// left behind when it grows). The typed part is a thin shell over one
+/// untyped grow routine, so that each element type costs little code.
+pub struct Vec<T: Copy + 'static> {
+    ptr: usize,
+    pub n: usize,
+    cap: usize,
+    _t: core::marker::PhantomData<&'static mut [T]>,
+}
+
+fn grow(ptr: usize, n: usize, cap: &mut usize, size: usize, align: usize) -> usize {
+    let nc = (*cap * 2).max(8);
+    let Some(bytes) = nc.checked_mul(size) else { crate::sys::raw::exit_group(111) };
+    let Ok(b) = alloc_bytes(bytes, align) else { crate::sys::raw::exit_group(111) };
+    if n > 0 {
+        // SAFETY: the old storage holds n * size initialised bytes and the
+        // new one is a fresh, larger, disjoint range.
+        unsafe { core::ptr::copy_nonoverlapping(ptr as *const u8, b.as_mut_ptr(), n * size) };
+    }
+    *cap = nc;
+    b.as_mut_ptr() as usize
+}
+
+impl<T: Copy + 'static> Default for Vec<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Copy + 'static> Vec<T> {
+    pub const fn new() -> Vec<T> {
+        Vec { ptr: core::mem::align_of::<T>(), n: 0, cap: 0, _t: core::marker::PhantomData }
+    }
+    pub fn push(&mut self, v: T) {
+        if self.n == self.cap {
+            self.ptr = grow(self.ptr, self.n, &mut self.cap, core::mem::size_of::<T>(), core::mem::align_of::<T>());
+        }
+        // SAFETY: n < cap, and the storage is aligned for T.
+        unsafe { (self.ptr as *mut T).add(self.n).write(v) };
+        self.n += 1;
+    }
+    pub fn get(&self) -> &[T] {
+        // SAFETY: the first n values are initialised; ptr is aligned
+        // (dangling but aligned when n == 0).
+        unsafe { core::slice::from_raw_parts(self.ptr as *const T, self.n) }
+    }
+    pub fn get_mut(&mut self) -> &mut [T] {
+        // SAFETY: as `get`, and we hold the only handle.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr as *mut T, self.n) }
+    }
+    /// The values, for the rest of the process (the arena never frees).
+    pub fn done(self) -> &'static [T] {
+        // SAFETY: as `get`; the storage lives for the process and this
+        // Vec, the only other handle, is consumed.
+        unsafe { core::slice::from_raw_parts(self.ptr as *const T, self.n) }
+    }
 }

@@ -59,16 +59,58 @@ pub fn set_cloexec(fd: BorrowedFd<'_>, on: bool) -> Result<(), Errno> {
     rustix::io::fcntl_setfd(fd, flags)
 }
 
+/// A descriptor number the user named (`-3 fd`, `-d ctty`), checked to be
+/// open (EBADF otherwise).
+pub fn borrow_checked(fd: i32) -> Result<BorrowedFd<'static>, Errno> {
+    if fd < 0 {
+        return Err(Errno::BADF);
+    }
+    // SAFETY: the number is only handed to system calls, which fail cleanly
+    // (EBADF) if it gets closed; rs6 never closes it on the caller's behalf.
+    let b = unsafe { BorrowedFd::borrow_raw(fd) };
+    rustix::io::fcntl_getfd(b)?;
+    Ok(b)
+}
+
+/// Close a descriptor number the process does not own as an `OwnedFd`
+/// (an inherited one it must not pass on), right before an exec.
+pub fn close_number(fd: i32) {
+    if fd >= 0 {
+        // SAFETY: no `OwnedFd` in rs6 holds an inherited descriptor named
+        // by the user, so nothing closes it a second time; callers exec
+        // next, so a closed 0, 1 or 2 only makes a failure message vanish.
+        unsafe { rustix::io::close(fd) };
+    }
+}
+
+/// Take ownership of descriptor number `fd` (execline's commands name
+/// descriptors by number: whoever holds the number owns it).
+pub fn own(fd: i32) -> rustix::fd::OwnedFd {
+    // SAFETY: descriptors here are plain numbers chosen by the script; the
+    // worst a wrong number does is close or use a descriptor the script
+    // named, which is the command's documented effect.
+    unsafe { <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(fd) }
+}
+
+/// Borrow descriptor number `fd` (it may be closed: calls then fail EBADF).
+pub fn borrow(fd: i32) -> BorrowedFd<'static> {
+    // SAFETY: as `own`; a closed number only makes the call fail.
+    unsafe { BorrowedFd::borrow_raw(fd) }
+}
+
+/// dup2(from, to) without closing `from`.
+pub fn dup_to(from: i32, to: i32) -> Result<(), Errno> {
+    let mut t = own(to);
+    let r = rustix::io::dup2(borrow(from), &mut t);
+    core::mem::forget(t);
+    r
+}
+
 /// Write `buf` to descriptor number `fd` (one the caller was given, such
 /// as s6's notification descriptor), then close it.
 pub fn write_close(fd: i32, buf: &[u8]) -> Result<(), Errno> {
-    // SAFETY: the number came from the command line; fcntl tells whether it
-    // is open before anything else is done with it, and we close it after.
-    let b = unsafe { BorrowedFd::borrow_raw(fd) };
-    rustix::io::fcntl_getfd(b)?;
-    let r = write_all(b, buf);
-    // SAFETY: the descriptor is open (checked above) and ours to close.
-    drop(unsafe { <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(fd) });
+    let r = write_all(borrow_checked(fd)?, buf);
+    close_number(fd);
     r
 }
 

@@ -274,6 +274,19 @@ pub fn setuid(uid: u32) -> Result<(), Errno> {
     check(r).map(|_| ())
 }
 
+/// prctl(PR_SET_NAME): the kernel reads at most 16 bytes, up to a NUL.
+pub fn set_name(name: &[u8; 16]) {
+    // SAFETY: the kernel reads 16 bytes from a live array.
+    unsafe { syscall5(g::__NR_prctl, 15, name.as_ptr() as usize, 0, 0, 0) };
+}
+
+/// getcwd(2): the length of the path written to `buf` (without its NUL).
+pub fn getcwd(buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    let r = unsafe { syscall5(g::__NR_getcwd, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0) };
+    check(r).map(|n| n.saturating_sub(1))
+}
+
 /// sync_file_range(2) with SYNC_FILE_RANGE_WRITE over the whole file: start
 /// writing its dirty pages back, without waiting for them.
 pub fn start_writeback(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {

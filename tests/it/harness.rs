@@ -23,9 +23,20 @@ use std::time::{Duration, Instant};
 pub const BUSYBOX: &str = "/bin/busybox";
 pub const DOCKER_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/// The binary under test.
+/// The binary under test: `$RS6_BIN` when set (the aarch64 build, run by
+/// `tests/run` inside `tests/binfmt-ns`, where the kernel hands aarch64 ELF
+/// files to qemu-user), else the one cargo built.
 pub fn rs6() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_rs6"))
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| match std::env::var_os("RS6_BIN") {
+        Some(b) if !b.is_empty() => PathBuf::from(b),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_rs6")),
+    })
+}
+
+/// True when the binary under test runs emulated (`$RS6_BIN` is set).
+pub fn emulated() -> bool {
+    std::env::var_os("RS6_BIN").is_some_and(|b| !b.is_empty())
 }
 
 /// Tests that measure time take this lock so they do not run beside each
@@ -111,6 +122,13 @@ impl Root {
             }
         }
         for (name, minor) in [("null", 3), ("zero", 5), ("tty", 0)] {
+            // In a user namespace (tests/binfmt-ns) mknod is not allowed:
+            // hard-link nodes made beforehand by real root instead.
+            if let Some(dir) = std::env::var_os("RS6_DEVNODES") {
+                fs::hard_link(Path::new(&dir).join(name), r.join("dev").join(name))
+                    .unwrap_or_else(|e| panic!("link /dev/{name} from $RS6_DEVNODES: {e}"));
+                continue;
+            }
             let major = if name == "tty" { "5" } else { "1" };
             let st = Command::new("mknod")
                 .args(["-m", "666"])
@@ -152,6 +170,8 @@ impl Root {
             prefix: vec![],
             host: false,
             read_only: false,
+            run_tmpfs: true,
+            user: None,
         }
     }
 }
@@ -170,11 +190,26 @@ pub struct Run<'a> {
     /// The root is bind-mounted read-only, with a tmpfs on /run (as
     /// `docker run --read-only --tmpfs /run`).
     read_only: bool,
+    /// With `read_only`: a tmpfs on /run (else /run is read-only too).
+    run_tmpfs: bool,
+    /// Run PID 1 as this uid:gid (as `docker run --user`).
+    user: Option<(u32, u32)>,
 }
 
 impl<'a> Run<'a> {
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
+        self
+    }
+    /// `docker run --read-only` without a tmpfs on /run.
+    pub fn read_only_no_tmpfs(mut self) -> Self {
+        self.read_only = true;
+        self.run_tmpfs = false;
+        self
+    }
+    /// `docker run --user UID:GID`.
+    pub fn user(mut self, uid: u32, gid: u32) -> Self {
+        self.user = Some((uid, gid));
         self
     }
     pub fn host(mut self) -> Self {
@@ -213,10 +248,12 @@ impl<'a> Run<'a> {
             // execs chroot, which execs /init: /init stays PID 1.
             let r = self.root.path().display().to_string();
             let chroot = which("chroot").expect("chroot not found: apt-get install coreutils");
+            let tmpfs = if self.run_tmpfs { format!("mount -t tmpfs -o mode=0755 tmpfs {r}/run;") } else { String::new() };
+            let spec = self.user.map(|(u, g)| format!("--userspec={u}:{g}")).unwrap_or_default();
             let setup = format!(
                 "set -e; mount --bind {r} {r}; mount -o remount,bind,ro {r}; \
-                 mount -t tmpfs -o mode=0755 tmpfs {r}/run; mount -t proc proc {r}/proc; \
-                 cd {r}; exec {} {r} \"$@\"",
+                 {tmpfs} mount -t proc proc {r}/proc; \
+                 cd {r}; exec {} {spec} {r} \"$@\"",
                 chroot.display()
             );
             for a in ["--pid", "--fork", "--kill-child", "--mount", "--propagation", "private", "/bin/sh", "-c"] {
@@ -238,6 +275,10 @@ impl<'a> Run<'a> {
         if !self.host {
             all.push(format!("--root={}", self.root.path().display()));
             all.push("--wd=/".into());
+        }
+        if let Some((u, g)) = self.user {
+            all.push(format!("--setgid={g}"));
+            all.push(format!("--setuid={u}"));
         }
         all.extend(self.argv.iter().cloned());
         let mut c = Command::new(&all[0]);

@@ -35,7 +35,8 @@ fn usrmerged_bin_symlink_stays_a_symlink_and_install_is_idempotent() {
     assert_eq!(init.permissions().mode() & 0o7777, 0o755);
     assert_eq!(fs::read(r.join("init")).unwrap(), fs::read(rs6()).unwrap());
     assert!(r.join("command").is_dir());
-    assert_eq!(fs::read_link(r.join("command/with-contenv")).unwrap(), Path::new("../init"));
+    assert_eq!(fs::read(r.join("package/admin/rs6/command/rs6")).unwrap(), fs::read(rs6()).unwrap());
+    assert_eq!(fs::read_link(r.join("command/with-contenv")).unwrap(), Path::new("/package/admin/rs6/command/rs6"));
     // The v1/v2 names land in the real usr/bin, through which bin reaches them.
     assert_eq!(fs::read_link(r.join("usr/bin/with-contenv")).unwrap(), Path::new("/command/with-contenv"));
     assert!(fs::symlink_metadata(r.join("bin/with-contenv")).unwrap().file_type().is_symlink());
@@ -85,4 +86,41 @@ fn missing_root_is_a_clear_error() {
     let (code, err) = install(Path::new("/nonexistent/rs6-root"));
     assert_eq!(code, 111);
     assert_eq!(err, "rs6: fatal: unable to open /nonexistent/rs6-root: No such file or directory\n");
+}
+
+#[test]
+fn usr_bin_links_never_replace_the_images_own_files() {
+    let t = TempDir::new("ownfiles");
+    let r = t.path();
+    fs::create_dir_all(r.join("usr/bin")).unwrap();
+    fs::create_dir_all(r.join("bin")).unwrap();
+    fs::write(r.join("usr/bin/s6-svc"), "#!/bin/sh\necho image\n").unwrap();
+    symlink("/opt/s6/bin/s6-svok", r.join("usr/bin/s6-svok")).unwrap();
+    // Links from an older install (to ../init or /command/NAME) are ours.
+    symlink("../init", r.join("usr/bin/s6-svstat")).unwrap();
+    assert_eq!(install(r), (0, String::new()));
+    assert_eq!(fs::read_to_string(r.join("usr/bin/s6-svc")).unwrap(), "#!/bin/sh\necho image\n");
+    assert_eq!(fs::read_link(r.join("usr/bin/s6-svok")).unwrap(), Path::new("/opt/s6/bin/s6-svok"));
+    assert_eq!(fs::read_link(r.join("usr/bin/s6-svstat")).unwrap(), Path::new("/command/s6-svstat"));
+    assert_eq!(fs::read_link(r.join("command/s6-svc")).unwrap(), Path::new("/package/admin/rs6/command/rs6"));
+    assert_eq!(fs::read_link(r.join("package/admin/s6-overlay/command/with-contenv")).unwrap(), Path::new("/command/with-contenv"));
+    // Without --bin-links, nothing goes to /bin.
+    assert_eq!(fs::read_dir(r.join("bin")).unwrap().count(), 0);
+    let (code, _, err) = host(Command::new(rs6()).arg("--install").arg("--bin-links").arg(r));
+    assert_eq!((code, err.as_str()), (0, ""));
+    // Only the execline commands (Links::Execline) go to /bin, never over
+    // an image's file; every entry there is such a link.
+    let (_, list, _) = host(Command::new(rs6()).arg("--list"));
+    for name in fs::read_dir(r.join("bin")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()) {
+        assert!(list.lines().any(|l| l == name), "bin/{name} is not an applet");
+        assert!(!["init", "s6-svc", "with-contenv", "fix-attrs"].contains(&name.as_str()), "bin/{name} is not an execline command");
+        assert_eq!(fs::read_link(r.join("bin").join(&name)).unwrap(), Path::new("/command").join(&name));
+    }
+    for name in ["export", "foreground", "if", "fdmove", "importas"] {
+        if list.lines().any(|l| l == name) {
+            assert!(r.join("bin").join(name).is_symlink(), "--bin-links did not link bin/{name}");
+        }
+    }
+    let (code, _, err) = host(Command::new(rs6()).arg("--install").arg("--bin-links"));
+    assert_eq!(code, 100, "{err}");
 }

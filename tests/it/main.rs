@@ -3,13 +3,19 @@
 //! (see `harness`). These tests need root and fail without it.
 mod harness;
 
+
 mod dispatch;
 mod elf;
+mod execline;
 mod fix_attrs;
+mod images;
 mod install;
+mod kernel;
 mod log;
 mod interactive;
 mod pid1;
+mod s6tools;
+mod rc;
 mod stage2;
 mod supervise;
 mod svclients;

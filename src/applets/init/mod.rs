@@ -34,6 +34,8 @@
 //!
 //! After the loop has started, PID 1 does not die of an error: it reports
 //! it and goes on (a failed fork counts as the step failing with 111).
+mod rc;
+mod kernel;
 mod runtime;
 mod settings;
 mod stage;
@@ -46,6 +48,7 @@ use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::exec::exec_failure_code;
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::{epoll, poll};
@@ -75,6 +78,8 @@ enum Item {
     FinishEnd,
     /// `S6_CMD_WAIT_FOR_SERVICES` timed out.
     Wait,
+    /// Read the s6-rc tree and start it (after the hook).
+    Rc,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -82,8 +87,9 @@ enum Phase {
     /// Running stage-2 items.
     Stage2,
     /// Services started; `S6_CMD_WAIT_FOR_SERVICES` holds the CMD back
-    /// until they are up (or ready), or until `until`.
-    WaitServices { until: Option<Instant> },
+    /// until they are up (or ready), or until `until`; they are not looked
+    /// at before `ready_at` (`S6_SERVICES_READYTIME`).
+    WaitServices { until: Option<Instant>, ready_at: Instant },
     /// Stage 2 done; the CMD runs (or there is none).
     Up,
     /// Stopping: the CMD and any stage-2 step got TERM; KILL at `kill_at`.
@@ -127,9 +133,19 @@ struct Pid1 {
     sup: supervise::Supervisor,
     /// At shutdown: when to stop waiting for services (`S6_SERVICES_GRACETIME`).
     services_until: Option<Instant>,
+    /// v3's service tree, when the image has one.
+    rc: Option<rc::Rc>,
 }
 
 pub fn main(args: Args) -> u8 {
+    // The kernel's PID 1 (an initramfs) mounts /proc, /sys, /dev and /run
+    // and powers off at the end: see `kernel`.
+    let machine = kernel::detect();
+    let code = container(args);
+    if machine { kernel::power_off(code) } else { code }
+}
+
+fn container(args: Args) -> u8 {
     let env = Env::get();
     let s = Settings::read(&env);
     let me = rustix::process::getpid();
@@ -153,24 +169,34 @@ pub fn main(args: Args) -> u8 {
     };
 
     let image_path = env.var(b"PATH");
-    let path = image_path.unwrap_or(DEFAULT_PATH);
-    let runtime_ok = match runtime::prepare(s.read_only_root) {
+    // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
+    let global_path = env.var(b"S6_GLOBAL_PATH").filter(|p| !p.is_empty());
+    let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
+    let base = or_die(base_dir(&s));
+    // v3 layout: the image has s6-overlay v3's directory.
+    let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
+    let items = or_die(stage2_items(&s, base));
+    let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
+    let prepared = match runtime::check_run(kube) {
+        Err(why) => Err((None, why)),
+        Ok(()) => runtime::prepare(s.read_only_root, v3).map_err(|(e, what)| (Some(e), what)),
+    };
+    let runtime_ok = match prepared {
         Ok(()) => true,
         Err((e, what)) => {
-            diag::warn_sys(e, &[what]);
+            unusable_run(e, what, has_work(&s, base, items));
             false
         }
     };
     if runtime_ok && !s.keep_env {
-        if let Err(e) = runtime::snapshot(&env, if image_path.is_none() { Some(DEFAULT_PATH) } else { None }) {
+        let forced = if global_path.is_some() || image_path.is_none() { Some(path) } else { None };
+        if let Err(e) = runtime::snapshot(&env, forced) {
             diag::warn_sys(e, &[b"unable to write ", contenv::DIR.to_bytes()]);
         }
     } else if runtime_ok {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
-    let base = or_die(base_dir(&s));
-    let items = or_die(stage2_items(&s, base));
     let mut st = Pid1 {
         s,
         pid1,
@@ -192,13 +218,47 @@ pub fn main(args: Args) -> u8 {
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
         services_until: None,
+        rc: None,
     };
+    st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
     if runtime_ok {
         st.sup.open_scandir();
     }
     st.advance();
     st.run(&sigfd)
+}
+
+/// Whether the image asks for anything to be set up (which needs `/run`):
+/// a hook, fix-attrs or cont-init files, services, cont-finish scripts, an
+/// s6-rc source tree.
+fn has_work(s: &Settings, base: &[u8], items: &[Item]) -> bool {
+    let some = |sub: &[u8]| dir_of(base, sub).ok().and_then(stage::list).is_some_and(|l| !l.is_empty());
+    s.stage2_hook.is_some()
+        || items.iter().any(|i| matches!(i, Item::Fix(_) | Item::Init(_)))
+        || some(b"services.d")
+        || some(b"cont-finish.d")
+        || some(b"s6-overlay/s6-rc.d")
+}
+
+/// `/run` cannot be used: fatal (exit 100, nothing started) when the image
+/// has anything to set up, else a warning and the CMD runs alone.
+fn unusable_run(e: Option<Errno>, what: &[u8], work: bool) {
+    let mut l = Line::new();
+    l.push(crate::rt::prog()).push(if work { b": fatal: " } else { b": warning: " }).push(b"/run is not usable (").push(what);
+    if let Some(e) = e {
+        l.push(b": ");
+        diag::push_errno(&mut l, e);
+    }
+    if work {
+        l.push(b"): this image has services or scripts to set up; give the container a writable /run: \
+a tmpfs on /run (docker run --tmpfs /run; with a read-only root, also S6_READ_ONLY_ROOT=1), \
+writable by the container's user");
+        l.emit();
+        raw::exit_group(exit::USAGE as i32);
+    }
+    l.push(b"): running the CMD with nothing set up");
+    l.emit();
 }
 
 fn or_die<T>(r: Result<T, Errno>) -> T {
@@ -222,16 +282,17 @@ fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<&'static [*const u
     Ok(e)
 }
 
-/// `env` as an array, with `PATH` added when it has none.
+/// `env` as an array, with `PATH=path` (the image's own PATH unless
+/// `S6_GLOBAL_PATH` replaced it, or the default when it has none).
 fn with_path(env: &Env, path: &[u8]) -> Result<&'static [*const u8], Errno> {
     let n = env.iter().count();
     let e = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null())?;
-    for (k, v) in env.iter().enumerate() {
+    let mut k = 0;
+    for v in env.iter().filter(|v| !v.to_bytes().starts_with(b"PATH=")) {
         e[k] = v.as_ptr().cast();
+        k += 1;
     }
-    if env.var(b"PATH").is_none() {
-        e[n] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
-    }
+    e[k] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
     Ok(e)
 }
 
@@ -256,7 +317,7 @@ fn dir_of(base: &[u8], sub: &[u8]) -> Result<&'static [u8], Errno> {
 fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
     let fix = stage::list(dir_of(base, b"fix-attrs.d")?);
     let init = stage::list(dir_of(base, b"cont-init.d")?);
-    let n = 1 + fix.map_or(0, |f| f.len() + 2) + init.map_or(0, |i| i.len() + 2);
+    let n = 2 + fix.map_or(0, |f| f.len() + 2) + init.map_or(0, |i| i.len() + 2);
     let items = arena::alloc_slice(n, Item::Hook)?;
     let mut k = 0;
     let mut push = |it: Item| {
@@ -265,6 +326,9 @@ fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
     };
     if s.stage2_hook.is_some() {
         push(Item::Hook);
+    }
+    if rc::has_layout(base) {
+        push(Item::Rc);
     }
     if let Some(f) = fix {
         push(Item::FixBegin);
@@ -322,6 +386,7 @@ impl Pid1 {
                     },
                     supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
+                    supervise::Watch::Rc => self.rc_request(),
                 }
             }
             self.on_time(Instant::now());
@@ -349,12 +414,12 @@ impl Pid1 {
             _ => None,
         };
         let wait = match self.phase {
-            Phase::WaitServices { until } => until,
+            Phase::WaitServices { until, ready_at } => Some(until.map_or(ready_at, |u| u.min(ready_at))),
             Phase::StopCmd { .. } => self.services_until,
             _ => None,
         };
         let job = self.job.and_then(|j| j.kill_at);
-        [phase, wait, job, self.sup.deadline()].into_iter().flatten().min()
+        [phase, wait, job, self.sup.deadline(), self.rc_deadline()].into_iter().flatten().min()
     }
 
     fn on_signal(&mut self, sig: u32) {
@@ -417,6 +482,9 @@ impl Pid1 {
     }
 
     fn on_exit(&mut self, pid: Pid, code: u8) {
+        if self.rc_on_exit(pid, code) {
+            return;
+        }
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             self.code = Some(code);
@@ -458,7 +526,7 @@ impl Pid1 {
         };
         if item == Item::Wait {
             diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]);
-        } else {
+        } else if !(matches!(item, Item::Init(_) | Item::Finish(_)) && self.v3_line(if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" }, name, Some(code))) {
             let mut l = Line::new();
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
@@ -502,6 +570,7 @@ impl Pid1 {
 
     /// Start whatever comes next, as long as nothing is being waited for.
     fn advance(&mut self) {
+        self.rc_step();
         loop {
             match self.phase {
                 Phase::Stage2 => {
@@ -509,13 +578,22 @@ impl Pid1 {
                         return;
                     }
                     let Some(&item) = self.items.get(self.next) else {
+                        if self.rc_booting() {
+                            if self.rc_step() {
+                                continue;
+                            }
+                            return;
+                        }
                         self.start_services();
                         continue;
                     };
                     self.next += 1;
                     self.start_item(item);
                 }
-                Phase::WaitServices { until } => {
+                Phase::WaitServices { until, ready_at } => {
+                    if Instant::now() < ready_at {
+                        return;
+                    }
                     if self.sup.all_up() {
                         self.progress(&[b"[services.d] done."]);
                         self.phase = Phase::Up;
@@ -539,7 +617,7 @@ impl Pid1 {
                         return;
                     }
                     let grace_over = self.services_until.is_none_or(|t| Instant::now() >= t);
-                    if !self.sup.all_down() && !grace_over {
+                    if !(self.sup.all_down() && self.rc_idle()) && !grace_over {
                         return;
                     }
                     self.items = or_warn(finish_items(self.base));
@@ -564,10 +642,12 @@ impl Pid1 {
 
     /// After stage 2: start `services.d`, then (maybe after waiting for
     /// them) the CMD.
+    #[inline(never)]
     fn start_services(&mut self) {
         let dir = dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
         let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
-        if exists {
+        // With a service tree, `legacy-services` started them.
+        if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] starting services"]);
             self.sup.setup(dir, &self.orig);
         }
@@ -576,10 +656,14 @@ impl Pid1 {
                 0 => None,
                 ms => Some(Instant::now().after_ms(ms)),
             };
-            self.phase = Phase::WaitServices { until };
+            // S6_SERVICES_READYTIME: v3 sleeps this long (default 50 ms)
+            // before checking, because its check could race the scan;
+            // here the supervisor's state is exact, so the default is 0.
+            let ready = settings::number(&Env::get(), b"S6_SERVICES_READYTIME", 0);
+            self.phase = Phase::WaitServices { until, ready_at: Instant::now().after_ms(ready) };
             return;
         }
-        if exists {
+        if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] done."]);
         }
         self.phase = Phase::Up;
@@ -600,6 +684,10 @@ impl Pid1 {
     }
 
     fn start_item(&mut self, item: Item) {
+        // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
+        if self.rc.is_some() && matches!(item, Item::FixBegin | Item::FixEnd | Item::InitBegin | Item::InitEnd | Item::FinishBegin | Item::FinishEnd) {
+            return;
+        }
         match item {
             Item::FixBegin => self.progress(&[b"[fix-attrs.d] applying ownership & permissions fixes..."]),
             Item::FixEnd => self.progress(&[b"[fix-attrs.d] done."]),
@@ -608,6 +696,7 @@ impl Pid1 {
             Item::FinishBegin => self.progress(&[b"[cont-finish.d] executing container finish scripts..."]),
             Item::FinishEnd => self.progress(&[b"[cont-finish.d] done."]),
             Item::Hook => self.start_hook(),
+            Item::Rc => self.rc_load(),
             Item::Wait => {}
             Item::Fix(n) => {
                 self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
@@ -620,13 +709,20 @@ impl Pid1 {
                     Item::Init(_) => (b"[cont-init.d] ", b"cont-init.d"),
                     _ => (b"[cont-finish.d] ", b"cont-finish.d"),
                 };
-                self.progress(&[sect, n, b": executing..."]);
+                if !self.v3_line(sub, n, None) {
+                    self.progress(&[sect, n, b": executing..."]);
+                }
                 let path = or_warn_cstr(dir_of(self.base, sub).and_then(|d| arena::cstr(&[d, b"/", n])));
                 let env = if matches!(item, Item::Finish(_)) { self.finish_env() } else { self.global_env };
                 let limit = match item {
                     Item::Finish(_) if self.s.finish_max_ms > 0 => Some(Instant::now().after_ms(self.s.finish_max_ms)),
                     _ => None,
                 };
+                let mut hb = [0u8; 256];
+                if let Some((interp, e)) = stage::bad_interpreter(rustix::fs::CWD, path, &mut hb) {
+                    self.warn_sys(e, &[b"unable to run ", path.to_bytes(), b": interpreter ", interp]);
+                    return self.job_done(item, exec_failure_code(e));
+                }
                 match stage::command(path, &[]) {
                     Ok(c) => self.start_job(item, c.file, c.argv, env, limit),
                     Err(r) => {
@@ -749,8 +845,11 @@ impl Pid1 {
         let now = Instant::now();
         let kill_at = now.after_ms(self.s.kill_grace_ms);
         self.phase = Phase::StopCmd { kill_at };
-        if !self.sup.svcs.is_empty() {
-            self.sup.stop_all();
+        let rc = self.rc_shutdown();
+        if rc || !self.sup.svcs.is_empty() {
+            if !rc {
+                self.sup.stop_all();
+            }
             self.services_until = Some(now.after_ms(self.s.services_grace_ms));
         }
         self.signal_foreground(signal::SIGTERM);

@@ -69,9 +69,68 @@ fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
     prune_where(dir, 32, |n| keep.contains(&n))
 }
 
+/// `path` as a real directory (a symlink there, from another layout, is
+/// removed first).
+fn real_dir(path: &core::ffi::CStr) -> Result<OwnedFd, Errno> {
+    if fs::lstat(path).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink) {
+        fs::unlink(path)?;
+    }
+    open_dir(path, 0o755)
+}
+
+/// `path` as a symlink to `target` (whatever else is there is removed).
+fn ensure_link(path: &core::ffi::CStr, target: &core::ffi::CStr) -> Result<(), Errno> {
+    let mut cur = [0u8; 64];
+    match fs::readlinkat_raw(fs::CWD, path, &mut cur[..]) {
+        Ok(n) if cur.get(..n) == Some(target.to_bytes()) => return Ok(()),
+        Ok(_) => fs::unlink(path)?,
+        Err(Errno::NOENT) => {}
+        Err(_) => {
+            let (dir, name) = (c"/run", &path.to_bytes()[5..]);
+            let d = fs::open(dir, DIR, Mode::empty())?;
+            remove_tree(d.as_fd(), name, 32)?;
+        }
+    }
+    fs::symlink(target, path)
+}
+
 fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
     mkdir(path, mode)?;
     fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())
+}
+
+/// Whether this (non-root) user may use `/run`, by s6-overlay v3's rules:
+/// its owner, or its group with group rwx and not world-writable; a `/run`
+/// writable by everyone is accepted with a warning when it has the sticky
+/// bit, or without it only with
+/// `S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES` (Kubernetes
+/// mounts it so). Root may use any `/run`.
+pub fn check_run(kube: bool) -> Result<(), &'static [u8]> {
+    let euid = rustix::process::geteuid();
+    if euid.is_root() {
+        return Ok(());
+    }
+    let st = fs::stat(c"/run").map_err(|_| &b"it does not exist and this user cannot create it"[..])?;
+    let m = st.st_mode;
+    if st.st_uid == euid.as_raw() {
+        return Ok(());
+    }
+    let group = st.st_gid == rustix::process::getegid().as_raw() && m & 0o070 == 0o070;
+    if group && m & 0o002 == 0 {
+        return Ok(());
+    }
+    if m & 0o002 == 0 {
+        return Err(b"it is not writable by the container's user");
+    }
+    if m & 0o1000 != 0 {
+        diag::warn(&[b"/run is not owned by the container's user but writable by everyone (with the sticky bit): using it"]);
+        return Ok(());
+    }
+    if kube {
+        diag::warn(&[b"/run is writable by everyone without the sticky bit: using it because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set"]);
+        return Ok(());
+    }
+    Err(b"it is writable by everyone without the sticky bit; set S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES=1 to accept that")
 }
 
 /// Set up `/run`, clean what a previous start of this container left, and
@@ -83,15 +142,32 @@ fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
 /// the links are kept when they are already right, so that a restart does
 /// not delete and recreate inodes for nothing (slow on ext4, which skips
 /// recently freed inodes).
-pub fn prepare(read_only_root: bool) -> Result<(), (Errno, &'static [u8])> {
+///
+/// The scan directory is where s6-overlay had it, because services look at
+/// their working directory (`pwd -P`): v2 layout, `/run/s6/services` with
+/// `/run/service -> s6/services`; v3 layout (`v3`), `/run/service` with
+/// `/run/s6/services -> ../service` and `/run/s6/legacy-services/` for the
+/// copies of `services.d`.
+pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u8])> {
     if !read_only_root {
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
     let clean = |e| (e, &b"unable to clean /run"[..]);
     let s6 = open_dir(c"/run/s6", 0o755).map_err(clean)?;
-    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services"]).map_err(clean)?;
-    let service = open_dir(c"/run/service", 0o755).map_err(clean)?;
+    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services", b"legacy-services"]).map_err(clean)?;
+    let (real, link, target) = if v3 {
+        (c"/run/service", c"/run/s6/services", c"../service")
+    } else {
+        (c"/run/s6/services", c"/run/service", c"s6/services")
+    };
+    ensure_link(link, target).map_err(clean)?;
+    let service = real_dir(real).map_err(clean)?;
     prune(service.as_fd(), &[b".s6-svscan"]).map_err(clean)?;
+    if v3 {
+        prune(real_dir(c"/run/s6/legacy-services").map_err(clean)?.as_fd(), &[]).map_err(clean)?;
+    } else {
+        let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
+    }
     let results = open_dir(RESULTS, 0o755).map_err(clean)?;
     prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
     // An empty exitcode file means "not written yet".
@@ -104,10 +180,15 @@ pub fn prepare(read_only_root: bool) -> Result<(), (Errno, &'static [u8])> {
 }
 
 /// `/run/s6/basedir/bin/halt`, where v3 scripts find it: a link to this
-/// binary (its name selects the `halt` applet).
+/// binary (its name selects the `halt` applet); `poweroff`, `reboot` and
+/// `shutdown` beside it are links to `halt` (in a container they all stop
+/// it, with the exit code in the `exitcode` file).
 fn basedir() {
     let _ = mkdir(c"/run/s6/basedir", 0o755);
     let _ = mkdir(c"/run/s6/basedir/bin", 0o755);
+    for name in [c"/run/s6/basedir/bin/poweroff", c"/run/s6/basedir/bin/reboot", c"/run/s6/basedir/bin/shutdown"] {
+        let _ = fs::symlink(c"halt", name);
+    }
     let mut buf = [0u8; 512];
     let n = fs::readlinkat_raw(fs::CWD, c"/proc/self/exe", &mut buf[..511]).unwrap_or(0);
     let target = if n > 0 && n < 511 { &buf[..n] } else { &b"/init"[..] };

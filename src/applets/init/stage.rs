@@ -2,6 +2,7 @@
 //! script is started (including one whose execute bit is missing).
 use crate::sys::arena;
 use core::ffi::CStr;
+use rustix::fd::BorrowedFd;
 use rustix::fs::{self, Access, FileType, Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
@@ -91,6 +92,17 @@ pub fn command(path: &'static CStr, extra: &[&'static CStr]) -> Result<Command, 
         argv[i] = w.as_ptr().cast();
     }
     Ok(Command { file: words[0], argv })
+}
+
+/// When `dir/name` starts with a `#!` line whose interpreter cannot be
+/// run: the interpreter (copied into `buf`) and why. The kernel's exec
+/// error would only say `No such file or directory` about the script.
+pub fn bad_interpreter<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8; 256]) -> Option<(&'b [u8], Errno)> {
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let n = rustix::io::read(&f, &mut buf[..]).ok()?;
+    let (interp, _) = parse_shebang(&buf[..n])?;
+    let e = fs::accessat(dir, interp, Access::EXEC_OK, fs::AtFlags::empty()).err()?;
+    Some((interp, e))
 }
 
 /// The interpreter and optional argument of a `#!` line.

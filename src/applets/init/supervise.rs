@@ -2,8 +2,11 @@
 //! contract for every service (and its logger), without a process per
 //! service.
 //!
-//! Each `/etc/services.d/NAME` is copied to the live scan directory
-//! `/run/service/NAME` (also `/var/run/s6/services/NAME`). Every service
+//! Each `/etc/services.d/NAME` (a symlink to a directory is followed) is
+//! copied to the live scan directory `/run/service/NAME` (also
+//! `/var/run/s6/services/NAME`): physically `/run/s6/services/NAME` in the
+//! v2 layout, `/run/s6/legacy-services/NAME` linked from there in the v3
+//! layout (see `runtime::prepare`). Every service
 //! directory gets s6's `supervise/` (`control` fifo, `status` in s6's
 //! 35-byte layout written atomically, `lock` held with an fcntl lock,
 //! `death_tally`) and `event/` fifodir, so s6's own clients drive it.
@@ -142,6 +145,10 @@ pub struct Supervisor {
     path: &'static [u8],
     /// Stop requested (container shutdown): nothing restarts.
     pub stopping: bool,
+    /// v3 layout: services.d copies live in `/run/s6/legacy-services/NAME`,
+    /// linked from `/run/service/NAME` (else they are copied into the scan
+    /// directory, which is physically `/run/s6/services`).
+    pub legacy: bool,
 }
 
 /// What the scan directory's control fifo asked for.
@@ -160,9 +167,11 @@ fn mkdir_at(d: BorrowedFd<'_>, name: &CStr, mode: u32) -> Result<(), Errno> {
 }
 
 /// Copy the tree `src/name` into `dst/name` (files, directories, symlinks,
-/// modes), never following symlinks.
-fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), Errno> {
-    let st = fs::statat(src, name, AtFlags::SYMLINK_NOFOLLOW)?;
+/// modes), never following symlinks except, with `follow`, `name` itself
+/// and its `log` (images link a service directory from elsewhere).
+fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, follow: bool) -> Result<(), Errno> {
+    let nofollow = if follow { OFlags::empty() } else { OFlags::NOFOLLOW };
+    let st = fs::statat(src, name, if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW })?;
     let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
     match FileType::from_raw_mode(st.st_mode) {
         FileType::Directory => {
@@ -173,7 +182,7 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) 
                 Ok(()) | Err(Errno::EXIST) => {}
                 Err(e) => return Err(e),
             }
-            let s = fs::openat(src, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
+            let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
             let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
             let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
             let mut it = RawDir::new(s.as_fd(), &mut buf);
@@ -181,7 +190,7 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32) 
                 let ent = ent?;
                 let n = ent.file_name().to_bytes();
                 if n != b"." && n != b".." {
-                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1)?;
+                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")?;
                 }
             }
             fs::fchmod(&d, mode)
@@ -325,6 +334,19 @@ impl Svc {
         })
     }
 
+    /// False (with a warning naming it) when `name`'s `#!` interpreter
+    /// cannot be run.
+    fn interpreter_ok(&self, name: &CStr) -> bool {
+        let mut hb = [0u8; 256];
+        match stage::bad_interpreter(self.dir.as_fd(), name, &mut hb) {
+            Some((interp, e)) => {
+                self.warn(Some(e), &[b"unable to spawn ./", name.to_bytes(), b": interpreter ", interp]);
+                false
+            }
+            None => true,
+        }
+    }
+
     fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
         let mut l = Line::new();
         l.push(b"s6-supervise ").push(&self.name).push(b": warning: ");
@@ -378,7 +400,7 @@ impl Svc {
 impl Supervisor {
     pub fn new(env: &'static [*const u8], path: &'static [u8]) -> Result<Supervisor, Errno> {
         let ep = epoll::create(epoll::CreateFlags::CLOEXEC)?;
-        Ok(Supervisor { svcs: Table::default(), ep, scan_control: None, env, path, stopping: false })
+        Ok(Supervisor { svcs: Table::default(), ep, scan_control: None, env, path, stopping: false, legacy: false })
     }
 
     /// Wait on `fd` for input; `w` says what it is when it wakes us.
@@ -403,7 +425,6 @@ impl Supervisor {
             }
             Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
         }
-        let _ = fs::symlink(c"/run/service", c"/run/s6/services");
     }
 
     /// Copy `services_d/*` into the scan directory, prepare each service
@@ -415,13 +436,20 @@ impl Supervisor {
             Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
         };
         let Some(names) = stage::list(services_d) else { return };
-        let Ok(src) = arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) else { return };
+        let src = match arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", services_d]),
+        };
+        let legacy = if self.legacy { fs::open(c"/run/s6/legacy-services", DIRF, Mode::empty()).ok() } else { None };
         // Room for each service and its logger, and some for `-a` rescans.
         self.svcs.reserve(2 * names.len() + 32);
         for name in names {
-            let is_dir = fs::statat(&src, *name, AtFlags::empty())
-                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-            if !is_dir {
+            // A symlink to a directory is followed; anything else is said.
+            let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
+                if FileType::from_raw_mode(st.st_mode) == FileType::Directory { Ok(()) } else { Err(Errno::NOTDIR) }
+            });
+            if let Err(e) = st {
+                diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
                 continue;
             }
             if name.len() + 4 > NAME_MAX {
@@ -432,7 +460,15 @@ impl Supervisor {
                 diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
                 continue;
             }
-            if let Err(e) = copy_tree(src.as_fd(), scan.as_fd(), name, 16) {
+            let copied = match &legacy {
+                Some(l) => copy_tree(src.as_fd(), l.as_fd(), name, 16, true).and_then(|_| {
+                    let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
+                    let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
+                    fs::symlinkat(t, &scan, *name)
+                }),
+                None => copy_tree(src.as_fd(), scan.as_fd(), name, 16, true),
+            };
+            if let Err(e) = copied {
                 diag::warn_sys(e, &[b"unable to copy service ", name]);
                 continue;
             }
@@ -478,7 +514,11 @@ impl Supervisor {
 
     /// Set up `scan/name` (and `scan/name/log` when it is a directory).
     fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
-        let Ok(dir) = fs::openat(scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()) else { return };
+        // Scan directory entries may be symlinks (v3 layout, s6's way).
+        let dir = match fs::openat(scan, name, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", name]),
+        };
         let has_log = fs::statat(&dir, c"log", AtFlags::empty())
             .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
         let pipe = if has_log {
@@ -506,7 +546,10 @@ impl Supervisor {
             let mut lname = heapless::Vec::<u8, NAME_MAX>::new();
             let _ = lname.extend_from_slice(name);
             let _ = lname.extend_from_slice(b"/log");
-            let Ok(ldir) = fs::openat(scan, &lname[..], DIRF, Mode::empty()) else { return };
+            let ldir = match fs::openat(scan, &lname[..], DIRF, Mode::empty()) {
+                Ok(d) => d,
+                Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", &lname]),
+            };
             if let Some(log) = prepare(ldir, &lname, true, Some(rd)) {
                 self.watch(log.control.as_fd(), Watch::Control(idx + 1));
                 if self.svcs.push(log).is_ok() {
@@ -525,6 +568,10 @@ impl Supervisor {
         let now = Instant::now();
         let svc = &mut self.svcs[i];
         svc.restart_at = None;
+        if !svc.interpreter_ok(c"run") {
+            svc.restart_at = Some(now.after_ms(60_000));
+            return;
+        }
         let mut buf = [0u8; 512];
         let (file, words) = match script(&svc.dir, c"run", c"./run", &mut buf) {
             Ok(r) => r,
@@ -704,6 +751,8 @@ pub enum Watch {
     Scan,
     Control(usize),
     Notify(usize),
+    /// s6-rc's control fifo.
+    Rc,
 }
 
 impl Watch {
@@ -713,12 +762,14 @@ impl Watch {
             Watch::Scan => 1,
             Watch::Control(i) => 2 + 2 * i as u64,
             Watch::Notify(i) => 3 + 2 * i as u64,
+            Watch::Rc => u64::MAX,
         }
     }
     pub fn decode(v: u64) -> Watch {
         match v {
             0 => Watch::Signals,
             1 => Watch::Scan,
+            u64::MAX => Watch::Rc,
             v if v % 2 == 0 => Watch::Control((v - 2) as usize / 2),
             v => Watch::Notify((v - 3) as usize / 2),
         }
@@ -918,6 +969,9 @@ impl Supervisor {
         let Ok((file, words)) = script(&svc.dir, c"finish", c"./finish", &mut buf) else {
             return self.down_and_ready(i, b"dD", now);
         };
+        if !svc.interpreter_ok(c"finish") {
+            return self.down_and_ready(i, b"dD", now);
+        }
         let mut c = itoa::Buffer::new();
         let mut s = itoa::Buffer::new();
         let mut g = itoa::Buffer::new();
@@ -1027,7 +1081,12 @@ impl Supervisor {
     /// left to end on EOF once their service is down.
     pub fn stop_all(&mut self) {
         self.stopping = true;
-        for i in 0..self.svcs.len() {
+        self.stop_from(0);
+    }
+
+    /// Stop the entries from `first` on (loggers end on EOF at shutdown).
+    pub fn stop_from(&mut self, first: usize) {
+        for i in first..self.svcs.len() {
             let svc = &mut self.svcs[i];
             svc.want_up = false;
             svc.restart_at = None;
@@ -1037,22 +1096,28 @@ impl Supervisor {
             match svc.state {
                 State::Up => self.send_down(i),
                 State::Finishing => {}
-                State::Down => {
+                State::Down if self.stopping => {
                     svc.pipe = None;
                     if let Some(l) = svc.peer {
                         self.svcs[l].pipe = None;
                     }
                 }
+                State::Down => {}
             }
         }
         // Every service has its signal first; the status files ("want
         // down") follow, so that the last service is not signalled only
         // after the others' files are written.
-        for i in 0..self.svcs.len() {
+        for i in first..self.svcs.len() {
             if self.svcs[i].state == State::Up {
                 self.svcs[i].write_status();
             }
         }
+    }
+
+    /// The entries from `first` on are all down.
+    pub fn down_from(&self, first: usize) -> bool {
+        self.svcs.iter().skip(first).all(|s| s.state == State::Down)
     }
 
     pub fn all_down(&self) -> bool {
@@ -1065,6 +1130,68 @@ impl Supervisor {
         self.svcs.iter().filter(|s| !s.is_log && !exists(s.dir.as_fd(), c"down")).all(|s| {
             s.state == State::Up && (!s.has_notification || s.ready)
         })
+    }
+}
+
+/// What s6-rc (`super::rc`) needs: its longruns, supervised down from
+/// the start, driven on demand, and their pipelines.
+impl Supervisor {
+    /// Copy `src/name` into the scan directory with a `down` file (as
+    /// s6-rc-init leaves a longrun) and supervise it, without a logger.
+    /// `room`: table size to reserve (services.d included).
+    pub fn add_rc(&mut self, src: &[u8], name: &[u8], room: usize) -> Option<usize> {
+        self.svcs.reserve(room);
+        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok()?;
+        let from = arena::cstr(&[src]).ok().and_then(|p| fs::open(p, DIRF, Mode::empty()).ok())?;
+        if let Err(e) = copy_tree(from.as_fd(), scan.as_fd(), name, 16, true) {
+            diag::warn_sys(e, &[b"unable to copy service ", name]);
+            return None;
+        }
+        let dir = fs::openat(&scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()).ok()?;
+        let _ = fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+        let svc = prepare(dir, name, false, None)?;
+        let idx = self.svcs.len();
+        self.watch(svc.control.as_fd(), Watch::Control(idx));
+        self.svcs.push(svc).ok()?;
+        Some(idx)
+    }
+
+    /// One pipe from the producers' stdout to the consumer's stdin, held
+    /// by PID 1 for the container's life (a restart loses nothing).
+    pub fn link(&mut self, consumer: usize, producers: &[usize]) {
+        let (r, w) = match pipe_with(PipeFlags::CLOEXEC) {
+            Ok(p) => p,
+            Err(e) => return diag::warn_sys(e, &[b"unable to create the pipe for ", self.svcs[consumer].name]),
+        };
+        for &p in producers {
+            self.svcs[p].pipe = rustix::io::fcntl_dupfd_cloexec(&w, 3).ok();
+            self.svcs[p].peer = Some(consumer);
+        }
+        let c = &mut self.svcs[consumer];
+        c.pipe = Some(r);
+        c.is_log = true;
+        c.peer = producers.last().copied();
+    }
+
+    /// An s6-svc command letter, as from the control fifo.
+    pub fn send(&mut self, i: usize, b: u8, orig: &Original) {
+        self.command(i, b, orig);
+    }
+
+    /// Up for s6-rc: spawned, and ready when it has a notification-fd.
+    pub fn is_up(&self, i: usize) -> bool {
+        let s = &self.svcs[i];
+        s.state == State::Up && (s.ready || !s.has_notification)
+    }
+
+    /// Down for good: `finish` done.
+    pub fn is_down(&self, i: usize) -> bool {
+        self.svcs[i].state == State::Down
+    }
+
+    /// Down and not to be restarted (its `finish` exited 125).
+    pub fn gave_up(&self, i: usize) -> bool {
+        self.svcs[i].state == State::Down && !self.svcs[i].want_up
     }
 }
 

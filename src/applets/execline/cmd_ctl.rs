@@ -1,0 +1,332 @@
+//! Control commands: foreground, background, if, ifelse, ifte,
+//! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
+//! tryexec.
+use super::{
+    b, next_block, crashed, estatus, exec, in_codes, need_block, slurp, spawn, spawn_or_die, wait, words, wstatus,
+    Env, List, Opts, W,
+};
+use crate::base::{diag, exit};
+use crate::rt::Args;
+use crate::sys::exec::exec_failure_code;
+use rustix::process::{Pid, WaitOptions};
+
+/// Options: (words, options, first operand).
+fn opts_block(a: Args, spec: &'static [u8], usage: &[u8]) -> (&'static [W], Opts, usize) {
+    let w = words(a, 0);
+    let o = Opts::parse(w, spec, usage);
+    let i = o.ind;
+    (w, o, i)
+}
+
+pub fn foreground(a: Args) -> u8 {
+    let w = words(a, 0);
+    let (blk, next) = need_block(w, 1, b"");
+    let mut env = Env::load();
+    let st = match spawn(blk, env.list()) {
+        Ok(pid) => wstatus(wait(pid)),
+        Err(e) => {
+            diag::warn_sys(e, &[b"unable to spawn ", b(blk.first())]);
+            exec_failure_code(e) as u32
+        }
+    };
+    env.set_num(b"?", st as u64);
+    exec(&w[next..], env.list())
+}
+
+pub fn background(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"d", b"background [ -d ] { command... }");
+    let (blk, next) = need_block(w, i, b"");
+    let mut env = Env::load();
+    let pid = if o.has(b'd') {
+        let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, b"pipe"));
+        let child = match crate::sys::chain::fork() {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                let p = spawn_or_die(blk, Env::load().list());
+                let _ = crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&wr), &p.as_raw_nonzero().get().to_le_bytes());
+                crate::sys::raw::exit_group(0)
+            }
+            Err(e) => sys(e, b"fork"),
+        };
+        drop(wr);
+        wait(child);
+        let mut bb = [0u8; 4];
+        let _ = rustix::io::read(&r, &mut bb);
+        i32::from_le_bytes(bb) as u64
+    } else {
+        spawn_or_die(blk, env.list()).as_raw_nonzero().get() as u64
+    };
+    env.set_num(b"!", pid);
+    exec(&w[next..], env.list())
+}
+
+fn sys(e: rustix::io::Errno, what: &[u8]) -> ! {
+    diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", what])
+}
+
+/// Run a test block: Some(true) when it succeeded, or the status to exit
+/// with. A crash dies 128+N unless `x` counts it as a failure.
+fn test(blk: &[W], x: bool) -> (bool, u8) {
+    let st = wait(spawn_or_die(blk, Env::load().list()));
+    if st.terminating_signal().is_some() && !x {
+        crashed(st)
+    }
+    (st.exit_status() == Some(0), estatus(st))
+}
+
+pub fn if_(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"nXtx:", b"if [ -n ] [ -X ] [ -t | -x exitcode ] { command... }");
+    let (blk, next) = need_block(w, i, b"");
+    let (ok, code) = test(blk, o.has(b'X'));
+    let neg = o.has(b'n');
+    if ok == neg {
+        let code = if let Some(x) = o.arg(b'x') {
+            super::u(x).unwrap_or(0) as u8
+        } else if o.has(b't') {
+            0
+        } else if neg {
+            1
+        } else {
+            code
+        };
+        return code;
+    }
+    super::exec_env(&w[next..])
+}
+
+pub fn ifelse(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"nX", b"ifelse [ -n ] [ -X ] { command-if } { command-then... } command-else...");
+    let (blk, n1) = need_block(w, i, b"if ");
+    let (then, n2) = next_block(w, n1, b"then ", 2);
+    let (ok, _) = test(blk, o.has(b'X'));
+    super::exec_env(if ok != o.has(b'n') { then } else { &w[n2..] })
+}
+
+pub fn ifte(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"nX", b"ifte [ -X ] [ -n ] { command-then... } { command-else... } command-if...");
+    let (then, n1) = need_block(w, i, b"then ");
+    let (els, n2) = next_block(w, n1, b"else ", 2);
+    let (ok, _) = test(&w[n2..], o.has(b'X'));
+    super::exec_env(if ok != o.has(b'n') { then } else { els })
+}
+
+pub fn ifthenelse(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"Xs", b"ifthenelse [ -X ] { command-if... } { command-then... } { command-else... } [ remainder... ]");
+    let (blk, n1) = need_block(w, i, b"if ");
+    let (then, n2) = next_block(w, n1, b"then ", 2);
+    let (els, n3) = super::need_blockn(w, n2, b"else ", 3);
+    let (ok, _) = test(blk, o.has(b'X'));
+    let chosen = if ok { then } else { els };
+    let rest = &w[n3..];
+    let mut env = Env::load();
+    if o.has(b's') {
+        let mut l = List::new();
+        super::extend(&mut l, chosen);
+        super::extend(&mut l, rest);
+        exec(l.get(), env.list())
+    }
+    let st = wait(spawn_or_die(chosen, env.list()));
+    env.set_num(b"?", wstatus(st) as u64);
+    exec(rest, env.list())
+}
+
+pub fn exit_(a: Args) -> u8 {
+    match a.get_arg(1) {
+        None => 0,
+        Some(s) => super::u(s.to_bytes()).unwrap_or_else(|| diag::usage(b"exit [ exitcode ]")) as u8,
+    }
+}
+
+pub fn loopwhilex(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"no:x:", b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
+    let prog = &w[i..];
+    if prog.is_empty() {
+        diag::usage(b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
+    }
+    let neg = o.has(b'n');
+    let env = Env::load();
+    loop {
+        let st = wait(spawn_or_die(prog, env.list()));
+        let c = estatus(st);
+        if st.terminating_signal().is_some() {
+            return c;
+        }
+        let go = match (o.arg(b'o'), o.arg(b'x')) {
+            (_, Some(x)) => !in_codes(x, c),
+            (Some(ok), _) => in_codes(ok, c),
+            _ => c == 0,
+        };
+        if go == neg {
+            return c;
+        }
+    }
+}
+
+/// The loop of forx, forstdin, forbacktickx: run `prog` once per value.
+fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts) -> u8 {
+    let esub = o.last(b"Ee") == b'E';
+    let par = o.has(b'p') || o.has(b'P');
+    let mut env = Env::load();
+    let mut pids = List::new();
+    for v in vals {
+        let argv = if esub { super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]) } else { prog };
+        env.set(var, v);
+        let pid = spawn_or_die(argv, env.list());
+        if par {
+            pids.push(pid.as_raw_nonzero().get());
+            continue;
+        }
+        if let Some(c) = judge(wait(pid), o) {
+            return c;
+        }
+    }
+    for &p in pids.get() {
+        if let Some(pid) = Pid::from_raw(p) {
+            wait(pid);
+        }
+    }
+    0
+}
+
+/// After one run: `Some(code)` to stop with.
+fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
+    if st.terminating_signal().is_some() {
+        crashed(st)
+    }
+    let c = st.exit_status().unwrap_or(0) as u8;
+    match (o.arg(b'o'), o.arg(b'x')) {
+        (Some(ok), _) if !in_codes(ok, c) => Some(c),
+        (_, Some(x)) if in_codes(x, c) => Some(c),
+        _ => None,
+    }
+}
+
+const U_FORX: &[u8] = b"forx [ -E | -e ] [ -p ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
+
+pub fn forx(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"EepP:o:x:", U_FORX);
+    let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
+    let (vals, next) = need_block(w, i + 1, b"");
+    let mut l = List::new();
+    for v in vals {
+        l.push(v.to_bytes());
+    }
+    for_each(var.to_bytes(), l.get(), &w[next..], &o)
+}
+
+/// forstdin and forbacktickx: as `for_each`, but nothing to loop on is 1.
+fn for_lines(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts) -> u8 {
+    if vals.is_empty() {
+        return 1;
+    }
+    for_each(var, vals, prog, o)
+}
+
+fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
+    let delim: &'static [u8] = if o.has(b'0') { b"\0" } else { o.arg(b'd').unwrap_or(b"\n") };
+    let mut l = List::new();
+    let keep_last = o.has(b'N') && !o.has(b'n');
+    let crunch = o.has(b'C');
+    let mut start = 0;
+    for (k, c) in data.iter().enumerate() {
+        if delim.contains(c) {
+            if !(crunch && k == start) {
+                l.push(&data[start..k + keep_last as usize]);
+            }
+            start = k + 1;
+        }
+    }
+    if start < data.len() && keep_last {
+        l.push(&data[start..]);
+    }
+    l.done()
+}
+
+pub fn forstdin(a: Args) -> u8 {
+    const U: &[u8] = b"forstdin [ -E | -e ] [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...";
+    let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
+    let Some(var) = w.get(i) else { diag::usage(U) };
+    let data = slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, b"read stdin"));
+    for_lines(var.to_bytes(), lines(data, &o), &w[i + 1..], &o)
+}
+
+pub fn forbacktickx(a: Args) -> u8 {
+    const U: &[u8] = b"forbacktickx [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -E | -e ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var { backtickcmd... } command...";
+    let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
+    let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
+    let (prog, next) = need_block(w, i + 1, b"");
+    let data = super::cmd_env::capture(prog).0;
+    for_lines(var.to_bytes(), lines(data, &o), &w[next..], &o)
+}
+
+pub fn wait_(a: Args) -> u8 {
+    const U: &[u8] = b"wait [ -I | -i ] [ -a | -o ] [ -r | -t timeout ] { pids... } [ prog... ]";
+    let (w, o, i) = opts_block(a, b"IiaorTt:", U);
+    let (pids, next) = need_block(w, i, b"");
+    let mut env = Env::load();
+    let one = o.last(b"ao") == b'o';
+    // -r: reap what is dead now; -t: wait at most that many ms.
+    let (nohang, deadline) = match o.last(b"rt") {
+        b'r' => (true, None),
+        b't' => (true, Some(crate::base::time::Instant::now().after_ms(super::unum(o.arg(b't').unwrap_or(b""), U)))),
+        _ => (false, None),
+    };
+    let mut l = List::new();
+    for p in pids {
+        l.push(super::u(p.to_bytes()).unwrap_or_else(|| diag::usage(U)) as i32);
+    }
+    let flags = if nohang { WaitOptions::NOHANG } else { WaitOptions::empty() };
+    loop {
+        // One listed pid at a time, unless any will do.
+        let r = match (l.get().first(), one || pids.is_empty()) {
+            (Some(&p), false) => rustix::process::waitpid(Pid::from_raw(p), flags),
+            _ => rustix::process::wait(flags),
+        };
+        match r {
+            Ok(Some((pid, st))) => {
+                let p = pid.as_raw_nonzero().get();
+                let listed = l.get().iter().position(|&x| x == p);
+                if let Some(k) = listed {
+                    l.get_mut().copy_within(k + 1.., k);
+                    l.n -= 1;
+                }
+                if one && (listed.is_some() || pids.is_empty()) {
+                    env.set_num(b"!", p as u64);
+                    env.set_num(b"?", wstatus(st) as u64);
+                    break;
+                }
+                if !pids.is_empty() && l.n == 0 {
+                    break;
+                }
+            }
+            Ok(None) => match deadline {
+                Some(d) if crate::base::time::Instant::now() < d => {
+                    let _ = rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
+                }
+                Some(_) if o.last(b"Ii") == b'i' => diag::fatal_sys(exit::TIMEOUT, rustix::io::Errno::TIMEDOUT, &[b"unable to wait"]),
+                _ => break,
+            },
+            Err(rustix::io::Errno::INTR) => {}
+            _ => break,
+        }
+    }
+    exec(&w[next..], env.list())
+}
+
+pub fn tryexec(a: Args) -> u8 {
+    let (w, o, i) = opts_block(a, b"ncla:", b"tryexec [ -n ] [ -c ] [ -l ] [ -a argv0 ] { command... } remainder...");
+    let (blk, next) = need_block(w, i, b"");
+    let env = Env::load();
+    let list: &[W] = if o.has(b'c') { &[] } else { env.list() };
+    let mut l = List::new();
+    if let Some(a0) = o.arg(b'a') {
+        l.push(super::cstr(&[a0]));
+        super::extend(&mut l, &blk[1.min(blk.len())..]);
+    } else {
+        super::extend(&mut l, blk);
+    }
+    if !blk.is_empty() {
+        let _ = super::try_exec_as(blk[0], l.get(), list);
+    }
+    exec(&w[next..], env.list())
+}

@@ -1,0 +1,284 @@
+//! Environment and process-state commands: exec, export, unexport,
+//! emptyenv, envfile, cd, umask, getpid, getcwd, homeof, withstdinas,
+//! backtick.
+use super::subst::{apply, one, Sub};
+use super::{cstr, exec, need_block, num, words, Env, List, Opts, W};
+use crate::base::{diag, exit};
+use crate::rt::Args;
+use rustix::io::Errno;
+
+fn sys(e: Errno, parts: &[&[u8]]) -> ! {
+    diag::fatal_sys(exit::SYSCALL, e, parts)
+}
+
+pub fn exec_(a: Args) -> u8 {
+    const U: &[u8] = b"exec [ -c ] [ -l ] [ -a argv0 ] prog...";
+    let (o, w) = super::opts(a, b"cla:", U);
+    let (clear, login, a0) = (o.has(b'c'), o.has(b'l'), o.arg(b'a'));
+    let Some(&file) = w.first() else { diag::usage(U) };
+    let mut l = List::new();
+    super::extend(&mut l, w);
+    let first = a0.unwrap_or(file.to_bytes());
+    l.get_mut()[0] = if login { cstr(&[b"-", first]) } else { cstr(&[first]) };
+    let env = Env::load();
+    let e = super::try_exec_as(file, l.get(), if clear { &[] } else { env.list() });
+    diag::fatal_sys(crate::sys::exec::exec_failure_code(e), e, &[b"unable to exec ", file.to_bytes()])
+}
+
+pub fn export(a: Args) -> u8 {
+    let w = words(a, 0);
+    if w.len() < 3 {
+        diag::usage(b"export variable value prog...");
+    }
+    let mut env = Env::load();
+    env.set(w[1].to_bytes(), w[2].to_bytes());
+    exec(&w[3..], env.list())
+}
+
+pub fn unexport(a: Args) -> u8 {
+    let w = words(a, 0);
+    if w.len() < 2 {
+        diag::usage(b"unexport variable prog...");
+    }
+    let mut env = Env::load();
+    env.unset(w[1].to_bytes());
+    exec(&w[2..], env.list())
+}
+
+fn sel_elgetopt(e: &[u8]) -> Option<usize> {
+    let eq = e.iter().position(|&c| c == b'=')?;
+    let n = &e[..eq];
+    n.starts_with(b"ELGETOPT_").then(|| n.iter().position(|&c| c == b':').unwrap_or(eq))
+}
+
+pub fn emptyenv(a: Args) -> u8 {
+    let (o, rest) = super::opts(a, b"pcoPl", b"emptyenv [ -p | -c | -o | -P ] prog...");
+    let f = [o.has(b'p'), o.has(b'c'), o.has(b'o'), o.has(b'P'), o.has(b'l')];
+    let old = Env::load();
+    let mut env = Env(List::new());
+    if f[1] {
+        for &e in old.list() {
+            let s = e.to_bytes();
+            let eq = s.iter().position(|&c| c == b'=').unwrap_or(0);
+            let n = &s[..eq];
+            let gone = matches!(n, b"!" | b"?" | b"#" | b"EXECLINE_STRICT")
+                || (!n.is_empty() && n.iter().all(u8::is_ascii_digit))
+                || n.starts_with(b"ELGETOPT_")
+                || (n.len() > 2 && n.starts_with(b"FD") && n[2..].iter().all(u8::is_ascii_digit));
+            if !gone {
+                env.0.push(e);
+            }
+        }
+    } else if f[2] || f[3] {
+        env = old;
+        if f[3] {
+            super::execlineb::pop(&mut env, super::execlineb::sel_positional);
+        }
+        if f[2] {
+            super::execlineb::pop(&mut env, sel_elgetopt);
+        }
+    } else {
+        for k in [b"PATH" as &[u8], b"LD_LIBRARY_PATH"] {
+            if let (true, Some(v)) = (if k == b"PATH" { f[0] } else { f[4] }, old.get(k)) {
+                env.set(k, v);
+            }
+        }
+    }
+    exec(rest, env.list())
+}
+
+pub fn envfile(a: Args) -> u8 {
+    const U: &[u8] = b"envfile [ -i | -I ] file prog...";
+    let (o, w) = super::opts(a, b"iI", U);
+    let soft = o.last(b"iI") == b'I';
+    let Some(f) = w.first() else { diag::usage(U) };
+    let mut env = Env::load();
+    let data = match rustix::fs::open(*f, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty()) {
+        Ok(fd) => super::slurp(rustix::fd::AsFd::as_fd(&fd)).unwrap_or_else(|e| sys(e, &[b"unable to read ", f.to_bytes()])),
+        Err(Errno::NOENT) if soft => exec(&w[1..], env.list()),
+        Err(e) => sys(e, &[b"unable to open ", f.to_bytes()]),
+    };
+    for (ln, line) in data.split(|&c| c == b'\n').enumerate() {
+        let t = trim(line);
+        if t.is_empty() || t[0] == b'#' {
+            continue;
+        }
+        let Some(eq) = t.iter().position(|&c| c == b'=') else {
+            diag::fatal(1, &[b"in ", f.to_bytes(), b": syntax error line ", num(ln as u64 + 1)])
+        };
+        env.set(trim(&t[..eq]), trim(&t[eq + 1..]));
+    }
+    exec(&w[1..], env.list())
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let s = match s.iter().position(|c| !b" \t".contains(c)) {
+        Some(i) => &s[i..],
+        None => return b"",
+    };
+    &s[..s.iter().rposition(|c| !b" \t".contains(c)).map_or(0, |i| i + 1)]
+}
+
+pub fn cd(a: Args) -> u8 {
+    crate::rt::set_prog(b"execline-cd");
+    let w = words(a, 0);
+    if w.len() < 3 {
+        diag::usage(b"cd path prog...");
+    }
+    if let Err(e) = rustix::process::chdir(w[1]) {
+        sys(e, &[b"unable to chdir to ", w[1].to_bytes()]);
+    }
+    super::exec_env(&w[2..])
+}
+
+pub fn umask(a: Args) -> u8 {
+    crate::rt::set_prog(b"execline-umask");
+    let w = words(a, 0);
+    if w.len() < 3 {
+        diag::usage(b"umask value prog...");
+    }
+    let mut m = 0u32;
+    for &c in w[1].to_bytes().iter().take_while(|c| (b'0'..=b'7').contains(c)) {
+        m = (m << 3 | (c - b'0') as u32) & 0o777;
+    }
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(m));
+    super::exec_env(&w[2..])
+}
+
+/// Set VAR or (with -E) substitute it, then exec the rest.
+fn give(w: &'static [W], var: &'static [u8], val: &'static [u8], esub: bool, mut env: Env) -> ! {
+    if esub {
+        exec(apply(w, &[Sub { key: var, vals: one(val) }]), env.list())
+    }
+    env.set(var, val);
+    exec(w, env.list())
+}
+
+pub fn getpid(a: Args) -> u8 {
+    const U: &[u8] = b"getpid [ -E | -e ] [ -P | -p ] variable prog...";
+    let (o, w) = super::opts(a, b"EePp", U);
+    let (esub, parent) = (o.last(b"Ee") == b'E', o.last(b"Pp") == b'P');
+    let Some(v) = w.first() else { diag::usage(U) };
+    let pid = if parent { rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get()) } else { rustix::process::getpid().as_raw_nonzero().get() };
+    give(&w[1..], v.to_bytes(), num(pid as u64), esub, Env::load())
+}
+
+pub fn getcwd(a: Args) -> u8 {
+    const U: &[u8] = b"getcwd [ -E | -e ] variable prog...";
+    let (o, w) = super::opts(a, b"Ee", U);
+    let esub = o.last(b"Ee") == b'E';
+    let Some(v) = w.first() else { diag::usage(U) };
+    let mut buf = [0u8; 4096];
+    let n = crate::sys::raw::getcwd(&mut buf).unwrap_or_else(|e| sys(e, &[b"unable to getcwd"]));
+    let cwd = cstr(&[&buf[..n]]).to_bytes();
+    give(&w[1..], v.to_bytes(), cwd, esub, Env::load())
+}
+
+pub fn homeof(a: Args) -> u8 {
+    let Some(user) = a.get_arg(1) else { diag::usage(b"homeof user") };
+    let user = user.to_bytes();
+    let pw = rustix::fs::open(c"/etc/passwd", rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
+        .and_then(|f| super::slurp(rustix::fd::AsFd::as_fd(&f)))
+        .unwrap_or(b"");
+    for line in pw.split(|&c| c == b'\n') {
+        let mut f = line.split(|&c| c == b':');
+        if f.next() == Some(user) {
+            if let Some(h) = f.nth(4) {
+                let _ = super::out(cstr(&[h, b"\n"]).to_bytes());
+                return 0;
+            }
+        }
+    }
+    diag::fatal(exit::SYSCALL, &[b"unable to get passwd entry for ", user, b": no such user"])
+}
+
+/// Run `prog` with its stdout on a pipe; its output and wait status.
+pub fn capture(prog: &[W]) -> (&'static [u8], rustix::process::WaitStatus) {
+    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, &[b"unable to pipe"]));
+    let wfd = rustix::fd::AsRawFd::as_raw_fd(&w);
+    let pid = super::spawn_with(prog, Env::load().list(), || {
+        let _ = crate::sys::fd::dup_to(wfd, 1);
+    })
+    .unwrap_or_else(|e| sys(e, &[b"unable to spawn ", super::b(prog.first())]));
+    drop(w);
+    let data = super::slurp(rustix::fd::AsFd::as_fd(&r)).unwrap_or_else(|e| sys(e, &[b"unable to read from pipe"]));
+    drop(r);
+    (data, super::wait(pid))
+}
+
+/// withstdinas and backtick: `-i -I -x -D d -N -n -E -e`.
+fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
+    let w = words(a, 0);
+    let g = Opts::parse(w, if bt { b"iIxD:NnEe" } else { b"iID:NnEe" }, usage);
+    let mode = match g.last(b"iIxD") {
+        0 if bt => b'i',
+        m => m,
+    };
+    let def = g.arg(b'D').unwrap_or(b"");
+    let chomp = g.last(b"Nn") != b'N';
+    let esub = g.last(b"Ee") == b'E';
+    let Some(var) = w.get(g.ind).filter(|_| !bt || w.len() > g.ind + 1) else { diag::usage(usage) };
+    let var = var.to_bytes();
+    let mut env = Env::load();
+    let (mut data, rest, st) = if bt {
+        let (prog, next) = need_block(w, g.ind + 1, b"");
+        let (d, st) = capture(prog);
+        (d, &w[next..], Some(st))
+    } else {
+        let d = super::slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, &[b"unable to read stdin"]));
+        (d, &w[g.ind + 1..], None)
+    };
+    let mut unset = false;
+    if let Some(st) = st {
+        let code = super::wstatus(st);
+        if code != 0 {
+            if mode == b'i' {
+                if st.terminating_signal().is_some() {
+                    diag::fatal(super::estatus(st), &[b"child process crashed"])
+                }
+                diag::fatal(super::estatus(st), &[b"child process exited non-zero"]);
+            }
+            if mode == b'D' {
+                data = def;
+            } else {
+                unset = true;
+            }
+        }
+        env.set_num(b"?", code as u64);
+    }
+    if let Some(z) = data.iter().position(|&c| c == 0) {
+        match mode {
+            b'i' if bt => diag::fatal(124, &[b"child process output contained a null character"]),
+            b'i' => diag::fatal(1, &[b"stdin contained a null character"]),
+            b'I' | b'x' => unset = true,
+            b'D' => {
+                diag::warn(&[if bt { b"child process output" as &[u8] } else { b"stdin" }, b" contained a null character - using default instead"]);
+                data = def;
+            }
+            _ => data = &data[..z],
+        }
+    }
+    if chomp && data.last() == Some(&b'\n') {
+        data = &data[..data.len() - 1];
+    }
+    if unset {
+        env.unset(var);
+        if esub {
+            exec(apply(rest, &[Sub { key: var, vals: &[] }]), env.list())
+        }
+        exec(rest, env.list())
+    }
+    if esub && bt {
+        let q = num(env.get(b"?").and_then(super::u).unwrap_or(0));
+        exec(apply(rest, &[Sub { key: var, vals: one(data) }, Sub { key: b"?", vals: one(q) }]), env.list())
+    }
+    give(rest, var, data, esub, env)
+}
+
+pub fn withstdinas(a: Args) -> u8 {
+    value_cmd(a, false, b"withstdinas [ -i | -I | -D default ] [ -N | -n ] [ -E | -e ] var remainder...")
+}
+
+pub fn backtick(a: Args) -> u8 {
+    value_cmd(a, true, b"backtick [ -i | -I | -x | -D default ] [ -N | -n ] [ -E | -e ] var { prog... } remainder...")
+}

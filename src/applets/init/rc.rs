@@ -1,0 +1,565 @@
+//! s6-overlay v3's service tree in PID 1: `/etc/s6-overlay/s6-rc.d` (or the
+//! profile's), read after `S6_STAGE2_HOOK`, with s6-overlay's own names
+//! (`fix-attrs`, `legacy-cont-init`, `base`, `user`, `legacy-services`,
+//! `user2`, `top`), brought up in dependency order and in parallel, and
+//! down in reverse order at shutdown.
+//!
+//! - `fix-attrs` and `legacy-cont-init` are the stage-2 items PID 1 already
+//!   runs in order (fix-attrs.d, cont-init.d): they are up once those items
+//!   are past. `legacy-services` supervises `services.d`.
+//! - A oneshot's `up`/`down` is one execline command line, run as
+//!   `/command/execlineb -Pc LINE` in a new session with stdin `/dev/null`,
+//!   the global environment and `RC_NAME`.
+//! - A longrun is copied to `/run/service/NAME` with a `down` file and
+//!   supervised by PID 1's loop from the start, down until wanted; its
+//!   pipeline (`producer-for`/`consumer-for`) is a pipe PID 1 holds.
+//! - The boot transition's first failure (a oneshot's code, 99 for a
+//!   `timeout-up`, 2 when `S6_CMD_WAIT_FOR_SERVICES_MAXTIME` expires)
+//!   follows `S6_BEHAVIOUR_IF_STAGE2_FAILS`. A shutdown stops what runs of
+//!   the boot at once, then brings everything down in reverse order, each
+//!   step bounded by `S6_SERVICES_GRACETIME` overall.
+use super::{Item, Phase, Pid1};
+use crate::base::diag::{self, Line};
+use crate::base::{exit, time::Instant};
+use crate::rt::Env;
+use crate::s6::rc::{live, source::load, Db, Internal, Kind, Plan, Step};
+use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::{arena, raw, signal};
+use rustix::fd::{AsFd, AsRawFd, OwnedFd};
+use rustix::fs::{self, Mode, OFlags};
+use rustix::process::Pid;
+
+const NONE: u16 = u16::MAX;
+
+pub struct Rc {
+    pub db: Db,
+    pub plan: Plan,
+    /// The live state: up or down, per service.
+    pub up: &'static mut [bool],
+    /// Longrun → its supervisor entry.
+    sup: &'static mut [u16],
+    /// Running oneshot scripts.
+    pids: &'static mut [Option<Pid>],
+    /// Per running transition: when it times out.
+    until: &'static mut [Option<Instant>],
+    /// The current plan is the boot transition.
+    pub boot: bool,
+    /// Supervisor entries from here on are `services.d`'s.
+    legacy_from: usize,
+    null: Option<OwnedFd>,
+    /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`, from the boot's start.
+    maxtime: Option<Instant>,
+    /// Shutting down: the plan is the final down transition; `swept`:
+    /// what it left has been told to stop.
+    pub stopping: bool,
+    swept: bool,
+    /// The boot transition's first failure, for the policy.
+    failed: Option<u8>,
+    /// `/run/s6/rc/control`, and the client waiting for the current change.
+    control: Option<OwnedFd>,
+    reply: heapless::Vec<u8, 128>,
+    /// The current change ran out of time (`-t`).
+    expired: bool,
+    /// Oneshots' environment: the global one and `RC_NAME=` (`var`).
+    envp: &'static [*const u8],
+    var: &'static mut [u8],
+}
+
+/// `<base>/s6-overlay` (`/etc/s6-overlay`, or the profile's).
+fn profile(base: &[u8]) -> &'static [u8] {
+    let p: &[u8] = if base == b"/etc" { b"/etc/s6-overlay" } else { base };
+    let sub: &[u8] = if base == b"/etc" { b"" } else { b"/s6-overlay" };
+    arena::cstr(&[p, sub]).map(|c| c.to_bytes()).unwrap_or(b"/etc/s6-overlay")
+}
+
+fn is_dir(p: &[u8]) -> bool {
+    arena::cstr(&[p]).is_ok_and(|c| fs::stat(c).is_ok_and(|st| fs::FileType::from_raw_mode(st.st_mode) == fs::FileType::Directory))
+}
+
+/// Whether the image has v3's layout (decides `Item::Rc` and the lines).
+pub fn has_layout(base: &[u8]) -> bool {
+    is_dir(profile(base))
+}
+
+fn info(parts: &[&[u8]]) {
+    let mut l = Line::new();
+    l.push(b"s6-rc: info: service ");
+    for p in parts {
+        l.push(p);
+    }
+    l.emit();
+}
+
+impl Pid1 {
+    /// Read the tree (after the hook) and start the boot transition. A
+    /// source error is fatal before anything starts.
+    #[inline(never)]
+    pub(super) fn rc_load(&mut self) {
+        let prof = profile(self.base);
+        let rcd = arena::cstr(&[prof, b"/s6-rc.d"]).map(|c| c.to_bytes()).unwrap_or(b"");
+        // The old layout (`s6-rc.d/user`) replaces the bundle directory.
+        let mut srcs: heapless::Vec<&[u8], 2> = heapless::Vec::new();
+        let old = is_dir(arena::cstr(&[rcd, b"/user"]).map(|c| c.to_bytes()).unwrap_or(b""));
+        if old && self.s.verbosity >= 1 {
+            diag::warn(&[b"defining user bundles in ", prof, b"/s6-rc.d is deprecated, please define them in ", prof, b"/user-bundles.d instead"]);
+        }
+        if is_dir(rcd) {
+            let _ = srcs.push(rcd);
+        }
+        let bd = match Env::get().var(b"S6_RUNTIME_BUNDLEDIR").filter(|v| !v.is_empty()) {
+            Some(b) => b,
+            None => arena::cstr(&[prof, b"/user-bundles.d"]).map(|c| c.to_bytes()).unwrap_or(b""),
+        };
+        if !old && is_dir(bd) {
+            let _ = srcs.push(bd);
+        }
+        let db = match load(&srcs) {
+            Ok(db) => db,
+            Err(e) => {
+                let mut l = Line::new();
+                e.text(&mut l);
+                diag::fatal(e.code(), &[l.as_bytes()])
+            }
+        };
+        let control = live::publish(&srcs);
+        if let Some(c) = &control {
+            self.sup.watch(c.as_fd(), super::supervise::Watch::Rc);
+        }
+        let n = db.svcs.len();
+        let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until)) = (
+            Plan::new(n),
+            arena::alloc_slice(n, false),
+            arena::alloc_slice(n, NONE),
+            arena::alloc_slice::<Option<Pid>>(n, None),
+            arena::alloc_slice::<Option<Instant>>(n, None),
+        ) else {
+            diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
+        };
+        // Longruns: supervised (down) from the start.
+        let legacy = super::stage::list(super::dir_of(self.base, b"services.d").unwrap_or(b"")).map_or(0, |l| l.len());
+        let longruns = db.svcs.iter().filter(|s| s.kind == Kind::Longrun).count();
+        let room = longruns + 2 * legacy + 32;
+        for (i, s) in db.svcs.iter().enumerate() {
+            if s.kind == Kind::Longrun {
+                if let Some(k) = self.sup.add_rc(s.src, s.name, room) {
+                    sup[i] = k as u16;
+                }
+            }
+        }
+        for (c, s) in db.svcs.iter().enumerate() {
+            if s.kind != Kind::Longrun || s.consumer_for.is_empty() || sup[c] == NONE {
+                continue;
+            }
+            let mut prods: heapless::Vec<usize, 64> = heapless::Vec::new();
+            for (p, t) in db.svcs.iter().enumerate() {
+                if t.consumer == Some(c as u16) && sup[p] != NONE {
+                    let _ = prods.push(sup[p] as usize);
+                }
+            }
+            self.sup.link(sup[c] as usize, &prods);
+        }
+        let genv = self.global_env.iter().take_while(|p| !p.is_null()).count();
+        let (Ok(envp), Ok(var)) = (arena::alloc_slice::<*const u8>(genv + 2, core::ptr::null()), arena::alloc_slice(256, 0u8)) else {
+            diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
+        };
+        envp[..genv].copy_from_slice(&self.global_env[..genv]);
+        var[..8].copy_from_slice(b"RC_NAME=");
+        envp[genv] = var.as_ptr();
+        let null = fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
+        let maxtime = match self.s.wait_for_services_ms {
+            0 => None,
+            ms => Some(Instant::now().after_ms(ms)),
+        };
+        let legacy_from = self.sup.svcs.len();
+        let mut rc = Rc { db, plan, up, sup, pids, until, boot: true, legacy_from, null, maxtime, stopping: false, swept: false, failed: None, control, reply: heapless::Vec::new(), expired: false, envp, var };
+        let top = rc.db.find(b"top").unwrap_or(0);
+        let members = rc.db.get(top).members;
+        rc.plan.select(&rc.db, members, true, rc.up);
+        self.rc = Some(rc);
+        self.rc_step();
+    }
+
+    /// With v3's layout, v3's progress lines for `cont-init.d` and
+    /// `cont-finish.d` scripts (`cont-init: info: running DIR/NAME`, `…
+    /// DIR/NAME exited N`); false without (v2's lines then).
+    pub(super) fn v3_line(&self, sub: &[u8], name: &[u8], code: Option<u8>) -> bool {
+        if self.rc.is_none() {
+            return false;
+        }
+        if self.s.verbosity >= 2 {
+            let mut l = Line::new();
+            l.push(&sub[..sub.len() - 2]).push(b": info: ");
+            if code.is_none() {
+                l.push(b"running ");
+            }
+            l.push(self.base).push(b"/").push(sub).push(b"/").push(name);
+            if let Some(c) = code {
+                l.push(b" exited ").push_u64(c as u64);
+            }
+            l.emit();
+        }
+        true
+    }
+
+    /// The boot transition still runs.
+    pub(super) fn rc_booting(&self) -> bool {
+        self.rc.as_ref().is_some_and(|r| r.boot)
+    }
+
+    /// Nothing of the tree is moving any more.
+    pub(super) fn rc_idle(&self) -> bool {
+        self.rc.as_ref().is_none_or(|r| r.plan.finished())
+    }
+
+    pub(super) fn rc_deadline(&self) -> Option<Instant> {
+        let r = self.rc.as_ref()?;
+        r.until.iter().flatten().copied().chain(r.maxtime).min()
+    }
+
+    /// Move the current transition on: collect what finished, start what
+    /// may start. Returns whether anything changed.
+    pub(super) fn rc_step(&mut self) -> bool {
+        let Some(mut rc) = self.rc.take() else { return false };
+        let now = Instant::now();
+        let mut any = false;
+        if !rc.stopping && rc.maxtime.is_some_and(|t| now >= t) {
+            rc.maxtime = None;
+            rc.expired = true;
+            self.rc_abort(&mut rc);
+            // s6-rc's code for its global timeout.
+            rc.failed.get_or_insert(2);
+        }
+        loop {
+            let mut changed = false;
+            for i in 0..rc.db.svcs.len() {
+                if rc.plan.steps[i] != Step::Running {
+                    continue;
+                }
+                let r = self.rc_check(&mut rc, i as u16, now);
+                if let Some(ok) = r {
+                    self.rc_done(&mut rc, i as u16, ok);
+                    changed = true;
+                }
+            }
+            while let Some(i) = rc.plan.next(&rc.db) {
+                changed = true;
+                self.rc_start(&mut rc, i);
+            }
+            if !changed {
+                break;
+            }
+            any = true;
+        }
+        if rc.plan.finished() && (rc.boot || !rc.reply.is_empty()) {
+            let code = if rc.expired { 2 } else { rc.plan.failed() as u8 };
+            if !rc.boot {
+                rc.failed = None;
+                reply(&mut rc, code);
+            }
+            rc.boot = false;
+            rc.maxtime = None;
+            any = true;
+        }
+        if rc.stopping && rc.plan.finished() && !rc.swept {
+            // What is left (essential services, loggers) stops with the rest.
+            self.sup.stop_all();
+            rc.swept = true;
+        }
+        let failed = if rc.boot || self.phase == Phase::Stage2 { rc.failed.take() } else { None };
+        self.rc = Some(rc);
+        if let Some(code) = failed {
+            self.rc_failed(code);
+        }
+        any
+    }
+
+    /// A running transition's outcome, when known (`None`: still running).
+    fn rc_check(&mut self, rc: &mut Rc, i: u16, now: Instant) -> Option<bool> {
+        let s = *rc.db.get(i);
+        let up = rc.plan.up;
+        let timed_out = rc.until[i as usize].is_some_and(|t| now >= t);
+        match (s.kind, s.internal) {
+            (_, Internal::FixAttrs) | (_, Internal::ContInit) if up => {
+                let fix = s.internal == Internal::FixAttrs;
+                let mine = |it: &Item| if fix { matches!(it, Item::Fix(_) | Item::FixEnd) } else { matches!(it, Item::Fix(_) | Item::FixEnd | Item::Init(_) | Item::InitEnd) };
+                let pending = self.items[self.next..].iter().any(mine) || self.job.is_some_and(|j| mine(&j.item));
+                (!pending || self.phase != Phase::Stage2).then_some(true)
+            }
+            (_, Internal::LegacyServices) if !up => self.sup.down_from(rc.legacy_from).then_some(true),
+            (Kind::Longrun, _) => {
+                let k = rc.sup[i as usize] as usize;
+                if rc.sup[i as usize] == NONE {
+                    return Some(false);
+                }
+                if up && self.sup.is_up(k) || !up && self.sup.is_down(k) {
+                    return Some(true);
+                }
+                if up && self.sup.gave_up(k) {
+                    self.rc_warn(&s, up, b"its finish script reported a permanent failure", 1);
+                    rc.failed.get_or_insert(1);
+                    return Some(false);
+                }
+                if timed_out {
+                    rc.until[i as usize] = None;
+                    if up {
+                        self.sup.send(k, b'D', &self.orig);
+                    }
+                    self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
+                    rc.failed.get_or_insert(exit::TIMEOUT);
+                    return Some(false);
+                }
+                None
+            }
+            _ => {
+                if timed_out {
+                    rc.until[i as usize] = None;
+                    if let Some(pid) = rc.pids[i as usize] {
+                        let _ = raw::kill_pid(pid, signal::SIGTERM);
+                        let _ = raw::kill_pid(pid, signal::SIGCONT);
+                    }
+                    rc.pids[i as usize] = None;
+                    self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
+                    rc.failed.get_or_insert(exit::TIMEOUT);
+                    return Some(false);
+                }
+                rc.pids[i as usize].is_none().then_some(true)
+            }
+        }
+    }
+
+    fn rc_start(&mut self, rc: &mut Rc, i: u16) {
+        let s = *rc.db.get(i);
+        let up = rc.plan.up;
+        if !up && s.essential {
+            rc.plan.done(i, true);
+            return;
+        }
+        if self.s.verbosity >= 2 {
+            info(&[s.name, if up { b": starting" } else { b": stopping" }]);
+        }
+        let t = if up { s.timeout_up } else { s.timeout_down };
+        rc.until[i as usize] = (t > 0).then(|| Instant::now().after_ms(t as u64));
+        match (s.kind, s.internal) {
+            (_, Internal::FixAttrs | Internal::ContInit) if !up => {}
+            (_, Internal::FixAttrs | Internal::ContInit) => {}
+            (_, Internal::LegacyServices) if up => {
+                let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
+                if is_dir(dir) {
+                    self.sup.setup(dir, &self.orig);
+                }
+            }
+            (_, Internal::LegacyServices) => self.sup.stop_from(rc.legacy_from),
+            (Kind::Longrun, _) => {
+                if rc.sup[i as usize] != NONE {
+                    self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' }, &self.orig);
+                }
+            }
+            _ => {
+                let line = if up { s.up } else { s.down };
+                let empty = line.to_bytes().split(|&c| c == b'\n').all(|l| {
+                    let l = l.trim_ascii_start();
+                    l.is_empty() || l[0] == b'#'
+                });
+                if !empty {
+                    match self.rc_spawn(rc, s.name, line) {
+                        Ok(pid) => rc.pids[i as usize] = Some(pid),
+                        Err(e) => {
+                            diag::warn_sys(e, &[b"unable to spawn /command/execlineb"]);
+                            self.rc_done(rc, i, false);
+                            rc.failed.get_or_insert(exit::SYSCALL);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `/command/execlineb -Pc LINE`, new session, stdin `/dev/null`, the
+    /// global environment plus `RC_NAME`.
+    fn rc_spawn(&self, rc: &mut Rc, name: &[u8], line: &core::ffi::CStr) -> Result<Pid, rustix::io::Errno> {
+        // `RC_NAME=NAME`, NUL-terminated, in the slot `envp` points to.
+        let n = name.len().min(rc.var.len() - 9);
+        rc.var[8..8 + n].copy_from_slice(&name[..n]);
+        rc.var[8 + n] = 0;
+        let argv = [c"execlineb".as_ptr().cast(), c"-Pc".as_ptr().cast(), line.as_ptr().cast(), core::ptr::null()];
+        let null = [(rc.null.as_ref().map_or(-1, |f| f.as_raw_fd()), 0)];
+        let moves = if rc.null.is_some() { &null[..] } else { &[] };
+        let envp = rc.envp.as_ptr();
+        spawn(&Spawn {
+            file: c"/command/execlineb",
+            argv: argv.as_ptr(),
+            envp,
+            path: self.path,
+            signals: &self.orig,
+            new_pgrp: false,
+            take_tty: false,
+            setsid: true,
+            moves,
+            chdir: None,
+        })
+    }
+
+    fn rc_done(&mut self, rc: &mut Rc, i: u16, ok: bool) {
+        let s = rc.db.get(i);
+        let up = rc.plan.up;
+        rc.plan.done(i, ok);
+        rc.until[i as usize] = None;
+        if ok {
+            rc.up[i as usize] = up;
+            live::write_state(&rc.db, rc.up);
+            if self.s.verbosity >= 2 {
+                info(&[s.name, if up { b" successfully started" } else { b" successfully stopped" }]);
+            }
+        }
+    }
+
+    fn rc_warn(&self, s: &crate::s6::rc::Svc, up: bool, why: &[u8], _code: u8) {
+        if self.s.verbosity >= 1 {
+            let mut l = Line::new();
+            l.push(b"s6-rc: warning: unable to ").push(if up { b"start" } else { b"stop" }).push(b" service ").push(s.name).push(b": ").push(why);
+            l.emit();
+        }
+    }
+
+    /// A oneshot ended: is it one of ours?
+    pub(super) fn rc_on_exit(&mut self, pid: Pid, code: u8) -> bool {
+        let Some(mut rc) = self.rc.take() else { return false };
+        let found = rc.pids.iter().position(|p| *p == Some(pid));
+        if let Some(i) = found {
+            rc.pids[i] = None;
+            let s = *rc.db.get(i as u16);
+            if code != 0 {
+                if self.s.verbosity >= 1 {
+                    let mut l = Line::new();
+                    l.push(b"s6-rc: warning: unable to ").push(if rc.plan.up { b"start" } else { b"stop" }).push(b" service ").push(s.name).push(b": command exited ").push_u64(code as u64);
+                    l.emit();
+                }
+                self.rc_done(&mut rc, i as u16, false);
+                rc.failed.get_or_insert(code);
+            }
+        }
+        self.rc = Some(rc);
+        found.is_some()
+    }
+
+    /// The boot transition failed with `code`: the stage-2 failure policy.
+    fn rc_failed(&mut self, code: u8) {
+        if self.phase != Phase::Stage2 {
+            return;
+        }
+        match self.s.stage2_fails {
+            0 => {}
+            1 => diag::warn(&[b"s6-rc failed to properly bring all the services up! Check your logs for more information."]),
+            _ => {
+                diag::warn(&[b"s6-rc failed to properly bring all the services up: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"]);
+                self.code = Some(code);
+                super::runtime::write_exitcode(code);
+                self.begin_shutdown();
+            }
+        }
+    }
+
+    /// Stop the current transition at once: scripts get TERM, nothing else
+    /// starts.
+    fn rc_abort(&mut self, rc: &mut Rc) {
+        for i in 0..rc.db.svcs.len() {
+            if let Some(pid) = rc.pids[i].take() {
+                let _ = raw::kill_group(pid, signal::SIGTERM);
+                let _ = raw::kill_pid(pid, signal::SIGTERM);
+                let _ = raw::kill_pid(pid, signal::SIGCONT);
+            }
+            if matches!(rc.plan.steps[i], Step::Wait | Step::Running) {
+                rc.plan.steps[i] = Step::Failed;
+                rc.until[i] = None;
+            }
+        }
+    }
+
+    /// Container shutdown: stop the boot, then bring down everything that
+    /// is up, in reverse order (cont-finish and fix-attrs stay: PID 1's
+    /// stage 3 runs cont-finish after). Returns false without a tree.
+    pub(super) fn rc_shutdown(&mut self) -> bool {
+        let Some(mut rc) = self.rc.take() else { return false };
+        self.rc_abort(&mut rc);
+        rc.boot = false;
+        rc.stopping = true;
+        self.sup.stopping = true;
+        let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
+        for (i, s) in rc.db.svcs.iter().enumerate() {
+            if rc.up[i] && !matches!(s.internal, Internal::FixAttrs | Internal::ContInit) {
+                let _ = sel.push(i as u16);
+            }
+        }
+        rc.plan.select(&rc.db, &sel, false, rc.up);
+        // Their dependents are up only if they are: keep the base internals.
+        for (i, s) in rc.db.svcs.iter().enumerate() {
+            if matches!(s.internal, Internal::FixAttrs | Internal::ContInit) {
+                rc.plan.steps[i] = Step::Out;
+            }
+        }
+        self.rc = Some(rc);
+        self.rc_step();
+        true
+    }
+}
+
+
+/// Tell the waiting client how its change ended.
+fn reply(rc: &mut Rc, code: u8) {
+    let _ = rc.reply.push(0);
+    if let Ok(path) = core::ffi::CStr::from_bytes_until_nul(&rc.reply) {
+        if let Ok(f) = fs::open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
+            let _ = rustix::io::write(&f, &[code]);
+        }
+    }
+    rc.reply.clear();
+}
+
+impl Pid1 {
+    /// Requests on `/run/s6/rc/control` (see `s6::rc::live`).
+    pub(super) fn rc_request(&mut self) {
+        let Some(mut rc) = self.rc.take() else { return };
+        let mut buf = [0u8; 4096];
+        let n = rc.control.as_ref().map_or(0, |c| rustix::io::read(c, &mut buf).unwrap_or(0));
+        for req in buf[..n].split(|&c| c == b'\n').filter(|r| !r.is_empty()) {
+            let mut f = req.split(|&c| c == 0);
+            let (Some(path), Some(verb), Some(t)) = (f.next(), f.next(), f.next()) else { continue };
+            if !path.starts_with(b"/run/s6/rc/reply.") {
+                continue;
+            }
+            let busy = !rc.plan.finished() || rc.boot || rc.stopping || !rc.reply.is_empty();
+            let mut old = core::mem::take(&mut rc.reply);
+            let _ = rc.reply.extend_from_slice(path);
+            if busy {
+                reply(&mut rc, live::BUSY);
+                rc.reply = core::mem::take(&mut old);
+                continue;
+            }
+            let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
+            let mut unknown = false;
+            for name in f {
+                match rc.db.find(name) {
+                    Some(i) => {
+                        let s = rc.db.get(i);
+                        if s.atomic() {
+                            let _ = sel.push(i);
+                        }
+                        let _ = sel.extend_from_slice(s.members);
+                    }
+                    None => unknown = true,
+                }
+            }
+            if unknown {
+                reply(&mut rc, 3);
+                continue;
+            }
+            let up = verb.first() == Some(&b'u');
+            rc.plan.select(&rc.db, &sel, up, rc.up);
+            rc.failed = None;
+            rc.expired = false;
+            rc.maxtime = crate::base::num::parse_u64(t).filter(|&ms| ms > 0).map(|ms| Instant::now().after_ms(ms));
+        }
+        self.rc = Some(rc);
+        self.rc_step();
+    }
+}

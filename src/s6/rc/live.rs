@@ -1,0 +1,92 @@
+//! The live state of the service tree, kept by PID 1, and the channel its
+//! clients (`s6-rc`) use. Under `/run/s6/rc/`:
+//!
+//! - `sources`: the source directories PID 1 read, one a line, in order
+//!   (clients read the same tree: `s6-rc-db`, `s6-rc list`);
+//! - `state`: the atomic services that are up, one name a line, rewritten
+//!   (`state.new`, then a rename) after each transition;
+//! - `control`: a fifo PID 1 reads. A request is one write (atomic, under
+//!   `PIPE_BUF`): `REPLY\0VERB\0TIMEOUT\0NAME\0…NAME\n`, VERB `u` or `d`,
+//!   TIMEOUT in ms (0: none). The client made the
+//!   fifo REPLY and opened it for reading before writing the request; PID 1
+//!   writes one byte there when the change is over: its exit code (0 done,
+//!   1 a transition failed, 2 timed out, 3 unknown name), or `BUSY` while
+//!   another change (the boot included) runs.
+use super::Db;
+use crate::sys::arena;
+use core::ffi::CStr;
+use rustix::fd::{AsFd, OwnedFd};
+use rustix::fs::{self, Mode, OFlags};
+use rustix::io::Errno;
+
+pub const DIR: &CStr = c"/run/s6/rc";
+pub const CONTROL: &CStr = c"/run/s6/rc/control";
+pub const SOURCES: &CStr = c"/run/s6/rc/sources";
+pub const STATE: &CStr = c"/run/s6/rc/state";
+/// The reply while another change runs.
+pub const BUSY: u8 = 254;
+
+fn write_file(path: &CStr, tmp: &CStr, parts: &mut dyn Iterator<Item = &[u8]>) -> Result<(), Errno> {
+    let f = fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))?;
+    let mut buf = [0u8; 1024];
+    let mut n = 0;
+    for p in parts.flat_map(|p| [p, b"\n"]) {
+        for &c in p {
+            if n == buf.len() {
+                crate::sys::fd::write_all(f.as_fd(), &buf)?;
+                n = 0;
+            }
+            buf[n] = c;
+            n += 1;
+        }
+    }
+    crate::sys::fd::write_all(f.as_fd(), &buf[..n])?;
+    fs::rename(tmp, path)
+}
+
+/// Make `/run/s6/rc`, record the sources, open the control fifo.
+pub fn publish(srcs: &[&[u8]]) -> Option<OwnedFd> {
+    let _ = fs::mkdir(DIR, Mode::from_raw_mode(0o755));
+    let _ = write_file(SOURCES, c"/run/s6/rc/sources.new", &mut srcs.iter().copied());
+    let _ = fs::unlink(CONTROL);
+    fs::mknodat(fs::CWD, CONTROL, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0).ok()?;
+    fs::open(CONTROL, OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()
+}
+
+/// Rewrite `state` from `up`.
+pub fn write_state(db: &Db, up: &[bool]) {
+    let mut it = db.svcs.iter().zip(up).filter(|(s, u)| **u && s.atomic()).map(|(s, _)| s.name);
+    let _ = write_file(STATE, c"/run/s6/rc/state.new", &mut it);
+}
+
+/// The whole of a small file (into the arena).
+pub fn slurp(path: &CStr) -> Result<&'static [u8], Errno> {
+    let f = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
+    let buf = arena::alloc_bytes(size, 1)?;
+    let mut k = 0;
+    while k < size {
+        match rustix::io::read(&f, &mut buf[k..])? {
+            0 => break,
+            r => k += r,
+        }
+    }
+    Ok(&buf[..k])
+}
+
+/// The tree PID 1 runs, and which of its services are up.
+pub fn read() -> Result<(Db, &'static mut [bool]), Errno> {
+    let srcs = slurp(SOURCES)?;
+    let mut v: heapless::Vec<&[u8], 4> = heapless::Vec::new();
+    for l in srcs.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
+        let _ = v.push(l);
+    }
+    let db = super::source::load(&v).map_err(|e| e.errno.unwrap_or(Errno::INVAL))?;
+    let up = arena::alloc_slice(db.svcs.len(), false)?;
+    for name in slurp(STATE).unwrap_or(b"").split(|&c| c == b'\n') {
+        if let Some(i) = db.find(name) {
+            up[i as usize] = true;
+        }
+    }
+    Ok((db, up))
+}

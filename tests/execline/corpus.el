@@ -1,0 +1,1065 @@
+# Differential corpus: each case starts with "## name". Lines "#@ key value"
+# set how it runs (they are comments to execlineb): opts (execlineb options),
+# args (whitespace-separated), stdin (with \n escapes), file (run the script
+# as a file, not -c), env K=V (added to the environment), ours-code / ours-err (2.9.9 behaviour that differs from
+# Debian's 2.9.3: compared to this, not to Debian).
+## lex-plain
+echo a b c
+## lex-quote-mid-word
+echo e"f g"h ab"c"
+## lex-empty-word
+echo a "" b
+## lex-comment
+# a comment
+echo a # not a comment start? it is
+## lex-hash-in-word
+echo k#l x#
+## lex-backslash-space
+echo \ y "z"
+## lex-backslash-word
+echo foo\bar \$x
+## lex-backslash-newline-between
+echo a \
+b
+## lex-backslash-newline-inside
+echo foo\
+bar
+## lex-escapes-quoted
+echo "\a\b\t\n\v\f\r"
+## lex-escapes-numeric
+echo "\x41\0x41\065\0101\z\"\\\#"
+## lex-escape-decimal-extra
+echo "\1234" "\65x"
+## lex-escape-zero-error
+echo "\0"
+## lex-escape-00-error
+echo "\00"
+## lex-escape-256-error
+echo "\256"
+## lex-escape-0x-nodigit
+echo "\0xg"
+## lex-unterminated-quote
+echo "abc
+## lex-unterminated-quote-file
+#@ file
+echo "abc
+#@ ours-code 100
+#@ ours-err execlineb: fatal: syntax error in file SCRIPT\n
+## lex-quoted-newline
+echo "a
+b"
+## lex-quote-backslash-newline
+echo "a\
+b"
+## lex-control-bytes
+echo a	b c
+## lex-cr
+echo a b
+## lex-hi-bytes
+echo é ü
+## lex-braces
+foreground { echo a { b "" } "}" } echo x
+## lex-brace-quoted
+echo "{" "}" x
+## lex-brace-in-word
+echo {x }y x{ y}
+## lex-brace-escaped
+echo \{ \}
+## lex-unmatched-close
+echo }
+## lex-unmatched-open
+foreground { echo a
+## lex-brace-last-byte
+echo {
+## lex-unmatched-close-file
+#@ file
+echo }
+#@ ours-code 100
+#@ ours-err execlineb: fatal: unmatched } in file SCRIPT\n
+## lex-empty-script
+## lex-only-comment
+# nothing
+## lex-shebang-line
+#!/usr/bin/execlineb -P
+echo shebang
+## lex-backslash-eof-between
+echo a \
+## lex-backslash-eof-inword
+echo a\
+## lex-nested-blocks
+foreground { foreground { echo in } echo mid } echo out
+## lex-many-spaces
+   echo    a     b
+## lex-tab-words
+echo	x	y
+## lex-quote-adjacent
+echo "a""b" "c"d"e"
+## lex-dollar-literal
+echo $1 ${x} $@ $#
+## lex-empty-quote-mid
+echo a""b
+## eb-P
+#@ opts -P
+#@ args x y
+echo $1 $#
+## eb-S0
+#@ opts -S0
+#@ args x y
+echo $0 $1 $2 $# $@
+## eb-S2-few
+#@ opts -S2
+#@ args x
+echo [$1] [$2] $#
+## eb-S3-noargs
+#@ opts -S3
+echo a$@b c
+## eb-s1
+#@ opts -s1
+#@ args a b c
+echo $1 $2 $# $@ x${@}y
+## eb-s0-literal
+#@ opts -s0
+echo $1 $@ end
+## eb-S-at-split
+#@ opts -S1
+#@ args p q r
+echo x${@}y
+## eb-default-env
+#@ args a b
+importas -i n # importas -i one 1 importas -i two 2 echo $n $one $two
+## eb-default-push
+#@ args a
+foreground { execlineb -c "importas -i x 1 importas -i y 1:1 echo $x $y" q } echo done
+## eb-p-nopush
+#@ opts -p
+#@ args a
+importas -D none old 1:1 importas -i one 1 echo $old $one
+## eb-file-dollar0
+#@ file
+#@ args x
+importas -i z 0 importas -i n # echo $n
+## eb-badopt
+#@ opts -z
+## eb-noscript
+#@ opts -P
+#@ file
+echo hi
+## eb-W
+#@ opts -W
+importas -i s EXECLINE_STRICT echo $s
+## eb-w
+#@ opts -w
+importas -i s EXECLINE_STRICT echo $s
+## eb-exec-fail
+nonexistent-command-xyz a
+## eb-exec-eacces
+/etc/passwd
+## eb-exec-dir
+/
+## eb-comment-then-cmd
+#!/bin/execlineb -S0
+echo x
+## sub-define
+define V val echo "a $V b" "a ${V} b" "$V.txt" "/x/$V" "$V/x" "${V}_y" "$V_y" $V} $V$V "$$V"
+## sub-define-backslash
+define A v echo \\$A \\\\$A \\\\\\$A
+## sub-define-brace-backslash
+define A v echo "\\${A}" "\\\\${A}"
+## sub-define-split
+define -s A "  a  b " echo [${A}]
+## sub-define-split-crunch
+define -sC A "  a  b " echo [${A}]
+## sub-define-split-delim
+define -s -d : A "a:b::c" echo $A
+## sub-define-split-zero
+define -s A "" echo a${A}b c
+## sub-define-split-product
+define -s A "a b" define -s B "1 2" echo ${A}x${B}
+## sub-define-chomp
+define -n A "x
+" echo [${A}]
+## sub-define-nochomp
+define A "x
+" echo [${A}]
+## sub-define-netstring
+define -s -d "" A "1:a,2:bb,0:," echo [${A}]
+## sub-define-netstring-bad
+define -s -d "" A "3:a," echo [${A}]
+## sub-define-usage
+define A
+## sub-define-badopt
+define -z A b echo
+## sub-define-nosplit-spaces
+define A "a b" echo [${A}]
+## sub-define-block-scope
+foreground { define A in echo $A } echo $A
+## sub-define-unknown-key
+define A v echo ${B} $B ${A}
+## sub-define-dollar-end
+define A v echo $ $A$ x$A
+## sub-define-inside-block
+foreground { echo ${A} } define A v echo ${A}
+## sub-importas
+export V hello importas v V echo $v
+## sub-importas-unset
+importas V UNSET_XYZ echo x${V}y z
+## sub-importas-default
+importas -D def V UNSET_XYZ echo ${V}
+## sub-importas-default-empty
+importas -D "" V UNSET_XYZ echo [${V}]
+## sub-importas-insist
+importas -i V UNSET_XYZ echo ${V}
+## sub-importas-insist-empty
+export E "" importas -i V E echo [${V}]
+## sub-importas-unexport
+export V x importas -u v V foreground { env } echo $v
+## sub-importas-split
+export V "a b  c" importas -s v V echo [${v}]
+## sub-importas-split-crunch-chomp
+export V "a  b
+" importas -sCn v V echo [${v}]
+## sub-importas-keep-newline
+export V "line
+" importas v V echo [${v}]
+## sub-importas-usage
+importas A
+## sub-import-legacy
+#@ ours-code 0
+#@ ours-out hi\n
+#@ ours-err 
+export V hi import V echo $V
+## sub-import-legacy-opts
+#@ ours-code 0
+#@ ours-out [0]\n
+#@ ours-err 
+import -u -D0 UIDX echo [${UIDX}]
+## sub-serial
+export A wrong define B ${A} importas A A echo ${B}
+## sub-parallel
+export A wrong multisubstitute { define B ${A} importas A A } echo ${B}
+## sub-multisubstitute
+export H home multisubstitute { define A a importas -D x B NOPE importas H H } echo $A $B $H
+## sub-multisubstitute-insist
+multisubstitute { importas -i B NOPE } echo $B
+## sub-multisubstitute-usage
+multisubstitute
+## sub-multisubstitute-unterminated
+multisubstitute " define" " A" " a" echo $A
+## sub-multidefine
+multidefine "x y" { A B C } echo [$A] [$B] [$C]
+## sub-multidefine-zero
+multidefine -0 "x y" { A B C } echo [$A] [$B] x${C}y z
+## sub-multidefine-rest
+multidefine -r "x y z w" { A B } echo $A $B
+## sub-multidefine-skip
+multidefine "x y z" { A "" C } echo $A $C
+## sub-multidefine-delim
+multidefine -d : "a:b" { A B } echo $B$A
+## sub-multidefine-usage
+multidefine
+## sub-elgetpositionals
+#@ args a "b"
+elgetpositionals echo $# $0 $1 $2 $@
+## sub-elgetpositionals-P
+#@ args a
+elgetpositionals -P 3 echo [$3] $#
+## sub-elgetpositionals-missing
+#@ opts -P
+#@ ours-code 100
+#@ ours-err elgetpositionals: fatal: $# not set\n
+elgetpositionals echo $1
+## sub-elglob
+foreground { mkdir -p gd/sub } foreground { touch gd/a1 gd/a2 gd/b1 } elglob -s G gd/a* echo $G
+## sub-elglob-nomatch
+elglob G gd-none/*.x echo $G
+## sub-elglob-nomatch-0
+elglob -0 G gd-none/*.x echo x${G}y z
+## sub-elglob-mark
+foreground { mkdir -p gm/d1 gm/d2 } foreground { touch gm/f } elglob -sm G gm/* echo $G
+## sub-elglob-usage
+elglob G
+## sub-positional-split-at
+#@ opts -S0
+#@ args "a b" c
+echo [$@]
+## ctl-foreground
+foreground { echo one } echo two
+## ctl-foreground-status
+foreground { sh -c "exit 3" } importas r ? echo $r
+## ctl-foreground-signal
+foreground { sh -c "kill -TERM $$" } importas r ? echo $r
+## ctl-foreground-notfound
+foreground { nonexistent-xyz } importas r ? echo $r
+## ctl-foreground-unterminated
+foreground echo a
+## ctl-foreground-empty-rest
+foreground { echo only }
+## ctl-foreground-nested
+foreground { foreground { echo 1 } echo 2 } foreground { echo 3 } echo 4
+## ctl-background
+background { echo bg } importas -i p ! wait { $p } echo waited
+## ctl-background-d
+background -d { true } importas -i p ! echo set
+## ctl-background-usage
+background -z { true } echo
+## ctl-if-true
+if { true } echo yes
+## ctl-if-false
+if { false } echo yes
+## ctl-if-code
+if { sh -c "exit 7" } echo yes
+## ctl-if-code200
+if { sh -c "exit 200" } echo yes
+## ctl-if-crash
+if { sh -c "kill -TERM $$" } echo yes
+## ctl-if-crash-X
+if -X { sh -c "kill -TERM $$" } echo yes
+## ctl-if-n
+if -n { false } echo yes
+## ctl-if-n-true
+if -n { true } echo yes
+## ctl-if-t
+if -t { false } echo yes
+## ctl-if-x
+if -x 9 { false } echo yes
+## ctl-if-spawnfail
+if { nonexistent-xyz } echo yes
+## ctl-if-usage
+if -z { true } echo
+## ctl-if-unterminated
+if
+## ctl-ifelse-true
+ifelse { true } { echo then } echo else
+## ctl-ifelse-false
+ifelse { false } { echo then } echo else
+## ctl-ifelse-n
+ifelse -n { false } { echo then } echo else
+## ctl-ifelse-unterminated
+ifelse { true }
+## ctl-ifte-true
+ifte { echo then } { echo else } true
+## ctl-ifte-false
+ifte { echo then } { echo else } false
+## ctl-ifte-n
+ifte -n { echo then } { echo else } true
+## ctl-ifte-unterminated
+ifte { echo then }
+## ctl-ifthenelse
+ifthenelse { true } { sh -c "exit 7" } { sh -c "exit 9" } importas r ? echo $r
+## ctl-ifthenelse-false
+ifthenelse { false } { sh -c "exit 7" } { sh -c "exit 9" } importas r ? echo $r
+## ctl-ifthenelse-unterminated
+ifthenelse { true } { echo }
+## ctl-exit
+exit 3
+## ctl-exit-none
+exit
+## ctl-exit-300
+exit 300
+## ctl-exit-abc
+exit abc
+## ctl-exit-neg
+exit -1
+## ctl-loopwhilex
+loopwhilex -x 0 sh -c "test -e lw && exit 0; touch lw; echo once; exit 1"
+## ctl-loopwhilex-n
+loopwhilex -n sh -c "test -e lwn && exit 0; touch lwn; echo once; exit 1"
+## ctl-loopwhilex-code
+loopwhilex sh -c "exit 4"
+## ctl-loopwhilex-o
+loopwhilex -o 3 sh -c "test -e lwo && exit 5; touch lwo; exit 3"
+## ctl-loopwhilex-usage
+loopwhilex
+## ctl-forx
+forx V { a b c } importas v V echo $v
+## ctl-forx-E
+forx -E V { a b } echo $V
+## ctl-forx-fail-ignored
+forx V { 1 2 } sh -c "echo $V; exit 3"
+## ctl-forx-x
+forx -x 3 V { 1 2 } sh -c "echo $V; exit 3"
+## ctl-forx-o
+forx -o 0 V { 1 2 } sh -c "echo $V; exit 3"
+## ctl-forx-empty
+forx V { } echo never
+## ctl-forx-usage
+forx V
+## ctl-forx-p
+forx -p V { a } importas v V echo $v
+## ctl-forstdin
+#@ stdin l1\nl2\nl3
+forstdin V importas v V echo [$v]
+## ctl-forstdin-N
+#@ stdin l1\nl3
+forstdin -N V importas v V echo [$v]
+## ctl-forstdin-E
+#@ stdin a\nb\n
+forstdin -E V echo $V
+## ctl-forstdin-delim
+#@ stdin a:b:c:
+forstdin -E -d : V echo $V
+## ctl-forbacktickx
+forbacktickx V { printf "l1\nl3" } importas v V echo $v
+## ctl-forbacktickx-N
+forbacktickx -N V { printf "l1\nl3" } importas v V echo [${v}]
+## ctl-forbacktickx-C
+forbacktickx -C V { printf "a\n\nb\n" } importas v V echo [$v]
+## ctl-wait-all
+background { sleep 0.1 } background { echo bg } wait { } echo done
+## ctl-wait-usage
+wait -z
+## ctl-tryexec-ok
+tryexec { echo tried } echo fallback
+## ctl-tryexec-fail
+tryexec { nonexistent-xyz } echo fallback
+## env-export
+export A 1 importas a A echo $a
+## env-export-usage
+export A
+## env-unexport
+export A 1 unexport A importas -D unset a A echo $a
+## env-unexport-usage
+unexport
+## env-export-empty-vs-unset
+export A "" importas -D unset a A echo [$a]
+## env-emptyenv
+emptyenv /usr/bin/env
+## env-emptyenv-p
+emptyenv -p env
+## env-emptyenv-c
+#@ args a b
+export ELGETOPT_x 1 export FD3 x export KEEP y emptyenv -c /usr/bin/env
+## env-emptyenv-P
+#@ args a b
+foreground { execlineb -c "emptyenv -P /usr/bin/env" inner } echo
+## env-emptyenv-usage
+emptyenv -z
+## env-exec
+exec echo hi
+## env-exec-a
+exec -a foo sh -c "echo $0"
+## env-exec-l
+exec -l -a foo sh -c "echo $0"
+## env-exec-c
+export Z z exec -c /usr/bin/env
+## env-exec-usage
+exec -z echo
+## env-exec-empty
+exec
+## env-exec-notfound
+exec nonexistent-xyz
+## env-cd
+cd / pwd
+## env-cd-fail
+cd /nonexistent-dir echo
+## env-cd-usage
+cd /
+## env-umask
+umask 027 sh -c umask
+## env-umask-usage
+umask
+## env-umask-partial
+umask 7z sh -c umask
+## env-getpid
+getpid P importas p P sh -c "test $p = $$ && echo same"
+## env-getpid-usage
+getpid
+## env-getcwd
+cd / getcwd D importas d D echo $d
+## env-getcwd-usage
+getcwd
+## env-homeof
+homeof root
+## env-homeof-unknown
+#@ ours-code 111
+#@ ours-err homeof: fatal: unable to get passwd entry for nosuchuserxyz: no such user\n
+homeof nosuchuserxyz
+## env-homeof-usage
+homeof
+## env-withstdinas
+#@ stdin hello\n
+withstdinas V importas v V echo [$v]
+## env-withstdinas-N
+#@ stdin hello\n
+withstdinas -N V importas v V echo [$v]
+## env-withstdinas-E
+#@ stdin hi
+withstdinas -E V echo [$V]
+## env-withstdinas-empty
+withstdinas V importas v V echo [$v]
+## env-withstdinas-usage
+withstdinas
+## env-backtick
+backtick V { echo out } importas v V echo [$v]
+## env-backtick-E
+backtick -E V { echo out } echo [$V]
+## env-backtick-n
+backtick -N V { echo out } importas v V echo [$v]
+## env-backtick-fail
+backtick V { sh -c "echo x; exit 3" } echo never
+## env-backtick-I
+backtick -I V { sh -c "echo x; exit 3" } importas -D unset v V echo [$v]
+## env-backtick-D
+backtick -D dflt V { sh -c "exit 3" } importas v V echo [$v]
+## env-backtick-nul
+backtick V { printf "a\0b" } echo never
+## env-backtick-usage
+backtick
+## env-dollarat
+#@ args a b c
+dollarat
+## env-dollarat-n
+#@ args a b
+dollarat -n
+## env-dollarat-d
+#@ args a b
+dollarat -d :
+## env-dollarat-0
+#@ args a b
+pipeline { dollarat -0 } od -c
+## env-dollarat-usage
+dollarat -z
+## env-shift
+#@ args a b c
+shift importas -i n # importas -i x 1 echo $n $x
+## env-shift-n
+#@ args a b c
+shift -n 2 importas -i n # importas -i x 1 echo $n $x
+## env-shift-over
+#@ args a
+shift -n 2 importas -i n # echo $n
+## env-shift-usage
+shift -z
+## env-elgetopt
+#@ args -ab val -- -x y
+elgetopt ab: importas a ELGETOPT_a importas b ELGETOPT_b importas n # echo $a $b $n
+## env-elgetopt-usage
+elgetopt
+## fd-fdmove
+fdmove -c 2 1 sh -c "echo err >&2"
+## fd-fdmove-move
+fdmove 3 1 sh -c "echo to3 >&3"
+## fd-fdmove-usage
+fdmove 1
+## fd-fdmove-badnum
+fdmove a 1 echo
+## fd-fdclose
+fdclose 1 sh -c "echo x 2>/dev/null || echo closed >&2"
+## fd-fdclose-usage
+fdclose
+## fd-fdswap
+fdswap 1 2 sh -c "echo out; echo err >&2"
+## fd-fdswap-usage
+fdswap 1
+## fd-fdreserve
+fdreserve 3 importas a FD0 importas b FD1 importas c FD2 echo $a $b $c
+## fd-fdreserve-usage
+fdreserve
+## fd-redirfd-w
+foreground { redirfd -w 1 rf.txt echo written } cat rf.txt
+## fd-redirfd-a
+foreground { redirfd -w 1 ra.txt echo 1 } foreground { redirfd -a 1 ra.txt echo 2 } cat ra.txt
+## fd-redirfd-r
+foreground { redirfd -w 1 rr.txt echo content } redirfd -r 0 rr.txt cat
+## fd-redirfd-x
+foreground { redirfd -w 1 rx.txt echo 1 } redirfd -x 1 rx.txt echo 2
+## fd-redirfd-missing
+redirfd -r 0 /nonexistent-file cat
+## fd-redirfd-usage
+redirfd -r 0
+## fd-redirfd-noflag
+redirfd 0 x cat
+## fd-redirfd-badopt
+redirfd -z 0 x
+## fd-redirfd-u
+foreground { redirfd -w 1 ru.txt echo abc } foreground { redirfd -u 1 ru.txt echo X } cat ru.txt
+## fd-piperw
+piperw 3 4 foreground { fdmove 1 4 echo through } fdclose 4 fdmove 0 3 head -1
+## fd-piperw-usage
+piperw 3
+## fd-pipeline
+pipeline { echo piped } tr a-z A-Z
+## fd-pipeline-w
+pipeline -w { tr a-z A-Z } echo rev
+## fd-pipeline-chain
+pipeline { echo abc } pipeline { tr a-z A-Z } cat
+## fd-pipeline-unterminated
+pipeline echo a
+## fd-heredoc
+heredoc 0 "hello doc
+" cat
+## fd-heredoc-fd3
+heredoc 3 "on3" sh -c "cat <&3; echo"
+## fd-heredoc-usage
+heredoc 0
+## fd-fdblock
+fdblock 0 echo ok
+## fd-fdblock-usage
+fdblock
+## test-eltest-true
+eltest a = a
+## test-eltest-false
+eltest a = b
+## test-eltest-none
+eltest
+## test-eltest-single
+eltest word
+## test-eltest-empty-single
+eltest ""
+## test-eltest-n-alone
+eltest -n
+## test-eltest-op-as-data
+eltest -n = -n
+## test-eltest-backslash
+eltest \\-n = \\-n
+## test-eltest-int
+eltest 3 -lt 10
+## test-eltest-int-bad
+eltest 1 -eq a
+## test-eltest-int-space
+eltest " 1" -eq 1
+## test-eltest-neg
+eltest -3 -lt 2
+## test-eltest-and-or
+eltest a = a -a b = c -o x
+## test-eltest-not
+eltest ! a = b
+## test-eltest-parens
+eltest ( a = b -o c = c ) -a d
+## test-eltest-lparen
+eltest ( a
+## test-eltest-rparen
+eltest )
+## test-eltest-toomany
+eltest a = b c
+## test-eltest-twowords
+eltest a b
+## test-eltest-dangling-and
+eltest a -a
+## test-eltest-files
+foreground { touch tf mkdir -p td } if { eltest -f tf -a -d td -a -e tf -a ! -d tf } echo files
+## test-eltest-file-missing
+eltest -e /nonexistent-xyz
+## test-eltest-z
+eltest -z ""
+## test-eltest-strcmp
+eltest abc < abd
+## test-eltest-ef
+eltest / -ef /
+## test-eltest-x
+eltest -x /bin/sh
+## test-eltest-s
+eltest -s /etc/passwd
+## test-eltest-h
+foreground { ln -sf /x tl } eltest -h tl
+## test-eltest-t
+eltest -t 0
+## test-eltest-ge
+eltest 5 -ge 5 -a 4 -le 4 -a 1 -ne 2 -a 3 -gt 2
+## test-eltest-str-ops
+eltest b > a -a a <= a -a b >= a -a a != b
+## chain-many
+export A 1 export B 2 define C 3 importas a A importas b B fdmove -c 2 1 umask 022 cd / echo $a $b $C
+## chain-env-order
+emptyenv -p export Z 1 export A 2 export Z 3 /usr/bin/env
+## chain-argv0
+exec -a weird sh -c "echo $0"
+## chain-comm
+cat /proc/self/comm
+## chain-comm-after-export
+export A 1 cat /proc/self/comm
+## chain-exit-code
+foreground { exit 5 } importas r ? exit $r
+## chain-execlineb-inner
+execlineb -c "echo inner"
+## chain-execlineb-inner-S
+execlineb -S1 -c "echo $1" arg
+## misc-env-full
+#@ args x
+/usr/bin/env
+## misc-rs6-exec-self-slash
+/usr/bin/printf "%s\n" abc
+## misc-if-chain
+if { true } if { true } if -n { false } echo deep
+## misc-backtick-chain
+backtick -n A { echo a } backtick -n B { echo b } importas a A importas b B echo $a$b
+## misc-forx-nested
+forx -E X { 1 2 } forx -E Y { a b } echo $X$Y
+## misc-define-in-forx
+forx -E X { 1 2 } define Y y$X echo $Y
+## misc-heredoc-withstdinas
+heredoc 0 "data" withstdinas -E V echo [$V]
+## misc-pipeline-status
+pipeline { echo x } importas -i p ! eltest $p -gt 0
+## misc-unquoted-block
+foreground echo a "" echo b
+## misc-strict-unquoted
+#@ opts -W
+foreground " echo" a "" echo b
+## misc-empty-command-after-block
+if { true }
+## misc-quoted-brace-arg
+echo "{"
+## misc-braces-chain
+foreground { if { true } echo a } echo b
+## misc-ifelse-nested
+ifelse { false } { echo a } ifelse { true } { echo b } echo c
+## misc-substitute-in-block
+define A a foreground { echo $A } echo ${A}b
+## misc-block-prefix-preserved
+define -s A "x y" foreground { echo $A } echo done
+## misc-define-value-with-brace
+define A "}" echo $A
+## misc-define-empty
+define A "" echo [$A]
+## misc-define-empty-key
+define "" x echo y
+## misc-importas-two-vars
+export A a export B b importas x A importas y B echo $x$y ${x}${y} $x$y
+## misc-nested-multisub
+export H h multisubstitute { define A ${H} importas H H } echo $A $H
+## misc-forx-var-env
+forx V { a } /usr/bin/printenv V
+## misc-backtick-empty
+backtick V { true } importas v V echo [$v]
+## misc-exit-255
+exit 255
+## misc-exit-256
+exit 256
+## misc-umask-effect
+umask 077 foreground { redirfd -w 1 um.txt true } stat -c %a um.txt
+## misc-redirfd-cat-stdin
+#@ stdin piped-in\n
+cat
+## misc-trailing-spaces-word
+echo "a " " b"
+## misc-quote-hash
+echo "#x" '#y'
+## misc-single-quote-literal
+echo 'a b'
+## misc-octal-max
+echo "\0377" | od -c
+## misc-dollar-brace-unclosed
+define A v echo ${A ${A}
+## misc-define-dollar-in-value
+define A "$B" define B b echo $A
+## misc-many-args
+echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30
+## misc-deep-nesting
+foreground { foreground { foreground { foreground { echo 4 } echo 3 } echo 2 } echo 1 } echo 0
+## misc-background-wait
+background { exit 3 } importas -i p ! wait { $p } echo w
+## misc-loop-break
+forx -x 0 V { a b c } eltest $V = b
+## misc-shift-b
+#@ args " x" "" y
+shift -b 1 importas -i n # echo $n
+## v299-foreground-eacces
+#@ ours-code 0
+#@ ours-out 126\n
+foreground { /etc/passwd } importas r ? echo $r
+## v299-foreground-empty-block
+foreground { } importas r ? echo $r
+## v299-backtick-sets-status
+#@ ours-code 0
+#@ ours-out 1\n
+backtick -I V { false } importas -D unset q ? echo $q
+## v299-backtick-D-status
+#@ ours-code 0
+#@ ours-out [dflt] 3\n
+backtick -D dflt V { sh -c "exit 3" } importas v V importas q ? echo [${v}] $q
+## v299-backtick-E-status
+#@ ours-code 0
+#@ ours-out [out] 0\n
+backtick -E V { echo out } echo [${V}] $?
+## v299-importas-S
+#@ ours-code 0
+#@ ours-out /root\n
+#@ ours-err 
+importas -S HOME echo $HOME
+## eb-many-args-push
+#@ args a b c d e f g h i j k l
+importas -i n # importas -i t 12 importas -i z 0 /usr/bin/env
+## eb-S-many-args
+#@ opts -S0
+#@ args a b c d e f g h i j k l
+echo $10 ${11} $12 $#
+## eb-nested-push
+#@ args outer
+foreground { execlineb -c "foreground { execlineb -c \"/usr/bin/env\" in2 } echo" in1 } echo
+## toomany-exit
+exit 1 2
+## toomany-homeof
+homeof root extra
+## toomany-dollarat
+#@ args a
+dollarat extra
+## unknown-command
+frobnicate-nothing-xyz
+## unknown-command-in-block
+foreground { frobnicate-nothing-xyz } importas r ? echo r=$r
+## strict-block-numbers
+#@ opts -w
+ifelse { true } { echo x y } echo
+## strict-block-3
+#@ opts -w
+ifthenelse { true } { echo } " echo" y "" echo z
+## strict-forx
+#@ opts -w
+forx V " a" b "" echo
+## strict-invalid
+#@ env EXECLINE_STRICT=abc
+echo x
+## env-withstdinas-nul
+withstdinas V importas v V echo $v
+#@ stdin a\0b
+## env-withstdinas-nul-i
+#@ stdin a\0b
+withstdinas -i V importas v V echo $v
+## env-withstdinas-nul-I
+#@ stdin a\0b
+withstdinas -I V importas -D unset v V echo $v
+## env-withstdinas-nul-D
+#@ stdin a\0b
+withstdinas -D dd V importas -D unset v V echo $v
+## env-backtick-nul-D
+backtick -D dd V { printf "a\0b" } importas -D unset v V echo $v
+## env-backtick-nul-I
+backtick -I V { printf "a\0b" } importas -D unset v V echo $v
+## more-forx-o-stop
+forx -o 0,3 V { 1 2 } sh -c "echo $V; exit 4"
+## more-forx-x-list
+forx -x 5,3 V { 1 2 3 } sh -c "echo $V; exit $V"
+## more-forstdin-x
+#@ stdin a\nb\nc\n
+forstdin -x 1 V sh -c "echo $V; test $V = b && exit 1; exit 0"
+## more-forstdin-C
+#@ stdin a\n\n\nb\n
+forstdin -C -E V echo [${V}]
+## more-forstdin-0
+forstdin -0 -E V echo [${V}]
+#@ stdin x\0y\0
+## more-forstdin-usage
+forstdin
+## more-forstdin-empty
+forstdin -E V echo never
+## more-loopwhilex-x-list
+loopwhilex -x 2,3 sh -c "test -e lx && exit 3; touch lx; exit 0"
+## more-loopwhilex-crash
+loopwhilex sh -c "kill -TERM $$"
+## more-if-X-t
+if -X -t { sh -c "kill -TERM $$" } echo yes
+## more-if-X-x
+if -X -x 42 { sh -c "kill -TERM $$" } echo yes
+## more-if-n-crash
+if -n { sh -c "kill -TERM $$" } echo yes
+## more-ifelse-crash
+ifelse { sh -c "kill -TERM $$" } { echo a } echo b
+## more-ifelse-X-crash
+ifelse -X { sh -c "kill -TERM $$" } { echo a } echo b
+## more-ifte-X
+ifte -X { echo a } { echo b } sh -c "kill -TERM $$"
+## more-ifthenelse-crash
+ifthenelse { sh -c "kill -KILL $$" } { echo a } { echo b } echo c
+## more-ifthenelse-signal-status
+ifthenelse { true } { sh -c "kill -TERM $$" } { echo b } importas r ? echo $r
+## more-ifthenelse-norest
+ifthenelse { true } { echo a } { echo b }
+## more-emptyenv-o
+export ELGETOPT_a 1 export ELGETOPT_a:1 old emptyenv -o /usr/bin/env
+## more-emptyenv-multi
+emptyenv -pc /usr/bin/env
+## more-exec-l
+exec -l sh -c "echo $0"
+## more-exec-c-a
+exec -c -a zz /usr/bin/env
+## more-redirfd-n
+foreground { redirfd -w 1 rn.txt echo a } redirfd -r -n 0 rn.txt cat
+## more-redirfd-nb
+foreground { redirfd -w 1 rnb.txt echo a } redirfd -r -nb 0 rnb.txt cat
+## more-redirfd-badfd
+redirfd -r x file cat
+## more-redirfd-dir-write
+redirfd -w 1 / echo
+## more-fdmove-same
+fdmove 1 1 echo same
+## more-fdmove-c-same
+fdmove -c 1 1 echo same
+## more-fdmove-closed
+fdmove 1 9 echo x
+## more-fdclose-badnum
+fdclose x echo
+## more-fdswap-closed
+fdswap 1 9 echo x
+## more-fdreserve-zero
+fdreserve 0 echo none
+## more-piperw-same
+piperw 3 3 echo x
+## more-pipeline-r
+pipeline -r { echo r } cat
+## more-pipeline-fail
+pipeline { nonexistent-xyz } cat
+## more-pipeline-d
+pipeline -d { echo d } cat
+## more-heredoc-d
+heredoc -d 0 "dd" cat
+## more-heredoc-empty
+heredoc 0 "" cat
+## more-heredoc-badfd
+heredoc x "s" cat
+## more-getpid-P
+getpid -P P importas p P sh -c "test $p = $PPID && echo parent"
+## more-getpid-E
+getpid -E P sh -c "test $P = $$ && echo own"
+## more-getcwd-E
+cd /tmp getcwd -E D echo $D
+## more-define-N
+define -N -s A "a b
+" echo [${A}]
+## more-define-sn
+define -sn A "a b
+" echo [${A}]
+## more-define-d-crunch
+define -s -C -d , A "a,,b,,," echo [${A}]
+## more-importas-n-default
+export V "x
+" importas -n v V echo [${v}]
+## more-importas-D-split
+importas -s -D "p q" V UNSET_XYZ echo [${V}]
+## more-importas-u-twice
+export V x importas -u a V importas -D gone b V echo $a $b
+## more-multidefine-N
+multidefine -N "a b
+" { A B } echo [${B}]
+## more-multidefine-C
+multidefine -C "a   b" { A B } echo [${A}] [${B}]
+## more-multisubstitute-elglob
+foreground { mkdir -p ms } foreground { touch ms/x } multisubstitute { elglob -s G ms/* define A a } echo $G $A
+## more-multisubstitute-multidefine
+multisubstitute { multidefine "p q" { X Y } define Z z } echo $X$Y$Z
+## more-multisubstitute-bad
+multisubstitute { frob A } echo
+## more-elglob-e
+foreground { mkdir -p ge } foreground { touch ge/a } elglob -e G ge/\\a echo $G
+## more-elglob-v
+elglob -v G nothing-here-xyz/* echo $G
+## more-elglob-deep
+foreground { mkdir -p gx/a/b gx/c/b } foreground { touch gx/a/b/f gx/c/b/f } elglob -s G gx/*/b/f echo $G
+## more-elglob-dot
+foreground { mkdir -p gdot } foreground { touch gdot/.h gdot/v } elglob -s G gdot/* echo $G
+## more-elglob-question
+foreground { mkdir -p gq } foreground { touch gq/ab gq/ac gq/abc } elglob -s G gq/a? echo $G
+## more-elglob-bracket
+foreground { mkdir -p gb } foreground { touch gb/a1 gb/a2 gb/a3 } elglob -s G gb/a[12] echo $G
+## more-dollarat-0n
+#@ args a b
+pipeline { dollarat -0 -n } od -c
+## more-dollarat-d-bad
+#@ args a
+dollarat -d ab
+## more-shift-b2
+#@ args " a" "" " b" "" c
+shift -b 2 importas -i n # importas -i one 1 echo $n $one
+## more-shift-n0
+#@ args a
+shift -n 0 importas -i n # echo $n
+## more-elgetopt-D
+#@ args -a -b
+elgetopt -D yes ab importas a ELGETOPT_a echo $a
+## more-elgetopt-bad
+#@ args -z
+elgetopt ab echo
+## more-elgetopt-missing-arg
+#@ args -a
+elgetopt a: echo
+## more-elgetopt-stop
+#@ args x -a
+elgetopt a importas -i n # echo $n
+## more-tryexec-n
+tryexec -n { nonexistent-xyz } echo fallback
+## more-tryexec-a
+tryexec -a zz { sh -c "echo $0" } echo fallback
+## more-envfile
+foreground { redirfd -w 1 ef.txt echo "# comment
+A = 1
+ B=two words
+C=" } envfile ef.txt /usr/bin/env
+## more-envfile-missing
+envfile nonexistent-file echo
+## more-envfile-missing-I
+envfile -I nonexistent-file echo ok
+## more-envfile-bad
+foreground { redirfd -w 1 eb.txt echo "novalue" } envfile eb.txt echo
+## more-wait-o
+background { sleep 0.05 } importas -i p ! wait -o { $p } importas q ! eltest $p = $q
+## more-wait-usage-badpid
+wait { abc } echo
+## more-backtick-x
+backtick -x V { false } importas -D unset v V echo $v
+## more-backtick-crash
+backtick V { sh -c "kill -TERM $$" } echo never
+## more-backtick-spawnfail
+backtick V { nonexistent-xyz } echo never
+## more-eltest-nt
+foreground { touch -d 2000-01-01 old.f } foreground { touch new.f } eltest new.f -nt old.f -a old.f -ot new.f
+## more-eltest-nt-missing
+foreground { touch e.f } eltest e.f -nt missing-xyz
+## more-eltest-paren-nested
+eltest ( ( a = a ) -a ! ( b = c ) )
+## more-eltest-v
+export VV 1 eltest -v VV -a ! -v NOPE_XYZ
+## more-eltest-big-int
+eltest 99999999999999999999 -gt 1
+## more-eltest-plus
+eltest +3 -eq 3
+## more-eltest-not-not
+eltest ! ! a
+## more-eltest-minus-a-first
+eltest -a
+## more-eltest-L
+foreground { ln -sf nowhere dl } eltest -L dl -a ! -e dl
+## more-eltest-p
+eltest -p /dev/null -o -c /dev/null
+## more-eltest-k
+eltest -k /tmp
+## more-eltest-O
+eltest -O /etc/passwd
+## more-shift-b-only
+foreground { execlineb -c "shift -b 1 importas -i n # importas -i a 1 echo $n $a" " x" " y" "" rest } echo
+## more-shift-n-b
+foreground { execlineb -c "shift -n 1 -b 1 importas -i n # importas -i a 1 echo $n $a" skip " x" "" rest } echo
+## v299-emptyenv-c-keeps
+#@ opts -P
+#@ ours-code 0
+#@ ours-out HOME=/root\nLC_ALL=C\nPATH=BIN:/usr/bin:/bin\n0:1=a\n#:1=b\nFDX=c\nEXECLINE_X=d\n
+export 0:1 a export \#:1 b export FDX c export EXECLINE_X d export FD3 e export 12 f export ELGETOPT_q g emptyenv -c /usr/bin/env
+## more-wait-t-timeout
+background { sleep 2 } importas -i p ! wait -t 50 { $p } echo timed-out
+## more-wait-t-i
+background { sleep 2 } importas -i p ! wait -i -t 50 { $p } echo never
+## more-wait-t-done
+background { true } importas -i p ! wait -t 5000 { $p } echo done
+## more-wait-r
+background { sleep 2 } importas -i p ! wait -r { $p } echo reaped-nothing
+## more-redirfd-fifo-trick
+foreground { mkfifo ff } redirfd -w -nb 1 ff echo x
+## more-redirfd-fifo-reader
+foreground { mkfifo f2 } background { redirfd -r 0 f2 cat } redirfd -w 1 f2 echo via-fifo
+## real-run-script-shape
+#@ opts -P
+fdmove -c 2 1 cd / umask 022 export HOME /root emptyenv -p /usr/bin/env
+## real-log-run-shape
+#@ opts -P
+foreground { mkdir -p logdir } redirfd -w 1 /dev/null fdmove -c 2 1 echo swallowed
+## real-s6-finish-S1
+#@ opts -S1
+#@ args 256
+if { eltest ${1} -ne 0 } if { eltest ${1} -ne 256 } echo stop
+## real-s6-finish-S1-crash
+#@ opts -S1
+#@ args 3
+if { eltest ${1} -ne 0 } if { eltest ${1} -ne 256 } echo stop
+## real-with-contenv-shape
+#@ opts -S0
+#@ args /usr/bin/printenv HOME
+emptyenv -p export HOME /h exec $@

@@ -1,0 +1,409 @@
+//! s6-overlay v3's service tree (`/etc/s6-overlay/s6-rc.d`) run by PID 1:
+//! dependency order, parallelism, readiness, failures, shutdown order,
+//! pipelines. Each service appends a line to `/tmp/log` when it starts
+//! (and stops); the order of lines in that append-only file is the order
+//! of the events.
+use crate::harness::*;
+use std::collections::HashMap;
+use std::fs;
+use std::process::Command;
+use std::time::Duration;
+
+const RCD: &str = "/etc/s6-overlay/s6-rc.d";
+
+/// `execlineb` is written elsewhere: until rs6 has it, a stand-in that
+/// runs the simple command lines used here through the shell.
+fn with_execlineb(root: &Root) {
+    let list = Command::new(rs6()).arg("--list").output().unwrap();
+    if !String::from_utf8_lossy(&list.stdout).lines().any(|l| l == "execlineb") {
+        root.file("/command/execlineb", "#!/bin/sh\n[ \"$1\" = -Pc ] && shift\nexec /bin/sh -c \"$1\"\n", 0o755);
+    }
+}
+
+fn oneshot(root: &Root, name: &str, deps: &[&str]) {
+    root.file(&format!("{RCD}/{name}/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/{name}/up"), &format!("sh -c \"echo up {name} $$ >> /tmp/log\"\n"), 0o644);
+    root.file(&format!("{RCD}/{name}/down"), &format!("sh -c \"echo down {name} >> /tmp/log\"\n"), 0o644);
+    for d in deps {
+        root.file(&format!("{RCD}/{name}/dependencies.d/{d}"), "", 0o644);
+    }
+}
+
+/// A longrun that logs `run NAME` (and `ready NAME` after 100 ms when
+/// `ready`), and `finish NAME` when it stops.
+fn longrun(root: &Root, name: &str, deps: &[&str], ready: bool) {
+    root.file(&format!("{RCD}/{name}/type"), "longrun\n", 0o644);
+    let r = if ready { format!("sleep 0.1\necho ready {name} >> /tmp/log\necho >&3\n") } else { String::new() };
+    root.file(&format!("{RCD}/{name}/run"), &format!("#!/bin/sh\necho run {name} $$ >> /tmp/log\n{r}exec sleep 1000\n"), 0o755);
+    root.file(&format!("{RCD}/{name}/finish"), &format!("#!/bin/sh\necho finish {name} >> /tmp/log\n"), 0o755);
+    if ready {
+        root.file(&format!("{RCD}/{name}/notification-fd"), "3\n", 0o644);
+    }
+    for d in deps {
+        root.file(&format!("{RCD}/{name}/dependencies.d/{d}"), "", 0o644);
+    }
+}
+
+fn bundle(root: &Root, dir: &str, name: &str, members: &[&str]) {
+    root.file(&format!("{dir}/{name}/type"), "bundle\n", 0o644);
+    for m in members {
+        root.file(&format!("{dir}/{name}/contents.d/{m}"), "", 0o644);
+    }
+}
+
+fn user(root: &Root, members: &[&str]) {
+    bundle(root, "/etc/s6-overlay/user-bundles.d", "user", members);
+}
+
+/// The lines of `/tmp/log`, without the pid some of them end with.
+fn log(root: &Root) -> Vec<String> {
+    fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// The pid each `run NAME PID` / `up NAME PID` line carries: spawn order
+/// (a fresh PID namespace does not wrap).
+fn pids(root: &Root) -> HashMap<String, u32> {
+    let text = fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default();
+    text.lines().filter_map(|l| {
+        let w: Vec<&str> = l.split(' ').collect();
+        Some((w.get(1)?.to_string(), w.get(2)?.parse().ok()?))
+    }).collect()
+}
+
+/// Position of each line (which must be unique).
+fn positions(lines: &[String]) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        assert!(m.insert(l.clone(), i).is_none(), "{l:?} appears twice in {lines:?}");
+    }
+    m
+}
+
+/// The big graph: 20 oneshots, 30 longruns (5 with readiness): a chain of
+/// 10, diamonds, a bundle of bundles, dependencies on base.
+fn big_graph(root: &Root) -> Vec<(String, Vec<String>, bool, bool)> {
+    // (name, deps, is_oneshot, ready)
+    let mut g: Vec<(String, Vec<String>, bool, bool)> = vec![];
+    let mut add = |n: &str, d: &[&str], o: bool, r: bool| g.push((n.into(), d.iter().map(|s| s.to_string()).collect(), o, r));
+    add("o1", &["base"], true, false);
+    for k in 2..=10 {
+        add(&format!("o{k}"), &[&format!("o{}", k - 1)], true, false);
+    }
+    // Diamonds: o11 → (l1*, l2) → o12; o12 → (l3*, l4) → o13.
+    add("o11", &[], true, false);
+    add("l1", &["o11"], false, true);
+    add("l2", &["o11"], false, false);
+    add("o12", &["l1", "l2"], true, false);
+    add("l3", &["o12"], false, true);
+    add("l4", &["o12"], false, false);
+    add("o13", &["l3", "l4"], true, false);
+    // A bundle of bundles: inner = l5*..l9, outer = inner + l10..l12.
+    for k in 5..=12 {
+        add(&format!("l{k}"), &["o3"], false, k == 5);
+    }
+    add("o14", &["outer"], true, false);
+    for k in 13..=30 {
+        let dep = format!("o{}", 1 + (k % 10));
+        let dep2 = format!("l{}", k - 1);
+        let d: Vec<&str> = if k % 3 == 0 { vec![&dep, &dep2] } else { vec![&dep] };
+        add(&format!("l{k}"), &d, false, k == 13 || k == 20);
+    }
+    for k in 15..=20 {
+        let a = format!("l{}", k + 10);
+        let b = format!("o{}", k - 1);
+        add(&format!("o{k}"), &[&a, &b], true, false);
+    }
+    for (n, d, o, r) in &g {
+        let d: Vec<&str> = d.iter().map(|s| s.as_str()).collect();
+        if *o { oneshot(root, n, &d) } else { longrun(root, n, &d, *r) }
+    }
+    bundle(root, RCD, "inner", &["l5", "l6", "l7", "l8", "l9"]);
+    bundle(root, RCD, "outer", &["inner", "l10", "l11", "l12"]);
+    let names: Vec<&str> = g.iter().map(|x| x.0.as_str()).collect();
+    user(root, &names);
+    g
+}
+
+#[test]
+fn graph_of_50_starts_in_order_and_stops_in_reverse() {
+    let root = Root::new();
+    with_execlineb(&root);
+    let g = big_graph(&root);
+    root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);
+    let o = root.init(&["sh", "-c", "echo cmd cmd $$ >> /tmp/log"]).timeout(Duration::from_secs(60)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines = log(&root);
+    let pos = positions(&lines);
+    let pid = pids(&root);
+    let at = |l: &str| *pos.get(l).unwrap_or_else(|| panic!("no {l:?} in {lines:?}\n{}", o.stderr));
+    let is_oneshot: HashMap<&str, bool> = g.iter().map(|x| (x.0.as_str(), x.2)).collect();
+    // When a service counts as up, and when it starts.
+    let up_line = |n: &str| match g.iter().find(|x| x.0 == n) {
+        Some((_, _, true, _)) => format!("up {n}"),
+        Some((_, _, false, true)) => format!("ready {n}"),
+        Some(_) => format!("run {n}"),
+        None => unreachable!(),
+    };
+    let start_line = |n: &str| if is_oneshot[n] { format!("up {n}") } else { format!("run {n}") };
+    let expand = |d: &str| -> Vec<String> {
+        match d {
+            "inner" => (5..=9).map(|k| format!("l{k}")).collect(),
+            "outer" => (5..=12).map(|k| format!("l{k}")).collect(),
+            _ => vec![d.to_string()],
+        }
+    };
+    for (n, deps, _, _) in &g {
+        for d in deps.iter().flat_map(|d| expand(d)) {
+            if d == "base" {
+                assert!(at(&start_line(n)) > at("up cont-init"), "{n} before cont-init: {lines:?}");
+                continue;
+            }
+            // A longrun without readiness is up once spawned: compare spawn
+            // order; otherwise the line that says it is up.
+            if up_line(&d).starts_with("run ") {
+                assert!(pid[n.as_str()] > pid[d.as_str()], "{n} spawned before {d}: {pid:?}");
+            } else {
+                assert!(at(&start_line(n)) > at(&up_line(&d)), "{n} started before {d} was up: {lines:?}");
+            }
+        }
+    }
+    // The CMD ran after the whole boot (spawned after every service).
+    for (n, _, _, _) in &g {
+        assert!(pid["cmd"] > pid[n.as_str()], "cmd before {n}: {pid:?}");
+    }
+    // Shutdown: each stops only after what depends on it has stopped.
+    let stop_start = |n: &str| if is_oneshot[n] { format!("down {n}") } else { format!("finish {n}") };
+    for (n, deps, _, _) in &g {
+        for d in deps.iter().flat_map(|d| expand(d)).filter(|d| d != "base") {
+            assert!(at(&stop_start(&d)) > at(&stop_start(n)), "{d} stopped before its dependent {n}: {lines:?}");
+        }
+    }
+    assert_eq!(lines.iter().filter(|l| l.starts_with("up o")).count(), 20);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("run l")).count(), 30);
+    assert!(o.stderr.contains("s6-rc: info: service o10 successfully started"), "{}", o.stderr);
+}
+
+#[test]
+fn cycle_and_missing_dependency_rejected_before_anything_starts() {
+    for (case, want) in [("cycle", "init: fatal: cyclic service dependency: "), ("missing", "init: fatal: during dependency resolution for service b: undefined service name nosuch (in /etc/s6-overlay/s6-rc.d/b/dependencies.d)")] {
+        let root = Root::new();
+        with_execlineb(&root);
+        oneshot(&root, "free", &[]);
+        if case == "cycle" {
+            oneshot(&root, "a", &["b"]);
+            oneshot(&root, "b", &["c"]);
+            longrun(&root, "c", &["a"], false);
+        } else {
+            oneshot(&root, "b", &["nosuch"]);
+        }
+        user(&root, &["free", "b"]);
+        root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).run();
+        assert_eq!(o.code(), 1, "{case}: {}", o.stderr);
+        assert!(o.stderr.contains(want), "{case}: {}", o.stderr);
+        assert_eq!(log(&root), Vec::<String>::new(), "{case}: something ran");
+    }
+}
+
+fn wait_log(root: &Root, line: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !log(root).iter().any(|l| l == line) {
+        assert!(std::time::Instant::now() < deadline, "no {line:?} in {:?}", log(root));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn linuxserver_style_image() {
+    let root = Root::new();
+    with_execlineb(&root);
+    let script = |name: &str| format!("#!/bin/sh\necho up {name} >> /tmp/log\n");
+    for (name, dep) in [("init-adduser", "base"), ("init-config", "init-adduser")] {
+        root.file(&format!("{RCD}/{name}/type"), "oneshot\n", 0o644);
+        root.file(&format!("{RCD}/{name}/up"), &format!("/etc/s6-overlay/s6-rc.d/{name}/run\n"), 0o644);
+        root.file(&format!("{RCD}/{name}/run"), &script(name), 0o755);
+        root.file(&format!("{RCD}/{name}/dependencies.d/{dep}"), "", 0o644);
+    }
+    root.file(&format!("{RCD}/init-services/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/init-services/up"), "# This file doesn't do anything, it's just the end of the downstream oneshots\n", 0o644);
+    root.file(&format!("{RCD}/init-services/dependencies.d/init-config"), "", 0o644);
+    longrun(&root, "svc-app", &["init-services"], false);
+    user(&root, &["init-adduser", "init-config", "init-services", "svc-app"]);
+    // The hook adds a service, as linuxserver's mods do.
+    root.file("/hook.sh", &format!("#!/bin/sh\nd={RCD}/svc-mod\nmkdir -p $d/dependencies.d\necho longrun > $d/type\nprintf '#!/bin/sh\\necho run svc-mod $$ >> /tmp/log\\nexec sleep 1000\\n' > $d/run\nchmod +x $d/run\ntouch $d/dependencies.d/init-services /etc/s6-overlay/user-bundles.d/user/contents.d/svc-mod\n"), 0o755);
+    root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);
+    root.file("/etc/services.d/legacy/run", "#!/bin/sh\necho run legacy $$ >> /tmp/log\nexec sleep 1000\n", 0o755);
+    let cmd = "for l in svc-app svc-mod legacy; do i=0; while ! grep -q \"run $l\" /tmp/log; do i=$((i+1)); [ $i -gt 200 ] && break; sleep 0.05; done; done; echo cmd >> /tmp/log";
+    let o = root.init(&["sh", "-c", cmd]).env("S6_STAGE2_HOOK", "/hook.sh").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines = log(&root);
+    let pos = positions(&lines);
+    let at = |l: &str| *pos.get(l).unwrap_or_else(|| panic!("no {l:?} in {lines:?}\n{}", o.stderr));
+    assert!(at("up cont-init") < at("up init-adduser") && at("up init-adduser") < at("up init-config"), "{lines:?}");
+    assert!(at("up init-config") < at("run svc-app") && at("up init-config") < at("run svc-mod"), "{lines:?}");
+    let pid = pids(&root);
+    assert!(pid["legacy"] > pid["svc-app"] && pid["legacy"] > pid["svc-mod"], "services.d before the user bundle: {pid:?}");
+    assert!(at("cmd") > at("run legacy"));
+    assert!(o.stderr.contains("cont-init: info: running /etc/cont-init.d/10-ci\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("cont-init: info: /etc/cont-init.d/10-ci exited 0\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("s6-rc: info: service svc-mod successfully started\n"), "{}", o.stderr);
+    assert!(!o.stderr.contains("[cont-init.d]"), "v2 lines with a v3 layout: {}", o.stderr);
+}
+
+#[test]
+fn old_user_bundle_layout_warns_and_is_not_written() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "x", &[]);
+    root.file(&format!("{RCD}/user/contents.d/x"), "", 0o644);
+    let o = root.init(&["true"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(o.stderr.contains("init: warning: defining user bundles in /etc/s6-overlay/s6-rc.d is deprecated, please define them in /etc/s6-overlay/user-bundles.d instead\n"), "{}", o.stderr);
+    assert_eq!(log(&root), ["up x", "down x"]);
+    assert!(!root.path().join("etc/s6-overlay/s6-rc.d/user/type").exists(), "the image was written to");
+}
+
+#[test]
+fn failing_oneshot_follows_the_stage2_policy_with_its_code() {
+    for policy in ["0", "2"] {
+        let root = Root::new();
+        with_execlineb(&root);
+        root.file(&format!("{RCD}/bad/type"), "oneshot\n", 0o644);
+        root.file(&format!("{RCD}/bad/up"), "sh -c \"exit 3\"\n", 0o644);
+        oneshot(&root, "after", &["bad"]);
+        oneshot(&root, "indep", &[]);
+        user(&root, &["after", "indep"]);
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+        assert!(o.stderr.contains("s6-rc: warning: unable to start service bad: command exited 3\n"), "{}", o.stderr);
+        let lines = log(&root);
+        assert!(!lines.iter().any(|l| l == "up after"), "{lines:?}");
+        if policy == "2" {
+            assert_eq!(o.code(), 3, "{}", o.stderr);
+            assert!(!lines.iter().any(|l| l == "cmd"), "{lines:?}");
+        } else {
+            assert_eq!(o.code(), 0, "{}", o.stderr);
+            assert!(lines.iter().any(|l| l == "cmd") && lines.iter().any(|l| l == "up indep"), "{lines:?}");
+        }
+    }
+}
+
+#[test]
+fn timeout_up_fails_with_99() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sleep 30\n", 0o644);
+    root.file(&format!("{RCD}/slow/timeout-up"), "200\n", 0o644);
+    user(&root, &["slow"]);
+    let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert_eq!(o.code(), 99, "{}", o.stderr);
+    assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
+    assert!(!log(&root).iter().any(|l| l == "cmd"));
+}
+
+#[test]
+fn sigterm_during_boot_stops_at_once() {
+    let _t = timing();
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sh -c \"echo up slow >> /tmp/log; exec sleep 30\"\n", 0o644);
+    oneshot(&root, "after", &["slow"]);
+    user(&root, &["after"]);
+    let mut c = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).start();
+    wait_log(&root, "up slow");
+    let t = c.signal(15);
+    let o = c.wait();
+    assert!(t.elapsed() < Duration::from_secs(2), "stopped after {:?}: {}", t.elapsed(), o.stderr);
+    let lines = log(&root);
+    assert!(!lines.iter().any(|l| l == "up after" || l == "cmd"), "{lines:?}");
+}
+
+#[test]
+fn s6_rc_client_changes_and_lists_the_live_state() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "init-a", &["base"]);
+    longrun(&root, "svc-a", &["init-a"], false);
+    longrun(&root, "svc-b", &["svc-a"], true);
+    user(&root, &["svc-b"]);
+    let script = "exec > /tmp/out 2>&1; PATH=/command:$PATH
+s6-rc -a list; echo =
+s6-rc -d change svc-a; echo \"rc $?\"
+s6-rc -a list; echo =
+s6-rc -da list; echo =
+test -e /run/service/svc-a/down && echo down-file
+s6-rc -u change svc-a; echo \"rc $?\"
+s6-rc -a list; echo =
+s6-rc -u change nosuch; echo \"rc $?\"
+s6-rc -d listall init-a; echo =
+s6-rc-db type svc-b; s6-rc-db dependencies svc-b; s6-rc-db contents user; s6-rc-db contents svc-a; echo \"rc $?\"
+s6-rc -bu change user; echo \"rc $?\"
+s6-rc -a list; echo =";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let out = fs::read_to_string(root.path().join("tmp/out")).unwrap();
+    let want = "init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\nlegacy-services\n=\n\
+rc 0\n\
+init-a\nfix-attrs\nlegacy-cont-init\n=\n\
+svc-a\nsvc-b\nlegacy-services\n=\n\
+down-file\n\
+rc 0\n\
+init-a\nsvc-a\nfix-attrs\nlegacy-cont-init\n=\n\
+s6-rc: fatal: nosuch is not a recognized identifier in /run/s6/rc/sources\nrc 3\n\
+init-a\nsvc-a\nsvc-b\nlegacy-services\n=\n\
+longrun\nsvc-a\nsvc-b\ns6-rc-db: fatal: in database /run/s6/rc: identifier svc-a represents an atomic service\nrc 5\n\
+rc 0\n\
+init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\n=\n";
+    assert_eq!(out, want, "stderr: {}", o.stderr);
+    // The supervisor really stopped and restarted it, after svc-b.
+    let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/log")).unwrap().lines().map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
+    let first_finish_a = lines.iter().position(|l| l == "finish svc-a").unwrap();
+    let first_finish_b = lines.iter().position(|l| l == "finish svc-b").unwrap();
+    assert!(first_finish_b < first_finish_a, "{lines:?}");
+    assert_eq!(lines.iter().filter(|l| *l == "run svc-a").count(), 2, "{lines:?}");
+}
+
+#[test]
+fn pipeline_lines_flow_and_survive_a_consumer_restart() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/prod/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/prod/producer-for"), "cons\n", 0o644);
+    root.file(&format!("{RCD}/prod/run"), "#!/bin/sh\ni=0\nwhile :; do echo $i; i=$((i+1)); sleep 0.02; done\n", 0o755);
+    root.file(&format!("{RCD}/cons/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/cons/consumer-for"), "prod\n", 0o644);
+    root.file(&format!("{RCD}/cons/run"), "#!/bin/sh\necho run cons $$ >> /tmp/log\nexec cat >> /tmp/cons.log\n", 0o755);
+    root.file(&format!("{RCD}/cons/pipeline-name"), "mypipe\n", 0o644);
+    user(&root, &["mypipe"]);
+    let script = "PATH=/command:$PATH
+n() { cat /tmp/cons.log 2>/dev/null | wc -l; }
+i=0; while [ $(n) -lt 10 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+s6-svc -k /run/service/cons
+i=0; while [ $(n) -lt 100 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let got: Vec<u32> = fs::read_to_string(root.path().join("tmp/cons.log")).unwrap().lines().map(|l| l.parse().unwrap()).collect();
+    assert!(got.len() >= 100, "{got:?}");
+    assert!(got.iter().enumerate().all(|(i, &v)| v == i as u32), "lines lost or repeated: {got:?}");
+    assert_eq!(log(&root), ["run cons", "run cons"], "the consumer did not restart");
+}
+
+#[test]
+fn wait_for_services_maxtime_bounds_the_boot() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sleep 30\n", 0o644);
+    oneshot(&root, "after", &["slow"]);
+    user(&root, &["after"]);
+    for (policy, code) in [("2", 2), ("0", 0)] {
+        let _ = fs::remove_file(root.path().join("tmp/log"));
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_CMD_WAIT_FOR_SERVICES_MAXTIME", "300").env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+        assert_eq!(o.code(), code, "{}", o.stderr);
+        assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
+        let lines = log(&root);
+        assert!(!lines.iter().any(|l| l == "up after"), "{lines:?}");
+        assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
+    }
+}

@@ -1,0 +1,421 @@
+//! The s6 / s6-portable-utils / s6-overlay tools that scripts call:
+//! privilege drop in a chroot (as root, and with `setgroups` refused in a
+//! user namespace), differential runs against Debian's `s6` package (same
+//! arguments, same stdout, stderr and exit code), and the behaviour of the
+//! tools Debian does not ship (s6-portable-utils is not packaged).
+use crate::harness::*;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\ndaemon:x:2:2:daemon:/sbin:/bin/false\n\
+    alice:x:1000:1000::/home/alice:/bin/sh\n";
+const GROUP: &str = "root:x:0:\ndaemon:x:2:alice\nwheel:x:10:daemon,alice\nadm:x:4:bob,daemon\n\
+    alice:x:1000:\nstaff:x:50:alice\n";
+
+/// Run `cmd` with stdin from /dev/null; fail the test after `limit`.
+pub fn run_limit(cmd: &mut Command, limit: Duration) -> (i32, String, String) {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let to = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = so.read_to_string(&mut s);
+        s
+    });
+    let te = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = se.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let st = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let code = st.code().unwrap_or_else(|| 128 + std::os::unix::process::ExitStatusExt::signal(&st).unwrap());
+    (code, to.join().unwrap(), te.join().unwrap())
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    run_limit(cmd, Duration::from_secs(30))
+}
+
+fn ours(args: &[&str]) -> Command {
+    let mut c = Command::new(rs6());
+    c.args(args);
+    c
+}
+
+/// Run the same command line under Debian's tool and ours, in `dir`, with
+/// `env` added; both must print the same and exit the same.
+fn same_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let theirs = Path::new("/usr/bin").join(args[0]);
+    assert!(theirs.exists(), "{} missing: apt-get install s6", theirs.display());
+    let mut t = Command::new(&theirs);
+    t.args(&args[1..]).current_dir(dir).envs(env.iter().copied());
+    let mut o = ours(args);
+    o.current_dir(dir).envs(env.iter().copied());
+    let a = run(&mut t);
+    let b = run(&mut o);
+    assert_eq!(a, b, "differs from Debian's: {args:?}");
+    b
+}
+
+#[allow(dead_code)]
+fn same(args: &[&str]) -> (i32, String, String) {
+    let d = TempDir::new("s6tools");
+    same_in(d.path(), &[], args)
+}
+
+fn root_with_accounts() -> Root {
+    let r = Root::new();
+    r.file("/etc/passwd", PASSWD, 0o644).file("/etc/group", GROUP, 0o644);
+    r
+}
+
+fn ids(status: &str) -> Vec<String> {
+    status.lines().filter(|l| l.starts_with("Uid:") || l.starts_with("Gid:") || l.starts_with("Groups:"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+#[test]
+fn setuidgid_drops_to_the_account_and_its_groups() {
+    let r = root_with_accounts();
+    let o = r.init(&[]).argv(&["/command/s6-setuidgid", "daemon", "/bin/cat", "/proc/self/status"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(ids(&o.stdout), ["Uid: 2 2 2 2", "Gid: 2 2 2 2", "Groups: 2 4 10"]);
+    let o = r.init(&[]).argv(&["/usr/bin/s6-setuidgid", "alice", "/bin/cat", "/proc/self/status"]).run();
+    assert_eq!(ids(&o.stdout), ["Uid: 1000 1000 1000 1000", "Gid: 1000 1000 1000 1000", "Groups: 2 10 50 1000"]);
+    // Numeric form: exactly that uid and gid, the gid as the only group.
+    let o = r.init(&[]).argv(&["/command/s6-setuidgid", "7:8", "/bin/cat", "/proc/self/status"]).run();
+    assert_eq!(ids(&o.stdout), ["Uid: 7 7 7 7", "Gid: 8 8 8 8", "Groups: 8"]);
+    // The environment loses UID, GID and GIDLIST (s6's `s6-applyuidgid -Uz`).
+    let o = r.init(&[]).env("GIDLIST", "9").argv(&["/command/s6-setuidgid", "daemon", "/bin/env"]).run();
+    assert!(!o.stdout.contains("GIDLIST") && !o.stdout.contains("UID="), "{}", o.stdout);
+}
+
+#[test]
+fn setuidgid_unknown_user_runs_nothing() {
+    let r = root_with_accounts();
+    let o = r.init(&[]).argv(&["/command/s6-setuidgid", "nosuch", "/bin/touch", "/ran"]).run();
+    assert_eq!(o.code(), 1);
+    assert_eq!(o.stderr, "s6-envuidgid: fatal: unknown user: nosuch\n");
+    assert!(!r.path().join("ran").exists());
+    let o = r.init(&[]).argv(&["/command/s6-setuidgid", "1:x", "/bin/touch", "/ran"]).run();
+    assert_eq!(o.code(), 100, "{}", o.stderr);
+    assert!(!r.path().join("ran").exists());
+}
+
+#[test]
+fn setuidgid_fails_closed_when_setgroups_is_refused() {
+    let r = root_with_accounts();
+    // In a user namespace made by `--map-root-user`, /proc/self/setgroups
+    // is "deny": setgroups fails with EPERM and nothing may run.
+    for argv in [&["/command/s6-setuidgid", "daemon"][..], &["/command/s6-setuidgid", "0:0"][..], &["/command/s6-applyuidgid", "-G", "4", "-u", "2"][..]] {
+        let mut c = Command::new(which("unshare").unwrap());
+        c.args(["--user", "--map-root-user", "--mount", "--root"]).arg(r.path()).args(argv).args(["/bin/touch", "/ran"]);
+        let (code, out, err) = run(&mut c);
+        assert_eq!((code, out.as_str()), (111, ""), "{argv:?}");
+        assert_eq!(err, "s6-applyuidgid: fatal: unable to set supplementary group list: Operation not permitted\n");
+        assert!(!r.path().join("ran").exists(), "{argv:?} ran its program");
+    }
+    // Without the refusal the same line runs (the test above can fail).
+    let o = r.init(&[]).argv(&["/command/s6-setuidgid", "0:0", "/bin/touch", "/ran"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(r.path().join("ran").exists());
+}
+
+#[test]
+fn account_tools_match_debian() {
+    let d = TempDir::new("envdir");
+    let e = d.path().join("e");
+    fs::create_dir(&e).unwrap();
+    for (k, v) in [("A", "one\ntwo\n"), ("B", "trail \t\n"), ("C", ""), ("D", "\n"), ("E", "x\0y\n"), (".H", "hidden")] {
+        fs::write(e.join(k), v).unwrap();
+    }
+    let env = [("C", "was set"), ("KEEP", "k"), ("UID", "5"), ("GID", "6"), ("GIDLIST", "7,8")];
+    let show = ["sh", "-c", "env | grep -E '^(A|B|C|D|E|H|KEEP|UID|GID|GIDLIST)=' | sort"];
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["s6-setuidgid"], vec!["s6-setuidgid", "daemon"], vec!["s6-setuidgid", "nosuch", "true"],
+        vec!["s6-setuidgid", "1:x", "true"], vec!["s6-setuidgid", "daemon", "/nonexistent"],
+        vec!["s6-envuidgid"], vec!["s6-envuidgid", "-x", "a", "b"], vec!["s6-envuidgid", "nosuch", "true"],
+        vec!["s6-envuidgid", "-D", "11:22:33,44", "nosuch"], vec!["s6-envuidgid", "-D", "bad", "nosuch", "true"],
+        vec!["s6-envuidgid", "-g", "daemon"], vec!["s6-envuidgid", "-g", "nosuch", "true"],
+        vec!["s6-envuidgid", "-u", "daemon"], vec!["s6-envuidgid", "-B", "daemon:daemon"],
+        vec!["s6-envuidgid", "-n", "17"], vec!["s6-envuidgid", "-n", "-B", "17:18"], vec!["s6-envuidgid", "daemon"],
+        vec!["s6-applyuidgid"], vec!["s6-applyuidgid", "-U", "true"], vec!["s6-applyuidgid", "-u", "x", "true"],
+        vec!["s6-applyuidgid", "-G", "1,2", "-u", "1", "-g", "1", "sh", "-c", "grep Groups /proc/self/status"],
+        vec!["s6-applyuidgid", "-z"], vec!["s6-applyuidgid", "-Uz"], vec!["s6-applyuidgid", "/nonexistent"],
+        vec!["s6-envdir"], vec!["s6-envdir", "e"], vec!["s6-envdir", "e"], vec!["s6-envdir", "-n", "e"],
+        vec!["s6-envdir", "-f", "e"], vec!["s6-envdir", "-fn", "e"], vec!["s6-envdir", "-c", "_", "e"],
+        vec!["s6-envdir", "nodir", "true"], vec!["s6-envdir", "-I", "nodir"], vec!["s6-envdir", "-q", "e", "true"],
+        vec!["s6-envdir", ".", "true"],
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let mut args = case.clone();
+        // Cases with an account or dir and no program get the env printer.
+        if i > 0 && args.len() <= 3 && !args.iter().any(|a| *a == "true" || a.starts_with('/') || *a == "-x") {
+            args.extend(show);
+        }
+        same_in(d.path(), &env, &args);
+    }
+    // `s6-envdir` results as s6 documents them (the differential above runs
+    // these same files through Debian's).
+    let (_, out, _) = run(ours(&["s6-envdir", "e"]).args(show).current_dir(d.path()).envs(env));
+    assert_eq!(out, "A=one\nB=trail\nD=\nE=x\nGID=6\nGIDLIST=7,8\nKEEP=k\nUID=5\n");
+}
+
+#[test]
+fn notifyoncheck_makes_the_service_ready_when_the_check_succeeds() {
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file(
+        "/etc/services.d/n/run",
+        "#!/bin/sh\nls /proc/$$/fd > /tmp/fds0\nexec s6-notifyoncheck -s 0 -w 20 -n 0 sh -c 'ls /proc/$$/fd > /tmp/fds; exec sleep 1000'\n",
+        0o755,
+    );
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\necho >> /tmp/checks\ntest -e /tmp/go\n", 0o755);
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 300 /run/service/n 2>/dev/null && exit 11\n\
+        test -s /tmp/checks || exit 12\n\
+        touch /tmp/go\n\
+        s6-svwait -U -t 10000 /run/service/n || exit 13\n\
+        cat /tmp/fds0; echo --; cat /tmp/fds\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    // The daemon never sees the notification descriptor.
+    let (before, after) = o.stdout.split_once("--\n").unwrap();
+    assert!(before.lines().any(|l| l == "3"), "{}", o.stdout);
+    assert!(!after.lines().any(|l| l == "3"), "{}", o.stdout);
+}
+
+#[test]
+fn notifyoncheck_gives_up_and_checks_its_directory() {
+    let d = TempDir::new("noc");
+    // Not a supervised directory: the same refusal as Debian's.
+    same_in(d.path(), &[], &["s6-notifyoncheck", "true"]);
+    same_in(d.path(), &[], &["s6-notifyoncheck"]);
+    same_in(d.path(), &[], &["s6-notifyoncheck", "-s", "x", "true"]);
+    // Under rs6: a check that never succeeds, `-n 3` tries, then the child
+    // exits 1 and the service is never ready.
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file("/etc/services.d/n/run", "#!/bin/sh\nexec s6-notifyoncheck -s 0 -w 10 -n 3 sleep 1000\n", 0o755);
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\necho >> /tmp/checks\nexit 1\n", 0o755);
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 1000 /run/service/n 2>/dev/null && exit 11\n\
+        wc -l < /tmp/checks\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout.trim(), "3");
+}
+
+#[test]
+fn notifyoncheck_stops_when_the_service_dies() {
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file("/etc/services.d/n/run", "#!/bin/sh\nexec s6-notifyoncheck -d -s 0 -w 20 -n 0 sleep 1000\n", 0o755);
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\necho >> /tmp/checks\nexit 1\n", 0o755);
+    root.file("/etc/services.d/n/down", "", 0o644);
+    // The checks run while the service is up, and stop once it is down.
+    let cmd = "s6-svc -u /run/service/n; s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        while [ ! -s /tmp/checks ]; do sleep 0.05; done\n\
+        s6-svc -d /run/service/n; s6-svwait -d -t 10000 /run/service/n || exit 11\n\
+        sleep 0.3; a=$(wc -l < /tmp/checks); sleep 0.5; b=$(wc -l < /tmp/checks)\n\
+        [ $a = $b ] || exit 12\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
+#[test]
+fn setlock_excludes_and_fails_fast_with_n() {
+    let d = TempDir::new("lock");
+    let f = d.path().join("lock");
+    let fs_ = f.to_str().unwrap();
+    let mut holder = ours(&["s6-setlock", fs_, "sleep", "3"]).spawn().unwrap();
+    let t = Instant::now();
+    while fs::metadata(&f).is_err() {
+        assert!(t.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // Ours and Debian's both see the lock: exit 1, same message.
+    let (code, out, err) = same(&["s6-setlock", "-n", fs_, "echo", "ran"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(err, format!("s6-setlock: fatal: unable to lock {fs_}: Device or resource busy\n"));
+    same(&["s6-setlock", "-r", "-n", fs_, "echo", "ran"]);
+    // -t: gives up at the deadline.
+    let t = Instant::now();
+    let (code, _, err) = run(&mut ours(&["s6-setlock", "-t", "300", fs_, "echo", "ran"]));
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    assert_eq!((code, err.as_str()), (1, "s6-setlock: fatal: unable to acquire lock: Connection timed out\n"));
+    // Blocking: runs once the holder is gone.
+    let (code, out, _) = run(&mut ours(&["s6-setlock", fs_, "echo", "ran"]));
+    assert_eq!((code, out.as_str()), (0, "ran\n"));
+    assert!(t.elapsed() >= Duration::from_millis(1500), "did not wait for the holder");
+    holder.wait().unwrap();
+    // Free: -n takes it.
+    assert_eq!(run(&mut ours(&["s6-setlock", "-n", fs_, "true"])).0, 0);
+    for a in [&["s6-setlock"][..], &["s6-setlock", "-x", fs_, "true"], &["s6-setlock", fs_], &["s6-setlock", "-t", "x", fs_, "true"],
+              &["s6-setlock", "-n", fs_, "/nonexistent"]] {
+        same(a);
+    }
+    // s6 2.15's wording (2.11 says "unable to open X for writing").
+    let (code, _, err) = run(&mut ours(&["s6-setlock", "/nonexistent/dir/lock", "true"]));
+    assert_eq!((code, err.as_str()), (111, "s6-setlock: fatal: unable to open_create /nonexistent/dir/lock: No such file or directory\n"));
+}
+
+#[test]
+fn setsid_matches_debian() {
+    for a in [&["s6-setsid"][..], &["s6-setsid", "-x", "true"], &["s6-setsid", "/nonexistent"], &["s6-setsid", "-d", "x", "true"],
+              &["s6-setsid", "-b", "echo", "b"], &["s6-setsid", "-f", "-q", "echo", "f"], &["s6-setsid", "-i", "-d", "9", "-f", "true"],
+              &["s6-setsid", "-d", "9", "-g", "true"]] {
+        same(a);
+    }
+    // A new session: the program's session id is its pid; -b: its group.
+    let sid = "read -r l < /proc/self/stat; set -- $l; echo $1 $5 $6";
+    for (opt, field) in [("-s", 2), ("-b", 1)] {
+        let (_, out, _) = run(ours(&["s6-setsid", opt, "sh", "-c", sid]).stdin(Stdio::null()));
+        let v: Vec<&str> = out.split_whitespace().collect();
+        assert_eq!(v[0], v[field], "{opt}: {out}");
+    }
+}
+
+#[test]
+fn maximumtime_kills_at_the_deadline() {
+    let d = TempDir::new("mt");
+    let pidf = d.path().join("pid");
+    let t = Instant::now();
+    let script = format!("echo $$ > {}; exec sleep 20", pidf.display());
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "300", "sh", "-c", &script]));
+    assert_eq!((code, err.as_str()), (99, "s6-maximumtime: warning: unable to wait for child process: Connection timed out\n"));
+    assert!(t.elapsed() >= Duration::from_millis(300) && t.elapsed() < Duration::from_secs(10));
+    let pid = fs::read_to_string(&pidf).unwrap().trim().to_string();
+    let gone = || fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| s.contains(") Z "));
+    let t = Instant::now();
+    while !gone() {
+        assert!(t.elapsed() < Duration::from_secs(5), "child not killed");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "exit 7"])).0, 7);
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "kill -9 $$"]));
+    assert_eq!((code, err.as_str()), (111, "s6-maximumtime: warning: child process crashed\n"));
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "-k", "1.5", "true"]));
+    assert_eq!(code, 100);
+    assert!(err.starts_with("s6-maximumtime: usage: s6-maximumtime [ -0 | -a"), "{err}");
+}
+
+#[test]
+fn with_retries_counts_and_exits() {
+    let d = TempDir::new("wr");
+    let c = d.path().join("count");
+    let cs = c.display().to_string();
+    // Every attempt fails: N attempts, then 1.
+    let (code, _, _) = run(&mut ours(&["with-retries", "-n", "4", "sh", "-c", &format!("echo >> {cs}; exit 3")]));
+    assert_eq!((code, fs::read_to_string(&c).unwrap().lines().count()), (1, 4));
+    // The second attempt succeeds: 0 after two.
+    fs::remove_file(&c).unwrap();
+    let ok2 = format!("echo >> {cs}; test $(wc -l < {cs}) -ge 2");
+    let (code, _, _) = run(&mut ours(&["with-retries", "sh", "-c", &ok2]));
+    assert_eq!((code, fs::read_to_string(&c).unwrap().lines().count()), (0, 2));
+    // Each attempt is cut at -t; the default count is 3.
+    let t = Instant::now();
+    let (code, _, err) = run(&mut ours(&["with-retries", "-t", "100", "sleep", "10"]));
+    assert_eq!(code, 1);
+    assert_eq!(err.matches("unable to wait for child process").count(), 3, "{err}");
+    assert!(t.elapsed() < Duration::from_secs(8));
+    // Every attempt starts with the signal mask with-retries was given
+    // (grep prints its own mask, then fails on the missing file).
+    let (code, out, _) = run(&mut ours(&["with-retries", "-n", "3", "grep", "-h", "SigBlk", "/proc/self/status", "/nonexistent"]));
+    assert_eq!(code, 1);
+    let masks: Vec<&str> = out.lines().collect();
+    assert_eq!(masks.len(), 3);
+    assert!(masks.iter().all(|l| *l == masks[0]) && masks[0].ends_with("\t0000000000000000"), "{masks:?}");
+    let (code, _, _) = run(&mut ours(&["with-retries", "-n", "0", "true"]));
+    assert_eq!(code, 1);
+    assert_eq!(run(&mut ours(&["with-retries", "-n", "x", "true"])).0, 100);
+}
+
+#[test]
+fn portable_utils_behave_as_upstream() {
+    let d = TempDir::new("pu");
+    let p = d.path();
+    let r = |a: &[&str]| run(ours(a).current_dir(p));
+    assert_eq!(r(&["s6-echo", "-s", ":;", "a", "b", "c"]), (0, "a:b:c\n".into(), String::new()));
+    assert_eq!(r(&["s6-echo", "-n", "--", "-n"]), (0, "-n".into(), String::new()));
+    assert_eq!(r(&["s6-echo", "-s", "", "a", "b"]).1, "a\0b\n");
+    assert_eq!(r(&["s6-echo", "-e", "x"]), (100, String::new(), "s6-echo: usage: s6-echo [ -n ] [ -s sep ] args...\n".into()));
+    let t = Instant::now();
+    assert_eq!(r(&["s6-sleep", "-m", "200", "echo", "woke"]).1, "woke\n");
+    assert!(t.elapsed() >= Duration::from_millis(200));
+    assert_eq!(r(&["s6-sleep", "0"]).0, 0);
+    assert_eq!(r(&["s6-sleep", "1.5"]).0, 100);
+    assert_eq!(r(&["s6-sleep", "0", "/nonexistent"]).0, 127);
+    // mkdir
+    assert_eq!(r(&["s6-mkdir", "-pv", "-m", "750", "x/y/z"]), (0, String::new(),
+        "s6-mkdir: created directory x\ns6-mkdir: created directory x/y\ns6-mkdir: created directory x/y/z\n".into()));
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    assert_eq!(fs::metadata(p.join("x/y/z")).unwrap().mode() & 0o7777, 0o750);
+    assert_eq!(r(&["s6-mkdir", "x", "w"]), (111, String::new(), "s6-mkdir: warning: unable to mkdir x: File exists\n".into()));
+    assert!(p.join("w").is_dir());
+    assert_eq!(r(&["s6-mkdir", "-p", "x/y"]).0, 0);
+    assert_eq!(r(&["s6-mkdir", "-m", "9", "q"]).0, 100);
+    // chmod, chown
+    assert_eq!(r(&["s6-chmod", "4711", "w"]).0, 0);
+    assert_eq!(fs::metadata(p.join("w")).unwrap().mode() & 0o7777, 0o4711);
+    assert_eq!(r(&["s6-chmod", "8", "w"]).0, 100);
+    assert_eq!(r(&["s6-chmod", "644", "nope"]), (111, String::new(), "s6-chmod: fatal: unable to change mode of nope: No such file or directory\n".into()));
+    assert_eq!(r(&["s6-chown", "-u", "7", "-g", "8", "w"]).0, 0);
+    assert_eq!((fs::metadata(p.join("w")).unwrap().uid(), fs::metadata(p.join("w")).unwrap().gid()), (7, 8));
+    assert_eq!(r(&["s6-chown", "-g", "9", "w"]).0, 0);
+    assert_eq!((fs::metadata(p.join("w")).unwrap().uid(), fs::metadata(p.join("w")).unwrap().gid()), (7, 9));
+    assert_eq!(run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env("UID", "3").env("GID", "4")).0, 0);
+    assert_eq!(fs::metadata(p.join("w")).unwrap().uid(), 3);
+    assert_eq!(run(ours(&["s6-chown", "-U", "w"]).current_dir(p).env_remove("UID")).2, "s6-chown: fatal: UID not set\n");
+    // ln
+    fs::write(p.join("t"), "target").unwrap();
+    assert_eq!(r(&["s6-ln", "-s", "t", "l"]).0, 0);
+    assert_eq!(fs::read_link(p.join("l")).unwrap().to_str(), Some("t"));
+    assert_eq!(r(&["s6-ln", "-s", "u", "l"]), (111, String::new(), "s6-ln: fatal: unable to make a link from l to u: File exists\n".into()));
+    assert_eq!(r(&["s6-ln", "-sf", "u", "l"]).0, 0);
+    assert_eq!(fs::read_link(p.join("l")).unwrap().to_str(), Some("u"));
+    assert_eq!(r(&["s6-ln", "t", "h"]).0, 0);
+    assert_eq!(fs::metadata(p.join("h")).unwrap().ino(), fs::metadata(p.join("t")).unwrap().ino());
+    assert_eq!(r(&["s6-ln", "-s", "/a/t", "/b/u", "w"]).0, 0);
+    assert_eq!(fs::read_link(p.join("w/u")).unwrap().to_str(), Some("/b/u"));
+    assert_eq!(r(&["s6-ln", "t"]).0, 100);
+    // hiercopy keeps modes, links and contents
+    fs::create_dir_all(p.join("src/sub")).unwrap();
+    fs::write(p.join("src/sub/f"), "data").unwrap();
+    fs::set_permissions(p.join("src/sub/f"), fs::Permissions::from_mode(0o640)).unwrap();
+    fs::set_permissions(p.join("src/sub"), fs::Permissions::from_mode(0o2710)).unwrap();
+    std::os::unix::fs::symlink("sub/f", p.join("src/link")).unwrap();
+    assert_eq!(r(&["s6-hiercopy", "src", "dst"]).0, 0);
+    assert_eq!(fs::read_to_string(p.join("dst/sub/f")).unwrap(), "data");
+    assert_eq!(fs::metadata(p.join("dst/sub/f")).unwrap().mode() & 0o7777, 0o640);
+    assert_eq!(fs::metadata(p.join("dst/sub")).unwrap().mode() & 0o7777, 0o2710);
+    assert_eq!(fs::read_link(p.join("dst/link")).unwrap().to_str(), Some("sub/f"));
+    assert_eq!(r(&["s6-hiercopy", "nope", "dst2"]).2, "s6-hiercopy: fatal: unable to copy hierarchy from nope to dst2: No such file or directory\n");
+    // rmrf
+    assert_eq!(r(&["s6-rmrf", "dst", "src", "nope"]).0, 0);
+    assert!(!p.join("dst").exists() && !p.join("src").exists());
+    assert_eq!(r(&["s6-rmrf"]).0, 100);
+    // dumpenv
+    let (code, _, _) = run(ours(&["s6-dumpenv", "-m", "700", "env"]).current_dir(p).env_clear().env("A", "1").env("EMPTY", ""));
+    assert_eq!(code, 0);
+    let mut names: Vec<String> = fs::read_dir(p.join("env")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["A", "EMPTY"]);
+    assert_eq!(fs::read_to_string(p.join("env/A")).unwrap(), "1");
+    assert_eq!(fs::metadata(p.join("env")).unwrap().mode() & 0o7777, 0o700);
+    assert_eq!(r(&["s6-dumpenv", "t"]).2, "s6-dumpenv: fatal: unable to mkdir t: Not a directory\n");
+}
