@@ -168,7 +168,14 @@ impl Logdir {
             self.cur = Some(f);
         }
         if self.prev {
-            let st = fs::statat(&self.dir, c"previous", AtFlags::empty())?;
+            let st = match fs::statat(&self.dir, c"previous", AtFlags::empty()) {
+                Err(Errno::NOENT) => {
+                    // Gone (removed from outside): nothing left to archive.
+                    self.prev = false;
+                    return Ok(());
+                }
+                r => r?,
+            };
             fs::chmodat(&self.dir, c"previous", Mode::from_raw_mode((st.st_mode & 0o7777) | 0o100), AtFlags::empty())?;
             match self.set.proc {
                 None => self.archive(c"previous", b's')?,

@@ -484,7 +484,9 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
                     ilen -= used;
                     continue;
                 }
-                wait_ms = Some(wait_ms.map_or(ms, |x| x.min(ms)));
+                if ms > 0 {
+                    wait_ms = Some(wait_ms.map_or(ms, |x| x.min(ms)));
+                }
             }
         }
         let reading = stalled.is_none() && !eof && ilen < inbuf.len();
