@@ -1,5 +1,6 @@
 //! s6's formats and protocols (pure, no applet logic).
 pub mod control;
 pub mod envdir;
+pub mod logdir;
 pub mod rc;
 pub mod tally;

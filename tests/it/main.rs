@@ -12,6 +12,7 @@ mod install;
 mod interactive;
 mod kernel;
 mod layers;
+mod log;
 mod pid1;
 mod rc;
 mod s6tools;
