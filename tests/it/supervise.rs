@@ -464,7 +464,9 @@ fn run_and_finish_without_x_bit_use_the_shebang() {
 #[test]
 fn timeout_kill_and_want_down_during_the_grace() {
     let root = Root::new();
-    service(&root, "tk", "trap '' TERM; exec sleep 1000");
+    // The shell itself ignores TERM (an ignored signal inherited through
+    // exec is not something every runner keeps: qemu-user does not).
+    service(&root, "tk", "trap '' TERM; while :; do sleep 1; done");
     root.file("/etc/services.d/tk/timeout-kill", "3000\n", 0o644);
     root.file("/etc/services.d/tk/finish", "#!/bin/sh\necho \"$1 $2\" >> /tmp/fin\n", 0o755);
     let mut c = root.init(&[]).start();
@@ -494,11 +496,13 @@ fn timeout_finish_zero_means_no_limit() {
     service(&root, "tf", "exit 0");
     root.file("/etc/services.d/tf/down", "", 0o644);
     root.file("/etc/services.d/tf/timeout-finish", "0\n", 0o644);
-    root.file("/etc/services.d/tf/finish", "#!/bin/sh\nsleep 6\necho done > /tmp/fin\n", 0o755);
+    root.file("/etc/services.d/tf/finish", "#!/bin/sh\necho > /tmp/fstart\nsleep 6\necho done > /tmp/fin\n", 0o755);
     let mut c = root.init(&[]).start();
     let d = svc_dir(&root, "tf");
     wait_state(&d, "down");
     assert_eq!(host(s6("s6-svc").args(["-o"]).arg(&d)).0, 0);
+    // Once finish runs, the service is not "down and ready" until it ends.
+    wait_until(|| root.path().join("tmp/fstart").exists(), "finish to start");
     assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "20000"]).arg(&d)).0, 0);
     assert_eq!(fs::read_to_string(root.path().join("tmp/fin")).unwrap_or_default(), "done\n", "finish was cut short");
     c.signal(15);
