@@ -384,6 +384,8 @@ forx -o 0 V { 1 2 } sh -c "echo $V; exit 3"
 forx V { } echo never
 ## ctl-forx-usage
 forx V
+#@ ours-code 100
+#@ ours-err forx: usage: forx [ -E | -e ] [ -p | -P maxpar ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...\n
 ## ctl-forx-p
 forx -p V { a } importas v V echo $v
 ## ctl-forstdin
@@ -1063,3 +1065,133 @@ if { eltest ${1} -ne 0 } if { eltest ${1} -ne 256 } echo stop
 #@ opts -S0
 #@ args /usr/bin/printenv HOME
 emptyenv -p export HOME /h exec $@
+## trap-usage
+trap
+## trap-bad-option
+trap -y { term { echo } } echo x
+## trap-no-prog
+trap { term { echo a } }
+## trap-empty-block
+trap { } echo x
+## trap-unterminated
+trap { term { echo a }
+## trap-unrecognized
+trap { nosuchsig { echo a } } echo x
+## trap-unterminated-internal
+trap { term } echo x
+## trap-duplicate
+trap { term { echo a } SIGTERM { echo b } } echo x
+## trap-duplicate-number
+trap { 15 { echo a } term { echo b } } echo x
+## trap-prog-code
+trap { term { echo a } } sh -c "exit 5"
+## trap-prog-code-high
+trap { term { echo a } } sh -c "exit 200"
+## trap-prog-crash
+trap { usr1 { echo a } } sh -c "kill -TERM $$"
+## trap-prog-no-such
+trap { term { echo a } } /nonexistent/prog
+## trap-handler-signal-env
+trap { usr1 { foreground { importas S SIGNAL importas -i P ! echo handler $S } touch done } } sh -c "kill -USR1 $PPID; while [ ! -e done ]; do sleep 0.01; done; echo prog; exit 3"
+## trap-names-any-case
+trap { SigUsr2 { foreground { echo usr2 } touch done } } sh -c "kill -USR2 $PPID; while [ ! -e done ]; do sleep 0.01; done"
+## trap-number
+trap { 10 { foreground { echo ten } touch done } } sh -c "kill -USR1 $PPID; while [ ! -e done ]; do sleep 0.01; done"
+## trap-default-catches-all
+trap { default { importas S SIGNAL foreground { echo default $S } touch d$S } } sh -c "kill -USR2 $PPID; while [ ! -e d12 ]; do sleep 0.01; done; kill -HUP $PPID; while [ ! -e d1 ]; do sleep 0.01; done"
+## trap-x-default-and-listed
+trap -x { default { foreground { importas S SIGNAL echo default $S } touch d } usr1 { foreground { echo one } touch o } } sh -c "kill -USR2 $PPID; while [ ! -e d ]; do sleep 0.01; done; kill -USR1 $PPID; while [ ! -e o ]; do sleep 0.01; done"
+## trap-x-forwards
+trap -x { usr1 { echo one } } sh -c "trap 'echo got-usr2; exit 4' USR2; kill -USR2 $PPID; while :; do sleep 0.01; done"
+## trap-untrapped-kills-trap
+foreground { trap { usr1 { echo one } } sh -c "kill -USR2 $PPID; sleep 1" } importas r ? echo $r
+## trap-no-bang-for-prog
+trap { term { echo a } } importas -D unset p ! echo $p
+## runblock-usage
+runblock
+## runblock-zero
+runblock 0
+## runblock-bad-n
+runblock x
+## runblock-bad-option
+runblock -z 1
+## runblock-r-zero
+runblock -r 0 echo nothing
+## runblock-first
+execlineb -c "runblock 1 echo x" { a b } { c d } e f
+## runblock-second
+execlineb -c "runblock 2 echo x" { a b } { c d } e f
+## runblock-rest
+execlineb -c "runblock -r 2 echo x" { a b } { c d } e f
+## runblock-rest-empty
+execlineb -c "runblock -r 2 echo x" { a b } { c d }
+## runblock-too-few
+execlineb -c "runblock 3 echo" { a b } { c d }
+## runblock-r-too-few
+execlineb -c "runblock -r 3" { a b } { c d }
+## runblock-argshift
+execlineb -c "runblock -n 1 1 echo" z { a b } { c d }
+## runblock-pops
+export 1 old execlineb -c "runblock 1 importas -D unset one 1 echo $one" { a b }
+## runblock-pops-unset
+execlineb -c "runblock 1 importas -D unset one 1 echo $one" { a b }
+## runblock-P-no-pop
+execlineb -c "runblock -P 1 importas -D unset one 1 echo $one" { a b }
+## runblock-sharp-unset
+emptyenv runblock 1 echo
+## runblock-sharp-invalid
+export "#" x runblock 1 echo
+## runblock-arg-unset
+export "#" 2 runblock 1 echo
+## runblock-strict-2
+execlineb -Wc "runblock 1 echo" a ""
+## runblock-strict-1
+execlineb -wc "runblock 2 echo" a "" b ""
+## runblock-r-unquoted
+execlineb -c "runblock -r 1 echo" a "" b c
+## runblock-nested-blocks
+execlineb -c "runblock 1" { if { eltest 1 = 1 } echo nested }
+## forx-P-sequential-codes
+forx -P 1 -x 3 x { 1 3 2 } importas x x foreground { echo $x } exit $x
+#@ ours-code 3
+#@ ours-out 1\n3\n
+#@ ours-err 
+## forx-P-zero-is-one
+forx -P 0 -x 3 x { 1 3 2 } importas x x foreground { echo $x } exit $x
+#@ ours-code 3
+#@ ours-out 1\n3\n
+#@ ours-err 
+## forx-P-parallel-ignores-codes
+forx -P 2 -x 3 x { 1 3 2 } importas x x exit $x
+#@ ours-code 0
+#@ ours-out 
+#@ ours-err 
+## forx-P-bad
+forx -P x x { 1 } echo
+#@ ours-code 100
+#@ ours-err forx: usage: forx [ -E | -e ] [ -p | -P maxpar ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...\n
+## forstdin-P-bad
+#@ stdin a\n
+forstdin -P z x echo
+## forstdin-P
+#@ stdin 1\n2\n3\n
+forstdin -P 2 x importas x x touch f$x
+#@ ours-code 0
+#@ ours-out 
+#@ ours-err 
+## redirfd-f
+#@ stdin in\n
+foreground { redirfd -w 1 rf echo hello } redirfd -r -f F rf importas F F sh -c "echo fd=$F; cat <&$F"
+#@ ours-code 0
+#@ ours-out fd=3\nhello\n
+#@ ours-err 
+## redirfd-f-E
+foreground { redirfd -w 1 rf echo hello } redirfd -rfE F rf sh -c "echo fd=${F}; cat <&${F}; env | grep -c ^F=; true"
+#@ ours-code 0
+#@ ours-out fd=3\nhello\n0\n
+#@ ours-err 
+## redirfd-N-blocking
+redirfd -w -nN 3 rf2 sh -c "grep ^flags /proc/self/fdinfo/3"
+#@ ours-code 0
+#@ ours-out flags:\t0100001\n
+#@ ours-err 

@@ -262,7 +262,7 @@ fn readme_scripts_through_init() {
         0o755,
     );
     root.file("/usr/local/bin/confd", "#!/bin/sh\nfor a; do echo \"[$a]\"; done > /tmp/confd.out\n", 0o755);
-    if !root.path().join("command/s6-envuidgid").exists() {
+    if fs::symlink_metadata(root.path().join("usr/bin/s6-envuidgid")).is_err() {
         root.file("/usr/bin/s6-envuidgid", "#!/usr/bin/execlineb -s1\nexport UID 101 export GID 101 $@\n", 0o755);
     }
     root.file("/etc/services.d/nginx/run", "#!/usr/bin/execlineb -P\nnginx -g \"daemon off;\"\n", 0o755);
@@ -367,4 +367,22 @@ fn self_reexec_loop_is_bounded() {
     cmd.env_clear().env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
     let r = timed(cmd, b"", Duration::from_secs(120));
     assert_eq!((r.code, r.out.as_str(), r.err.as_str()), (0, "done\n", ""));
+}
+
+/// `forx -P 2` runs two bodies at a time, never more: each body records
+/// how many bodies are running while it sleeps.
+#[test]
+fn forx_maxpar_limits_parallel_runs() {
+    let bin = applet_dir();
+    let d = TempDir::new("elpar");
+    fs::create_dir(d.path().join("run")).unwrap();
+    let script = "forx -P 2 x { 1 2 3 4 5 6 } importas x x foreground { touch run/$x } foreground { sleep 1 } \
+                  foreground { redirfd -w 1 n$x pipeline { ls run } wc -l } rm run/$x";
+    let mut cmd = Command::new(bin.path().join("execlineb"));
+    cmd.arg("-c").arg(script).current_dir(d.path()).env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
+    let r = timed(cmd, b"", Duration::from_secs(60));
+    assert_eq!(r.code, 0, "{}", r.err);
+    let counts: Vec<usize> = (1..=6).map(|i| fs::read_to_string(d.path().join(format!("n{i}"))).unwrap().trim().parse().unwrap()).collect();
+    assert!(counts.iter().all(|&c| c <= 2), "more than 2 at once: {counts:?}");
+    assert!(counts.iter().any(|&c| c == 2), "never 2 at once: {counts:?}");
 }
