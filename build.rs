@@ -10,6 +10,8 @@ fn main() {
     let script = dir.join("linker").join("rs6.ld");
     println!("cargo:rerun-if-changed={}", script.display());
     println!("cargo:rerun-if-changed=build.rs");
+    // `rs6 --version` names the target.
+    println!("cargo:rustc-env=RS6_TARGET={}", env::var("TARGET").expect("TARGET"));
 
     let linker = env::var("RUSTC_LINKER").unwrap_or_default();
     let lld = linker.ends_with("rust-lld") || linker.ends_with("ld.lld");

@@ -13,9 +13,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx "$T"; then
     fi
 fi
 command -v qemu-aarch64-static >/dev/null || { echo "qemu-tests: qemu-aarch64-static missing (apt-get install qemu-user-static)"; exit 1; }
-CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=rust-lld \
-CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C linker-flavor=ld.lld -C link-self-contained=no" \
-    cargo build --release --target "$T" -q
+cargo build --release --target "$T" -q
 bin=target/$T/release/rs6
 pass=0 fail=0
 check() { # name, expected, actual

@@ -8,7 +8,9 @@
 # same build, unstripped: `[profile.symbols]` in Cargo.toml), then prints
 #   * the stripped size of target/release/rs6 against the budget,
 #   * the size of each section,
-#   * the 30 largest symbols (from target/symbols/rs6, demangled).
+#   * the 30 largest symbols (from target/symbols/rs6, demangled),
+#   * the hard limits on both arches: binary <= 128 KiB, .tar.xz <= 64 KiB
+#     (runs dist/make-tarballs, which builds the aarch64 binary too).
 # Exit status: 0 when the stripped x86_64 binary fits in the budget (first line
 # of size-report/budget, in bytes), 1 when it is larger, 2 on any other error.
 # On another architecture the sizes are reported but the budget is not
@@ -77,6 +79,30 @@ nm -S --size-sort -C --radix=d "$SYM" \
 TOTAL_SYM=$(nm -S -C --radix=d "$SYM" | awk 'NF >= 4 && $3 ~ /^[tTrRdDbB]$/ { s += $2 } END { print s + 0 }')
 echo "  (all sized symbols: $TOTAL_SYM bytes)"
 
+echo
+# The product's targets on both architectures: the binary (release profile,
+# stripped) <= 128 KiB, its .tar.xz <= 64 KiB. A target that does not hold
+# is reported loudly; what fails the check is growth past the budget file's
+# lines 2 and 3 (aarch64 binary, largest .tar.xz), which record the sizes
+# accepted so far, as line 1 does for the x86_64 binary.
+echo "== targets: binary <= 131072 bytes, .tar.xz <= 65536 bytes, per arch"
+"$ROOT/dist/make-tarballs" >/dev/null || die "dist/make-tarballs failed"
+A64_BUDGET=$(sed -n 2p "$BUDGET_FILE" | tr -d '[:space:]')
+XZ_BUDGET=$(sed -n 3p "$BUDGET_FILE" | tr -d '[:space:]')
+[[ $A64_BUDGET =~ ^[0-9]+$ && $XZ_BUDGET =~ ^[0-9]+$ ]] || die "lines 2 and 3 of $BUDGET_FILE must be byte counts (aarch64 binary, .tar.xz)"
+HARD_FAIL=0
+for arch in x86_64 aarch64; do
+  case $arch in x86_64) b=$REL ;; aarch64) b=target/aarch64-unknown-linux-musl/release/rs6 ;; esac
+  bs=$(stat -c %s "$b"); xs=$(stat -c %s "dist/out/rs6-overlay-$arch.tar.xz")
+  echo "  $arch: binary $bs bytes, rs6-overlay-$arch.tar.xz $xs bytes"
+  [ "$bs" -le 131072 ] || echo "  TARGET NOT MET: $b is $bs bytes, over 131072"
+  [ "$xs" -le 65536 ] || echo "  TARGET NOT MET: rs6-overlay-$arch.tar.xz is $xs bytes, over 65536"
+  [ "$xs" -le "$XZ_BUDGET" ] || { echo "FAIL: rs6-overlay-$arch.tar.xz is $xs bytes, over the budget of $XZ_BUDGET" >&2; HARD_FAIL=1; }
+  if [ $arch = aarch64 ] && [ "$bs" -gt "$A64_BUDGET" ]; then
+    echo "FAIL: $b is $bs bytes, over the budget of $A64_BUDGET" >&2; HARD_FAIL=1
+  fi
+done
+[ "$HARD_FAIL" -eq 0 ] || exit 1
 echo
 if [ "$MACHINE" != "Advanced Micro Devices X86-64" ]; then
   echo "budget: not enforced on $MACHINE (the budget is for x86_64)"

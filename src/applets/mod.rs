@@ -54,95 +54,183 @@ pub struct Applet {
     pub name: &'static str,
     pub main: fn(Args) -> u8,
     pub links: Links,
+    /// One line for `rs6 --help`: lower case, no final period, at most 60
+    /// bytes; the name at most 19 (both checked at compile time).
+    pub help: &'static str,
 }
 
 /// Every applet, sorted by name (checked at compile time).
 pub const APPLETS: &[Applet] = &[
-    Applet { name: "background", main: execline::cmd_ctl::background, links: Links::Execline },
-    Applet { name: "backtick", main: execline::cmd_env::backtick, links: Links::Execline },
-    Applet { name: "cd", main: execline::cmd_env::cd, links: Links::Execline },
-    Applet { name: "define", main: execline::cmd_sub::single, links: Links::Execline },
-    Applet { name: "dollarat", main: execline::cmd_sub::dollarat, links: Links::Execline },
-    Applet { name: "elgetopt", main: execline::cmd_sub::elgetopt, links: Links::Execline },
-    Applet { name: "elgetpositionals", main: execline::cmd_sub::single, links: Links::Execline },
-    Applet { name: "elglob", main: execline::cmd_sub::single, links: Links::Execline },
-    Applet { name: "eltest", main: execline::eltest::main, links: Links::Execline },
-    Applet { name: "emptyenv", main: execline::cmd_env::emptyenv, links: Links::Execline },
-    Applet { name: "envfile", main: execline::cmd_env::envfile, links: Links::Execline },
-    Applet { name: "exec", main: execline::cmd_env::exec_, links: Links::Execline },
-    Applet { name: "execline-cd", main: execline::cmd_env::cd, links: Links::Execline },
-    Applet { name: "execline-umask", main: execline::cmd_env::umask, links: Links::Execline },
-    Applet { name: "execlineb", main: execline::execlineb::main, links: Links::CommandAndUsrBin },
-    Applet { name: "exit", main: execline::cmd_ctl::exit_, links: Links::Execline },
-    Applet { name: "export", main: execline::cmd_env::export, links: Links::Execline },
-    Applet { name: "fdblock", main: execline::cmd_fd::fdblock, links: Links::Execline },
-    Applet { name: "fdclose", main: execline::cmd_fd::fdclose, links: Links::Execline },
-    Applet { name: "fdmove", main: execline::cmd_fd::fdmove, links: Links::Execline },
-    Applet { name: "fdreserve", main: execline::cmd_fd::fdreserve, links: Links::Execline },
-    Applet { name: "fdswap", main: execline::cmd_fd::fdswap, links: Links::Execline },
-    Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin },
-    Applet { name: "forbacktickx", main: execline::cmd_ctl::forbacktickx, links: Links::Execline },
-    Applet { name: "foreground", main: execline::cmd_ctl::foreground, links: Links::Execline },
-    Applet { name: "forstdin", main: execline::cmd_ctl::forstdin, links: Links::Execline },
-    Applet { name: "forx", main: execline::cmd_ctl::forx, links: Links::Execline },
-    Applet { name: "getcwd", main: execline::cmd_env::getcwd, links: Links::Execline },
-    Applet { name: "getpid", main: execline::cmd_env::getpid, links: Links::Execline },
-    Applet { name: "halt", main: halt::main, links: Links::Command },
-    Applet { name: "heredoc", main: execline::cmd_fd::heredoc, links: Links::Execline },
-    Applet { name: "homeof", main: execline::cmd_env::homeof, links: Links::Execline },
-    Applet { name: "if", main: execline::cmd_ctl::if_, links: Links::Execline },
-    Applet { name: "ifelse", main: execline::cmd_ctl::ifelse, links: Links::Execline },
-    Applet { name: "ifte", main: execline::cmd_ctl::ifte, links: Links::Execline },
-    Applet { name: "ifthenelse", main: execline::cmd_ctl::ifthenelse, links: Links::Execline },
-    Applet { name: "import", main: execline::cmd_sub::single, links: Links::Execline },
-    Applet { name: "importas", main: execline::cmd_sub::single, links: Links::Execline },
-    Applet { name: "init", main: init::main, links: Links::Init },
-    Applet { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::Execline },
-    Applet { name: "multidefine", main: execline::cmd_sub::single, links: Links::Execline },
-    Applet { name: "multisubstitute", main: execline::cmd_sub::multisubstitute, links: Links::Execline },
-    Applet { name: "pipeline", main: execline::cmd_fd::pipeline, links: Links::Execline },
-    Applet { name: "piperw", main: execline::cmd_fd::piperw, links: Links::Execline },
-    Applet { name: "preinit", main: suexec::preinit, links: Links::Libexec },
-    Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin },
-    Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::Execline },
-    Applet { name: "runblock", main: execline::cmd_sub::runblock, links: Links::Execline },
-    Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-chmod", main: portable::chmod, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-chown", main: portable::chown, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-echo", main: portable::echo, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-envdir", main: rewrite::envdir, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command },
-    Applet { name: "s6-rc", main: s6rc::main, links: Links::Command },
-    Applet { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command },
-    Applet { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-setuidgid", main: rewrite::setuidgid, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin },
-    Applet { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin },
-    Applet { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline },
-    Applet { name: "stage0", main: init::main, links: Links::Libexec },
-    Applet { name: "trap", main: execline::cmd_sig::trap, links: Links::Execline },
-    Applet { name: "tryexec", main: execline::cmd_ctl::tryexec, links: Links::Execline },
-    Applet { name: "umask", main: execline::cmd_env::umask, links: Links::Execline },
-    Applet { name: "unexport", main: execline::cmd_env::unexport, links: Links::Execline },
-    Applet { name: "wait", main: execline::cmd_ctl::wait_, links: Links::Execline },
-    Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin },
-    Applet { name: "with-retries", main: timed::with_retries, links: Links::CommandAndUsrBin },
-    Applet { name: "withstdinas", main: execline::cmd_env::withstdinas, links: Links::Execline },
+    Applet { name: "background", main: execline::cmd_ctl::background, links: Links::Execline,
+             help: "run a program in the background, then the rest" },
+    Applet { name: "backtick", main: execline::cmd_env::backtick, links: Links::Execline,
+             help: "set a variable to a program's output, then exec" },
+    Applet { name: "cd", main: execline::cmd_env::cd, links: Links::Execline,
+             help: "change directory, then exec the rest" },
+    Applet { name: "define", main: execline::cmd_sub::single, links: Links::Execline,
+             help: "substitute a value for a variable in the rest" },
+    Applet { name: "dollarat", main: execline::cmd_sub::dollarat, links: Links::Execline,
+             help: "print the positional parameters, one per line" },
+    Applet { name: "elgetopt", main: execline::cmd_sub::elgetopt, links: Links::Execline,
+             help: "parse options into variables (ELGETOPT_*), then exec" },
+    Applet { name: "elgetpositionals", main: execline::cmd_sub::single, links: Links::Execline,
+             help: "substitute the positional parameters, then exec" },
+    Applet { name: "elglob", main: execline::cmd_sub::single, links: Links::Execline,
+             help: "substitute glob matches for a variable, then exec" },
+    Applet { name: "eltest", main: execline::eltest::main, links: Links::Execline,
+             help: "evaluate an expression (test)" },
+    Applet { name: "emptyenv", main: execline::cmd_env::emptyenv, links: Links::Execline,
+             help: "clear the environment, then exec" },
+    Applet { name: "envfile", main: execline::cmd_env::envfile, links: Links::Execline,
+             help: "read variables from a file, then exec" },
+    Applet { name: "exec", main: execline::cmd_env::exec_, links: Links::Execline,
+             help: "exec the rest (with options for argv[0] and env)" },
+    Applet { name: "execline-cd", main: execline::cmd_env::cd, links: Links::Execline,
+             help: "change directory, then exec the rest" },
+    Applet { name: "execline-umask", main: execline::cmd_env::umask, links: Links::Execline,
+             help: "set the umask, then exec the rest" },
+    Applet { name: "execlineb", main: execline::execlineb::main, links: Links::CommandAndUsrBin,
+             help: "run an execline script" },
+    Applet { name: "exit", main: execline::cmd_ctl::exit_, links: Links::Execline,
+             help: "exit with a code" },
+    Applet { name: "export", main: execline::cmd_env::export, links: Links::Execline,
+             help: "set an environment variable, then exec" },
+    Applet { name: "fdblock", main: execline::cmd_fd::fdblock, links: Links::Execline,
+             help: "make a descriptor blocking or not, then exec" },
+    Applet { name: "fdclose", main: execline::cmd_fd::fdclose, links: Links::Execline,
+             help: "close a descriptor, then exec" },
+    Applet { name: "fdmove", main: execline::cmd_fd::fdmove, links: Links::Execline,
+             help: "move or copy a descriptor, then exec" },
+    Applet { name: "fdreserve", main: execline::cmd_fd::fdreserve, links: Links::Execline,
+             help: "reserve free descriptor numbers in variables" },
+    Applet { name: "fdswap", main: execline::cmd_fd::fdswap, links: Links::Execline,
+             help: "swap two descriptors, then exec" },
+    Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin,
+             help: "apply the ownership and mode fixes of /etc/fix-attrs.d files" },
+    Applet { name: "forbacktickx", main: execline::cmd_ctl::forbacktickx, links: Links::Execline,
+             help: "run a loop over a program's output, then exec" },
+    Applet { name: "foreground", main: execline::cmd_ctl::foreground, links: Links::Execline,
+             help: "run a program and wait, then exec the rest" },
+    Applet { name: "forstdin", main: execline::cmd_ctl::forstdin, links: Links::Execline,
+             help: "run a loop over the lines of stdin" },
+    Applet { name: "forx", main: execline::cmd_ctl::forx, links: Links::Execline,
+             help: "run a loop over a list of values" },
+    Applet { name: "getcwd", main: execline::cmd_env::getcwd, links: Links::Execline,
+             help: "set a variable to the working directory, then exec" },
+    Applet { name: "getpid", main: execline::cmd_env::getpid, links: Links::Execline,
+             help: "set a variable to the pid, then exec" },
+    Applet { name: "halt", main: halt::main, links: Links::Command,
+             help: "stop the container with the exit code in /run (v3's halt)" },
+    Applet { name: "heredoc", main: execline::cmd_fd::heredoc, links: Links::Execline,
+             help: "feed a string to a descriptor, then exec" },
+    Applet { name: "homeof", main: execline::cmd_env::homeof, links: Links::Execline,
+             help: "print a user's home directory" },
+    Applet { name: "if", main: execline::cmd_ctl::if_, links: Links::Execline,
+             help: "run a program; go on only if it succeeds" },
+    Applet { name: "ifelse", main: execline::cmd_ctl::ifelse, links: Links::Execline,
+             help: "run a program; exec one of two branches" },
+    Applet { name: "ifte", main: execline::cmd_ctl::ifte, links: Links::Execline,
+             help: "run a program; exec the then or the else block" },
+    Applet { name: "ifthenelse", main: execline::cmd_ctl::ifthenelse, links: Links::Execline,
+             help: "run a program, a branch, then the rest" },
+    Applet { name: "import", main: execline::cmd_sub::single, links: Links::Execline,
+             help: "substitute an environment variable, then exec" },
+    Applet { name: "importas", main: execline::cmd_sub::single, links: Links::Execline,
+             help: "substitute an environment variable by name, then exec" },
+    Applet { name: "init", main: init::main, links: Links::Init,
+             help: "the container's PID 1: stages, services, CMD, exit code" },
+    Applet { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::Execline,
+             help: "run a program again while it succeeds" },
+    Applet { name: "multidefine", main: execline::cmd_sub::single, links: Links::Execline,
+             help: "substitute several values at once, then exec" },
+    Applet { name: "multisubstitute", main: execline::cmd_sub::multisubstitute, links: Links::Execline,
+             help: "several substitutions in one pass, then exec" },
+    Applet { name: "pipeline", main: execline::cmd_fd::pipeline, links: Links::Execline,
+             help: "pipe a program into the rest" },
+    Applet { name: "piperw", main: execline::cmd_fd::piperw, links: Links::Execline,
+             help: "make a pipe on two descriptors, then exec" },
+    Applet { name: "preinit", main: suexec::preinit, links: Links::Libexec,
+             help: "v3's libexec/preinit: nothing to do (init prepares /run)" },
+    Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin,
+             help: "print a variable of the container environment" },
+    Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::Execline,
+             help: "open a file on a descriptor, then exec" },
+    Applet { name: "runblock", main: execline::cmd_sub::runblock, links: Links::Execline,
+             help: "run a block of the positional parameters" },
+    Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin,
+             help: "set uid, gid and groups from options or env, then exec" },
+    Applet { name: "s6-chmod", main: portable::chmod, links: Links::CommandAndUsrBin,
+             help: "change a file's mode" },
+    Applet { name: "s6-chown", main: portable::chown, links: Links::CommandAndUsrBin,
+             help: "change a file's owner" },
+    Applet { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin,
+             help: "write the environment into an envdir" },
+    Applet { name: "s6-echo", main: portable::echo, links: Links::CommandAndUsrBin,
+             help: "print arguments" },
+    Applet { name: "s6-envdir", main: rewrite::envdir, links: Links::CommandAndUsrBin,
+             help: "set variables from an envdir, then exec" },
+    Applet { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin,
+             help: "set UID, GID and GIDLIST for a user, then exec" },
+    Applet { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
+             help: "copy a directory tree" },
+    Applet { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin,
+             help: "make a link" },
+    Applet { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin,
+             help: "run a program with a time limit" },
+    Applet { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin,
+             help: "make directories" },
+    Applet { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin,
+             help: "readiness notification by polling a check program" },
+    Applet { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command,
+             help: "v3's entry point: skip the preinit block, run the rest" },
+    Applet { name: "s6-rc", main: s6rc::main, links: Links::Command,
+             help: "bring s6-rc services up or down" },
+    Applet { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command,
+             help: "query the compiled s6-rc service database" },
+    Applet { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin,
+             help: "remove a file or a directory tree" },
+    Applet { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin,
+             help: "run a program holding a lock file" },
+    Applet { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin,
+             help: "run a program in a new session or process group" },
+    Applet { name: "s6-setuidgid", main: rewrite::setuidgid, links: Links::CommandAndUsrBin,
+             help: "run a program as another user" },
+    Applet { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin,
+             help: "sleep some seconds" },
+    Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin,
+             help: "send commands to a supervised service" },
+    Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin,
+             help: "print a service's recent deaths" },
+    Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,
+             help: "tell whether a service directory is supervised" },
+    Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,
+             help: "send commands to the supervision tree" },
+    Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,
+             help: "print a service's state" },
+    Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
+             help: "wait for services to reach a state" },
+    Applet { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
+             help: "evaluate an expression (test)" },
+    Applet { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
+             help: "shift the positional parameters, then exec" },
+    Applet { name: "stage0", main: init::main, links: Links::Libexec,
+             help: "v3's libexec/stage0: the container's PID 1 (as init)" },
+    Applet { name: "trap", main: execline::cmd_sig::trap, links: Links::Execline,
+             help: "run a program, and handler blocks on signals" },
+    Applet { name: "tryexec", main: execline::cmd_ctl::tryexec, links: Links::Execline,
+             help: "exec a program, or the rest if it cannot" },
+    Applet { name: "umask", main: execline::cmd_env::umask, links: Links::Execline,
+             help: "set the umask, then exec the rest" },
+    Applet { name: "unexport", main: execline::cmd_env::unexport, links: Links::Execline,
+             help: "remove an environment variable, then exec" },
+    Applet { name: "wait", main: execline::cmd_ctl::wait_, links: Links::Execline,
+             help: "wait for children, then exec the rest" },
+    Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin,
+             help: "run a program with the container environment" },
+    Applet { name: "with-retries", main: timed::with_retries, links: Links::CommandAndUsrBin,
+             help: "run a program again until it succeeds" },
+    Applet { name: "withstdinas", main: execline::cmd_env::withstdinas, links: Links::Execline,
+             help: "set a variable to stdin's content, then exec" },
 ];
 
 const fn sorted_unique(t: &[Applet]) -> bool {
@@ -170,6 +258,18 @@ const fn sorted_unique(t: &[Applet]) -> bool {
     true
 }
 const _: () = assert!(sorted_unique(APPLETS));
+
+const fn short_help(t: &[Applet]) -> bool {
+    let mut i = 0;
+    while i < t.len() {
+        if t[i].help.is_empty() || t[i].help.len() > 60 || t[i].name.len() > 19 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+const _: () = assert!(short_help(APPLETS));
 
 /// Look up an applet by name.
 pub fn find(name: &[u8]) -> Option<&'static Applet> {
@@ -230,7 +330,26 @@ fn follow(arg0: &[u8]) -> Option<&'static Applet> {
     None
 }
 
-const USAGE: &[u8] = b"rs6 APPLET [ARGS...] | rs6 --list | rs6 --install [--bin-links] DIR";
+const USAGE: &[u8] = b"rs6 APPLET [ARGS...] | rs6 --list | rs6 --install [--bin-links] DIR | rs6 --version | rs6 --help";
+
+/// `rs6 --version`: the version and the target it was built for (the
+/// tarballs are named after the target's architecture).
+const VERSION: &str = concat!("rs6 ", env!("CARGO_PKG_VERSION"), " ", env!("RS6_TARGET"), "\n");
+
+fn help() {
+    let out = fd::stdout();
+    let _ = fd::write_all(out, b"usage: ");
+    let _ = fd::write_all(out, USAGE);
+    let _ = fd::write_all(out, b"\n\napplets (call as NAME, or rs6 NAME):\n");
+    for a in APPLETS {
+        let pad = 20 - a.name.len();
+        let _ = fd::write_all(out, &b"  "[..]);
+        let _ = fd::write_all(out, a.name.as_bytes());
+        let _ = fd::write_all(out, &b"                    "[..pad]);
+        let _ = fd::write_all(out, a.help.as_bytes());
+        let _ = fd::write_all(out, b"\n");
+    }
+}
 
 fn run(a: &'static Applet, args: Args) -> u8 {
     rt::set_prog(a.name.as_bytes());
@@ -258,9 +377,11 @@ pub fn dispatch(args: Args) -> u8 {
         }
         b"--install" => install::main(args.skip(1)),
         b"--help" | b"-h" => {
-            let _ = fd::write_all(fd::stdout(), b"usage: ");
-            let _ = fd::write_all(fd::stdout(), USAGE);
-            let _ = fd::write_all(fd::stdout(), b"\n");
+            help();
+            exit::OK
+        }
+        b"--version" => {
+            let _ = fd::write_all(fd::stdout(), VERSION.as_bytes());
             exit::OK
         }
         name => match find(name) {

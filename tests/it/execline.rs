@@ -262,7 +262,7 @@ fn readme_scripts_through_init() {
         0o755,
     );
     root.file("/usr/local/bin/confd", "#!/bin/sh\nfor a; do echo \"[$a]\"; done > /tmp/confd.out\n", 0o755);
-    if fs::symlink_metadata(root.path().join("usr/bin/s6-envuidgid")).is_err() {
+    if root.path().join("command/s6-envuidgid").symlink_metadata().is_err() {
         root.file("/usr/bin/s6-envuidgid", "#!/usr/bin/execlineb -s1\nexport UID 101 export GID 101 $@\n", 0o755);
     }
     root.file("/etc/services.d/nginx/run", "#!/usr/bin/execlineb -P\nnginx -g \"daemon off;\"\n", 0o755);

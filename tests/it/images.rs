@@ -119,7 +119,7 @@ fn service_working_directory_v3_layout() {
     let (out, err) = service_pwd(true);
     assert_eq!(
         out,
-        "/run/s6/legacy-services/app\n/run/s6/legacy-services/app\n/run/s6/legacy-services/app\nbasedir\ncontainer_environment\nlegacy-services\nservices\n",
+        "/run/s6/legacy-services/app\n/run/s6/legacy-services/app\n/run/s6/legacy-services/app\nbasedir\ncontainer_environment\nlegacy-services\nrc\nservices\n",
         "{err}"
     );
 }

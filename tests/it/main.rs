@@ -10,6 +10,7 @@ mod execline;
 mod fix_attrs;
 mod images;
 mod install;
+mod kernel;
 mod interactive;
 mod pid1;
 mod s6tools;

@@ -35,6 +35,7 @@
 //! After the loop has started, PID 1 does not die of an error: it reports
 //! it and goes on (a failed fork counts as the step failing with 111).
 mod rc;
+mod kernel;
 mod runtime;
 mod settings;
 mod stage;
@@ -137,6 +138,14 @@ struct Pid1 {
 }
 
 pub fn main(args: Args) -> u8 {
+    // The kernel's PID 1 (an initramfs) mounts /proc, /sys, /dev and /run
+    // and powers off at the end: see `kernel`.
+    let machine = kernel::detect();
+    let code = container(args);
+    if machine { kernel::power_off(code) } else { code }
+}
+
+fn container(args: Args) -> u8 {
     let env = Env::get();
     let s = Settings::read(&env);
     let me = rustix::process::getpid();
