@@ -386,3 +386,29 @@ fn forx_maxpar_limits_parallel_runs() {
     assert!(counts.iter().all(|&c| c <= 2), "more than 2 at once: {counts:?}");
     assert!(counts.iter().any(|&c| c == 2), "never 2 at once: {counts:?}");
 }
+
+/// `s6-notifyoncheck -c` runs its check with `execlineb -Pc`: an execline
+/// run script whose check is an execline command line becomes ready only
+/// once that check succeeds (there is no `data/check`).
+#[test]
+fn notifyoncheck_c_runs_an_execline_check_through_init() {
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file(
+        "/etc/services.d/n/run",
+        "#!/command/execlineb -P\n\
+         s6-notifyoncheck -s 0 -w 20 -n 0 -c \"foreground { redirfd -a 1 /tmp/checks echo c } eltest -e /tmp/go\"\n\
+         sleep 1000\n",
+        0o755,
+    );
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 300 /run/service/n 2>/dev/null && exit 11\n\
+        test -s /tmp/checks || exit 12\n\
+        touch /tmp/go\n\
+        s6-svwait -U -t 10000 /run/service/n || exit 13\n\
+        test -e /etc/services.d/n/data/check && exit 14\n\
+        echo ready\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout.trim(), "ready");
+}
