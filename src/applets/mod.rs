@@ -13,6 +13,7 @@ pub mod fix_attrs;
 pub mod halt;
 pub mod init;
 pub mod install;
+pub mod log;
 pub mod suexec;
 pub mod notifyoncheck;
 pub mod portable;
@@ -139,6 +140,10 @@ pub const APPLETS: &[Applet] = &[
              help: "substitute an environment variable by name, then exec" },
     Applet { name: "init", main: init::main, links: Links::Init,
              help: "the container's PID 1: stages, services, CMD, exit code" },
+    Applet { name: "logutil-newfifo", main: log::newfifo, links: Links::CommandAndUsrBin,
+             help: "recreate a FIFO with a mode and an owner" },
+    Applet { name: "logutil-service", main: log::service, links: Links::CommandAndUsrBin,
+             help: "run s6-log with S6_LOGGING_SCRIPT as nobody on a logdir" },
     Applet { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::Execline,
              help: "run a program again while it succeeds" },
     Applet { name: "multidefine", main: execline::cmd_sub::single, links: Links::Execline,
@@ -175,6 +180,8 @@ pub const APPLETS: &[Applet] = &[
              help: "copy a directory tree" },
     Applet { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin,
              help: "make a link" },
+    Applet { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin,
+             help: "log lines to logdirs with rotation, selection and stamps" },
     Applet { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin,
              help: "run a program with a time limit" },
     Applet { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin,

@@ -41,6 +41,11 @@ impl<W: Words> Getopt<W> {
         Getopt { args, ind: 1, pos: 0, opts }
     }
 
+    /// Word `i` of the arguments.
+    pub fn word_at(&self, i: usize) -> Option<&'static [u8]> {
+        self.args.word(i)
+    }
+
     /// The next option and its argument (empty for a flag), `(BAD, b"")`
     /// for a bad one, `None` at the first operand.
     #[allow(clippy::should_implement_trait)]

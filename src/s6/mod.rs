@@ -1,2 +1,3 @@
 //! s6's formats and protocols (pure, no applet logic).
 pub mod rc;
+pub mod logdir;

@@ -105,3 +105,21 @@ pub fn dup_to(from: i32, to: i32) -> Result<(), Errno> {
     core::mem::forget(t);
     r
 }
+
+/// Write `buf` to descriptor number `fd` (one the caller was given, such
+/// as s6's notification descriptor), then close it.
+pub fn write_close(fd: i32, buf: &[u8]) -> Result<(), Errno> {
+    let r = write_all(borrow_checked(fd)?, buf);
+    close_number(fd);
+    r
+}
+
+/// Make descriptor 0 a copy of `fd`.
+pub fn dup_to_stdin(fd: &impl rustix::fd::AsFd) -> Result<(), Errno> {
+    // SAFETY: 0 is open for the process's life (module docs); dup2 replaces
+    // it atomically and we forget the OwnedFd so nothing closes it.
+    let mut zero = unsafe { <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(0) };
+    let r = rustix::io::dup2(fd, &mut zero);
+    core::mem::forget(zero);
+    r
+}

@@ -286,3 +286,12 @@ pub fn getcwd(buf: &mut [u8]) -> Result<usize, Errno> {
     let r = unsafe { syscall5(g::__NR_getcwd, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0) };
     check(r).map(|n| n.saturating_sub(1))
 }
+
+/// sync_file_range(2) with SYNC_FILE_RANGE_WRITE over the whole file: start
+/// writing its dirty pages back, without waiting for them.
+pub fn start_writeback(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {
+    use rustix::fd::AsRawFd;
+    // SAFETY: integer arguments only; the descriptor is borrowed for the call.
+    let r = unsafe { syscall5(g::__NR_sync_file_range, fd.as_raw_fd() as usize, 0, 0, 2, 0) };
+    check(r).map(|_| ())
+}

@@ -11,6 +11,7 @@ mod fix_attrs;
 mod images;
 mod install;
 mod kernel;
+mod log;
 mod interactive;
 mod pid1;
 mod s6tools;
