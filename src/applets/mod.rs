@@ -66,6 +66,8 @@ pub const APPLETS: &[Applet] = &[
              help: "run a program in the background, then the rest" },
     Applet { name: "backtick", main: execline::cmd_env::backtick, links: Links::Execline,
              help: "set a variable to a program's output, then exec" },
+    Applet { name: "case", main: execline::cmd_case::case, links: Links::Execline,
+             help: "run the block of the first pattern a value matches" },
     Applet { name: "cd", main: execline::cmd_env::cd, links: Links::Execline,
              help: "change directory, then exec the rest" },
     Applet { name: "define", main: execline::cmd_sub::single, links: Links::Execline,

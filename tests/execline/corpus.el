@@ -1195,3 +1195,138 @@ redirfd -w -nN 3 rf2 sh -c "grep ^flags /proc/self/fdinfo/3"
 #@ ours-code 0
 #@ ours-out flags:\t0100001\n
 #@ ours-err 
+## case-usage
+case
+## case-usage-one
+case abc
+## case-bad-option
+case -z a { } echo n
+## case-empty-block-default
+case abc { } echo default
+## case-malformed
+case abc { "a" }
+## case-unterminated-regex-block
+execlineb -c "case abc  a  echo " "" x
+## case-no-default
+case abc { b { echo b } }
+## case-first-match
+case abc { a { echo a } "a.c" { echo dot } "abc" { echo exact } } echo default
+## case-anchored
+case abc { b { echo b } bc { echo bc } } echo default
+## case-alternation-binds-to-anchors
+case abc { "a|x" { echo y } } echo n
+## case-alternation-last
+case abc { "x|abc" { echo y } } echo n
+## case-groups-repeat
+case abab { "(ab)+" { echo y } } echo n
+## case-bracket-class
+case a1 { "[[:alpha:]][[:digit:]]" { echo y } } echo n
+## case-interval
+case aaa { "a{2,3}" { echo y } } echo n
+## case-interval-too-many
+case aaaa { "a{2,3}" { echo y } } echo n
+## case-dot-star
+case "hello world" { "h.*d" { echo y } } echo n
+## case-empty-value
+case "" { "" { echo empty } } echo n
+## case-icase
+case -i ABC { "a[b]c" { echo y } } echo n
+## case-icase-range
+case -i abc { "[A-C]+" { echo y } } echo n
+## case-icase-upper-class
+case -i abc { "[[:upper:]]+" { echo y } } echo n
+## case-icase-negated
+case -i A { "[^a]" { echo y } } echo n
+## case-no-icase
+case ABC { "abc" { echo y } } echo n
+## case-basic
+case -e abc { "a\\(b\\)c" { echo y } } echo n
+## case-basic-literal-plus
+case -e "a+" { "a+" { echo y } } echo n
+## case-basic-literal-paren
+case -e "(a)" { "(a)" { echo y } } echo n
+## case-basic-star-first
+case -e "*a" { "*a" { echo y } } echo n
+## case-basic-interval
+case -e aa { "a\\{2\\}" { echo y } } echo n
+## case-extended-again
+case -e -E "a+" { "a+" { echo y } } echo n
+## case-shell
+case -s abc { "a*" { echo y } } echo n
+## case-shell-slash
+case -s a/c { "a*c" { echo y } } echo n
+## case-shell-class
+case -s b { "[abc]" { echo y } } echo n
+## case-shell-no-match
+case -s abc { "b*" { echo y } } echo n
+## case-shell-then-regex
+case -s -S abc { "a.c" { echo y } } echo n
+## case-N-no-groups
+case -N abc { "abc" { importas -D u x 0 importas -D u y "#" echo $x $y } } echo n
+## case-n-sets-nothing
+case abc { "abc" { importas -D u x 0 importas -D u y "#" echo $x $y } } echo n
+## case-rest-after-block
+case abc { "abc" { echo matched } } echo default
+## case-nested-block
+case abc { "abc" { if { eltest 1 = 1 } echo nested } } echo n
+## eltest-regex-match
+eltest abc =~ b
+## eltest-regex-nomatch
+eltest abc =~ "^b"
+## eltest-regex-anchored
+eltest abc =~ "^a.c$"
+## eltest-regex-alternation
+eltest abc =~ "x|c$"
+## eltest-regex-class
+eltest a1b =~ "[[:digit:]]"
+## eltest-regex-missing-operand
+eltest x =~
+## eltest-regex-in-expression
+eltest abc =~ b -a ! xyz =~ b
+## eltest-regex-operator-word
+eltest =~ =~ =~
+## case-bad-regex
+case abc { "a(" { echo y } } echo n
+#@ ours-code 100
+#@ ours-err case: fatal: unable to regcomp "^a($": Invalid regular expression\n
+## case-N-groups-unsupported
+case -N abc { "a(b)c" { echo y } } echo n
+#@ ours-code 100
+#@ ours-err case: fatal: -N with subexpressions is not supported: a(b)c\n
+#@ ours-out 
+## eltest-regex-bad
+eltest abc =~ "a("
+#@ ours-code 100
+#@ ours-err eltest: fatal: unable to compile a( into a regular expression: Invalid regular expression\n
+## case-newline-dot
+case "a
+b" { "a.b" { echo y } } echo n
+#@ ours-code 0
+#@ ours-out y\n
+## case-newline-negated-bracket
+case "a
+b" { "a[^x]b" { echo y } } echo n
+#@ ours-code 0
+#@ ours-out y\n
+## case-basic-literal-dollar
+case -e "a$b" { "a$b" { echo y } } echo n
+## case-basic-literal-caret
+case -e "a^b" { "a^b" { echo y } } echo n
+## case-basic-anchor-in-group
+case -e "ab" { "\\(^a\\)b" { echo y } } echo n
+## case-icase-bracket-first
+case -i "a]" { "[]A]+" { echo y } } echo n
+## case-icase-negated-range
+case -i x { "[^A-Z]" { echo y } } echo n
+## case-basic-alternation-gnu
+case -e ab { "a\\|x" { echo y } } echo n
+## eltest-regex-newline-dot
+eltest "a
+b" =~ "a.b"
+## eltest-regex-newline-negated
+eltest "a
+b" =~ "a[^x]b"
+## eltest-regex-bracket-close-first
+eltest "a]" =~ "[^]x]"
+## eltest-regex-empty
+eltest abc =~ ""
