@@ -384,6 +384,8 @@ forx -o 0 V { 1 2 } sh -c "echo $V; exit 3"
 forx V { } echo never
 ## ctl-forx-usage
 forx V
+#@ ours-code 100
+#@ ours-err forx: usage: forx [ -E | -e ] [ -p | -P maxpar ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...\n
 ## ctl-forx-p
 forx -p V { a } importas v V echo $v
 ## ctl-forstdin
@@ -1063,3 +1065,268 @@ if { eltest ${1} -ne 0 } if { eltest ${1} -ne 256 } echo stop
 #@ opts -S0
 #@ args /usr/bin/printenv HOME
 emptyenv -p export HOME /h exec $@
+## trap-usage
+trap
+## trap-bad-option
+trap -y { term { echo } } echo x
+## trap-no-prog
+trap { term { echo a } }
+## trap-empty-block
+trap { } echo x
+## trap-unterminated
+trap { term { echo a }
+## trap-unrecognized
+trap { nosuchsig { echo a } } echo x
+## trap-unterminated-internal
+trap { term } echo x
+## trap-duplicate
+trap { term { echo a } SIGTERM { echo b } } echo x
+## trap-duplicate-number
+trap { 15 { echo a } term { echo b } } echo x
+## trap-prog-code
+trap { term { echo a } } sh -c "exit 5"
+## trap-prog-code-high
+trap { term { echo a } } sh -c "exit 200"
+## trap-prog-crash
+trap { usr1 { echo a } } sh -c "kill -TERM $$"
+## trap-prog-no-such
+trap { term { echo a } } /nonexistent/prog
+## trap-handler-signal-env
+trap { usr1 { foreground { importas S SIGNAL importas -i P ! echo handler $S } touch done } } sh -c "kill -USR1 $PPID; while [ ! -e done ]; do sleep 0.01; done; echo prog; exit 3"
+## trap-names-any-case
+trap { SigUsr2 { foreground { echo usr2 } touch done } } sh -c "kill -USR2 $PPID; while [ ! -e done ]; do sleep 0.01; done"
+## trap-number
+trap { 10 { foreground { echo ten } touch done } } sh -c "kill -USR1 $PPID; while [ ! -e done ]; do sleep 0.01; done"
+## trap-default-catches-all
+trap { default { importas S SIGNAL foreground { echo default $S } touch d$S } } sh -c "kill -USR2 $PPID; while [ ! -e d12 ]; do sleep 0.01; done; kill -HUP $PPID; while [ ! -e d1 ]; do sleep 0.01; done"
+## trap-x-default-and-listed
+trap -x { default { foreground { importas S SIGNAL echo default $S } touch d } usr1 { foreground { echo one } touch o } } sh -c "kill -USR2 $PPID; while [ ! -e d ]; do sleep 0.01; done; kill -USR1 $PPID; while [ ! -e o ]; do sleep 0.01; done"
+## trap-x-forwards
+trap -x { usr1 { echo one } } sh -c "trap 'echo got-usr2; exit 4' USR2; kill -USR2 $PPID; while :; do sleep 0.01; done"
+## trap-untrapped-kills-trap
+foreground { trap { usr1 { echo one } } sh -c "kill -USR2 $PPID; sleep 1" } importas r ? echo $r
+## trap-no-bang-for-prog
+trap { term { echo a } } importas -D unset p ! echo $p
+## runblock-usage
+runblock
+## runblock-zero
+runblock 0
+## runblock-bad-n
+runblock x
+## runblock-bad-option
+runblock -z 1
+## runblock-r-zero
+runblock -r 0 echo nothing
+## runblock-first
+execlineb -c "runblock 1 echo x" { a b } { c d } e f
+## runblock-second
+execlineb -c "runblock 2 echo x" { a b } { c d } e f
+## runblock-rest
+execlineb -c "runblock -r 2 echo x" { a b } { c d } e f
+## runblock-rest-empty
+execlineb -c "runblock -r 2 echo x" { a b } { c d }
+## runblock-too-few
+execlineb -c "runblock 3 echo" { a b } { c d }
+## runblock-r-too-few
+execlineb -c "runblock -r 3" { a b } { c d }
+## runblock-argshift
+execlineb -c "runblock -n 1 1 echo" z { a b } { c d }
+## runblock-pops
+export 1 old execlineb -c "runblock 1 importas -D unset one 1 echo $one" { a b }
+## runblock-pops-unset
+execlineb -c "runblock 1 importas -D unset one 1 echo $one" { a b }
+## runblock-P-no-pop
+execlineb -c "runblock -P 1 importas -D unset one 1 echo $one" { a b }
+## runblock-sharp-unset
+emptyenv runblock 1 echo
+## runblock-sharp-invalid
+export "#" x runblock 1 echo
+## runblock-arg-unset
+export "#" 2 runblock 1 echo
+## runblock-strict-2
+execlineb -Wc "runblock 1 echo" a ""
+## runblock-strict-1
+execlineb -wc "runblock 2 echo" a "" b ""
+## runblock-r-unquoted
+execlineb -c "runblock -r 1 echo" a "" b c
+## runblock-nested-blocks
+execlineb -c "runblock 1" { if { eltest 1 = 1 } echo nested }
+## forx-P-sequential-codes
+forx -P 1 -x 3 x { 1 3 2 } importas x x foreground { echo $x } exit $x
+#@ ours-code 3
+#@ ours-out 1\n3\n
+#@ ours-err 
+## forx-P-zero-is-one
+forx -P 0 -x 3 x { 1 3 2 } importas x x foreground { echo $x } exit $x
+#@ ours-code 3
+#@ ours-out 1\n3\n
+#@ ours-err 
+## forx-P-parallel-ignores-codes
+forx -P 2 -x 3 x { 1 3 2 } importas x x exit $x
+#@ ours-code 0
+#@ ours-out 
+#@ ours-err 
+## forx-P-bad
+forx -P x x { 1 } echo
+#@ ours-code 100
+#@ ours-err forx: usage: forx [ -E | -e ] [ -p | -P maxpar ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...\n
+## forstdin-P-bad
+#@ stdin a\n
+forstdin -P z x echo
+## forstdin-P
+#@ stdin 1\n2\n3\n
+forstdin -P 2 x importas x x touch f$x
+#@ ours-code 0
+#@ ours-out 
+#@ ours-err 
+## redirfd-f
+#@ stdin in\n
+foreground { redirfd -w 1 rf echo hello } redirfd -r -f F rf importas F F sh -c "echo fd=$F; cat <&$F"
+#@ ours-code 0
+#@ ours-out fd=3\nhello\n
+#@ ours-err 
+## redirfd-f-E
+foreground { redirfd -w 1 rf echo hello } redirfd -rfE F rf sh -c "echo fd=${F}; cat <&${F}; env | grep -c ^F=; true"
+#@ ours-code 0
+#@ ours-out fd=3\nhello\n0\n
+#@ ours-err 
+## redirfd-N-blocking
+redirfd -w -nN 3 rf2 sh -c "grep ^flags /proc/self/fdinfo/3"
+#@ ours-code 0
+#@ ours-out flags:\t0100001\n
+#@ ours-err 
+## case-usage
+case
+## case-usage-one
+case abc
+## case-bad-option
+case -z a { } echo n
+## case-empty-block-default
+case abc { } echo default
+## case-malformed
+case abc { "a" }
+## case-unterminated-regex-block
+execlineb -c "case abc  a  echo " "" x
+## case-no-default
+case abc { b { echo b } }
+## case-first-match
+case abc { a { echo a } "a.c" { echo dot } "abc" { echo exact } } echo default
+## case-anchored
+case abc { b { echo b } bc { echo bc } } echo default
+## case-alternation-binds-to-anchors
+case abc { "a|x" { echo y } } echo n
+## case-alternation-last
+case abc { "x|abc" { echo y } } echo n
+## case-groups-repeat
+case abab { "(ab)+" { echo y } } echo n
+## case-bracket-class
+case a1 { "[[:alpha:]][[:digit:]]" { echo y } } echo n
+## case-interval
+case aaa { "a{2,3}" { echo y } } echo n
+## case-interval-too-many
+case aaaa { "a{2,3}" { echo y } } echo n
+## case-dot-star
+case "hello world" { "h.*d" { echo y } } echo n
+## case-empty-value
+case "" { "" { echo empty } } echo n
+## case-icase
+case -i ABC { "a[b]c" { echo y } } echo n
+## case-icase-range
+case -i abc { "[A-C]+" { echo y } } echo n
+## case-icase-upper-class
+case -i abc { "[[:upper:]]+" { echo y } } echo n
+## case-icase-negated
+case -i A { "[^a]" { echo y } } echo n
+## case-no-icase
+case ABC { "abc" { echo y } } echo n
+## case-basic
+case -e abc { "a\\(b\\)c" { echo y } } echo n
+## case-basic-literal-plus
+case -e "a+" { "a+" { echo y } } echo n
+## case-basic-literal-paren
+case -e "(a)" { "(a)" { echo y } } echo n
+## case-basic-star-first
+case -e "*a" { "*a" { echo y } } echo n
+## case-basic-interval
+case -e aa { "a\\{2\\}" { echo y } } echo n
+## case-extended-again
+case -e -E "a+" { "a+" { echo y } } echo n
+## case-shell
+case -s abc { "a*" { echo y } } echo n
+## case-shell-slash
+case -s a/c { "a*c" { echo y } } echo n
+## case-shell-class
+case -s b { "[abc]" { echo y } } echo n
+## case-shell-no-match
+case -s abc { "b*" { echo y } } echo n
+## case-shell-then-regex
+case -s -S abc { "a.c" { echo y } } echo n
+## case-N-no-groups
+case -N abc { "abc" { importas -D u x 0 importas -D u y "#" echo $x $y } } echo n
+## case-n-sets-nothing
+case abc { "abc" { importas -D u x 0 importas -D u y "#" echo $x $y } } echo n
+## case-rest-after-block
+case abc { "abc" { echo matched } } echo default
+## case-nested-block
+case abc { "abc" { if { eltest 1 = 1 } echo nested } } echo n
+## eltest-regex-match
+eltest abc =~ b
+## eltest-regex-nomatch
+eltest abc =~ "^b"
+## eltest-regex-anchored
+eltest abc =~ "^a.c$"
+## eltest-regex-alternation
+eltest abc =~ "x|c$"
+## eltest-regex-class
+eltest a1b =~ "[[:digit:]]"
+## eltest-regex-missing-operand
+eltest x =~
+## eltest-regex-in-expression
+eltest abc =~ b -a ! xyz =~ b
+## eltest-regex-operator-word
+eltest =~ =~ =~
+## case-bad-regex
+case abc { "a(" { echo y } } echo n
+#@ ours-code 100
+#@ ours-err case: fatal: unable to regcomp "^a($": Invalid regular expression\n
+## case-N-groups-unsupported
+case -N abc { "a(b)c" { echo y } } echo n
+#@ ours-code 100
+#@ ours-err case: fatal: -N with subexpressions is not supported: a(b)c\n
+#@ ours-out 
+## eltest-regex-bad
+eltest abc =~ "a("
+#@ ours-code 100
+#@ ours-err eltest: fatal: unable to compile a( into a regular expression: Invalid regular expression\n
+## case-newline-dot
+case "a
+b" { "a.b" { echo y } } echo n
+#@ ours-code 0
+#@ ours-out y\n
+## case-newline-negated-bracket
+case "a
+b" { "a[^x]b" { echo y } } echo n
+#@ ours-code 0
+#@ ours-out y\n
+## case-basic-literal-dollar
+case -e "a$b" { "a$b" { echo y } } echo n
+## case-basic-literal-caret
+case -e "a^b" { "a^b" { echo y } } echo n
+## case-basic-anchor-in-group
+case -e "ab" { "\\(^a\\)b" { echo y } } echo n
+## case-icase-bracket-first
+case -i "a]" { "[]A]+" { echo y } } echo n
+## case-icase-negated-range
+case -i x { "[^A-Z]" { echo y } } echo n
+## case-basic-alternation-gnu
+case -e ab { "a\\|x" { echo y } } echo n
+## eltest-regex-newline-dot
+eltest "a
+b" =~ "a.b"
+## eltest-regex-newline-negated
+eltest "a
+b" =~ "a[^x]b"
+## eltest-regex-bracket-close-first
+eltest "a]" =~ "[^]x]"
+## eltest-regex-empty
+eltest abc =~ ""

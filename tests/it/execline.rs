@@ -400,3 +400,48 @@ fn self_reexec_loop_is_bounded() {
     let r = timed(cmd, b"", Duration::from_secs(120));
     assert_eq!((r.code, r.out.as_str(), r.err.as_str()), (0, "done\n", ""));
 }
+
+/// `forx -P 2` runs two bodies at a time, never more: each body records
+/// how many bodies are running while it sleeps.
+#[test]
+fn forx_maxpar_limits_parallel_runs() {
+    let bin = applet_dir();
+    let d = TempDir::new("elpar");
+    fs::create_dir(d.path().join("run")).unwrap();
+    let script = "forx -P 2 x { 1 2 3 4 5 6 } importas x x foreground { touch run/$x } foreground { sleep 1 } \
+                  foreground { redirfd -w 1 n$x pipeline { ls run } wc -l } rm run/$x";
+    let mut cmd = Command::new(bin.path().join("execlineb"));
+    cmd.arg("-c").arg(script).current_dir(d.path()).env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
+    let r = timed(cmd, b"", Duration::from_secs(60));
+    assert_eq!(r.code, 0, "{}", r.err);
+    let counts: Vec<usize> =
+        (1..=6).map(|i| fs::read_to_string(d.path().join(format!("n{i}"))).unwrap().trim().parse().unwrap()).collect();
+    assert!(counts.iter().all(|&c| c <= 2), "more than 2 at once: {counts:?}");
+    assert!(counts.contains(&2), "never 2 at once: {counts:?}");
+}
+
+/// `s6-notifyoncheck -c` runs its check with `execlineb -Pc`: an execline
+/// run script whose check is an execline command line becomes ready only
+/// once that check succeeds (there is no `data/check`).
+#[test]
+fn notifyoncheck_c_runs_an_execline_check_through_init() {
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file(
+        "/etc/services.d/n/run",
+        "#!/command/execlineb -P\n\
+         s6-notifyoncheck -s 0 -w 20 -n 0 -c \"foreground { redirfd -a 1 /tmp/checks echo c } eltest -e /tmp/go\"\n\
+         sleep 1000\n",
+        0o755,
+    );
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 300 /run/service/n 2>/dev/null && exit 11\n\
+        test -s /tmp/checks || exit 12\n\
+        touch /tmp/go\n\
+        s6-svwait -U -t 10000 /run/service/n || exit 13\n\
+        test -e /etc/services.d/n/data/check && exit 14\n\
+        echo ready\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout.trim(), "ready");
+}

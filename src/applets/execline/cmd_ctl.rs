@@ -168,10 +168,11 @@ pub fn loopwhilex(a: Args) -> u8 {
     }
 }
 
-/// The loop of forx, forstdin, forbacktickx: run `prog` once per value.
-fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts) -> u8 {
+/// The loop of forx, forstdin, forbacktickx: run `prog` once per value,
+/// at most `-P maxpar` at a time (`-p`: no limit); exit codes count only
+/// when one runs at a time.
+fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts, max: usize) -> u8 {
     let esub = o.last(b"Ee") == b'E';
-    let par = o.has(b'p') || o.has(b'P');
     let mut env = Env::load();
     let mut pids = List::new();
     for v in vals {
@@ -182,20 +183,42 @@ fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &
         };
         env.set(var, v);
         let pid = spawn_or_die(argv, env.list());
-        if par {
-            pids.push(pid.as_raw_nonzero().get());
+        if max == 1 {
+            if let Some(c) = judge(wait(pid), o) {
+                return c;
+            }
             continue;
         }
-        if let Some(c) = judge(wait(pid), o) {
-            return c;
+        pids.push(pid.as_raw_nonzero().get());
+        while pids.n >= max {
+            reap(&mut pids);
         }
     }
-    for &p in pids.get() {
-        if let Some(pid) = Pid::from_raw(p) {
-            wait(pid);
-        }
+    while pids.n > 0 {
+        reap(&mut pids);
     }
     0
+}
+
+/// Wait for one of `pids` to end and take it off the list.
+fn reap(pids: &mut List<i32>) {
+    if let Ok(Some((p, _))) = rustix::process::wait(WaitOptions::empty()) {
+        if let Some(k) = pids.get().iter().position(|&x| x == p.as_raw_nonzero().get()) {
+            pids.get_mut().copy_within(k + 1.., k);
+            pids.n -= 1;
+        }
+    } else {
+        pids.n = 0;
+    }
+}
+
+/// `-p` (no limit) or `-P maxpar` (0 is 1); 1 by default.
+fn maxpar(o: &Opts, u: &[u8]) -> usize {
+    match o.last(b"pP") {
+        b'p' => usize::MAX,
+        b'P' => super::unum(o.arg(b'P').unwrap_or(b""), u).max(1) as usize,
+        _ => 1,
+    }
 }
 
 /// After one run: `Some(code)` to stop with.
@@ -211,26 +234,26 @@ fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
     }
 }
 
-const U_FORX: &[u8] =
-    b"forx [ -E | -e ] [ -p ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
+const U_FORX: &[u8] = b"forx [ -E | -e ] [ -p | -P maxpar ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
 
 pub fn forx(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"EepP:o:x:", U_FORX);
+    let max = maxpar(&o, U_FORX);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
     let (vals, next) = need_block(w, i + 1, b"");
     let mut l = List::new();
     for v in vals {
         l.push(v.to_bytes());
     }
-    for_each(var.to_bytes(), l.get(), &w[next..], &o)
+    for_each(var.to_bytes(), l.get(), &w[next..], &o, max)
 }
 
 /// forstdin and forbacktickx: as `for_each`, but nothing to loop on is 1.
-fn for_lines(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts) -> u8 {
+fn for_lines(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts, max: usize) -> u8 {
     if vals.is_empty() {
         return 1;
     }
-    for_each(var, vals, prog, o)
+    for_each(var, vals, prog, o, max)
 }
 
 fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
@@ -256,18 +279,20 @@ fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
 pub fn forstdin(a: Args) -> u8 {
     const U: &[u8] = b"forstdin [ -E | -e ] [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...";
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
+    let max = maxpar(&o, U);
     let Some(var) = w.get(i) else { diag::usage(U) };
     let data = slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, b"read stdin"));
-    for_lines(var.to_bytes(), lines(data, &o), &w[i + 1..], &o)
+    for_lines(var.to_bytes(), lines(data, &o), &w[i + 1..], &o, max)
 }
 
 pub fn forbacktickx(a: Args) -> u8 {
     const U: &[u8] = b"forbacktickx [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -E | -e ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var { backtickcmd... } command...";
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
+    let max = maxpar(&o, U);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
     let (prog, next) = need_block(w, i + 1, b"");
     let data = super::cmd_env::capture(prog).0;
-    for_lines(var.to_bytes(), lines(data, &o), &w[next..], &o)
+    for_lines(var.to_bytes(), lines(data, &o), &w[next..], &o, max)
 }
 
 pub fn wait_(a: Args) -> u8 {

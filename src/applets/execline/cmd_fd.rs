@@ -13,8 +13,8 @@ fn sys(e: Errno, parts: &[&[u8]]) -> ! {
 
 pub fn redirfd(a: Args) -> u8 {
     const U: &[u8] = b"redirfd -[ r | w | u | a | x ] [ -n ] [ -b ] fd file prog...";
-    let (o, w) = super::opts(a, b"rwuaxnb", U);
-    let (nb, flip) = (o.has(b'n'), o.has(b'b'));
+    let (o, w) = super::opts(a, b"rwuaxnNbfE", U);
+    let (nb, flip) = (o.last(b"nN") == b'n', o.has(b'b'));
     const W: OFlags = OFlags::WRONLY.union(OFlags::CREATE);
     let fl = match o.last(b"rwuax") {
         b'r' => OFlags::RDONLY,
@@ -27,8 +27,11 @@ pub fn redirfd(a: Args) -> u8 {
     if w.len() < 2 {
         diag::usage(U);
     }
-    let to = fdnum(w[0].to_bytes(), U);
     let path = w[1];
+    // -f VAR: leave the new descriptor where it is and name it in VAR
+    // (-E: substitute ${VAR} instead of setting it).
+    let var = o.has(b'f').then(|| w[0].to_bytes());
+    let to = if var.is_some() { 0 } else { fdnum(w[0].to_bytes(), U) };
     let flags = fl | if nb { OFlags::NONBLOCK } else { OFlags::empty() };
     let m = Mode::from_raw_mode(0o666);
     let f = match rustix::fs::open(path, flags, m) {
@@ -46,6 +49,16 @@ pub fn redirfd(a: Args) -> u8 {
         let _ = rustix::fs::fcntl_setfl(&f, fl ^ OFlags::NONBLOCK);
     }
     let from = keep(f);
+    if let Some(v) = var {
+        let n = num(from as u64);
+        if o.has(b'E') {
+            let rest = super::subst::apply(&w[2..], &[super::subst::Sub { key: v, vals: super::subst::one(n) }]);
+            super::exec_env(rest)
+        }
+        let mut env = Env::load();
+        env.set(v, n);
+        super::exec(&w[2..], env.list())
+    }
     if let Err(e) = fd_move(to, from) {
         sys(e, &[b"unable to move fd ", num(from as u64), b" to fd ", w[0].to_bytes()]);
     }

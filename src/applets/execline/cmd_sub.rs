@@ -334,3 +334,60 @@ pub fn elgetopt(a: Args) -> u8 {
     set_positionals(&mut env, n, &pos[i..]);
     exec(&w[o.ind + 1..], env.list())
 }
+
+/// `runblock [ -P ] [ -n argshift ] [ -r ] n cmd...`: run the nth block of
+/// the positional parameters (`-r`: everything after it), after `cmd...`.
+pub fn runblock(a: Args) -> u8 {
+    const U: &[u8] = b"runblock [ -P ] [ -n argshift ] [ -r ] n cmd...";
+    let w = words(a, 0);
+    let o = Opts::parse(w, b"Prn:", U);
+    let r = o.has(b'r') as usize;
+    let mut m = o.arg(b'n').map_or(0, |s| super::unum(s, U)) as usize;
+    let n = super::unum(b(w.get(o.ind)), U) as usize;
+    if n == 0 && r == 0 {
+        diag::usage(U)
+    }
+    let mut env = Env::load();
+    let get = |k: &'static [u8]| env.get(k).unwrap_or_else(|| diag::fatal(exit::USAGE, &[k, b" not set"]));
+    let sharp = super::u(get(b"#")).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"invalid $#"])) as usize;
+    let strict = env.get(b"EXECLINE_STRICT").and_then(super::u).unwrap_or(0);
+    let mut v = List::new();
+    super::extend(&mut v, &w[o.ind + 1..]);
+    // Walk the blocks up to the nth (taking it unless -r).
+    for i in 1..=n {
+        let base = m;
+        loop {
+            m += 1;
+            if m > sharp {
+                diag::fatal(exit::USAGE, &[b"too few arguments"])
+            }
+            let x = get(num(m as u64));
+            if x.is_empty() {
+                break;
+            }
+            if x[0] != b' ' && strict > 0 {
+                let msg: [&[u8]; 6] =
+                    [b"unquoted positional ", x, b" at block ", num(i as u64), b" position ", num((m - base) as u64)];
+                if strict > 1 {
+                    diag::fatal(exit::USAGE, &msg)
+                }
+                diag::warn(&msg);
+            }
+            if i == n && r == 0 {
+                v.push(super::cstr(&[x.strip_prefix(b" ").unwrap_or(x)]));
+            }
+        }
+    }
+    if r == 1 {
+        if m >= sharp {
+            return 0;
+        }
+        for k in m + 1..=sharp {
+            v.push(super::cstr(&[get(num(k as u64))]));
+        }
+    }
+    if !o.has(b'P') {
+        super::execlineb::pop(&mut env, super::execlineb::sel_positional);
+    }
+    exec(v.get(), env.list())
+}

@@ -169,7 +169,17 @@ fn binary(op: &[u8], a: &[u8], b: &[u8]) -> bool {
             (Some(x), Some(y)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino,
             _ => false,
         },
-        _ => diag::fatal(exit::BUG, &[b"regular expressions are not supported"]),
+        _ => {
+            // `=~`: an unanchored POSIX ERE.
+            let b: &'static [u8] = super::cstr(&[b]).to_bytes();
+            let Some(mut re) = super::cmd_case::compile(b, false, false) else {
+                diag::fatal(
+                    exit::USAGE,
+                    &[b"unable to compile ", b, b" into a regular expression: ", super::cmd_case::BAD_RE],
+                )
+            };
+            re.is_match(a)
+        }
     }
 }
 

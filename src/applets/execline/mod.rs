@@ -1,9 +1,11 @@
 //! execline: `execlineb`, its lexer, blocks, substitution, and the
 //! commands, all chained in one process when the next program is rs6 too
 //! (see `NOFORK.md`).
+pub mod cmd_case;
 pub mod cmd_ctl;
 pub mod cmd_env;
 pub mod cmd_fd;
+pub mod cmd_sig;
 pub mod cmd_sub;
 pub mod eltest;
 pub mod execlineb;
