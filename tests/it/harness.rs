@@ -12,7 +12,6 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -447,8 +446,16 @@ pub fn host(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// Write an executable script. The final file is written by `cp` in a
+/// process of its own: a descriptor of this (multi-threaded) test process
+/// open for writing on it could be inherited by a child that another test
+/// thread forks at that moment, and an exec of the script would then fail
+/// with ETXTBSY.
 pub fn write_script(path: &Path, body: &str) {
-    let mut f = fs::File::create(path).unwrap();
-    f.write_all(body.as_bytes()).unwrap();
+    let tmp = path.with_extension("rs6-tmp");
+    fs::write(&tmp, body).unwrap();
+    let st = Command::new("cp").arg(&tmp).arg(path).status().expect("cp");
+    assert!(st.success(), "cp {} {}", tmp.display(), path.display());
+    fs::remove_file(&tmp).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
