@@ -51,17 +51,8 @@ impl Line {
 }
 
 fn line(kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
-    line_as(&[prog()], kind, parts, err)
-}
-
-/// `WHO: KIND PARTS[: errno text]`; `who` is the program's name or an
-/// instance of it, as s6 prints them (`s6-supervise NAME`).
-fn line_as(who: &[&[u8]], kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
     let mut l = Line::new();
-    for w in who {
-        l.push(w);
-    }
-    l.push(b": ").push(kind);
+    l.push(prog()).push(b": ").push(kind);
     for p in parts {
         l.push(p);
     }
@@ -84,10 +75,6 @@ pub fn push_errno(l: &mut Line, e: Errno) {
     }
 }
 
-/// A warning from an instance: `s6-supervise NAME: warning: …[: errno text]`.
-pub fn warn_as(who: &[&[u8]], e: Option<Errno>, parts: &[&[u8]]) {
-    line_as(who, b"warning: ", parts, e);
-}
 pub fn warn(parts: &[&[u8]]) {
     line(b"warning: ", parts, None);
 }

@@ -23,11 +23,11 @@
 //! names of at most `NAME_MAX` bytes. Nothing here allocates after
 //! `setup`: the steady state reuses the table.
 use super::stage;
-use crate::base::diag;
+use crate::base::diag::{self, Line};
 use crate::base::svstatus::Status;
 use crate::base::tai::Tai;
 use crate::base::{num::parse_u64, time::Instant};
-use crate::s6::control::{self, Cmd};
+use crate::s6::control;
 use crate::s6::tally::{self, Death};
 use crate::sys::signal::{self, Original};
 use crate::sys::spawn::{Spawn, spawn};
@@ -357,7 +357,16 @@ impl Svc {
     }
 
     fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
-        diag::warn_as(&[b"s6-supervise ", self.name], e, parts);
+        let mut l = Line::new();
+        l.push(b"s6-supervise ").push(self.name).push(b": warning: ");
+        for p in parts {
+            l.push(p);
+        }
+        if let Some(e) = e {
+            l.push(b": ");
+            diag::push_errno(&mut l, e);
+        }
+        l.emit();
     }
 
     /// Append to `supervise/death_tally`, keeping `max-death-tally` records.
@@ -833,35 +842,48 @@ impl Supervisor {
     }
 
     fn command(&mut self, i: usize, b: u8, orig: &Original) {
-        let Some(cmd) = control::decode(b) else { return };
+        // The letters and their signals: s6::control, the one table.
+        use control::SIGNALS;
         let svc = &mut self.svcs[i];
         let up = svc.state == State::Up;
-        match cmd {
-            Cmd::Signal(_) | Cmd::DownSignal | Cmd::ReloadSignal | Cmd::Group(_) => {
-                let (Some(pid), true) = (svc.pid, up) else { return };
-                let _ = match cmd {
-                    Cmd::Signal(sig) => raw::kill_pid(pid, sig),
-                    Cmd::DownSignal => raw::kill_pid(pid, down_signal(svc.dir.as_fd())),
-                    Cmd::ReloadSignal => raw::kill_pid(pid, reload_signal(svc.dir.as_fd())),
-                    Cmd::Group(sig) => raw::kill_group(pid, sig),
-                    _ => return,
-                };
-                match cmd {
-                    Cmd::Signal(signal::SIGSTOP) | Cmd::Group(signal::SIGSTOP) => svc.paused = true,
-                    Cmd::Signal(signal::SIGCONT) | Cmd::Group(signal::SIGCONT) => svc.paused = false,
+        if let Some(&(_, sig)) = SIGNALS.iter().find(|(c, _)| *c == b) {
+            if let (true, Some(pid)) = (up, svc.pid) {
+                let _ = raw::kill_pid(pid, sig);
+                match b {
+                    b'p' => svc.paused = true,
+                    b'c' => svc.paused = false,
                     _ => {}
                 }
                 svc.write_status();
             }
-            Cmd::Once => {
+            return;
+        }
+        match b {
+            b'r' | b'l' | b'P' | b'C' | b'K' => {
+                let (Some(pid), true) = (svc.pid, up) else { return };
+                let _ = match b {
+                    b'r' => raw::kill_pid(pid, down_signal(svc.dir.as_fd())),
+                    b'l' => raw::kill_pid(pid, reload_signal(svc.dir.as_fd())),
+                    b'P' => raw::kill_group(pid, signal::SIGSTOP),
+                    b'C' => raw::kill_group(pid, signal::SIGCONT),
+                    _ => raw::kill_group(pid, signal::SIGKILL),
+                };
+                match b {
+                    b'P' => svc.paused = true,
+                    b'C' => svc.paused = false,
+                    _ => {}
+                }
+                svc.write_status();
+            }
+            b'o' => {
                 svc.want_up = false;
                 svc.write_status();
                 if svc.state == State::Down {
                     self.start(i, orig);
                 }
             }
-            Cmd::Down(file) => {
-                if file {
+            b'd' | b'D' => {
+                if b == b'D' {
                     touch_down(svc, true);
                 }
                 svc.want_up = false;
@@ -871,8 +893,8 @@ impl Supervisor {
                     self.send_down(i);
                 }
             }
-            Cmd::Up(file) => {
-                if file {
+            b'u' | b'U' => {
+                if b == b'U' {
                     touch_down(svc, false);
                 }
                 svc.want_up = true;
@@ -881,8 +903,8 @@ impl Supervisor {
                     self.start(i, orig);
                 }
             }
-            Cmd::Stay(file) => {
-                if file {
+            b'O' | b'Q' => {
+                if b == b'Q' {
                     touch_down(svc, true);
                 }
                 svc.want_up = false;
@@ -892,10 +914,11 @@ impl Supervisor {
             // `x`: s6-supervise would exit after the next death; PID 1
             // supervises until the container stops, so it only means that
             // the service is not restarted any more.
-            Cmd::Exit => {
+            b'x' => {
                 svc.want_up = false;
                 svc.restart_at = None;
             }
+            _ => {}
         }
     }
 
