@@ -1,7 +1,7 @@
 //! The `supervise/control` protocol: one byte per command, written by
 //! `s6-svc` (and s6-rc), read by the supervisor. This table is the only
 //! place the letters are written: `s6-svc`'s getopt string and usage text
-//! and the supervisor's decoding all come from it (s6 once lost `Q` between
+//! come from it, and the supervisor takes its signal letters from it (s6 once lost `Q` between
 //! such parallel lists).
 //!
 //! | letters | command |
