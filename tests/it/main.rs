@@ -7,6 +7,7 @@ mod dispatch;
 mod elf;
 mod execline;
 mod fix_attrs;
+mod health;
 mod images;
 mod install;
 mod interactive;
