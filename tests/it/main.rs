@@ -16,6 +16,7 @@ mod layers;
 mod log;
 mod pid1;
 mod rc;
+mod rc_client;
 mod s6tools;
 mod stage2;
 mod supervise;
