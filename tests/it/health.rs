@@ -119,7 +119,7 @@ fn v3_longruns_and_legacy_services() {
         "{PRELUDE}h -t 10000
 s6-svc -d /run/service/leg; s6-svwait -t 10000 -D /run/service/leg
 h
-s6-svc -u /run/service/leg
+s6-svc -u /run/service/leg; s6-svwait -t 10000 -u /run/service/leg
 s6-svc -d /run/service/lr2; s6-svwait -t 10000 -D /run/service/lr2
 h
 s6-svc -u /run/service/lr2
