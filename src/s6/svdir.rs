@@ -157,12 +157,13 @@ pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
 }
 
 /// The first line of `dir/name` as a number: `Ok(None)` when the file
-/// does not exist, `Err(EINVAL)` when it is not a number (`timeout-kill`,
+/// does not exist, `Err` when it is not a number (`timeout-kill`,
 /// `timeout-finish`, `notification-fd`, `max-death-tally`).
-pub fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, Errno> {
+#[allow(clippy::result_unit_err)] // one reason only: not a number
+pub fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, ()> {
     let mut buf = [0u8; 32];
     match first_line(dir, name, &mut buf) {
-        Some(l) => crate::base::num::parse_u64(l).map(Some).ok_or(Errno::INVAL),
+        Some(l) => crate::base::num::parse_u64(l).map(Some).ok_or(()),
         None => Ok(None),
     }
 }
