@@ -498,6 +498,7 @@ impl Pid1 {
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             self.code = Some(code);
+            crate::s6::cmd::write(b"exited", Some(code as u64));
             // A CMD that ends by itself sets the v3 exit-code file (as
             // rc.init does); one that dies of our shutdown does not, so that
             // a code written before `halt` stands.
@@ -812,7 +813,7 @@ impl Pid1 {
     /// Start the CMD, if there is one.
     fn start_cmd(&mut self) {
         if self.cmd.is_empty() {
-            return;
+            return crate::s6::cmd::write(b"none", None);
         }
         let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
         let Ok(argv) = arena::alloc_slice::<*const u8>(words + self.cmd.len() + 1, core::ptr::null()) else {
@@ -859,7 +860,10 @@ impl Pid1 {
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => self.cmd_pid = Some(pid),
+            Ok(pid) => {
+                self.cmd_pid = Some(pid);
+                crate::s6::cmd::write(b"up", Some(pid.as_raw_nonzero().get() as u64));
+            }
             Err(e) => self.cmd_failed(e),
         }
     }
