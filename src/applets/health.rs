@@ -19,9 +19,10 @@
 //! user that can read `/run`. Bad usage: `rs6-health: fatal: …`, exit 100.
 use crate::base::diag::{self, Line, push_errno};
 use crate::base::time::Instant;
-use crate::base::{exit, num, svdir};
+use crate::base::{exit, num};
 use crate::rt::Args;
 use crate::s6::cmd;
+use crate::s6::svdir;
 use crate::sys::fd;
 use core::ffi::CStr;
 use core::mem::MaybeUninit;

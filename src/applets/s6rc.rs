@@ -21,9 +21,10 @@
 use crate::base::diag::{self, Line};
 use crate::base::getopt::Getopt;
 use crate::base::time::Instant;
-use crate::base::{exit, num, svdir};
+use crate::base::{exit, num};
 use crate::rt::Args;
 use crate::s6::rc::{Db, Kind, Plan, Step, live};
+use crate::s6::svdir;
 use crate::sys::{arena, fd};
 use rustix::fd::AsFd;
 use rustix::fs::{self, Mode, OFlags};

@@ -3,6 +3,7 @@
 //! (see `harness`). These tests need root and fail without it.
 mod harness;
 
+mod catchall;
 mod dispatch;
 mod elf;
 mod execline;

@@ -34,12 +34,13 @@
 //!
 //! After the loop has started, PID 1 does not die of an error: it reports
 //! it and goes on (a failed fork counts as the step failing with 111).
+mod catchall;
 mod kernel;
 mod rc;
 mod runtime;
 mod settings;
 mod stage;
-mod supervise;
+use crate::supervise;
 pub mod tree;
 
 use crate::base::diag::{self, Line};
@@ -135,6 +136,8 @@ struct Pid1 {
     services_until: Option<Instant>,
     /// v3's service tree, when the image has one.
     rc: Option<rc::Rc>,
+    /// The catch-all logger (`S6_LOGGING`).
+    log: Option<catchall::CatchAll>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -195,6 +198,7 @@ fn container(args: Args) -> u8 {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
+    let log = if runtime_ok { catchall::setup(&env, v3, &orig) } else { None };
     let mut st = Pid1 {
         s,
         pid1,
@@ -211,12 +215,13 @@ fn container(args: Args) -> u8 {
         path,
         base,
         no_children: false,
-        sup: match supervise::Supervisor::new(global_env, path) {
+        sup: match supervise::Supervisor::new(global_env, path, orig) {
             Ok(s) => s,
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
         services_until: None,
         rc: None,
+        log,
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -383,12 +388,12 @@ impl Pid1 {
                         supervise::ScanCmd::Shutdown => self.begin_shutdown(),
                         supervise::ScanCmd::Rescan => {
                             if matches!(self.phase, Phase::Up | Phase::WaitServices { .. }) {
-                                self.sup.rescan(&self.orig);
+                                self.sup.rescan();
                             }
                         }
                         supervise::ScanCmd::None => {}
                     },
-                    supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
+                    supervise::Watch::Control(i) => self.sup.on_control(i),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
                     supervise::Watch::Rc => self.rc_request(),
                 }
@@ -423,7 +428,8 @@ impl Pid1 {
             _ => None,
         };
         let job = self.job.and_then(|j| j.kill_at);
-        [phase, wait, job, self.sup.deadline(), self.rc_deadline()].into_iter().flatten().min()
+        let log = self.log.as_ref().and_then(|l| l.restart_at);
+        [phase, wait, job, self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min()
     }
 
     fn on_signal(&mut self, sig: u32) {
@@ -447,7 +453,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -470,7 +476,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -479,14 +485,14 @@ impl Pid1 {
             }
             // As a subreaper, grandchildren re-parented to us after the
             // KILL round were not signalled yet.
-            if !self.pid1 {
-                tree::signal_descendants(self.me, signal::SIGKILL);
+            if !self.pid1 || self.logger().is_some() {
+                tree::signal_descendants(self.me, signal::SIGKILL, self.logger());
             }
         }
     }
 
     fn on_exit(&mut self, pid: Pid, code: u8) {
-        if self.rc_on_exit(pid, code) {
+        if self.rc_on_exit(pid, code) || self.log.as_mut().is_some_and(|l| l.on_exit(pid, code)) {
             return;
         }
         if Some(pid) == self.cmd_pid {
@@ -560,7 +566,10 @@ impl Pid1 {
     /// Deadlines: the end of the stop grace (KILL what is left of the CMD
     /// and the stage-2 step), a cont-finish script's time limit.
     fn on_time(&mut self, now: Instant) {
-        self.sup.on_time(now, &self.orig);
+        self.sup.on_time(now);
+        if self.log.as_mut().is_some_and(|l| l.on_time(now, &self.orig)) {
+            self.no_children = false;
+        }
         if let Some(job) = self.job
             && let Some(t) = job.kill_at
             && now >= t
@@ -659,7 +668,7 @@ impl Pid1 {
         // With a service tree, `legacy-services` started them.
         if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] starting services"]);
-            self.sup.setup(dir, &self.orig);
+            self.sup.setup(dir);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {
             let until = match self.s.wait_for_services_ms {
@@ -688,6 +697,9 @@ impl Pid1 {
         self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
         let kill_at = Instant::now().after_ms(self.s.kill_grace_ms);
         self.phase = Phase::Final { kill_at };
+        if let Some(l) = &mut self.log {
+            l.release();
+        }
         self.kill_all(signal::SIGTERM);
         self.kill_all(signal::SIGCONT);
         self.reap();
@@ -845,7 +857,7 @@ impl Pid1 {
             new_pgrp: true,
             take_tty: rustix::termios::isatty(crate::sys::fd::stdin()),
             setsid: false,
-            moves: &[],
+            moves: self.log.as_ref().map_or(&[], |l| l.cmd_moves()),
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
         };
@@ -892,11 +904,17 @@ impl Pid1 {
     /// Signal everything: the whole namespace when we are PID 1, only our
     /// descendants otherwise.
     fn kill_all(&self, sig: u32) {
-        if self.pid1 {
+        if self.pid1 && self.logger().is_none() {
             let _ = raw::kill_everything(sig);
         } else {
-            tree::signal_descendants(self.me, sig);
+            tree::signal_descendants(self.me, sig, self.logger());
         }
+    }
+
+    /// The catch-all logger's pid: spared by the final signals, it stops
+    /// by itself at the end of its input.
+    fn logger(&self) -> Option<Pid> {
+        self.log.as_ref().and_then(|l| l.pid)
     }
 
     fn progress(&self, parts: &[&[u8]]) {
