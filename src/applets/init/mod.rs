@@ -381,6 +381,11 @@ impl Pid1 {
                 self.on_signal(sig);
             }
             self.reap();
+            if let Some(code) = self.sup.ended.take() {
+                // A service with `exit-container` ended: as `halt` does.
+                runtime::write_exitcode(code);
+                self.begin_shutdown();
+            }
             for ev in &events[..n] {
                 match supervise::Watch::decode(ev.data.u64()) {
                     supervise::Watch::Signals => {}
