@@ -393,7 +393,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
     let old = rustix::process::umask(Mode::empty());
-    let made = mkdir_at(dir.as_fd(), c"supervise", 0o700).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
+    let made = mkdir_at(dir.as_fd(), c"supervise", 0o711).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
     rustix::process::umask(old);
     if let Err(e) = made {
         fail(e, b": mkdir supervise");
