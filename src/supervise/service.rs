@@ -326,10 +326,14 @@ impl Svc {
         let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
         let keep = tally::keep(have, max);
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        // The previous tally, kept by `svdir::replace`, is rewritten from
+        // its start and cut to the new length (never truncated to zero:
+        // ext4 would flush it at close).
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
         let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
+        let start = ((have - keep) * tally::RECORD) as u64;
+        let mut off = start;
         if let Some(f) = old {
-            let mut off = ((have - keep) * tally::RECORD) as u64;
             let mut buf = [0u8; tally::RECORD * 64];
             loop {
                 match rustix::io::pread(&f, &mut buf, off) {
@@ -343,7 +347,9 @@ impl Svc {
                 }
             }
         }
-        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok()
+            && fs::ftruncate(&new, off - start + tally::RECORD as u64).is_ok()
+        {
             let _ = svdir::replace(sup.as_fd(), c"death_tally.new", c"death_tally");
         }
     }
