@@ -256,7 +256,7 @@ fn a_logger_that_cannot_write_leaves_everything_on_the_console() {
     assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
     assert!(
         o.stderr.contains(
-            "init: warning: no catch-all logger (S6_LOGGING): unable to create /var/log/s6-uncaught-logs: Read-only file system"
+            "init: warning: no catch-all logger (S6_LOGGING): unable to set up /var/log/s6-uncaught-logs: Read-only file system"
         ),
         "{}",
         o.stderr
