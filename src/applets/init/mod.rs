@@ -40,7 +40,7 @@ mod rc;
 mod runtime;
 mod settings;
 mod stage;
-mod supervise;
+use crate::supervise;
 pub mod tree;
 
 use crate::base::diag::{self, Line};
@@ -215,7 +215,7 @@ fn container(args: Args) -> u8 {
         path,
         base,
         no_children: false,
-        sup: match supervise::Supervisor::new(global_env, path) {
+        sup: match supervise::Supervisor::new(global_env, path, orig) {
             Ok(s) => s,
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
@@ -388,12 +388,12 @@ impl Pid1 {
                         supervise::ScanCmd::Shutdown => self.begin_shutdown(),
                         supervise::ScanCmd::Rescan => {
                             if matches!(self.phase, Phase::Up | Phase::WaitServices { .. }) {
-                                self.sup.rescan(&self.orig);
+                                self.sup.rescan();
                             }
                         }
                         supervise::ScanCmd::None => {}
                     },
-                    supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
+                    supervise::Watch::Control(i) => self.sup.on_control(i),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
                     supervise::Watch::Rc => self.rc_request(),
                 }
@@ -453,7 +453,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -476,7 +476,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -498,6 +498,7 @@ impl Pid1 {
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             self.code = Some(code);
+            crate::s6::cmd::write(b"exited", Some(code as u64));
             // A CMD that ends by itself sets the v3 exit-code file (as
             // rc.init does); one that dies of our shutdown does not, so that
             // a code written before `halt` stands.
@@ -565,7 +566,7 @@ impl Pid1 {
     /// Deadlines: the end of the stop grace (KILL what is left of the CMD
     /// and the stage-2 step), a cont-finish script's time limit.
     fn on_time(&mut self, now: Instant) {
-        self.sup.on_time(now, &self.orig);
+        self.sup.on_time(now);
         if self.log.as_mut().is_some_and(|l| l.on_time(now, &self.orig)) {
             self.no_children = false;
         }
@@ -667,7 +668,7 @@ impl Pid1 {
         // With a service tree, `legacy-services` started them.
         if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] starting services"]);
-            self.sup.setup(dir, &self.orig);
+            self.sup.setup(dir);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {
             let until = match self.s.wait_for_services_ms {
@@ -812,7 +813,7 @@ impl Pid1 {
     /// Start the CMD, if there is one.
     fn start_cmd(&mut self) {
         if self.cmd.is_empty() {
-            return;
+            return crate::s6::cmd::write(b"none", None);
         }
         let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
         let Ok(argv) = arena::alloc_slice::<*const u8>(words + self.cmd.len() + 1, core::ptr::null()) else {
@@ -859,7 +860,10 @@ impl Pid1 {
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => self.cmd_pid = Some(pid),
+            Ok(pid) => {
+                self.cmd_pid = Some(pid);
+                crate::s6::cmd::write(b"up", Some(pid.as_raw_nonzero().get() as u64));
+            }
             Err(e) => self.cmd_failed(e),
         }
     }
