@@ -367,7 +367,15 @@ impl Pid1 {
             let timeout = self.deadline().map(|d| d.until(Instant::now()));
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
-            let n = match epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()) {
+            // Nothing ready and no deadline: wait in the idle segment, which
+            // gives back the pages of code that start-up used (PID 1's RSS).
+            let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
+            let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
+                Ok(0) if timeout.is_none() => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
+                Ok(0) => epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()),
+                r => r,
+            };
+            let n = match n {
                 Ok(n) => n,
                 Err(Errno::INTR) => 0,
                 Err(e) => {
@@ -381,6 +389,11 @@ impl Pid1 {
                 self.on_signal(sig);
             }
             self.reap();
+            if let Some(code) = self.sup.ended.take() {
+                // A service with `exit-container` ended: as `halt` does.
+                runtime::write_exitcode(code);
+                self.begin_shutdown();
+            }
             for ev in &events[..n] {
                 match supervise::Watch::decode(ev.data.u64()) {
                     supervise::Watch::Signals => {}
