@@ -1289,11 +1289,44 @@ eltest =~ =~ =~
 case abc { "a(" { echo y } } echo n
 #@ ours-code 100
 #@ ours-err case: fatal: unable to regcomp "^a($": Invalid regular expression\n
-## case-N-groups-unsupported
-case -N abc { "a(b)c" { echo y } } echo n
-#@ ours-code 100
-#@ ours-err case: fatal: -N with subexpressions is not supported: a(b)c\n
-#@ ours-out 
+## case-N-groups
+case -N foooobarbaz { "([fo]+)bar(baz)" { elgetpositionals echo $# $0 $1 $2 } } echo n
+## case-N-one-group
+case -N abc { "a(b)c" { elgetpositionals echo [$#] [$0] [$1] } } echo n
+## case-N-alternation-unset-groups
+case -N ab { "(a)|(x)b|(a)(b)" { elgetpositionals echo $# [$1] [$2] [$3] [$4] } } echo n
+## case-N-first-path-not-longest-group
+case -N abcd { "(a|ab)(c|bcd)(d*)" { elgetpositionals echo [$1] [$2] [$3] } } echo n
+## case-N-loop-keeps-last-iteration
+case -N ab { "((a)|b)*" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-loop-last-value
+case -N abcabd { "(ab[cd])+" { elgetpositionals echo [$1] } } echo n
+## case-N-optional-unset
+case -N b { "(a)?b" { elgetpositionals echo $# [$1] } } echo n
+## case-N-empty-group
+case -N ab { "a()b" { elgetpositionals echo $# [$1] } } echo n
+## case-N-nested
+case -N abc { "((a)(b))c" { elgetpositionals echo [$1] [$2] [$3] } } echo n
+## case-N-greedy-star
+case -N a-b-c { "(.*)-(.*)" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-version
+case -N v12.3 { "v([0-9]+)\\.([0-9]+)" { elgetpositionals echo $1 $2 } } echo n
+## case-N-bounds
+case -N aaaa { "(a){2,3}(a*)" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-icase-original-text
+case -i -N ABc { "(a)(b)C" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-basic
+case -e -N aab { "\\(a*\\)\\(b\\)" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-unanchored-alternation
+case -N xab { "a|(a)b" { elgetpositionals echo $# [$1] } } echo n
+## case-N-twelve-groups
+case -N abcdefghijkl { "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)" { elgetpositionals -P 12 echo $# $1 ${10} ${12} } } echo n
+## case-N-second-regex
+case -N xy { "(a)" { echo no } "(x)(y)" { elgetpositionals echo $# $1 $2 } } echo n
+## case-N-default-unmodified
+export 1 old case -N xy { "(a)" { echo no } } importas -D unset one 1 importas -D unset count "#" echo $one $count
+## case-N-shell-no-positionals
+case -s -N abc { "a*" { importas -D unset x 0 echo $x } } echo n
 ## eltest-regex-bad
 eltest abc =~ "a("
 #@ ours-code 100

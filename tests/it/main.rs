@@ -15,6 +15,7 @@ mod layers;
 mod log;
 mod pid1;
 mod rc;
+mod regex;
 mod s6tools;
 mod stage2;
 mod supervise;

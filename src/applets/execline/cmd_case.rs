@@ -111,37 +111,6 @@ fn icase(p: &[u8], out: &mut List<u8>) {
     }
 }
 
-/// Without REG_NEWLINE, `.` and `[^…]` match a newline too; this matcher
-/// never lets them, so they become `(.|\n)` and `([^…]|\n)`.
-fn newline(p: &[u8], out: &mut List<u8>) {
-    let mut i = 0;
-    while i < p.len() {
-        let c = p[i];
-        i += 1;
-        match c {
-            b'\\' if i < p.len() => {
-                out.push(c);
-                out.push(p[i]);
-                i += 1;
-            }
-            b'.' => super::extend(out, b"(.|\n)"),
-            b'[' => {
-                let e = (bracket_end(p, i) + 1).min(p.len());
-                let neg = p.get(i) == Some(&b'^') && !p[i..e].contains(&b'\n');
-                if neg {
-                    out.push(b'(');
-                }
-                super::extend(out, &p[i - 1..e]);
-                if neg {
-                    super::extend(out, b"|\n)");
-                }
-                i = e;
-            }
-            _ => out.push(c),
-        }
-    }
-}
-
 /// Compile `pat`, a BRE when `basic`, matching case-insensitively (on a
 /// lowercased subject) when `fold`.
 pub fn compile(pat: &'static [u8], basic: bool, fold: bool) -> Option<Regex> {
@@ -155,10 +124,8 @@ pub fn compile(pat: &'static [u8], basic: bool, fold: bool) -> Option<Regex> {
     if fold {
         icase(src, &mut e);
         src = e.done();
-        e = List::new();
     }
-    newline(src, &mut e);
-    Regex::new(e.get()).ok()
+    Regex::new(src).ok()
 }
 
 /// glibc's text for a pattern it refuses (it has one per error; this
@@ -191,47 +158,38 @@ pub fn case(a: Args) -> u8 {
         }
         let Some((prog, n)) = block(blk, i) else { diag::fatal(exit::USAGE, &[b"unterminated regex block"]) };
         i = n;
-        let hit = if shell {
-            glob::matches(expr, s)
-        } else {
-            let pat = super::cstr(&[b"^", expr, b"$"]).to_bytes();
-            let Some(mut re) = compile(pat, basic, fold) else {
-                diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", BAD_RE])
-            };
-            re.is_match(if fold { lower.get() } else { s })
+        if shell {
+            if glob::matches(expr, s) {
+                exec_env(prog)
+            }
+            continue;
+        }
+        let pat = super::cstr(&[b"^", expr, b"$"]).to_bytes();
+        let Some(mut re) = compile(pat, basic, fold) else {
+            diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", BAD_RE])
         };
-        if !hit {
+        if !re.is_match(if fold { lower.get() } else { s }) {
             continue;
         }
         if !sub || shell {
             exec_env(prog)
         }
-        // -N: `#` and `0`; this matcher does not extract subexpressions.
-        if groups(expr, basic) > 0 {
-            diag::fatal(exit::USAGE, &[b"-N with subexpressions is not supported: ", expr])
+        // -N: `#` the number of subexpressions, `0` the regex, then what
+        // each matched (empty where it took no part).
+        let mut m = List::new();
+        for _ in 0..2 * (re.groups + 1) {
+            m.push(-1i32);
         }
+        re.captures(if fold { lower.get() } else { s }, m.get_mut());
+        let m = m.get();
         let mut env = Env::load();
-        env.set(b"#", b"0");
+        env.set_num(b"#", re.groups as u64);
         env.set(b"0", expr);
+        for k in 1..=re.groups {
+            let (a, e) = (m[2 * k], m[2 * k + 1]);
+            env.set(super::num(k as u64), if a < 0 || e < a { b"" } else { &s[a as usize..e as usize] });
+        }
         exec(prog, env.list())
     }
     exec_env(&w[next..])
-}
-
-/// How many subexpressions `expr` opens.
-fn groups(expr: &[u8], basic: bool) -> usize {
-    let mut n = 0;
-    let mut k = 0;
-    while k < expr.len() {
-        match expr[k] {
-            b'\\' => {
-                n += (basic && expr.get(k + 1) == Some(&b'(')) as usize;
-                k += 1;
-            }
-            b'(' => n += !basic as usize,
-            _ => {}
-        }
-        k += 1;
-    }
-    n
 }
