@@ -59,7 +59,20 @@ print("pgrp=%s" % pgrp)
 print("tpgid=%s" % tpgid)
 read_until(b"# ")
 send("sleep 30\n")
-time.sleep(0.5)
+# ^C only once sleep is the terminal's foreground job: sent earlier, it would
+# reach the shell while it forks, and sleep would then run its 30 s.
+end = time.monotonic() + 20
+while True:
+    try:
+        with open("/proc/%d/comm" % os.tcgetpgrp(fd)) as f:
+            if f.read() == "sleep\n":
+                break
+    except OSError:
+        pass
+    if time.monotonic() > end:
+        print("timeout=sleep in the foreground")
+        sys.exit(1)
+    time.sleep(0.01)
 t0 = time.monotonic()
 send("\x03")
 send("echo after=$?=$((1000+235))\n")

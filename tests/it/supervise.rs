@@ -255,6 +255,39 @@ fn restart_throttle_one_second() {
     assert_eq!(c.wait().code(), 0);
 }
 
+/// Two starts of a crash-looping service are never less than 1 s apart,
+/// even when a start is slow to get going (here the first run takes 0.5 s
+/// before it stamps and dies): a quick death restarts 1 s after the death,
+/// which the start preceded. Counting 1 s from the fork instead restarts
+/// it 0.5 s after its first stamp.
+#[test]
+fn restart_interval_is_never_below_one_second() {
+    let _t = timing();
+    let root = Root::new();
+    service(
+        &root,
+        "slow",
+        "[ -e /tmp/once ] || { touch /tmp/once; sleep 0.5; }\nread up _ < /proc/uptime\necho $up >> /tmp/starts\nexit 1",
+    );
+    let mut c = root.init(&[]).start();
+    let starts = root.path().join("tmp/starts");
+    let stamps = || -> Vec<f64> {
+        fs::read_to_string(&starts).unwrap_or_default().lines().filter_map(|l| l.trim().parse().ok()).collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while stamps().len() < 4 {
+        assert!(Instant::now() < deadline, "4 starts never came: {:?}", stamps());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let s = stamps();
+    // /proc/uptime has 10 ms steps: a true 1.000 s may read 0.99.
+    for w in s.windows(2) {
+        assert!(w[1] - w[0] >= 0.99, "starts {:.2} s apart: {s:?}", w[1] - w[0]);
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 #[test]
 fn logger_down_loses_nothing_and_keeps_order() {
     let root = Root::new();

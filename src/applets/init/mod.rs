@@ -39,7 +39,7 @@ mod rc;
 mod runtime;
 mod settings;
 mod stage;
-mod supervise;
+use crate::supervise;
 pub mod tree;
 
 use crate::base::diag::{self, Line};
@@ -211,7 +211,7 @@ fn container(args: Args) -> u8 {
         path,
         base,
         no_children: false,
-        sup: match supervise::Supervisor::new(global_env, path) {
+        sup: match supervise::Supervisor::new(global_env, path, orig) {
             Ok(s) => s,
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
@@ -383,12 +383,12 @@ impl Pid1 {
                         supervise::ScanCmd::Shutdown => self.begin_shutdown(),
                         supervise::ScanCmd::Rescan => {
                             if matches!(self.phase, Phase::Up | Phase::WaitServices { .. }) {
-                                self.sup.rescan(&self.orig);
+                                self.sup.rescan();
                             }
                         }
                         supervise::ScanCmd::None => {}
                     },
-                    supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
+                    supervise::Watch::Control(i) => self.sup.on_control(i),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
                     supervise::Watch::Rc => self.rc_request(),
                 }
@@ -447,7 +447,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -470,7 +470,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -559,7 +559,7 @@ impl Pid1 {
     /// Deadlines: the end of the stop grace (KILL what is left of the CMD
     /// and the stage-2 step), a cont-finish script's time limit.
     fn on_time(&mut self, now: Instant) {
-        self.sup.on_time(now, &self.orig);
+        self.sup.on_time(now);
         if let Some(job) = self.job
             && let Some(t) = job.kill_at
             && now >= t
@@ -658,7 +658,7 @@ impl Pid1 {
         // With a service tree, `legacy-services` started them.
         if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] starting services"]);
-            self.sup.setup(dir, &self.orig);
+            self.sup.setup(dir);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {
             let until = match self.s.wait_for_services_ms {

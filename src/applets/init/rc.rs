@@ -130,7 +130,7 @@ impl Pid1 {
         };
         let control = live::publish(&srcs);
         if let Some(c) = &control {
-            self.sup.watch(c.as_fd(), super::supervise::Watch::Rc);
+            self.sup.watch(c.as_fd(), crate::supervise::Watch::Rc);
         }
         let n = db.svcs.len();
         let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until)) = (
@@ -336,7 +336,7 @@ impl Pid1 {
                 if timed_out {
                     rc.until[i as usize] = None;
                     if up {
-                        self.sup.send(k, b'D', &self.orig);
+                        self.sup.send(k, b'D');
                     }
                     self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
                     rc.failed.get_or_insert(exit::TIMEOUT);
@@ -379,13 +379,13 @@ impl Pid1 {
             (_, Internal::LegacyServices) if up => {
                 let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
                 if is_dir(dir) {
-                    self.sup.setup(dir, &self.orig);
+                    self.sup.setup(dir);
                 }
             }
             (_, Internal::LegacyServices) => self.sup.stop_from(rc.legacy_from),
             (Kind::Longrun, _) => {
                 if rc.sup[i as usize] != NONE {
-                    self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' }, &self.orig);
+                    self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' });
                 }
             }
             _ => {

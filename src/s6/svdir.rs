@@ -17,7 +17,7 @@
 //!   the command bytes (at most `PIPE_BUF`, so they arrive together).
 //! - `status` is replaced atomically: written as `status.new`, then moved
 //!   over `status`.
-use super::svstatus::{STATUS_SIZE, Status};
+use super::status::{STATUS_SIZE, Status};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, Mode, OFlags};
@@ -154,6 +154,38 @@ pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
         Err(Errno::NOENT) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// The first line of `dir/name` as a number: `Ok(None)` when the file
+/// does not exist, `Err` when it is not a number (`timeout-kill`,
+/// `timeout-finish`, `notification-fd`, `max-death-tally`).
+#[allow(clippy::result_unit_err)] // one reason only: not a number
+pub fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, ()> {
+    let mut buf = [0u8; 32];
+    match first_line(dir, name, &mut buf) {
+        Some(l) => crate::base::num::parse_u64(l).map(Some).ok_or(()),
+        None => Ok(None),
+    }
+}
+
+/// A signal file (`down-signal`, `reload-signal`): a name (`TERM`,
+/// `SIGTERM`, any case) or a number; `default` when missing or invalid.
+pub fn read_signal(dir: BorrowedFd<'_>, name: &CStr, default: u32) -> u32 {
+    let mut buf = [0u8; 32];
+    first_line(dir, name, &mut buf).and_then(crate::base::signame::number).filter(|&n| n != 0).unwrap_or(default)
+}
+
+/// The first line of `dir/name` (at most `buf`'s size), or `None` when the
+/// file cannot be read.
+pub fn first_line<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let n = rustix::io::read(&f, &mut *buf).ok()?;
+    buf[..n].split(|&c| c == b'\n').next()
+}
+
+/// Does `dir/name` exist (a flag file such as `down`)?
+pub fn exists(dir: BorrowedFd<'_>, name: &CStr) -> bool {
+    fs::statat(dir, name, AtFlags::empty()).is_ok()
 }
 
 /// Is `dir` supervised? A missing directory is not.
