@@ -278,6 +278,8 @@ elglob -0 G gd-none/*.x echo x${G}y z
 foreground { mkdir -p gm/d1 gm/d2 } foreground { touch gm/f } elglob -sm G gm/* echo $G
 ## sub-elglob-usage
 elglob G
+#@ ours-code 100
+#@ ours-err elglob: usage: elglob [ -v ] [ -w ] [ -s ] [ -m ] [ -e ] [ -0 ] [ -n ] [ -d delim ] key pattern prog...\n
 ## sub-positional-split-at
 #@ opts -S0
 #@ args "a b" c
@@ -436,6 +438,8 @@ export ELGETOPT_x 1 export FD3 x export KEEP y emptyenv -c /usr/bin/env
 foreground { execlineb -c "emptyenv -P /usr/bin/env" inner } echo
 ## env-emptyenv-usage
 emptyenv -z
+#@ ours-code 100
+#@ ours-err emptyenv: usage: emptyenv [ -p | -l | -c | -o | -P ] prog...\n
 ## env-exec
 exec echo hi
 ## env-exec-a
@@ -569,10 +573,16 @@ foreground { redirfd -w 1 rx.txt echo 1 } redirfd -x 1 rx.txt echo 2
 redirfd -r 0 /nonexistent-file cat
 ## fd-redirfd-usage
 redirfd -r 0
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## fd-redirfd-noflag
 redirfd 0 x cat
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## fd-redirfd-badopt
 redirfd -z 0 x
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## fd-redirfd-u
 foreground { redirfd -w 1 ru.txt echo abc } foreground { redirfd -u 1 ru.txt echo X } cat ru.txt
 ## fd-piperw
@@ -843,6 +853,8 @@ forstdin -0 -E V echo [${V}]
 #@ stdin x\0y\0
 ## more-forstdin-usage
 forstdin
+#@ ours-code 100
+#@ ours-err forstdin: usage: forstdin [ -E | -e ] [ -p | -P maxpar | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...\n
 ## more-forstdin-empty
 forstdin -E V echo never
 ## more-loopwhilex-x-list
@@ -881,6 +893,8 @@ foreground { redirfd -w 1 rn.txt echo a } redirfd -r -n 0 rn.txt cat
 foreground { redirfd -w 1 rnb.txt echo a } redirfd -r -nb 0 rnb.txt cat
 ## more-redirfd-badfd
 redirfd -r x file cat
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## more-redirfd-dir-write
 redirfd -w 1 / echo
 ## more-fdmove-same
@@ -1173,6 +1187,8 @@ forx -P x x { 1 } echo
 ## forstdin-P-bad
 #@ stdin a\n
 forstdin -P z x echo
+#@ ours-code 100
+#@ ours-err forstdin: usage: forstdin [ -E | -e ] [ -p | -P maxpar | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...\n
 ## forstdin-P
 #@ stdin 1\n2\n3\n
 forstdin -P 2 x importas x x touch f$x
