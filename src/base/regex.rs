@@ -58,6 +58,9 @@ struct Comp<'p> {
     /// Open groups: outside any, `)` is an ordinary character (as glibc).
     depth: u32,
     groups: u16,
+    /// `REG_ICASE`: the pattern is lowercased, and a set holding a capital
+    /// (`[:upper:]`) holds its lowercase too.
+    icase: bool,
 }
 
 type R<T> = Result<T, Bad>;
@@ -220,25 +223,22 @@ impl Comp<'_> {
         if d != b':' {
             return if name.len() == 1 { Ok(Some(name[0])) } else { Err(Bad) };
         }
-        let f: fn(u8) -> bool = match name {
-            b"alpha" => |c| c.is_ascii_alphabetic(),
-            b"digit" => |c| c.is_ascii_digit(),
-            b"alnum" => |c| c.is_ascii_alphanumeric(),
-            b"upper" => |c| c.is_ascii_uppercase(),
-            b"lower" => |c| c.is_ascii_lowercase(),
-            b"space" => |c| matches!(c, b' ' | 9..=13),
-            b"blank" => |c| c == b' ' || c == 9,
-            b"punct" => |c| c.is_ascii_punctuation(),
-            b"print" => |c| (32..127).contains(&c),
-            b"graph" => |c| (33..127).contains(&c),
-            b"cntrl" => |c| c < 32 || c == 127,
-            b"xdigit" => |c| c.is_ascii_hexdigit(),
-            _ => return Err(Bad),
-        };
-        for c in 0..=255u8 {
-            if f(c) {
-                set[c as usize >> 3] |= 1 << (c & 7);
+        // Each class: its name's length, the name, how many ranges, the
+        // ranges (C locale).
+        let mut t: &[u8] = b"\x05alpha\x02AZaz\x05digit\x0109\x05alnum\x0309AZaz\x05upper\x01AZ\x05lower\x01az\
+            \x05space\x02\t\r  \x05blank\x02\t\t  \x05punct\x04!/:@[`{~\x05print\x01 ~\x05graph\x01!~\
+            \x05cntrl\x02\0\x1f\x7f\x7f\x06xdigit\x0309AFaf";
+        loop {
+            let (&n, r) = t.split_first().ok_or(Bad)?;
+            let (nm, r) = r.split_at(n as usize);
+            let (ranges, r) = r[1..].split_at(2 * r[0] as usize);
+            if nm == name {
+                for p in ranges.chunks(2) {
+                    add(set, p[0], p[1]);
+                }
+                break;
             }
+            t = r;
         }
         Ok(None)
     }
@@ -274,8 +274,13 @@ impl Comp<'_> {
                     return Err(Bad);
                 }
             }
-            for b in lo..=hi {
-                set[b as usize >> 3] |= 1 << (b & 7);
+            add(&mut set, lo, hi);
+        }
+        for c in b'A'..=b'Z' {
+            let has = |c: u8| set[c as usize >> 3] & (1 << (c & 7)) != 0;
+            if self.icase && (has(c) || has(c | 0x20)) {
+                add(&mut set, c, c);
+                add(&mut set, c | 0x20, c | 0x20);
             }
         }
         if neg {
@@ -286,6 +291,13 @@ impl Comp<'_> {
         let idx = self.sets.len() as u16;
         self.sets.push(set).map_err(|_| Bad)?;
         self.push(Inst::Set(idx))
+    }
+}
+
+/// Add the bytes `lo..=hi` to a set.
+fn add(set: &mut [u8; 32], lo: u8, hi: u8) {
+    for b in lo..=hi {
+        set[b as usize >> 3] |= 1 << (b & 7);
     }
 }
 
@@ -477,16 +489,12 @@ struct Scratch {
 
 impl Scratch {
     fn new(n: usize, w: usize) -> Option<Scratch> {
-        let a = || arena::alloc_slice(n, 0u16).ok();
-        let b = |k| arena::alloc_slice(k, 0i32).ok();
-        Some(Scratch {
-            pc: [a()?, a()?],
-            slot: [b(n * w)?, b(n * w)?],
-            mark: arena::alloc_slice(2 * n, 0u16).ok()?,
-            stack: arena::alloc_slice(n * (2 * w + 1) + 1, Frame::Go(0, false)).ok()?,
-            t: b(w)?,
-            w,
-        })
+        let (pc0, r) = arena::alloc_slice(4 * n, 0u16).ok()?.split_at_mut(n);
+        let (pc1, mark) = r.split_at_mut(n);
+        let (s0, r) = arena::alloc_slice(2 * n * w + w, 0i32).ok()?.split_at_mut(n * w);
+        let (s1, t) = r.split_at_mut(n * w);
+        let stack = arena::alloc_slice(n * (2 * w + 1) + 1, Frame::Go(0, false)).ok()?;
+        Some(Scratch { pc: [pc0, pc1], slot: [s0, s1], mark, stack, t, w })
     }
 }
 
@@ -497,6 +505,7 @@ pub struct Regex {
     /// How many subexpressions the pattern has (`re_nsub`).
     pub groups: usize,
     scratch: Scratch,
+    icase: bool,
 }
 
 /// Run `prog` over `s` from `start`; `end`: capture, else search.
@@ -532,7 +541,15 @@ fn sim(
 
 impl Regex {
     pub fn new(p: &[u8]) -> Result<Regex, Bad> {
-        let mut c = Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new(), depth: 0, groups: 0 };
+        Regex::with(p, false)
+    }
+
+    /// Compile `p`, matching letters in either case when `icase`.
+    pub fn with(p: &[u8], icase: bool) -> Result<Regex, Bad> {
+        // As glibc, which reads the pattern through its lowercasing table.
+        let p = if icase { &*arena::alloc_with(p.len(), |i| p[i].to_ascii_lowercase()).map_err(|_| Bad)? } else { p };
+        let mut c =
+            Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new(), depth: 0, groups: 0, icase };
         c.alt()?;
         if c.i != p.len() {
             return Err(Bad);
@@ -543,13 +560,22 @@ impl Regex {
         let sets = arena::alloc_slice(c.sets.len(), [0u8; 32]).map_err(|_| Bad)?;
         sets.copy_from_slice(&c.sets);
         let scratch = Scratch::new(prog.len(), 1).ok_or(Bad)?;
-        Ok(Regex { prog, sets, groups: c.groups as usize, scratch })
+        Ok(Regex { prog, sets, groups: c.groups as usize, scratch, icase })
     }
 
     /// The leftmost, then longest match in `s`: (start, end).
     pub fn find(&mut self, s: &[u8]) -> Option<(usize, usize)> {
+        let s = self.fold(s);
         let (a, e) = sim(self.prog, self.sets, &mut self.scratch, s, 0, None, &mut [])?;
         Some((a as usize, e))
+    }
+
+    /// The subject as the program reads it: lowercase under `icase`.
+    fn fold<'s>(&self, s: &'s [u8]) -> &'s [u8] {
+        match self.icase {
+            true => arena::alloc_with(s.len(), |i| s[i].to_ascii_lowercase()).map_or(s, |l| &*l),
+            false => s,
+        }
     }
 
     /// Whether the pattern matches anywhere in `s`.
@@ -563,6 +589,7 @@ impl Regex {
     /// memory for the second pass).
     pub fn captures(&mut self, s: &[u8], m: &mut [i32]) -> bool {
         let Some((a, e)) = self.find(s) else { return false };
+        let s = self.fold(s);
         let w = 4 * self.groups;
         let (Some(mut sc), Ok(hit)) = (Scratch::new(self.prog.len(), w), arena::alloc_slice(w, 0i32)) else {
             return false;

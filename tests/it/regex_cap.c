@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
-/* lines: flags(E/B)\npattern\nstring\n ; prints E, N, T or "so,eo so,eo ..." */
+/* lines: flags (E: ERE, I: ERE ignoring case, else BRE)\npattern\nstring\n ; prints E, N, T or "so,eo so,eo ..." */
 int main(void) {
   char f[16], p[1024], s[1024];
   while (fgets(f, sizeof f, stdin) && fgets(p, sizeof p, stdin) && fgets(s, sizeof s, stdin)) {
@@ -13,7 +13,7 @@ int main(void) {
     if (!pid) {
       regex_t r; regmatch_t m[64]; char out[4096]; int k = 0;
       ualarm(300000, 0); close(fd[0]);
-      if (regcomp(&r, p, f[0] == 'E' ? REG_EXTENDED : 0)) { write(fd[1], "E\n", 2); _exit(0); }
+      if (regcomp(&r, p, f[0] == 'E' ? REG_EXTENDED : f[0] == 'I' ? REG_EXTENDED | REG_ICASE : 0)) { write(fd[1], "E\n", 2); _exit(0); }
       if (regexec(&r, s, r.re_nsub + 1 < 64 ? r.re_nsub + 1 : 64, m, 0)) { write(fd[1], "N\n", 2); _exit(0); }
       for (size_t i = 0; i <= r.re_nsub && i < 64; i++) k += sprintf(out + k, "%d,%d ", (int)m[i].rm_so, (int)m[i].rm_eo);
       out[k++] = '\n'; write(fd[1], out, k); _exit(0);

@@ -77,55 +77,16 @@ fn bre(p: &[u8], out: &mut List<u8>) {
     }
 }
 
-/// Case-insensitive matching on a lowercased subject: letters outside
-/// brackets become lowercase, and a bracket expression gains the lowercase
-/// of its capitals (`[:upper:]` gains `[:lower:]`).
-fn icase(p: &[u8], out: &mut List<u8>) {
-    let mut i = 0;
-    while i < p.len() {
-        let c = p[i];
-        i += 1;
-        if c == b'\\' && i < p.len() {
-            out.push(c);
-            out.push(p[i].to_ascii_lowercase());
-            i += 1;
-        } else if c == b'[' {
-            let e = bracket_end(p, i);
-            super::extend(out, &p[i - 1..e]);
-            // Before the `]`, so that a leading `^` or `]` keeps its place.
-            if p[i..e].windows(9).any(|x| x == b"[:upper:]") {
-                super::extend(out, b"[:lower:]");
-            }
-            for k in i..e {
-                if p[k].is_ascii_uppercase() {
-                    if p[k - 1] == b'-' && k >= i + 2 && p[k - 2].is_ascii_uppercase() {
-                        out.push(b'-');
-                    }
-                    out.push(p[k].to_ascii_lowercase());
-                }
-            }
-            i = e;
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-}
-
-/// Compile `pat`, a BRE when `basic`, matching case-insensitively (on a
-/// lowercased subject) when `fold`.
+/// Compile `pat`, a BRE when `basic`, matching case-insensitively when
+/// `fold`.
 pub fn compile(pat: &'static [u8], basic: bool, fold: bool) -> Option<Regex> {
     let mut e = List::new();
     let mut src = pat;
     if basic {
         bre(pat, &mut e);
         src = e.done();
-        e = List::new();
     }
-    if fold {
-        icase(src, &mut e);
-        src = e.done();
-    }
-    Regex::new(src).ok()
+    Regex::with(src, fold).ok()
 }
 
 /// glibc's text for a pattern it refuses (it has one per error; this
@@ -145,10 +106,6 @@ pub fn case(a: Args) -> u8 {
     let fold = o.has(b'i');
     let s = w[0].to_bytes();
     let Some((blk, next)) = block(w, 1) else { diag::fatal(exit::USAGE, &[b"unterminated case block"]) };
-    let mut lower = List::new();
-    for c in s {
-        lower.push(c.to_ascii_lowercase());
-    }
     let mut i = 0;
     while i < blk.len() {
         let expr = blk[i].to_bytes();
@@ -168,7 +125,7 @@ pub fn case(a: Args) -> u8 {
         let Some(mut re) = compile(pat, basic, fold) else {
             diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", BAD_RE])
         };
-        if !re.is_match(if fold { lower.get() } else { s }) {
+        if !re.is_match(s) {
             continue;
         }
         if !sub || shell {
@@ -180,7 +137,7 @@ pub fn case(a: Args) -> u8 {
         for _ in 0..2 * (re.groups + 1) {
             m.push(-1i32);
         }
-        re.captures(if fold { lower.get() } else { s }, m.get_mut());
+        re.captures(s, m.get_mut());
         let m = m.get();
         let mut env = Env::load();
         env.set_num(b"#", re.groups as u64);
