@@ -1,4 +1,5 @@
 //! s6's formats and protocols (pure, no applet logic), one owner per format.
+pub mod cmd;
 pub mod control;
 pub mod envdir;
 pub mod finish;

@@ -23,6 +23,20 @@
 //! 1 s after its death. Its start came before both, so two starts are never
 //! less than 1 s apart, whatever the time between the fork and the exec of
 //! either (`u` and `o` skip the throttle, as in s6).
+//!
+//! Beyond s6 (each opt-in by a file in the service directory):
+//! - `restart-backoff` `MIN MAX` (ms): a run that died less than MIN ms
+//!   after its start waits before its restart, MIN the first time, then
+//!   twice the previous wait, at most MAX; one that lived more than MAX ms
+//!   resets the wait. The throttle stays the floor.
+//! - `restart-limit` N: after N quick deaths in a row (less than MIN ms, or
+//!   1 s without `restart-backoff`) the service has failed: it is wanted
+//!   down and not restarted, as after `./finish` exiting 125 (events `OD`),
+//!   until `s6-svc -u`.
+//! - `exit-container` (empty, or `on-failure`): a run that ended by itself
+//!   (not through `d`/`D` or a shutdown) ends the container with its code
+//!   (128 + the signal when killed); `on-failure` only for a non-zero code.
+//!   With `restart-limit`, a failure ends it too.
 use crate::base::tai::Tai;
 use crate::base::time::Instant;
 use crate::s6::control::Cmd;
@@ -71,6 +85,14 @@ pub struct State {
     pub not_before: Option<Instant>,
     pub restart_at: Option<Instant>,
     pub kill_at: Option<Instant>,
+    /// The down-signal was sent to this run (`d`, `D`, a stop).
+    pub downed: bool,
+    /// The last `restart-backoff` wait (ms), 0 = none.
+    pub backoff: u64,
+    /// Quick deaths in a row (`restart-limit`).
+    pub quick: u32,
+    /// `restart-limit` reached: down for good, until `u`.
+    pub failed: bool,
 }
 
 impl State {
@@ -143,6 +165,12 @@ pub trait Facts {
     fn timeout_finish(&self) -> u64;
     /// `flag-timeout-killpg` exists.
     fn killpg(&self) -> bool;
+    /// `exit-container`: `None` without it, `Some(true)` for `on-failure`.
+    fn exit_container(&self) -> Option<bool>;
+    /// `restart-backoff`: `(MIN, MAX)` in ms.
+    fn backoff(&self) -> Option<(u64, u64)>;
+    /// `restart-limit`, 0 = none.
+    fn restart_limit(&self) -> u32;
 }
 
 /// What to do, in order.
@@ -165,6 +193,10 @@ pub enum Action {
     WarnFinishTimeout,
     /// Let go of the log pipe (a down service at shutdown).
     ClosePipes,
+    /// "N quick deaths in a row: not restarting it (restart-limit)".
+    WarnFailed(u32),
+    /// End the container with this exit code (`exit-container`).
+    EndContainer(u8),
 }
 
 pub type Actions = heapless::Vec<Action, 5>;
@@ -187,6 +219,7 @@ fn send_down(s: &mut State, a: &mut Actions, f: &impl Facts) {
     }
     kill(a, s.pid, f.down_signal(), false);
     kill(a, s.pid, SIGCONT, false);
+    s.downed = true;
     s.kill_at = match f.timeout_kill() {
         0 => None,
         ms => Some(f.now().after_ms(ms)),
@@ -194,6 +227,11 @@ fn send_down(s: &mut State, a: &mut Actions, f: &impl Facts) {
 }
 
 fn down_and_ready(s: &mut State, a: &mut Actions, f: &impl Facts, events: &'static [u8]) {
+    let events: &'static [u8] = match (s.failed, events) {
+        (true, b"dD") => b"dOD",
+        (true, _) => b"OD",
+        (false, e) => e,
+    };
     s.phase = Phase::Down;
     s.pid = 0;
     s.ready = true;
@@ -215,6 +253,37 @@ fn throttle(s: &State, now: Instant) -> Option<Instant> {
         return None;
     }
     Some(s.ready_at.unwrap_or(now).after_ms(THROTTLE_MS))
+}
+
+/// After a death by itself at `now`: the backoff, the quick-death count,
+/// the limit and `exit-container`.
+fn judge(s: &mut State, a: &mut Actions, f: &impl Facts, wstat: u16, now: Instant) {
+    let lived = s.started.map_or(u64::MAX, |t| now.0.saturating_sub(t.0) / 1_000_000);
+    let backoff = f.backoff();
+    let (min, max) = backoff.unwrap_or((THROTTLE_MS, u64::MAX));
+    s.quick = if lived < min { s.quick.saturating_add(1) } else { 0 };
+    if backoff.is_some() {
+        if lived > max {
+            s.backoff = 0;
+        } else if lived < min {
+            s.backoff = if s.backoff == 0 { min } else { s.backoff.saturating_mul(2).min(max) };
+            let at = now.after_ms(s.backoff);
+            s.not_before = Some(s.not_before.map_or(at, |t| t.max(at)));
+        }
+    }
+    let limit = f.restart_limit();
+    if limit > 0 && s.quick >= limit && s.want_up {
+        s.failed = true;
+        s.want_up = false;
+        let _ = a.push(Action::WarnFailed(s.quick));
+    }
+    let code = crate::s6::tally::Death::from_wstat(Tai::default(), wstat).code;
+    if let Some(on_failure) = f.exit_container()
+        && (s.failed || !on_failure || code != 0)
+    {
+        s.want_up = false;
+        let _ = a.push(Action::EndContainer(code));
+    }
 }
 
 /// One transition.
@@ -264,6 +333,9 @@ pub fn step(mut s: State, ev: Event, f: &impl Facts) -> (State, Actions) {
                     let _ = a.push(Action::DownFile(false));
                 }
                 s.want_up = true;
+                s.failed = false;
+                s.quick = 0;
+                s.backoff = 0;
                 let _ = a.push(Action::Announce(b""));
                 if s.phase == Phase::Down {
                     start(&mut s, &mut a, f);
@@ -292,6 +364,8 @@ pub fn step(mut s: State, ev: Event, f: &impl Facts) -> (State, Actions) {
             s.started = Some(f.now());
             s.ready_at = None;
             s.kill_at = None;
+            s.downed = false;
+            s.failed = false;
             let _ = a.push(Action::Announce(b"u"));
         }
         Event::SpawnFailed => {
@@ -308,8 +382,12 @@ pub fn step(mut s: State, ev: Event, f: &impl Facts) -> (State, Actions) {
                 s.wstat = wstat;
                 s.ready = false;
                 s.stamp = f.tai();
-                s.not_before = throttle(&s, f.now());
+                let now = f.now();
+                s.not_before = throttle(&s, now);
                 let _ = a.push(Action::RecordDeath(wstat));
+                if !s.downed && !f.stopping() {
+                    judge(&mut s, &mut a, f, wstat, now);
+                }
                 let _ = a.push(Action::SpawnFinish { wstat, pgid });
             }
             Phase::Finishing => {

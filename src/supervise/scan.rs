@@ -219,7 +219,7 @@ impl Supervisor {
             self.add(scan.as_fd(), name);
             // The logger (added second) first, then the service.
             for i in (first..self.svcs.len()).rev() {
-                self.handle(i, Event::Kick);
+                self.kick(i);
             }
         }
     }
@@ -247,7 +247,20 @@ impl Supervisor {
             }
         }
         for i in before..self.svcs.len() {
-            self.handle(i, Event::Kick);
+            self.kick(i);
+        }
+    }
+
+    /// Start a service just prepared. One wanted up got no status file
+    /// from `prepare`: its first one is the "up" written after the spawn,
+    /// or, when the spawn failed, the start-up status written here.
+    fn kick(&mut self, i: usize) {
+        self.handle(i, Event::Kick);
+        let svc = &mut self.svcs[i];
+        if svc.st.want_up && svc.st.pid == 0 {
+            svc.st.paused = true;
+            svc.announce(b"");
+            svc.st.paused = false;
         }
     }
 
@@ -380,7 +393,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
     let old = rustix::process::umask(Mode::empty());
-    let made = mkdir_at(dir.as_fd(), c"supervise", 0o700).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
+    let made = mkdir_at(dir.as_fd(), c"supervise", 0o711).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
     rustix::process::umask(old);
     if let Err(e) = made {
         fail(e, b": mkdir supervise");
@@ -424,7 +437,15 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
     let mut svc =
         Svc { name: name_c.to_bytes(), name_c, path_c, dir, control, _lock: lock, peer: None, pipe, notify: None, st };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
-    svc.announce(b"s");
+    // A service wanted up is started right away (`kick`), and its status
+    // file is first written then: one file created per service, not two,
+    // and none deleted (a status replaced is an inode freed, and on ext4
+    // the next ones created skip the inodes freed recently).
+    if want_up {
+        let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
+    } else {
+        svc.announce(b"s");
+    }
     svc.st.paused = false;
     Some(svc)
 }

@@ -15,6 +15,7 @@
 use super::machine::{self, Action, Event, Phase, State};
 use super::script;
 use crate::base::diag::{self, Line};
+use crate::base::num::parse_u64;
 use crate::base::tai::Tai;
 use crate::base::time::Instant;
 use crate::s6::tally::{self, Death};
@@ -119,6 +120,9 @@ pub struct Supervisor {
     pub(super) orig: Original,
     /// Stop requested (container shutdown): nothing restarts.
     pub stopping: bool,
+    /// A service with `exit-container` ended the container with this
+    /// code; `/init` takes it and stops as `halt` does.
+    pub ended: Option<u8>,
     /// v3 layout: services.d copies live in `/run/s6/legacy-services/NAME`,
     /// linked from `/run/service/NAME` (else they are copied into the scan
     /// directory, which is physically `/run/s6/services`).
@@ -160,9 +164,21 @@ impl Watch {
 /// The machine's questions, answered from the service directory (read
 /// when asked, as s6-supervise does) and the clocks.
 struct Live<'a> {
+    svc: &'a Svc,
     dir: BorrowedFd<'a>,
     now: Instant,
     stopping: bool,
+}
+
+impl Live<'_> {
+    /// The first line of `name`, `None` when there is no such file.
+    fn line<'b>(&self, name: &CStr, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+        svdir::first_line(self.dir, name, buf)
+    }
+    /// "invalid NAME: DEFAULT" (the file is then ignored).
+    fn invalid(&self, name: &CStr, default: &[u8]) {
+        self.svc.warn(None, &[b"invalid ", name.to_bytes(), b": ", default]);
+    }
 }
 
 impl machine::Facts for Live<'_> {
@@ -192,6 +208,40 @@ impl machine::Facts for Live<'_> {
     }
     fn killpg(&self) -> bool {
         svdir::exists(self.dir, c"flag-timeout-killpg")
+    }
+    fn exit_container(&self) -> Option<bool> {
+        let mut b = [0u8; 64];
+        match self.line(c"exit-container", &mut b)? {
+            b"" => Some(false),
+            b"on-failure" => Some(true),
+            _ => {
+                self.invalid(c"exit-container", b"ending the container on any exit");
+                Some(false)
+            }
+        }
+    }
+    fn backoff(&self) -> Option<(u64, u64)> {
+        let mut b = [0u8; 64];
+        let l = self.line(c"restart-backoff", &mut b)?;
+        let mut w = l.split(|&c| c == b' ' || c == b'\t').filter(|w| !w.is_empty()).map(parse_u64);
+        match (w.next(), w.next(), w.next()) {
+            (Some(Some(min)), Some(Some(max)), None) if min > 0 && min <= max => Some((min, max)),
+            _ => {
+                self.invalid(c"restart-backoff", b"restarting without backoff");
+                None
+            }
+        }
+    }
+    fn restart_limit(&self) -> u32 {
+        let mut b = [0u8; 64];
+        let Some(l) = self.line(c"restart-limit", &mut b) else { return 0 };
+        match parse_u64(l) {
+            Some(n) if n > 0 && n <= u32::MAX as u64 => n as u32,
+            _ => {
+                self.invalid(c"restart-limit", b"restarting without limit");
+                0
+            }
+        }
     }
 }
 
@@ -276,10 +326,14 @@ impl Svc {
         let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
         let keep = tally::keep(have, max);
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        // The previous tally, kept by `svdir::replace`, is rewritten from
+        // its start and cut to the new length (never truncated to zero:
+        // ext4 would flush it at close).
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
         let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
+        let start = ((have - keep) * tally::RECORD) as u64;
+        let mut off = start;
         if let Some(f) = old {
-            let mut off = ((have - keep) * tally::RECORD) as u64;
             let mut buf = [0u8; tally::RECORD * 64];
             loop {
                 match rustix::io::pread(&f, &mut buf, off) {
@@ -293,7 +347,9 @@ impl Svc {
                 }
             }
         }
-        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok()
+            && fs::ftruncate(&new, off - start + tally::RECORD as u64).is_ok()
+        {
             let _ = svdir::replace(sup.as_fd(), c"death_tally.new", c"death_tally");
         }
     }
@@ -331,6 +387,7 @@ impl Supervisor {
             path,
             orig,
             stopping: false,
+            ended: None,
             legacy: false,
         })
     }
@@ -347,9 +404,10 @@ impl Supervisor {
     pub(super) fn handle(&mut self, i: usize, ev: Event) {
         let mut next = Some(ev);
         while let Some(ev) = next.take() {
-            let svc = &mut self.svcs[i];
-            let facts = Live { dir: svc.dir.as_fd(), now: Instant::now(), stopping: self.stopping };
+            let svc = &self.svcs[i];
+            let facts = Live { svc, dir: svc.dir.as_fd(), now: Instant::now(), stopping: self.stopping };
             let (st, actions) = machine::step(svc.st, ev, &facts);
+            let svc = &mut self.svcs[i];
             svc.st = st;
             if !st.notify {
                 svc.notify = None;
@@ -377,6 +435,13 @@ impl Supervisor {
             Action::Announce(ev) => svc.announce(ev),
             Action::WarnFinishTimeout => {
                 svc.warn(None, &[b"finish script lifetime reached maximum value - sending it a SIGKILL"])
+            }
+            Action::WarnFailed(n) => {
+                let mut b = itoa::Buffer::new();
+                svc.warn(None, &[b.format(n).as_bytes(), b" quick deaths in a row: not restarting it (restart-limit)"]);
+            }
+            Action::EndContainer(code) => {
+                self.ended.get_or_insert(code);
             }
             Action::ClosePipes => {
                 svc.pipe = None;

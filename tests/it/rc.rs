@@ -446,3 +446,25 @@ fn wait_for_services_maxtime_bounds_the_boot() {
         assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
     }
 }
+
+/// `exit-container` in an s6-rc longrun (v3): its exit ends the container
+/// with its code.
+#[test]
+fn longrun_with_exit_container_ends_the_container() {
+    let root = Root::new();
+    with_execlineb(&root);
+    longrun(&root, "svc-x", &["base"], false);
+    root.file(
+        &format!("{RCD}/svc-x/run"),
+        "#!/bin/sh
+sleep 0.3
+exit 9
+",
+        0o755,
+    );
+    root.file(&format!("{RCD}/svc-x/exit-container"), "", 0o644);
+    user(&root, &["svc-x"]);
+    let o = root.init(&["sleep", "100"]).timeout(Duration::from_secs(15)).run();
+    assert_eq!(o.code(), 9, "{}", o.stderr);
+    assert!(log(&root).iter().any(|l| l == "finish svc-x"), "{:?}", log(&root));
+}

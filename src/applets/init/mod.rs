@@ -34,6 +34,7 @@
 //!
 //! After the loop has started, PID 1 does not die of an error: it reports
 //! it and goes on (a failed fork counts as the step failing with 111).
+mod catchall;
 mod kernel;
 mod rc;
 mod runtime;
@@ -135,6 +136,8 @@ struct Pid1 {
     services_until: Option<Instant>,
     /// v3's service tree, when the image has one.
     rc: Option<rc::Rc>,
+    /// The catch-all logger (`S6_LOGGING`).
+    log: Option<catchall::CatchAll>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -195,6 +198,7 @@ fn container(args: Args) -> u8 {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
+    let log = if runtime_ok { catchall::setup(&env, v3, &orig) } else { None };
     let mut st = Pid1 {
         s,
         pid1,
@@ -217,6 +221,7 @@ fn container(args: Args) -> u8 {
         },
         services_until: None,
         rc: None,
+        log,
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -362,7 +367,15 @@ impl Pid1 {
             let timeout = self.deadline().map(|d| d.until(Instant::now()));
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
-            let n = match epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()) {
+            // Nothing ready and no deadline: wait in the idle segment, which
+            // gives back the pages of code that start-up used (PID 1's RSS).
+            let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
+            let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
+                Ok(0) if timeout.is_none() => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
+                Ok(0) => epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()),
+                r => r,
+            };
+            let n = match n {
                 Ok(n) => n,
                 Err(Errno::INTR) => 0,
                 Err(e) => {
@@ -376,6 +389,11 @@ impl Pid1 {
                 self.on_signal(sig);
             }
             self.reap();
+            if let Some(code) = self.sup.ended.take() {
+                // A service with `exit-container` ended: as `halt` does.
+                runtime::write_exitcode(code);
+                self.begin_shutdown();
+            }
             for ev in &events[..n] {
                 match supervise::Watch::decode(ev.data.u64()) {
                     supervise::Watch::Signals => {}
@@ -423,7 +441,8 @@ impl Pid1 {
             _ => None,
         };
         let job = self.job.and_then(|j| j.kill_at);
-        [phase, wait, job, self.sup.deadline(), self.rc_deadline()].into_iter().flatten().min()
+        let log = self.log.as_ref().and_then(|l| l.restart_at);
+        [phase, wait, job, self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min()
     }
 
     fn on_signal(&mut self, sig: u32) {
@@ -479,19 +498,20 @@ impl Pid1 {
             }
             // As a subreaper, grandchildren re-parented to us after the
             // KILL round were not signalled yet.
-            if !self.pid1 {
-                tree::signal_descendants(self.me, signal::SIGKILL);
+            if !self.pid1 || self.logger().is_some() {
+                tree::signal_descendants(self.me, signal::SIGKILL, self.logger());
             }
         }
     }
 
     fn on_exit(&mut self, pid: Pid, code: u8) {
-        if self.rc_on_exit(pid, code) {
+        if self.rc_on_exit(pid, code) || self.log.as_mut().is_some_and(|l| l.on_exit(pid, code)) {
             return;
         }
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             self.code = Some(code);
+            crate::s6::cmd::write(b"exited", Some(code as u64));
             // A CMD that ends by itself sets the v3 exit-code file (as
             // rc.init does); one that dies of our shutdown does not, so that
             // a code written before `halt` stands.
@@ -560,6 +580,9 @@ impl Pid1 {
     /// and the stage-2 step), a cont-finish script's time limit.
     fn on_time(&mut self, now: Instant) {
         self.sup.on_time(now);
+        if self.log.as_mut().is_some_and(|l| l.on_time(now, &self.orig)) {
+            self.no_children = false;
+        }
         if let Some(job) = self.job
             && let Some(t) = job.kill_at
             && now >= t
@@ -687,6 +710,9 @@ impl Pid1 {
         self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
         let kill_at = Instant::now().after_ms(self.s.kill_grace_ms);
         self.phase = Phase::Final { kill_at };
+        if let Some(l) = &mut self.log {
+            l.release();
+        }
         self.kill_all(signal::SIGTERM);
         self.kill_all(signal::SIGCONT);
         self.reap();
@@ -800,7 +826,7 @@ impl Pid1 {
     /// Start the CMD, if there is one.
     fn start_cmd(&mut self) {
         if self.cmd.is_empty() {
-            return;
+            return crate::s6::cmd::write(b"none", None);
         }
         let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
         let Ok(argv) = arena::alloc_slice::<*const u8>(words + self.cmd.len() + 1, core::ptr::null()) else {
@@ -842,12 +868,15 @@ impl Pid1 {
             new_pgrp: true,
             take_tty: rustix::termios::isatty(crate::sys::fd::stdin()),
             setsid: false,
-            moves: &[],
+            moves: self.log.as_ref().map_or(&[], |l| l.cmd_moves()),
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => self.cmd_pid = Some(pid),
+            Ok(pid) => {
+                self.cmd_pid = Some(pid);
+                crate::s6::cmd::write(b"up", Some(pid.as_raw_nonzero().get() as u64));
+            }
             Err(e) => self.cmd_failed(e),
         }
     }
@@ -888,11 +917,17 @@ impl Pid1 {
     /// Signal everything: the whole namespace when we are PID 1, only our
     /// descendants otherwise.
     fn kill_all(&self, sig: u32) {
-        if self.pid1 {
+        if self.pid1 && self.logger().is_none() {
             let _ = raw::kill_everything(sig);
         } else {
-            tree::signal_descendants(self.me, sig);
+            tree::signal_descendants(self.me, sig, self.logger());
         }
+    }
+
+    /// The catch-all logger's pid: spared by the final signals, it stops
+    /// by itself at the end of its input.
+    fn logger(&self) -> Option<Pid> {
+        self.log.as_ref().and_then(|l| l.pid)
     }
 
     fn progress(&self, parts: &[&[u8]]) {

@@ -17,9 +17,23 @@ struct F {
     tk: u64,
     tf: u64,
     killpg: bool,
+    exit: Option<bool>,
+    backoff: Option<(u64, u64)>,
+    limit: u32,
 }
 
-const F0: F = F { ms: 10_000, stopping: false, down: SIGTERM, reload: SIGHUP, tk: 0, tf: 5000, killpg: false };
+const F0: F = F {
+    ms: 10_000,
+    stopping: false,
+    down: SIGTERM,
+    reload: SIGHUP,
+    tk: 0,
+    tf: 5000,
+    killpg: false,
+    exit: None,
+    backoff: None,
+    limit: 0,
+};
 
 impl Facts for F {
     fn now(&self) -> Instant {
@@ -45,6 +59,15 @@ impl Facts for F {
     }
     fn killpg(&self) -> bool {
         self.killpg
+    }
+    fn exit_container(&self) -> Option<bool> {
+        self.exit
+    }
+    fn backoff(&self) -> Option<(u64, u64)> {
+        self.backoff
+    }
+    fn restart_limit(&self) -> u32 {
+        self.limit
     }
 }
 
@@ -434,4 +457,114 @@ fn deadline_is_the_earliest() {
     let s = State { restart_at: Some(at(5)), kill_at: Some(at(3)), ..down() };
     assert_eq!(s.deadline(), Some(at(3)));
     assert_eq!(State { kill_at: None, ..s }.deadline(), Some(at(5)));
+}
+
+/// Start at `start` ms, die at `death` ms with `wstat`, no finish: the
+/// state after, and every action on the way.
+fn cycle(s: State, f: F, start: u64, death: u64, wstat: u16) -> (State, Vec<Action>) {
+    let s = step(State { restart_at: None, ..s }, Event::Spawned(42, false), &F { ms: start, ..f }).0;
+    let (s, mut a) = step(s, Event::Died(wstat), &F { ms: death, ..f });
+    let (s, b) = step(s, Event::NoFinish, &F { ms: death, ..f });
+    a.extend(b);
+    (s, a.to_vec())
+}
+
+#[test]
+fn exit_container_ends_it_with_the_code() {
+    let any = F { exit: Some(false), ..F0 };
+    for (w, code) in [(wstat_exited(3), 3), (0, 0), (wstat_signaled(9), 137), (wstat_signaled(15), 143)] {
+        let (s, a) = cycle(down(), any, 10_000, 20_000, w);
+        assert!(a.contains(&EndContainer(code)), "{w:#x}: {a:?}");
+        assert!(!s.want_up && s.restart_at.is_none(), "not restarted");
+    }
+    // on-failure: a zero exit restarts as usual.
+    let onf = F { exit: Some(true), ..F0 };
+    let (s, a) = cycle(down(), onf, 10_000, 20_000, 0);
+    assert!(!a.iter().any(|x| matches!(x, EndContainer(_))));
+    assert!(s.want_up && s.restart_at.is_some());
+    assert!(cycle(down(), onf, 10_000, 20_000, wstat_exited(2)).1.contains(&EndContainer(2)));
+    // Brought down (d, D, a stop): not by itself.
+    for l in [b'd', b'D'] {
+        let s = step(down(), Event::Spawned(42, false), &any).0;
+        let s = step(s, Event::Command(control::decode(l).unwrap()), &any).0;
+        let a = step(s, Event::Died(15), &any).1;
+        assert!(!a.iter().any(|x| matches!(x, EndContainer(_))), "{}", l as char);
+    }
+    let s = step(up(), Event::Stop, &F { stopping: true, ..any }).0;
+    assert!(!step(s, Event::Died(15), &F { stopping: true, ..any }).1.iter().any(|x| matches!(x, EndContainer(_))));
+    // A signal letter (k, r) is not d: the death counts as its own.
+    let s = step(up(), Event::Command(Cmd::Signal(SIGKILL)), &any).0;
+    assert!(step(s, Event::Died(9), &any).1.contains(&EndContainer(137)));
+    // Without the file: nothing.
+    assert!(!cycle(down(), F0, 10_000, 20_000, wstat_exited(3)).1.iter().any(|x| matches!(x, EndContainer(_))));
+    // The flag is per run: a restart after d clears it.
+    let s = step(up(), Event::Command(Cmd::Down(false)), &any).0;
+    assert!(s.downed);
+    assert!(!step(s, Event::Spawned(50, false), &any).0.downed);
+}
+
+#[test]
+fn restart_backoff_doubles_up_to_max_and_resets() {
+    let f = F { backoff: Some((1500, 6000)), ..F0 };
+    // Quick deaths (less than MIN after the start): 1.5, 3, 6, 6 s.
+    let mut s = down();
+    let mut t = 10_000;
+    for wait in [1500, 3000, 6000, 6000] {
+        let (n, _) = cycle(s, f, t, t + 10, wstat_exited(1));
+        assert_eq!(n.restart_at, Some(at(t + 10 + wait)), "wait {wait}");
+        assert_eq!(n.backoff, wait);
+        s = n;
+        t += 10 + wait;
+    }
+    // A run between MIN and MAX: no wait beyond the throttle, memory kept.
+    let (n, _) = cycle(s, f, t, t + 2000, wstat_exited(1));
+    assert_eq!((n.restart_at, n.backoff), (Some(at(t + 2000)), 6000));
+    // One that lived more than MAX resets it: the next quick death waits MIN.
+    let (n, _) = cycle(n, f, t, t + 6001, wstat_exited(1));
+    assert_eq!((n.restart_at, n.backoff), (Some(at(t + 6001)), 0));
+    let (n, _) = cycle(n, f, t + 7000, t + 7000, wstat_exited(1));
+    assert_eq!(n.restart_at, Some(at(t + 8500)));
+    // The throttle stays the floor: MIN 100 still waits 1 s.
+    let small = F { backoff: Some((100, 400)), ..F0 };
+    let (n, _) = cycle(down(), small, 10_000, 10_010, 0);
+    assert_eq!(n.restart_at, Some(at(11_010)));
+    // u resets the backoff.
+    assert_eq!(cmd(n, b'u').0.backoff, 0);
+}
+
+#[test]
+fn restart_limit_fails_the_service() {
+    let f = F { limit: 3, ..F0 };
+    let (s, a) = cycle(down(), f, 10_000, 10_005, wstat_exited(1));
+    assert_eq!((s.quick, s.want_up), (1, true));
+    assert!(a.contains(&Announce(b"dD")));
+    let (s, _) = cycle(s, f, 11_005, 11_010, wstat_exited(1));
+    let (s, a) = cycle(s, f, 12_010, 12_015, wstat_exited(1));
+    assert_eq!(a, [RecordDeath(0x100), WarnFailed(3), SpawnFinish { wstat: 0x100, pgid: 42 }, Announce(b"dOD")]);
+    assert!(s.failed && !s.want_up && s.restart_at.is_none() && s.phase == Phase::Down);
+    let st = s.status();
+    assert!(!st.want_up && !st.is_up() && st.ready);
+    // With a finish: OD when it is done.
+    let s2 = step(cycle(down(), f, 0, 1, 0).0, Event::Spawned(42, false), &f).0;
+    let s2 = step(State { quick: 2, ..s2 }, Event::Died(0), &f).0;
+    let s2 = step(s2, Event::FinishSpawned(7), &f).0;
+    assert_eq!(go(s2, Event::Died(0)).1, [Announce(b"OD")]);
+    // A death that was not quick resets the count.
+    let (n, _) = cycle(State { quick: 2, ..down() }, f, 10_000, 12_000, 0);
+    assert_eq!((n.quick, n.failed), (0, false));
+    // u brings it back and starts counting again.
+    let (u, a) = cmd(s, b'u');
+    assert_eq!(a, [Announce(b""), SpawnRun]);
+    assert!(!u.failed && u.quick == 0 && u.want_up);
+    // With exit-container (on-failure too): the failure ends the container,
+    // even with a zero code.
+    let fe = F { limit: 2, exit: Some(true), ..F0 };
+    let (s, a) = cycle(down(), fe, 10_000, 10_001, 0);
+    assert!(!a.iter().any(|x| matches!(x, EndContainer(_))));
+    let (_, a) = cycle(s, fe, 11_001, 11_002, 0);
+    assert!(a.contains(&WarnFailed(2)) && a.contains(&EndContainer(0)), "{a:?}");
+    // A logger or a service brought down is never failed.
+    let s = step(up(), Event::Command(Cmd::Down(false)), &f).0;
+    let s = step(State { quick: 5, ..s }, Event::Died(15), &f).0;
+    assert!(!s.failed);
 }
