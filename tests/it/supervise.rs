@@ -515,12 +515,14 @@ fn timeout_kill_and_want_down_during_the_grace() {
     let root = Root::new();
     // The shell itself ignores TERM (an ignored signal inherited through
     // exec is not something every runner keeps: qemu-user does not).
-    service(&root, "tk", "trap '' TERM; while :; do sleep 1; done");
+    service(&root, "tk", "trap '' TERM; echo > /tmp/trapped; while :; do sleep 1; done");
     root.file("/etc/services.d/tk/timeout-kill", "3000\n", 0o644);
     root.file("/etc/services.d/tk/finish", "#!/bin/sh\necho \"$1 $2\" >> /tmp/fin\n", 0o755);
     let mut c = root.init(&[]).start();
     let d = svc_dir(&root, "tk");
     wait_state(&d, "up (pid ");
+    // Up is not enough: the TERM must come after the trap is set.
+    wait_until(|| root.path().join("tmp/trapped").exists(), "the service to ignore TERM");
     assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
     let deadline = Instant::now() + Duration::from_secs(10);
     let st = loop {
