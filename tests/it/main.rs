@@ -17,5 +17,6 @@ mod pid1;
 mod rc;
 mod s6tools;
 mod stage2;
+mod stop_delay;
 mod supervise;
 mod svclients;

@@ -169,7 +169,7 @@ fn container(args: Args) -> u8 {
             services_grace_ms: s.services_grace_ms,
             finish_max_ms: s.finish_max_ms,
             wait_ms: s.wait_for_services_ms,
-            stop_delay_ms: 0,
+            stop_delay_ms: s.stop_delay_ms,
             receive_signals: s.receive_signals,
         }),
         pending: heapless::Vec::new(),

@@ -791,6 +791,59 @@ mod tests {
         assert_eq!(m.deadline(f.now()), Some(at(3000)));
     }
 
+    /// `S6_STOP_DELAY`: a shutdown signal stops the container only after
+    /// the delay, and nothing new starts meanwhile; a second signal, a halt,
+    /// the CMD's exit or a policy-2 failure stop it at once.
+    #[test]
+    fn stop_delay() {
+        let c = Config { stop_delay_ms: 500, ..cfg(2) };
+        let mut m = up(c);
+        let f = F { cmd: true, ms: 10, ..F::default() };
+        assert_eq!(m.step(Event::Signal(signal::SIGTERM), &f), set(&[]));
+        assert_eq!(m.phase, Phase::Up);
+        assert_eq!(m.deadline(f.now()), Some(at(510)));
+        assert_eq!(m.step(Event::Tick, &F { ms: 509, ..f }), set(&[]));
+        assert_eq!(m.step(Event::Tick, &F { ms: 510, ..f }), set(&STOP));
+        assert_eq!(m.phase, stopped_at(510));
+        // A second shutdown signal skips the rest.
+        let mut m = up(c);
+        m.step(Event::Signal(signal::SIGTERM), &f);
+        assert_eq!(m.step(Event::Signal(signal::SIGINT), &F { ms: 20, ..f }), set(&STOP));
+        assert_eq!(m.phase, stopped_at(20));
+        // A halt, the CMD's exit, a service ending the container: at once.
+        for (ev, code) in [(Event::Halt, None), (Event::CmdExited(4), Some(4)), (Event::ExitContainer(6), Some(6))] {
+            let mut m = up(c);
+            m.step(Event::Signal(signal::SIGTERM), &f);
+            let a = m.step(ev, &F { ms: 30, ..f });
+            assert!(a.has(StopServices) && a.has(TermForeground));
+            assert_eq!(a.has(WriteExitcode), code.is_some());
+            assert_eq!((m.phase, m.code), (stopped_at(30), code));
+            assert_eq!(m.step(Event::Tick, &F { ms: 600, ..f }), set(&[]));
+        }
+        // Other signals do not end it.
+        let mut m = up(c);
+        m.step(Event::Signal(signal::SIGTERM), &f);
+        assert_eq!(m.step(Event::Signal(signal::SIGHUP), &f), set(&[]));
+        // During stage 2: the running step goes on, the next does not start.
+        let mut m = Stages::new(c);
+        let g = F { left: true, ..F::default() };
+        m.step(Event::Signal(signal::SIGTERM), &g);
+        assert_eq!(m.step(Event::Tick, &g), set(&[]));
+        assert_eq!(
+            m.step(Event::Failed(3, Item::Init(b"x")), &g),
+            set(&[WarnStop, WriteExitcode, StopServices, TermForeground])
+        );
+        // While waiting for services: the CMD does not start.
+        let mut m = Stages::new(c);
+        m.step(Event::Started(Some(0)), &g);
+        m.step(Event::Signal(signal::SIGTERM), &g);
+        assert_eq!(m.step(Event::Tick, &F { up: true, ..g }), set(&[]));
+        assert_eq!(m.step(Event::Tick, &F { ms: 500, up: true, ..g }), set(&STOP));
+        // With S6_CMD_RECEIVE_SIGNALS the CMD gets the signal at once.
+        let mut m = up(Config { receive_signals: true, ..c });
+        assert_eq!(m.step(Event::Signal(signal::SIGTERM), &f), set(&[Forward]));
+    }
+
     #[test]
     fn no_finish_limit_when_zero() {
         let mut m = up(Config { finish_max_ms: 0, ..cfg(0) });
