@@ -7,6 +7,8 @@
                                         time until N payloads run, memory of
                                         the supervision tree, SIGTERM -> gone
   nsprobe.py fsprobe [--n N] DIR        cost of creating inodes in DIR's fs
+  nsprobe.py latency [opts] SPEC.json   wall time of each container, the
+                                        competitors interleaved run by run
 
 CMD is the full `unshare --pid --fork --kill-child ... INIT ...` command line.
 The namespace's PID 1 is the only child of the unshare process; the payload
@@ -209,7 +211,7 @@ def cmd_supervise(a):
     enc = a.payload.encode()
     errf = open(a.stderr, "ab") if a.stderr else None
     for rep in range(a.reps):
-        res = {"rep": rep}
+        res = {"rep": rep, "load1": loadavg()[0]}
         c0 = time.process_time()
         t0 = time.perf_counter()
         p = start(a.cmd, errf)
@@ -295,6 +297,47 @@ def cmd_fsprobe(a):
     print(json.dumps({"inodes": 2 * a.n, "us_per_inode": dt * 1e6 / (2 * a.n)}), flush=True)
 
 
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def empty_into(d, trash):
+    """move everything in d to a new directory under trash (a rename: the
+    next container finds d empty, and nothing is deleted on its disk)"""
+    t = os.path.join(trash, str(time.monotonic_ns()))
+    os.makedirs(t)
+    for n in os.listdir(d):
+        os.rename(os.path.join(d, n), os.path.join(t, n))
+
+
+def cmd_latency(a):
+    """SPEC: [{"name": .., "argv": [..], "empty": DIR or null}, ...]. Each
+    round runs every entry once, in an order that rotates from round to
+    round, so that a change of the machine's load hits all of them alike.
+    "empty": DIR is emptied (moved to --trash) before each run, untimed."""
+    spec = json.load(open(a.spec))
+    for r in range(-a.warmup, a.runs):
+        k = r % len(spec)
+        for e in spec[k:] + spec[:k]:
+            if e.get("empty"):
+                empty_into(e["empty"], a.trash)
+            t0 = time.perf_counter()
+            pid = os.posix_spawnp(e["argv"][0], e["argv"], os.environ,
+                                  file_actions=[(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+                                                (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+                                                (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
+            _, st, ru = os.wait4(pid, 0)
+            t1 = time.perf_counter()
+            if r >= 0:
+                # cpu_ms: CPU time of the whole container (unshare waits
+                # for PID 1, PID 1 for its children): the work done, which
+                # the machine's load does not stretch as it does wall time
+                print(json.dumps({"init": e["name"], "run": r, "ms": (t1 - t0) * 1e3,
+                                  "cpu_ms": (ru.ru_utime + ru.ru_stime) * 1e3,
+                                  "rc": os.waitstatus_to_exitcode(st), "load1": loadavg()[0]}), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     sp = ap.add_subparsers(dest="what", required=True)
@@ -328,10 +371,16 @@ def main():
     f.add_argument("--n", type=int, default=100)
     f.add_argument("dir")
     f.set_defaults(fn=cmd_fsprobe, cmd=None)
+    t = sp.add_parser("latency")
+    t.add_argument("--runs", type=int, default=100)
+    t.add_argument("--warmup", type=int, default=10)
+    t.add_argument("--trash", default="/tmp")
+    t.add_argument("spec")
+    t.set_defaults(fn=cmd_latency, cmd=None)
     a = ap.parse_args()
     if a.cmd and a.cmd[0] == "--":
         a.cmd = a.cmd[1:]
-    if not a.cmd and a.what != "fsprobe":
+    if not a.cmd and a.what not in ("fsprobe", "latency"):
         ap.error("no command")
     try:
         a.fn(a)

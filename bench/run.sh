@@ -18,14 +18,16 @@
 #
 # Environment:
 #   QUICK=1            fewer runs / reps (smoke run)
-#   INITS="..."        inits compared (default: rs6 rs6-tmpfs tini-static dumb-init
-#                      catatonit none); rs6-tmpfs = rs6 with a tmpfs on /run
+#   INITS="..."        inits compared (default: rs6 rs6-fresh rs6-tmpfs tini-static
+#                      dumb-init catatonit none); rs6-tmpfs = rs6 with a tmpfs on
+#                      /run; rs6-fresh = rs6 with /run emptied before each run
+#                      (a new container) instead of kept (a restarted one)
 #   RS6_BIN=PATH       use this rs6 binary instead of building target/release/rs6
 #   CONTAINER_ENV=docker|inherit  environment of the containers: docker (default)
 #                      = only PATH, HOSTNAME and HOME, as `docker run` gives;
 #                      inherit = this shell's environment (rs6 snapshots every
 #                      variable into /run/s6/container_environment at start)
-#   LAT_RUNS LAT_ROUNDS LAT_WARMUP   latency: hyperfine runs per round, rounds, warmup
+#   LAT_RUNS LAT_ROUNDS LAT_WARMUP   latency: runs per round, rounds, warmup
 #   REAP_N REAP_REPS REAP_TIMEOUT_MS reaping storm size, reps, helper timeout
 #   SIG_REPS SIG_TIMEOUT             signal reps, seconds before "never exits"
 #   RSS_REPS                         memory reps
@@ -34,9 +36,15 @@
 #   SUP_N SUP_REPS SUP_SETTLE SUP_STOP_TIMEOUT  sup: services (50), reps (5, or
 #                      REPS), seconds before the memory reading (2), seconds
 #                      before "never exits" (15)
-#   SUP_RUN=fresh|keep sup: each rep starts from an empty /run and fresh scan
-#                      dirs (fresh, default: a new container) or keeps what the
-#                      previous rep left (keep: a restarted container)
+#   SUP_RUN=image|fresh|keep  sup: before each rep, image (default: a new
+#                      container of a new image on a busy host) deletes and
+#                      rewrites every service dir (rs6's /etc/services.d, the
+#                      others' scan dirs) and empties /run by deleting; fresh
+#                      writes the service dirs once and moves what a rep left
+#                      out of the way (no deletions); keep keeps what the
+#                      previous rep left (a restarted container)
+#   NOISE_MAX          a row whose p90/median is above this (default 1.5) is
+#                      reported as too noisy to conclude
 #   RESTART_INITS RESTART_S          restart: supervisors (rs6 s6-svscan runsvdir), window (10 s)
 #   MAX_S              hard time limit of the whole run (default 1200 s)
 #   RESULTS_DIR        default bench/results
@@ -83,7 +91,7 @@ done
 [ ${#PARTS[@]} -gt 0 ] || read -ra PARTS <<< "$ALL_PARTS"
 has_part() { local p; for p in "${PARTS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
-INITS=${INITS:-rs6 rs6-tmpfs tini-static dumb-init catatonit none}
+INITS=${INITS:-rs6 rs6-fresh rs6-tmpfs tini-static dumb-init catatonit none}
 SUP_INITS=${SUP_INITS:-rs6 rs6-tmpfs s6-svscan s6-svscan-tmpfs runsvdir floor}
 RESTART_INITS=${RESTART_INITS:-rs6 s6-svscan runsvdir}
 has_part sup || SUP_INITS=
@@ -97,8 +105,9 @@ else
   : "${REAP_REPS:=10}" "${SIG_REPS:=10}" "${RSS_REPS:=5}" "${SUP_REPS:=${REPS:-5}}" "${RESTART_S:=10}"
 fi
 : "${REAP_N:=2000}" "${REAP_TIMEOUT_MS:=3000}" "${SIG_TIMEOUT:=5}"
-: "${SUP_N:=50}" "${SUP_SETTLE:=2}" "${SUP_STOP_TIMEOUT:=15}" "${SUP_RUN:=fresh}"
-case $SUP_RUN in fresh|keep) ;; *) die "SUP_RUN must be fresh or keep" ;; esac
+: "${SUP_N:=50}" "${SUP_SETTLE:=2}" "${SUP_STOP_TIMEOUT:=15}" "${SUP_RUN:=image}" "${NOISE_MAX:=1.5}"
+case $SUP_RUN in image|fresh|keep) ;; *) die "SUP_RUN must be image, fresh or keep" ;; esac
+export NOISE_MAX
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 RAW=$RESULTS_DIR/raw
 
@@ -147,7 +156,6 @@ need() {
 is_static() { ! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; }
 
 need unshare util-linux
-need hyperfine hyperfine
 need gcc gcc
 need readelf binutils
 need ldd libc-bin
@@ -160,11 +168,11 @@ BUSYBOX=$(readlink -f "$(command -v busybox)")
 is_static "$BUSYBOX" || die "$BUSYBOX is dynamically linked: apt-get install -y busybox-static"
 for i in $INITS; do
   case $i in
-    rs6|rs6-tmpfs|none) ;;
+    rs6|rs6-fresh|rs6-tmpfs|none) ;;
     tini-static) need tini-static tini ;;
     dumb-init) need dumb-init dumb-init ;;
     catatonit) need catatonit catatonit ;;
-    *) die "unknown init '$i' (known: rs6 rs6-tmpfs tini-static dumb-init catatonit none)" ;;
+    *) die "unknown init '$i' (known: rs6 rs6-fresh rs6-tmpfs tini-static dumb-init catatonit none)" ;;
   esac
 done
 for i in $SUP_INITS $RESTART_INITS; do
@@ -273,13 +281,20 @@ sup_rootfs() {
 }
 # write_run FILE LINE -- an executable `#!/bin/sh` script of one line
 write_run() { mkdir -p "$(dirname "$1")"; printf '#!/bin/sh\n%s\n' "$2" > "$1"; chmod 755 "$1"; }
-if [ -n "$SUP_INITS" ]; then
-  # SUP_N service dirs s01..sNN, each run = `exec sleep 100000`
-  w=${#SUP_N}; [ "$w" -ge 2 ] || w=2
+# write_svcs DIR -- SUP_N service dirs s01..sNN, each run = `exec sleep 100000`
+write_svcs() {
+  local w=${#SUP_N} k
+  [ "$w" -ge 2 ] || w=2
+  mkdir -p "$1"
   for ((k = 1; k <= SUP_N; k++)); do
-    write_run "$SVC_TPL/$(printf "s%0${w}d" "$k")/run" 'exec sleep 100000'
+    mkdir "$1/$(printf "s%0${w}d" "$k")"
+    printf '#!/bin/sh\nexec sleep 100000\n' > "$1/$(printf "s%0${w}d" "$k")/run"
   done
-  age_tree "$SVC_TPL"
+  chmod 755 "$1"/*/run
+  age_tree "$1"
+}
+if [ -n "$SUP_INITS" ]; then
+  write_svcs "$SVC_TPL"
   sup_rootfs "$RFS_SUP"
   cp -a "$SVC_TPL" "$RFS_SUP/etc/services.d"
   case " $SUP_INITS " in
@@ -297,7 +312,7 @@ if [ -n "$RESTART_INITS" ]; then
 fi
 
 # The containers' environment: ENVX is put in front of every command that
-# starts containers (hyperfine, nsprobe.py, the reap loop), so the inits see it.
+# starts containers (nsprobe.py, the reap loop), so the inits see it.
 CONTAINER_ENV=${CONTAINER_ENV:-docker}
 case $CONTAINER_ENV in
   docker)  ENVX=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOSTNAME=rs6bench HOME=/root) ;;
@@ -311,7 +326,7 @@ init_argv() {
   local n=$1; shift
   local ns=(unshare --pid --fork --kill-child --mount-proc --root="$RFS" --wd=/)
   case $n in
-    rs6)         ARGV=(/init "$@") ;;
+    rs6|rs6-fresh) ARGV=(/init "$@") ;;
     rs6-tmpfs)   ARGV=(/init "$@"); ns=(unshare --pid --fork --kill-child --mount-proc --root="$RFS_T" --wd=/) ;;
     tini-static) ARGV=(/usr/bin/tini-static -- "$@") ;;
     dumb-init)   ARGV=(/usr/bin/dumb-init "$@") ;;
@@ -322,7 +337,7 @@ init_argv() {
   ARGV=("${ns[@]}" "${ARGV[@]}")
 }
 
-# shell-quote words (for hyperfine -N command lines and the logs)
+# shell-quote words (for the logs)
 shq() { local s; for s in "$@"; do printf "'%s' " "$(printf %s "$s" | sed "s/'/'\\\\''/g")"; done; }
 
 # trash -- a new directory under $TRASH. In the sup part, what a rep leaves
@@ -349,7 +364,17 @@ sup_argv() {
     floor)           scan=/floor; ARGV=(/bench/benchhelper spawn "$scan") ;;
     *) die "unknown supervisor $n" ;;
   esac
-  if [ "$SUP_RUN" = fresh ]; then
+  if [ "$SUP_RUN" = image ]; then
+    # a new image: its service dirs were just written (the old ones deleted,
+    # as other containers do on a busy host), and /run is empty
+    case $n in
+      rs6) find "$root/run" -mindepth 1 -delete
+           rm -rf "${root:?}/etc/services.d"; write_svcs "$root/etc/services.d" ;;
+      rs6-tmpfs) find "$root/run" -mindepth 1 -delete
+           rm -rf "${root:?}/etc/services.d"; write_svcs "$root/etc/services.d" ;;
+      *) rm -rf "${root:?}$scan"; write_svcs "$root$scan" ;;
+    esac
+  elif [ "$SUP_RUN" = fresh ]; then
     case $n in
       rs6) trash; find "$root/run" -mindepth 1 -maxdepth 1 -exec mv -t "$T_DIR" {} + ;;
       rs6-tmpfs) find "$root/run" -mindepth 1 -delete ;;      # tmpfs: deleting is free
@@ -366,7 +391,7 @@ machine_info() {
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
   echo "- date: $(date -u +%FT%TZ); kernel $(uname -r); $(nproc) CPUs (${cpu:-?}); $(awk '/MemTotal/{printf "%d MiB", $2/1024}' /proc/meminfo)"
   echo "- rs6: $RS6_BIN ($(stat -c %s "$RS6_BIN") bytes), git $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
-  echo "- versions: tini $(dpkg-query -W -f '${Version}' tini 2>/dev/null || echo '?'), dumb-init $(dpkg-query -W -f '${Version}' dumb-init 2>/dev/null || echo '?'), catatonit $(dpkg-query -W -f '${Version}' catatonit 2>/dev/null || echo '?'), s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null || echo '?'), runit $(dpkg-query -W -f '${Version}' runit 2>/dev/null || echo '?'), busybox $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo '?'), $(hyperfine --version)"
+  echo "- versions: tini $(dpkg-query -W -f '${Version}' tini 2>/dev/null || echo '?'), dumb-init $(dpkg-query -W -f '${Version}' dumb-init 2>/dev/null || echo '?'), catatonit $(dpkg-query -W -f '${Version}' catatonit 2>/dev/null || echo '?'), s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null || echo '?'), runit $(dpkg-query -W -f '${Version}' runit 2>/dev/null || echo '?'), busybox $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo '?'), python3 $("$PY" -c 'import platform; print(platform.python_version())')"
   echo "- loadavg (1/5/15 min) at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- containers: rootfs and /run on $(df -T "$RFS" | awk 'NR==2{print $2}')$(case " $INITS " in *" rs6-tmpfs "*) echo " (rs6-tmpfs: /run on tmpfs)" ;; esac); environment: $CONTAINER_ENV ($("${ENVX[@]}" env | grep -c =) variables)"
   local d=()
@@ -379,6 +404,10 @@ machine_info() {
   local j; j=$(printf '%s; ' "${d[@]}")
   echo "- parts: ${PARTS[*]}; ${QUICK:+QUICK=1; }${j%; }"
 }
+
+# the machine's load (1/5/15 min) at the start and the end of each part
+: > "$RAW/load.txt"
+load_mark() { echo "$1 $2 $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RAW/load.txt"; }
 
 log "parts: ${PARTS[*]}; inits: $INITS${SUP_INITS:+; supervisors: $SUP_INITS}${RESTART_INITS:+; restart: $RESTART_INITS}; work dir $WORK"
 : > "$RAW/commands.txt"
@@ -401,23 +430,32 @@ fi
 
 # ------------------------------------------------------------ 1. latency
 if has_part latency; then
+  load_mark latency start
   rm -f "$RAW"/latency.*
-  args=()
+  # every init runs once per turn, in an order that rotates from turn to
+  # turn: a change of the machine's load hits them all alike
+  spec=$WORK/latency.spec.json
   for i in $INITS; do
     init_argv "$i" /bin/true
-    args+=(-n "$i" "$(shq "${ARGV[@]}")")
-    echo "latency $i: $(shq "${ARGV[@]}")" >> "$RAW/commands.txt"
-  done
+    empty=; [ "$i" = rs6-fresh ] && empty=$RFS/run
+    echo "latency $i: $(shq "${ARGV[@]}")${empty:+ (after emptying $empty)}" >> "$RAW/commands.txt"
+    "$PY" -c 'import json, sys; print(json.dumps({"name": sys.argv[1], "empty": sys.argv[2] or None, "argv": sys.argv[3:]}))' \
+      "$i" "$empty" "${ARGV[@]}"
+  done | "$PY" -c 'import json, sys; json.dump([json.loads(l) for l in sys.stdin], sys.stdout)' > "$spec"
+  trash; lat_trash=$T_DIR
   for ((r = 1; r <= LAT_ROUNDS; r++)); do
-    log "latency: round $r/$LAT_ROUNDS (hyperfine, $LAT_RUNS runs per init)"
-    run "${ENVX[@]}" hyperfine -N --warmup "$LAT_WARMUP" --runs "$LAT_RUNS" --style basic \
-        --export-json "$RAW/latency.round$r.json" "${args[@]}" > "$RAW/latency.round$r.log" 2>&1 \
-      || { tail -n 20 "$RAW/latency.round$r.log" >&2; die "hyperfine failed (log: $RAW/latency.round$r.log)"; }
+    log "latency: round $r/$LAT_ROUNDS ($LAT_RUNS runs per init, interleaved)"
+    run "${ENVX[@]}" "$PY" "$BENCH_DIR/nsprobe.py" latency --runs "$LAT_RUNS" --warmup "$LAT_WARMUP" \
+        --trash "$lat_trash" "$spec" >> "$RAW/latency.jsonl" || die "nsprobe.py latency failed"
   done
+  rm -rf --one-file-system "$lat_trash"
 fi
+
+has_part latency && load_mark latency end
 
 # ------------------------------------------------------------ 2. reap
 if has_part reap; then
+  load_mark reap start
   : > "$RAW/reap.txt"
   for ((r = 1; r <= REAP_REPS; r++)); do
     for i in $INITS; do            # interleave the inits within each rep
@@ -435,8 +473,11 @@ if has_part reap; then
   done
 fi
 
+has_part reap && load_mark reap end
+
 # ------------------------------------------------------------ 3. signal
 if has_part signal; then
+  load_mark signal start
   : > "$RAW/signal.jsonl"
   for pl in plain trap; do
     if [ $pl = plain ]; then PAYLOAD=(sleep 1000)
@@ -452,8 +493,11 @@ if has_part signal; then
   done
 fi
 
+has_part signal && load_mark signal end
+
 # ------------------------------------------------------------ 4. rss
 if has_part rss; then
+  load_mark rss start
   : > "$RAW/rss.jsonl"
   for i in $INITS; do
     log "rss: $i ($RSS_REPS reps)"
@@ -465,8 +509,11 @@ if has_part rss; then
   done
 fi
 
+has_part rss && load_mark rss end
+
 # ------------------------------------------------------------ 5. sup
 if has_part sup; then
+  load_mark sup start
   : > "$RAW/sup.jsonl"
   for i in $SUP_INITS; do : > "$RAW/sup.$i.stderr"; done
   : > "$RAW/sup.fs.jsonl"
@@ -488,8 +535,11 @@ if has_part sup; then
   rm -rf --one-file-system "$TRASH"
 fi
 
+has_part sup && load_mark sup end
+
 # ------------------------------------------------------------ 6. restart
 if has_part restart; then
+  load_mark restart start
   for i in $RESTART_INITS; do
     case $i in
       rs6)       d=/etc/services.d; a=(/init) ;;
@@ -515,6 +565,8 @@ if has_part restart; then
     cp "$RFS_RST/bench/out/stamps" "$RAW/restart.$i.stamps" 2>/dev/null || : > "$RAW/restart.$i.stamps"
   done
 fi
+
+has_part restart && load_mark restart end
 
 # ------------------------------------------------------------ report
 {

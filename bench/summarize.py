@@ -5,7 +5,8 @@
 
 RAWDIR holds what run.sh wrote for this run:
   sanity.txt        init=.. check=.. rc=..
-  latency.*.json    hyperfine --export-json, one file per round
+  latency.jsonl     nsprobe.py latency lines (wall ms, CPU ms, load of each run)
+  load.txt          PART start|end loadavg-1 loadavg-5 loadavg-15
   reap.txt          init=.. rep=.. rc=.. wall_ms=.. + benchhelper's result line
   signal.jsonl      nsprobe.py sigterm lines + init/payload labels
   rss.jsonl         nsprobe.py mem lines + init label
@@ -23,6 +24,8 @@ rsts = sys.argv[5].split() if len(sys.argv) > 5 else []
 sup_n = sys.argv[6] if len(sys.argv) > 6 else "?"
 rst_s = sys.argv[7] if len(sys.argv) > 7 else "?"
 REF = "tini-static"
+FLOOR = "catatonit"     # the fastest minimal init: the floor of the latency target
+NOISE = float(os.environ.get("NOISE_MAX", "1.5"))
 summary = {i: {} for i in inits}   # init -> column -> value
 
 
@@ -42,6 +45,26 @@ def ratio(v, ref):
     return f"{v / ref:.2f}"
 
 
+def pct(v, q):
+    v = sorted(v)
+    return v[int(q * (len(v) - 1))] if v else None
+
+
+def noise(v):
+    """p90 / median, and whether it is too high to conclude"""
+    if not v or not st.median(v):
+        return None, True
+    n = pct(v, 0.9) / st.median(v)
+    return n, n > NOISE
+
+
+def m4(v, nd=1):
+    """min / median / p90 / max"""
+    if not v:
+        return "n/a"
+    return f"{min(v):.{nd}f} / {st.median(v):.{nd}f} / {pct(v, 0.9):.{nd}f} / {max(v):.{nd}f}"
+
+
 def mmm(v, nd=1):
     """median (min-max)"""
     if not v:
@@ -51,6 +74,24 @@ def mmm(v, nd=1):
 
 out = []
 p = out.append
+
+# ---------------------------------------------------------------- load
+f = os.path.join(raw, "load.txt")
+if os.path.exists(f) and os.path.getsize(f):
+    marks = {}
+    for l in open(f):
+        w = l.split()
+        marks.setdefault(w[0], {})[w[1]] = " ".join(w[2:5])
+    p("### Load of the machine (loadavg 1/5/15 min at the start and the end of each part)")
+    p("")
+    p("| part | start | end |")
+    p("|---|---|---|")
+    for k, v in marks.items():
+        p(f"| {k} | {v.get('start', '?')} | {v.get('end', '?')} |")
+    p("")
+    p(f"A row whose p90/median is above {NOISE} is marked *noisy*: the machine's load moved it")
+    p("more than the differences between inits, and no conclusion is drawn from it.")
+    p("")
 
 # ---------------------------------------------------------------- sanity
 f = os.path.join(raw, "sanity.txt")
@@ -73,31 +114,46 @@ if os.path.exists(f):
 
 # ---------------------------------------------------------------- latency
 if "latency" in parts:
-    t = {}
-    for fn in sorted(glob.glob(os.path.join(raw, "latency.round*.json"))):
-        for r in json.load(open(fn))["results"]:
-            t.setdefault(r["command"], []).extend(r["times"])
-    meds = {k: st.median(v) * 1e3 for k, v in t.items() if v}
-    p("### 1. `INIT /bin/true` wall time (hyperfine, unshare --pid ... --root=ROOTFS)")
+    t, cpu, ld = {}, {}, []
+    f = os.path.join(raw, "latency.jsonl")
+    for l in open(f) if os.path.exists(f) else []:
+        d = json.loads(l)
+        t.setdefault(d["init"], []).append(d["ms"])
+        cpu.setdefault(d["init"], []).append(d["cpu_ms"])
+        ld.append(d["load1"])
+    meds = {k: st.median(v) for k, v in t.items() if v}
+    cmeds = {k: st.median(v) for k, v in cpu.items() if v}
+    p("### 1. `INIT /bin/true` wall time (unshare --pid ... --root=ROOTFS; inits interleaved run by run)")
     p("")
-    p("| init | median ms | min ms | p90 ms | max ms | runs | x tini-static | - none (ms) |")
-    p("|---|---:|---:|---:|---:|---:|---:|---:|")
+    if ld:
+        p(f"Load (1 min) during the runs: {mmm(ld, 2)}.")
+        p("")
+    p(f"| init | min ms | median ms | p90 ms | max ms | p90/median | runs | CPU ms median | x {FLOOR} | x tini-static | - none (ms) | CPU - none (ms) |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for i in inits:
         v = sorted(t.get(i, []))
         if not v:
-            p(f"| {i} | n/a | | | | 0 | | |")
+            p(f"| {i} | n/a | | | | | 0 | | | | | |")
             continue
         m = meds[i]
-        p90 = v[int(0.9 * (len(v) - 1))] * 1e3
+        nz, bad = noise(v)
         dn = f"{m - meds['none']:+.2f}" if "none" in meds else "n/a"
-        p(f"| {i} | {m:.2f} | {v[0]*1e3:.2f} | {p90:.2f} | {v[-1]*1e3:.2f} | {len(v)} | {ratio(m, meds.get(REF))} | {dn} |")
+        dc = f"{cmeds[i] - cmeds['none']:+.2f}" if "none" in cmeds else "n/a"
+        p(f"| {i} | {v[0]:.2f} | {m:.2f} | {pct(v, 0.9):.2f} | {v[-1]:.2f} | {nz:.2f}{' *noisy*' if bad else ''} | {len(v)} | "
+          f"{cmeds[i]:.2f} | {ratio(m, meds.get(FLOOR))} | {ratio(m, meds.get(REF))} | {dn} | {dc} |")
         summary[i]["lat"] = m
-    extra = [i for i in inits if i.startswith("rs6") and i in meds and "none" in meds]
-    if extra:
-        p("")
-    for i in extra:
-        p(f"- {i} - none = {meds[i] - meds['none']:+.2f} ms (what {i} as PID 1 adds to running the CMD directly)"
-          + (f"; {i} - tini-static = {meds[i] - meds[REF]:+.2f} ms" if REF in meds else ""))
+    p("")
+    p("CPU ms = user + system time of the whole container (unshare, the init, `true`), from")
+    p("wait4: the work done, which the load of the machine stretches less than the wall time.")
+    p("")
+    for i in [i for i in inits if i.startswith("rs6") and i in meds]:
+        if FLOOR not in meds:
+            p(f"- {i}: no {FLOOR} row: target not checked")
+            continue
+        noisy = noise(t[i])[1] or noise(t[FLOOR])[1]
+        met = meds[i] <= meds[FLOOR]
+        p(f"- {i}: median {meds[i]:.2f} ms vs {FLOOR} {meds[FLOOR]:.2f} ms, CPU {cmeds[i]:.2f} vs {cmeds[FLOOR]:.2f} ms"
+          f" (target: at or below {FLOOR}): " + ("too noisy to conclude" if noisy else ("met" if met else "NOT met")))
     p("")
 
 # ---------------------------------------------------------------- reap
@@ -219,6 +275,8 @@ if "rss" in parts:
         summary[i]["pss"] = c["Pss"]
     p("")
     p("`none`: PID 1 is the payload itself (static busybox `sleep`).")
+    for i in [i for i in inits if i.startswith("rs6") and summary[i].get("rss") is not None]:
+        p(f"- {i}: PID 1 RSS {summary[i]['rss']:.0f} KiB (target 80 KiB or less: {'met' if summary[i]['rss'] <= 80 else 'NOT met'})")
     p("")
 
 # ---------------------------------------------------------------- sup
@@ -264,8 +322,8 @@ if "sup" in parts:
 
     p(f"### 5. Supervision of {sup_n} services (`exec sleep 100000`), PID 1 = the supervisor")
     p("")
-    p("| supervisor | all up ms median (min-max) | x s6 | poll gap ms | first up ms | RSS sum KiB median (min-max) | x s6 | PSS sum KiB | x s6 | processes counted (RSS KiB each) | SIGTERM -> gone ms median (min-max) | x s6 | rc | stderr lines | reps |")
-    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|")
+    p("| supervisor | all up ms min / median / p90 / max | x s6 | above floor ms | x s6 | poll gap ms | first up ms | RSS sum KiB median (min-max) | x s6 | PSS sum KiB | x s6 | processes counted (RSS KiB each) | SIGTERM -> gone ms min / median / p90 / max | x s6 | rc | stderr lines | load 1 min | reps |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|")
     for i in sups:
         rs = rows.get(i, [])
         if not rs:
@@ -277,15 +335,22 @@ if "sup" in parts:
         never = sum(1 for r in rs if "stop_ms" in r and r["stop_ms"] is None)
         mid = sorted(rs, key=lambda r: r.get("rss_kb") or 0)[len(rs) // 2]
         pc = ", ".join(f"{k} x{v['n']} ({v['rss_kb'] // max(v['n'], 1)})" for k, v in mid.get("per_comm", {}).items())
-        upc = mmm(up) + (f", {notup}/{len(rs)} not all up" if notup else "")
-        stc = mmm(stop) + (f", {never}/{len(rs)} never exit" if never else "")
+        upc = m4(up) + (f", {notup}/{len(rs)} not all up" if notup else "") + (" *noisy*" if noise(up)[1] else "")
+        stc = m4(stop) + (f", {never}/{len(rs)} never exit" if never else "") + (" *noisy*" if noise(stop)[1] else "")
+        fl = ssum.get("floor", {}).get("up_ms")
+        ab = ssum[i]["up_ms"] - fl if fl is not None and ssum[i]["up_ms"] is not None else None
+        ssum[i]["above"] = ab
+        rab = ssum.get(ref, {}).get("above")
+        if rab is None and fl is not None and ssum.get(ref, {}).get("up_ms") is not None:
+            rab = ssum[ref]["up_ms"] - fl
         rc = ",".join(sorted(set(str(r.get("rc")) for r in rs if r.get("stop_ms") is not None))) or "-"
         w = warnings(i)
         p(f"| {i} | {upc} | {sratio(ssum[i]['up_ms'], ssum.get(ref, {}).get('up_ms'))} | "
+          f"{fmt(ab, 1)} | {sratio(ab, rab) if ab is not None and ab > 0 else 'n/a'} | "
           f"{fmt(ssum[i]['up_gap_ms'], 1)} | {fmt(ssum[i]['first_ms'], 1)} | {mmm(g(i, 'rss_kb'), 0)} | "
           f"{sratio(ssum[i]['rss_kb'], ssum.get(ref, {}).get('rss_kb'))} | {fmt(ssum[i]['pss_kb'], 0)} | "
           f"{sratio(ssum[i]['pss_kb'], ssum.get(ref, {}).get('pss_kb'))} | {pc} | {stc} | "
-          f"{sratio(ssum[i]['stop_ms'], ssum.get(ref, {}).get('stop_ms'))} | {rc} | {len(w)} | {len(rs)} |")
+          f"{sratio(ssum[i]['stop_ms'], ssum.get(ref, {}).get('stop_ms'))} | {rc} | {len(w)} | {mmm(g(i, 'load1'), 2)} | {len(rs)} |")
         if w:
             sup_notes.append(f"- {i} stderr ({len(w)} lines besides rs6's progress messages), first: `{w[0][:160]}`")
     p("")
@@ -296,7 +361,8 @@ if "sup" in parts:
     p("the namespace that is not a `sleep`, read 2 s after all are up. SIGTERM -> gone: SIGTERM to")
     p("PID 1 from outside, until the namespace is gone (pidfd on unshare). x s6 = this / s6-svscan")
     p("on the same filesystem (`-tmpfs` rows: s6-svscan-tmpfs). floor = `benchhelper spawn`: forks")
-    p("and execs the run scripts, nothing else.")
+    p("and execs the run scripts, nothing else; above floor = all up - floor's all up (medians),")
+    p("what the supervisor adds to starting the processes.")
     p("stderr lines = lines the container wrote on stderr, rs6's progress messages left out.")
     p("")
     fs = os.path.join(raw, "sup.fs.jsonl")
@@ -372,19 +438,36 @@ if scols or has_rst:
             cells.append(str(ssum[i].get("restarts", "-")))
         head.append(f"| {i} | " + " | ".join(cells) + " |")
     head.append("")
-    # the targets: all up <= 1/10 of s6-svscan's, RSS and PSS <= 1/50, SIGTERM -> gone <= 20 ms
+    # the targets: overhead above the spawn floor <= 1/10 of s6-svscan's;
+    # RSS and PSS of the whole supervision <= 128 KiB; SIGTERM -> gone
+    # <= 10 ms at the median and at the p90
     for i in [x for x in sups if x.startswith("rs6")]:
         ref, v, rv = sref(i), ssum[i], ssum.get(sref(i), {})
-        if not rv or v.get("up_ms") is None:
+        if v.get("up_ms") is None:
             continue
         chk = []
-        for k, lim, what in (("up_ms", 10, "all up"), ("rss_kb", 50, "RSS"), ("pss_kb", 50, "PSS")):
-            if v.get(k) is not None and rv.get(k):
-                met = v[k] * lim <= rv[k]
-                chk.append(f"{what} {sratio(v[k], rv[k])} x {ref} (target 1/{lim} or less: {'met' if met else 'NOT met'})")
-        if v.get("stop_ms") is not None:
-            chk.append(f"SIGTERM -> gone {v['stop_ms']:.1f} ms (target 20 ms or less: {'met' if v['stop_ms'] <= 20 else 'NOT met'})")
+        up, stop = g(i, "up_ms"), g(i, "stop_ms")
+        if v.get("above") is not None and rv.get("above"):
+            met = v["above"] * 10 <= rv["above"]
+            nz = noise(up)[1] or noise(g(ref, "up_ms"))[1]
+            chk.append(f"all up {v['above']:.1f} ms above the floor vs {ref} {rv['above']:.1f} (target 1/10 or less: "
+                       + ("met" if met else "NOT met") + (", noisy" if nz else "") + ")")
+        for k, what in (("rss_kb", "RSS"), ("pss_kb", "PSS")):
+            if v.get(k) is not None:
+                chk.append(f"{what} {v[k]:.0f} KiB (target 128 or less: {'met' if v[k] <= 128 else 'NOT met'})")
+        if stop:
+            ok = st.median(stop) <= 10 and pct(stop, 0.9) <= 10
+            chk.append(f"SIGTERM -> gone median {st.median(stop):.1f} / p90 {pct(stop, 0.9):.1f} ms (target 10 ms or less at both: "
+                       + ("met" if ok else "NOT met") + ")")
         head.append(f"- {i}: " + "; ".join(chk))
     if sups:
         head.append("")
+if "sup" in parts or "latency" in parts:
+    out += ["### s6-overlay v3 (not run here: measured beside rs6 at 948e353 on this kind of machine)", "",
+            "| | s6-overlay 3.2.3.2 | note |",
+            "|---|---:|---|",
+            "| start -> CMD running | 114 ms | rs6 then: 1.9 ms |",
+            "| any stop (SIGTERM -> gone) | >= 3000 ms | it waits the whole `S6_KILL_GRACETIME` (3 s by default) on every stop |",
+            "| stop with `S6_KILL_GRACETIME=0` | >= 1000 ms | s6-svscan's 1-second respawn rule ends its stage 4 |",
+            "| 50 legacy services: tree RSS / PSS | 5,012 / 1,437 KiB | rs6 then: 148 / 140 KiB |", ""]
 print("\n".join(head + out))

@@ -11,6 +11,7 @@ pub mod contenv;
 pub mod execline;
 pub mod fix_attrs;
 pub mod halt;
+pub mod health;
 pub mod init;
 pub mod install;
 pub mod log;
@@ -163,6 +164,8 @@ pub const APPLETS: &[Applet] = &[
              help: "print a variable of the container environment" },
     Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::Execline,
              help: "open a file on a descriptor, then exec" },
+    Applet { name: "rs6-health", main: health::main, links: Links::Command,
+             help: "exit 0 when the CMD and the wanted services are up (probe)" },
     Applet { name: "runblock", main: execline::cmd_sub::runblock, links: Links::Execline,
              help: "run a block of the positional parameters" },
     Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin,

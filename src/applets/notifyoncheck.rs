@@ -11,11 +11,12 @@
 //! when the service dies (`d` event: exit 2).
 use crate::base::chain::{self, uint};
 use crate::base::child::{Ended, Reaper, poll_until};
-use crate::base::ftrig::{EVENT, Listener};
 use crate::base::getopt::Getopt;
 use crate::base::time::Instant;
-use crate::base::{diag, exit, svdir};
+use crate::base::{diag, exit};
 use crate::rt::{self, Args};
+use crate::s6::ftrig::{EVENT, Listener};
+use crate::s6::svdir;
 use crate::sys::{arena, fd, fork::fork, raw};
 use rustix::fd::AsFd;
 use rustix::fs::CWD;

@@ -1,23 +1,42 @@
 //! `s6-rc` and `s6-rc-db` for s6-overlay v3's service tree, which PID 1
 //! runs (see `s6::rc::live` for the channel and the files).
 //!
-//! `s6-rc [-v N] [-t MS] [-b] [-u|-d|-D] [-a] [-e] list|listall|change|help [NAMES…]`:
-//! `change` asks PID 1 and waits for the end (exit 0, 1 when a transition
+//! `s6-rc [ -v N ] [ -n MS ] [ -t MS ] [ -l LIVE ] [ -b ] [ -E | -e ] [ -u | -d | -D ] [ -p ] [ -a ]
+//! help|list|listall|diff|start|stop|change [ NAMES… ]` (s6-rc 0.5+; long
+//! options as skalibs' gol reads them: `--down`, `--verbosity=N`, …).
+//! `change` asks PID 1 and waits for the end, copying to stderr the lines
+//! PID 1 sends at the client's verbosity (exit 0, 1 when a transition
 //! failed, 2 when `-t` expired, 3 for an unknown name, 111 when PID 1 runs
-//! another change and `-b` is absent, or cannot be reached). `-v` is
-//! accepted: PID 1 prints the progress lines. `-p` is accepted and ignored.
+//! another change and `-b` is absent, or cannot be reached). A down change
+//! leaves essential services (and what they depend on) up, with s6-rc's
+//! warning, unless `-D` or `-e`. `-p` first brings down what is outside the
+//! selection's closure (`-pd`: brings the closure down, then the rest up).
+//! `-n MS` is a dry run, in this process: the commands rs6 would run go to
+//! stdout as `s6-rc-dryrun: …` lines, each "done" after MS. `start` and
+//! `stop` are `-u change` and `-d change` without `-p`. `diff` prints
+//! `+NAME`/`-NAME` for longruns whose supervisor's wanted state differs from
+//! s6-rc's. `-l` is accepted and ignored (the live state is PID 1's).
 //! `s6-rc-db [-u|-d] list all|services|oneshots|longruns|bundles | type NAME |
 //! dependencies NAMES | contents BUNDLE`.
+use crate::base::diag::{self, Line};
 use crate::base::getopt::Getopt;
-use crate::base::{diag, exit};
+use crate::base::time::Instant;
+use crate::base::{exit, num};
 use crate::rt::Args;
 use crate::s6::rc::{Db, Kind, Plan, Step, live};
-use crate::sys::fd;
+use crate::s6::svdir;
+use crate::sys::{arena, fd};
 use rustix::fd::AsFd;
 use rustix::fs::{self, Mode, OFlags};
 use rustix::io::Errno;
 
-const USAGE: &[u8] = b"s6-rc [ -v verbosity ] [ -t timeout ] [ -b ] [ -u | -d | -D ] [ -p ] [ -a ] [ -e ] help|list|listall|change [ servicenames... ]";
+const USAGE: &[u8] = b"s6-rc [ -v verbosity ] [ -n dryrunthrottle ] [ -t timeout ] [ -l live ] [ -b ] [ -E | -e ] [ -u | -d | -D ] [ -p ] [ -a ] help|list|listall|diff|start|stop|change [ servicenames... ]";
+const HELP: &[u8] = b"s6-rc help
+s6-rc [ -l live ] [ -a ] list [ servicenames... ]
+s6-rc [ -l live ] [ -a ] [ -u | -d ] listall [ servicenames... ]
+s6-rc [ -l live ] diff
+s6-rc [ -l live ] [ -a ] [ -u | -d | -D ] [ -p ] [ -v verbosity ] [ -t timeout ] [ -n dryrunthrottle ] change [ servicenames... ]
+";
 const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] command... (list, type, dependencies, contents)";
 
 fn out(s: &[u8]) {
@@ -70,74 +89,329 @@ fn close(db: &Db, plan: &mut Plan, up: bool) {
     }
 }
 
-pub fn main(args: Args) -> u8 {
-    let mut g = Getopt::new(args, b"v:n:t:l:bupdDaEe");
-    let (mut up, mut all, mut wait, mut timeout) = (true, false, false, 0u64);
-    while let Some((c, v)) = g.next() {
+/// s6-rc's options (short, or long as skalibs' gol reads them).
+struct Opts {
+    down: bool,
+    /// `-e`/`-D`: hide essential services from lists, stop them too.
+    hide: bool,
+    prune: bool,
+    add: bool,
+    block: bool,
+    verbosity: u64,
+    dry: Option<u64>,
+    timeout: u64,
+}
+
+fn number(v: &[u8], what: &[u8]) -> u64 {
+    num::parse_u64(v).unwrap_or_else(|| diag::fatal(exit::USAGE, &[what, b" must be an unsigned integer"]))
+}
+
+impl Opts {
+    fn flag(&mut self, c: u8) -> bool {
         match c {
-            b'u' => up = true,
-            b'd' | b'D' => up = false,
-            b'a' => all = true,
-            b'b' => wait = true,
-            b't' => timeout = crate::base::num::parse_u64(v).unwrap_or_else(|| diag::usage(USAGE)),
-            b'v' | b'n' => {
-                crate::base::num::parse_u64(v).unwrap_or_else(|| diag::usage(USAGE));
-            }
-            b'l' | b'p' | b'E' | b'e' => {}
-            _ => diag::usage(USAGE),
+            b'u' => self.down = false,
+            b'd' => self.down = true,
+            b'D' => (self.down, self.hide) = (true, true),
+            b'p' => self.prune = true,
+            b'a' => self.add = true,
+            b'b' => self.block = true,
+            b'E' => self.hide = false,
+            b'e' => self.hide = true,
+            b'X' => {}
+            _ => return false,
+        }
+        true
+    }
+    fn value(&mut self, c: u8, v: &[u8]) {
+        match c {
+            b'v' => self.verbosity = number(v, b"verbosity"),
+            b'n' => self.dry = Some(number(v, b"dry-run")),
+            // s6-rc's own message for a bad timeout.
+            b't' => self.timeout = number(v, b"verbosity"),
+            _ => {}
         }
     }
-    let rest = args.skip(g.ind);
+    /// Read the options; returns the index of the command.
+    fn parse(&mut self, args: &Args) -> usize {
+        const LONG: [(&[u8], u8); 13] = [
+            (b"up", b'u'),
+            (b"down", b'd'),
+            (b"all-down", b'D'),
+            (b"prune", b'p'),
+            (b"add", b'a'),
+            (b"block", b'b'),
+            (b"with-essentials", b'E'),
+            (b"without-essentials", b'e'),
+            (b"no-lock", b'X'),
+            (b"verbosity", b'v'),
+            (b"dry-run", b'n'),
+            (b"timeout", b't'),
+            (b"livedir", b'l'),
+        ];
+        let mut i = 1;
+        while let Some(w) = args.get_arg(i) {
+            let w = w.to_bytes();
+            i += 1;
+            if w == b"--" {
+                break;
+            }
+            if let Some(long) = w.strip_prefix(b"--") {
+                let (name, val) = match long.iter().position(|&c| c == b'=') {
+                    Some(k) => (&long[..k], Some(&long[k + 1..])),
+                    None => (long, None),
+                };
+                let Some(&(_, c)) = LONG.iter().find(|l| l.0 == name) else { diag::usage(USAGE) };
+                if !self.flag(c) {
+                    let v = match val {
+                        Some(v) => v,
+                        None => {
+                            i += 1;
+                            args.get_arg(i - 1).unwrap_or_else(|| diag::usage(USAGE)).to_bytes()
+                        }
+                    };
+                    self.value(c, v);
+                }
+                continue;
+            }
+            if w.len() < 2 || w[0] != b'-' {
+                return i - 1;
+            }
+            let mut k = 1;
+            while k < w.len() {
+                let c = w[k];
+                k += 1;
+                if self.flag(c) {
+                    continue;
+                }
+                if !matches!(c, b'v' | b'n' | b't' | b'l') {
+                    diag::usage(USAGE);
+                }
+                let v = if k < w.len() {
+                    &w[k..]
+                } else {
+                    i += 1;
+                    args.get_arg(i - 1).unwrap_or_else(|| diag::usage(USAGE)).to_bytes()
+                };
+                self.value(c, v);
+                break;
+            }
+        }
+        i
+    }
+}
+
+pub fn main(args: Args) -> u8 {
+    let mut o =
+        Opts { down: false, hide: false, prune: false, add: false, block: false, verbosity: 1, dry: None, timeout: 0 };
+    let at = o.parse(&args);
+    let rest = args.skip(at);
     let Some(cmd) = rest.get_arg(0) else { diag::usage(USAGE) };
     let names = rest.skip(1);
     let cmd = cmd.to_bytes();
-    if cmd == b"help" {
-        out(USAGE);
-        return exit::OK;
-    }
-    if !matches!(cmd, b"list" | b"listall" | b"change") {
-        diag::fatal(exit::USAGE, &[b"unknown command: ", cmd]);
+    match cmd {
+        b"help" => {
+            let _ = fd::write_all(fd::stdout(), HELP);
+            return exit::OK;
+        }
+        b"start" => (o.down, o.prune) = (false, false),
+        b"stop" => (o.down, o.prune) = (true, false),
+        b"list" | b"listall" | b"change" | b"diff" => {}
+        _ => diag::fatal(exit::USAGE, &[b"unknown command: ", cmd]),
     }
     let (db, state) = tree();
-    let Ok(mut plan) = Plan::new(db.svcs.len()) else { diag::fatal(exit::SYSCALL, &[b"out of memory"]) };
+    if cmd == b"diff" {
+        return diff(&db, state);
+    }
+    let n = db.svcs.len();
+    let Ok(mut plan) = Plan::new(n) else { diag::fatal(exit::SYSCALL, &[b"out of memory"]) };
     select(&db, &mut plan, &names, b" is not a recognized identifier in /run/s6/rc/sources");
-    if all {
-        for (i, s) in db.svcs.iter().enumerate() {
-            // `-a list`: those up; `-da list`: those down; `-a change`: those up.
-            let want = if cmd == b"list" { state[i] == up } else { state[i] };
-            if s.atomic() && want {
-                plan.steps[i] = Step::Wait;
-            }
+    for (i, s) in db.svcs.iter().enumerate() {
+        if o.add && state[i] && s.atomic() {
+            plan.steps[i] = Step::Wait;
         }
     }
-    if cmd == b"listall" {
+    let up = !o.down;
+    if cmd == b"list" && o.down {
+        invert(&db, &mut plan);
+    }
+    if cmd != b"list" {
         close(&db, &mut plan, up);
     }
-    if cmd != b"change" {
+    if cmd != b"change" && cmd != b"start" && cmd != b"stop" {
         for (i, s) in db.svcs.iter().enumerate() {
-            if plan.steps[i] == Step::Wait {
+            if plan.steps[i] == Step::Wait && !(o.hide && s.essential) {
                 out(s.name);
             }
         }
         return exit::OK;
     }
-    change(&db, &plan, up, wait, timeout)
+    if let Some(ms) = o.dry {
+        return dry(&db, state, &plan, up, &o, ms);
+    }
+    if o.prune {
+        if up {
+            invert(&db, &mut plan);
+        }
+        let r = change(&db, &plan, false, &o);
+        if r != 0 {
+            return r;
+        }
+        invert(&db, &mut plan);
+        return change(&db, &plan, true, &o);
+    }
+    change(&db, &plan, up, &o)
 }
 
-/// Send the request and wait for PID 1's answer.
-fn change(db: &Db, plan: &Plan, up: bool, wait: bool, timeout: u64) -> u8 {
-    if !plan.steps.contains(&Step::Wait) {
-        return exit::OK;
+/// Select the atomics that are not selected, and only them.
+fn invert(db: &Db, plan: &mut Plan) {
+    for (i, s) in db.svcs.iter().enumerate() {
+        plan.steps[i] = if plan.steps[i] == Step::Wait || !s.atomic() { Step::Out } else { Step::Wait };
     }
+}
+
+/// `s6-rc diff`: `+NAME` for a longrun s6 keeps up while s6-rc thinks it is
+/// down, `-NAME` for the reverse; exit 1 when there is any.
+fn diff(db: &Db, state: &[bool]) -> u8 {
+    let mut code = exit::OK;
+    for (i, s) in db.svcs.iter().enumerate() {
+        if s.kind != Kind::Longrun {
+            continue;
+        }
+        let Ok(path) = arena::cstr(&[b"/run/service/", s.name]) else { return exit::SYSCALL };
+        let st = svdir::open(path).and_then(|d| svdir::read_status(d.as_fd()));
+        let want = match st {
+            Ok(st) => st.want_up,
+            Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read longrun status for ", path.to_bytes()]),
+        };
+        if want != state[i] {
+            code = 1;
+            let mut l = Line::new();
+            l.push(if want { b"+" } else { b"-" }).push(s.name).push(b"\n");
+            let _ = fd::write_all(fd::stdout(), l.as_bytes());
+        }
+    }
+    code
+}
+
+/// An `s6-rc:` line on stderr when `level` is within the verbosity.
+fn say(o: &Opts, level: u64, parts: &[&[u8]]) {
+    if o.verbosity >= level {
+        let mut l = Line::new();
+        for p in parts {
+            l.push(p);
+        }
+        l.emit();
+    }
+}
+
+/// `-n MS`: print what would run (`s6-rc-dryrun: ARGV…` on stdout), each
+/// "succeeding" after MS, in the order and waves of a real change.
+fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
+    let n = db.svcs.len();
+    let Ok(mut plan) = Plan::new(n) else { return exit::SYSCALL };
+    let mut list: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
+    for i in 0..n {
+        if sel.steps[i] == Step::Wait && db.svcs[i].atomic() {
+            let _ = list.push(i as u16);
+        }
+    }
+    plan.select(db, &list, up, state);
+    let dir: &[u8] = if up { b"up" } else { b"down" };
+    say(o, 3, &[b"s6-rc: info: bringing selected services ", dir]);
+    for i in (0..n).rev() {
+        if plan.steps[i] == Step::Done {
+            say(o, 3, &[b"s6-rc: info: service ", db.svcs[i].name, b": already ", dir]);
+        }
+    }
+    let (ing, ed): (&[u8], &[u8]) =
+        if up { (b": starting", b" successfully started") } else { (b": stopping", b" successfully stopped") };
+    loop {
+        let mut wave: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
+        while let Some(i) = plan.next(db) {
+            let s = db.get(i);
+            if !up && s.essential && !o.hide {
+                say(o, 1, &[b"s6-rc: warning: service ", s.name, b" is marked as essential, not stopping it"]);
+                plan.steps[i as usize] = Step::Kept;
+                continue;
+            }
+            let _ = wave.push(i);
+        }
+        if wave.is_empty() {
+            return exit::OK;
+        }
+        // s6-rc looks at the highest index first.
+        wave.reverse();
+        for &i in &wave {
+            let s = db.get(i);
+            say(o, 2, &[b"s6-rc: info: dry run: service ", s.name, ing]);
+            if o.verbosity > 0 {
+                dry_line(s, up, o.timeout);
+            }
+        }
+        let _ = rustix::event::poll(&mut [], Some(&Instant(0).after_ms(ms).until(Instant(0))));
+        for &i in &wave {
+            plan.done(i, true);
+            say(o, 2, &[b"s6-rc: info: dry run: service ", db.get(i).name, ed]);
+        }
+    }
+}
+
+/// The command rs6 would run for one transition, as `s6-rc-dryrun` prints
+/// it: `s6-svc` on the live service directory for a longrun, `execlineb`
+/// for a oneshot's command line (`# NAME` after it), `init` for the
+/// services PID 1 itself runs (fix-attrs, legacy-cont-init,
+/// legacy-services).
+fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
+    let mut l = Line::new();
+    l.push(b"s6-rc-dryrun: ");
+    let t = if up { s.timeout_up } else { s.timeout_down } as u64;
+    let t = if global > 0 && (t == 0 || global < t) { global } else { t };
+    if s.internal != crate::s6::rc::Internal::No {
+        l.push(b"init  # ").push(s.name);
+    } else if s.kind == Kind::Longrun {
+        let notif = arena::cstr(&[b"/run/service/", s.name, b"/notification-fd"])
+            .is_ok_and(|p| fs::access(p, fs::Access::EXISTS).is_ok());
+        let flags: &[u8] = if !up {
+            b"-dwD"
+        } else if notif {
+            b"-uwU"
+        } else {
+            b"-uwu"
+        };
+        l.push(b"/command/s6-svc ").push(flags).push(b" -T ").push_u64(t).push(b" -- /run/service/").push(s.name);
+    } else {
+        l.push(b"/command/execlineb -Pc ");
+        // The command line on one line: its words, one space apart.
+        let script = if up { s.up } else { s.down }.to_bytes();
+        for w in script.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+            l.push(w).push(b" ");
+        }
+        l.push(b" # ").push(s.name);
+    }
+    l.push(b"\n");
+    let _ = fd::write_all(fd::stdout(), l.as_bytes());
+}
+
+/// Send the request and wait for PID 1's answer, copying the lines it
+/// sends for us to stderr.
+fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     let mut req: heapless::Vec<u8, 4096> = heapless::Vec::new();
     let mut pid = itoa::Buffer::new();
     let mut t = itoa::Buffer::new();
+    let mut v = itoa::Buffer::new();
     let pid = pid.format(rustix::process::getpid().as_raw_nonzero().get());
     let mut path: heapless::Vec<u8, 64> = heapless::Vec::new();
     let _ = path.extend_from_slice(b"/run/s6/rc/reply.");
     let _ = path.extend_from_slice(pid.as_bytes());
+    let verb: &[u8] = if up {
+        b"u"
+    } else if o.hide {
+        b"D"
+    } else {
+        b"d"
+    };
     let mut ok = req.extend_from_slice(&path).is_ok();
-    for p in [&b"\0"[..], if up { b"u" } else { b"d" }, b"\0", t.format(timeout).as_bytes()] {
+    for p in [&b"\0"[..], verb, v.format(o.verbosity.min(9)).as_bytes(), b"\0", t.format(o.timeout).as_bytes()] {
         ok &= req.extend_from_slice(p).is_ok();
     }
     for (i, s) in db.svcs.iter().enumerate() {
@@ -155,10 +429,13 @@ fn change(db: &Db, plan: &Plan, up: bool, wait: bool, timeout: u64) -> u8 {
         let code = ask(pathc, &req).unwrap_or_else(|e| {
             diag::fatal_sys(exit::SYSCALL, e, &[b"unable to talk to PID 1 through ", live::CONTROL.to_bytes()])
         });
+        if code == 2 {
+            diag::fatal(2, &[b"timed out"]);
+        }
         if code != live::BUSY {
             return code;
         }
-        if !wait {
+        if !o.block {
             diag::fatal_sys(exit::SYSCALL, Errno::BUSY, &[b"unable to take locks"]);
         }
         let _ = rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 20_000_000 }));
@@ -172,15 +449,29 @@ fn ask(path: &core::ffi::CStr, req: &[u8]) -> Result<u8, Errno> {
         let rd = fs::open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
         let ctl = fs::open(live::CONTROL, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
         rustix::io::write(&ctl, req)?;
+        let mut nul = false;
         loop {
             let mut pfd = [rustix::event::PollFd::new(&rd, rustix::event::PollFlags::IN)];
             match rustix::event::poll(&mut pfd, None) {
                 Ok(_) | Err(Errno::INTR) => {}
                 Err(e) => return Err(e),
             }
-            let mut b = [0u8; 1];
+            let mut b = [0u8; 1024];
             match rustix::io::read(rd.as_fd(), &mut b) {
-                Ok(1) => return Ok(b[0]),
+                Ok(k) if k > 0 => {
+                    let b = &b[..k];
+                    if nul {
+                        return Ok(b[0]);
+                    }
+                    let text = b.iter().position(|&c| c == 0).unwrap_or(k);
+                    let _ = fd::write_all(fd::stderr(), &b[..text]);
+                    if text < k {
+                        match b.get(text + 1) {
+                            Some(&c) => return Ok(c),
+                            None => nul = true,
+                        }
+                    }
+                }
                 Ok(_) | Err(Errno::AGAIN) | Err(Errno::INTR) => {
                     let _ =
                         rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));

@@ -16,11 +16,11 @@
 //! `-wU`/`-wR` on a service without `notification-fd` (only the first
 //! directory is checked, as in s6) warn and wait for `-wu`/`-wr`.
 use crate::base::getopt::{BAD, Getopt};
-use crate::base::svdir::{self, CtlError};
 use crate::base::time::Instant;
 use crate::base::{diag, exit, signame};
 use crate::rt::{self, Args};
 use crate::s6::control;
+use crate::s6::svdir::{self, CtlError};
 use crate::supervise::wait::{Goal, Waiter, parse_ms};
 use crate::sys::arena;
 use rustix::fd::AsFd;

@@ -9,8 +9,9 @@
 //! (and print nothing for either).
 use crate::base::getopt::Getopt;
 use crate::base::num::parse_u64;
-use crate::base::{diag, exit, signame, svdir};
+use crate::base::{diag, exit, signame};
 use crate::rt::Args;
+use crate::s6::svdir;
 use crate::s6::tally::{self, Death, RECORD};
 use crate::sys::{arena, fd};
 use rustix::fd::AsFd;

@@ -3,9 +3,9 @@
 //! meanings are the scanner's: skarnet.md §3.3). No scanner listening
 //! exits 100, as in s6.
 use crate::base::getopt::{BAD, Getopt};
-use crate::base::svdir::{self, CtlError};
 use crate::base::{diag, exit};
 use crate::rt::Args;
+use crate::s6::svdir::{self, CtlError};
 use rustix::fd::AsFd;
 
 const USAGE: &[u8] = b"s6-svscanctl [ -zabhitqnN ] svscandir";

@@ -19,11 +19,12 @@
 //! Not supervised: exit 1. Usage 100, error 111.
 use crate::base::diag::{self, Line};
 use crate::base::getopt::{BAD, Getopt};
-use crate::base::svdir::supervised;
-use crate::base::svstatus::{Status, wstat_exitcode, wstat_termsig};
 use crate::base::tai::Tai;
-use crate::base::{exit, signame, svdir};
+use crate::base::{exit, signame};
 use crate::rt::Args;
+use crate::s6::status::{Status, wstat_exitcode, wstat_termsig};
+use crate::s6::svdir;
+use crate::s6::svdir::supervised;
 use crate::sys::fd;
 use rustix::fd::AsFd;
 
@@ -257,7 +258,7 @@ pub fn main(args: Args) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base::svstatus::{wstat_exited, wstat_signaled};
+    use crate::s6::status::{wstat_exited, wstat_signaled};
 
     fn line(st: Status, normally_up: bool, numbers: bool, fields: &[Field]) -> String {
         let now = Tai { secs: 1000, nanos: 500 };

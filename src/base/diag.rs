@@ -4,7 +4,20 @@
 use super::errno::strerror;
 use crate::rt::prog;
 use crate::sys::{fd, raw};
+use core::sync::atomic::{AtomicI32, Ordering::Relaxed};
 use rustix::io::Errno;
+
+/// Where lines go: stderr, unless PID 1 points them at the catch-all
+/// logger's fifo (`TO`, non-blocking); a line it cannot take at once goes to
+/// `OR` (the console), so none is lost and none blocks.
+static TO: AtomicI32 = AtomicI32::new(2);
+static OR: AtomicI32 = AtomicI32::new(2);
+
+/// Send this process's lines to `to`, or to `or` when `to` refuses them.
+pub fn redirect(to: i32, or: i32) {
+    TO.store(to, Relaxed);
+    OR.store(or, Relaxed);
+}
 
 /// Longest diagnostic line; longer ones are cut (and still end in `\n`).
 pub const LINE_MAX: usize = 2048;
@@ -45,8 +58,17 @@ impl Line {
     }
     /// Append `\n` and write the line to stderr in one call.
     pub fn emit(&mut self) {
+        self.send(false)
+    }
+    /// A last line (fatal, usage) goes straight to `OR`: no logger will
+    /// read it after we exit.
+    fn send(&mut self, last: bool) {
         self.buf[self.len] = b'\n';
-        let _ = fd::write_all(fd::stderr(), &self.buf[..self.len + 1]);
+        let b = &self.buf[..self.len + 1];
+        let (to, or) = (TO.load(Relaxed), OR.load(Relaxed));
+        if last || fd::write_all(fd::borrow(to), b).is_err() && to != or {
+            let _ = fd::write_all(fd::borrow(or), b);
+        }
     }
 }
 
@@ -60,7 +82,7 @@ fn line(kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
         l.push(b": ");
         push_errno(&mut l, e);
     }
-    l.emit();
+    l.send(kind == b"fatal: " || kind == b"usage: ");
 }
 
 /// The text of `e`, or `errno N` for one the table does not know.

@@ -142,19 +142,25 @@ fn for_each_name(dir: &OwnedFd, mut f: impl FnMut(&[u8])) -> Result<(), Errno> {
 /// never truncating to zero: on ext4 a file truncated to zero and written
 /// again is flushed at close (`auto_da_alloc`), which at one file per
 /// variable would dominate the start of a container that is restarted.
-pub fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8]) -> Result<(), Errno> {
+/// `new`: the directory was just made, so the file does not exist (it is
+/// created exclusively and written once, without the checks).
+pub fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8], new: bool) -> Result<(), Errno> {
+    let excl = if new { OFlags::EXCL } else { OFlags::empty() };
     let f = fs::openat(
         dir,
         name,
-        OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC | excl,
         Mode::from_raw_mode(0o644),
     )?;
     let len = value.len() as u64 + 1;
-    if fs::fstat(&f)?.st_size as u64 == len && same(&f, value)? {
+    if !new && fs::fstat(&f)?.st_size as u64 == len && same(&f, value)? {
         return Ok(());
     }
     pwrite_all(&f, value, 0)?;
     pwrite_all(&f, b"\n", value.len() as u64)?;
+    if new {
+        return Ok(());
+    }
     fs::ftruncate(&f, len)
 }
 

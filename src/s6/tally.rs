@@ -10,8 +10,9 @@
 //! | 13 | the signal, or 0 when it exited |
 //!
 //! A file whose size is not a whole number of records reads as empty, as in s6.
-use crate::base::svdir::read_full;
 use crate::base::tai::Tai;
+use crate::s6::status::{wstat_exitcode, wstat_termsig};
+use crate::s6::svdir::read_full;
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::fs::{self, Mode, OFlags};
@@ -43,6 +44,13 @@ impl Death {
         r[12] = self.code;
         r[13] = self.sig;
         r
+    }
+    /// The record of a death with the raw wait status `wstat`.
+    pub fn from_wstat(when: Tai, wstat: u16) -> Death {
+        match (wstat_termsig(wstat), wstat_exitcode(wstat)) {
+            (Some(s), _) => Death { when, code: 128 + s, sig: s },
+            (None, c) => Death { when, code: c.unwrap_or(0), sig: 0 },
+        }
     }
     pub fn unpack(r: &[u8; RECORD]) -> Death {
         let mut stamp = [0u8; 12];
@@ -89,6 +97,8 @@ mod tests {
         let e = Death { when: Tai::default(), code: 3, sig: 0 };
         assert_eq!(Death::unpack(&e.pack()), e);
         assert_eq!(e.pack()[12..], [3, 0]);
+        assert_eq!(Death::from_wstat(d.when, 0x000f), d);
+        assert_eq!(Death::from_wstat(Tai::default(), 0x0300), e);
     }
 
     #[test]

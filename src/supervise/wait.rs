@@ -15,12 +15,12 @@
 //!
 //! As in s6, a supervisor that is already dead when the wait starts is not
 //! noticed: the wait then lasts until the timeout.
-use crate::base::ftrig::{EVENT, Listener};
 use crate::base::num::parse_u64;
-use crate::base::svdir;
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::Args;
+use crate::s6::ftrig::{EVENT, Listener};
+use crate::s6::svdir;
 use crate::sys::arena;
 use rustix::event::{PollFd, PollFlags, poll};
 use rustix::fd::AsFd;

@@ -287,3 +287,62 @@ pub fn start_writeback(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {
     let r = unsafe { syscall5(g::__NR_sync_file_range, fd.as_raw_fd() as usize, 0, 0, 2, 0) };
     check(r).map(|_| ())
 }
+
+#[cfg(not(test))]
+unsafe extern "C" {
+    static __rs6_image_start: u8;
+    static __rs6_text_end: u8;
+}
+
+/// Wait for events on `ep` (`epoll_pwait`, no time limit) after
+/// giving back the pages of code and stack that an idle process does not
+/// use.
+///
+/// A long-lived process that once ran much code (PID 1's start-up) keeps
+/// it mapped, and the kernel maps 64 KiB around each page it faults in:
+/// PID 1's RSS was its whole text. Before it blocks, this unmaps the text
+/// segment (`madvise(MADV_DONTNEED)`: the pages stay in the page cache and
+/// the kernel maps back what runs again, at the next fault) and the stack
+/// pages below the current frame (zero-filled when touched again, which a
+/// stack below its pointer may be). This function lives in a segment of its
+/// own (`.rs6.idle`, see `linker/rs6.ld`), so that while it waits nothing
+/// of the big text segment is mapped.
+#[cfg(not(test))]
+#[unsafe(link_section = ".rs6.idle")]
+#[inline(never)]
+pub fn idle_wait(ep: rustix::fd::BorrowedFd<'_>, events: &mut [rustix::event::epoll::Event]) -> Result<usize, Errno> {
+    use rustix::fd::AsRawFd;
+    const PAGE: usize = 4096;
+    let here = 0u8;
+    let sp = (&raw const here as usize) & !(PAGE - 1);
+    // SAFETY: only the addresses of the linker's symbols are taken, never
+    // read through. madvise(MADV_DONTNEED) on the private file mapping of
+    // the code (never written) drops page-table entries only: the same
+    // bytes come back from the file. On the stack it covers pages at least
+    // one page below this frame, which hold nothing live; the range may
+    // reach below the stack's mapping, into the kernel's guard gap, where
+    // madvise ignores what is not mapped. epoll_pwait writes at most
+    // `events.len()` entries into `events` (rustix's `Event` has the
+    // kernel's layout); a null signal mask makes it epoll_wait.
+    unsafe {
+        let start = &raw const __rs6_image_start as usize;
+        let end = &raw const __rs6_text_end as usize;
+        syscall5(g::__NR_madvise, start, end - start, g::MADV_DONTNEED as usize, 0, 0);
+        syscall5(g::__NR_madvise, sp - 64 * PAGE, 63 * PAGE, g::MADV_DONTNEED as usize, 0, 0);
+        let r = syscall5(
+            g::__NR_epoll_pwait,
+            ep.as_raw_fd() as usize,
+            events.as_mut_ptr() as usize,
+            events.len(),
+            -1isize as usize,
+            0,
+        );
+        if r < 0 { Err(Errno::from_raw_os_error(-r as i32)) } else { Ok(r as usize) }
+    }
+}
+
+/// Unit tests run on std: a plain wait.
+#[cfg(test)]
+pub fn idle_wait(ep: rustix::fd::BorrowedFd<'_>, events: &mut [rustix::event::epoll::Event]) -> Result<usize, Errno> {
+    rustix::event::epoll::wait(ep, events, None)
+}

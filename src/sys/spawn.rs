@@ -50,6 +50,12 @@ pub struct Spawn<'a> {
 
 /// Start a child. Returns its pid.
 pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
+    spawn_as(s, None)
+}
+
+/// As `spawn`; with `ids`, the child takes that uid and gid (its only
+/// group) before the exec.
+pub fn spawn_as(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> Result<Pid, Errno> {
     // SAFETY: single-threaded; the child runs `child`, which never returns.
     match unsafe { raw::fork() }? {
         Some(pid) => {
@@ -61,11 +67,11 @@ pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
             }
             Ok(pid)
         }
-        None => child(s),
+        None => child(s, ids),
     }
 }
 
-fn child(s: &Spawn<'_>) -> ! {
+fn child(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> ! {
     if s.setsid {
         let _ = rustix::process::setsid();
     } else if s.new_pgrp {
@@ -90,6 +96,11 @@ fn child(s: &Spawn<'_>) -> ! {
     }
     if let Err(e) = signal::restore(s.signals) {
         die(s, e, b"unable to restore signals", b"");
+    }
+    if let Some((u, g)) = ids
+        && let Err((_, e)) = super::ids::drop_to(u, g, Some(&[g]))
+    {
+        die(s, e, b"unable to drop privileges", b"");
     }
     // SAFETY: argv/envp are null-terminated arrays built by the caller.
     let e = unsafe { execvpe(s.file, s.argv, s.envp, s.path) };

@@ -436,13 +436,26 @@ fn loss_inner() {
             std::thread::sleep(Duration::from_millis(2));
         }
     });
+    // Each logger is started with `-d 3` on a fifo, and signalled only once it has said it is ready:
+    // a TERM that came before it set up its signals would kill it by the default action (under
+    // qemu-user, 30 ms after the spawn is not always enough for that).
+    let ready = dir.join("ready");
+    let _ = fs::remove_file(&ready);
+    assert!(Command::new("mkfifo").arg(&ready).status().unwrap().success());
     let start = |r: &std::io::PipeReader| {
-        Command::new(rs6())
-            .args(["s6-log", "-t", "10000", "r100", "n1000", "s65536", ld.to_str().unwrap()])
+        let ch = Command::new("sh")
+            .args(["-c", "exec \"$0\" s6-log -d 3 -t 10000 r100 n1000 s65536 \"$1\" 3>\"$2\""])
+            .arg(rs6())
+            .arg(&ld)
+            .arg(&ready)
             .stdin(r.try_clone().unwrap())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap()
+            .unwrap();
+        let mut note = String::new();
+        fs::File::open(&ready).unwrap().read_to_string(&mut note).unwrap();
+        assert_eq!(note, "\n", "the logger did not say it was ready");
+        ch
     };
     let mut warned = false;
     for round in 0..20 {

@@ -3,10 +3,12 @@
 //! (see `harness`). These tests need root and fail without it.
 mod harness;
 
+mod catchall;
 mod dispatch;
 mod elf;
 mod execline;
 mod fix_attrs;
+mod health;
 mod images;
 mod install;
 mod interactive;
@@ -15,6 +17,8 @@ mod layers;
 mod log;
 mod pid1;
 mod rc;
+mod rc_client;
+mod regex;
 mod s6tools;
 mod stage2;
 mod stop_delay;

@@ -59,7 +59,27 @@ print("pgrp=%s" % pgrp)
 print("tpgid=%s" % tpgid)
 read_until(b"# ")
 send("sleep 30\n")
-time.sleep(0.5)
+# ^C only once sleep is the terminal's foreground job: sent earlier, it would
+# reach the shell while it forks, and sleep would then run its 30 s.
+end = time.monotonic() + 20
+while True:
+    try:
+        with open("/proc/%d/comm" % os.tcgetpgrp(fd)) as f:
+            comm = f.read()
+        if comm == "sleep\n":
+            break
+        if comm == "docker\n":
+            # docker run -it: this pty is the docker client's, whose own
+            # group stays in the foreground; the container's jobs cannot be
+            # seen from here. Give sleep time to start instead.
+            time.sleep(1)
+            break
+    except OSError:
+        pass
+    if time.monotonic() > end:
+        print("timeout=sleep in the foreground")
+        sys.exit(1)
+    time.sleep(0.01)
 t0 = time.monotonic()
 send("\x03")
 send("echo after=$?=$((1000+235))\n")

@@ -403,15 +403,17 @@ fn pipeline_lines_flow_and_survive_a_consumer_restart() {
     root.file(&format!("{RCD}/cons/consumer-for"), "prod\n", 0o644);
     root.file(
         &format!("{RCD}/cons/run"),
-        "#!/bin/sh\necho run cons $$ >> /tmp/log\nexec cat >> /tmp/cons.log\n",
+        // The first consumer leaves by itself after 10 lines: `read` takes one byte at a time from a
+        // pipe, so nothing it has consumed is left unwritten (a killed `cat` may die between its
+        // read and its write, and that line is lost in the consumer, not in the pipe).
+        "#!/bin/sh\necho run cons $$ >> /tmp/log\nn=0\nwhile read l; do\n  echo $l >> /tmp/cons.log\n  n=$((n+1))\n  \
+         if [ $n -ge 10 ] && [ ! -e /tmp/restarted ]; then touch /tmp/restarted; exit 0; fi\ndone\n",
         0o755,
     );
     root.file(&format!("{RCD}/cons/pipeline-name"), "mypipe\n", 0o644);
     user(&root, &["mypipe"]);
     let script = "PATH=/command:$PATH
 n() { cat /tmp/cons.log 2>/dev/null | wc -l; }
-i=0; while [ $(n) -lt 10 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-s6-svc -k /run/service/cons
 i=0; while [ $(n) -lt 100 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done";
     let o = root.init(&["sh", "-c", script]).run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
@@ -443,4 +445,26 @@ fn wait_for_services_maxtime_bounds_the_boot() {
         assert!(!lines.iter().any(|l| l == "up after"), "{lines:?}");
         assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
     }
+}
+
+/// `exit-container` in an s6-rc longrun (v3): its exit ends the container
+/// with its code.
+#[test]
+fn longrun_with_exit_container_ends_the_container() {
+    let root = Root::new();
+    with_execlineb(&root);
+    longrun(&root, "svc-x", &["base"], false);
+    root.file(
+        &format!("{RCD}/svc-x/run"),
+        "#!/bin/sh
+sleep 0.3
+exit 9
+",
+        0o755,
+    );
+    root.file(&format!("{RCD}/svc-x/exit-container"), "", 0o644);
+    user(&root, &["svc-x"]);
+    let o = root.init(&["sleep", "100"]).timeout(Duration::from_secs(15)).run();
+    assert_eq!(o.code(), 9, "{}", o.stderr);
+    assert!(log(&root).iter().any(|l| l == "finish svc-x"), "{:?}", log(&root));
 }

@@ -390,7 +390,7 @@ fn svc_letters_drive_s6_supervise() {
         let before = finish_lines().len();
         let pid = pid_of(&a);
         ok(&run(ours("s6-svc").args(&args).arg(&a)), &format!("{args:?}"));
-        wait_for(|| finish_lines().len() > before, "finish");
+        wait_for(|| finish_lines().len() > before, &format!("finish after s6-svc {args:?}"));
         assert_eq!(finish_lines()[before], format!("256 {sig}"), "{args:?}");
         ok(&run(theirs("s6-svwait").args(["-u", "-t", "5000"]).arg(&a)), "back up");
         assert_ne!(pid_of(&a), pid, "{args:?} restarted it");

@@ -34,13 +34,14 @@
 //!
 //! After the loop has started, PID 1 does not die of an error: it reports
 //! it and goes on (a failed fork counts as the step failing with 111).
+mod catchall;
 mod kernel;
 mod rc;
 mod runtime;
 mod settings;
 mod stage;
 mod stages;
-mod supervise;
+use crate::supervise;
 pub mod tree;
 
 use crate::base::diag::{self, Line};
@@ -96,6 +97,8 @@ struct Pid1 {
     sup: supervise::Supervisor,
     /// v3's service tree, when the image has one.
     rc: Option<rc::Rc>,
+    /// The catch-all logger (`S6_LOGGING`).
+    log: Option<catchall::CatchAll>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -156,6 +159,7 @@ fn container(args: Args) -> u8 {
         runtime::no_snapshot();
     }
     let global_env = or_die(global_env(&env, &s, path));
+    let log = if runtime_ok { catchall::setup(&env, v3, &orig) } else { None };
     let mut st = Pid1 {
         s,
         pid1,
@@ -181,11 +185,12 @@ fn container(args: Args) -> u8 {
         path,
         base,
         no_children: false,
-        sup: match supervise::Supervisor::new(global_env, path) {
+        sup: match supervise::Supervisor::new(global_env, path, orig) {
             Ok(s) => s,
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
         rc: None,
+        log,
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -356,11 +361,21 @@ impl Pid1 {
     fn run(&mut self, sigfd: &SignalFd) -> u8 {
         while self.exit.is_none() {
             let now = Instant::now();
-            let deadline = [self.m.deadline(now), self.sup.deadline(), self.rc_deadline()].into_iter().flatten().min();
+            let log = self.log.as_ref().and_then(|l| l.restart_at);
+            let deadline =
+                [self.m.deadline(now), self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min();
             let timeout = deadline.map(|d| d.until(now));
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
-            let n = match epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()) {
+            // Nothing ready and no deadline: wait in the idle segment, which
+            // gives back the pages of code that start-up used (PID 1's RSS).
+            let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
+            let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
+                Ok(0) if timeout.is_none() => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
+                Ok(0) => epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()),
+                r => r,
+            };
+            let n = match n {
                 Ok(n) => n,
                 Err(Errno::INTR) => 0,
                 Err(e) => {
@@ -377,6 +392,10 @@ impl Pid1 {
                 }
             }
             self.reap();
+            if let Some(code) = self.sup.ended.take() {
+                // A service with `exit-container` ended: as the CMD's exit.
+                self.push(Event::ExitContainer(code));
+            }
             for ev in &events[..n] {
                 match supervise::Watch::decode(ev.data.u64()) {
                     supervise::Watch::Signals => {}
@@ -384,29 +403,25 @@ impl Pid1 {
                         supervise::ScanCmd::Shutdown => self.event(Event::Halt),
                         supervise::ScanCmd::Rescan => {
                             if matches!(self.m.phase, Phase::Up | Phase::Wait { .. }) {
-                                self.sup.rescan(&self.orig);
+                                self.sup.rescan();
                             }
                         }
                         supervise::ScanCmd::None => {}
                     },
-                    supervise::Watch::Control(i) => self.sup.on_control(i, &self.orig),
+                    supervise::Watch::Control(i) => self.sup.on_control(i),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
                     supervise::Watch::Rc => self.rc_request(),
                 }
             }
-            self.sup.on_time(Instant::now(), &self.orig);
+            let now = Instant::now();
+            self.sup.on_time(now);
+            if self.log.as_mut().is_some_and(|l| l.on_time(now, &self.orig)) {
+                self.no_children = false;
+            }
             self.advance();
         }
         let code = self.exit.unwrap_or(exit::OK);
         runtime::read_exitcode().unwrap_or(code)
-    }
-
-    /// A supervised service ends the container with `code`, as the CMD
-    /// exiting with it would.
-    // Called by the supervisor's `exit-container` handling once it lands.
-    #[allow(dead_code)]
-    pub(super) fn end_container(&mut self, code: u8) {
-        self.event(Event::ExitContainer(code));
     }
 
     /// Queue an event for the stage machine (handlers never act on the
@@ -500,6 +515,9 @@ impl Pid1 {
                     rustix::fs::sync();
                 }
                 self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
+                if let Some(l) = &mut self.log {
+                    l.release();
+                }
                 self.kill_all(signal::SIGTERM);
                 self.kill_all(signal::SIGCONT);
                 self.reap();
@@ -527,7 +545,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -550,7 +568,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, &self.orig) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
                 }
@@ -559,18 +577,19 @@ impl Pid1 {
             }
             // As a subreaper, grandchildren re-parented to us after the
             // KILL round were not signalled yet.
-            if !self.pid1 {
-                tree::signal_descendants(self.me, signal::SIGKILL);
+            if !self.pid1 || self.logger().is_some() {
+                tree::signal_descendants(self.me, signal::SIGKILL, self.logger());
             }
         }
     }
 
     fn on_exit(&mut self, pid: Pid, code: u8) {
-        if self.rc_on_exit(pid, code) {
+        if self.rc_on_exit(pid, code) || self.log.as_mut().is_some_and(|l| l.on_exit(pid, code)) {
             return;
         }
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
+            crate::s6::cmd::write(b"exited", Some(code as u64));
             let mut l = Line::new();
             let name = self.cmd_name();
             l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
@@ -620,7 +639,7 @@ impl Pid1 {
         // With a service tree, `legacy-services` started them.
         if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] starting services"]);
-            self.sup.setup(dir, &self.orig);
+            self.sup.setup(dir);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {
             // S6_SERVICES_READYTIME: v3 sleeps this long (default 50 ms)
@@ -741,7 +760,7 @@ impl Pid1 {
     #[inline(never)]
     fn start_cmd(&mut self) {
         if self.cmd.is_empty() {
-            return;
+            return crate::s6::cmd::write(b"none", None);
         }
         let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
         let Ok(argv) = arena::alloc_slice::<*const u8>(words + self.cmd.len() + 1, core::ptr::null()) else {
@@ -774,6 +793,8 @@ impl Pid1 {
                 .or_else(|| with_path(&env, self.path).ok().map(|e| e.as_ptr()))
         };
         let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
+        // Before the spawn: the CMD may look at once (`rs6-health`).
+        crate::s6::cmd::write(b"up", None);
         let sp = Spawn {
             file,
             argv: argv.as_ptr(),
@@ -783,7 +804,7 @@ impl Pid1 {
             new_pgrp: true,
             take_tty: rustix::termios::isatty(crate::sys::fd::stdin()),
             setsid: false,
-            moves: &[],
+            moves: self.log.as_ref().map_or(&[], |l| l.cmd_moves()),
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
         };
@@ -795,17 +816,24 @@ impl Pid1 {
 
     fn cmd_failed(&mut self, e: Errno) {
         self.warn_sys(e, &[b"unable to spawn the CMD"]);
+        crate::s6::cmd::write(b"exited", Some(exit::SYSCALL as u64));
         self.push(Event::CmdFailed);
     }
 
     /// Signal everything: the whole namespace when we are PID 1, only our
     /// descendants otherwise.
     fn kill_all(&self, sig: u32) {
-        if self.pid1 {
+        if self.pid1 && self.logger().is_none() {
             let _ = raw::kill_everything(sig);
         } else {
-            tree::signal_descendants(self.me, sig);
+            tree::signal_descendants(self.me, sig, self.logger());
         }
+    }
+
+    /// The catch-all logger's pid: spared by the final signals, it stops
+    /// by itself at the end of its input.
+    fn logger(&self) -> Option<Pid> {
+        self.log.as_ref().and_then(|l| l.pid)
     }
 
     fn progress(&self, parts: &[&[u8]]) {

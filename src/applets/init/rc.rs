@@ -58,6 +58,11 @@ pub struct Rc {
     /// `/run/s6/rc/control`, and the client waiting for the current change.
     control: Option<OwnedFd>,
     reply: heapless::Vec<u8, 128>,
+    /// The waiting client's reply fifo (its lines and its code go there),
+    /// its verbosity, and whether its down change stops essential services.
+    out: Option<OwnedFd>,
+    verb: u8,
+    force: bool,
     /// The current change ran out of time (`-t`).
     expired: bool,
     /// Oneshots' environment: the global one and `RC_NAME=` (`var`).
@@ -82,13 +87,21 @@ pub fn has_layout(base: &[u8]) -> bool {
     is_dir(profile(base))
 }
 
-fn info(parts: &[&[u8]]) {
+/// An `s6-rc:` line at `level`: to the waiting client's reply fifo at its
+/// verbosity, else (the boot, the shutdown) to stderr at `S6_VERBOSITY`.
+fn say(rc: &Rc, verbosity: u64, level: u8, parts: &[&[u8]]) {
     let mut l = Line::new();
-    l.push(b"s6-rc: info: service ");
     for p in parts {
         l.push(p);
     }
-    l.emit();
+    match &rc.out {
+        Some(out) if level <= rc.verb => {
+            l.push(b"\n");
+            let _ = rustix::io::write(out, l.as_bytes());
+        }
+        None if level as u64 <= verbosity => l.emit(),
+        _ => {}
+    }
 }
 
 impl Pid1 {
@@ -130,7 +143,7 @@ impl Pid1 {
         };
         let control = live::publish(&srcs);
         if let Some(c) = &control {
-            self.sup.watch(c.as_fd(), super::supervise::Watch::Rc);
+            self.sup.watch(c.as_fd(), crate::supervise::Watch::Rc);
         }
         let n = db.svcs.len();
         let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until)) = (
@@ -196,6 +209,9 @@ impl Pid1 {
             failed: None,
             control,
             reply: heapless::Vec::new(),
+            out: None,
+            verb: 1,
+            force: false,
             expired: false,
             envp,
             var,
@@ -329,16 +345,18 @@ impl Pid1 {
                     return Some(true);
                 }
                 if up && self.sup.gave_up(k) {
-                    self.rc_warn(&s, up, b"its finish script reported a permanent failure", 1);
+                    let why: &[u8] =
+                        b"s6-svlisten: fatal: some services reported permanent failure or their supervisor died";
+                    self.rc_warn(rc, &s, Some(why), 1);
                     rc.failed.get_or_insert(1);
                     return Some(false);
                 }
                 if timed_out {
                     rc.until[i as usize] = None;
                     if up {
-                        self.sup.send(k, b'D', &self.orig);
+                        self.sup.send(k, b'D');
                     }
-                    self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
+                    self.rc_warn(rc, &s, Some(b"s6-svlisten: fatal: timed out"), exit::TIMEOUT);
                     rc.failed.get_or_insert(exit::TIMEOUT);
                     return Some(false);
                 }
@@ -352,7 +370,8 @@ impl Pid1 {
                         let _ = raw::kill_pid(pid, signal::SIGCONT);
                     }
                     rc.pids[i as usize] = None;
-                    self.rc_warn(&s, up, b"timed out", exit::TIMEOUT);
+                    let why: &[u8] = b"s6-sudoc: fatal: unable to get exit status from server: Operation timed out";
+                    self.rc_warn(rc, &s, Some(why), exit::SYSCALL);
                     rc.failed.get_or_insert(exit::TIMEOUT);
                     return Some(false);
                 }
@@ -364,13 +383,23 @@ impl Pid1 {
     fn rc_start(&mut self, rc: &mut Rc, i: u16) {
         let s = *rc.db.get(i);
         let up = rc.plan.up;
-        if !up && s.essential {
-            rc.plan.done(i, true);
+        if !up && s.essential && (rc.stopping || !rc.force) {
+            if rc.stopping {
+                rc.plan.done(i, true);
+            } else {
+                // s6-rc: not stopped, and neither is what it depends on.
+                let w: &[u8] = b" is marked as essential, not stopping it";
+                say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: service ", s.name, w]);
+                rc.plan.steps[i as usize] = Step::Kept;
+            }
             return;
         }
-        if self.s.verbosity >= 2 {
-            info(&[s.name, if up { b": starting" } else { b": stopping" }]);
-        }
+        say(
+            rc,
+            self.s.verbosity,
+            2,
+            &[b"s6-rc: info: service ", s.name, if up { b": starting" } else { b": stopping" }],
+        );
         let t = if up { s.timeout_up } else { s.timeout_down };
         rc.until[i as usize] = (t > 0).then(|| Instant::now().after_ms(t as u64));
         match (s.kind, s.internal) {
@@ -379,13 +408,13 @@ impl Pid1 {
             (_, Internal::LegacyServices) if up => {
                 let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
                 if is_dir(dir) {
-                    self.sup.setup(dir, &self.orig);
+                    self.sup.setup(dir);
                 }
             }
             (_, Internal::LegacyServices) => self.sup.stop_from(rc.legacy_from),
             (Kind::Longrun, _) => {
                 if rc.sup[i as usize] != NONE {
-                    self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' }, &self.orig);
+                    self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' });
                 }
             }
             _ => {
@@ -442,23 +471,30 @@ impl Pid1 {
         if ok {
             rc.up[i as usize] = up;
             live::write_state(&rc.db, rc.up);
-            if self.s.verbosity >= 2 {
-                info(&[s.name, if up { b" successfully started" } else { b" successfully stopped" }]);
-            }
+            say(
+                rc,
+                self.s.verbosity,
+                2,
+                &[
+                    b"s6-rc: info: service ",
+                    s.name,
+                    if up { b" successfully started" } else { b" successfully stopped" },
+                ],
+            );
         }
     }
 
-    fn rc_warn(&self, s: &crate::s6::rc::Svc, up: bool, why: &[u8], _code: u8) {
-        if self.s.verbosity >= 1 {
-            let mut l = Line::new();
-            l.push(b"s6-rc: warning: unable to ")
-                .push(if up { b"start" } else { b"stop" })
-                .push(b" service ")
-                .push(s.name)
-                .push(b": ")
-                .push(why);
-            l.emit();
+    /// s6-rc's failure line (after the line of the program that failed,
+    /// `pre`, which s6 prints at any verbosity).
+    fn rc_warn(&self, rc: &Rc, s: &crate::s6::rc::Svc, pre: Option<&[u8]>, code: u8) {
+        let v = self.s.verbosity;
+        if let Some(p) = pre {
+            say(rc, v, 0, &[p]);
         }
+        let mut b = itoa::Buffer::new();
+        let what: &[u8] = if rc.plan.up { b"start" } else { b"stop" };
+        let code = b.format(code).as_bytes();
+        say(rc, v, 1, &[b"s6-rc: warning: unable to ", what, b" service ", s.name, b": command exited ", code]);
     }
 
     /// A oneshot ended: is it one of ours?
@@ -469,16 +505,7 @@ impl Pid1 {
             rc.pids[i] = None;
             let s = *rc.db.get(i as u16);
             if code != 0 {
-                if self.s.verbosity >= 1 {
-                    let mut l = Line::new();
-                    l.push(b"s6-rc: warning: unable to ")
-                        .push(if rc.plan.up { b"start" } else { b"stop" })
-                        .push(b" service ")
-                        .push(s.name)
-                        .push(b": command exited ")
-                        .push_u64(code as u64);
-                    l.emit();
-                }
+                self.rc_warn(&rc, &s, None, code);
                 self.rc_done(&mut rc, i as u16, false);
                 rc.failed.get_or_insert(code);
             }
@@ -536,13 +563,19 @@ impl Pid1 {
     }
 }
 
-/// Tell the waiting client how its change ended.
+/// The client's reply fifo `path`, opened for writing.
+fn open_reply(path: &[u8]) -> Option<OwnedFd> {
+    let mut p: heapless::Vec<u8, 129> = heapless::Vec::new();
+    p.extend_from_slice(path).ok()?;
+    p.push(0).ok()?;
+    let c = core::ffi::CStr::from_bytes_until_nul(&p).ok()?;
+    fs::open(c, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()
+}
+
+/// Tell the waiting client how its change ended (a NUL, then the code).
 fn reply(rc: &mut Rc, code: u8) {
-    let _ = rc.reply.push(0);
-    if let Ok(path) = core::ffi::CStr::from_bytes_until_nul(&rc.reply)
-        && let Ok(f) = fs::open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
-    {
-        let _ = rustix::io::write(&f, &[code]);
+    if let Some(f) = rc.out.take() {
+        let _ = rustix::io::write(&f, &[0, code]);
     }
     rc.reply.clear();
 }
@@ -560,13 +593,17 @@ impl Pid1 {
                 continue;
             }
             let busy = !rc.plan.finished() || rc.boot || rc.stopping || !rc.reply.is_empty();
-            let mut old = core::mem::take(&mut rc.reply);
-            let _ = rc.reply.extend_from_slice(path);
             if busy {
-                reply(&mut rc, live::BUSY);
-                rc.reply = core::mem::take(&mut old);
+                if let Some(f) = open_reply(path) {
+                    let _ = rustix::io::write(&f, &[0, live::BUSY]);
+                }
                 continue;
             }
+            rc.reply.clear();
+            let _ = rc.reply.extend_from_slice(path);
+            rc.out = open_reply(path);
+            let up;
+            (up, rc.force, rc.verb) = live::verb(verb);
             let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
             let mut unknown = false;
             for name in f {
@@ -585,8 +622,15 @@ impl Pid1 {
                 reply(&mut rc, 3);
                 continue;
             }
-            let up = verb.first() == Some(&b'u');
             rc.plan.select(&rc.db, &sel, up, rc.up);
+            let v = self.s.verbosity;
+            let dir: &[u8] = if up { b"up" } else { b"down" };
+            say(&rc, v, 3, &[b"s6-rc: info: bringing selected services ", dir]);
+            for i in (0..rc.db.svcs.len()).rev() {
+                if rc.plan.steps[i] == Step::Done {
+                    say(&rc, v, 3, &[b"s6-rc: info: service ", rc.db.svcs[i].name, b": already ", dir]);
+                }
+            }
             rc.failed = None;
             rc.expired = false;
             rc.maxtime = crate::base::num::parse_u64(t).filter(|&ms| ms > 0).map(|ms| Instant::now().after_ms(ms));

@@ -255,8 +255,9 @@ fn link_var_run(read_only_root: bool) {
 
 /// Write every variable of `env` into the snapshot directory.
 pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
-    fs::mkdir(envdir::DIR, Mode::from_raw_mode(0o755)).or_else(|e| if e == Errno::EXIST { Ok(()) } else { Err(e) })?;
-    let dir = fs::open(envdir::DIR, DIR, Mode::empty())?;
+    // Just made: it is empty, and each file is new.
+    let fresh = fs::mkdir(envdir::DIR, Mode::from_raw_mode(0o755)).is_ok();
+    let dir = open_dir(envdir::DIR, 0o755)?;
     for e in env.iter() {
         let e = e.to_bytes();
         let Some(eq) = e.iter().position(|&c| c == b'=') else { continue };
@@ -265,10 +266,13 @@ pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
             diag::warn(&[b"not saving variable with an unusable name: ", name]);
             continue;
         }
-        envdir::write_var(&dir, name, value)?;
+        envdir::write_var(&dir, name, value, fresh)?;
     }
     if let Some(p) = path_default {
-        envdir::write_var(&dir, b"PATH", p)?;
+        envdir::write_var(&dir, b"PATH", p, fresh && env.var(b"PATH").is_none())?;
+    }
+    if fresh {
+        return Ok(());
     }
     // What a previous start left and this environment does not have.
     prune_where(dir.as_fd(), 32, |n| {
@@ -284,17 +288,20 @@ pub fn no_snapshot() {
 }
 
 /// Record the container's exit code where v3 keeps it (decimal + newline).
+///
+/// No truncation to zero: on ext4 a file truncated to zero
+/// and written again is flushed to the disk at close (`auto_da_alloc`),
+/// which would make every container's exit wait for a disk write.
 pub fn write_exitcode(code: u8) {
-    let Ok(f) = fs::open(
-        EXITCODE,
-        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
-        Mode::from_raw_mode(0o644),
-    ) else {
+    let Ok(f) = fs::open(EXITCODE, OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))
+    else {
         return;
     };
     let mut b = itoa::Buffer::new();
-    let _ = crate::sys::fd::write_all(f.as_fd(), b.format(code).as_bytes());
+    let d = b.format(code).as_bytes();
+    let _ = crate::sys::fd::write_all(f.as_fd(), d);
     let _ = crate::sys::fd::write_all(f.as_fd(), b"\n");
+    let _ = fs::ftruncate(&f, d.len() as u64 + 1);
 }
 
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)

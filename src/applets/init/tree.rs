@@ -12,8 +12,9 @@ use rustix::process::Pid;
 /// several passes (each TERM/KILL round rescans).
 pub const MAX_TREE: usize = 4096;
 
-/// Signal every descendant of `me` with `sig`. Returns how many were signalled.
-pub fn signal_descendants(me: Pid, sig: u32) -> usize {
+/// Signal every descendant of `me` but `spare` with `sig`. Returns how many
+/// were signalled.
+pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
     let mut set = heapless::Vec::<i32, MAX_TREE>::new();
     let _ = set.push(me.as_raw_nonzero().get());
     // Repeat until a pass adds nothing: a child listed after its parent is
@@ -35,6 +36,7 @@ pub fn signal_descendants(me: Pid, sig: u32) -> usize {
     let mut n = 0;
     for &pid in set.iter().skip(1) {
         if let Some(p) = Pid::from_raw(pid)
+            && Some(p) != spare
             && crate::sys::raw::kill_pid(p, sig).is_ok()
         {
             n += 1;

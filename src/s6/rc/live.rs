@@ -6,12 +6,14 @@
 //! - `state`: the atomic services that are up, one name a line, rewritten
 //!   (`state.new`, then a rename) after each transition;
 //! - `control`: a fifo PID 1 reads. A request is one write (atomic, under
-//!   `PIPE_BUF`): `REPLY\0VERB\0TIMEOUT\0NAME\0…NAME\n`, VERB `u` or `d`,
-//!   TIMEOUT in ms (0: none). The client made the
-//!   fifo REPLY and opened it for reading before writing the request; PID 1
-//!   writes one byte there when the change is over: its exit code (0 done,
-//!   1 a transition failed, 2 timed out, 3 unknown name), or `BUSY` while
-//!   another change (the boot included) runs.
+//!   `PIPE_BUF`): `REPLY\0VERB\0TIMEOUT\0NAME\0…NAME\n`, VERB `u`, `d`, or
+//!   `D` (down, essential services too), then the client's verbosity in
+//!   decimal (none: 1), TIMEOUT in ms (0: none). The client made the fifo
+//!   REPLY and opened it for reading before writing the request; PID 1
+//!   writes there the `s6-rc:` lines of the change the client's verbosity
+//!   asks for, as they happen, then a NUL and one byte when the change is
+//!   over: its exit code (0 done, 1 a transition failed, 2 timed out, 3
+//!   unknown name), or `BUSY` while another change (the boot included) runs.
 use super::Db;
 use crate::sys::arena;
 use core::ffi::CStr;
@@ -25,6 +27,12 @@ pub const SOURCES: &CStr = c"/run/s6/rc/sources";
 pub const STATE: &CStr = c"/run/s6/rc/state";
 /// The reply while another change runs.
 pub const BUSY: u8 = 254;
+
+/// A request's VERB: (up, stop essential services too, verbosity).
+pub fn verb(v: &[u8]) -> (bool, bool, u8) {
+    let level = crate::base::num::parse_u64(v.get(1..).unwrap_or(b"")).map_or(1, |n| n.min(9) as u8);
+    (v.first() == Some(&b'u'), v.first() == Some(&b'D'), level)
+}
 
 fn write_file(path: &CStr, tmp: &CStr, parts: &mut dyn Iterator<Item = &[u8]>) -> Result<(), Errno> {
     let f =

@@ -224,6 +224,10 @@ pub fn resolve(svcs: &'static mut [Svc]) -> Result<Db, Error> {
             let mut path = List::new();
             flatten(svcs, b as u16, &mut out, &mut path)?;
             svcs[b].members = store(&out)?;
+            // `flag-essential` on a bundle marks every member.
+            if svcs[b].essential {
+                out.iter().for_each(|&m| svcs[m as usize].essential = true);
+            }
         }
     }
     for i in 0..n {
@@ -333,6 +337,10 @@ pub enum Step {
     Done,
     /// Its transition failed, or one it waited for did (skipped).
     Failed,
+    /// Left as it is without a failure: an essential service a down
+    /// transition does not stop, and what waits for it (s6-rc says so for
+    /// the first only).
+    Kept,
 }
 
 /// One state change (`s6-rc -u|-d change`): the closure of the selection,
@@ -390,8 +398,8 @@ impl Plan {
                 let mut ready = true;
                 for &d in before {
                     match self.steps[d as usize] {
-                        Step::Failed => {
-                            self.steps[i] = Step::Failed;
+                        st @ (Step::Failed | Step::Kept) => {
+                            self.steps[i] = st;
                             changed = true;
                             ready = false;
                             break;

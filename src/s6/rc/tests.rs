@@ -233,6 +233,24 @@ fn plans_respect_order() {
     up.iter_mut().for_each(|u| *u = true);
     p.select(&db, db.get(top).members, true, &up);
     assert!(run_plan(&db, &mut p, &[]).is_empty());
+    // Kept (an essential service a down change leaves up): what it
+    // depends on is kept too, and nothing failed.
+    p.select(&db, &[db.find(b"a").unwrap()], false, &up);
+    let mut seen = vec![];
+    while let Some(i) = p.next(&db) {
+        let name = String::from_utf8_lossy(db.get(i).name).to_string();
+        if name == "d" {
+            p.steps[i as usize] = Step::Kept;
+        } else {
+            p.done(i, true);
+        }
+        seen.push(name);
+    }
+    assert!(p.finished() && !p.failed(), "{seen:?}");
+    assert_eq!(seen, ["legacy-services", "d"]);
+    for x in [&b"a"[..], b"b", b"c"] {
+        assert_eq!(p.steps[db.find(x).unwrap() as usize], Step::Kept);
+    }
 }
 
 #[test]

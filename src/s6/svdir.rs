@@ -15,9 +15,11 @@
 //! - A control fifo is opened non-blocking, so that a missing reader is an
 //!   error (ENXIO) and not a hang, then made blocking for one `write` of all
 //!   the command bytes (at most `PIPE_BUF`, so they arrive together).
-//! - `status` is replaced atomically: written as `status.new`, then moved
-//!   over `status`.
-use super::svstatus::{STATUS_SIZE, Status};
+//! - `status` is replaced atomically: written as `status.new`, then
+//!   exchanged with `status`. A file is never written while it is named
+//!   `status`; the old one stays as `status.new`, to be rewritten next time,
+//!   so that an update creates and frees no inode.
+use super::status::{STATUS_SIZE, Status};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, Mode, OFlags};
@@ -121,28 +123,28 @@ pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
     Ok(Status::unpack(&b))
 }
 
-/// Replace `supervise/status` atomically: `status.new`, then moved over
-/// `status`.
+/// Replace `supervise/status` atomically: written into `status.new` (the
+/// previous status, kept by `replace`: same size, so no truncation), then
+/// exchanged with `status`.
 pub fn write_status(dir: BorrowedFd<'_>, st: &Status) -> Result<(), Errno> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
     let f = fs::openat(dir, STATUS_NEW, flags, Mode::from_raw_mode(0o644))?;
     crate::sys::fd::write_all(f.as_fd(), &st.pack())?;
     drop(f);
     replace(dir, STATUS_NEW, STATUS)
 }
 
-/// Move `tmp` over `name` (both relative to `dir`) atomically. A plain
-/// rename over an existing file makes ext4 flush the new file's data first
-/// (its `auto_da_alloc` safeguard), which costs milliseconds per update;
-/// exchanging the two names and unlinking the old one is just as atomic for
-/// readers and skips that. Falls back to a rename when there is nothing to
-/// exchange with (or the file system cannot exchange).
+/// Put `tmp` in place of `name` (both relative to `dir`) atomically, by
+/// exchanging the two names: `tmp` then holds the old file, which the next
+/// update rewrites (no inode created or freed per update: on ext4 the
+/// inodes freed in the last seconds are skipped when new ones are made,
+/// and that made every update slower). A plain rename over an existing
+/// file would also make ext4 flush the new file's data first (its
+/// `auto_da_alloc` safeguard). Falls back to a rename when there is
+/// nothing to exchange with (or the file system cannot exchange).
 pub fn replace(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
     match fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE) {
-        Ok(()) => {
-            let _ = fs::unlinkat(dir, tmp, AtFlags::empty());
-            Ok(())
-        }
+        Ok(()) => Ok(()),
         Err(_) => fs::renameat(dir, tmp, dir, name),
     }
 }
@@ -154,6 +156,38 @@ pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
         Err(Errno::NOENT) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// The first line of `dir/name` as a number: `Ok(None)` when the file
+/// does not exist, `Err` when it is not a number (`timeout-kill`,
+/// `timeout-finish`, `notification-fd`, `max-death-tally`).
+#[allow(clippy::result_unit_err)] // one reason only: not a number
+pub fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, ()> {
+    let mut buf = [0u8; 32];
+    match first_line(dir, name, &mut buf) {
+        Some(l) => crate::base::num::parse_u64(l).map(Some).ok_or(()),
+        None => Ok(None),
+    }
+}
+
+/// A signal file (`down-signal`, `reload-signal`): a name (`TERM`,
+/// `SIGTERM`, any case) or a number; `default` when missing or invalid.
+pub fn read_signal(dir: BorrowedFd<'_>, name: &CStr, default: u32) -> u32 {
+    let mut buf = [0u8; 32];
+    first_line(dir, name, &mut buf).and_then(crate::base::signame::number).filter(|&n| n != 0).unwrap_or(default)
+}
+
+/// The first line of `dir/name` (at most `buf`'s size), or `None` when the
+/// file cannot be read.
+pub fn first_line<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let n = rustix::io::read(&f, &mut *buf).ok()?;
+    buf[..n].split(|&c| c == b'\n').next()
+}
+
+/// Does `dir/name` exist (a flag file such as `down`)?
+pub fn exists(dir: BorrowedFd<'_>, name: &CStr) -> bool {
+    fs::statat(dir, name, AtFlags::empty()).is_ok()
 }
 
 /// Is `dir` supervised? A missing directory is not.

@@ -13,7 +13,7 @@
 //!   A full fifo is the listener's problem: the sender never blocks.
 //!
 //! A sender must block or ignore SIGPIPE (the supervisor does both).
-use super::tai::Tai;
+use crate::base::tai::Tai;
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU32, Ordering};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};

@@ -5,7 +5,7 @@
 //! readystamp, u64 pid (run's while up, finish's while it runs, else 0),
 //! u16 wstat (raw wait status of the last death), flags (bit0 paused, bit1
 //! finishing, bit2 wantup, bit3 ready).
-use super::tai::Tai;
+use crate::base::tai::Tai;
 
 pub const STATUS_SIZE: usize = 35;
 

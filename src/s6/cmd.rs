@@ -1,0 +1,83 @@
+//! `/run/s6/cmd`: where the CMD stands, written by PID 1 for readers that
+//! must not talk to it (`rs6-health`). One line, replaced atomically
+//! (`cmd.new`, then a rename), mode 0644:
+//!
+//! - `up`: the CMD runs (written just before it is spawned, so that it
+//!   sees it at once);
+//! - `none`: the container has no CMD (written when it would start);
+//! - `exited CODE`: it ended (written when it is reaped; CODE is the
+//!   container's convention, 128+signal when killed; 111 when it could
+//!   not be spawned).
+//!
+//! No file: the CMD has not started yet (stage 2 still runs, or a failure
+//! stopped the container before it).
+use core::ffi::CStr;
+use rustix::fs::{self, Mode, OFlags};
+
+pub const PATH: &CStr = c"/run/s6/cmd";
+const NEW: &CStr = c"/run/s6/cmd.new";
+
+/// Replace the file with `WORD[ N]\n`.
+pub fn write(word: &[u8], n: Option<u64>) {
+    let Ok(f) =
+        fs::open(NEW, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))
+    else {
+        return;
+    };
+    let mut buf = [0u8; 40];
+    let mut k = word.len().min(16);
+    buf[..k].copy_from_slice(&word[..k]);
+    if let Some(n) = n {
+        let mut b = itoa::Buffer::new();
+        let s = b.format(n).as_bytes();
+        buf[k] = b' ';
+        buf[k + 1..k + 1 + s.len()].copy_from_slice(s);
+        k += 1 + s.len();
+    }
+    buf[k] = b'\n';
+    if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok() {
+        let _ = fs::rename(NEW, PATH);
+    }
+}
+
+/// What the file says.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum State {
+    NotStarted,
+    Up,
+    None,
+    Exited(u64),
+}
+
+pub fn parse(text: &[u8]) -> State {
+    let line = text.split(|&c| c == b'\n').next().unwrap_or(b"");
+    let mut w = line.splitn(2, |&c| c == b' ');
+    let (word, n) = (w.next().unwrap_or(b""), w.next().and_then(crate::base::num::parse_u64));
+    match (word, n) {
+        (b"up", _) => State::Up,
+        (b"exited", Some(c)) => State::Exited(c),
+        (b"none", _) => State::None,
+        _ => State::NotStarted,
+    }
+}
+
+/// Read the file (a missing or unreadable one: not started).
+pub fn read() -> State {
+    let Ok(f) = fs::open(PATH, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return State::NotStarted };
+    let mut buf = [0u8; 40];
+    let n = rustix::io::read(&f, &mut buf).unwrap_or(0);
+    parse(&buf[..n])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn lines() {
+        assert_eq!(parse(b"up\n"), State::Up);
+        assert_eq!(parse(b"exited 143\n"), State::Exited(143));
+        assert_eq!(parse(b"none\n"), State::None);
+        assert_eq!(parse(b""), State::NotStarted);
+        assert_eq!(parse(b"upx\n"), State::NotStarted);
+    }
+}

@@ -1,0 +1,462 @@
+//! s6-svscan's part of supervision: the scan directory `/run/service`,
+//! `services.d` copied into it, rescans (`s6-svscanctl -a`), the
+//! `.s6-svscan/control` fifo, loggers and their pipes, and s6-rc's
+//! longruns and pipelines.
+//!
+//! Each `/etc/services.d/NAME` (a symlink to a directory is followed) is
+//! copied to the live scan directory `/run/service/NAME` (also
+//! `/var/run/s6/services/NAME`): physically `/run/s6/services/NAME` in the
+//! v2 layout, `/run/s6/legacy-services/NAME` linked from there in the v3
+//! layout (see `init::runtime::prepare`). Every service directory gets s6's
+//! `supervise/` (`control` fifo, `status`, `lock` held with an fcntl lock,
+//! `death_tally`) and `event/` fifodir, so s6's own clients drive it.
+//! `NAME/log/` is a logger service fed by a pipe that PID 1 holds for the
+//! container's life.
+use super::machine::{Event, State};
+use super::service::{DIRF, MAX_SERVICES, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
+use crate::base::diag;
+use crate::base::tai::Tai;
+use crate::s6::svdir;
+use crate::sys::arena;
+use core::ffi::CStr;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self, AtFlags, FileType, FlockOperation, Mode, OFlags, RawDir};
+use rustix::io::Errno;
+use rustix::pipe::{PipeFlags, pipe_with};
+
+/// What the scan directory's control fifo asked for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ScanCmd {
+    None,
+    Shutdown,
+    Rescan,
+}
+
+fn mkdir_at(d: BorrowedFd<'_>, name: &CStr, mode: u32) -> Result<(), Errno> {
+    match fs::mkdirat(d, name, Mode::from_raw_mode(mode)) {
+        Ok(()) | Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The entries of `dir`, sorted bytewise, dotfiles skipped; empty when the
+/// directory does not exist. `None` when it does not exist at all.
+pub fn list(dir: &[u8]) -> Option<&'static [&'static [u8]]> {
+    let path = arena::cstr(&[dir]).ok()?;
+    let fd = fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut n = 0;
+    each(&fd, |_| n += 1);
+    let names = arena::alloc_slice::<&'static [u8]>(n, b"").ok()?;
+    let mut i = 0;
+    each(&fd, |name| {
+        if i < n
+            && let Ok(copy) = arena::alloc_bytes(name.len(), 1)
+        {
+            copy.copy_from_slice(name);
+            names[i] = copy;
+            i += 1;
+        }
+    });
+    let names = &mut names[..i];
+    insertion_sort(names);
+    Some(names)
+}
+
+/// Bytewise order. Directory listings are short, and core's sort costs
+/// kilobytes of code.
+fn insertion_sort(v: &mut [&[u8]]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+fn each(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
+    if fs::seek(fd, fs::SeekFrom::Start(0)).is_err() {
+        return;
+    }
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
+    let mut it = RawDir::new(fd, &mut buf);
+    while let Some(Ok(ent)) = it.next() {
+        let name = ent.file_name().to_bytes();
+        if !name.is_empty() && name[0] != b'.' {
+            f(name);
+        }
+    }
+}
+
+/// Copy the tree `src/name` into `dst/name` (files, directories, symlinks,
+/// modes), never following symlinks except, with `follow`, `name` itself
+/// and its `log` (images link a service directory from elsewhere).
+fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, follow: bool) -> Result<(), Errno> {
+    let nofollow = if follow { OFlags::empty() } else { OFlags::NOFOLLOW };
+    let st = fs::statat(src, name, if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW })?;
+    let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::Directory => {
+            if depth == 0 {
+                return Err(Errno::LOOP);
+            }
+            match fs::mkdirat(dst, name, Mode::from_raw_mode(0o700)) {
+                Ok(()) | Err(Errno::EXIST) => {}
+                Err(e) => return Err(e),
+            }
+            let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
+            let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
+            let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
+            let mut it = RawDir::new(s.as_fd(), &mut buf);
+            while let Some(ent) = it.next() {
+                let ent = ent?;
+                let n = ent.file_name().to_bytes();
+                if n != b"." && n != b".." {
+                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")?;
+                }
+            }
+            fs::fchmod(&d, mode)
+        }
+        FileType::Symlink => {
+            let mut t = [0u8; 1024];
+            let n = fs::readlinkat_raw(src, name, &mut t)?;
+            let target = arena::cstr(&[&t[..n.min(t.len())]])?;
+            let _ = fs::unlinkat(dst, name, AtFlags::empty());
+            fs::symlinkat(target, dst, name)
+        }
+        FileType::RegularFile => {
+            let s = fs::openat(src, name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
+            let d = fs::openat(
+                dst,
+                name,
+                OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+                mode,
+            )?;
+            let mut buf = [0u8; 4096];
+            loop {
+                match rustix::io::read(&s, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => crate::sys::fd::write_all(d.as_fd(), &buf[..n])?,
+                    Err(Errno::INTR) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            fs::fchmod(&d, mode)
+        }
+        // A fifo or device in a service directory: recreate fifos, skip others.
+        FileType::Fifo => {
+            let _ = fs::unlinkat(dst, name, AtFlags::empty());
+            fs::mkfifoat(dst, name, mode)
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Supervisor {
+    /// The scan directory's `.s6-svscan/control` (for s6-svscanctl and
+    /// halt, from stage 1 on) and v2's path to it, `/var/run/s6/services`.
+    pub fn open_scandir(&mut self) {
+        let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
+        };
+        let _ = mkdir_at(scan.as_fd(), c".s6-svscan", 0o700);
+        match fs::openat(&scan, c".s6-svscan", DIRF, Mode::empty()).and_then(|d| open_control(d.as_fd())) {
+            Ok(c) => {
+                self.watch(c.as_fd(), Watch::Scan);
+                self.scan_control = Some(c);
+            }
+            Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
+        }
+    }
+
+    /// Copy `services_d/*` into the scan directory, prepare each service
+    /// and start it at once (so that services start while the next ones are
+    /// being prepared).
+    pub fn setup(&mut self, services_d: &[u8]) {
+        let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
+        };
+        let Some(names) = list(services_d) else { return };
+        let src = match arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", services_d]),
+        };
+        let legacy = if self.legacy { fs::open(c"/run/s6/legacy-services", DIRF, Mode::empty()).ok() } else { None };
+        // Room for each service and its logger, and some for `-a` rescans.
+        self.svcs.reserve(2 * names.len() + 32);
+        for name in names {
+            // A symlink to a directory is followed; anything else is said.
+            let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
+                if FileType::from_raw_mode(st.st_mode) == FileType::Directory { Ok(()) } else { Err(Errno::NOTDIR) }
+            });
+            if let Err(e) = st {
+                diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
+                continue;
+            }
+            if name.len() + 4 > NAME_MAX {
+                diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
+                continue;
+            }
+            if self.svcs.len() + 2 > self.svcs.slots.len() {
+                diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
+                continue;
+            }
+            let copied = match &legacy {
+                Some(l) => copy_tree(src.as_fd(), l.as_fd(), name, 16, true).and_then(|_| {
+                    let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
+                    let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
+                    fs::symlinkat(t, &scan, *name)
+                }),
+                None => copy_tree(src.as_fd(), scan.as_fd(), name, 16, true),
+            };
+            if let Err(e) = copied {
+                diag::warn_sys(e, &[b"unable to copy service ", name]);
+                continue;
+            }
+            let first = self.svcs.len();
+            self.add(scan.as_fd(), name);
+            // The logger (added second) first, then the service.
+            for i in (first..self.svcs.len()).rev() {
+                self.kick(i);
+            }
+        }
+    }
+
+    /// `s6-svscanctl -a`: supervise the directories that appeared in the
+    /// scan directory since (v2 scripts copy a service there and rescan).
+    pub fn rescan(&mut self) {
+        let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
+        self.svcs.reserve(32);
+        let before = self.svcs.len();
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
+        let mut it = RawDir::new(scan.as_fd(), &mut buf);
+        while let Some(Ok(ent)) = it.next() {
+            let name = ent.file_name().to_bytes();
+            if name.is_empty() || name[0] == b'.' || name.len() + 4 > NAME_MAX || self.svcs.len() + 2 > MAX_SERVICES {
+                continue;
+            }
+            if self.svcs.iter().any(|s| s.name == name) {
+                continue;
+            }
+            let is_dir = fs::statat(&scan, name, AtFlags::empty())
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+            if is_dir {
+                self.add(scan.as_fd(), name);
+            }
+        }
+        for i in before..self.svcs.len() {
+            self.kick(i);
+        }
+    }
+
+    /// Start a service just prepared. One wanted up got no status file
+    /// from `prepare`: its first one is the "up" written after the spawn,
+    /// or, when the spawn failed, the start-up status written here.
+    fn kick(&mut self, i: usize) {
+        self.handle(i, Event::Kick);
+        let svc = &mut self.svcs[i];
+        if svc.st.want_up && svc.st.pid == 0 {
+            svc.st.paused = true;
+            svc.announce(b"");
+            svc.st.paused = false;
+        }
+    }
+
+    /// Set up `scan/name` (and `scan/name/log` when it is a directory).
+    fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
+        // Scan directory entries may be symlinks (v3 layout, s6's way).
+        let dir = match fs::openat(scan, name, DIRF, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", name]),
+        };
+        let has_log = fs::statat(&dir, c"log", AtFlags::empty())
+            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+        let pipe = if has_log {
+            match pipe_with(PipeFlags::CLOEXEC) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    diag::warn_sys(e, &[b"unable to create the log pipe for ", name]);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let (rd, wr) = match pipe {
+            Some((r, w)) => (Some(r), Some(w)),
+            None => (None, None),
+        };
+        let Some(svc) = prepare(dir, name, false, wr) else { return };
+        let idx = self.svcs.len();
+        self.watch(svc.control.as_fd(), Watch::Control(idx));
+        if !self.svcs.push(svc) {
+            return;
+        }
+        if let Some(rd) = rd {
+            let mut lname = heapless::Vec::<u8, NAME_MAX>::new();
+            let _ = lname.extend_from_slice(name);
+            let _ = lname.extend_from_slice(b"/log");
+            let ldir = match fs::openat(scan, &lname[..], DIRF, Mode::empty()) {
+                Ok(d) => d,
+                Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", &lname]),
+            };
+            if let Some(log) = prepare(ldir, &lname, true, Some(rd)) {
+                self.watch(log.control.as_fd(), Watch::Control(idx + 1));
+                if self.svcs.push(log) {
+                    let li = self.svcs.len() - 1;
+                    self.svcs[li].peer = Some(idx);
+                    self.svcs[idx].peer = Some(li);
+                }
+            }
+        }
+    }
+
+    /// Read `.s6-svscan/control`.
+    pub fn on_scan_control(&mut self) -> ScanCmd {
+        let Some(c) = &self.scan_control else { return ScanCmd::None };
+        let mut buf = [0u8; 64];
+        let mut cmd = ScanCmd::None;
+        while let Ok(n) = rustix::io::read(c, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            for &b in &buf[..n] {
+                match b {
+                    b't' | b'i' | b'q' | b'b' => cmd = ScanCmd::Shutdown,
+                    b'a' | b'h' if cmd == ScanCmd::None => cmd = ScanCmd::Rescan,
+                    b'a' | b'h' | b'z' | b'n' | b'N' => {}
+                    _ => diag::warn(&[b"received unknown control command: ", &[b]]),
+                }
+            }
+        }
+        cmd
+    }
+
+    /// Copy `src/name` into the scan directory with a `down` file (as
+    /// s6-rc-init leaves a longrun) and supervise it, without a logger.
+    /// `room`: table size to reserve (services.d included).
+    pub fn add_rc(&mut self, src: &[u8], name: &[u8], room: usize) -> Option<usize> {
+        self.svcs.reserve(room);
+        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok()?;
+        let from = arena::cstr(&[src]).ok().and_then(|p| fs::open(p, DIRF, Mode::empty()).ok())?;
+        if let Err(e) = copy_tree(from.as_fd(), scan.as_fd(), name, 16, true) {
+            diag::warn_sys(e, &[b"unable to copy service ", name]);
+            return None;
+        }
+        let dir = fs::openat(&scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()).ok()?;
+        let _ =
+            fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+        let svc = prepare(dir, name, false, None)?;
+        let idx = self.svcs.len();
+        self.watch(svc.control.as_fd(), Watch::Control(idx));
+        self.svcs.push(svc).then_some(())?;
+        Some(idx)
+    }
+
+    /// One pipe from the producers' stdout to the consumer's stdin, held
+    /// by PID 1 for the container's life (a restart loses nothing).
+    pub fn link(&mut self, consumer: usize, producers: &[usize]) {
+        let (r, w) = match pipe_with(PipeFlags::CLOEXEC) {
+            Ok(p) => p,
+            Err(e) => return diag::warn_sys(e, &[b"unable to create the pipe for ", self.svcs[consumer].name]),
+        };
+        for &p in producers {
+            self.svcs[p].pipe = rustix::io::fcntl_dupfd_cloexec(&w, 3).ok();
+            self.svcs[p].peer = Some(consumer);
+        }
+        let c = &mut self.svcs[consumer];
+        c.pipe = Some(r);
+        c.st.log = true;
+        c.peer = producers.last().copied();
+    }
+}
+
+/// Open a control fifo for reading and writing (so it never reports EOF).
+fn open_control(dir: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
+    match fs::mkfifoat(dir, c"control", Mode::from_raw_mode(0o600)) {
+        Ok(()) | Err(Errno::EXIST) => {}
+        Err(e) => return Err(e),
+    }
+    let st = fs::statat(dir, c"control", AtFlags::SYMLINK_NOFOLLOW)?;
+    if FileType::from_raw_mode(st.st_mode) != FileType::Fifo {
+        return Err(Errno::EXIST);
+    }
+    fs::openat(dir, c"control", OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// Make `dir` a supervised service directory: `supervise/` (lock, control,
+/// status), `event/`, wanted up unless `down` exists.
+fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Option<Svc> {
+    let fail = |e: Errno, what: &[u8]| {
+        diag::warn_sys(e, &[b"unable to supervise ", name, what]);
+    };
+    let old = rustix::process::umask(Mode::empty());
+    let made = mkdir_at(dir.as_fd(), c"supervise", 0o711).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
+    rustix::process::umask(old);
+    if let Err(e) = made {
+        fail(e, b": mkdir supervise");
+        return None;
+    }
+    let sup = fs::openat(&dir, c"supervise", DIRF, Mode::empty()).ok()?;
+    let lock = match fs::openat(
+        &sup,
+        c"lock",
+        OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NONBLOCK,
+        Mode::from_raw_mode(0o644),
+    ) {
+        Ok(l) => l,
+        Err(e) => {
+            fail(e, b": lock");
+            return None;
+        }
+    };
+    if let Err(e) = fs::fcntl_lock(&lock, FlockOperation::NonBlockingLockExclusive) {
+        fail(e, b": another supervisor holds the lock");
+        return None;
+    }
+    let control = match open_control(sup.as_fd()) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(e, b": control fifo");
+            return None;
+        }
+    };
+    let _ = fs::openat(
+        &sup,
+        c"death_tally",
+        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    );
+    let want_up = !svdir::exists(dir.as_fd(), c"down");
+    let name_c = arena::cstr(&[name]).ok()?;
+    let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
+    let mut st = State::new(want_up, Tai::now());
+    st.log = is_log;
+    let mut svc =
+        Svc { name: name_c.to_bytes(), name_c, path_c, dir, control, _lock: lock, peer: None, pipe, notify: None, st };
+    // "Not started yet": the paused flag (s6-supervise's start-up marker).
+    // A service wanted up is started right away (`kick`), and its status
+    // file is first written then: one file created per service, not two,
+    // and none deleted (a status replaced is an inode freed, and on ext4
+    // the next ones created skip the inodes freed recently).
+    if want_up {
+        let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
+    } else {
+        svc.announce(b"s");
+    }
+    svc.st.paused = false;
+    Some(svc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn sorted_bytewise() {
+        let mut v: Vec<&[u8]> = vec![b"b", b"10-x", b"B", b"01", b"a"];
+        insertion_sort(&mut v);
+        assert_eq!(v, vec![&b"01"[..], b"10-x", b"B", b"a", b"b"]);
+    }
+}

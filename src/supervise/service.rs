@@ -1,0 +1,660 @@
+//! The I/O side of supervision: the service table, and `handle`, which
+//! feeds an event to `machine::step` and runs the actions it returns
+//! (spawn, signal, tally, `./down`, and `announce`: the one place that
+//! writes `supervise/status` and sends `event/` bytes).
+//!
+//! `run` gets `["./run", NAME]` in a new session, cwd = the service
+//! directory, the global environment and PID 1's original signal state;
+//! `finish` gets `s6::finish`'s arguments. A service's logger is fed by a
+//! pipe that PID 1 holds for the container's life: a restart of either
+//! side loses nothing.
+//!
+//! Capacity is fixed: `MAX_SERVICES` entries (a logger counts as one),
+//! names of at most `NAME_MAX` bytes. Nothing here allocates after set-up:
+//! the steady state reuses the table.
+use super::machine::{self, Action, Event, Phase, State};
+use super::script;
+use crate::base::diag::{self, Line};
+use crate::base::num::parse_u64;
+use crate::base::tai::Tai;
+use crate::base::time::Instant;
+use crate::s6::tally::{self, Death};
+use crate::s6::{control, finish, ftrig, svdir};
+use crate::sys::signal::{self, Original};
+use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::{arena, raw};
+use core::ffi::CStr;
+use rustix::event::epoll;
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self, AtFlags, Mode, OFlags};
+use rustix::io::Errno;
+use rustix::pipe::{PipeFlags, pipe_with};
+use rustix::process::{Pid, WaitStatus};
+
+/// Most supervised entries (services plus loggers).
+pub const MAX_SERVICES: usize = 256;
+/// Longest service name (`NAME/log` included).
+pub const NAME_MAX: usize = 200;
+pub const SCANDIR: &CStr = c"/run/service";
+pub(super) const DIRF: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
+
+pub struct Svc {
+    pub name: &'static [u8],
+    /// `name` and `/run/service/name`, NUL-terminated (made once at setup).
+    pub(super) name_c: &'static CStr,
+    pub(super) path_c: &'static CStr,
+    pub(super) dir: OwnedFd,
+    pub(super) control: OwnedFd,
+    pub(super) _lock: OwnedFd,
+    /// Index of the logger (for a service) or of the service (for a logger).
+    pub(super) peer: Option<usize>,
+    /// PID 1's copy of the log pipe end this entry's process gets.
+    pub(super) pipe: Option<OwnedFd>,
+    pub(super) notify: Option<OwnedFd>,
+    pub(super) st: State,
+}
+
+/// The service table: arena slots, allocated when the first service is
+/// found (a container without services pays nothing for it).
+#[derive(Default)]
+pub struct Table {
+    pub(super) slots: &'static mut [Option<Svc>],
+    len: usize,
+}
+
+impl Table {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Svc> {
+        self.slots[..self.len].iter().flatten()
+    }
+    pub(super) fn reserve(&mut self, n: usize) {
+        if self.slots.is_empty()
+            && n > 0
+            && let Ok(s) = arena::alloc_with(n.min(MAX_SERVICES), |_| None)
+        {
+            self.slots = s;
+        }
+    }
+    /// Add `s`; false (and `s` dropped) when the table is full.
+    pub(super) fn push(&mut self, s: Svc) -> bool {
+        if self.len == self.slots.len() {
+            return false;
+        }
+        self.slots[self.len] = Some(s);
+        self.len += 1;
+        true
+    }
+}
+
+impl core::ops::Index<usize> for Table {
+    type Output = Svc;
+    fn index(&self, i: usize) -> &Svc {
+        match &self.slots[i] {
+            Some(s) => s,
+            None => crate::base::diag::fatal(crate::base::exit::BUG, &[b"service table"]),
+        }
+    }
+}
+
+impl core::ops::IndexMut<usize> for Table {
+    fn index_mut(&mut self, i: usize) -> &mut Svc {
+        match &mut self.slots[i] {
+            Some(s) => s,
+            None => crate::base::diag::fatal(crate::base::exit::BUG, &[b"service table"]),
+        }
+    }
+}
+
+pub struct Supervisor {
+    pub svcs: Table,
+    /// Every descriptor PID 1 waits on, with what it is (see `Watch`).
+    pub ep: OwnedFd,
+    pub(super) scan_control: Option<OwnedFd>,
+    pub(super) env: &'static [*const u8],
+    pub(super) path: &'static [u8],
+    pub(super) orig: Original,
+    /// Stop requested (container shutdown): nothing restarts.
+    pub stopping: bool,
+    /// A service with `exit-container` ended the container with this
+    /// code; `/init` takes it and stops as `halt` does.
+    pub ended: Option<u8>,
+    /// v3 layout: services.d copies live in `/run/s6/legacy-services/NAME`,
+    /// linked from `/run/service/NAME` (else they are copied into the scan
+    /// directory, which is physically `/run/s6/services`).
+    pub legacy: bool,
+}
+
+/// What a descriptor in the epoll set is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Watch {
+    Signals,
+    Scan,
+    Control(usize),
+    Notify(usize),
+    /// s6-rc's control fifo.
+    Rc,
+}
+
+impl Watch {
+    pub(super) fn encode(self) -> u64 {
+        match self {
+            Watch::Signals => 0,
+            Watch::Scan => 1,
+            Watch::Control(i) => 2 + 2 * i as u64,
+            Watch::Notify(i) => 3 + 2 * i as u64,
+            Watch::Rc => u64::MAX,
+        }
+    }
+    pub fn decode(v: u64) -> Watch {
+        match v {
+            0 => Watch::Signals,
+            1 => Watch::Scan,
+            u64::MAX => Watch::Rc,
+            v if v % 2 == 0 => Watch::Control((v - 2) as usize / 2),
+            v => Watch::Notify((v - 3) as usize / 2),
+        }
+    }
+}
+
+/// The machine's questions, answered from the service directory (read
+/// when asked, as s6-supervise does) and the clocks.
+struct Live<'a> {
+    svc: &'a Svc,
+    dir: BorrowedFd<'a>,
+    now: Instant,
+    stopping: bool,
+}
+
+impl Live<'_> {
+    /// The first line of `name`, `None` when there is no such file.
+    fn line<'b>(&self, name: &CStr, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+        svdir::first_line(self.dir, name, buf)
+    }
+    /// "invalid NAME: DEFAULT" (the file is then ignored).
+    fn invalid(&self, name: &CStr, default: &[u8]) {
+        self.svc.warn(None, &[b"invalid ", name.to_bytes(), b": ", default]);
+    }
+}
+
+impl machine::Facts for Live<'_> {
+    fn now(&self) -> Instant {
+        self.now
+    }
+    fn tai(&self) -> Tai {
+        Tai::now()
+    }
+    fn stopping(&self) -> bool {
+        self.stopping
+    }
+    fn down_signal(&self) -> u32 {
+        svdir::read_signal(self.dir, c"down-signal", signal::SIGTERM)
+    }
+    fn reload_signal(&self) -> u32 {
+        svdir::read_signal(self.dir, c"reload-signal", signal::SIGHUP)
+    }
+    fn timeout_kill(&self) -> u64 {
+        svdir::read_number(self.dir, c"timeout-kill").ok().flatten().unwrap_or(0)
+    }
+    fn timeout_finish(&self) -> u64 {
+        match svdir::read_number(self.dir, c"timeout-finish") {
+            Ok(Some(ms)) => ms,
+            _ => finish::TIMEOUT_MS,
+        }
+    }
+    fn killpg(&self) -> bool {
+        svdir::exists(self.dir, c"flag-timeout-killpg")
+    }
+    fn exit_container(&self) -> Option<bool> {
+        let mut b = [0u8; 64];
+        match self.line(c"exit-container", &mut b)? {
+            b"" => Some(false),
+            b"on-failure" => Some(true),
+            _ => {
+                self.invalid(c"exit-container", b"ending the container on any exit");
+                Some(false)
+            }
+        }
+    }
+    fn backoff(&self) -> Option<(u64, u64)> {
+        let mut b = [0u8; 64];
+        let l = self.line(c"restart-backoff", &mut b)?;
+        let mut w = l.split(|&c| c == b' ' || c == b'\t').filter(|w| !w.is_empty()).map(parse_u64);
+        match (w.next(), w.next(), w.next()) {
+            (Some(Some(min)), Some(Some(max)), None) if min > 0 && min <= max => Some((min, max)),
+            _ => {
+                self.invalid(c"restart-backoff", b"restarting without backoff");
+                None
+            }
+        }
+    }
+    fn restart_limit(&self) -> u32 {
+        let mut b = [0u8; 64];
+        let Some(l) = self.line(c"restart-limit", &mut b) else { return 0 };
+        match parse_u64(l) {
+            Some(n) if n > 0 && n <= u32::MAX as u64 => n as u32,
+            _ => {
+                self.invalid(c"restart-limit", b"restarting without limit");
+                0
+            }
+        }
+    }
+}
+
+impl Svc {
+    /// Write `supervise/status`, then send `ev` to `event/` (if any).
+    pub(super) fn announce(&self, ev: &[u8]) {
+        let _ = svdir::write_status(self.dir.as_fd(), &self.st.status());
+        if !ev.is_empty() {
+            let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, ev);
+        }
+    }
+
+    /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
+    /// = the service directory, the log pipe on stdin (a logger) or stdout
+    /// (a logged service), then `extra` (the notification-fd).
+    fn spawn(
+        &self,
+        file: &CStr,
+        argv: &[*const u8],
+        sup: &Supervisor,
+        extra: Option<(i32, i32)>,
+    ) -> Result<Pid, Errno> {
+        let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
+        if let Some(p) = &self.pipe {
+            let _ = moves.push((p.as_raw_fd(), if self.st.log { 0 } else { 1 }));
+        }
+        if let Some(m) = extra {
+            let _ = moves.push(m);
+        }
+        spawn(&Spawn {
+            file,
+            argv: argv.as_ptr(),
+            envp: sup.env.as_ptr(),
+            path: sup.path,
+            signals: &sup.orig,
+            new_pgrp: false,
+            take_tty: false,
+            setsid: true,
+            moves: &moves,
+            chdir: Some(self.path_c),
+            report: crate::base::diag::warn_sys_fatal,
+        })
+    }
+
+    /// False (with a warning naming it) when `name`'s `#!` interpreter
+    /// cannot be run.
+    fn interpreter_ok(&self, name: &CStr) -> bool {
+        let mut hb = [0u8; 256];
+        match script::bad_interpreter(self.dir.as_fd(), name, &mut hb) {
+            Some((interp, e)) => {
+                self.warn(Some(e), &[b"unable to spawn ./", name.to_bytes(), b": interpreter ", interp]);
+                false
+            }
+            None => true,
+        }
+    }
+
+    pub(super) fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
+        let mut l = Line::new();
+        l.push(b"s6-supervise ").push(self.name).push(b": warning: ");
+        for p in parts {
+            l.push(p);
+        }
+        if let Some(e) = e {
+            l.push(b": ");
+            diag::push_errno(&mut l, e);
+        }
+        l.emit();
+    }
+
+    /// Append to `supervise/death_tally`, keeping `max-death-tally` records.
+    fn record_death(&self, wstat: u16) {
+        let max = match svdir::read_number(self.dir.as_fd(), c"max-death-tally") {
+            Ok(Some(n)) => n.min(tally::MAX as u64) as usize,
+            _ => tally::DEFAULT_MAX,
+        };
+        if max == 0 {
+            return;
+        }
+        let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
+        let rec = Death::from_wstat(Tai::now(), wstat).pack();
+        let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
+        let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
+        let keep = tally::keep(have, max);
+        // The previous tally, kept by `svdir::replace`, is rewritten from
+        // its start and cut to the new length (never truncated to zero:
+        // ext4 would flush it at close).
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+        let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
+        let start = ((have - keep) * tally::RECORD) as u64;
+        let mut off = start;
+        if let Some(f) = old {
+            let mut buf = [0u8; tally::RECORD * 64];
+            loop {
+                match rustix::io::pread(&f, &mut buf, off) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if crate::sys::fd::write_all(new.as_fd(), &buf[..n]).is_err() {
+                            return;
+                        }
+                        off += n as u64;
+                    }
+                }
+            }
+        }
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok()
+            && fs::ftruncate(&new, off - start + tally::RECORD as u64).is_ok()
+        {
+            let _ = svdir::replace(sup.as_fd(), c"death_tally.new", c"death_tally");
+        }
+    }
+
+    /// Create (`true`) or remove the `down` file.
+    fn down_file(&self, create: bool) {
+        let r = if create {
+            fs::openat(
+                &self.dir,
+                c"down",
+                OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC,
+                Mode::from_raw_mode(0o644),
+            )
+            .map(drop)
+        } else {
+            match fs::unlinkat(&self.dir, c"down", AtFlags::empty()) {
+                Err(Errno::NOENT) => Ok(()),
+                r => r,
+            }
+        };
+        if let Err(e) = r {
+            self.warn(Some(e), &[b"unable to ", if create { b"create" } else { b"unlink" }, b" down file"]);
+        }
+    }
+}
+
+impl Supervisor {
+    pub fn new(env: &'static [*const u8], path: &'static [u8], orig: Original) -> Result<Supervisor, Errno> {
+        let ep = epoll::create(epoll::CreateFlags::CLOEXEC)?;
+        Ok(Supervisor {
+            svcs: Table::default(),
+            ep,
+            scan_control: None,
+            env,
+            path,
+            orig,
+            stopping: false,
+            ended: None,
+            legacy: false,
+        })
+    }
+
+    /// Wait on `fd` for input; `w` says what it is when it wakes us.
+    pub fn watch(&self, fd: BorrowedFd<'_>, w: Watch) {
+        if let Err(e) = epoll::add(&self.ep, fd, epoll::EventData::new_u64(w.encode()), epoll::EventFlags::IN) {
+            diag::warn_sys(e, &[b"unable to watch a descriptor"]);
+        }
+    }
+
+    /// Feed `ev` to entry `i`'s machine and run its actions; a spawn's
+    /// outcome is the next event.
+    pub(super) fn handle(&mut self, i: usize, ev: Event) {
+        let mut next = Some(ev);
+        while let Some(ev) = next.take() {
+            let svc = &self.svcs[i];
+            let facts = Live { svc, dir: svc.dir.as_fd(), now: Instant::now(), stopping: self.stopping };
+            let (st, actions) = machine::step(svc.st, ev, &facts);
+            let svc = &mut self.svcs[i];
+            svc.st = st;
+            if !st.notify {
+                svc.notify = None;
+            }
+            for a in actions {
+                if let Some(e) = self.act(i, a) {
+                    next = Some(e);
+                }
+            }
+        }
+    }
+
+    fn act(&mut self, i: usize, a: Action) -> Option<Event> {
+        let svc = &mut self.svcs[i];
+        match a {
+            Action::Kill { pid, sig, group } => {
+                if let Some(p) = Pid::from_raw(pid as i32) {
+                    let _ = if group { raw::kill_group(p, sig) } else { raw::kill_pid(p, sig) };
+                }
+            }
+            Action::SpawnRun => return Some(self.spawn_run(i)),
+            Action::SpawnFinish { wstat, pgid } => return Some(self.spawn_finish(i, wstat, pgid)),
+            Action::RecordDeath(w) => svc.record_death(w),
+            Action::DownFile(create) => svc.down_file(create),
+            Action::Announce(ev) => svc.announce(ev),
+            Action::WarnFinishTimeout => {
+                svc.warn(None, &[b"finish script lifetime reached maximum value - sending it a SIGKILL"])
+            }
+            Action::WarnFailed(n) => {
+                let mut b = itoa::Buffer::new();
+                svc.warn(None, &[b.format(n).as_bytes(), b" quick deaths in a row: not restarting it (restart-limit)"]);
+            }
+            Action::EndContainer(code) => {
+                self.ended.get_or_insert(code);
+            }
+            Action::ClosePipes => {
+                svc.pipe = None;
+                if let Some(l) = svc.peer {
+                    self.svcs[l].pipe = None;
+                }
+            }
+        }
+        None
+    }
+
+    fn spawn_run(&mut self, i: usize) -> Event {
+        let svc = &mut self.svcs[i];
+        if !svc.interpreter_ok(c"run") {
+            return Event::SpawnFailed;
+        }
+        let mut buf = [0u8; 512];
+        let (file, words) = match script::resolve(&svc.dir, c"run", c"./run", &mut buf) {
+            Ok(r) => r,
+            Err(e) => {
+                svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
+                return Event::SpawnFailed;
+            }
+        };
+        let mut argv: heapless::Vec<*const u8, 5> = heapless::Vec::new();
+        for w in &words {
+            let _ = argv.push(w.as_ptr().cast());
+        }
+        let _ = argv.push(c"./run".as_ptr().cast());
+        let _ = argv.push(svc.name_c.as_ptr().cast());
+        let _ = argv.push(core::ptr::null());
+        // notification-fd: a fresh pipe, its write end at fd N in the child.
+        svc.notify = None;
+        let mut notify_w: Option<(OwnedFd, i32)> = None;
+        match svdir::read_number(svc.dir.as_fd(), c"notification-fd") {
+            Ok(Some(n)) if n > 0 && n < 1024 => match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
+                Ok((r, w)) => {
+                    if let Err(e) = epoll::add(
+                        &self.ep,
+                        &r,
+                        epoll::EventData::new_u64(Watch::Notify(i).encode()),
+                        epoll::EventFlags::IN,
+                    ) {
+                        svc.warn(Some(e), &[b"unable to watch the notification pipe"]);
+                    }
+                    svc.notify = Some(r);
+                    notify_w = Some((w, n as i32));
+                }
+                Err(e) => svc.warn(Some(e), &[b"unable to create a notification pipe"]),
+            },
+            Ok(None) => {}
+            _ => svc.warn(None, &[b"invalid notification-fd: ignoring it"]),
+        }
+        let notify = notify_w.as_ref().map(|(w, n)| (w.as_raw_fd(), *n));
+        let svc = &self.svcs[i];
+        match svc.spawn(file, &argv, self, notify) {
+            Ok(pid) => Event::Spawned(pid.as_raw_nonzero().get() as u32, notify.is_some()),
+            Err(e) => {
+                svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
+                Event::SpawnFailed
+            }
+        }
+    }
+
+    fn spawn_finish(&mut self, i: usize, wstat: u16, pgid: u32) -> Event {
+        let svc = &self.svcs[i];
+        let mut buf = [0u8; 512];
+        let Ok((file, words)) = script::resolve(&svc.dir, c"finish", c"./finish", &mut buf) else {
+            return Event::NoFinish;
+        };
+        if !svc.interpreter_ok(c"finish") {
+            return Event::NoFinish;
+        }
+        let (code, sig) = finish::encode(wstat);
+        let [mut c, mut g, mut p] = [[0u8; 12]; 3];
+        let (code_s, sig_s, pgid_s) =
+            (num_cstr(&mut c, code as u32), num_cstr(&mut g, sig as u32), num_cstr(&mut p, pgid));
+        let mut argv: heapless::Vec<*const u8, 8> = heapless::Vec::new();
+        for w in &words {
+            let _ = argv.push(w.as_ptr().cast());
+        }
+        for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
+            let _ = argv.push(a.as_ptr().cast());
+        }
+        let _ = argv.push(core::ptr::null());
+        match svc.spawn(file, &argv, self, None) {
+            Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
+            Err(e) => {
+                svc.warn(Some(e), &[b"unable to spawn ./finish"]);
+                Event::NoFinish
+            }
+        }
+    }
+
+    /// Read a service's `supervise/control` and obey each byte.
+    pub fn on_control(&mut self, i: usize) {
+        let mut buf = [0u8; 64];
+        loop {
+            let n = match rustix::io::read(&self.svcs[i].control, &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            for &b in &buf[..n] {
+                self.send(i, b);
+            }
+        }
+    }
+
+    /// An s6-svc command letter, as from the control fifo.
+    pub fn send(&mut self, i: usize, b: u8) {
+        if let Some(c) = control::decode(b) {
+            self.handle(i, Event::Command(c));
+        }
+    }
+
+    /// A readiness descriptor is readable.
+    pub fn on_notify(&mut self, i: usize) {
+        let Some(n) = &self.svcs[i].notify else { return };
+        let mut buf = [0u8; 256];
+        let ev = loop {
+            match rustix::io::read(n, &mut buf) {
+                // Closed without a newline: never ready.
+                Ok(0) => break Event::NotifyEof,
+                Ok(k) if buf[..k].contains(&b'\n') => break Event::Ready,
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        };
+        self.handle(i, ev);
+    }
+
+    /// A child exited: is it one of ours? Handles run and finish deaths.
+    pub fn on_exit(&mut self, pid: Pid, st: WaitStatus) -> bool {
+        let pid = pid.as_raw_nonzero().get() as u32;
+        let Some(i) = self.svcs.iter().position(|s| s.st.pid == pid) else { return false };
+        self.handle(i, Event::Died(st.as_raw() as u16));
+        true
+    }
+
+    /// The earliest deadline among the services.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.svcs.iter().filter_map(|s| s.st.deadline()).min()
+    }
+
+    pub fn on_time(&mut self, now: Instant) {
+        for i in 0..self.svcs.len() {
+            if self.svcs[i].st.deadline().is_some_and(|t| now >= t) {
+                self.handle(i, Event::Tick);
+            }
+        }
+    }
+
+    /// Container shutdown: every service gets its down-signal; loggers are
+    /// left to end on EOF once their service is down.
+    pub fn stop_all(&mut self) {
+        self.stopping = true;
+        self.stop_from(0);
+    }
+
+    /// Stop the entries from `first` on (loggers end on EOF at shutdown).
+    pub fn stop_from(&mut self, first: usize) {
+        for i in first..self.svcs.len() {
+            self.handle(i, Event::Stop);
+        }
+        // Every service has its signal first; the status files ("want
+        // down") follow, so that the last service is not signalled only
+        // after the others' files are written.
+        for i in first..self.svcs.len() {
+            if self.svcs[i].st.phase == Phase::Up {
+                self.svcs[i].announce(b"");
+            }
+        }
+    }
+
+    /// The entries from `first` on are all down.
+    pub fn down_from(&self, first: usize) -> bool {
+        self.svcs.iter().skip(first).all(|s| s.st.phase == Phase::Down)
+    }
+
+    pub fn all_down(&self) -> bool {
+        self.down_from(0)
+    }
+
+    /// For `S6_CMD_WAIT_FOR_SERVICES`: every service without a `down` file
+    /// is up, or ready when it has a notification-fd.
+    pub fn all_up(&self) -> bool {
+        self.svcs
+            .iter()
+            .filter(|s| !s.st.log && !svdir::exists(s.dir.as_fd(), c"down"))
+            .all(|s| s.st.phase == Phase::Up && (!s.st.has_notification || s.st.ready))
+    }
+
+    /// Up for s6-rc: spawned, and ready when it has a notification-fd.
+    pub fn is_up(&self, i: usize) -> bool {
+        let s = &self.svcs[i].st;
+        s.phase == Phase::Up && (s.ready || !s.has_notification)
+    }
+
+    /// Down for good: `finish` done.
+    pub fn is_down(&self, i: usize) -> bool {
+        self.svcs[i].st.phase == Phase::Down
+    }
+
+    /// Down and not to be restarted (its `finish` exited 125).
+    pub fn gave_up(&self, i: usize) -> bool {
+        self.is_down(i) && !self.svcs[i].st.want_up
+    }
+}
+
+/// `n` in decimal, NUL-terminated in `buf`.
+fn num_cstr(buf: &mut [u8; 12], n: u32) -> &CStr {
+    let mut f = itoa::Buffer::new();
+    let s = f.format(n).as_bytes();
+    buf[..s.len()].copy_from_slice(s);
+    CStr::from_bytes_with_nul(&buf[..=s.len()]).unwrap_or(c"")
+}

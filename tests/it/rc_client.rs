@@ -1,0 +1,245 @@
+//! The `s6-rc` client beyond `-u|-d change` and `list`: verbosity (the
+//! lines PID 1 sends back to the client), essential services and `-D`/`-e`,
+//! the dry run `-n`, prune `-p`, `diff`, `start`/`stop`, `-t`, long
+//! options and usage errors, with s6-rc's messages and exit codes (the
+//! s6-rc spec, §2). Each container's CMD runs the commands and records
+//! stdout and stderr, in order, in `/tmp/out`.
+use crate::harness::*;
+use std::fs;
+
+const RCD: &str = "/etc/s6-overlay/s6-rc.d";
+
+fn oneshot(root: &Root, name: &str, up: &str, deps: &[&str]) {
+    root.file(&format!("{RCD}/{name}/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/{name}/up"), &format!("{up}\n"), 0o644);
+    for d in deps {
+        root.file(&format!("{RCD}/{name}/dependencies.d/{d}"), "", 0o644);
+    }
+}
+
+fn longrun(root: &Root, name: &str, deps: &[&str]) {
+    root.file(&format!("{RCD}/{name}/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/{name}/run"), "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    for d in deps {
+        root.file(&format!("{RCD}/{name}/dependencies.d/{d}"), "", 0o644);
+    }
+}
+
+fn user(root: &Root, members: &[&str]) {
+    let b = "/etc/s6-overlay/user-bundles.d/user";
+    root.file(&format!("{b}/type"), "bundle\n", 0o644);
+    for m in members {
+        root.file(&format!("{b}/contents.d/{m}"), "", 0o644);
+    }
+}
+
+/// Run `script` as the CMD (stdout and stderr to /tmp/out) and return
+/// what it wrote.
+fn run(root: &Root, script: &str) -> String {
+    let script = format!("exec > /tmp/out 2>&1; PATH=/command:$PATH\n{script}");
+    let o = root.init(&["sh", "-c", &script]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    fs::read_to_string(root.path().join("tmp/out")).unwrap_or_default()
+}
+
+/// A tree: `init-a` (oneshot, after base) → `svc-a` (longrun), in `user`;
+/// `fail` (exits 3) and `slow` (sleeps 5 s), not started at boot.
+fn small(root: &Root) {
+    oneshot(root, "init-a", "true", &["base"]);
+    longrun(root, "svc-a", &["init-a"]);
+    oneshot(root, "fail", "exit 3", &[]);
+    oneshot(root, "slow", "sleep 5", &[]);
+    user(root, &["svc-a"]);
+}
+
+#[test]
+fn verbosity_levels_reach_the_client() {
+    let root = Root::new();
+    small(&root);
+    let out = run(
+        &root,
+        "s6-rc -v0 -d change svc-a; echo \"rc $?\"
+s6-rc -v2 -u change svc-a; echo \"rc $?\"
+s6-rc -v3 -u change svc-a; echo \"rc $?\"
+s6-rc -u change fail; echo \"rc $?\"
+s6-rc -v0 -u change fail; echo \"rc $?\"
+s6-rc -v2 -d change svc-a; echo \"rc $?\"
+",
+    );
+    let want = "rc 0\n\
+s6-rc: info: service svc-a: starting\n\
+s6-rc: info: service svc-a successfully started\n\
+rc 0\n\
+s6-rc: info: bringing selected services up\n\
+s6-rc: info: service legacy-cont-init: already up\n\
+s6-rc: info: service fix-attrs: already up\n\
+s6-rc: info: service svc-a: already up\n\
+s6-rc: info: service init-a: already up\n\
+rc 0\n\
+s6-rc: warning: unable to start service fail: command exited 3\n\
+rc 1\n\
+rc 1\n\
+s6-rc: info: service svc-a: stopping\n\
+s6-rc: info: service svc-a successfully stopped\n\
+rc 0\n";
+    assert_eq!(out, want);
+}
+
+#[test]
+fn essential_services_stay_up_unless_forced() {
+    let root = Root::new();
+    oneshot(&root, "low", "true", &[]);
+    longrun(&root, "ess", &["low"]);
+    root.file(&format!("{RCD}/ess/flag-essential"), "", 0o644);
+    longrun(&root, "top-svc", &["ess"]);
+    // A bundle's flag marks its members.
+    root.file(&format!("{RCD}/eb/type"), "bundle\n", 0o644);
+    root.file(&format!("{RCD}/eb/contents.d/eb-svc"), "", 0o644);
+    root.file(&format!("{RCD}/eb/flag-essential"), "", 0o644);
+    longrun(&root, "eb-svc", &[]);
+    user(&root, &["top-svc", "eb"]);
+    let out = run(
+        &root,
+        "s6-rc -d change low; echo \"rc $?\"
+s6-rc -a list | sort | tr '\\n' ' '; echo
+s6-rc -e -a list | sort | tr '\\n' ' '; echo
+s6-rc -v0 -d change eb-svc; echo \"rc $?\"
+s6-rc -D change low; echo \"rc $?\"
+s6-rc --without-essentials --down change eb; echo \"rc $?\"
+s6-rc -a list | sort | tr '\\n' ' '; echo
+",
+    );
+    let want = "s6-rc: warning: service ess is marked as essential, not stopping it\n\
+rc 0\n\
+eb-svc ess fix-attrs legacy-cont-init low \n\
+fix-attrs legacy-cont-init low \n\
+rc 0\n\
+rc 0\n\
+rc 0\n\
+fix-attrs legacy-cont-init \n";
+    assert_eq!(out, want);
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let root = Root::new();
+    small(&root);
+    root.file(&format!("{RCD}/svc-a/notification-fd"), "3\n", 0o644);
+    root.file(&format!("{RCD}/svc-a/run"), "#!/bin/sh\necho >&3\nexec sleep 1000\n", 0o755);
+    root.file(&format!("{RCD}/svc-a/timeout-down"), "700\n", 0o644);
+    let out = run(
+        &root,
+        "s6-rc -a list > /tmp/before
+s6-rc -n 0 -d change init-a; echo \"rc $?\"
+s6-rc -a list | cmp -s - /tmp/before && echo same
+s6-svstat -o up /run/service/svc-a
+s6-rc -v2 -n 10 -t 500 -d change svc-a; echo \"rc $?\"
+s6-rc -d change svc-a; echo \"rc $?\"
+s6-rc -n 0 -u change svc-a fail; echo \"rc $?\"
+s6-rc -v0 -n 0 -u change svc-a; echo \"rc $?\"
+",
+    );
+    let want = "s6-rc-dryrun: init  # legacy-services\n\
+s6-rc-dryrun: /command/s6-svc -dwD -T 700 -- /run/service/svc-a\n\
+s6-rc-dryrun: /command/execlineb -Pc  # init-a\n\
+rc 0\n\
+same\n\
+true\n\
+s6-rc: info: dry run: service legacy-services: stopping\n\
+s6-rc-dryrun: init  # legacy-services\n\
+s6-rc: info: dry run: service legacy-services successfully stopped\n\
+s6-rc: info: dry run: service svc-a: stopping\n\
+s6-rc-dryrun: /command/s6-svc -dwD -T 500 -- /run/service/svc-a\n\
+s6-rc: info: dry run: service svc-a successfully stopped\n\
+rc 0\n\
+rc 0\n\
+s6-rc-dryrun: /command/s6-svc -uwU -T 0 -- /run/service/svc-a\n\
+s6-rc-dryrun: /command/execlineb -Pc exit 3  # fail\n\
+rc 0\n\
+rc 0\n";
+    assert_eq!(out, want);
+}
+
+#[test]
+fn prune_diff_start_stop_timeout() {
+    let root = Root::new();
+    small(&root);
+    longrun(&root, "other", &[]);
+    let out = run(
+        &root,
+        "s6-rc diff; echo \"diff $?\"
+s6-svc -wu -T 10000 -u /run/service/other; s6-svc -wd -T 10000 -d /run/service/svc-a
+s6-rc diff; echo \"diff $?\"
+s6-svc -wd -T 10000 -d /run/service/other; s6-svc -wu -T 10000 -u /run/service/svc-a
+s6-rc -pu change init-a; echo \"rc $?\"
+s6-rc -a list | tr '\\n' ' '; echo
+s6-rc start other; echo \"rc $?\"
+s6-rc -a list | tr '\\n' ' '; echo
+s6-rc -p stop other; echo \"rc $?\"
+s6-rc -a list | tr '\\n' ' '; echo
+s6-rc -pd change init-a fail slow; echo \"rc $?\"
+s6-rc -a list | tr '\\n' ' '; echo
+s6-rc -t 200 -u change slow; echo \"rc $?\"
+s6-rc -a list | tr '\\n' ' '; echo
+",
+    );
+    let want = "diff 0\n\
++other\n-svc-a\n\
+diff 1\n\
+rc 0\n\
+init-a fix-attrs legacy-cont-init \n\
+rc 0\n\
+init-a other fix-attrs legacy-cont-init \n\
+rc 0\n\
+init-a fix-attrs legacy-cont-init \n\
+rc 0\n\
+other fix-attrs legacy-cont-init \n\
+s6-rc: fatal: timed out\n\
+rc 2\n\
+other fix-attrs legacy-cont-init \n";
+    assert_eq!(out, want);
+}
+
+#[test]
+fn usage_help_and_long_options() {
+    let root = Root::new();
+    small(&root);
+    let out = run(
+        &root,
+        "s6-rc; echo \"rc $?\"
+s6-rc -v x list; echo \"rc $?\"
+s6-rc -t x list; echo \"rc $?\"
+s6-rc -n x list; echo \"rc $?\"
+s6-rc -Z list; echo \"rc $?\"
+s6-rc nosuch; echo \"rc $?\"
+s6-rc help; echo \"rc $?\"
+s6-rc --down --verbosity=2 change svc-a; echo \"rc $?\"
+s6-rc --verbosity 0 --up change svc-a; echo \"rc $?\"
+s6-rc -l /run/s6-rc -d list init-a svc-a | tr '\\n' ' '; echo
+",
+    );
+    let usage = "s6-rc: usage: s6-rc [ -v verbosity ] [ -n dryrunthrottle ] [ -t timeout ] [ -l live ] [ -b ] \
+[ -E | -e ] [ -u | -d | -D ] [ -p ] [ -a ] help|list|listall|diff|start|stop|change [ servicenames... ]\n";
+    let want = format!(
+        "{usage}rc 100\n\
+s6-rc: fatal: verbosity must be an unsigned integer\nrc 100\n\
+s6-rc: fatal: verbosity must be an unsigned integer\nrc 100\n\
+s6-rc: fatal: dry-run must be an unsigned integer\nrc 100\n\
+{usage}rc 100\n\
+s6-rc: fatal: unknown command: nosuch\nrc 100\n\
+s6-rc help\n\
+s6-rc [ -l live ] [ -a ] list [ servicenames... ]\n\
+s6-rc [ -l live ] [ -a ] [ -u | -d ] listall [ servicenames... ]\n\
+s6-rc [ -l live ] diff\n\
+s6-rc [ -l live ] [ -a ] [ -u | -d | -D ] [ -p ] [ -v verbosity ] [ -t timeout ] [ -n dryrunthrottle ] change [ servicenames... ]\n\
+rc 0\n\
+s6-rc: info: service legacy-services: stopping\n\
+s6-rc: info: service legacy-services successfully stopped\n\
+s6-rc: info: service svc-a: stopping\n\
+s6-rc: info: service svc-a successfully stopped\n\
+rc 0\n\
+rc 0\n\
+fail slow fix-attrs legacy-cont-init legacy-services \n"
+    );
+    assert_eq!(out, want);
+}
