@@ -10,6 +10,7 @@ impl Instant {
         let t = clock_gettime(ClockId::Monotonic);
         Instant(t.tv_sec as u64 * 1_000_000_000 + t.tv_nsec as u64)
     }
+    #[inline(never)]
     pub fn after_ms(self, ms: u64) -> Instant {
         Instant(self.0.saturating_add(ms.saturating_mul(1_000_000)))
     }

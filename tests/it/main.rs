@@ -21,5 +21,6 @@ mod rc_client;
 mod regex;
 mod s6tools;
 mod stage2;
+mod stop_delay;
 mod supervise;
 mod svclients;

@@ -40,6 +40,7 @@ mod rc;
 mod runtime;
 mod settings;
 mod stage;
+mod stages;
 use crate::supervise;
 pub mod tree;
 
@@ -57,57 +58,16 @@ use rustix::fd::AsFd;
 use rustix::io::Errno;
 use rustix::process::{Pid, WaitOptions};
 pub use settings::{DEFAULT_PATH, Settings};
+use stages::{Action, Event, Item, Phase, Stages};
 
-/// Signals that start the shutdown (s6-linux-init's container-mode handlers:
-/// TERM halt, INT reboot, USR1 poweroff, USR2 halt, PWR poweroff).
-const SHUTDOWN: [u32; 5] = [signal::SIGTERM, signal::SIGINT, signal::SIGUSR1, signal::SIGUSR2, signal::SIGPWR];
 /// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
-
-/// One step of stage 2 or 3, in order. Section markers print progress lines.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Item {
-    Hook,
-    FixBegin,
-    Fix(&'static [u8]),
-    FixEnd,
-    InitBegin,
-    Init(&'static [u8]),
-    InitEnd,
-    FinishBegin,
-    Finish(&'static [u8]),
-    FinishEnd,
-    /// `S6_CMD_WAIT_FOR_SERVICES` timed out.
-    Wait,
-    /// Read the s6-rc tree and start it (after the hook).
-    Rc,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Phase {
-    /// Running stage-2 items.
-    Stage2,
-    /// Services started; `S6_CMD_WAIT_FOR_SERVICES` holds the CMD back
-    /// until they are up (or ready), or until `until`; they are not looked
-    /// at before `ready_at` (`S6_SERVICES_READYTIME`).
-    WaitServices { until: Option<Instant>, ready_at: Instant },
-    /// Stage 2 done; the CMD runs (or there is none).
-    Up,
-    /// Stopping: the CMD and any stage-2 step got TERM; KILL at `kill_at`.
-    StopCmd { kill_at: Instant },
-    /// Running cont-finish scripts.
-    Finish,
-    /// TERM sent to everything; KILL at `kill_at` unless all are gone before.
-    Final { kill_at: Instant },
-}
 
 /// A stage-2/3 child being waited for.
 #[derive(Clone, Copy, Debug)]
 struct Job {
     pid: Pid,
     item: Item,
-    /// For cont-finish scripts: when to KILL it.
-    kill_at: Option<Instant>,
 }
 
 struct Pid1 {
@@ -118,9 +78,12 @@ struct Pid1 {
     orig: Original,
     cmd: Args,
     cmd_pid: Option<Pid>,
-    /// The exit code so far: the CMD's, or a failing stage-2 step's.
-    code: Option<u8>,
-    phase: Phase,
+    /// The phases (see `stages`).
+    m: Stages,
+    /// Events for the machine, in order.
+    pending: heapless::Vec<Event, 8>,
+    /// Set when the machine says to exit.
+    exit: Option<u8>,
     items: &'static [Item],
     next: usize,
     job: Option<Job>,
@@ -132,8 +95,6 @@ struct Pid1 {
     base: &'static [u8],
     no_children: bool,
     sup: supervise::Supervisor,
-    /// At shutdown: when to stop waiting for services (`S6_SERVICES_GRACETIME`).
-    services_until: Option<Instant>,
     /// v3's service tree, when the image has one.
     rc: Option<rc::Rc>,
     /// The catch-all logger (`S6_LOGGING`).
@@ -161,7 +122,7 @@ fn container(args: Args) -> u8 {
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to block signals"]),
     };
     let mut set = signal::Set::EMPTY.with(signal::SIGCHLD);
-    for sig in SHUTDOWN.iter().chain(OTHER.iter()) {
+    for sig in stages::SHUTDOWN.iter().chain(OTHER.iter()) {
         set = set.with(*sig);
     }
     let sigfd = match SignalFd::new(set) {
@@ -206,8 +167,17 @@ fn container(args: Args) -> u8 {
         orig,
         cmd: args.skip(1),
         cmd_pid: None,
-        code: None,
-        phase: Phase::Stage2,
+        m: Stages::new(stages::Config {
+            policy: s.stage2_fails,
+            kill_grace_ms: s.kill_grace_ms,
+            services_grace_ms: s.services_grace_ms,
+            finish_max_ms: s.finish_max_ms,
+            wait_ms: s.wait_for_services_ms,
+            stop_delay_ms: s.stop_delay_ms,
+            receive_signals: s.receive_signals,
+        }),
+        pending: heapless::Vec::new(),
+        exit: None,
         items,
         next: 0,
         job: None,
@@ -219,7 +189,6 @@ fn container(args: Args) -> u8 {
             Ok(s) => s,
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
         },
-        services_until: None,
         rc: None,
         log,
     };
@@ -361,10 +330,41 @@ fn finish_items(base: &[u8]) -> Result<&'static [Item], Errno> {
     Ok(items)
 }
 
+impl stages::Facts for Pid1 {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+    fn cmd(&self) -> bool {
+        self.cmd_pid.is_some()
+    }
+    fn step(&self) -> bool {
+        self.job.is_some()
+    }
+    fn left(&self) -> bool {
+        self.next < self.items.len()
+    }
+    fn booting(&self) -> bool {
+        self.rc_booting()
+    }
+    fn services_up(&self) -> bool {
+        self.sup.all_up()
+    }
+    fn services_down(&self) -> bool {
+        self.sup.all_down() && self.rc_idle()
+    }
+    fn children(&self) -> bool {
+        !self.no_children
+    }
+}
+
 impl Pid1 {
     fn run(&mut self, sigfd: &SignalFd) -> u8 {
-        loop {
-            let timeout = self.deadline().map(|d| d.until(Instant::now()));
+        while self.exit.is_none() {
+            let now = Instant::now();
+            let log = self.log.as_ref().and_then(|l| l.restart_at);
+            let deadline =
+                [self.m.deadline(now), self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min();
+            let timeout = deadline.map(|d| d.until(now));
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
             // Nothing ready and no deadline: wait in the idle segment, which
@@ -386,21 +386,23 @@ impl Pid1 {
                 }
             };
             while let Some(sig) = sigfd.read() {
-                self.on_signal(sig);
+                // SIGCHLD: reaping follows every wake-up.
+                if sig != signal::SIGCHLD {
+                    self.event(Event::Signal(sig));
+                }
             }
             self.reap();
             if let Some(code) = self.sup.ended.take() {
-                // A service with `exit-container` ended: as `halt` does.
-                runtime::write_exitcode(code);
-                self.begin_shutdown();
+                // A service with `exit-container` ended: as the CMD's exit.
+                self.push(Event::ExitContainer(code));
             }
             for ev in &events[..n] {
                 match supervise::Watch::decode(ev.data.u64()) {
                     supervise::Watch::Signals => {}
                     supervise::Watch::Scan => match self.sup.on_scan_control() {
-                        supervise::ScanCmd::Shutdown => self.begin_shutdown(),
+                        supervise::ScanCmd::Shutdown => self.event(Event::Halt),
                         supervise::ScanCmd::Rescan => {
-                            if matches!(self.phase, Phase::Up | Phase::WaitServices { .. }) {
+                            if matches!(self.m.phase, Phase::Up | Phase::Wait { .. }) {
                                 self.sup.rescan();
                             }
                         }
@@ -411,52 +413,129 @@ impl Pid1 {
                     supervise::Watch::Rc => self.rc_request(),
                 }
             }
-            self.on_time(Instant::now());
-            self.advance();
-            if let Phase::Final { kill_at } = self.phase {
-                if self.no_children {
-                    break;
-                }
-                if Instant::now() >= kill_at {
-                    self.progress(&[b"[s6-finish] sending all processes the KILL signal and exiting."]);
-                    self.kill_all(signal::SIGKILL);
-                    self.reap_until_none();
-                    break;
-                }
+            let now = Instant::now();
+            self.sup.on_time(now);
+            if self.log.as_mut().is_some_and(|l| l.on_time(now, &self.orig)) {
+                self.no_children = false;
             }
+            self.advance();
         }
-        let code = self.code.unwrap_or(exit::OK);
+        let code = self.exit.unwrap_or(exit::OK);
         runtime::read_exitcode().unwrap_or(code)
     }
 
-    /// The earliest deadline, if any.
-    fn deadline(&self) -> Option<Instant> {
-        let phase = match self.phase {
-            Phase::StopCmd { kill_at } | Phase::Final { kill_at } => Some(kill_at),
-            _ => None,
-        };
-        let wait = match self.phase {
-            Phase::WaitServices { until, ready_at } => Some(until.map_or(ready_at, |u| u.min(ready_at))),
-            Phase::StopCmd { .. } => self.services_until,
-            _ => None,
-        };
-        let job = self.job.and_then(|j| j.kill_at);
-        let log = self.log.as_ref().and_then(|l| l.restart_at);
-        [phase, wait, job, self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min()
+    /// Queue an event for the stage machine (handlers never act on the
+    /// phases themselves).
+    fn push(&mut self, ev: Event) {
+        let _ = self.pending.push(ev);
     }
 
-    fn on_signal(&mut self, sig: u32) {
-        if sig == signal::SIGCHLD {
-            return; // reaping follows every wake-up
+    fn event(&mut self, ev: Event) {
+        self.push(ev);
+        self.advance();
+    }
+
+    /// Feed the stage machine the queued events, then `Tick`s until nothing
+    /// changes, and do what it says.
+    fn advance(&mut self) {
+        self.rc_step();
+        loop {
+            let ev = if self.pending.is_empty() { Event::Tick } else { self.pending.remove(0) };
+            let mut m = self.m;
+            let acts = m.step(ev, self);
+            self.m = m;
+            if acts.0 == 0 && matches!(ev, Event::Tick) && !self.rc_step() {
+                return;
+            }
+            let mut left = acts;
+            while let Some(a) = left.pop() {
+                self.act(a, ev, acts);
+            }
         }
-        if self.s.receive_signals
-            && let (Some(cmd), Phase::Up) = (self.cmd_pid, self.phase)
-        {
-            let _ = raw::kill_pid(cmd, sig);
-            return;
+    }
+
+    fn act(&mut self, a: Action, ev: Event, acts: stages::Actions) {
+        let code = self.m.code.unwrap_or(exit::OK);
+        match a {
+            Action::Next => {
+                if let Some(&item) = self.items.get(self.next) {
+                    self.next += 1;
+                    self.start_item(item);
+                }
+            }
+            Action::StartServices => self.start_services(),
+            Action::ServicesDone => self.progress(&[b"[services.d] done."]),
+            Action::StartCmd => self.start_cmd(),
+            Action::Forward => {
+                if let (Some(cmd), Event::Signal(sig)) = (self.cmd_pid, ev) {
+                    let _ = raw::kill_pid(cmd, sig);
+                }
+            }
+            Action::WaitTimedOut => diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]),
+            Action::Warn | Action::WarnStop => {
+                let stop = a == Action::WarnStop;
+                let item = match ev {
+                    Event::Failed(_, item) if !acts.has(Action::WaitTimedOut) => item,
+                    _ => Item::Wait,
+                };
+                if item == Item::Rc {
+                    diag::warn(&[if stop {
+                        b"s6-rc failed to properly bring all the services up: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"
+                    } else {
+                        b"s6-rc failed to properly bring all the services up! Check your logs for more information."
+                    }]);
+                    return;
+                }
+                let (section, name) = label(item);
+                let why: &[u8] = if stop {
+                    b" failed: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"
+                } else {
+                    b" failed: continuing (S6_BEHAVIOUR_IF_STAGE2_FAILS=1)"
+                };
+                diag::warn(&[section, name, why]);
+            }
+            Action::WriteExitcode => runtime::write_exitcode(code),
+            Action::StopServices => {
+                if !self.rc_shutdown() && !self.sup.svcs.is_empty() {
+                    self.sup.stop_all();
+                }
+            }
+            Action::TermForeground => {
+                self.signal_foreground(signal::SIGTERM);
+                self.signal_foreground(signal::SIGCONT);
+            }
+            Action::KillForeground => self.signal_foreground(signal::SIGKILL),
+            Action::LoadFinish => {
+                self.items = or_warn(finish_items(self.base));
+                self.next = 0;
+            }
+            Action::TermAll => {
+                if self.s.sync_disks {
+                    self.progress(&[b"[s6-finish] syncing disks."]);
+                    rustix::fs::sync();
+                }
+                self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
+                if let Some(l) = &mut self.log {
+                    l.release();
+                }
+                self.kill_all(signal::SIGTERM);
+                self.kill_all(signal::SIGCONT);
+                self.reap();
+            }
+            Action::KillAll => {
+                self.progress(&[b"[s6-finish] sending all processes the KILL signal and exiting."]);
+                self.kill_all(signal::SIGKILL);
+                self.reap_until_none();
+            }
+            Action::Exit => self.exit = Some(code),
         }
-        if SHUTDOWN.contains(&sig) {
-            self.begin_shutdown();
+    }
+
+    /// Signal the CMD's process group and the running stage-2 step's.
+    fn signal_foreground(&self, sig: u32) {
+        for pid in [self.cmd_pid, self.job.map(|j| j.pid)].into_iter().flatten() {
+            let _ = raw::kill_group(pid, sig);
+            let _ = raw::kill_pid(pid, sig);
         }
     }
 
@@ -510,19 +589,12 @@ impl Pid1 {
         }
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
-            self.code = Some(code);
             crate::s6::cmd::write(b"exited", Some(code as u64));
-            // A CMD that ends by itself sets the v3 exit-code file (as
-            // rc.init does); one that dies of our shutdown does not, so that
-            // a code written before `halt` stands.
-            if self.phase == Phase::Up {
-                runtime::write_exitcode(code);
-            }
             let mut l = Line::new();
             let name = self.cmd_name();
             l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
             self.progress_line(&mut l);
-            self.begin_shutdown();
+            self.push(Event::CmdExited(code));
             return;
         }
         let Some(job) = self.job else { return };
@@ -540,17 +612,11 @@ impl Pid1 {
     }
 
     fn job_done(&mut self, item: Item, code: u8) {
-        let (section, name): (&[u8], &[u8]) = match item {
-            Item::Fix(n) => (b"[fix-attrs.d] ", n),
-            Item::Init(n) => (b"[cont-init.d] ", n),
-            Item::Finish(n) => (b"[cont-finish.d] ", n),
-            Item::Hook => (b"[s6-init] ", b"S6_STAGE2_HOOK"),
-            Item::Wait => (b"[services.d] ", b"waiting for services"),
-            _ => return,
-        };
-        if item == Item::Wait {
-            diag::warn(&[b"timed out waiting for services (S6_CMD_WAIT_FOR_SERVICES_MAXTIME)"]);
-        } else if !(matches!(item, Item::Init(_) | Item::Finish(_))
+        let (section, name) = label(item);
+        if section.is_empty() {
+            return;
+        }
+        if !(matches!(item, Item::Init(_) | Item::Finish(_))
             && self.v3_line(
                 if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" },
                 name,
@@ -561,119 +627,11 @@ impl Pid1 {
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
         }
-        if code == 0 || matches!(item, Item::Finish(_)) || self.phase != Phase::Stage2 {
-            return;
-        }
-        match self.s.stage2_fails {
-            0 => {}
-            1 => diag::warn(&[section, name, b" failed: continuing (S6_BEHAVIOUR_IF_STAGE2_FAILS=1)"]),
-            _ => {
-                diag::warn(&[section, name, b" failed: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"]);
-                self.code = Some(code);
-                runtime::write_exitcode(code);
-                self.begin_shutdown();
-            }
-        }
+        self.push(Event::Failed(code, item));
     }
 
-    /// Deadlines: the end of the stop grace (KILL what is left of the CMD
-    /// and the stage-2 step), a cont-finish script's time limit.
-    fn on_time(&mut self, now: Instant) {
-        self.sup.on_time(now);
-        if self.log.as_mut().is_some_and(|l| l.on_time(now, &self.orig)) {
-            self.no_children = false;
-        }
-        if let Some(job) = self.job
-            && let Some(t) = job.kill_at
-            && now >= t
-        {
-            let _ = rustix::process::kill_process_group(job.pid, rustix::process::Signal::KILL);
-            let _ = raw::kill_pid(job.pid, signal::SIGKILL);
-            self.job = Some(Job { kill_at: None, ..job });
-        }
-        if let Phase::StopCmd { kill_at } = self.phase
-            && now >= kill_at
-        {
-            self.signal_foreground(signal::SIGKILL);
-            // Wait for them to be reaped, without another deadline.
-            self.phase = Phase::StopCmd { kill_at: Instant(u64::MAX) };
-        }
-    }
-
-    /// Start whatever comes next, as long as nothing is being waited for.
-    fn advance(&mut self) {
-        self.rc_step();
-        loop {
-            match self.phase {
-                Phase::Stage2 => {
-                    if self.job.is_some() {
-                        return;
-                    }
-                    let Some(&item) = self.items.get(self.next) else {
-                        if self.rc_booting() {
-                            if self.rc_step() {
-                                continue;
-                            }
-                            return;
-                        }
-                        self.start_services();
-                        continue;
-                    };
-                    self.next += 1;
-                    self.start_item(item);
-                }
-                Phase::WaitServices { until, ready_at } => {
-                    if Instant::now() < ready_at {
-                        return;
-                    }
-                    if self.sup.all_up() {
-                        self.progress(&[b"[services.d] done."]);
-                        self.phase = Phase::Up;
-                        self.start_cmd();
-                        continue;
-                    }
-                    if until.is_some_and(|t| Instant::now() >= t) {
-                        self.phase = Phase::Stage2;
-                        self.job_done(Item::Wait, exit::TIMEOUT);
-                        if self.phase == Phase::Stage2 {
-                            self.phase = Phase::Up;
-                            self.start_cmd();
-                        }
-                        continue;
-                    }
-                    return;
-                }
-                Phase::Up => return,
-                Phase::StopCmd { .. } => {
-                    if self.cmd_pid.is_some() || self.job.is_some() {
-                        return;
-                    }
-                    let grace_over = self.services_until.is_none_or(|t| Instant::now() >= t);
-                    if !(grace_over || self.sup.all_down() && self.rc_idle()) {
-                        return;
-                    }
-                    self.items = or_warn(finish_items(self.base));
-                    self.next = 0;
-                    self.phase = Phase::Finish;
-                }
-                Phase::Finish => {
-                    if self.job.is_some() {
-                        return;
-                    }
-                    if let Some(&item) = self.items.get(self.next) {
-                        self.next += 1;
-                        self.start_item(item);
-                        continue;
-                    }
-                    self.final_stage();
-                }
-                Phase::Final { .. } => return,
-            }
-        }
-    }
-
-    /// After stage 2: start `services.d`, then (maybe after waiting for
-    /// them) the CMD.
+    /// After stage 2: start `services.d`; then the machine starts the CMD
+    /// (maybe after waiting for the services).
     #[inline(never)]
     fn start_services(&mut self) {
         let dir = dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
@@ -684,40 +642,19 @@ impl Pid1 {
             self.sup.setup(dir);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {
-            let until = match self.s.wait_for_services_ms {
-                0 => None,
-                ms => Some(Instant::now().after_ms(ms)),
-            };
             // S6_SERVICES_READYTIME: v3 sleeps this long (default 50 ms)
             // before checking, because its check could race the scan;
             // here the supervisor's state is exact, so the default is 0.
             let ready = settings::number(&Env::get(), b"S6_SERVICES_READYTIME", 0);
-            self.phase = Phase::WaitServices { until, ready_at: Instant::now().after_ms(ready) };
-            return;
+            return self.push(Event::Started(Some(ready)));
         }
         if exists && self.rc.is_none() {
             self.progress(&[b"[services.d] done."]);
         }
-        self.phase = Phase::Up;
-        self.start_cmd();
+        self.push(Event::Started(None));
     }
 
-    fn final_stage(&mut self) {
-        if self.s.sync_disks {
-            self.progress(&[b"[s6-finish] syncing disks."]);
-            rustix::fs::sync();
-        }
-        self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
-        let kill_at = Instant::now().after_ms(self.s.kill_grace_ms);
-        self.phase = Phase::Final { kill_at };
-        if let Some(l) = &mut self.log {
-            l.release();
-        }
-        self.kill_all(signal::SIGTERM);
-        self.kill_all(signal::SIGCONT);
-        self.reap();
-    }
-
+    #[inline(never)]
     fn start_item(&mut self, item: Item) {
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
         if self.rc.is_some()
@@ -742,7 +679,7 @@ impl Pid1 {
                 self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
                 let file = or_warn_cstr(dir_of(self.base, b"fix-attrs.d").and_then(|d| arena::cstr(&[d, b"/", n])));
                 let argv = [c"fix-attrs".as_ptr().cast(), file.as_ptr().cast(), core::ptr::null()];
-                self.start_job(item, c"/proc/self/exe", &argv, self.global_env, None);
+                self.start_job(item, c"/proc/self/exe", &argv, self.global_env);
             }
             Item::Init(n) | Item::Finish(n) => {
                 let (sect, sub): (&[u8], &[u8]) = match item {
@@ -754,17 +691,13 @@ impl Pid1 {
                 }
                 let path = or_warn_cstr(dir_of(self.base, sub).and_then(|d| arena::cstr(&[d, b"/", n])));
                 let env = if matches!(item, Item::Finish(_)) { self.finish_env() } else { self.global_env };
-                let limit = match item {
-                    Item::Finish(_) if self.s.finish_max_ms > 0 => Some(Instant::now().after_ms(self.s.finish_max_ms)),
-                    _ => None,
-                };
                 let mut hb = [0u8; 256];
                 if let Some((interp, e)) = stage::bad_interpreter(rustix::fs::CWD, path, &mut hb) {
                     self.warn_sys(e, &[b"unable to run ", path.to_bytes(), b": interpreter ", interp]);
                     return self.job_done(item, exec_failure_code(e));
                 }
                 match stage::command(path, &[]) {
-                    Ok(c) => self.start_job(item, c.file, c.argv, env, limit),
+                    Ok(c) => self.start_job(item, c.file, c.argv, env),
                     Err(r) => {
                         self.warn_sys(r.errno, &[b"unable to run ", path.to_bytes()]);
                         self.job_done(item, r.code);
@@ -784,10 +717,10 @@ impl Pid1 {
         }
         let h = or_warn_cstr(arena::cstr(&[hook]));
         let argv = [c"sh".as_ptr().cast(), c"-c".as_ptr().cast(), h.as_ptr().cast(), core::ptr::null()];
-        self.start_job(Item::Hook, c"/bin/sh", &argv, self.global_env, None);
+        self.start_job(Item::Hook, c"/bin/sh", &argv, self.global_env);
     }
 
-    fn start_job(&mut self, item: Item, file: &CStr, argv: &[*const u8], env: &[*const u8], kill_at: Option<Instant>) {
+    fn start_job(&mut self, item: Item, file: &CStr, argv: &[*const u8], env: &[*const u8]) {
         let sp = Spawn {
             file,
             argv: argv.as_ptr(),
@@ -802,7 +735,7 @@ impl Pid1 {
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => self.job = Some(Job { pid, item, kill_at }),
+            Ok(pid) => self.job = Some(Job { pid, item }),
             Err(e) => {
                 self.warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);
                 self.job_done(item, exit::SYSCALL);
@@ -816,7 +749,7 @@ impl Pid1 {
         let Ok(e) = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null()) else { return self.global_env };
         e[..n].copy_from_slice(&self.global_env[..n]);
         let mut b = itoa::Buffer::new();
-        let code = self.code.unwrap_or(0);
+        let code = self.m.code.unwrap_or(0);
         if let Ok(v) = arena::cstr(&[b"S6_STAGE2_EXITED=", b.format(code).as_bytes()]) {
             e[n] = v.as_ptr().cast();
         }
@@ -824,6 +757,7 @@ impl Pid1 {
     }
 
     /// Start the CMD, if there is one.
+    #[inline(never)]
     fn start_cmd(&mut self) {
         if self.cmd.is_empty() {
             return crate::s6::cmd::write(b"none", None);
@@ -882,36 +816,8 @@ impl Pid1 {
 
     fn cmd_failed(&mut self, e: Errno) {
         self.warn_sys(e, &[b"unable to spawn the CMD"]);
-        self.code = Some(exit::SYSCALL);
         crate::s6::cmd::write(b"exited", Some(exit::SYSCALL as u64));
-        self.begin_shutdown();
-    }
-
-    fn begin_shutdown(&mut self) {
-        match self.phase {
-            Phase::Stage2 | Phase::Up | Phase::WaitServices { .. } => {}
-            _ => return,
-        }
-        let now = Instant::now();
-        let kill_at = now.after_ms(self.s.kill_grace_ms);
-        self.phase = Phase::StopCmd { kill_at };
-        let rc = self.rc_shutdown();
-        if rc || !self.sup.svcs.is_empty() {
-            if !rc {
-                self.sup.stop_all();
-            }
-            self.services_until = Some(now.after_ms(self.s.services_grace_ms));
-        }
-        self.signal_foreground(signal::SIGTERM);
-        self.signal_foreground(signal::SIGCONT);
-    }
-
-    /// Signal the CMD's process group and the running stage-2 step's.
-    fn signal_foreground(&self, sig: u32) {
-        for pid in [self.cmd_pid, self.job.map(|j| j.pid)].into_iter().flatten() {
-            let _ = raw::kill_group(pid, sig);
-            let _ = raw::kill_pid(pid, sig);
-        }
+        self.push(Event::CmdFailed);
     }
 
     /// Signal everything: the whole namespace when we are PID 1, only our
@@ -950,6 +856,18 @@ impl Pid1 {
         if self.s.verbosity >= 1 {
             diag::warn_sys(e, parts);
         }
+    }
+}
+
+/// The section and name of a step, for its lines; `b""` for markers.
+fn label(item: Item) -> (&'static [u8], &'static [u8]) {
+    match item {
+        Item::Fix(n) => (b"[fix-attrs.d] ", n),
+        Item::Init(n) => (b"[cont-init.d] ", n),
+        Item::Finish(n) => (b"[cont-finish.d] ", n),
+        Item::Hook => (b"[s6-init] ", b"S6_STAGE2_HOOK"),
+        Item::Wait => (b"[services.d] ", b"waiting for services"),
+        _ => (b"", b""),
     }
 }
 

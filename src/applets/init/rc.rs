@@ -309,7 +309,7 @@ impl Pid1 {
             self.sup.stop_all();
             rc.swept = true;
         }
-        let failed = if rc.boot || self.phase == Phase::Stage2 { rc.failed.take() } else { None };
+        let failed = if rc.boot || matches!(self.m.phase, Phase::Stage2) { rc.failed.take() } else { None };
         self.rc = Some(rc);
         if let Some(code) = failed {
             self.rc_failed(code);
@@ -333,7 +333,7 @@ impl Pid1 {
                     }
                 };
                 let pending = self.items[self.next..].iter().any(mine) || self.job.is_some_and(|j| mine(&j.item));
-                (!pending || self.phase != Phase::Stage2).then_some(true)
+                (!pending || !matches!(self.m.phase, Phase::Stage2)).then_some(true)
             }
             (_, Internal::LegacyServices) if !up => self.sup.down_from(rc.legacy_from).then_some(true),
             (Kind::Longrun, _) => {
@@ -516,21 +516,7 @@ impl Pid1 {
 
     /// The boot transition failed with `code`: the stage-2 failure policy.
     fn rc_failed(&mut self, code: u8) {
-        if self.phase != Phase::Stage2 {
-            return;
-        }
-        match self.s.stage2_fails {
-            0 => {}
-            1 => diag::warn(&[
-                b"s6-rc failed to properly bring all the services up! Check your logs for more information.",
-            ]),
-            _ => {
-                diag::warn(&[b"s6-rc failed to properly bring all the services up: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"]);
-                self.code = Some(code);
-                super::runtime::write_exitcode(code);
-                self.begin_shutdown();
-            }
-        }
+        self.push(super::Event::Failed(code, Item::Rc));
     }
 
     /// Stop the current transition at once: scripts get TERM, nothing else

@@ -40,6 +40,8 @@ pub struct Settings {
     pub wait_for_services: bool,
     /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`: bound on that wait (0: none).
     pub wait_for_services_ms: u64,
+    /// `S6_STOP_DELAY`: ms between a shutdown signal and the stop (default 0).
+    pub stop_delay_ms: u64,
 }
 
 impl Settings {
@@ -59,6 +61,7 @@ impl Settings {
             services_grace_ms: number(env, b"S6_SERVICES_GRACETIME", 3000),
             wait_for_services: number(env, b"S6_CMD_WAIT_FOR_SERVICES", 0) != 0,
             wait_for_services_ms: number(env, b"S6_CMD_WAIT_FOR_SERVICES_MAXTIME", 0),
+            stop_delay_ms: number(env, b"S6_STOP_DELAY", 0),
         }
     }
 }
