@@ -256,7 +256,7 @@ fn a_logger_that_cannot_write_leaves_everything_on_the_console() {
     assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
     assert!(
         o.stderr.contains(
-            "init: warning: no catch-all logger (S6_LOGGING): unable to create /var/log/s6-uncaught-logs: Read-only file system"
+            "init: warning: no catch-all logger (S6_LOGGING): unable to set up /var/log/s6-uncaught-logs: Read-only file system"
         ),
         "{}",
         o.stderr
@@ -290,5 +290,42 @@ fn a_logger_that_cannot_write_leaves_everything_on_the_console() {
     );
     for s in ["cont-init: said", "svc: out", "svc: err", "cmd: ran", "[cmd] sh exited 0"] {
         assert!(o.stderr.lines().any(|l| l == s), "{s:?} lost: {}", o.stderr);
+    }
+}
+
+/// `docker run -it` with `S6_LOGGING=2`: `S6_CMD_USE_TERMINAL=1` keeps the
+/// CMD (an interactive shell) on the terminal; without it, its prompt goes
+/// to the catch-all logger and the terminal sees nothing.
+#[test]
+fn cmd_use_terminal_keeps_the_cmd_on_the_terminal() {
+    for terminal in ["1", "0"] {
+        let root = Root::new();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/pty_session.py");
+        let python = which("python3").expect("python3 not found: apt-get install python3");
+        let run = root
+            .init(&["sh", "-i"])
+            .env("TERM", "dumb")
+            .env("HOME", "/root")
+            .env("S6_LOGGING", "2")
+            .env("S6_CMD_USE_TERMINAL", terminal);
+        let inner = run.command();
+        let mut argv = vec![python.display().to_string(), script.to_string()];
+        argv.push(inner.get_program().to_string_lossy().into());
+        argv.extend(inner.get_args().map(|a| a.to_string_lossy().into_owned()));
+        let mut cmd = std::process::Command::new(&argv[0]);
+        cmd.args(&argv[1..]).env_clear();
+        for (k, v) in inner.get_envs() {
+            if let Some(v) = v {
+                cmd.env(k, v);
+            }
+        }
+        let (code, out, err) = host(&mut cmd);
+        if terminal == "1" {
+            assert_eq!(code, 0, "pty session failed: {out}\n{err}");
+            assert!(out.contains("after=130") && out.contains("exit=7"), "{out}");
+        } else {
+            // (The prompt has no newline: s6-log keeps it until the line ends.)
+            assert!(out.contains("timeout='# '\nseen=''"), "the shell's prompt reached the terminal: {out}");
+        }
     }
 }

@@ -65,8 +65,15 @@ end = time.monotonic() + 20
 while True:
     try:
         with open("/proc/%d/comm" % os.tcgetpgrp(fd)) as f:
-            if f.read() == "sleep\n":
-                break
+            comm = f.read()
+        if comm == "sleep\n":
+            break
+        if comm == "docker\n":
+            # docker run -it: this pty is the docker client's, whose own
+            # group stays in the foreground; the container's jobs cannot be
+            # seen from here. Give sleep time to start instead.
+            time.sleep(1)
+            break
     except OSError:
         pass
     if time.monotonic() > end:

@@ -376,17 +376,26 @@ fn last_lines_reach_the_log_at_shutdown() {
 /// descriptors.
 fn pid1_rss_and_fds(c: &mut Container) -> (u64, usize) {
     let p = c.pid1();
-    let smaps = fs::read_to_string(format!("/proc/{p}/smaps")).unwrap();
-    let (mut kib, mut stack) = (0, false);
-    for l in smaps.lines() {
-        if l.split_whitespace().next().is_some_and(|w| w.contains('-') && !w.ends_with(':')) {
-            stack = l.ends_with("[stack]");
-        } else if !stack && l.starts_with("Private_Dirty:") {
-            kib += l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()).unwrap();
+    // A fork between two reads shares PID 1's pages with the child (fewer
+    // private ones) and a status update holds one more fd for a moment:
+    // the steady state is the most private memory and the fewest fds seen.
+    let (mut best_kib, mut best_fds) = (0, usize::MAX);
+    for _ in 0..10 {
+        let smaps = fs::read_to_string(format!("/proc/{p}/smaps")).unwrap();
+        let (mut kib, mut stack) = (0, false);
+        for l in smaps.lines() {
+            if l.split_whitespace().next().is_some_and(|w| w.contains('-') && !w.ends_with(':')) {
+                stack = l.ends_with("[stack]");
+            } else if !stack && l.starts_with("Private_Dirty:") {
+                kib += l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()).unwrap();
+            }
         }
+        let fds = fs::read_dir(format!("/proc/{p}/fd")).unwrap().count();
+        best_kib = best_kib.max(kib);
+        best_fds = best_fds.min(fds);
+        std::thread::sleep(Duration::from_millis(30));
     }
-    let fds = fs::read_dir(format!("/proc/{p}/fd")).unwrap().count();
-    (kib, fds)
+    (best_kib, best_fds)
 }
 
 #[test]

@@ -50,6 +50,8 @@ pub struct CatchAll {
     out: OwnedFd,
     err: OwnedFd,
     argv: &'static [*const u8],
+    /// `s6-log -bp -- 1`, when the logger keeps failing.
+    fallback: &'static [*const u8],
     envp: &'static [*const u8],
     ids: Option<(u32, u32)>,
     pub pid: Option<Pid>,
@@ -58,13 +60,10 @@ pub struct CatchAll {
     failures: u8,
     /// PID 1 closed its write ends (final stage).
     released: bool,
-    /// The CMD writes on the console.
-    cmd_console: bool,
+    /// The CMD's descriptor moves: none, or the console on its stdout and
+    /// stderr (v2's 1, or `S6_CMD_USE_TERMINAL` on a terminal).
     moves: [(i32, i32); 2],
-}
-
-fn open(p: &CStr, flags: OFlags) -> Result<OwnedFd, Errno> {
-    fs::open(p, flags | OFlags::CLOEXEC, Mode::empty())
+    moves_n: usize,
 }
 
 /// Set up the catch-all logger when `S6_LOGGING` asks for it; `None` (and
@@ -74,7 +73,7 @@ pub fn setup(env: &Env, v3: bool, orig: &Original) -> Option<CatchAll> {
     if level == 0 {
         return None;
     }
-    let (fifo, dir, mode): (&'static CStr, &'static CStr, u32) = if v3 {
+    let (fifo, dir, mode): (&CStr, &CStr, u32) = if v3 {
         (c"/run/service/s6-svscan-log/fifo", c"/run/uncaught-logs", 0o2750)
     } else {
         (c"/var/run/s6/uncaught-logs-fifo", c"/var/log/s6-uncaught-logs", 0o2700)
@@ -83,108 +82,43 @@ pub fn setup(env: &Env, v3: bool, orig: &Original) -> Option<CatchAll> {
     // As s6-setuidgid: a name from /etc/passwd (or `user:group`); an
     // unknown one stops the boot, as v3's s6-linux-init-maker does.
     let ids = match env.var(b"S6_CATCHALL_USER").filter(|u| !u.is_empty()) {
-        Some(u) => match passwd::resolve(u, pw, read_file(c"/etc/group").unwrap_or(b"")) {
-            Ok(ids) => ids,
-            Err(_) => diag::fatal(exit::USAGE, &[b"unknown user in S6_CATCHALL_USER: ", u]),
-        },
+        Some(u) => passwd::resolve(u, pw, read_file(c"/etc/group").unwrap_or(b""))
+            .unwrap_or_else(|_| diag::fatal(exit::USAGE, &[b"unknown user in S6_CATCHALL_USER: ", u])),
         None if v3 => (0, 0),
         None => passwd::user(pw, b"nobody").unwrap_or((32768, 32768)),
     };
     // Not root: the logger runs as we do.
     let ids = rustix::process::geteuid().is_root().then_some(ids);
-    match make(fifo, dir, mode, ids, v3) {
-        Ok(m) => Some(finish(m, env, level, v3, dir, ids, orig)),
-        Err((e, what, p)) => {
-            diag::warn_sys(e, &[b"no catch-all logger (S6_LOGGING): unable to ", what, p.to_bytes()]);
-            None
-        }
-    }
-}
-
-type Made = (OwnedFd, OwnedFd, OwnedFd, OwnedFd, OwnedFd);
-
-/// The logdir, the fifo and the descriptors; nothing changed on failure.
-fn make(
-    fifo: &'static CStr,
-    dir: &'static CStr,
-    mode: u32,
-    ids: Option<(u32, u32)>,
-    v3: bool,
-) -> Result<Made, (Errno, &'static [u8], &'static CStr)> {
-    let m = |p: &'static CStr, mode: u32| match fs::mkdir(p, Mode::from_raw_mode(mode)) {
-        Ok(()) | Err(Errno::EXIST) => Ok(()),
-        Err(e) => Err((e, &b"create "[..], p)),
-    };
-    if v3 {
-        m(c"/run/service/s6-svscan-log", 0o755)?;
-        // Not a service of the scan directory: s6-svscanctl -a leaves it down.
-        let f = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
-        let _ = fs::open(c"/run/service/s6-svscan-log/down", f, Mode::from_raw_mode(0o644));
-    } else {
-        let _ = m(c"/var/log", 0o755);
-    }
-    m(dir, 0o700)?;
-    if let Some((u, g)) = ids {
-        let (u, g) = (fs::Uid::from_raw(u), fs::Gid::from_raw(g));
-        fs::chown(dir, Some(u), Some(g)).map_err(|e| (e, &b"chown "[..], dir))?;
-    }
-    fs::chmod(dir, Mode::from_raw_mode(mode)).map_err(|e| (e, &b"chmod "[..], dir))?;
-    let _ = fs::unlink(fifo);
-    let mk = |e| (e, &b"mkfifo "[..], fifo);
-    fs::mknodat(fs::CWD, fifo, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0).map_err(mk)?;
-    let rd = open(fifo, OFlags::RDONLY | OFlags::NONBLOCK).map_err(mk)?;
-    fs::fcntl_setfl(&rd, OFlags::empty()).map_err(mk)?;
-    let own = open(fifo, OFlags::WRONLY | OFlags::NONBLOCK).map_err(mk)?;
-    let w = open(fifo, OFlags::WRONLY).map_err(mk)?;
-    // Room for a restart's worth of lines (the default is 64 KiB).
-    let _ = rustix::pipe::fcntl_setpipe_size(&w, 1 << 20);
-    let dupe = |n: i32| rustix::io::fcntl_dupfd_cloexec(fd::borrow(n), 3).map_err(mk);
-    Ok((rd, own, w, dupe(1)?, dupe(2)?))
-}
-
-/// Put the fifo on stdout and stderr and start the logger.
-fn finish(m: Made, env: &Env, level: u64, v3: bool, dir: &CStr, ids: Option<(u32, u32)>, orig: &Original) -> CatchAll {
-    let (rd, own, w, out, err) = m;
-    // From here on, every child writes to the fifo.
-    let _ = fd::dup_to(w.as_raw_fd(), 1);
-    let _ = fd::dup_to(w.as_raw_fd(), 2);
-    drop(w);
-    // S6_LOGGING_SCRIPT, whole, v3 included (v3 only looks for t and
-    // T, and misses even those when it is unset).
+    // S6_LOGGING_SCRIPT, whole, v3 included (v3 only looks for t and T, and
+    // misses even those when it is unset); v3's 1 adds a console copy.
     let script = env.var(b"S6_LOGGING_SCRIPT").unwrap_or(b"n20 s1000000 T");
-    let words = || script.split(|&c| c == b' ' || c == b'\t').filter(|w| !w.is_empty());
-    let argv = arena::alloc_slice::<*const u8>(words().count() + 6, core::ptr::null()).unwrap_or(&mut []);
-    let mut k = 0;
-    let mut push = |p: *const u8| {
-        if k + 1 < argv.len() {
-            argv[k] = p;
-            k += 1;
+    let one: &[u8] = if v3 && level == 1 { b"1 " } else { b"" };
+    let tz = env.var(b"TZ");
+    let alloc = || -> Result<_, Errno> {
+        let envp = arena::alloc_slice::<*const u8>(2, core::ptr::null())?;
+        if let Some(tz) = tz {
+            envp[0] = arena::cstr(&[b"TZ=", tz])?.as_ptr().cast();
+        }
+        Ok((words(&[b"s6-log -bp -- ", one, script, b" ", dir.to_bytes()])?, words(&[b"s6-log -bp -- 1"])?, &*envp))
+    };
+    let (argv, fallback, envp) =
+        alloc().unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to allocate"]));
+    let (rd, own, out, err) = match make(fifo, dir, mode, ids, v3) {
+        Ok(m) => m,
+        Err((e, p)) => {
+            diag::warn_sys(e, &[b"no catch-all logger (S6_LOGGING): unable to set up ", p.to_bytes()]);
+            return None;
         }
     };
-    for a in [c"s6-log", c"-bp", c"--"] {
-        push(a.as_ptr().cast());
-    }
-    if v3 && level == 1 {
-        push(c"1".as_ptr().cast());
-    }
-    for w in words() {
-        push(arena::cstr(&[w]).map_or(c"".as_ptr(), |c| c.as_ptr()).cast());
-    }
-    push(dir.as_ptr().cast());
-    // Local time as the image says (`TZ`), nothing else.
-    let envp = arena::alloc_slice::<*const u8>(2, core::ptr::null()).unwrap_or(&mut []);
-    if let (Some(tz), Some(slot)) = (env.var(b"TZ"), envp.first_mut()) {
-        *slot = arena::cstr(&[b"TZ=", tz]).map_or(c"".as_ptr(), |c| c.as_ptr()).cast();
-    }
-    let terminal =
-        settings::number(env, b"S6_CMD_USE_TERMINAL", 0) != 0 && rustix::termios::isatty(crate::sys::fd::stdin());
-    let moves = [(out.as_raw_fd(), 1), (err.as_raw_fd(), 2)];
+    let terminal = settings::number(env, b"S6_CMD_USE_TERMINAL", 0) != 0 && rustix::termios::isatty(fd::stdin());
+    let (out_n, err_n) = (out.as_raw_fd(), err.as_raw_fd());
     let mut c = CatchAll {
         rd,
         own: Some(own),
         out,
         err,
         argv,
+        fallback,
         envp,
         ids,
         pid: None,
@@ -192,11 +126,78 @@ fn finish(m: Made, env: &Env, level: u64, v3: bool, dir: &CStr, ids: Option<(u32
         restart_at: None,
         failures: 0,
         released: false,
-        cmd_console: (!v3 && level == 1) || terminal,
-        moves,
+        moves: [(out_n, 1), (err_n, 2)],
+        moves_n: if (!v3 && level == 1) || terminal { 2 } else { 0 },
     };
     c.start(orig);
-    c
+    Some(c)
+}
+
+/// The words of `parts` joined (split on spaces and tabs), as an argv.
+fn words(parts: &[&[u8]]) -> Result<&'static [*const u8], Errno> {
+    let n: usize = parts.iter().map(|p| p.len()).sum();
+    let buf = arena::alloc_bytes(n + 1, 1)?;
+    let mut k = 0;
+    for p in parts {
+        buf[k..k + p.len()].copy_from_slice(p);
+        k += p.len();
+    }
+    buf[n] = 0;
+    let argv = arena::alloc_slice::<*const u8>(n / 2 + 2, core::ptr::null())?;
+    let mut m = 0;
+    for i in 0..n {
+        if buf[i] == b' ' || buf[i] == b'\t' {
+            buf[i] = 0;
+        } else if i == 0 || buf[i - 1] == 0 {
+            argv[m] = &buf[i];
+            m += 1;
+        }
+    }
+    Ok(argv)
+}
+
+/// The logdir and the fifo; then the fifo on stdout and stderr. Returns the
+/// read end, PID 1's own write end, and the console's stdout and stderr.
+/// Nothing changed on failure.
+fn make(
+    fifo: &'static CStr,
+    dir: &'static CStr,
+    mode: u32,
+    ids: Option<(u32, u32)>,
+    v3: bool,
+) -> Result<(OwnedFd, OwnedFd, OwnedFd, OwnedFd), (Errno, &'static CStr)> {
+    let open = |f: OFlags| fs::open(fifo, f | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)).map_err(|e| (e, fifo));
+    if v3 {
+        // Not a service of the scan directory: s6-svscanctl -a leaves it down.
+        let _ = fs::mkdir(c"/run/service/s6-svscan-log", Mode::from_raw_mode(0o755));
+        let f = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+        let _ = fs::open(c"/run/service/s6-svscan-log/down", f, Mode::from_raw_mode(0o644));
+    } else {
+        let _ = fs::mkdir(c"/var/log", Mode::from_raw_mode(0o755));
+    }
+    let d = |e| (e, dir);
+    match fs::mkdir(dir, Mode::from_raw_mode(0o700)) {
+        Ok(()) | Err(Errno::EXIST) => {}
+        Err(e) => return Err(d(e)),
+    }
+    if let Some((u, g)) = ids {
+        fs::chown(dir, Some(fs::Uid::from_raw(u)), Some(fs::Gid::from_raw(g))).map_err(d)?;
+    }
+    fs::chmod(dir, Mode::from_raw_mode(mode)).map_err(d)?;
+    let _ = fs::unlink(fifo);
+    fs::mknodat(fs::CWD, fifo, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0).map_err(|e| (e, fifo))?;
+    let rd = open(OFlags::RDONLY | OFlags::NONBLOCK)?;
+    fs::fcntl_setfl(&rd, OFlags::empty()).map_err(|e| (e, fifo))?;
+    let own = open(OFlags::WRONLY | OFlags::NONBLOCK)?;
+    let w = open(OFlags::WRONLY)?;
+    // Room for a restart's worth of lines (the default is 64 KiB).
+    let _ = rustix::pipe::fcntl_setpipe_size(&w, 1 << 20);
+    let dupe = |n: i32| rustix::io::fcntl_dupfd_cloexec(fd::borrow(n), 3).map_err(|e| (e, fifo));
+    let (out, err) = (dupe(1)?, dupe(2)?);
+    // From here on, every child writes to the fifo.
+    let _ = fd::dup_to(w.as_raw_fd(), 1);
+    let _ = fd::dup_to(w.as_raw_fd(), 2);
+    Ok((rd, own, out, err))
 }
 
 impl CatchAll {
@@ -212,9 +213,7 @@ impl CatchAll {
     }
 
     fn start(&mut self, orig: &Original) {
-        let fallback = [c"s6-log", c"-bp", c"--", c"1"].map(|a| a.as_ptr().cast::<u8>());
-        let fallback = [fallback[0], fallback[1], fallback[2], fallback[3], core::ptr::null()];
-        let (argv, ids) = if self.failures >= GIVE_UP { (&fallback[..], None) } else { (self.argv, self.ids) };
+        let (argv, ids) = if self.failures >= GIVE_UP { (self.fallback, None) } else { (self.argv, self.ids) };
         let e = self.err.as_raw_fd();
         let moves = [(self.rd.as_raw_fd(), 0), (e, 1), (e, 2)];
         let sp = Spawn {
@@ -278,7 +277,7 @@ impl CatchAll {
 
     /// The CMD's descriptor moves: onto the console, or none (the fifo).
     pub fn cmd_moves(&self) -> &[(i32, i32)] {
-        if self.cmd_console { &self.moves } else { &[] }
+        &self.moves[..self.moves_n]
     }
 
     /// Final stage: PID 1 writes no more to the fifo, so that the logger
