@@ -73,7 +73,7 @@ impl Probe {
 
     fn cmd(&mut self) {
         match cmd::read() {
-            cmd::State::Up(_) | cmd::State::None => {}
+            cmd::State::Up | cmd::State::None => {}
             cmd::State::NotStarted => {
                 self.bad(&[b"CMD not started yet"]);
             }
@@ -145,7 +145,16 @@ impl Probe {
                 used += n.len();
             }
         }
-        names.sort_unstable_by(|a, b| store[a.0..a.0 + a.1].cmp(&store[b.0..b.0 + b.1]));
+        // Sorted by name (an insertion sort: a few names, and much smaller
+        // code than the library's sort).
+        let key = |x: (usize, usize)| &store[x.0..x.0 + x.1];
+        for i in 1..names.len() {
+            let mut j = i;
+            while j > 0 && key(names[j - 1]) > key(names[j]) {
+                names.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         for &(at, len) in &names {
             let n = &store[at..at + len];
             let Ok(d) = open_at(list.as_fd(), n) else { continue };

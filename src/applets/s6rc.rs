@@ -381,15 +381,12 @@ fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
         l.push(b"/command/s6-svc ").push(flags).push(b" -T ").push_u64(t).push(b" -- /run/service/").push(s.name);
     } else {
         l.push(b"/command/execlineb -Pc ");
+        // The command line on one line: its words, one space apart.
         let script = if up { s.up } else { s.down }.to_bytes();
-        let mut it = script.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).peekable();
-        while let Some(w) = it.next() {
-            l.push(w);
-            if it.peek().is_some() {
-                l.push(b" ");
-            }
+        for w in script.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+            l.push(w).push(b" ");
         }
-        l.push(b"  # ").push(s.name);
+        l.push(b" # ").push(s.name);
     }
     l.push(b"\n");
     let _ = fd::write_all(fd::stdout(), l.as_bytes());

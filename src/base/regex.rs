@@ -1,13 +1,26 @@
-//! POSIX extended regular expressions, as `regcomp(REG_EXTENDED|REG_NOSUB)`
-//! in the C locale reads them, matched in linear time: the pattern becomes
+//! POSIX extended regular expressions, as glibc's `regcomp(REG_EXTENDED)`
+//! reads them in the C locale, matched in linear time: the pattern becomes
 //! a Thompson NFA whose states are simulated as a set, one byte at a time
-//! (no backtracking, so no blow-up). Only "does it match somewhere" is
-//! answered, which is all s6-log asks.
+//! (no backtracking, so no blow-up).
 //!
 //! Supported: `|`, `( )`, `.`, `^`, `$`, `\c`, `* + ? {m} {m,} {m,n}`,
 //! bracket expressions with ranges, `[:class:]`, `[=c=]` and `[.c.]`.
+//! `.` and `[^…]` match a newline, and `^`/`$` match only at the ends of
+//! the string (no `REG_NEWLINE`). Back-references are not supported (`\1`
+//! is a literal `1`).
+//!
+//! [`Regex::captures`] gives what glibc's `regexec` gives for the
+//! subexpressions: the overall match is the leftmost, then longest one;
+//! inside it glibc follows the first path that ends there, preferring the
+//! left alternative and one more loop iteration (so `(a|ab)(c|bcd)` on
+//! `abcd` gives `a` and `bcd`), and keeps a subexpression's last value when
+//! a later iteration does not pass through it. The program is laid out as
+//! glibc's tree: `x+` is `x x*`, `x{2,4}` is `x x ((x? x)?)`, and
+//! only the copies made optional are marked for glibc's rule on empty
+//! iterations. Both passes are set simulations: linear in the subject.
+//!
 //! Jumps are relative, so a compiled fragment can be moved or copied as is
-//! (which is how `{m,n}` and insertions are done).
+//! (which is how repetitions and insertions are done).
 use crate::sys::arena;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -17,9 +30,13 @@ enum Inst {
     Set(u16),
     Bol,
     Eol,
-    /// Two ways on, relative to this instruction.
+    /// Two ways on, relative to this instruction; the first is preferred.
     Split(i16, i16),
     Jmp(i16),
+    /// Subexpression k (from 1) starts here.
+    Open(u16),
+    /// Subexpression k ends here; the flag marks a copy made optional.
+    Close(u16, bool),
     Match,
 }
 
@@ -28,14 +45,6 @@ const MAX: usize = 4096;
 const MAX_SETS: usize = 256;
 /// POSIX's RE_DUP_MAX, as glibc.
 const DUP_MAX: u32 = 255;
-
-/// A compiled pattern.
-pub struct Regex {
-    prog: &'static [Inst],
-    sets: &'static [[u8; 32]],
-    /// Two state lists and a generation mark per state.
-    scratch: &'static mut [u16],
-}
 
 /// The pattern is not a valid ERE (or too big).
 #[derive(Debug, PartialEq, Eq)]
@@ -48,6 +57,10 @@ struct Comp<'p> {
     sets: heapless::Vec<[u8; 32], MAX_SETS>,
     /// Open groups: outside any, `)` is an ordinary character (as glibc).
     depth: u32,
+    groups: u16,
+    /// `REG_ICASE`: the pattern is lowercased, and a set holding a capital
+    /// (`[:upper:]`) holds its lowercase too.
+    icase: bool,
 }
 
 type R<T> = Result<T, Bad>;
@@ -73,7 +86,9 @@ impl Comp<'_> {
         while self.eat(b'|') {
             let j = self.prog.len();
             self.push(Inst::Jmp(0))?;
-            self.insert(s, Inst::Split(1, (j + 2 - s) as i16))?;
+            // glibc prefers the right side of an empty first branch.
+            let r = (j + 2 - s) as i16;
+            self.insert(s, if j == s { Inst::Split(r, 1) } else { Inst::Split(1, r) })?;
             self.concat()?;
             self.prog[j + 1] = Inst::Jmp((self.prog.len() - j - 1) as i16);
         }
@@ -97,23 +112,40 @@ impl Comp<'_> {
         }
         (self.i > s).then_some(v)
     }
-    /// Make the fragment `[cs, len)` optional (`?`) or a loop (`*`).
+    /// Make the fragment `[cs, len)` optional (`?`) or a loop (`*`). A
+    /// loop goes back through a second split: as glibc, an iteration that
+    /// read nothing still counts, and then the loop is left.
     fn opt(&mut self, cs: usize, star: bool) -> R<()> {
         let l = (self.prog.len() - cs) as i16;
         if star {
-            self.push(Inst::Jmp(-(l + 1)))?;
+            self.push(Inst::Split(-l, 1))?;
         }
         self.insert(cs, Inst::Split(1, l + 1 + star as i16))
     }
+    /// Append a copy of `[cs, cs + l)`, marked optional when `grp` (the
+    /// fragment is one subexpression); returns where it starts.
+    fn copy(&mut self, cs: usize, l: usize, grp: bool) -> R<usize> {
+        let at = self.prog.len();
+        for x in cs..cs + l {
+            self.push(self.prog[x])?;
+        }
+        if let (true, Some(Inst::Close(k, _))) = (grp, self.prog.last().copied()) {
+            *self.prog.last_mut().ok_or(Bad)? = Inst::Close(k, true);
+        }
+        Ok(at)
+    }
     fn piece(&mut self) -> R<()> {
         let cs = self.prog.len();
+        // An anchor takes no repetition: glibc refuses `^*`.
+        let anchor = matches!(self.peek(), Some(b'^' | b'$'));
+        let mut grp = self.peek() == Some(b'(');
         self.atom()?;
         loop {
             let l = self.prog.len() - cs;
-            match self.peek() {
-                Some(b'*') => self.opt(cs, true)?,
-                Some(b'?') => self.opt(cs, false)?,
-                Some(b'+') => self.push(Inst::Split(-(l as i16), 1))?,
+            let (m, n) = match self.peek() {
+                Some(b'*') => (0, None),
+                Some(b'?') => (0, Some(1)),
+                Some(b'+') => (1, None),
                 Some(b'{') => {
                     self.i += 1;
                     // glibc reads `{,n}` as `{0,n}`.
@@ -123,26 +155,36 @@ impl Comp<'_> {
                         None => return Err(Bad),
                     };
                     let n = if self.eat(b',') { self.num() } else { Some(m) };
-                    if !self.eat(b'}') || n.is_some_and(|n| n < m) || m.max(n.unwrap_or(0)) > DUP_MAX {
+                    if self.peek() != Some(b'}') || n.is_some_and(|n| n < m) || m.max(n.unwrap_or(0)) > DUP_MAX {
                         return Err(Bad);
                     }
-                    // Copies of the fragment, then drop the original.
-                    for k in 0..n.unwrap_or(m + 1) {
-                        let at = self.prog.len();
-                        for x in cs..cs + l {
-                            self.push(self.prog[x])?;
-                        }
-                        if k >= m {
-                            self.opt(at, n.is_none())?;
-                        }
-                    }
-                    self.prog.copy_within(cs + l.., cs);
-                    self.prog.truncate(self.prog.len() - l);
-                    continue;
+                    (m, n)
                 }
                 _ => return Ok(()),
-            }
+            };
             self.i += 1;
+            if anchor {
+                return Err(Bad);
+            }
+            if l == 0 {
+                continue;
+            }
+            // As glibc: m plain copies, then `x*` or `((x? x)? x)?…` of
+            // copies marked optional; the original goes.
+            for _ in 0..m {
+                self.copy(cs, l, false)?;
+            }
+            if n != Some(m) {
+                let o = self.copy(cs, l, grp)?;
+                self.opt(o, n.is_none())?;
+                for _ in m + 1..n.unwrap_or(0) {
+                    self.copy(cs, l, grp)?;
+                    self.opt(o, false)?;
+                }
+            }
+            self.prog.copy_within(cs + l.., cs);
+            self.prog.truncate(self.prog.len() - l);
+            grp = false;
         }
     }
     fn atom(&mut self) -> R<()> {
@@ -150,13 +192,16 @@ impl Comp<'_> {
         self.i += 1;
         let x = match c {
             b'(' => {
+                self.groups += 1;
+                let k = self.groups;
+                self.push(Inst::Open(k))?;
                 self.depth += 1;
                 self.alt()?;
                 self.depth -= 1;
                 if !self.eat(b')') {
                     return Err(Bad);
                 }
-                return Ok(());
+                Inst::Close(k, false)
             }
             b'.' => Inst::Any,
             b'^' => Inst::Bol,
@@ -178,25 +223,22 @@ impl Comp<'_> {
         if d != b':' {
             return if name.len() == 1 { Ok(Some(name[0])) } else { Err(Bad) };
         }
-        let f: fn(u8) -> bool = match name {
-            b"alpha" => |c| c.is_ascii_alphabetic(),
-            b"digit" => |c| c.is_ascii_digit(),
-            b"alnum" => |c| c.is_ascii_alphanumeric(),
-            b"upper" => |c| c.is_ascii_uppercase(),
-            b"lower" => |c| c.is_ascii_lowercase(),
-            b"space" => |c| matches!(c, b' ' | 9..=13),
-            b"blank" => |c| c == b' ' || c == 9,
-            b"punct" => |c| c.is_ascii_punctuation(),
-            b"print" => |c| (32..127).contains(&c),
-            b"graph" => |c| (33..127).contains(&c),
-            b"cntrl" => |c| c < 32 || c == 127,
-            b"xdigit" => |c| c.is_ascii_hexdigit(),
-            _ => return Err(Bad),
-        };
-        for c in 0..=255u8 {
-            if f(c) {
-                set[c as usize >> 3] |= 1 << (c & 7);
+        // Each class: its name's length, the name, how many ranges, the
+        // ranges (C locale).
+        let mut t: &[u8] = b"\x05alpha\x02AZaz\x05digit\x0109\x05alnum\x0309AZaz\x05upper\x01AZ\x05lower\x01az\
+            \x05space\x02\t\r  \x05blank\x02\t\t  \x05punct\x04!/:@[`{~\x05print\x01 ~\x05graph\x01!~\
+            \x05cntrl\x02\0\x1f\x7f\x7f\x06xdigit\x0309AFaf";
+        loop {
+            let (&n, r) = t.split_first().ok_or(Bad)?;
+            let (nm, r) = r.split_at(n as usize);
+            let (ranges, r) = r[1..].split_at(2 * r[0] as usize);
+            if nm == name {
+                for p in ranges.chunks(2) {
+                    add(set, p[0], p[1]);
+                }
+                break;
             }
+            t = r;
         }
         Ok(None)
     }
@@ -232,16 +274,18 @@ impl Comp<'_> {
                     return Err(Bad);
                 }
             }
-            for b in lo..=hi {
-                set[b as usize >> 3] |= 1 << (b & 7);
+            add(&mut set, lo, hi);
+        }
+        for c in b'A'..=b'Z' {
+            let has = |c: u8| set[c as usize >> 3] & (1 << (c & 7)) != 0;
+            if self.icase && (has(c) || has(c | 0x20)) {
+                add(&mut set, c, c);
+                add(&mut set, c | 0x20, c | 0x20);
             }
         }
         if neg {
-            for (k, b) in set.iter_mut().enumerate() {
+            for b in set.iter_mut() {
                 *b = !*b;
-                if k == 1 {
-                    *b &= !(1 << 2); // REG_NEWLINE: never `\n`
-                }
             }
         }
         let idx = self.sets.len() as u16;
@@ -250,95 +294,313 @@ impl Comp<'_> {
     }
 }
 
+/// Add the bytes `lo..=hi` to a set.
+fn add(set: &mut [u8; 32], lo: u8, hi: u8) {
+    for b in lo..=hi {
+        set[b as usize >> 3] |= 1 << (b & 7);
+    }
+}
+
+/// A saved slot value, or a state still to explore, on `add`'s stack.
+#[derive(Clone, Copy)]
+enum Frame {
+    /// A state, and whether an anchor was passed since the last byte.
+    Go(u16, bool),
+    Put(u32, i32),
+}
+
+/// One simulation over a program: per-state generation marks, and `w`
+/// slots per thread (its start in a search; glibc's `pmatch` and saved
+/// `pmatch` for groups 1.. when capturing).
+struct Vm<'a> {
+    prog: &'a [Inst],
+    sets: &'a [[u8; 32]],
+    mark: &'a mut [u16],
+    g: u16,
+    stack: &'a mut [Frame],
+    w: usize,
+    len: usize,
+    /// Capturing: a match counts only when it ends here.
+    end: Option<usize>,
+    /// Search: the best (start, end) so far. Capture: the slots of the
+    /// first match at `end` (in `hit`).
+    best: Option<(i32, usize)>,
+    /// Capture: whether that match came through an anchor since its last
+    /// byte. glibc stops at an end state copied for the anchor then, and
+    /// prefers the plain one: `(a$)|(a)` on `a` sets group 2.
+    anch: bool,
+    hit: &'a mut [i32],
+}
+
+/// A list of threads: states in priority order and their slots.
+struct List<'a> {
+    pc: &'a mut [u16],
+    slot: &'a mut [i32],
+    n: usize,
+}
+
+impl Vm<'_> {
+    /// Add state `pc` with slots `t`, and every state it reaches without
+    /// reading a byte at `pos`, to `l` (once per state and position: the
+    /// first thread there has priority).
+    fn add(&mut self, l: &mut List, pc: usize, pos: usize, t: &mut [i32]) {
+        let ng = if self.end.is_some() { self.w / 4 } else { 0 };
+        self.stack[0] = Frame::Go(pc as u16, false);
+        let mut sp = 1;
+        while sp > 0 {
+            sp -= 1;
+            let (mut pc, mut anch) = match self.stack[sp] {
+                Frame::Put(k, v) => {
+                    t[k as usize] = v;
+                    continue;
+                }
+                Frame::Go(pc, a) => (pc as usize, a),
+            };
+            while self.mark[2 * pc + anch as usize] != self.g {
+                self.mark[2 * pc + anch as usize] = self.g;
+                let at = pc;
+                pc += 1;
+                // Set slot k, to be restored when this path is done.
+                let mut put = |t: &mut [i32], k: usize, v: i32| {
+                    self.stack[sp] = Frame::Put(k as u32, t[k]);
+                    sp += 1;
+                    t[k] = v;
+                };
+                match self.prog[at] {
+                    Inst::Jmp(d) => pc = (at as isize + d as isize) as usize,
+                    Inst::Split(a, b) => {
+                        self.stack[sp] = Frame::Go((at as isize + b as isize) as u16, anch);
+                        sp += 1;
+                        pc = (at as isize + a as isize) as usize;
+                    }
+                    Inst::Bol if pos != 0 => break,
+                    Inst::Eol if pos != self.len => break,
+                    Inst::Bol | Inst::Eol => anch = true,
+                    Inst::Open(_) | Inst::Close(..) if ng == 0 => {}
+                    // glibc's update_regs.
+                    Inst::Open(k) => {
+                        let k = 2 * k as usize - 2;
+                        put(t, k, pos as i32);
+                        put(t, k + 1, -1);
+                    }
+                    Inst::Close(k, opt) => {
+                        let k = 2 * k as usize - 2;
+                        let (from, to) = if t[k] < pos as i32 {
+                            put(t, k + 1, pos as i32);
+                            (0, 2 * ng)
+                        } else if opt && t[2 * ng + k] != -1 {
+                            (2 * ng, 0)
+                        } else {
+                            put(t, k + 1, pos as i32);
+                            (0, 0)
+                        };
+                        if from != to {
+                            for j in 0..2 * ng {
+                                put(t, to + j, t[from + j]);
+                            }
+                        }
+                    }
+                    x => {
+                        if x == Inst::Match {
+                            match self.end {
+                                Some(e) => {
+                                    if e == pos && (self.best.is_none() || (self.anch && !anch)) {
+                                        self.best = Some((0, pos));
+                                        self.anch = anch;
+                                        self.hit.copy_from_slice(t);
+                                    }
+                                }
+                                None => {
+                                    if self.best.is_none_or(|(s, e)| t[0] < s || (t[0] == s && pos > e)) {
+                                        self.best = Some((t[0], pos));
+                                    }
+                                }
+                            }
+                        }
+                        l.pc[l.n] = at as u16;
+                        l.slot[l.n * self.w..][..self.w].copy_from_slice(t);
+                        l.n += 1;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Run from `start` (a search starts a thread at every position until
+    /// something matches); the result is in `best` and `hit`.
+    fn run(&mut self, s: &[u8], start: usize, lists: &mut [List; 2], t: &mut [i32]) {
+        let search = self.end.is_none();
+        lists[0].n = 0;
+        for pos in start..=s.len() {
+            self.g = self.g.wrapping_add(1);
+            if self.g == 0 {
+                self.mark.fill(0);
+                self.g = 1;
+            }
+            let [cur, next] = lists;
+            if pos > start {
+                next.n = 0;
+                let b = s[pos - 1];
+                for k in 0..cur.n {
+                    t.copy_from_slice(&cur.slot[k * self.w..][..self.w]);
+                    let ok = match self.prog[cur.pc[k] as usize] {
+                        Inst::Byte(c) => c == b,
+                        Inst::Any => true,
+                        Inst::Set(i) => self.sets[i as usize][b as usize >> 3] & (1 << (b & 7)) != 0,
+                        _ => false,
+                    };
+                    // A search drops the threads that started after a match.
+                    if ok && !(search && self.best.is_some_and(|(s, _)| t[0] > s)) {
+                        self.add(next, cur.pc[k] as usize + 1, pos, t);
+                    }
+                }
+                lists.swap(0, 1);
+            }
+            let [cur, _] = lists;
+            if pos == start || (search && self.best.is_none()) {
+                // A new attempt here, after those already running.
+                if search {
+                    t[0] = pos as i32;
+                } else {
+                    t.fill(-1);
+                }
+                self.add(cur, 0, pos, t);
+            }
+            if lists[0].n == 0 && (self.best.is_some() || !search) {
+                break;
+            }
+            if self.end == Some(pos) {
+                break;
+            }
+        }
+    }
+}
+
+/// The memory one simulation needs, for `w` slots per thread.
+struct Scratch {
+    pc: [&'static mut [u16]; 2],
+    slot: [&'static mut [i32]; 2],
+    mark: &'static mut [u16],
+    stack: &'static mut [Frame],
+    t: &'static mut [i32],
+    w: usize,
+}
+
+impl Scratch {
+    fn new(n: usize, w: usize) -> Option<Scratch> {
+        let (pc0, r) = arena::alloc_slice(4 * n, 0u16).ok()?.split_at_mut(n);
+        let (pc1, mark) = r.split_at_mut(n);
+        let (s0, r) = arena::alloc_slice(2 * n * w + w, 0i32).ok()?.split_at_mut(n * w);
+        let (s1, t) = r.split_at_mut(n * w);
+        let stack = arena::alloc_slice(n * (2 * w + 1) + 1, Frame::Go(0, false)).ok()?;
+        Some(Scratch { pc: [pc0, pc1], slot: [s0, s1], mark, stack, t, w })
+    }
+}
+
+/// A compiled pattern, with the memory a search needs.
+pub struct Regex {
+    prog: &'static [Inst],
+    sets: &'static [[u8; 32]],
+    /// How many subexpressions the pattern has (`re_nsub`).
+    pub groups: usize,
+    scratch: Scratch,
+    icase: bool,
+}
+
+/// Run `prog` over `s` from `start`; `end`: capture, else search.
+fn sim(
+    prog: &[Inst],
+    sets: &[[u8; 32]],
+    sc: &mut Scratch,
+    s: &[u8],
+    start: usize,
+    end: Option<usize>,
+    hit: &mut [i32],
+) -> Option<(i32, usize)> {
+    let [p0, p1] = &mut sc.pc;
+    let [s0, s1] = &mut sc.slot;
+    let mut lists = [List { pc: p0, slot: s0, n: 0 }, List { pc: p1, slot: s1, n: 0 }];
+    sc.mark.fill(0);
+    let mut vm = Vm {
+        prog,
+        sets,
+        mark: sc.mark,
+        g: 0,
+        stack: sc.stack,
+        w: sc.w,
+        len: s.len(),
+        end,
+        best: None,
+        anch: false,
+        hit,
+    };
+    vm.run(s, start, &mut lists, sc.t);
+    vm.best
+}
+
 impl Regex {
     pub fn new(p: &[u8]) -> Result<Regex, Bad> {
-        let mut c = Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new(), depth: 0 };
+        Regex::with(p, false)
+    }
+
+    /// Compile `p`, matching letters in either case when `icase`.
+    pub fn with(p: &[u8], icase: bool) -> Result<Regex, Bad> {
+        // As glibc, which reads the pattern through its lowercasing table.
+        let p = if icase { &*arena::alloc_with(p.len(), |i| p[i].to_ascii_lowercase()).map_err(|_| Bad)? } else { p };
+        let mut c =
+            Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new(), depth: 0, groups: 0, icase };
         c.alt()?;
         if c.i != p.len() {
             return Err(Bad);
         }
         c.push(Inst::Match)?;
-        let n = c.prog.len();
-        let prog = arena::alloc_slice(n, Inst::Match).map_err(|_| Bad)?;
+        let prog = arena::alloc_slice(c.prog.len(), Inst::Match).map_err(|_| Bad)?;
         prog.copy_from_slice(&c.prog);
         let sets = arena::alloc_slice(c.sets.len(), [0u8; 32]).map_err(|_| Bad)?;
         sets.copy_from_slice(&c.sets);
-        let scratch = arena::alloc_slice(3 * n, 0u16).map_err(|_| Bad)?;
-        Ok(Regex { prog, sets, scratch })
+        let scratch = Scratch::new(prog.len(), 1).ok_or(Bad)?;
+        Ok(Regex { prog, sets, groups: c.groups as usize, scratch, icase })
+    }
+
+    /// The leftmost, then longest match in `s`: (start, end).
+    pub fn find(&mut self, s: &[u8]) -> Option<(usize, usize)> {
+        let s = self.fold(s);
+        let (a, e) = sim(self.prog, self.sets, &mut self.scratch, s, 0, None, &mut [])?;
+        Some((a as usize, e))
+    }
+
+    /// The subject as the program reads it: lowercase under `icase`.
+    fn fold<'s>(&self, s: &'s [u8]) -> &'s [u8] {
+        match self.icase {
+            true => arena::alloc_with(s.len(), |i| s[i].to_ascii_lowercase()).map_or(s, |l| &*l),
+            false => s,
+        }
     }
 
     /// Whether the pattern matches anywhere in `s`.
     pub fn is_match(&mut self, s: &[u8]) -> bool {
-        let n = self.prog.len();
-        let (lists, mark) = self.scratch.split_at_mut(2 * n);
-        mark.fill(0);
-        let (mut cur, mut next) = lists.split_at_mut(n);
-        let mut ncur = 0;
-        let mut g = 1u16;
-        for pos in 0..=s.len() {
-            // Start a new attempt here, after those already running.
-            if add(self.prog, mark, g, cur, &mut ncur, 0, pos, s.len()) {
-                return true;
-            }
-            let mut nnext = 0;
-            g = g.wrapping_add(1);
-            if g == 0 {
-                mark.fill(0);
-                g = 1;
-            }
-            let Some(&b) = s.get(pos) else { break };
-            // An index loop: the body pushes to the next list, not `cur`.
-            #[allow(clippy::needless_range_loop)]
-            for k in 0..ncur {
-                let pc = cur[k] as usize;
-                let ok = match self.prog[pc] {
-                    Inst::Byte(c) => c == b,
-                    Inst::Any => b != b'\n',
-                    Inst::Set(i) => self.sets[i as usize][b as usize >> 3] & (1 << (b & 7)) != 0,
-                    _ => false,
-                };
-                if ok && add(self.prog, mark, g, next, &mut nnext, pc + 1, pos + 1, s.len()) {
-                    return true;
-                }
-            }
-            core::mem::swap(&mut cur, &mut next);
-            ncur = nnext;
-        }
-        false
+        self.find(s).is_some()
     }
-}
 
-/// Add `pc` and what it reaches without reading a byte at `pos`; true when
-/// that reaches `Match`.
-#[allow(clippy::too_many_arguments)]
-fn add(
-    prog: &[Inst],
-    mark: &mut [u16],
-    g: u16,
-    list: &mut [u16],
-    n: &mut usize,
-    pc: usize,
-    pos: usize,
-    len: usize,
-) -> bool {
-    if mark[pc] == g {
-        return false;
-    }
-    mark[pc] = g;
-    let go = |d: i16| (pc as isize + d as isize) as usize;
-    match prog[pc] {
-        Inst::Match => true,
-        Inst::Jmp(d) => add(prog, mark, g, list, n, go(d), pos, len),
-        Inst::Split(a, b) => {
-            add(prog, mark, g, list, n, go(a), pos, len) || add(prog, mark, g, list, n, go(b), pos, len)
+    /// Match `s` as glibc's `regexec` does: `m` gets the start and end of
+    /// the match, then of each subexpression (-1, -1 where it took no
+    /// part); `m.len()` is `2 * (groups + 1)`. False: no match (or no
+    /// memory for the second pass).
+    pub fn captures(&mut self, s: &[u8], m: &mut [i32]) -> bool {
+        let Some((a, e)) = self.find(s) else { return false };
+        let s = self.fold(s);
+        let w = 4 * self.groups;
+        let (Some(mut sc), Ok(hit)) = (Scratch::new(self.prog.len(), w), arena::alloc_slice(w, 0i32)) else {
+            return false;
+        };
+        if sim(self.prog, self.sets, &mut sc, s, a, Some(e), hit).is_none() {
+            return false;
         }
-        Inst::Bol => pos == 0 && add(prog, mark, g, list, n, pc + 1, pos, len),
-        Inst::Eol => pos == len && add(prog, mark, g, list, n, pc + 1, pos, len),
-        _ => {
-            list[*n] = pc as u16;
-            *n += 1;
-            false
-        }
+        m[0] = a as i32;
+        m[1] = e as i32;
+        m[2..].copy_from_slice(&hit[..2 * self.groups]);
+        true
     }
 }
 
@@ -376,10 +638,29 @@ mod tests {
             assert!(Regex::new(p.as_bytes()).is_err(), "{p}");
         }
     }
+    fn caps(p: &str, s: &str) -> Vec<i32> {
+        let mut r = Regex::new(p.as_bytes()).unwrap();
+        let mut m = vec![0; 2 * (r.groups + 1)];
+        assert!(r.captures(s.as_bytes(), &mut m));
+        m
+    }
+    #[test]
+    fn captures() {
+        assert_eq!(caps("([fo]+)bar(baz)", "foooobarbaz"), [0, 11, 0, 5, 8, 11]);
+        assert_eq!(caps("(a|ab)(c|bcd)(d*)", "abcd"), [0, 4, 0, 1, 1, 4, 4, 4]);
+        assert_eq!(caps("((a)|b)*", "ab"), [0, 2, 1, 2, 0, 1]);
+        assert_eq!(caps("(a$)|(a)", "a"), [0, 1, -1, -1, 0, 1]);
+        assert_eq!(caps("()*", ""), [0, 0, 0, 0]);
+        assert_eq!(caps("x(a)?", "zx"), [1, 2, -1, -1]);
+    }
     #[test]
     fn linear() {
         let s = "a".repeat(5000);
         assert!(!m("^(a|aa)*(a*)*b$", &s));
         assert!(!m("(a?){30}a{30}b", &s));
+        let mut r = Regex::new(b"^((a|aa)*)*(a*)*(a)$").unwrap();
+        let mut c = [0; 10];
+        assert!(r.captures(s.as_bytes(), &mut c));
+        assert_eq!(c[8..], [4999, 5000]);
     }
 }

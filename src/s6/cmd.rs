@@ -2,10 +2,12 @@
 //! must not talk to it (`rs6-health`). One line, replaced atomically
 //! (`cmd.new`, then a rename), mode 0644:
 //!
-//! - `up PID`: the CMD runs (written when it is spawned);
+//! - `up`: the CMD runs (written just before it is spawned, so that it
+//!   sees it at once);
 //! - `none`: the container has no CMD (written when it would start);
 //! - `exited CODE`: it ended (written when it is reaped; CODE is the
-//!   container's convention, 128+signal when killed).
+//!   container's convention, 128+signal when killed; 111 when it could
+//!   not be spawned).
 //!
 //! No file: the CMD has not started yet (stage 2 still runs, or a failure
 //! stopped the container before it).
@@ -42,7 +44,7 @@ pub fn write(word: &[u8], n: Option<u64>) {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum State {
     NotStarted,
-    Up(u64),
+    Up,
     None,
     Exited(u64),
 }
@@ -52,7 +54,7 @@ pub fn parse(text: &[u8]) -> State {
     let mut w = line.splitn(2, |&c| c == b' ');
     let (word, n) = (w.next().unwrap_or(b""), w.next().and_then(crate::base::num::parse_u64));
     match (word, n) {
-        (b"up", Some(p)) => State::Up(p),
+        (b"up", _) => State::Up,
         (b"exited", Some(c)) => State::Exited(c),
         (b"none", _) => State::None,
         _ => State::NotStarted,
@@ -72,10 +74,10 @@ mod tests {
     use super::*;
     #[test]
     fn lines() {
-        assert_eq!(parse(b"up 42\n"), State::Up(42));
+        assert_eq!(parse(b"up\n"), State::Up);
         assert_eq!(parse(b"exited 143\n"), State::Exited(143));
         assert_eq!(parse(b"none\n"), State::None);
         assert_eq!(parse(b""), State::NotStarted);
-        assert_eq!(parse(b"up x\n"), State::NotStarted);
+        assert_eq!(parse(b"upx\n"), State::NotStarted);
     }
 }

@@ -278,6 +278,8 @@ elglob -0 G gd-none/*.x echo x${G}y z
 foreground { mkdir -p gm/d1 gm/d2 } foreground { touch gm/f } elglob -sm G gm/* echo $G
 ## sub-elglob-usage
 elglob G
+#@ ours-code 100
+#@ ours-err elglob: usage: elglob [ -v ] [ -w ] [ -s ] [ -m ] [ -e ] [ -0 ] [ -n ] [ -d delim ] key pattern prog...\n
 ## sub-positional-split-at
 #@ opts -S0
 #@ args "a b" c
@@ -436,6 +438,8 @@ export ELGETOPT_x 1 export FD3 x export KEEP y emptyenv -c /usr/bin/env
 foreground { execlineb -c "emptyenv -P /usr/bin/env" inner } echo
 ## env-emptyenv-usage
 emptyenv -z
+#@ ours-code 100
+#@ ours-err emptyenv: usage: emptyenv [ -p | -l | -c | -o | -P ] prog...\n
 ## env-exec
 exec echo hi
 ## env-exec-a
@@ -569,10 +573,16 @@ foreground { redirfd -w 1 rx.txt echo 1 } redirfd -x 1 rx.txt echo 2
 redirfd -r 0 /nonexistent-file cat
 ## fd-redirfd-usage
 redirfd -r 0
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## fd-redirfd-noflag
 redirfd 0 x cat
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## fd-redirfd-badopt
 redirfd -z 0 x
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## fd-redirfd-u
 foreground { redirfd -w 1 ru.txt echo abc } foreground { redirfd -u 1 ru.txt echo X } cat ru.txt
 ## fd-piperw
@@ -843,6 +853,8 @@ forstdin -0 -E V echo [${V}]
 #@ stdin x\0y\0
 ## more-forstdin-usage
 forstdin
+#@ ours-code 100
+#@ ours-err forstdin: usage: forstdin [ -E | -e ] [ -p | -P maxpar | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...\n
 ## more-forstdin-empty
 forstdin -E V echo never
 ## more-loopwhilex-x-list
@@ -881,6 +893,8 @@ foreground { redirfd -w 1 rn.txt echo a } redirfd -r -n 0 rn.txt cat
 foreground { redirfd -w 1 rnb.txt echo a } redirfd -r -nb 0 rnb.txt cat
 ## more-redirfd-badfd
 redirfd -r x file cat
+#@ ours-code 100
+#@ ours-err redirfd: usage: redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...\n
 ## more-redirfd-dir-write
 redirfd -w 1 / echo
 ## more-fdmove-same
@@ -1173,6 +1187,8 @@ forx -P x x { 1 } echo
 ## forstdin-P-bad
 #@ stdin a\n
 forstdin -P z x echo
+#@ ours-code 100
+#@ ours-err forstdin: usage: forstdin [ -E | -e ] [ -p | -P maxpar | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...\n
 ## forstdin-P
 #@ stdin 1\n2\n3\n
 forstdin -P 2 x importas x x touch f$x
@@ -1289,11 +1305,44 @@ eltest =~ =~ =~
 case abc { "a(" { echo y } } echo n
 #@ ours-code 100
 #@ ours-err case: fatal: unable to regcomp "^a($": Invalid regular expression\n
-## case-N-groups-unsupported
-case -N abc { "a(b)c" { echo y } } echo n
-#@ ours-code 100
-#@ ours-err case: fatal: -N with subexpressions is not supported: a(b)c\n
-#@ ours-out 
+## case-N-groups
+case -N foooobarbaz { "([fo]+)bar(baz)" { elgetpositionals echo $# $0 $1 $2 } } echo n
+## case-N-one-group
+case -N abc { "a(b)c" { elgetpositionals echo [$#] [$0] [$1] } } echo n
+## case-N-alternation-unset-groups
+case -N ab { "(a)|(x)b|(a)(b)" { elgetpositionals echo $# [$1] [$2] [$3] [$4] } } echo n
+## case-N-first-path-not-longest-group
+case -N abcd { "(a|ab)(c|bcd)(d*)" { elgetpositionals echo [$1] [$2] [$3] } } echo n
+## case-N-loop-keeps-last-iteration
+case -N ab { "((a)|b)*" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-loop-last-value
+case -N abcabd { "(ab[cd])+" { elgetpositionals echo [$1] } } echo n
+## case-N-optional-unset
+case -N b { "(a)?b" { elgetpositionals echo $# [$1] } } echo n
+## case-N-empty-group
+case -N ab { "a()b" { elgetpositionals echo $# [$1] } } echo n
+## case-N-nested
+case -N abc { "((a)(b))c" { elgetpositionals echo [$1] [$2] [$3] } } echo n
+## case-N-greedy-star
+case -N a-b-c { "(.*)-(.*)" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-version
+case -N v12.3 { "v([0-9]+)\\.([0-9]+)" { elgetpositionals echo $1 $2 } } echo n
+## case-N-bounds
+case -N aaaa { "(a){2,3}(a*)" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-icase-original-text
+case -i -N ABc { "(a)(b)C" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-basic
+case -e -N aab { "\\(a*\\)\\(b\\)" { elgetpositionals echo [$1] [$2] } } echo n
+## case-N-unanchored-alternation
+case -N xab { "a|(a)b" { elgetpositionals echo $# [$1] } } echo n
+## case-N-twelve-groups
+case -N abcdefghijkl { "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)" { elgetpositionals -P 12 echo $# $1 ${10} ${12} } } echo n
+## case-N-second-regex
+case -N xy { "(a)" { echo no } "(x)(y)" { elgetpositionals echo $# $1 $2 } } echo n
+## case-N-default-unmodified
+export 1 old case -N xy { "(a)" { echo no } } importas -D unset one 1 importas -D unset count "#" echo $one $count
+## case-N-shell-no-positionals
+case -s -N abc { "a*" { importas -D unset x 0 echo $x } } echo n
 ## eltest-regex-bad
 eltest abc =~ "a("
 #@ ours-code 100

@@ -190,7 +190,7 @@ fn v3_layout_logdir_user_and_console_copy() {
 fn logger(c: &mut Container) -> Option<i32> {
     c.children_of_pid1()
         .into_iter()
-        // (Under qemu-user the emulator's own words come first.)
+        // Under qemu-user the command line starts with the emulator's own words.
         .find(|p| fs::read(format!("/proc/{p}/cmdline")).is_ok_and(|l| l.windows(11).any(|w| w == b"s6-log\0-bp\0")))
 }
 

@@ -88,12 +88,13 @@ fn the_cmd_before_during_and_after_and_no_cmd() {
     assert_eq!(read("tmp/fin"), "CMD exited 3\nrc 1\n");
     assert_eq!(read("run/s6/cmd"), "exited 3\n");
 
-    // No CMD: the services alone decide.
+    // No CMD: the services alone decide (the probe's own status is written
+    // just after it starts, and `none` once services.d is up: -t waits).
     let root = Root::new();
     service(
         &root,
         "probe",
-        "rs6-health > /tmp/nocmd; echo \"rc $?\" >> /tmp/nocmd\ns6-svscanctl -t /var/run/s6/services\nexec sleep 1000",
+        "rs6-health -t 10000 > /tmp/nocmd; echo \"rc $?\" >> /tmp/nocmd\ns6-svscanctl -t /var/run/s6/services\nexec sleep 1000",
     );
     let o = root.init(&[]).run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
@@ -119,7 +120,7 @@ fn v3_longruns_and_legacy_services() {
         "{PRELUDE}h -t 10000
 s6-svc -d /run/service/leg; s6-svwait -t 10000 -D /run/service/leg
 h
-s6-svc -u /run/service/leg
+s6-svc -u /run/service/leg; s6-svwait -t 10000 -u /run/service/leg
 s6-svc -d /run/service/lr2; s6-svwait -t 10000 -D /run/service/lr2
 h
 s6-svc -u /run/service/lr2

@@ -18,6 +18,7 @@ mod log;
 mod pid1;
 mod rc;
 mod rc_client;
+mod regex;
 mod s6tools;
 mod stage2;
 mod supervise;

@@ -141,7 +141,7 @@ s6-rc -v0 -n 0 -u change svc-a; echo \"rc $?\"
     );
     let want = "s6-rc-dryrun: init  # legacy-services\n\
 s6-rc-dryrun: /command/s6-svc -dwD -T 700 -- /run/service/svc-a\n\
-s6-rc-dryrun: /command/execlineb -Pc   # init-a\n\
+s6-rc-dryrun: /command/execlineb -Pc  # init-a\n\
 rc 0\n\
 same\n\
 true\n\
@@ -168,9 +168,9 @@ fn prune_diff_start_stop_timeout() {
     let out = run(
         &root,
         "s6-rc diff; echo \"diff $?\"
-s6-svc -u /run/service/other; s6-svc -d /run/service/svc-a
+s6-svc -wu -T 10000 -u /run/service/other; s6-svc -wd -T 10000 -d /run/service/svc-a
 s6-rc diff; echo \"diff $?\"
-s6-svc -d /run/service/other; s6-svc -u /run/service/svc-a
+s6-svc -wd -T 10000 -d /run/service/other; s6-svc -wu -T 10000 -u /run/service/svc-a
 s6-rc -pu change init-a; echo \"rc $?\"
 s6-rc -a list | tr '\\n' ' '; echo
 s6-rc start other; echo \"rc $?\"

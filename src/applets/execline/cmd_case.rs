@@ -77,88 +77,16 @@ fn bre(p: &[u8], out: &mut List<u8>) {
     }
 }
 
-/// Case-insensitive matching on a lowercased subject: letters outside
-/// brackets become lowercase, and a bracket expression gains the lowercase
-/// of its capitals (`[:upper:]` gains `[:lower:]`).
-fn icase(p: &[u8], out: &mut List<u8>) {
-    let mut i = 0;
-    while i < p.len() {
-        let c = p[i];
-        i += 1;
-        if c == b'\\' && i < p.len() {
-            out.push(c);
-            out.push(p[i].to_ascii_lowercase());
-            i += 1;
-        } else if c == b'[' {
-            let e = bracket_end(p, i);
-            super::extend(out, &p[i - 1..e]);
-            // Before the `]`, so that a leading `^` or `]` keeps its place.
-            if p[i..e].windows(9).any(|x| x == b"[:upper:]") {
-                super::extend(out, b"[:lower:]");
-            }
-            for k in i..e {
-                if p[k].is_ascii_uppercase() {
-                    if p[k - 1] == b'-' && k >= i + 2 && p[k - 2].is_ascii_uppercase() {
-                        out.push(b'-');
-                    }
-                    out.push(p[k].to_ascii_lowercase());
-                }
-            }
-            i = e;
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-}
-
-/// Without REG_NEWLINE, `.` and `[^…]` match a newline too; this matcher
-/// never lets them, so they become `(.|\n)` and `([^…]|\n)`.
-fn newline(p: &[u8], out: &mut List<u8>) {
-    let mut i = 0;
-    while i < p.len() {
-        let c = p[i];
-        i += 1;
-        match c {
-            b'\\' if i < p.len() => {
-                out.push(c);
-                out.push(p[i]);
-                i += 1;
-            }
-            b'.' => super::extend(out, b"(.|\n)"),
-            b'[' => {
-                let e = (bracket_end(p, i) + 1).min(p.len());
-                let neg = p.get(i) == Some(&b'^') && !p[i..e].contains(&b'\n');
-                if neg {
-                    out.push(b'(');
-                }
-                super::extend(out, &p[i - 1..e]);
-                if neg {
-                    super::extend(out, b"|\n)");
-                }
-                i = e;
-            }
-            _ => out.push(c),
-        }
-    }
-}
-
-/// Compile `pat`, a BRE when `basic`, matching case-insensitively (on a
-/// lowercased subject) when `fold`.
+/// Compile `pat`, a BRE when `basic`, matching case-insensitively when
+/// `fold`.
 pub fn compile(pat: &'static [u8], basic: bool, fold: bool) -> Option<Regex> {
     let mut e = List::new();
     let mut src = pat;
     if basic {
         bre(pat, &mut e);
         src = e.done();
-        e = List::new();
     }
-    if fold {
-        icase(src, &mut e);
-        src = e.done();
-        e = List::new();
-    }
-    newline(src, &mut e);
-    Regex::new(e.get()).ok()
+    Regex::with(src, fold).ok()
 }
 
 /// glibc's text for a pattern it refuses (it has one per error; this
@@ -178,10 +106,6 @@ pub fn case(a: Args) -> u8 {
     let fold = o.has(b'i');
     let s = w[0].to_bytes();
     let Some((blk, next)) = block(w, 1) else { diag::fatal(exit::USAGE, &[b"unterminated case block"]) };
-    let mut lower = List::new();
-    for c in s {
-        lower.push(c.to_ascii_lowercase());
-    }
     let mut i = 0;
     while i < blk.len() {
         let expr = blk[i].to_bytes();
@@ -191,47 +115,38 @@ pub fn case(a: Args) -> u8 {
         }
         let Some((prog, n)) = block(blk, i) else { diag::fatal(exit::USAGE, &[b"unterminated regex block"]) };
         i = n;
-        let hit = if shell {
-            glob::matches(expr, s)
-        } else {
-            let pat = super::cstr(&[b"^", expr, b"$"]).to_bytes();
-            let Some(mut re) = compile(pat, basic, fold) else {
-                diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", BAD_RE])
-            };
-            re.is_match(if fold { lower.get() } else { s })
+        if shell {
+            if glob::matches(expr, s) {
+                exec_env(prog)
+            }
+            continue;
+        }
+        let pat = super::cstr(&[b"^", expr, b"$"]).to_bytes();
+        let Some(mut re) = compile(pat, basic, fold) else {
+            diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", BAD_RE])
         };
-        if !hit {
+        if !re.is_match(s) {
             continue;
         }
         if !sub || shell {
             exec_env(prog)
         }
-        // -N: `#` and `0`; this matcher does not extract subexpressions.
-        if groups(expr, basic) > 0 {
-            diag::fatal(exit::USAGE, &[b"-N with subexpressions is not supported: ", expr])
+        // -N: `#` the number of subexpressions, `0` the regex, then what
+        // each matched (empty where it took no part).
+        let mut m = List::new();
+        for _ in 0..2 * (re.groups + 1) {
+            m.push(-1i32);
         }
+        re.captures(s, m.get_mut());
+        let m = m.get();
         let mut env = Env::load();
-        env.set(b"#", b"0");
+        env.set_num(b"#", re.groups as u64);
         env.set(b"0", expr);
+        for k in 1..=re.groups {
+            let (a, e) = (m[2 * k], m[2 * k + 1]);
+            env.set(super::num(k as u64), if a < 0 || e < a { b"" } else { &s[a as usize..e as usize] });
+        }
         exec(prog, env.list())
     }
     exec_env(&w[next..])
-}
-
-/// How many subexpressions `expr` opens.
-fn groups(expr: &[u8], basic: bool) -> usize {
-    let mut n = 0;
-    let mut k = 0;
-    while k < expr.len() {
-        match expr[k] {
-            b'\\' => {
-                n += (basic && expr.get(k + 1) == Some(&b'(')) as usize;
-                k += 1;
-            }
-            b'(' => n += !basic as usize,
-            _ => {}
-        }
-        k += 1;
-    }
-    n
 }

@@ -277,7 +277,7 @@ fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
 }
 
 pub fn forstdin(a: Args) -> u8 {
-    const U: &[u8] = b"forstdin [ -E | -e ] [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...";
+    const U: &[u8] = b"forstdin [ -E | -e ] [ -p | -P maxpar | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...";
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
     let max = maxpar(&o, U);
     let Some(var) = w.get(i) else { diag::usage(U) };

@@ -52,7 +52,7 @@ fn sel_elgetopt(e: &[u8]) -> Option<usize> {
 }
 
 pub fn emptyenv(a: Args) -> u8 {
-    let (o, rest) = super::opts(a, b"pcoPl", b"emptyenv [ -p | -c | -o | -P ] prog...");
+    let (o, rest) = super::opts(a, b"pcoPl", b"emptyenv [ -p | -l | -c | -o | -P ] prog...");
     let f = [o.has(b'p'), o.has(b'c'), o.has(b'o'), o.has(b'P'), o.has(b'l')];
     let old = Env::load();
     let mut env = Env(List::new());

@@ -12,7 +12,7 @@ fn sys(e: Errno, parts: &[&[u8]]) -> ! {
 }
 
 pub fn redirfd(a: Args) -> u8 {
-    const U: &[u8] = b"redirfd -[ r | w | u | a | x ] [ -n ] [ -b ] fd file prog...";
+    const U: &[u8] = b"redirfd -[ r | w | u | a | x ] [ -N | -n ] [ -b ] [ -f ] [ -E | -e ] fd|var file prog...";
     let (o, w) = super::opts(a, b"rwuaxnNbfE", U);
     let (nb, flip) = (o.last(b"nN") == b'n', o.has(b'b'));
     const W: OFlags = OFlags::WRONLY.union(OFlags::CREATE);

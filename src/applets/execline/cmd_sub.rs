@@ -12,7 +12,7 @@ const U_IMPORTAS: &[u8] =
 const U_MULTIDEFINE: &[u8] =
     b"multidefine [ -0 ] [ -r ] [ -N | -n ] [ -C | -c ] [ -d delim ] value { vars... } prog...";
 const U_MULTISUB: &[u8] = b"see http://skarnet.org/software/execline/multisubstitute.html";
-const U_ELGLOB: &[u8] = b"elglob [ -v ] [ -w ] [ -s ] [ -m ] [ -e ] [ -0 ] key pattern prog...";
+const U_ELGLOB: &[u8] = b"elglob [ -v ] [ -w ] [ -s ] [ -m ] [ -e ] [ -0 ] [ -n ] [ -d delim ] key pattern prog...";
 const U_ELGETPOS: &[u8] = b"elgetpositionals [ -P num ] prog...";
 
 /// One substitution directive at `w[0..]` (its name first); the subs go to

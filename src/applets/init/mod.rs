@@ -859,6 +859,8 @@ impl Pid1 {
                 .or_else(|| with_path(&env, self.path).ok().map(|e| e.as_ptr()))
         };
         let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
+        // Before the spawn: the CMD may look at once (`rs6-health`).
+        crate::s6::cmd::write(b"up", None);
         let sp = Spawn {
             file,
             argv: argv.as_ptr(),
@@ -873,10 +875,7 @@ impl Pid1 {
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => {
-                self.cmd_pid = Some(pid);
-                crate::s6::cmd::write(b"up", Some(pid.as_raw_nonzero().get() as u64));
-            }
+            Ok(pid) => self.cmd_pid = Some(pid),
             Err(e) => self.cmd_failed(e),
         }
     }
@@ -884,6 +883,7 @@ impl Pid1 {
     fn cmd_failed(&mut self, e: Errno) {
         self.warn_sys(e, &[b"unable to spawn the CMD"]);
         self.code = Some(exit::SYSCALL);
+        crate::s6::cmd::write(b"exited", Some(exit::SYSCALL as u64));
         self.begin_shutdown();
     }
 
