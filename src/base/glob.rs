@@ -15,27 +15,48 @@ pub fn matches_name(pat: &[u8], name: &[u8]) -> bool {
     (name.first() != Some(&b'.') || pat.first() == Some(&b'.')) && matches(pat, name)
 }
 
+/// `fnmatch`'s `FNM_NOESCAPE`: a backslash is an ordinary byte.
+pub const NOESCAPE: u8 = 1;
+/// `FNM_PERIOD`: a leading `.` (first byte, or after a `/` with
+/// [`PATHNAME`]) is matched only by a `.` in the pattern.
+pub const PERIOD: u8 = 2;
+/// `FNM_PATHNAME`: a `/` is matched only by a `/` in the pattern.
+pub const PATHNAME: u8 = 4;
+
 /// `name` matches `pat` as a whole.
 pub fn matches(pat: &[u8], name: &[u8]) -> bool {
+    matches_with(pat, name, 0)
+}
+
+/// `name` matches `pat` as a whole, as `fnmatch(pat, name, flags)`.
+pub fn matches_with(pat: &[u8], name: &[u8], flags: u8) -> bool {
+    let slash = flags & PATHNAME != 0;
+    // A `.` that only a `.` in the pattern may match.
+    let leading =
+        |n: usize| flags & PERIOD != 0 && name.get(n) == Some(&b'.') && (n == 0 || slash && name[n - 1] == b'/');
     let (mut p, mut n) = (0, 0);
     // Where to resume after the last `*`: (pattern index, name index).
     let mut star: Option<(usize, usize)> = None;
     loop {
         if p < pat.len() {
             if pat[p] == b'*' {
+                if leading(n) {
+                    return false;
+                }
                 p += 1;
                 star = Some((p, n));
                 continue;
             }
             if n < name.len() {
                 let c = name[n];
+                let wild = !(slash && c == b'/' || leading(n));
                 let step = match pat[p] {
-                    b'?' => Some(1),
+                    b'?' => wild.then_some(1),
                     b'[' => match class(&pat[p..], c) {
-                        Some((hit, len)) => hit.then_some(len),
+                        Some((hit, len)) => (hit && wild).then_some(len),
                         None => (c == b'[').then_some(1),
                     },
-                    b'\\' if p + 1 < pat.len() => (pat[p + 1] == c).then_some(2),
+                    b'\\' if p + 1 < pat.len() && flags & NOESCAPE == 0 => (pat[p + 1] == c).then_some(2),
                     x => (x == c).then_some(1),
                 };
                 if let Some(len) = step {
@@ -48,6 +69,8 @@ pub fn matches(pat: &[u8], name: &[u8]) -> bool {
             return true;
         }
         match star {
+            // A `*` does not take a `/` under PATHNAME.
+            Some((_, sn)) if slash && name.get(sn) == Some(&b'/') => return false,
             Some((sp, sn)) if sn < name.len() => {
                 star = Some((sp, sn + 1));
                 p = sp;
@@ -135,6 +158,27 @@ mod tests {
         assert!(is_pattern(b"a\\b"));
         assert!(is_pattern(b"x[12]"));
         assert!(!is_pattern(b"mysql"));
+    }
+
+    #[test]
+    fn fnmatch_flags() {
+        assert!(matches_with(b"a\\b", b"a\\b", NOESCAPE));
+        assert!(!matches_with(b"a\\b", b"ab", NOESCAPE));
+        assert!(matches_with(b"a\\b", b"ab", 0));
+        assert!(!matches_with(b"*", b".x", PERIOD));
+        assert!(!matches_with(b"?x", b".x", PERIOD));
+        assert!(!matches_with(b"[.]x", b".x", PERIOD));
+        assert!(matches_with(b".*", b".x", PERIOD));
+        assert!(matches_with(b"a*", b"a.x", PERIOD));
+        assert!(matches_with(b"a/*", b"a/.x", PERIOD));
+        assert!(!matches_with(b"a/*", b"a/.x", PERIOD | PATHNAME));
+        assert!(!matches_with(b"a*c", b"a/c", PATHNAME));
+        assert!(!matches_with(b"a?c", b"a/c", PATHNAME));
+        assert!(!matches_with(b"a[/]c", b"a/c", PATHNAME));
+        assert!(matches_with(b"a/c", b"a/c", PATHNAME));
+        assert!(matches_with(b"*/*", b"ab/cd", PATHNAME));
+        assert!(!matches_with(b"*", b"ab/cd", PATHNAME));
+        assert!(matches_with(b"a*c", b"a/c", 0));
     }
 
     #[test]

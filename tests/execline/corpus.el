@@ -1275,6 +1275,26 @@ case -s a/c { "a*c" { echo y } } echo n
 case -s b { "[abc]" { echo y } } echo n
 ## case-shell-no-match
 case -s abc { "b*" { echo y } } echo n
+## case-shell-e-noescape
+case -s -e "a\\b" { "a\\b" { echo y } } echo n
+## case-shell-backslash-escapes
+case -s "ab" { "a\\b" { echo y } } echo n
+## case-shell-e-backslash-literal
+case -s -e "ab" { "a\\b" { echo y } } echo n
+## case-shell-i-period
+case -s -i .x { "*" { echo y } } echo n
+## case-shell-i-period-explicit
+case -s -i .x { ".*" { echo y } } echo n
+## case-shell-no-i-period
+case -s .x { "?x" { echo y } } echo n
+## case-shell-N-pathname-star
+case -s -N a/c { "a*c" { echo y } } echo n
+## case-shell-N-pathname-class
+case -s -N a/c { "a[/]c" { echo y } } echo n
+## case-shell-N-pathname-slash
+case -s -N ab/cd { "*/*" { echo y } } echo n
+## case-shell-iN-period-after-slash
+case -s -i -N a/.x { "a/*" { echo y } } echo n
 ## case-shell-then-regex
 case -s -S abc { "a.c" { echo y } } echo n
 ## case-N-no-groups

@@ -1,6 +1,7 @@
 //! case: run the block of the first pattern the value matches. Regexes
 //! are POSIX EREs (`-e`: BREs, turned into EREs here), matched by
-//! `base::regex`; `-s` uses shell patterns (`fnmatch` without flags).
+//! `base::regex`; `-s` uses shell patterns (`fnmatch`, where `-e`, `-i` and `-N` mean
+//! `FNM_NOESCAPE`, `FNM_PERIOD` and `FNM_PATHNAME`, as execline's).
 use super::{Env, List, Opts, block, exec, exec_env, words};
 use crate::base::{diag, exit, glob, regex::Regex};
 use crate::rt::Args;
@@ -116,7 +117,11 @@ pub fn case(a: Args) -> u8 {
         let Some((prog, n)) = block(blk, i) else { diag::fatal(exit::USAGE, &[b"unterminated regex block"]) };
         i = n;
         if shell {
-            if glob::matches(expr, s) {
+            // As execline: -e, -i and -N are fnmatch's NOESCAPE, PERIOD and PATHNAME here.
+            let flags = if basic { glob::NOESCAPE } else { 0 }
+                | if fold { glob::PERIOD } else { 0 }
+                | if sub { glob::PATHNAME } else { 0 };
+            if glob::matches_with(expr, s, flags) {
                 exec_env(prog)
             }
             continue;
