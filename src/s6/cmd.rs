@@ -1,7 +1,7 @@
 //! `/run/s6/cmd`: where the CMD stands, written by PID 1 for readers that
 //! must not talk to it (`rs6-health`). One line, replaced atomically
-//! (written into `cmd.new`, then exchanged with `cmd`, as `supervise/status`
-//! is: no inode made or freed per update), mode 0644:
+//! (written into `cmd.new`, then renamed over `cmd`, as `supervise/status`
+//! is), mode 0644:
 //!
 //! - `up`: the CMD runs (written just before it is spawned, so that it
 //!   sees it at once);
@@ -20,9 +20,8 @@ const NEW: &CStr = c"/run/s6/cmd.new";
 
 /// Replace the file with `WORD[ N]\n`.
 pub fn write(word: &[u8], n: Option<u64>) {
-    // No truncation to zero (ext4 would flush the file at close): the old
-    // line is overwritten, then cut to the new length.
-    let Ok(f) = fs::open(NEW, OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644)) else {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let Ok(f) = fs::open(NEW, flags, Mode::from_raw_mode(0o644)) else {
         return;
     };
     let mut buf = [0u8; 40];
@@ -36,9 +35,7 @@ pub fn write(word: &[u8], n: Option<u64>) {
         k += 1 + s.len();
     }
     buf[k] = b'\n';
-    if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok()
-        && fs::ftruncate(&f, k as u64 + 1).is_ok()
-    {
+    if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok() {
         let _ = super::svdir::replace(fs::CWD, NEW, PATH);
     }
 }

@@ -15,10 +15,9 @@
 //! - A control fifo is opened non-blocking, so that a missing reader is an
 //!   error (ENXIO) and not a hang, then made blocking for one `write` of all
 //!   the command bytes (at most `PIPE_BUF`, so they arrive together).
-//! - `status` is replaced atomically: written as `status.new`, then
-//!   exchanged with `status`. A file is never written while it is named
-//!   `status`; the old one stays as `status.new`, to be rewritten next time,
-//!   so that an update creates and frees no inode.
+//! - `status` is replaced atomically, as s6 does: written as `status.new`,
+//!   then renamed over `status`. A file is never written while it is named
+//!   `status`.
 use super::status::{STATUS_SIZE, Status};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -123,30 +122,21 @@ pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
     Ok(Status::unpack(&b))
 }
 
-/// Replace `supervise/status` atomically: written into `status.new` (the
-/// previous status, kept by `replace`: same size, so no truncation), then
-/// exchanged with `status`.
+/// Replace `supervise/status` atomically: written into a new
+/// `status.new`, then renamed over `status`.
 pub fn write_status(dir: BorrowedFd<'_>, st: &Status) -> Result<(), Errno> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
     let f = fs::openat(dir, STATUS_NEW, flags, Mode::from_raw_mode(0o644))?;
     crate::sys::fd::write_all(f.as_fd(), &st.pack())?;
     drop(f);
     replace(dir, STATUS_NEW, STATUS)
 }
 
-/// Put `tmp` in place of `name` (both relative to `dir`) atomically, by
-/// exchanging the two names: `tmp` then holds the old file, which the next
-/// update rewrites (no inode created or freed per update: on ext4 the
-/// inodes freed in the last seconds are skipped when new ones are made,
-/// and that made every update slower). A plain rename over an existing
-/// file would also make ext4 flush the new file's data first (its
-/// `auto_da_alloc` safeguard). Falls back to a rename when there is
-/// nothing to exchange with (or the file system cannot exchange).
+/// Put `tmp` in place of `name` (both relative to `dir`) atomically, by a
+/// rename over it, as s6 does: no `.new` file is left behind, and a reader
+/// that holds the old file keeps it whole (a new inode every time).
 pub fn replace(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
-    match fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE) {
-        Ok(()) => Ok(()),
-        Err(_) => fs::renameat(dir, tmp, dir, name),
-    }
+    fs::renameat(dir, tmp, dir, name)
 }
 
 /// Does `dir/down` exist? (The service is then "normally down".)

@@ -326,10 +326,9 @@ impl Svc {
         let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
         let keep = tally::keep(have, max);
-        // The previous tally, kept by `svdir::replace`, is rewritten from
-        // its start and cut to the new length (never truncated to zero:
-        // ext4 would flush it at close).
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+        // A new file with the records kept and the new one, renamed over
+        // the old (as s6's `s6_dtally_write`).
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
         let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
         let start = ((have - keep) * tally::RECORD) as u64;
         let mut off = start;
@@ -347,9 +346,7 @@ impl Svc {
                 }
             }
         }
-        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok()
-            && fs::ftruncate(&new, off - start + tally::RECORD as u64).is_ok()
-        {
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
             let _ = svdir::replace(sup.as_fd(), c"death_tally.new", c"death_tally");
         }
     }
