@@ -16,6 +16,9 @@ use core::ffi::CStr;
 use rustix::fs::{self, Mode, OFlags};
 
 pub const PATH: &CStr = c"/run/s6/cmd";
+/// v3's `/run/s6/cmdpid`: the CMD's PID (decimal + newline) while it runs,
+/// written only with `S6_CMD_RECEIVE_SIGNALS`, where signals go to it.
+pub const PID: &CStr = c"/run/s6/cmdpid";
 const NEW: &CStr = c"/run/s6/cmd.new";
 
 /// Replace the file with `WORD[ N]\n`.
@@ -37,6 +40,23 @@ pub fn write(word: &[u8], n: Option<u64>) {
     buf[k] = b'\n';
     if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok() {
         let _ = super::svdir::replace(fs::CWD, NEW, PATH);
+    }
+}
+
+/// Record the CMD's PID in [`PID`] (`Some`), or remove the file (`None`).
+pub fn write_pid(pid: Option<u32>) {
+    let Some(pid) = pid else {
+        let _ = fs::unlink(PID);
+        return;
+    };
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    if let Ok(f) = fs::open(PID, flags, Mode::from_raw_mode(0o644)) {
+        let mut b = itoa::Buffer::new();
+        let d = b.format(pid).as_bytes();
+        let mut line = [0u8; 12];
+        line[..d.len()].copy_from_slice(d);
+        line[d.len()] = b'\n';
+        let _ = crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &line[..d.len() + 1]);
     }
 }
 

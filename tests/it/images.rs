@@ -121,7 +121,7 @@ fn service_working_directory_v2_layout() {
     let (out, err) = service_pwd(false);
     assert_eq!(
         out,
-        "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncmd\ncontainer_environment\nservices\n",
+        "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncmd\ncontainer_environment\nservices\nworkdir\n",
         "{err}"
     );
 }
@@ -131,7 +131,7 @@ fn service_working_directory_v3_layout() {
     let (out, err) = service_pwd(true);
     assert_eq!(
         out,
-        "/run/s6/legacy-services/app\n/run/s6/legacy-services/app\n/run/s6/legacy-services/app\nbasedir\ncmd\ncontainer_environment\nlegacy-services\nrc\nservices\n",
+        "/run/s6/legacy-services/app\n/run/s6/legacy-services/app\n/run/s6/legacy-services/app\nbasedir\ncmd\ncontainer_environment\nlegacy-services\nrc\nservices\nworkdir\n",
         "{err}"
     );
 }

@@ -182,6 +182,20 @@ fn receive_signals_forwards_to_the_cmd() {
     assert_eq!(o.code(), 3);
 }
 
+/// v3's `/run/s6/cmdpid` (only with `S6_CMD_RECEIVE_SIGNALS`, removed once
+/// the CMD is reaped) and `/run/s6/workdir` (where the CMD runs).
+#[test]
+fn cmdpid_and_workdir_are_recorded() {
+    let root = Root::new();
+    root.file("/etc/cont-finish.d/10-gone", "#!/bin/sh\n[ -e /run/s6/cmdpid ] && echo still || echo gone\n", 0o755);
+    let cmd = "[ \"$(cat /run/s6/cmdpid)\" = \"$$\" ] && echo same; cat /run/s6/workdir; pwd";
+    let o = root.init(&["sh", "-c", cmd]).env("S6_CMD_RECEIVE_SIGNALS", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "same\n/\n/\ngone\n");
+    let o = root.init(&["sh", "-c", "[ -e /run/s6/cmdpid ] || echo none"]).run();
+    assert_eq!(o.stdout, "none\ngone\n", "{}", o.stderr);
+}
+
 #[test]
 fn path_defaults_when_unset_and_arg0_is_prepended() {
     let root = Root::new();

@@ -320,7 +320,7 @@ fn stale_run_from_a_previous_start_is_cleaned() {
     )
     .unwrap();
     let o = root.init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6"]).env("S6_VERBOSITY", "1").run();
-    assert_eq!(o.stdout, "clean\nbasedir\ncmd\ncontainer_environment\nservices\n", "{}", o.stderr);
+    assert_eq!(o.stdout, "clean\nbasedir\ncmd\ncontainer_environment\nservices\nworkdir\n", "{}", o.stderr);
     assert_eq!(o.code(), 0, "a stale exitcode must not leak into this run");
 }
 

@@ -590,6 +590,9 @@ impl Pid1 {
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
             crate::s6::cmd::write(b"exited", Some(code as u64));
+            if self.s.receive_signals {
+                crate::s6::cmd::write_pid(None);
+            }
             let mut l = Line::new();
             let name = self.cmd_name();
             l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
@@ -809,7 +812,12 @@ impl Pid1 {
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => self.cmd_pid = Some(pid),
+            Ok(pid) => {
+                self.cmd_pid = Some(pid);
+                if self.s.receive_signals {
+                    crate::s6::cmd::write_pid(Some(pid.as_raw_nonzero().get() as u32));
+                }
+            }
             Err(e) => self.cmd_failed(e),
         }
     }

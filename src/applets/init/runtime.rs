@@ -183,7 +183,21 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     }
     link_var_run(read_only_root);
     basedir();
+    workdir();
     Ok(())
+}
+
+/// `/run/s6/workdir`: the container's working directory (where the CMD
+/// runs), as v3's stage 0 records it with `pwd`, for scripts that go back
+/// to it.
+fn workdir() {
+    let mut buf = [0u8; 4096];
+    let Ok(n) = crate::sys::raw::getcwd(&mut buf[..4095]) else { return };
+    buf[n] = b'\n';
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    if let Ok(f) = fs::open(c"/run/s6/workdir", flags, Mode::from_raw_mode(0o644)) {
+        let _ = crate::sys::fd::write_all(f.as_fd(), &buf[..n + 1]);
+    }
 }
 
 /// `/run/s6/basedir/bin/halt`, where v3 scripts find it: a link to this
