@@ -188,7 +188,9 @@ fn receive_signals_forwards_to_the_cmd() {
 fn cmdpid_and_workdir_are_recorded() {
     let root = Root::new();
     root.file("/etc/cont-finish.d/10-gone", "#!/bin/sh\n[ -e /run/s6/cmdpid ] && echo still || echo gone\n", 0o755);
-    let cmd = "[ \"$(cat /run/s6/cmdpid)\" = \"$$\" ] && echo same; cat /run/s6/workdir; pwd";
+    // PID 1 writes the file once the spawn returns (v3: `echo $!` after `&`): the CMD may look first.
+    let cmd = "i=0; until [ -s /run/s6/cmdpid ] || [ $i -gt 250 ]; do sleep 0.02; i=$((i+1)); done; \
+               [ \"$(cat /run/s6/cmdpid)\" = \"$$\" ] && echo same; cat /run/s6/workdir; pwd";
     let o = root.init(&["sh", "-c", cmd]).env("S6_CMD_RECEIVE_SIGNALS", "1").run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
     assert_eq!(o.stdout, "same\n/\n/\ngone\n");
