@@ -92,9 +92,7 @@ pub fn has_layout(base: &[u8]) -> bool {
 /// verbosity, else (the boot, the shutdown) to stderr at `S6_VERBOSITY`.
 fn say(rc: &Rc, verbosity: u64, level: u8, parts: &[&[u8]]) {
     let mut l = Line::new();
-    for p in parts {
-        l.push(p);
-    }
+    l.push_all(parts);
     match &rc.out {
         Some(out) if level <= rc.verb => {
             l.push(b"\n");
