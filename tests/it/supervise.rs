@@ -823,3 +823,21 @@ fn death_tally_is_created_empty_at_start() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// A fifo in a service directory is recreated (as a fifo) in the copy
+/// under /run/service.
+#[test]
+fn fifo_in_a_service_directory_is_copied_as_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let root = Root::new();
+    service(&root, "ff", "[ -p ./pipe ] && echo fifo > /tmp/kind; exec sleep 1000");
+    let st = Command::new("mkfifo").arg(root.path().join("etc/services.d/ff/pipe")).status().unwrap();
+    assert!(st.success());
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "ff");
+    wait_state(&d, "up (pid ");
+    assert!(fs::symlink_metadata(d.join("pipe")).unwrap().file_type().is_fifo());
+    wait_until(|| fs::read_to_string(root.path().join("tmp/kind")).is_ok_and(|s| s == "fifo\n"), "run to see its fifo");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
