@@ -27,7 +27,7 @@ use crate::s6::rc::{Db, Kind, Plan, Step, live};
 use crate::s6::svdir;
 use crate::sys::{arena, fd};
 use rustix::fd::AsFd;
-use rustix::fs::{self, Mode, OFlags};
+use rustix::fs;
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"s6-rc [ -v verbosity ] [ -n dryrunthrottle ] [ -t timeout ] [ -l live ] [ -b ] [ -E | -e ] [ -u | -d | -D ] [ -p ] [ -a ] help|list|listall|diff|start|stop|change [ servicenames... ]";
@@ -396,13 +396,8 @@ fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
 /// sends for us to stderr.
 fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     let mut req: heapless::Vec<u8, 4096> = heapless::Vec::new();
-    let mut pid = itoa::Buffer::new();
     let mut t = itoa::Buffer::new();
     let mut v = itoa::Buffer::new();
-    let pid = pid.format(rustix::process::getpid().as_raw_nonzero().get());
-    let mut path: heapless::Vec<u8, 64> = heapless::Vec::new();
-    let _ = path.extend_from_slice(b"/run/s6/rc/reply.");
-    let _ = path.extend_from_slice(pid.as_bytes());
     let verb: &[u8] = if up {
         b"u"
     } else if o.hide {
@@ -410,8 +405,8 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     } else {
         b"d"
     };
-    let mut ok = req.extend_from_slice(&path).is_ok();
-    for p in [&b"\0"[..], verb, v.format(o.verbosity.min(9)).as_bytes(), b"\0", t.format(o.timeout).as_bytes()] {
+    let mut ok = true;
+    for p in [verb, v.format(o.verbosity.min(9)).as_bytes(), b"\0", t.format(o.timeout).as_bytes()] {
         ok &= req.extend_from_slice(p).is_ok();
     }
     for (i, s) in db.svcs.iter().enumerate() {
@@ -419,14 +414,11 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
             ok &= req.push(0).is_ok() && req.extend_from_slice(s.name).is_ok();
         }
     }
-    ok &= req.push(b'\n').is_ok();
     if !ok {
         diag::fatal(exit::USAGE, &[b"too many service names for one request"]);
     }
-    let _ = path.push(0);
-    let Ok(pathc) = core::ffi::CStr::from_bytes_until_nul(&path) else { return exit::SYSCALL };
     loop {
-        let code = ask(pathc, &req).unwrap_or_else(|e| {
+        let code = ask(&req).unwrap_or_else(|e| {
             diag::fatal_sys(exit::SYSCALL, e, &[b"unable to talk to PID 1 through ", live::CONTROL.to_bytes()])
         });
         if code == 2 {
@@ -442,46 +434,31 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     }
 }
 
-fn ask(path: &core::ffi::CStr, req: &[u8]) -> Result<u8, Errno> {
-    let _ = fs::unlink(path);
-    fs::mknodat(fs::CWD, path, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0)?;
-    let r = (|| {
-        let rd = fs::open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
-        let ctl = fs::open(live::CONTROL, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
-        rustix::io::write(&ctl, req)?;
-        let mut nul = false;
-        loop {
-            let mut pfd = [rustix::event::PollFd::new(&rd, rustix::event::PollFlags::IN)];
-            match rustix::event::poll(&mut pfd, None) {
-                Ok(_) | Err(Errno::INTR) => {}
-                Err(e) => return Err(e),
-            }
-            let mut b = [0u8; 1024];
-            match rustix::io::read(rd.as_fd(), &mut b) {
-                Ok(k) if k > 0 => {
-                    let b = &b[..k];
-                    if nul {
-                        return Ok(b[0]);
-                    }
-                    let text = b.iter().position(|&c| c == 0).unwrap_or(k);
-                    let _ = fd::write_all(fd::stderr(), &b[..text]);
-                    if text < k {
-                        match b.get(text + 1) {
-                            Some(&c) => return Ok(c),
-                            None => nul = true,
-                        }
-                    }
-                }
-                Ok(_) | Err(Errno::AGAIN) | Err(Errno::INTR) => {
-                    let _ =
-                        rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
-                }
-                Err(e) => return Err(e),
+/// One request: PID 1's lines to stderr until a NUL, then the code (the
+/// pipe's end without one: PID 1 dropped the request).
+fn ask(req: &[u8]) -> Result<u8, Errno> {
+    let rd = live::send(req)?;
+    let mut nul = false;
+    loop {
+        let mut b = [0u8; 1024];
+        let b = match rustix::io::read(&rd, &mut b) {
+            Ok(0) => return Err(Errno::PIPE),
+            Ok(k) => &b[..k],
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(e),
+        };
+        if nul {
+            return Ok(b[0]);
+        }
+        let text = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+        let _ = fd::write_all(fd::stderr(), &b[..text]);
+        if text < b.len() {
+            match b.get(text + 1) {
+                Some(&c) => return Ok(c),
+                None => nul = true,
             }
         }
-    })();
-    let _ = fs::unlink(path);
-    r
+    }
 }
 
 pub fn db_main(args: Args) -> u8 {

@@ -243,3 +243,31 @@ fail slow fix-attrs legacy-cont-init legacy-services \n"
     );
     assert_eq!(out, want);
 }
+
+/// A client's change runs its oneshots with the client's stdin, stdout
+/// and stderr (s6-rc's runner gets its client's descriptors); at boot
+/// they are PID 1's.
+#[test]
+fn oneshots_of_a_change_write_to_the_client() {
+    let root = Root::new();
+    oneshot(&root, "boot-say", "echo boot-line", &[]);
+    oneshot(&root, "say", "foreground { echo up-out } fdmove -c 1 2 echo up-err", &[]);
+    root.file(&format!("{RCD}/say/down"), "fdmove -c 1 2 echo down-err\n", 0o644);
+    oneshot(&root, "readin", "sh -c \"read l; echo got-$l\"", &[]);
+    user(&root, &["boot-say"]);
+    let script = "PATH=/command:$PATH
+s6-rc -u change say > /tmp/o 2> /tmp/e; echo \"rc $?\" >> /tmp/o
+s6-rc -d change say >> /tmp/o 2>> /tmp/e; echo \"rc $?\" >> /tmp/o
+echo piped | s6-rc -u change readin >> /tmp/o 2>> /tmp/e
+";
+    let o = root.init(&["sh", "-c", script]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let read = |f: &str| fs::read_to_string(root.path().join(f)).unwrap_or_default();
+    assert_eq!(read("tmp/o"), "up-out\nrc 0\nrc 0\ngot-piped\n");
+    assert_eq!(read("tmp/e"), "up-err\ndown-err\n");
+    let console = format!("{}{}", o.stdout, o.stderr);
+    assert!(console.contains("boot-line"), "{console}");
+    for w in ["up-out", "up-err", "down-err", "got-"] {
+        assert!(!console.contains(w), "{w} on the console: {console}");
+    }
+}
