@@ -37,7 +37,35 @@ s6-rc [ -l live ] [ -a ] [ -u | -d ] listall [ servicenames... ]
 s6-rc [ -l live ] diff
 s6-rc [ -l live ] [ -a ] [ -u | -d | -D ] [ -p ] [ -v verbosity ] [ -t timeout ] [ -n dryrunthrottle ] change [ servicenames... ]
 ";
-const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] command... (list, type, dependencies, contents)";
+const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] [ -l live ] [ -c compiled ] [ -b ] [ -E | -e ] command... (use s6-rc-db help for more information)";
+const DB_HELP: &[u8] = b"s6-rc-db help
+s6-rc-db check
+s6-rc-db list all|services|oneshots|longruns|bundles
+s6-rc-db type servicename
+s6-rc-db [ -u | -d ] timeout atomicname
+s6-rc-db contents bundlename
+s6-rc-db [ -u | -d ] dependencies servicename...
+s6-rc-db pipeline longrunname
+s6-rc-db [ -u | -d ] script oneshotname
+s6-rc-db flags atomicname
+s6-rc-db atomics servicename...
+s6-rc-db [ -u | -d ] all-dependencies servicename...
+";
+/// s6-rc-db's commands, in the order `db_main` numbers them.
+const DB_CMDS: [&[u8]; 12] = [
+    b"help",
+    b"check",
+    b"list",
+    b"type",
+    b"timeout",
+    b"contents",
+    b"dependencies",
+    b"pipeline",
+    b"script",
+    b"flags",
+    b"atomics",
+    b"all-dependencies",
+];
 
 fn out(s: &[u8]) {
     let _ = fd::write_all(fd::stdout(), s);
@@ -461,77 +489,178 @@ fn ask(req: &[u8]) -> Result<u8, Errno> {
     }
 }
 
+/// `s6-rc-db` (s6-rc 0.5+): queries on the tree PID 1 runs; exit 3 for
+/// an unknown name, 5 for a name of the wrong kind, 100 for usage.
 pub fn db_main(args: Args) -> u8 {
-    let mut g = Getopt::new(args, b"udc:l:");
-    let mut up = true;
+    let mut g = Getopt::new(args, b"udl:c:bEe");
+    let (mut up, mut hide) = (true, false);
     while let Some((c, _)) = g.next() {
         match c {
-            b'u' => up = true,
-            b'd' => up = false,
-            b'c' | b'l' => {}
+            b'u' | b'd' => up = c == b'u',
+            b'E' | b'e' => hide = c == b'e',
+            b'c' | b'l' | b'b' => {}
             _ => diag::usage(DB_USAGE),
         }
     }
     let rest = args.skip(g.ind);
     let Some(cmd) = rest.get_arg(0) else { diag::usage(DB_USAGE) };
+    let cmd = cmd.to_bytes();
+    let Some(what) = DB_CMDS.iter().position(|c| *c == cmd) else {
+        diag::fatal(exit::USAGE, &[b"unknown command: ", cmd])
+    };
+    if what == 0 {
+        let _ = fd::write_all(fd::stdout(), DB_HELP);
+        return exit::OK;
+    }
     let names = rest.skip(1);
+    let name = names.get_arg(0).map(|a| a.to_bytes());
+    let name = match name {
+        Some(n) => n,
+        None if what == 1 => b"",
+        None => diag::usage(DB_USAGE),
+    };
+    const KINDS: [&[u8]; 5] = [b"all", b"services", b"oneshots", b"longruns", b"bundles"];
+    let kind = KINDS.iter().position(|k| *k == name);
+    if what == 2 && kind.is_none() {
+        diag::fatal(exit::USAGE, &[b"unknown subcommand: ", name]);
+    }
+    // `check`: the tree was checked as it was read (exit 4 otherwise).
     let (db, _) = tree();
     let n = db.svcs.len();
     let Ok(mut plan) = Plan::new(n) else { diag::fatal(exit::SYSCALL, &[b"out of memory"]) };
-    let what: &[u8] = b" is not a valid identifier in /run/s6/rc";
-    let one = || {
-        let name = names.get_arg(0).unwrap_or_else(|| diag::usage(DB_USAGE)).to_bytes();
-        db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what]))
+    let what_msg: &[u8] = b" is not a valid identifier in /run/s6/rc";
+    let one = || db.get(db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what_msg])));
+    let wrong = |s: &crate::s6::rc::Svc, k: &[u8]| -> ! {
+        diag::fatal(5, &[b"in database /run/s6/rc: identifier ", s.name, b" represents ", k])
     };
-    let print = |plan: &Plan, desc: bool| {
-        for k in 0..n {
-            let i = if desc { n - 1 - k } else { k };
-            if plan.steps[i] == Step::Wait {
-                out(db.svcs[i].name);
-            }
+    let atomic = |s: &crate::s6::rc::Svc| {
+        if !s.atomic() {
+            wrong(s, b"a bundle")
         }
     };
-    match cmd.to_bytes() {
-        b"help" => out(DB_USAGE),
-        b"list" => {
-            let kind = names.get_arg(0).unwrap_or_else(|| diag::usage(DB_USAGE)).to_bytes();
-            for s in db.svcs {
+    let shown = |i: usize| plan_shown(&db, i, hide);
+    match what {
+        2 => {
+            for (i, s) in db.svcs.iter().enumerate() {
                 let show = match kind {
-                    b"all" => true,
-                    b"services" => s.atomic(),
-                    b"oneshots" => s.kind == Kind::Oneshot,
-                    b"longruns" => s.kind == Kind::Longrun,
-                    b"bundles" => s.kind == Kind::Bundle,
-                    _ => diag::fatal(exit::USAGE, &[b"unknown subcommand: ", kind]),
+                    Some(0) => true,
+                    Some(1) => s.atomic() && shown(i),
+                    Some(2) => s.kind == Kind::Oneshot && shown(i),
+                    Some(3) => s.kind == Kind::Longrun && shown(i),
+                    _ => s.kind == Kind::Bundle,
                 };
                 if show {
                     out(s.name);
                 }
             }
         }
-        b"type" => out(db.get(one()).kind.name()),
-        b"contents" => {
-            let s = db.get(one());
+        3 => out(one().kind.name()),
+        4 => {
+            let s = one();
+            atomic(s);
+            let mut l = Line::new();
+            l.push_u64(if up { s.timeout_up } else { s.timeout_down } as u64).push(b"\n");
+            let _ = fd::write_all(fd::stdout(), l.as_bytes());
+        }
+        9 => {
+            let s = one();
+            atomic(s);
+            out(if s.essential { b"00000001" } else { b"00000000" });
+        }
+        5 => {
+            let s = one();
             if s.atomic() {
-                diag::fatal(5, &[b"in database /run/s6/rc: identifier ", s.name, b" represents an atomic service"]);
+                wrong(s, b"an atomic service");
             }
             s.members.iter().for_each(|&m| plan.steps[m as usize] = Step::Wait);
-            print(&plan, false);
-        }
-        b"dependencies" => {
-            select(&db, &mut plan, &names, what);
-            let Ok(deps) = Plan::new(n) else { return exit::SYSCALL };
-            for i in 0..n {
-                if plan.steps[i] == Step::Wait {
-                    let s = &db.svcs[i];
-                    for &d in if up { s.deps } else { s.rdeps } {
-                        deps.steps[d as usize] = Step::Wait;
-                    }
+            for (i, s) in db.svcs.iter().enumerate() {
+                if plan.steps[i] == Step::Wait && shown(i) {
+                    out(s.name);
                 }
             }
-            print(&deps, true);
         }
-        c => diag::fatal(exit::USAGE, &[b"unknown command: ", c]),
+        7 => {
+            let mut i = db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what_msg]));
+            if db.get(i).kind != Kind::Longrun {
+                return 5;
+            }
+            while let Some(c) = db.get(i).consumer {
+                i = c;
+            }
+            edges(&db, i);
+        }
+        8 => {
+            let s = one();
+            atomic(s);
+            if s.kind == Kind::Longrun {
+                wrong(s, b"a longrun service");
+            }
+            let mut words = arena::Vec::new();
+            let file: &[u8] = if up { b"up" } else { b"down" };
+            if let Err(m) = crate::base::lex::lex(if up { s.up } else { s.down }.to_bytes(), &mut words) {
+                diag::fatal(4, &[m, b" in ", s.src, b"/", s.name, b"/", file]);
+            }
+            for w in words.get() {
+                let _ = fd::write_all(fd::stdout(), w.to_bytes_with_nul());
+            }
+        }
+        // dependencies, atomics, all-dependencies: a union of atomics,
+        // printed from the highest index down.
+        6 | 10 | 11 => {
+            select(&db, &mut plan, &names, what_msg);
+            let dir = up || what == 10;
+            if what == 11 {
+                close(&db, &mut plan, dir);
+            }
+            let Ok(deps) = Plan::new(n) else { return exit::SYSCALL };
+            let show = if what == 6 {
+                for i in 0..n {
+                    if plan.steps[i] == Step::Wait {
+                        let s = &db.svcs[i];
+                        for &d in if dir { s.deps } else { s.rdeps } {
+                            deps.steps[d as usize] = Step::Wait;
+                        }
+                    }
+                }
+                &deps
+            } else {
+                &plan
+            };
+            for i in (0..n).rev() {
+                if show.steps[i] == Step::Wait && shown(i) {
+                    out(db.svcs[i].name);
+                }
+            }
+        }
+        _ => {}
     }
     exit::OK
+}
+
+/// Not hidden by `-e` (an essential service).
+fn plan_shown(db: &Db, i: usize, hide: bool) -> bool {
+    !(hide && db.svcs[i].essential)
+}
+
+/// `s6-rc-db pipeline`: one `PRODUCER/CONSUMER` line per edge that ends at
+/// `c`, each producer's own edges first. A last consumer's producers come
+/// in s6-rc-compile's order: its `consumer-for` list with the first name
+/// moved to the end.
+fn edges(db: &Db, c: u16) {
+    let s = db.get(c);
+    let mut prods: heapless::Vec<u16, 64> = heapless::Vec::new();
+    for p in crate::s6::rc::names(s.consumer_for) {
+        if let Some(j) = db.find(p) {
+            let _ = prods.push(j);
+        }
+    }
+    let k = prods.len();
+    let rot = (s.consumer.is_none() && k > 0) as usize;
+    for x in 0..k {
+        let m = prods[(x + rot) % k];
+        edges(db, m);
+        let mut l = Line::new();
+        l.push(db.get(m).name).push(b"/").push(s.name).push(b"\n");
+        let _ = fd::write_all(fd::stdout(), l.as_bytes());
+    }
 }
