@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,6 +83,83 @@ impl Drop for TempDir {
     }
 }
 
+/// `tests/lib/mkroot`, the one builder of busybox roots (the suite's,
+/// `tests/demo`'s, `qemu-tests/`', `bench/`'s).
+pub const MKROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lib/mkroot");
+
+/// The busybox part of every root: built once per test process by
+/// `tests/lib/mkroot`, then cloned into each root in-process (a copy of
+/// busybox and its applet links: a shell making them again for every root
+/// would cost a fork per link).
+fn template() -> &'static Path {
+    static T: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let base = std::env::temp_dir();
+        // Templates left by test processes that are gone (statics are never dropped).
+        for e in fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("rs6-test-template-")
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+        let t = base.join(format!("rs6-test-template-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&t);
+        let out = Command::new("sh")
+            .arg(MKROOT)
+            .args(["--dev", "null,zero,tty"])
+            .arg(&t)
+            .args(["proc", "dev", "tmp", "etc", "root", "var", "run"])
+            .output()
+            .expect("run tests/lib/mkroot");
+        assert!(out.status.success(), "tests/lib/mkroot: {}", String::from_utf8_lossy(&out.stderr));
+        t
+    })
+}
+
+/// Copy the tree `from` into `to`: directories (made if missing, `from`'s
+/// mode), files (copied over), symlinks (only where `to` has nothing: an
+/// image's own program stays), device nodes (made with `mknod`, or, in a
+/// user namespace that refuses it (`$RS6_DEVNODES` set), hard-linked: the
+/// template's are links of `$RS6_DEVNODES`'s).
+fn clone_tree(from: &Path, to: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let m = fs::symlink_metadata(&src).unwrap();
+        let ft = m.file_type();
+        if ft.is_dir() {
+            // A symlink laid out by `prep` (usrmerge) is followed.
+            if !dst.exists() {
+                fs::create_dir_all(&dst).unwrap();
+            }
+            fs::set_permissions(&dst, m.permissions()).unwrap();
+            clone_tree(&src, &dst);
+        } else if ft.is_symlink() {
+            if !dst.exists() {
+                symlink(fs::read_link(&src).unwrap(), &dst).unwrap();
+            }
+        } else if ft.is_file() {
+            fs::copy(&src, &dst).unwrap();
+        } else if std::env::var_os("RS6_DEVNODES").is_some() {
+            fs::hard_link(&src, &dst).unwrap_or_else(|e| panic!("link {}: {e}", dst.display()));
+        } else {
+            let (rdev, kind) = (m.rdev(), if ft.is_char_device() { "c" } else { "b" });
+            let major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & !0xfff);
+            let minor = (rdev & 0xff) | ((rdev >> 12) & !0xff);
+            let st = Command::new("mknod")
+                .args(["-m", &format!("{:o}", m.mode() & 0o7777)])
+                .arg(&dst)
+                .args([kind, &major.to_string(), &minor.to_string()])
+                .status()
+                .unwrap();
+            assert!(st.success(), "mknod {}", dst.display());
+        }
+    }
+}
+
 /// A busybox root filesystem with rs6 installed by `rs6 --install`.
 pub struct Root {
     pub tmp: TempDir,
@@ -100,39 +177,7 @@ impl Root {
         let tmp = TempDir::new("root");
         let r = tmp.path().to_path_buf();
         prep(&r);
-        for d in ["proc", "dev", "tmp", "etc", "root", "var", "run"] {
-            fs::create_dir_all(r.join(d)).unwrap();
-        }
-        fs::set_permissions(r.join("tmp"), fs::Permissions::from_mode(0o1777)).unwrap();
-        // /bin may be a symlink (usrmerge) laid out by `prep`: follow it.
-        let bin = r.join("bin");
-        if !bin.exists() {
-            fs::create_dir_all(&bin).unwrap();
-        }
-        fs::copy(BUSYBOX, bin.join("busybox")).unwrap();
-        let list = Command::new(BUSYBOX).arg("--list").output().expect("busybox --list");
-        for name in String::from_utf8_lossy(&list.stdout).lines() {
-            if name != "busybox" && !bin.join(name).exists() {
-                symlink("busybox", bin.join(name)).unwrap();
-            }
-        }
-        for (name, minor) in [("null", 3), ("zero", 5), ("tty", 0)] {
-            // In a user namespace (tests/binfmt-ns) mknod is not allowed:
-            // hard-link nodes made beforehand by real root instead.
-            if let Some(dir) = std::env::var_os("RS6_DEVNODES") {
-                fs::hard_link(Path::new(&dir).join(name), r.join("dev").join(name))
-                    .unwrap_or_else(|e| panic!("link /dev/{name} from $RS6_DEVNODES: {e}"));
-                continue;
-            }
-            let major = if name == "tty" { "5" } else { "1" };
-            let st = Command::new("mknod")
-                .args(["-m", "666"])
-                .arg(r.join("dev").join(name))
-                .args(["c", major, &minor.to_string()])
-                .status()
-                .unwrap();
-            assert!(st.success(), "mknod /dev/{name}");
-        }
+        clone_tree(template(), &r);
         fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")
             .unwrap();
         fs::write(r.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();

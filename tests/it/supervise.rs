@@ -763,3 +763,81 @@ fn bad_restart_knobs_warn_and_fall_back() {
     assert_eq!(o.code(), 0);
     assert!(o.stderr.contains("invalid restart-backoff"), "{}", o.stderr);
 }
+
+/// `flag-timeout-killpg`: the SIGKILL of `timeout-kill` goes to the whole
+/// process group (a background child of `run` dies with it); without the
+/// flag, only the service's own process.
+#[test]
+fn flag_timeout_killpg_kills_the_whole_group() {
+    let root = Root::new();
+    for name in ["kp", "nk"] {
+        service(
+            &root,
+            name,
+            &format!(
+                "trap '' TERM; sleep 86413 & echo $! > /tmp/{name}.child; echo > /tmp/{name}.trapped; while :; do sleep 1; done"
+            ),
+        );
+        root.file(&format!("/etc/services.d/{name}/timeout-kill"), "1000\n", 0o644);
+        // Is the background child still there once run is gone?
+        root.file(
+            &format!("/etc/services.d/{name}/finish"),
+            &format!(
+                "#!/bin/sh\nc=$(cat /tmp/{name}.child)\nfor i in $(seq 30); do kill -0 \"$c\" 2>/dev/null || {{ echo gone > /tmp/{name}.bg; exit 0; }}; sleep 0.1; done\necho alive > /tmp/{name}.bg\n"
+            ),
+            0o755,
+        );
+    }
+    root.file("/etc/services.d/kp/flag-timeout-killpg", "", 0o644);
+    let mut c = root.init(&[]).start();
+    for name in ["kp", "nk"] {
+        let d = svc_dir(&root, name);
+        wait_state(&d, "up (pid ");
+        wait_until(|| root.path().join(format!("tmp/{name}.trapped")).exists(), "the service to ignore TERM");
+        assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
+    }
+    for (name, want) in [("kp", "gone\n"), ("nk", "alive\n")] {
+        let f = root.path().join(format!("tmp/{name}.bg"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !fs::read_to_string(&f).is_ok_and(|s| s.ends_with('\n')) {
+            assert!(Instant::now() < deadline, "{name}: finish never told about the background child");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(fs::read_to_string(&f).unwrap(), want, "{name}: the background child after timeout-kill");
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// `supervise/death_tally` exists, empty, as soon as the service is
+/// supervised: `s6-svdt` on a service that never died prints nothing.
+#[test]
+fn death_tally_is_created_empty_at_start() {
+    let root = Root::new();
+    service(&root, "dt", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "dt");
+    wait_state(&d, "up (pid ");
+    assert_eq!(fs::read(d.join("supervise/death_tally")).expect("no supervise/death_tally"), b"");
+    assert_eq!(host(s6("s6-svdt").arg(&d)), (0, String::new(), String::new()));
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// A fifo in a service directory is recreated (as a fifo) in the copy
+/// under /run/service.
+#[test]
+fn fifo_in_a_service_directory_is_copied_as_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let root = Root::new();
+    service(&root, "ff", "[ -p ./pipe ] && echo fifo > /tmp/kind; exec sleep 1000");
+    let st = Command::new("mkfifo").arg(root.path().join("etc/services.d/ff/pipe")).status().unwrap();
+    assert!(st.success());
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "ff");
+    wait_state(&d, "up (pid ");
+    assert!(fs::symlink_metadata(d.join("pipe")).unwrap().file_type().is_fifo());
+    wait_until(|| fs::read_to_string(root.path().join("tmp/kind")).is_ok_and(|s| s == "fifo\n"), "run to see its fifo");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}

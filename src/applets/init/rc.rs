@@ -23,8 +23,10 @@ use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::Env;
 use crate::s6::rc::{Db, Internal, Kind, Plan, Step, live, source::load};
+use crate::sys::argv::{Builder, Fixed};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw, signal};
+use core::ffi::CStr;
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{self, Mode, OFlags};
 use rustix::process::Pid;
@@ -65,9 +67,8 @@ pub struct Rc {
     force: bool,
     /// The current change ran out of time (`-t`).
     expired: bool,
-    /// Oneshots' environment: the global one and `RC_NAME=` (`var`).
-    envp: &'static [*const u8],
-    var: &'static mut [u8],
+    /// Oneshots' environment: the global one (and `RC_NAME=`, per spawn).
+    envp: Builder<'static>,
 }
 
 /// `<base>/s6-overlay` (`/etc/s6-overlay`, or the profile's).
@@ -178,15 +179,10 @@ impl Pid1 {
             }
             self.sup.link(sup[c] as usize, &prods);
         }
-        let genv = self.global_env.iter().take_while(|p| !p.is_null()).count();
-        let (Ok(envp), Ok(var)) =
-            (arena::alloc_slice::<*const u8>(genv + 2, core::ptr::null()), arena::alloc_slice(256, 0u8))
-        else {
+        let Ok(mut envp) = Builder::alloc(self.global_env.len() + 1) else {
             diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
         };
-        envp[..genv].copy_from_slice(&self.global_env[..genv]);
-        var[..8].copy_from_slice(b"RC_NAME=");
-        envp[genv] = var.as_ptr();
+        envp.extend(self.global_env);
         let null = fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let maxtime = match self.s.wait_for_services_ms {
             0 => None,
@@ -213,7 +209,6 @@ impl Pid1 {
             force: false,
             expired: false,
             envp,
-            var,
         };
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
@@ -440,11 +435,13 @@ impl Pid1 {
     /// plus `RC_NAME`; stdin `/dev/null` (the boot, the shutdown), or the
     /// client's stdin, stdout and stderr for a client's change.
     fn rc_spawn(&self, rc: &mut Rc, name: &[u8], line: &core::ffi::CStr) -> Result<Pid, rustix::io::Errno> {
-        // `RC_NAME=NAME`, NUL-terminated, in the slot `envp` points to.
-        let n = name.len().min(rc.var.len() - 9);
-        rc.var[8..8 + n].copy_from_slice(&name[..n]);
-        rc.var[8 + n] = 0;
-        let argv = [c"execlineb".as_ptr().cast(), c"-Pc".as_ptr().cast(), line.as_ptr().cast(), core::ptr::null()];
+        // `RC_NAME=NAME`, NUL-terminated, after the global environment.
+        let mut var = [0u8; 256];
+        var[..8].copy_from_slice(b"RC_NAME=");
+        let n = name.len().min(var.len() - 9);
+        var[8..8 + n].copy_from_slice(&name[..n]);
+        let var = CStr::from_bytes_until_nul(&var).unwrap_or(c"");
+        let argv = Fixed::new(&[c"execlineb", c"-Pc", line]);
         let mut io = [(-1, 0), (-1, 1), (-1, 2)];
         let moves = match &rc.client {
             Some(c) => {
@@ -456,11 +453,10 @@ impl Pid1 {
                 &io[..rc.null.is_some() as usize]
             }
         };
-        let envp = rc.envp.as_ptr();
         spawn(&Spawn {
             file: c"/command/execlineb",
-            argv: argv.as_ptr(),
-            envp,
+            argv: argv.get(),
+            envp: rc.envp.with(var),
             path: self.path,
             signals: &self.orig,
             new_pgrp: false,
