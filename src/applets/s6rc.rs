@@ -373,7 +373,7 @@ fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
             let s = db.get(i);
             say(o, 2, &[b"s6-rc: info: dry run: service ", s.name, ing]);
             if o.verbosity > 0 {
-                dry_line(s, up, o.timeout);
+                dry_line(db, i, up, o);
             }
         }
         let _ = rustix::event::poll(&mut [], Some(&Instant(0).after_ms(ms).until(Instant(0))));
@@ -384,19 +384,19 @@ fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
     }
 }
 
-/// The command rs6 would run for one transition, as `s6-rc-dryrun` prints
-/// it: `s6-svc` on the live service directory for a longrun, `execlineb`
-/// for a oneshot's command line (`# NAME` after it), `init` for the
-/// services PID 1 itself runs (fix-attrs, legacy-cont-init,
-/// legacy-services).
-fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
+/// The line s6-rc's dry run prints for one transition (`s6-rc-dryrun`
+/// and the command s6-rc would run, with s6-overlay's paths): `s6-svc` on
+/// the live service directory for a longrun; for a oneshot (s6-overlay's
+/// own too), `s6-sudo` to the oneshot runner with the service's index in
+/// s6-rc's database (the two internal longruns, then the longruns, then
+/// the oneshots, each in rs6's order) and `  # NAME`.
+fn dry_line(db: &Db, i: u16, up: bool, o: &Opts) {
+    let s = db.get(i);
     let mut l = Line::new();
-    l.push(b"s6-rc-dryrun: ");
     let t = if up { s.timeout_up } else { s.timeout_down } as u64;
-    let t = if global > 0 && (t == 0 || global < t) { global } else { t };
-    if s.internal != crate::s6::rc::Internal::No {
-        l.push(b"init  # ").push(s.name);
-    } else if s.kind == Kind::Longrun {
+    let t = if o.timeout > 0 && (t == 0 || o.timeout < t) { o.timeout } else { t };
+    l.push(b"s6-rc-dryrun: /package/admin/s6/command/");
+    if s.kind == Kind::Longrun {
         let notif = arena::cstr(&[b"/run/service/", s.name, b"/notification-fd"])
             .is_ok_and(|p| fs::access(p, fs::Access::EXISTS).is_ok());
         let flags: &[u8] = if !up {
@@ -406,15 +406,13 @@ fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
         } else {
             b"-uwu"
         };
-        l.push(b"/command/s6-svc ").push(flags).push(b" -T ").push_u64(t).push(b" -- /run/service/").push(s.name);
+        l.push(b"s6-svc ").push(flags).push(b" -T ").push_u64(t).push(b" -- /run/s6-rc/servicedirs/").push(s.name);
     } else {
-        l.push(b"/command/execlineb -Pc ");
-        // The command line on one line: its words, one space apart.
-        let script = if up { s.up } else { s.down }.to_bytes();
-        for w in script.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
-            l.push(w).push(b" ");
-        }
-        l.push(b" # ").push(s.name);
+        let count = |v: &[crate::s6::rc::Svc], k| v.iter().filter(|x| x.kind == k).count() as u64;
+        let index = 2 + count(db.svcs, Kind::Longrun) + count(&db.svcs[..i as usize], Kind::Oneshot);
+        l.push(b"s6-sudo ").push(if o.verbosity >= 4 { b"-vel0" } else { b"-el0" }).push(b" -t 30000 -T ").push_u64(t);
+        l.push(b" -- /run/s6-rc/servicedirs/s6rc-oneshot-runner/s ").push(if up { b"up " } else { b"down " });
+        l.push_u64(index).push(b"  # ").push(s.name);
     }
     l.push(b"\n");
     let _ = fd::write_all(fd::stdout(), l.as_bytes());

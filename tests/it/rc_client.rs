@@ -139,24 +139,32 @@ s6-rc -n 0 -u change svc-a fail; echo \"rc $?\"
 s6-rc -v0 -n 0 -u change svc-a; echo \"rc $?\"
 ",
     );
-    let want = "s6-rc-dryrun: init  # legacy-services\n\
-s6-rc-dryrun: /command/s6-svc -dwD -T 700 -- /run/service/svc-a\n\
-s6-rc-dryrun: /command/execlineb -Pc  # init-a\n\
+    // s6-rc's lines: s6-overlay's paths; the oneshots' indexes count the
+    // two internal longruns, svc-a, then fail, init-a, slow, fix-attrs,
+    // legacy-cont-init, legacy-services.
+    let svc = "s6-rc-dryrun: /package/admin/s6/command/s6-svc";
+    let sudo = "s6-rc-dryrun: /package/admin/s6/command/s6-sudo -el0 -t 30000";
+    let runner = "/run/s6-rc/servicedirs/s6rc-oneshot-runner/s";
+    let want = format!(
+        "{sudo} -T 0 -- {runner} down 8  # legacy-services\n\
+{svc} -dwD -T 700 -- /run/s6-rc/servicedirs/svc-a\n\
+{sudo} -T 0 -- {runner} down 4  # init-a\n\
 rc 0\n\
 same\n\
 true\n\
 s6-rc: info: dry run: service legacy-services: stopping\n\
-s6-rc-dryrun: init  # legacy-services\n\
+{sudo} -T 500 -- {runner} down 8  # legacy-services\n\
 s6-rc: info: dry run: service legacy-services successfully stopped\n\
 s6-rc: info: dry run: service svc-a: stopping\n\
-s6-rc-dryrun: /command/s6-svc -dwD -T 500 -- /run/service/svc-a\n\
+{svc} -dwD -T 500 -- /run/s6-rc/servicedirs/svc-a\n\
 s6-rc: info: dry run: service svc-a successfully stopped\n\
 rc 0\n\
 rc 0\n\
-s6-rc-dryrun: /command/s6-svc -uwU -T 0 -- /run/service/svc-a\n\
-s6-rc-dryrun: /command/execlineb -Pc exit 3  # fail\n\
+{svc} -uwU -T 0 -- /run/s6-rc/servicedirs/svc-a\n\
+{sudo} -T 0 -- {runner} up 3  # fail\n\
 rc 0\n\
-rc 0\n";
+rc 0\n"
+    );
     assert_eq!(out, want);
 }
 
