@@ -18,3 +18,6 @@ pub mod ids;
 pub mod raw;
 pub mod signal;
 pub mod spawn;
+
+#[cfg(test)]
+mod tests;
