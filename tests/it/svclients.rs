@@ -121,13 +121,19 @@ impl Fx {
     }
     /// Start Debian's s6-supervise on `dir` and wait until it holds the lock.
     fn supervise(&mut self, dir: &Path) {
-        let c = theirs("s6-supervise").arg(dir).stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
+        // Killed with the test process (its service is not: Drop kills it).
+        let c = dies_with_parent(theirs("s6-supervise").get_program())
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
         self.sups.push(c);
         wait_until("s6-supervise to start", TEN, || run(theirs("s6-svok").arg(dir)).code == 0);
     }
     /// Start Debian's s6-svscan on `dir`; the index of its child.
     fn svscan(&mut self, dir: &Path) -> usize {
-        let c = theirs("s6-svscan")
+        let c = dies_with_parent(theirs("s6-svscan").get_program())
             .arg(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
