@@ -405,7 +405,8 @@ fn loss_inner() {
     let _ = fs::remove_file(&ready);
     assert!(Command::new("mkfifo").arg(&ready).status().unwrap().success());
     let start = |r: &std::io::PipeReader| {
-        let ch = Command::new("sh")
+        // (Killed with this process, which the outer test may kill.)
+        let ch = dies_with_parent("sh")
             .args(["-c", "exec \"$0\" s6-log -d 3 -t 10000 r100 n1000 s65536 \"$1\" 3>\"$2\""])
             .arg(rs6())
             .arg(&ld)
