@@ -234,6 +234,16 @@ pub fn dies_with_parent(program: impl AsRef<std::ffi::OsStr>) -> Command {
     c
 }
 
+/// `dies_with_parent`, with SIGINT and SIGQUIT back to their default
+/// action: a test binary started in the background by a non-interactive
+/// shell inherits them ignored, and everything it starts with them (a ^C
+/// on a terminal, `s6-svc -s int` would then do nothing).
+pub fn dies_with_parent_default_int(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = dies_with_parent("env");
+    c.arg("--default-signal=INT,QUIT").arg(program);
+    c
+}
+
 /// `unshare` (arguments to add) that dies with the test process.
 pub fn unshare() -> Command {
     let argv = unshare_argv();
@@ -646,7 +656,7 @@ pub fn pty_session(run: Run) -> (i32, String, String) {
     let python = which("python3").expect("python3 not found: apt-get install python3");
     let inner = run.command();
     // The session dies with the test too (its container dies with it).
-    let mut cmd = dies_with_parent(python);
+    let mut cmd = dies_with_parent_default_int(python);
     cmd.arg(script).arg(inner.get_program()).args(inner.get_args()).env_clear();
     for (k, v) in inner.get_envs() {
         if let Some(v) = v {
