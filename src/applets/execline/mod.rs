@@ -9,7 +9,6 @@ pub mod cmd_sig;
 pub mod cmd_sub;
 pub mod eltest;
 pub mod execlineb;
-pub mod lex;
 pub mod subst;
 
 use crate::base::{diag, exit, path::basename};
