@@ -15,7 +15,8 @@ change of the machine's load hits both alike.
                                   tree) against `s6-rc-db help` (the same
                                   process, no tree)
 
-Each container starts with an empty /run (a new container). The CMD is
+Each container starts with an empty /run (a new container; RC_KEEP_RUN=1:
+with the previous run's, as `docker restart`). The CMD is
 `/bench/benchhelper stamp /tmp/up` (a CLOCK_MONOTONIC stamp, the
 clock time.monotonic reads). Prints one line per measurement: min, median
 and max in ms over RUNS, the load average before and after.
@@ -54,6 +55,8 @@ def stamp(path, deadline):
 def fresh(d, root):
     """empty ROOT/run, untimed (moved under D/trash), as `docker run` gives
     a new container an empty /run"""
+    if os.environ.get("RC_KEEP_RUN"):
+        return
     run = os.path.join(root, "run")
     t = os.path.join(d, "trash", str(time.monotonic_ns()))
     os.makedirs(t)
