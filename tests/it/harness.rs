@@ -217,6 +217,24 @@ impl Root {
     }
 }
 
+/// `setpriv --pdeathsig KILL unshare`: every namespace a test starts, by
+/// the harness or not, dies with the test process that started it, even
+/// when that process is killed: unshare gets SIGKILL when its parent dies,
+/// and its `--kill-child` passes that on to the namespace's PID 1.
+fn unshare_argv() -> Vec<String> {
+    let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
+    let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
+    vec![setpriv.display().to_string(), "--pdeathsig".into(), "KILL".into(), unshare.display().to_string()]
+}
+
+/// `unshare` (arguments to add) that dies with the test process.
+pub fn unshare() -> Command {
+    let argv = unshare_argv();
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
+    c
+}
+
 /// A container to start.
 pub struct Run<'a> {
     root: &'a Root,
@@ -281,14 +299,12 @@ impl<'a> Run<'a> {
     }
 
     pub fn command(&self) -> Command {
-        // The container dies with the test that started it, even when the
-        // test binary is killed: unshare gets SIGKILL when its parent dies,
-        // and its --kill-child passes that on to the namespace's PID 1.
-        let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
-        let mut all: Vec<String> = vec![setpriv.display().to_string(), "--pdeathsig".into(), "KILL".into()];
+        // The container dies with the test that started it (see `unshare`);
+        // a prefix execs its arguments, so the parent-death signal holds.
+        let mut all = unshare_argv();
+        let unshare = all.pop().unwrap();
         all.extend(self.prefix.iter().cloned());
-        let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
-        all.push(unshare.display().to_string());
+        all.push(unshare);
         if self.read_only {
             // A shell on the host side of the new namespaces mounts, then
             // execs chroot, which execs /init: /init stays PID 1.
@@ -410,7 +426,16 @@ impl Container {
             .collect()
     }
 
-    /// Wait until `pred` holds on the stdout captured so far.
+    /// Wait (at most 10 s) until PID 1 has a child (the CMD).
+    pub fn wait_cmd(&mut self) {
+        let t = Instant::now();
+        while self.children_of_pid1().is_empty() {
+            assert!(t.elapsed() < Duration::from_secs(10), "the CMD did not start");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Wait until `what` shows on the stdout captured so far.
     pub fn wait_stdout(&mut self, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -481,14 +506,10 @@ impl Drop for Container {
     }
 }
 
-/// Run a host command, return (code, stdout, stderr).
+/// Run a host command (at most 120 s), return (code, stdout, stderr).
 pub fn host(cmd: &mut Command) -> (i32, String, String) {
-    let o = cmd.output().expect("run host command");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into(),
-        String::from_utf8_lossy(&o.stderr).into(),
-    )
+    let r = run_timed(cmd, None, Duration::from_secs(120));
+    (r.status.code().unwrap_or(-1), r.out(), r.err())
 }
 
 /// Write an executable script. The final file is written by `cp` in a
@@ -503,4 +524,122 @@ pub fn write_script(path: &Path, body: &str) {
     assert!(st.success(), "cp {} {}", tmp.display(), path.display());
     fs::remove_file(&tmp).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Wait (at most `limit`) until `f` holds; the test fails naming `what`.
+pub fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Wait (at most `limit`) for `ch` to end; one still running then is killed
+/// and fails the test.
+pub fn wait_child(ch: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(st) = ch.try_wait().unwrap() {
+            return st;
+        }
+        if Instant::now() > deadline {
+            let _ = ch.kill();
+            let _ = ch.wait();
+            panic!("child {} still running after {limit:?}", ch.id());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Read `r` to its end in a thread of its own; `take` waits for the text.
+pub struct Reader(std::sync::mpsc::Receiver<Vec<u8>>);
+
+impl Reader {
+    pub fn new(mut r: impl std::io::Read + Send + 'static) -> Reader {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            let _ = tx.send(v);
+        });
+        Reader(rx)
+    }
+    /// What was read, once its end came; a pipe still open at `deadline`
+    /// (a process left behind holds it) fails the test.
+    pub fn take(self, deadline: Instant) -> Vec<u8> {
+        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+        self.0.recv_timeout(left).expect("output still open: a process left behind holds the pipe")
+    }
+}
+
+/// A command run to its end: how it ended, what it printed, how long it took.
+pub struct Ran {
+    pub status: ExitStatus,
+    pub out: Vec<u8>,
+    pub err: Vec<u8>,
+    pub took: Duration,
+}
+
+impl Ran {
+    /// The exit code, or 128 + the signal that ended it (as a shell says).
+    pub fn code(&self) -> i32 {
+        use std::os::unix::process::ExitStatusExt;
+        self.status.code().unwrap_or_else(|| 128 + self.status.signal().unwrap_or(0))
+    }
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.out).into_owned()
+    }
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.err).into_owned()
+    }
+}
+
+/// Run `cmd` to its end with `stdin` on its standard input (`None`:
+/// /dev/null) and its output captured. Still running after `limit`: killed,
+/// and the test fails; so it does when its output stays open until then.
+pub fn run_timed(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Ran {
+    let start = Instant::now();
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut ch = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    if let (Some(input), Some(mut w)) = (stdin, ch.stdin.take()) {
+        let input = input.to_vec();
+        // Not joined: a child that never reads ends, killed at the latest.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut w, &input);
+        });
+    }
+    let (o, e) = (Reader::new(ch.stdout.take().unwrap()), Reader::new(ch.stderr.take().unwrap()));
+    let deadline = start + limit;
+    let status = loop {
+        if let Some(st) = ch.try_wait().unwrap() {
+            break st;
+        }
+        if Instant::now() >= deadline {
+            let _ = ch.kill();
+            let _ = ch.wait();
+            panic!("{cmd:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let took = start.elapsed();
+    Ran { status, out: o.take(deadline), err: e.take(deadline), took }
+}
+
+/// `pty_session.py` driving `run` under a pseudo-terminal, as
+/// `docker run -it IMG sh` does: (exit code, its `key=value` findings,
+/// stderr). The session has its own time limits; this one bounds it all.
+pub fn pty_session(run: Run) -> (i32, String, String) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/pty_session.py");
+    let python = which("python3").expect("python3 not found: apt-get install python3");
+    let inner = run.command();
+    let mut cmd = Command::new(python);
+    cmd.arg(script).arg(inner.get_program()).args(inner.get_args()).env_clear();
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    let r = run_timed(&mut cmd, None, Duration::from_secs(120));
+    (r.code(), r.out(), r.err())
 }

@@ -175,6 +175,21 @@ fn with_contenv_and_printcontenv_skip_names_that_are_not_variables() {
     assert_eq!(o.stdout, "GOOD=ok\nrc=1\n", "{}", o.stderr);
 }
 
+/// fix-attrs.d, cont-init.d and cont-finish.d that are files, not
+/// directories, are as if missing: no section, no warning.
+#[test]
+fn stage_directories_that_are_files_count_as_missing() {
+    let none = Root::new().init(&["echo", "cmd"]).run();
+    let root = Root::new();
+    for d in ["fix-attrs.d", "cont-init.d", "cont-finish.d"] {
+        root.file(&format!("/etc/{d}"), "", 0o644);
+    }
+    let o = root.init(&["echo", "cmd"]).run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "cmd\n"), "{}", o.stderr);
+    assert_eq!(progress(&o.stderr), progress(&none.stderr), "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+}
+
 #[test]
 fn keep_env_gives_everything_to_everyone() {
     let root = Root::new();
