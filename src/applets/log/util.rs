@@ -20,8 +20,7 @@ use rustix::io::Errno;
 fn contenv(name: &[u8]) -> Option<&'static [u8]> {
     for dir in [&b"/run/s6/container_environment/"[..], b"/var/run/s6/container_environment/"] {
         if let Some(v) = arena::cstr(&[dir, name]).ok().and_then(read_small) {
-            let v = &v[..v.iter().position(|&c| c == 0).unwrap_or(v.len())];
-            return Some(v.strip_suffix(b"\n").unwrap_or(v));
+            return Some(crate::s6::envdir::value_of(v));
         }
     }
     None
