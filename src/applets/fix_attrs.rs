@@ -239,7 +239,7 @@ impl Fix {
             else {
                 break;
             };
-            let _ = crate::base::fs::for_each_entry(dir.as_fd(), &mut |n| {
+            let _ = crate::base::fs::for_each_entry(dir.as_fd(), &mut |n, _| {
                 let n = n.to_bytes();
                 if glob::matches_name(comp, n) && depth < MAX_DEPTH {
                     let m = self.len;

@@ -132,7 +132,7 @@ impl Probe {
         let mut store = [0u8; 16384];
         let mut used = 0;
         let mut names: heapless::Vec<(usize, usize), MAX> = heapless::Vec::new();
-        let _ = crate::base::fs::for_each_entry(list.as_fd(), &mut |n| {
+        let _ = crate::base::fs::for_each_entry(list.as_fd(), &mut |n, _| {
             let n = n.to_bytes();
             if n[0] != b'.' && used + n.len() <= store.len() {
                 store[used..used + n.len()].copy_from_slice(n);

@@ -285,7 +285,7 @@ fn copy(sdir: BorrowedFd<'_>, sname: &CStr, ddir: BorrowedFd<'_>, dname: &CStr) 
             mkdir_ok(ddir, dname, 0o700)?;
             let s = fs::openat(sdir, sname, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
             let d = fs::openat(ddir, dname, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
-            for_each_entry(s.as_fd(), &mut |n| copy(s.as_fd(), n, d.as_fd(), n))?;
+            for_each_entry(s.as_fd(), &mut |n, _| copy(s.as_fd(), n, d.as_fd(), n))?;
         }
         FileType::RegularFile => {
             let s = fs::openat(sdir, sname, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;

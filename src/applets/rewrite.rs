@@ -248,7 +248,7 @@ pub fn envdir(args: Args) -> u8 {
     };
     let mut mods: &mut [Mod] = &mut [];
     let mut n = 0;
-    let walked = for_each_entry(dir.as_fd(), &mut |name| {
+    let walked = for_each_entry(dir.as_fd(), &mut |name, _| {
         if name.to_bytes()[0] == b'.' {
             return Ok(());
         }

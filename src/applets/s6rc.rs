@@ -365,8 +365,6 @@ fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
         if wave.is_empty() {
             return exit::OK;
         }
-        // s6-rc looks at the highest index first.
-        wave.reverse();
         for &i in &wave {
             let s = db.get(i);
             say(o, 2, &[b"s6-rc: info: dry run: service ", s.name, ing]);

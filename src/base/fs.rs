@@ -5,7 +5,7 @@
 use crate::sys::arena;
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
-use rustix::fs::{self, Mode, OFlags, RawDir};
+use rustix::fs::{self, FileType, Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
 /// Read `f` to its end, at most `max` bytes, into the arena. The buffer
@@ -92,9 +92,13 @@ pub fn mkdir_ok<P: rustix::path::Arg>(dir: BorrowedFd<'_>, name: P, mode: u32) -
     }
 }
 
-/// Call `f` with the name of every entry of `dir` but `.` and `..`, from
-/// the start of the directory, until `f` or the walk fails.
-pub fn for_each_entry(dir: BorrowedFd<'_>, f: &mut dyn FnMut(&CStr) -> Result<(), Errno>) -> Result<(), Errno> {
+/// Call `f` with the name and type (as `getdents` says it, maybe
+/// `Unknown`) of every entry of `dir` but `.` and `..`, from the start of
+/// the directory, until `f` or the walk fails.
+pub fn for_each_entry(
+    dir: BorrowedFd<'_>,
+    f: &mut dyn FnMut(&CStr, FileType) -> Result<(), Errno>,
+) -> Result<(), Errno> {
     fs::seek(dir, fs::SeekFrom::Start(0))?;
     let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
     let mut it = RawDir::new(dir, &mut buf);
@@ -102,7 +106,7 @@ pub fn for_each_entry(dir: BorrowedFd<'_>, f: &mut dyn FnMut(&CStr) -> Result<()
         let ent = ent?;
         let name = ent.file_name();
         if name != c"." && name != c".." {
-            f(name)?;
+            f(name, ent.file_type())?;
         }
     }
     Ok(())
@@ -174,7 +178,7 @@ mod tests {
         // Twice: each walk starts from the beginning.
         for _ in 0..2 {
             names.clear();
-            for_each_entry(dir.as_fd(), &mut |n| {
+            for_each_entry(dir.as_fd(), &mut |n, _| {
                 names.push(n.to_bytes().to_vec());
                 Ok(())
             })
@@ -182,7 +186,7 @@ mod tests {
         }
         names.sort();
         assert_eq!(names, [b"f".to_vec(), b"sub".to_vec()]);
-        let stop = for_each_entry(dir.as_fd(), &mut |_| Err(Errno::INTR));
+        let stop = for_each_entry(dir.as_fd(), &mut |_, _| Err(Errno::INTR));
         assert_eq!(stop, Err(Errno::INTR));
         std::fs::remove_dir_all(&d).unwrap();
     }

@@ -108,7 +108,7 @@ pub fn load(dirpath: &CStr, keep_path: Option<&[u8]>) -> Result<Envp<'static>, E
 }
 
 fn for_each_name(dir: &OwnedFd, mut f: impl FnMut(&[u8])) -> Result<(), Errno> {
-    crate::base::fs::for_each_entry(dir.as_fd(), &mut |name| {
+    crate::base::fs::for_each_entry(dir.as_fd(), &mut |name, _| {
         if valid_name(name.to_bytes()) {
             f(name.to_bytes());
         }

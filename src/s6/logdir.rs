@@ -157,7 +157,7 @@ impl Logdir {
             let (mut count, mut total) = (0u32, 0u64);
             let mut oldest = [0u8; 28];
             let d = fs::openat(&self.dir, c".", OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-            crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&d), &mut |name| {
+            crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&d), &mut |name, _| {
                 let nm = name.to_bytes();
                 if nm.len() != 27
                     || nm[0] != b'@'

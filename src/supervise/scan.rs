@@ -68,7 +68,7 @@ fn insertion_sort(v: &mut [&[u8]]) {
 }
 
 fn each(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
-    let _ = for_each_entry(fd.as_fd(), &mut |name| {
+    let _ = for_each_entry(fd.as_fd(), &mut |name, _| {
         let name = name.to_bytes();
         if name[0] != b'.' {
             f(name);
@@ -92,7 +92,7 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, 
             mkdir_ok(dst, name, 0o700)?;
             let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
             let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
-            for_each_entry(s.as_fd(), &mut |n| {
+            for_each_entry(s.as_fd(), &mut |n, _| {
                 let n = n.to_bytes();
                 copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
             })?;
@@ -211,7 +211,7 @@ impl Supervisor {
         let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
         self.svcs.reserve(32);
         let before = self.svcs.len();
-        let _ = for_each_entry(scan.as_fd(), &mut |name| {
+        let _ = for_each_entry(scan.as_fd(), &mut |name, _| {
             let name = name.to_bytes();
             if name[0] == b'.'
                 || name.len() + 4 > NAME_MAX

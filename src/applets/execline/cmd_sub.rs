@@ -134,7 +134,7 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
                 return;
             }
         };
-        let _ = crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&fd), &mut |n| {
+        let _ = crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&fd), &mut |n, _| {
             let n = n.to_bytes();
             if crate::base::glob::matches_name(comp, n) {
                 found.push(super::cstr(&[n]).to_bytes());

@@ -67,6 +67,8 @@ pub struct Rc {
     force: bool,
     /// The current change ran out of time (`-t`).
     expired: bool,
+    /// `up` changed since `state` was last written.
+    dirty: bool,
     /// Oneshots' environment: the global one (and `RC_NAME=`, per spawn).
     envp: Builder<'static>,
 }
@@ -206,6 +208,7 @@ impl Pid1 {
             verb: 1,
             force: false,
             expired: false,
+            dirty: false,
             envp,
         };
         let top = rc.db.find(b"top").unwrap_or(0);
@@ -276,6 +279,12 @@ impl Pid1 {
                     self.rc_done(&mut rc, i as u16, ok);
                     changed = true;
                 }
+            }
+            // `state` once for the transitions that just ended, before
+            // what depends on them starts (and may read it).
+            if rc.dirty {
+                live::write_state(&rc.db, rc.up);
+                rc.dirty = false;
             }
             while let Some(i) = rc.plan.next(&rc.db) {
                 changed = true;
@@ -473,7 +482,7 @@ impl Pid1 {
         rc.until[i as usize] = None;
         if ok {
             rc.up[i as usize] = up;
-            live::write_state(&rc.db, rc.up);
+            rc.dirty = true;
             say(
                 rc,
                 self.s.verbosity,

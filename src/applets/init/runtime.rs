@@ -43,7 +43,7 @@ fn prune_where(dir: BorrowedFd<'_>, depth: u32, keep: impl Fn(&[u8]) -> bool) ->
     // getdents walks the directory may make it skip others.
     loop {
         let mut removed = 0;
-        crate::base::fs::for_each_entry(dir, &mut |n| {
+        crate::base::fs::for_each_entry(dir, &mut |n, _| {
             let n = n.to_bytes();
             if !keep(n) {
                 remove_tree(dir, n, depth)?;

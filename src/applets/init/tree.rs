@@ -47,7 +47,7 @@ pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
 }
 
 fn for_each_process(proc: &OwnedFd, mut f: impl FnMut(i32, i32)) {
-    let _ = crate::base::fs::for_each_entry(proc.as_fd(), &mut |name| {
+    let _ = crate::base::fs::for_each_entry(proc.as_fd(), &mut |name, _| {
         let name = name.to_bytes();
         if let (Some(pid), Some(ppid)) = (crate::base::num::parse_u64(name), read_ppid(proc, name)) {
             f(pid as i32, ppid);

@@ -386,12 +386,18 @@ impl Plan {
     }
 
     /// The next service that may start its transition now (marked
-    /// Running), skipping those whose predecessors failed.
+    /// Running), skipping those whose predecessors failed. In s6-rc's
+    /// order: its database numbers longruns before oneshots and it looks
+    /// at the highest index first, so oneshots come first (a chain of
+    /// oneshots does not wait for the longruns started beside it), each
+    /// kind from the last down.
     pub fn next(&mut self, db: &Db) -> Option<u16> {
+        let n = self.steps.len();
         loop {
             let mut changed = false;
-            for i in 0..self.steps.len() {
-                if self.steps[i] != Step::Wait {
+            for k in 0..2 * n {
+                let i = n - 1 - k % n;
+                if self.steps[i] != Step::Wait || (db.svcs[i].kind == Kind::Oneshot) != (k < n) {
                     continue;
                 }
                 let s = db.get(i as u16);
