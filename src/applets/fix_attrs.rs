@@ -35,9 +35,8 @@ use crate::rt::{Args, Env, prog};
 use crate::s6::envdir;
 use crate::sys::{arena, fd};
 use core::ffi::CStr;
-use core::mem::MaybeUninit;
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use rustix::fs::{self, AtFlags, CWD, FileType, Gid, Mode, OFlags, RawDir, Uid};
+use rustix::fs::{self, AtFlags, CWD, FileType, Gid, Mode, OFlags, Uid};
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"fix-attrs [FILE...]";
@@ -309,28 +308,25 @@ impl Fix {
             Ok(d) => d,
             Err(e) => return self.sys(b"open", e),
         };
-        let mut buf = [MaybeUninit::<u8>::uninit(); 1024];
-        let mut it = RawDir::new(&dir, &mut buf);
-        while let Some(e) = it.next() {
-            let e = match e {
-                Ok(e) => e,
-                Err(e) => return self.sys(b"read directory", e),
-            };
-            let name = e.file_name();
+        let walked = crate::base::fs::for_each_entry(dir.as_fd(), &mut |name, t| {
             let n = name.to_bytes();
-            if n == b"." || n == b".." || (n[0] == b'.' && !self.hidden) {
-                continue;
+            if n[0] == b'.' && !self.hidden {
+                return Ok(());
             }
             let mark = self.len;
             if !self.push(n) {
                 self.sys(b"enter", Errno::NAMETOOLONG);
-                continue;
+                return Ok(());
             }
-            match open(dir.as_fd(), name, e.file_type(), OFlags::NOFOLLOW) {
+            match open(dir.as_fd(), name, t, OFlags::NOFOLLOW) {
                 Ok(f) => self.apply(f, depth + 1),
                 Err(e) => self.sys(b"open", e),
             }
             self.truncate(mark);
+            Ok(())
+        });
+        if let Err(e) = walked {
+            self.sys(b"read directory", e);
         }
     }
 }
