@@ -94,9 +94,7 @@ pub fn has_layout(base: &[u8]) -> bool {
 /// verbosity, else (the boot, the shutdown) to stderr at `S6_VERBOSITY`.
 fn say(rc: &Rc, verbosity: u64, level: u8, parts: &[&[u8]]) {
     let mut l = Line::new();
-    for p in parts {
-        l.push(p);
-    }
+    l.push_all(parts);
     match &rc.client {
         Some(c) if level <= rc.verb => {
             l.push(b"\n");

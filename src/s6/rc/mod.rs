@@ -8,6 +8,7 @@
 pub mod live;
 pub mod source;
 
+use crate::base::exit;
 use crate::sys::arena;
 
 /// Most services (atomics and bundles) in one tree.
@@ -147,7 +148,7 @@ pub struct Error {
 
 impl Error {
     pub fn code(&self) -> u8 {
-        if self.errno.is_some() { 111 } else { 1 }
+        if self.errno.is_some() { exit::SYSCALL } else { exit::FALSE }
     }
     pub fn text(&self, l: &mut crate::base::diag::Line) {
         let (pre, mid, post) = TEXT[self.kind as usize];
