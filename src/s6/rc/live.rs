@@ -18,6 +18,7 @@
 //!   done, 1 a transition failed, 2 timed out, 3 unknown name), or `BUSY`
 //!   while another change (the boot included) runs; then it closes it.
 use super::Db;
+use crate::base::fs::read_at;
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
@@ -91,31 +92,19 @@ pub fn write_state(db: &Db, up: &[bool]) {
     let _ = write_file(STATE, c"/run/s6/rc/state.new", &mut it);
 }
 
-/// The whole of a small file (into the arena).
-pub fn slurp(path: &CStr) -> Result<&'static [u8], Errno> {
-    let f = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
-    let buf = arena::alloc_bytes(size, 1)?;
-    let mut k = 0;
-    while k < size {
-        match rustix::io::read(&f, &mut buf[k..])? {
-            0 => break,
-            r => k += r,
-        }
-    }
-    Ok(&buf[..k])
-}
+/// The most of `sources` and `state` read.
+const MAX: usize = 1 << 20;
 
 /// The tree PID 1 runs, and which of its services are up.
 pub fn read() -> Result<(Db, &'static mut [bool]), Errno> {
-    let srcs = slurp(SOURCES)?;
+    let srcs = read_at(None, SOURCES, MAX)?;
     let mut v: heapless::Vec<&[u8], 4> = heapless::Vec::new();
     for l in srcs.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
         let _ = v.push(l);
     }
     let db = super::source::load(&v).map_err(|e| e.errno.unwrap_or(Errno::INVAL))?;
     let up = arena::alloc_slice(db.svcs.len(), false)?;
-    for name in slurp(STATE).unwrap_or(b"").split(|&c| c == b'\n') {
+    for name in read_at(None, STATE, MAX).unwrap_or(b"").split(|&c| c == b'\n') {
         if let Some(i) = db.find(name) {
             up[i as usize] = true;
         }
