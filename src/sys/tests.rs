@@ -13,3 +13,13 @@ fn builder_refuses_the_last_slot() {
     let got: heapless::Vec<&CStr, 4> = b.done().iter().collect();
     assert_eq!(&got[..], &[c"a=1", c"b=2"]);
 }
+
+/// `SigSet::has`: only the signals added, and nothing outside 1..=64.
+#[test]
+fn sigset_has_only_what_was_added() {
+    use super::raw::SigSet;
+    let s = SigSet::EMPTY.with(5).with(64);
+    assert!(s.has(5) && s.has(64));
+    assert!(!s.has(6) && !s.has(1) && !s.has(0) && !s.has(65));
+    assert!(!SigSet::FULL.has(0) && !SigSet::FULL.has(65) && SigSet::FULL.has(1));
+}
