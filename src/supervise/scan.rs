@@ -257,9 +257,12 @@ impl Supervisor {
     fn kick(&mut self, i: usize) {
         self.handle(i, Event::Kick);
         let svc = &mut self.svcs[i];
+        // Its first status at once: a client that finds `supervise/` reads it.
+        svc.flush();
         if svc.st.want_up && svc.st.pid == 0 {
             svc.st.paused = true;
             svc.announce(b"");
+            svc.flush();
             svc.st.paused = false;
         }
     }
@@ -423,19 +426,29 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
             return None;
         }
     };
-    let _ = fs::openat(
-        &sup,
-        c"death_tally",
-        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
-        Mode::from_raw_mode(0o644),
-    );
+    // No death yet: no `death_tally` (it appears at the first death, and
+    // readers take a missing one as empty). One left by a copied service
+    // directory is stale.
+    let _ = fs::unlinkat(&sup, c"death_tally", AtFlags::empty());
     let want_up = !svdir::exists(dir.as_fd(), c"down");
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
     let mut st = State::new(want_up, Tai::now());
     st.log = is_log;
-    let mut svc =
-        Svc { name: name_c.to_bytes(), name_c, path_c, dir, control, _lock: lock, peer: None, pipe, notify: None, st };
+    let mut svc = Svc {
+        name: name_c.to_bytes(),
+        name_c,
+        path_c,
+        dir,
+        control,
+        _lock: lock,
+        peer: None,
+        pipe,
+        notify: None,
+        st,
+        dirty: false,
+        events: heapless::Vec::new(),
+    };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started right away (`kick`), and its status
     // file is first written then: one file created per service, not two,
@@ -445,6 +458,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
         let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
     } else {
         svc.announce(b"s");
+        svc.flush();
     }
     svc.st.paused = false;
     Some(svc)
