@@ -18,10 +18,7 @@ tmp=$(mktemp -d /tmp/rs6-bboot.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkroot() { # dir
     r=$1
-    mkdir -p "$r/bin" "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/tmp" "$r/etc/cont-init.d" "$r/etc/services.d/a" "$r/etc/services.d/b" "$r/var"
-    cp /bin/busybox "$r/bin/"
-    for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$r/bin/$a"; done
-    mknod -m 600 "$r/dev/console" c 5 1
+    sh tests/lib/mkroot --dev console "$r" dev proc sys run tmp etc/cont-init.d etc/services.d/a etc/services.d/b var
     printf '#!/bin/sh\necho "cont-init: ran"\n' > "$r/etc/cont-init.d/10-hello"
     for s in a b; do printf '#!/bin/sh\nexec sleep 1000\n' > "$r/etc/services.d/$s/run"; done
     chmod 755 "$r/etc/cont-init.d/10-hello" "$r/etc/services.d/a/run" "$r/etc/services.d/b/run"

@@ -31,10 +31,7 @@ i=0; until docker info >/dev/null 2>&1; do
     i=$((i+1)); [ $i -lt 120 ] && kill -0 "$dpid" 2>/dev/null || { echo "bench/docker: the engine did not start"; tail "$D/log"; exit 1; }
     sleep 0.25; done
 C=$D/ctx
-mkdir -p "$C/root/bin" "$C/root/etc" "$C/root/tmp" "$C/root/var"
-cp /bin/busybox "$C/root/bin/"
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$C/root/bin/$a"; done
-chmod 1777 "$C/root/tmp"
+sh tests/lib/mkroot "$C/root" etc tmp var
 for n in 0 1 2 3 4 5 6 7 8 9; do
     mkdir -p "$C/root/etc/services.d/s$n"
     printf '#!/bin/sh\nexec sleep 1000\n' > "$C/root/etc/services.d/s$n/run"

@@ -27,10 +27,7 @@ command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 cargo build --release -q --target aarch64-unknown-linux-musl
 r=$(mktemp -d /tmp/rs6-qbench.XXXXXX)
 trap 'rm -rf "$r"' EXIT
-mkdir -p "$r/bin" "$r/proc" "$r/dev" "$r/tmp" "$r/var"
-cp /bin/busybox "$r/bin/"
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$r/bin/$a"; done
-mknod -m 666 "$r/dev/null" c 1 3
+sh tests/lib/mkroot --dev null "$r" proc dev tmp var
 cp "$(command -v qemu-aarch64-static)" "$r/qemu"
 cp "$tini" "$r/tini-static"
 qemu-aarch64-static target/aarch64-unknown-linux-musl/release/rs6 --install "$r"

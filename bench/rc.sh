@@ -11,14 +11,12 @@
 # too, so both sides pay the same).
 set -eu
 RS6=${RS6_BIN:-$(cd "$(dirname "$0")/.." && pwd)/target/release/rs6}
+LIB=$(cd "$(dirname "$0")/../tests/lib" && pwd)
 T=$(mktemp -d /tmp/rs6-rcbench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 mkroot() {
-    r=$1; mkdir -p $r/bin $r/proc $r/dev $r/tmp $r/etc $r/run $r/var
-    cp /bin/busybox $r/bin/
-    for n in $(/bin/busybox --list); do [ "$n" = busybox ] || ln -sf busybox $r/bin/$n; done
-    mknod -m 666 $r/dev/null c 1 3
-    "$RS6" --install $r >/dev/null
+    r=$1
+    sh "$LIB/mkroot" --dev null --install "$RS6" $r proc dev tmp etc run var >/dev/null
     if ! "$RS6" --list | grep -qx execlineb; then
         printf '#!/bin/sh\n[ "$1" = -Pc ] && shift\nexec /bin/sh -c "$1"\n' > $r/command/execlineb
         chmod +x $r/command/execlineb

@@ -223,13 +223,8 @@ copy_bin() {
     cp -L "$lib" "$r$lib"
   done
 }
-mkdir -p "$RFS"/{bin,sbin,usr/bin,usr/sbin,proc,dev,tmp,etc,root,run,bench/out}
-chmod 1777 "$RFS/tmp"
-cp "$BUSYBOX" "$RFS/bin/busybox"
-for a in $("$BUSYBOX" --list); do
-  [ -e "$RFS/bin/$a" ] || ln -s busybox "$RFS/bin/$a"
-done
-mknod -m 666 "$RFS/dev/null" c 1 3
+BUSYBOX=$BUSYBOX sh "$REPO/tests/lib/mkroot" --dev null "$RFS" bin sbin usr/bin usr/sbin proc dev tmp etc root run bench/out \
+  || die "tests/lib/mkroot $RFS failed"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$RFS/etc/passwd"
 cp "$HELPER" "$RFS/bench/benchhelper"
 "$RS6_BIN" --install "$RFS" || die "rs6 --install $RFS failed"

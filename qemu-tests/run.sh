@@ -23,10 +23,7 @@ file "$bin" | grep -q 'ARM aarch64, .*statically linked' && pass=$((pass+1)) || 
 check list "$(target/release/rs6 --list | tr '\n' ' ')" "$(qemu-aarch64-static "$bin" --list | tr '\n' ' ')"
 root=$(mktemp -d /tmp/rs6-qemu.XXXXXX)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/proc" "$root/dev" "$root/run" "$root/tmp"
-cp /bin/busybox "$root/bin/"
-for a in sh sleep true; do ln -s busybox "$root/bin/$a"; done
-mknod -m 666 "$root/dev/null" c 1 3
+sh tests/lib/mkroot --applets sh,sleep,true --dev null "$root" proc dev run tmp
 cp "$(command -v qemu-aarch64-static)" "$root/qemu"
 cp "$bin" "$root/init"
 run() { env -i PATH=/bin S6_VERBOSITY=1 timeout 20 unshare --pid --fork --kill-child --mount-proc --mount --root="$root" --wd=/ /qemu /init "$@"; }

@@ -22,7 +22,7 @@ pub fn with_contenv(args: Args) -> u8 {
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read ", DIR.to_bytes()]),
         }
     };
-    let e = exec::execvpe_args(file, prog.argv(), envp, path);
+    let e = exec::execvpe(file, prog.argv(), envp, path);
     diag::fatal_sys(exec::exec_failure_code(e), e, &[b"unable to exec ", file.to_bytes()])
 }
 

@@ -174,6 +174,7 @@ struct Fix {
 }
 
 impl Fix {
+    /// `PROG: warning: FILE:LINE: PARTS…[: ERRNO TEXT]`.
     fn say(&self, parts: &[&[u8]], e: Option<Errno>) {
         let mut l = Line::new();
         l.push(prog()).push(b": warning: ").push(self.file).push(b":").push_u64(self.line).push(b": ");

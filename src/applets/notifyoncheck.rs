@@ -17,6 +17,7 @@ use crate::base::{diag, exit};
 use crate::rt::{self, Args};
 use crate::s6::ftrig::{EVENT, Listener};
 use crate::s6::svdir;
+use crate::sys::argv::Fixed;
 use crate::sys::{arena, fd, fork::fork, raw};
 use rustix::fd::AsFd;
 use rustix::fs::CWD;
@@ -103,16 +104,9 @@ pub fn main(args: Args) -> u8 {
         }
         false
     };
-    let argv_check: [*const u8; 2] = [c"./data/check".as_ptr().cast(), core::ptr::null()];
-    let argv_el: [*const u8; 4] = [
-        c"execlineb".as_ptr().cast(),
-        c"-Pc".as_ptr().cast(),
-        check.map_or(core::ptr::null(), |c| c.as_ptr().cast()),
-        core::ptr::null(),
-    ];
     let (file, argv) = match check {
-        Some(_) => (c"execlineb", argv_el.as_ptr()),
-        None => (c"./data/check", argv_check.as_ptr()),
+        Some(c) => (c"execlineb", Fixed::new(&[c"execlineb", c"-Pc", c])),
+        None => (c"./data/check", Fixed::new(&[c"./data/check"])),
     };
     let min = |a: Instant| global_at.map_or(a, |g| g.min(a));
     let mut pause = sleep;
@@ -130,7 +124,7 @@ pub fn main(args: Args) -> u8 {
         if global_at.is_some_and(|g| Instant::now() >= g) {
             return 3;
         }
-        let pid = match reaper.spawn(file, argv) {
+        let pid = match reaper.spawn(file, argv.get()) {
             Ok(p) => p,
             Err(e) => {
                 diag::warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);

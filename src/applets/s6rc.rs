@@ -27,7 +27,7 @@ use crate::s6::rc::{Db, Kind, Plan, Step, live};
 use crate::s6::svdir;
 use crate::sys::{arena, fd};
 use rustix::fd::AsFd;
-use rustix::fs::{self, Mode, OFlags};
+use rustix::fs;
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"s6-rc [ -v verbosity ] [ -n dryrunthrottle ] [ -t timeout ] [ -l live ] [ -b ] [ -E | -e ] [ -u | -d | -D ] [ -p ] [ -a ] help|list|listall|diff|start|stop|change [ servicenames... ]";
@@ -37,7 +37,35 @@ s6-rc [ -l live ] [ -a ] [ -u | -d ] listall [ servicenames... ]
 s6-rc [ -l live ] diff
 s6-rc [ -l live ] [ -a ] [ -u | -d | -D ] [ -p ] [ -v verbosity ] [ -t timeout ] [ -n dryrunthrottle ] change [ servicenames... ]
 ";
-const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] command... (list, type, dependencies, contents)";
+const DB_USAGE: &[u8] = b"s6-rc-db [ -u | -d ] [ -l live ] [ -c compiled ] [ -b ] [ -E | -e ] command... (use s6-rc-db help for more information)";
+const DB_HELP: &[u8] = b"s6-rc-db help
+s6-rc-db check
+s6-rc-db list all|services|oneshots|longruns|bundles
+s6-rc-db type servicename
+s6-rc-db [ -u | -d ] timeout atomicname
+s6-rc-db contents bundlename
+s6-rc-db [ -u | -d ] dependencies servicename...
+s6-rc-db pipeline longrunname
+s6-rc-db [ -u | -d ] script oneshotname
+s6-rc-db flags atomicname
+s6-rc-db atomics servicename...
+s6-rc-db [ -u | -d ] all-dependencies servicename...
+";
+/// s6-rc-db's commands, in the order `db_main` numbers them.
+const DB_CMDS: [&[u8]; 12] = [
+    b"help",
+    b"check",
+    b"list",
+    b"type",
+    b"timeout",
+    b"contents",
+    b"dependencies",
+    b"pipeline",
+    b"script",
+    b"flags",
+    b"atomics",
+    b"all-dependencies",
+];
 
 fn out(s: &[u8]) {
     let _ = fd::write_all(fd::stdout(), s);
@@ -345,7 +373,7 @@ fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
             let s = db.get(i);
             say(o, 2, &[b"s6-rc: info: dry run: service ", s.name, ing]);
             if o.verbosity > 0 {
-                dry_line(s, up, o.timeout);
+                dry_line(db, i, up, o);
             }
         }
         let _ = rustix::event::poll(&mut [], Some(&Instant(0).after_ms(ms).until(Instant(0))));
@@ -356,19 +384,19 @@ fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
     }
 }
 
-/// The command rs6 would run for one transition, as `s6-rc-dryrun` prints
-/// it: `s6-svc` on the live service directory for a longrun, `execlineb`
-/// for a oneshot's command line (`# NAME` after it), `init` for the
-/// services PID 1 itself runs (fix-attrs, legacy-cont-init,
-/// legacy-services).
-fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
+/// The line s6-rc's dry run prints for one transition (`s6-rc-dryrun`
+/// and the command s6-rc would run, with s6-overlay's paths): `s6-svc` on
+/// the live service directory for a longrun; for a oneshot (s6-overlay's
+/// own too), `s6-sudo` to the oneshot runner with the service's index in
+/// s6-rc's database (the two internal longruns, then the longruns, then
+/// the oneshots, each in rs6's order) and `  # NAME`.
+fn dry_line(db: &Db, i: u16, up: bool, o: &Opts) {
+    let s = db.get(i);
     let mut l = Line::new();
-    l.push(b"s6-rc-dryrun: ");
     let t = if up { s.timeout_up } else { s.timeout_down } as u64;
-    let t = if global > 0 && (t == 0 || global < t) { global } else { t };
-    if s.internal != crate::s6::rc::Internal::No {
-        l.push(b"init  # ").push(s.name);
-    } else if s.kind == Kind::Longrun {
+    let t = if o.timeout > 0 && (t == 0 || o.timeout < t) { o.timeout } else { t };
+    l.push(b"s6-rc-dryrun: /package/admin/s6/command/");
+    if s.kind == Kind::Longrun {
         let notif = arena::cstr(&[b"/run/service/", s.name, b"/notification-fd"])
             .is_ok_and(|p| fs::access(p, fs::Access::EXISTS).is_ok());
         let flags: &[u8] = if !up {
@@ -378,15 +406,13 @@ fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
         } else {
             b"-uwu"
         };
-        l.push(b"/command/s6-svc ").push(flags).push(b" -T ").push_u64(t).push(b" -- /run/service/").push(s.name);
+        l.push(b"s6-svc ").push(flags).push(b" -T ").push_u64(t).push(b" -- /run/s6-rc/servicedirs/").push(s.name);
     } else {
-        l.push(b"/command/execlineb -Pc ");
-        // The command line on one line: its words, one space apart.
-        let script = if up { s.up } else { s.down }.to_bytes();
-        for w in script.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
-            l.push(w).push(b" ");
-        }
-        l.push(b" # ").push(s.name);
+        let count = |v: &[crate::s6::rc::Svc], k| v.iter().filter(|x| x.kind == k).count() as u64;
+        let index = 2 + count(db.svcs, Kind::Longrun) + count(&db.svcs[..i as usize], Kind::Oneshot);
+        l.push(b"s6-sudo ").push(if o.verbosity >= 4 { b"-vel0" } else { b"-el0" }).push(b" -t 30000 -T ").push_u64(t);
+        l.push(b" -- /run/s6-rc/servicedirs/s6rc-oneshot-runner/s ").push(if up { b"up " } else { b"down " });
+        l.push_u64(index).push(b"  # ").push(s.name);
     }
     l.push(b"\n");
     let _ = fd::write_all(fd::stdout(), l.as_bytes());
@@ -396,13 +422,8 @@ fn dry_line(s: &crate::s6::rc::Svc, up: bool, global: u64) {
 /// sends for us to stderr.
 fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     let mut req: heapless::Vec<u8, 4096> = heapless::Vec::new();
-    let mut pid = itoa::Buffer::new();
     let mut t = itoa::Buffer::new();
     let mut v = itoa::Buffer::new();
-    let pid = pid.format(rustix::process::getpid().as_raw_nonzero().get());
-    let mut path: heapless::Vec<u8, 64> = heapless::Vec::new();
-    let _ = path.extend_from_slice(b"/run/s6/rc/reply.");
-    let _ = path.extend_from_slice(pid.as_bytes());
     let verb: &[u8] = if up {
         b"u"
     } else if o.hide {
@@ -410,8 +431,8 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     } else {
         b"d"
     };
-    let mut ok = req.extend_from_slice(&path).is_ok();
-    for p in [&b"\0"[..], verb, v.format(o.verbosity.min(9)).as_bytes(), b"\0", t.format(o.timeout).as_bytes()] {
+    let mut ok = true;
+    for p in [verb, v.format(o.verbosity.min(9)).as_bytes(), b"\0", t.format(o.timeout).as_bytes()] {
         ok &= req.extend_from_slice(p).is_ok();
     }
     for (i, s) in db.svcs.iter().enumerate() {
@@ -419,14 +440,11 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
             ok &= req.push(0).is_ok() && req.extend_from_slice(s.name).is_ok();
         }
     }
-    ok &= req.push(b'\n').is_ok();
     if !ok {
         diag::fatal(exit::USAGE, &[b"too many service names for one request"]);
     }
-    let _ = path.push(0);
-    let Ok(pathc) = core::ffi::CStr::from_bytes_until_nul(&path) else { return exit::SYSCALL };
     loop {
-        let code = ask(pathc, &req).unwrap_or_else(|e| {
+        let code = ask(&req).unwrap_or_else(|e| {
             diag::fatal_sys(exit::SYSCALL, e, &[b"unable to talk to PID 1 through ", live::CONTROL.to_bytes()])
         });
         if code == 2 {
@@ -442,119 +460,205 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     }
 }
 
-fn ask(path: &core::ffi::CStr, req: &[u8]) -> Result<u8, Errno> {
-    let _ = fs::unlink(path);
-    fs::mknodat(fs::CWD, path, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0)?;
-    let r = (|| {
-        let rd = fs::open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
-        let ctl = fs::open(live::CONTROL, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
-        rustix::io::write(&ctl, req)?;
-        let mut nul = false;
-        loop {
-            let mut pfd = [rustix::event::PollFd::new(&rd, rustix::event::PollFlags::IN)];
-            match rustix::event::poll(&mut pfd, None) {
-                Ok(_) | Err(Errno::INTR) => {}
-                Err(e) => return Err(e),
-            }
-            let mut b = [0u8; 1024];
-            match rustix::io::read(rd.as_fd(), &mut b) {
-                Ok(k) if k > 0 => {
-                    let b = &b[..k];
-                    if nul {
-                        return Ok(b[0]);
-                    }
-                    let text = b.iter().position(|&c| c == 0).unwrap_or(k);
-                    let _ = fd::write_all(fd::stderr(), &b[..text]);
-                    if text < k {
-                        match b.get(text + 1) {
-                            Some(&c) => return Ok(c),
-                            None => nul = true,
-                        }
-                    }
-                }
-                Ok(_) | Err(Errno::AGAIN) | Err(Errno::INTR) => {
-                    let _ =
-                        rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
-                }
-                Err(e) => return Err(e),
+/// One request: PID 1's lines to stderr until a NUL, then the code (the
+/// pipe's end without one: PID 1 dropped the request).
+fn ask(req: &[u8]) -> Result<u8, Errno> {
+    let rd = live::send(req)?;
+    let mut nul = false;
+    loop {
+        let mut b = [0u8; 1024];
+        let b = match rustix::io::read(&rd, &mut b) {
+            Ok(0) => return Err(Errno::PIPE),
+            Ok(k) => &b[..k],
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(e),
+        };
+        if nul {
+            return Ok(b[0]);
+        }
+        let text = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+        let _ = fd::write_all(fd::stderr(), &b[..text]);
+        if text < b.len() {
+            match b.get(text + 1) {
+                Some(&c) => return Ok(c),
+                None => nul = true,
             }
         }
-    })();
-    let _ = fs::unlink(path);
-    r
+    }
 }
 
+/// `s6-rc-db` (s6-rc 0.5+): queries on the tree PID 1 runs; exit 3 for
+/// an unknown name, 5 for a name of the wrong kind, 100 for usage.
 pub fn db_main(args: Args) -> u8 {
-    let mut g = Getopt::new(args, b"udc:l:");
-    let mut up = true;
+    let mut g = Getopt::new(args, b"udl:c:bEe");
+    let (mut up, mut hide) = (true, false);
     while let Some((c, _)) = g.next() {
         match c {
-            b'u' => up = true,
-            b'd' => up = false,
-            b'c' | b'l' => {}
+            b'u' | b'd' => up = c == b'u',
+            b'E' | b'e' => hide = c == b'e',
+            b'c' | b'l' | b'b' => {}
             _ => diag::usage(DB_USAGE),
         }
     }
     let rest = args.skip(g.ind);
     let Some(cmd) = rest.get_arg(0) else { diag::usage(DB_USAGE) };
+    let cmd = cmd.to_bytes();
+    let Some(what) = DB_CMDS.iter().position(|c| *c == cmd) else {
+        diag::fatal(exit::USAGE, &[b"unknown command: ", cmd])
+    };
+    if what == 0 {
+        let _ = fd::write_all(fd::stdout(), DB_HELP);
+        return exit::OK;
+    }
     let names = rest.skip(1);
+    let name = names.get_arg(0).map(|a| a.to_bytes());
+    let name = match name {
+        Some(n) => n,
+        None if what == 1 => b"",
+        None => diag::usage(DB_USAGE),
+    };
+    const KINDS: [&[u8]; 5] = [b"all", b"services", b"oneshots", b"longruns", b"bundles"];
+    let kind = KINDS.iter().position(|k| *k == name);
+    if what == 2 && kind.is_none() {
+        diag::fatal(exit::USAGE, &[b"unknown subcommand: ", name]);
+    }
+    // `check`: the tree was checked as it was read (exit 4 otherwise).
     let (db, _) = tree();
     let n = db.svcs.len();
     let Ok(mut plan) = Plan::new(n) else { diag::fatal(exit::SYSCALL, &[b"out of memory"]) };
-    let what: &[u8] = b" is not a valid identifier in /run/s6/rc";
-    let one = || {
-        let name = names.get_arg(0).unwrap_or_else(|| diag::usage(DB_USAGE)).to_bytes();
-        db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what]))
+    let what_msg: &[u8] = b" is not a valid identifier in /run/s6/rc";
+    let one = || db.get(db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what_msg])));
+    let wrong = |s: &crate::s6::rc::Svc, k: &[u8]| -> ! {
+        diag::fatal(5, &[b"in database /run/s6/rc: identifier ", s.name, b" represents ", k])
     };
-    let print = |plan: &Plan, desc: bool| {
-        for k in 0..n {
-            let i = if desc { n - 1 - k } else { k };
-            if plan.steps[i] == Step::Wait {
-                out(db.svcs[i].name);
-            }
+    let atomic = |s: &crate::s6::rc::Svc| {
+        if !s.atomic() {
+            wrong(s, b"a bundle")
         }
     };
-    match cmd.to_bytes() {
-        b"help" => out(DB_USAGE),
-        b"list" => {
-            let kind = names.get_arg(0).unwrap_or_else(|| diag::usage(DB_USAGE)).to_bytes();
-            for s in db.svcs {
+    let shown = |i: usize| plan_shown(&db, i, hide);
+    match what {
+        2 => {
+            for (i, s) in db.svcs.iter().enumerate() {
                 let show = match kind {
-                    b"all" => true,
-                    b"services" => s.atomic(),
-                    b"oneshots" => s.kind == Kind::Oneshot,
-                    b"longruns" => s.kind == Kind::Longrun,
-                    b"bundles" => s.kind == Kind::Bundle,
-                    _ => diag::fatal(exit::USAGE, &[b"unknown subcommand: ", kind]),
+                    Some(0) => true,
+                    Some(1) => s.atomic() && shown(i),
+                    Some(2) => s.kind == Kind::Oneshot && shown(i),
+                    Some(3) => s.kind == Kind::Longrun && shown(i),
+                    _ => s.kind == Kind::Bundle,
                 };
                 if show {
                     out(s.name);
                 }
             }
         }
-        b"type" => out(db.get(one()).kind.name()),
-        b"contents" => {
-            let s = db.get(one());
+        3 => out(one().kind.name()),
+        4 => {
+            let s = one();
+            atomic(s);
+            let mut l = Line::new();
+            l.push_u64(if up { s.timeout_up } else { s.timeout_down } as u64).push(b"\n");
+            let _ = fd::write_all(fd::stdout(), l.as_bytes());
+        }
+        9 => {
+            let s = one();
+            atomic(s);
+            out(if s.essential { b"00000001" } else { b"00000000" });
+        }
+        5 => {
+            let s = one();
             if s.atomic() {
-                diag::fatal(5, &[b"in database /run/s6/rc: identifier ", s.name, b" represents an atomic service"]);
+                wrong(s, b"an atomic service");
             }
             s.members.iter().for_each(|&m| plan.steps[m as usize] = Step::Wait);
-            print(&plan, false);
-        }
-        b"dependencies" => {
-            select(&db, &mut plan, &names, what);
-            let Ok(deps) = Plan::new(n) else { return exit::SYSCALL };
-            for i in 0..n {
-                if plan.steps[i] == Step::Wait {
-                    let s = &db.svcs[i];
-                    for &d in if up { s.deps } else { s.rdeps } {
-                        deps.steps[d as usize] = Step::Wait;
-                    }
+            for (i, s) in db.svcs.iter().enumerate() {
+                if plan.steps[i] == Step::Wait && shown(i) {
+                    out(s.name);
                 }
             }
-            print(&deps, true);
         }
-        c => diag::fatal(exit::USAGE, &[b"unknown command: ", c]),
+        7 => {
+            let mut i = db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what_msg]));
+            if db.get(i).kind != Kind::Longrun {
+                return 5;
+            }
+            while let Some(c) = db.get(i).consumer {
+                i = c;
+            }
+            edges(&db, i);
+        }
+        8 => {
+            let s = one();
+            atomic(s);
+            if s.kind == Kind::Longrun {
+                wrong(s, b"a longrun service");
+            }
+            let mut words = arena::Vec::new();
+            let file: &[u8] = if up { b"up" } else { b"down" };
+            if let Err(m) = crate::base::lex::lex(if up { s.up } else { s.down }.to_bytes(), &mut words) {
+                diag::fatal(4, &[m, b" in ", s.src, b"/", s.name, b"/", file]);
+            }
+            for w in words.get() {
+                let _ = fd::write_all(fd::stdout(), w.to_bytes_with_nul());
+            }
+        }
+        // dependencies, atomics, all-dependencies: a union of atomics,
+        // printed from the highest index down.
+        6 | 10 | 11 => {
+            select(&db, &mut plan, &names, what_msg);
+            let dir = up || what == 10;
+            if what == 11 {
+                close(&db, &mut plan, dir);
+            }
+            let Ok(deps) = Plan::new(n) else { return exit::SYSCALL };
+            let show = if what == 6 {
+                for i in 0..n {
+                    if plan.steps[i] == Step::Wait {
+                        let s = &db.svcs[i];
+                        for &d in if dir { s.deps } else { s.rdeps } {
+                            deps.steps[d as usize] = Step::Wait;
+                        }
+                    }
+                }
+                &deps
+            } else {
+                &plan
+            };
+            for i in (0..n).rev() {
+                if show.steps[i] == Step::Wait && shown(i) {
+                    out(db.svcs[i].name);
+                }
+            }
+        }
+        _ => {}
     }
     exit::OK
+}
+
+/// Not hidden by `-e` (an essential service).
+fn plan_shown(db: &Db, i: usize, hide: bool) -> bool {
+    !(hide && db.svcs[i].essential)
+}
+
+/// `s6-rc-db pipeline`: one `PRODUCER/CONSUMER` line per edge that ends at
+/// `c`, each producer's own edges first. A last consumer's producers come
+/// in s6-rc-compile's order: its `consumer-for` list with the first name
+/// moved to the end.
+fn edges(db: &Db, c: u16) {
+    let s = db.get(c);
+    let mut prods: heapless::Vec<u16, 64> = heapless::Vec::new();
+    for p in crate::s6::rc::names(s.consumer_for) {
+        if let Some(j) = db.find(p) {
+            let _ = prods.push(j);
+        }
+    }
+    let k = prods.len();
+    let rot = (s.consumer.is_none() && k > 0) as usize;
+    for x in 0..k {
+        let m = prods[(x + rot) % k];
+        edges(db, m);
+        let mut l = Line::new();
+        l.push(db.get(m).name).push(b"/").push(s.name).push(b"\n");
+        let _ = fd::write_all(fd::stdout(), l.as_bytes());
+    }
 }

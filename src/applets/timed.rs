@@ -122,7 +122,7 @@ pub fn setlock(args: Args) -> u8 {
 fn limited(r: &Reaper, prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
     let file = prog.get_arg(0).unwrap_or(c"");
     let pid = r
-        .spawn(file, prog.as_ptr())
+        .spawn(file, prog.argv())
         .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms as u64));
     match r.wait(pid, deadline, None) {

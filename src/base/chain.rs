@@ -61,9 +61,8 @@ fn name_of(e: &[u8]) -> &[u8] {
 /// The current environment with `mods` applied (null-terminated).
 pub fn env_with(mods: &[Mod]) -> Envp<'static> {
     let env = Env::get();
-    let n = env.iter().count() + mods.len() + 1;
-    let Ok(out) = arena::alloc_slice::<*const u8>(n, core::ptr::null()) else { die_nomem() };
-    let mut out = Builder::new(out);
+    let n = env.iter().count() + mods.len();
+    let Ok(mut out) = Builder::alloc(n) else { die_nomem() };
     for e in env.iter() {
         let name = name_of(e.to_bytes());
         if !mods.iter().any(|m| m.0 == name) {
@@ -90,7 +89,7 @@ fn die_nomem() -> ! {
 pub fn exec(argv: Args, envp: Envp<'_>) -> ! {
     let Some(file) = argv.get_arg(0) else { crate::sys::raw::exit_group(0) };
     let path = Env::get().var(b"PATH").unwrap_or(DEFAULT_PATH);
-    let e = exec::execvpe_args(file, argv.argv(), envp, path);
+    let e = exec::execvpe(file, argv.argv(), envp, path);
     diag::fatal_sys(exec::exec_failure_code(e), e, &[b"unable to exec ", file.to_bytes()])
 }
 

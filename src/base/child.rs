@@ -2,6 +2,7 @@
 //! `s6-notifyoncheck` do: SIGCHLD is blocked and read from a signalfd; the
 //! child gets the signal mask the process had.
 use super::time::Instant;
+use crate::sys::argv::Argv;
 use crate::sys::raw::{self, SigSet};
 use crate::sys::signal::{Original, SIGCHLD, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
@@ -33,12 +34,12 @@ impl Reaper {
     }
 
     /// Start `file` with `argv` and the process's environment.
-    pub fn spawn(&self, file: &CStr, argv: *const *const u8) -> Result<Pid, Errno> {
+    pub fn spawn(&self, file: &CStr, argv: Argv<'_>) -> Result<Pid, Errno> {
         let env = crate::rt::Env::get();
         spawn(&Spawn {
             file,
             argv,
-            envp: env.envp().as_ptr(),
+            envp: env.envp(),
             path: env.var(b"PATH").unwrap_or(super::chain::DEFAULT_PATH),
             signals: &self.orig,
             new_pgrp: false,

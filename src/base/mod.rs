@@ -11,6 +11,7 @@ pub mod errno;
 pub mod exit;
 pub mod getopt;
 pub mod glob;
+pub mod lex;
 pub mod num;
 pub mod passwd;
 pub mod path;

@@ -11,6 +11,7 @@
 
 pub mod mem;
 
+use crate::sys::argv::{Argv, Envp, Vec0};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
@@ -50,15 +51,11 @@ impl Args {
         // SAFETY: i <= len, so the result points inside the argv array.
         Args { ptr: unsafe { self.ptr.add(i) }, len: self.len - i }
     }
-    /// The raw, null-terminated pointer array, for `sys::spawn`.
-    pub fn as_ptr(&self) -> *const *const u8 {
-        self.ptr
-    }
     /// The arguments as an `execve` argv.
-    pub fn argv(&self) -> crate::sys::argv::Argv<'static> {
+    pub fn argv(&self) -> Argv<'static> {
         // SAFETY: argv + i is still the kernel's (or `reenter`'s)
         // null-terminated array of process-lifetime strings.
-        unsafe { crate::sys::argv::Vec0::from_raw(self.ptr) }
+        unsafe { Vec0::from_raw(self.ptr) }
     }
     pub fn iter(&self) -> impl Iterator<Item = &'static CStr> + '_ {
         (0..self.len).filter_map(move |i| self.get_arg(i))
@@ -76,12 +73,12 @@ impl Env {
         Env { ptr: ENVP.load(Ordering::Relaxed) }
     }
     /// The environment as an `execve` envp.
-    pub fn envp(&self) -> crate::sys::argv::Envp<'static> {
+    pub fn envp(&self) -> Envp<'static> {
         if self.ptr.is_null() {
-            return crate::sys::argv::Vec0::empty();
+            return Vec0::empty();
         }
         // SAFETY: envp is a null-terminated array of process-lifetime strings.
-        unsafe { crate::sys::argv::Vec0::from_raw(self.ptr) }
+        unsafe { Vec0::from_raw(self.ptr) }
     }
     /// Every `NAME=value` entry.
     pub fn iter(&self) -> impl Iterator<Item = &'static CStr> {
@@ -94,13 +91,9 @@ impl Env {
 }
 
 /// Make `argv` and `env` the process's arguments and environment, as a
-/// new `execve` would (for a program run in the same process). Both arrays
-/// must end in a null pointer (as `sys::chain::ptrs` builds them).
-pub fn reenter(argv: &'static [*const u8], env: &'static [*const u8]) -> Args {
-    if argv.last().is_some_and(|p| !p.is_null()) || env.last().is_some_and(|p| !p.is_null()) {
-        crate::sys::raw::exit_group(EXIT_BUG as i32);
-    }
-    ARGC.store(argv.len() - 1, Ordering::Relaxed);
+/// new `execve` would (for a program run in the same process).
+pub fn reenter(argv: Argv<'static>, env: Envp<'static>) -> Args {
+    ARGC.store(argv.len(), Ordering::Relaxed);
     ARGV.store(argv.as_ptr() as *mut _, Ordering::Relaxed);
     ENVP.store(env.as_ptr() as *mut _, Ordering::Relaxed);
     Args::get()

@@ -84,7 +84,7 @@ pub fn load(dirpath: &CStr, keep_path: Option<&[u8]>) -> Result<Envp<'static>, E
     // the second pass never writes past what the first one counted + 1).
     let mut n = 0;
     for_each_name(&dir, |_| n += 1)?;
-    let mut envp = Builder::new(arena::alloc_slice::<*const u8>(n + 2, core::ptr::null())?);
+    let mut envp = Builder::alloc(n + 1)?;
     let mut has_path = false;
     let mut err = None;
     for_each_name(&dir, |name| {

@@ -8,6 +8,7 @@
 //! nothing written twice: pending bytes stay in the buffer until `write`
 //! has taken them.
 use crate::base::tai::Tai;
+use crate::sys::argv::{Argv, Vec0};
 use crate::sys::{arena, raw, signal, spawn};
 use core::ffi::CStr;
 use rustix::fd::OwnedFd;
@@ -25,7 +26,7 @@ pub struct Settings {
     pub r: u32,
     pub big_r: u32,
     /// The processor: program and its `-c` argument vector.
-    pub proc: Option<(&'static CStr, &'static [*const u8])>,
+    pub proc: Option<(&'static CStr, Argv<'static>)>,
     /// Run the processor with an empty environment.
     pub clean: bool,
 }
@@ -224,7 +225,7 @@ impl Logdir {
     }
 
     /// Run the processor on `previous`; on success archive its output.
-    fn process(&mut self, (file, argv): (&'static CStr, &'static [*const u8])) -> Result<(), Errno> {
+    fn process(&mut self, (file, argv): (&'static CStr, Argv<'static>)) -> Result<(), Errno> {
         let o = |n: &CStr, fl: OFlags| fs::openat(&self.dir, n, fl | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
         let wr = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC;
         let (i, out, st, ns) = (
@@ -237,12 +238,11 @@ impl Logdir {
         let moves = [(raw_of(&i), 0), (raw_of(&out), 1), (raw_of(&st), 4), (raw_of(&ns), 5)];
         let orig = signal::Original { mask: raw::SigSet::EMPTY, chld_ignored: false };
         let env = crate::rt::Env::get();
-        let empty = arena::alloc_slice(1, core::ptr::null::<u8>())?;
-        let envp = if self.set.clean { empty.as_ptr() } else { env.envp().as_ptr() };
+        let envp = if self.set.clean { Vec0::empty() } else { env.envp() };
         let path = if self.set.clean { None } else { env.var(b"PATH") }.unwrap_or(b"/usr/bin:/bin");
         let pid = spawn::spawn(&spawn::Spawn {
             file,
-            argv: argv.as_ptr(),
+            argv,
             envp,
             path,
             signals: &orig,

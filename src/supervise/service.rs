@@ -20,6 +20,7 @@ use crate::base::tai::Tai;
 use crate::base::time::Instant;
 use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
+use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw};
@@ -119,7 +120,7 @@ pub struct Supervisor {
     /// Every descriptor PID 1 waits on, with what it is (see `Watch`).
     pub ep: OwnedFd,
     pub(super) scan_control: Option<OwnedFd>,
-    pub(super) env: &'static [*const u8],
+    pub(super) env: Envp<'static>,
     pub(super) path: &'static [u8],
     pub(super) orig: Original,
     /// Stop requested (container shutdown): nothing restarts.
@@ -289,13 +290,7 @@ impl Svc {
     /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
     /// = the service directory, the log pipe on stdin (a logger) or stdout
     /// (a logged service), then `extra` (the notification-fd).
-    fn spawn(
-        &self,
-        file: &CStr,
-        argv: &[*const u8],
-        sup: &Supervisor,
-        extra: Option<(i32, i32)>,
-    ) -> Result<Pid, Errno> {
+    fn spawn(&self, file: &CStr, argv: Argv<'_>, sup: &Supervisor, extra: Option<(i32, i32)>) -> Result<Pid, Errno> {
         let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
             let _ = moves.push((p.as_raw_fd(), if self.st.log { 0 } else { 1 }));
@@ -305,8 +300,8 @@ impl Svc {
         }
         spawn(&Spawn {
             file,
-            argv: argv.as_ptr(),
-            envp: sup.env.as_ptr(),
+            argv,
+            envp: sup.env,
             path: sup.path,
             signals: &sup.orig,
             new_pgrp: false,
@@ -405,7 +400,7 @@ impl Svc {
 }
 
 impl Supervisor {
-    pub fn new(env: &'static [*const u8], path: &'static [u8], orig: Original) -> Result<Supervisor, Errno> {
+    pub fn new(env: Envp<'static>, path: &'static [u8], orig: Original) -> Result<Supervisor, Errno> {
         let ep = epoll::create(epoll::CreateFlags::CLOEXEC)?;
         Ok(Supervisor {
             svcs: Table::default(),
@@ -495,13 +490,9 @@ impl Supervisor {
                 return Event::SpawnFailed;
             }
         };
-        let mut argv: heapless::Vec<*const u8, 5> = heapless::Vec::new();
-        for w in &words {
-            let _ = argv.push(w.as_ptr().cast());
-        }
-        let _ = argv.push(c"./run".as_ptr().cast());
-        let _ = argv.push(svc.name_c.as_ptr().cast());
-        let _ = argv.push(core::ptr::null());
+        let mut argv = Fixed::new(&words);
+        argv.push(c"./run");
+        argv.push(svc.name_c);
         // notification-fd: a fresh pipe, its write end at fd N in the child.
         svc.notify = None;
         let mut notify_w: Option<(OwnedFd, i32)> = None;
@@ -526,7 +517,7 @@ impl Supervisor {
         }
         let notify = notify_w.as_ref().map(|(w, n)| (w.as_raw_fd(), *n));
         let svc = &self.svcs[i];
-        match svc.spawn(file, &argv, self, notify) {
+        match svc.spawn(file, argv.get(), self, notify) {
             Ok(pid) => Event::Spawned(pid.as_raw_nonzero().get() as u32, notify.is_some()),
             Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
@@ -548,15 +539,11 @@ impl Supervisor {
         let [mut c, mut g, mut p] = [[0u8; 12]; 3];
         let (code_s, sig_s, pgid_s) =
             (num_cstr(&mut c, code as u32), num_cstr(&mut g, sig as u32), num_cstr(&mut p, pgid));
-        let mut argv: heapless::Vec<*const u8, 8> = heapless::Vec::new();
-        for w in &words {
-            let _ = argv.push(w.as_ptr().cast());
-        }
+        let mut argv = Fixed::new(&words);
         for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
-            let _ = argv.push(a.as_ptr().cast());
+            argv.push(a);
         }
-        let _ = argv.push(core::ptr::null());
-        match svc.spawn(file, &argv, self, None) {
+        match svc.spawn(file, argv.get(), self, None) {
             Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
             Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./finish"]);

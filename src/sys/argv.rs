@@ -29,7 +29,7 @@ pub type Envp<'a> = Vec0<'a>;
 impl<'a> Vec0<'a> {
     /// Fill `slots` with `items`, keeping the last slot null (items that do
     /// not fit before it are left out).
-    pub fn fill(slots: &'a mut [*const u8], items: impl IntoIterator<Item = &'a CStr>) -> Vec0<'a> {
+    fn fill(slots: &'a mut [*const u8], items: impl IntoIterator<Item = &'a CStr>) -> Vec0<'a> {
         let n = slots.len().saturating_sub(1);
         let mut i = 0;
         for s in items.into_iter().take(n) {
@@ -56,8 +56,17 @@ impl<'a> Vec0<'a> {
     pub unsafe fn from_raw(ptr: *const *const u8) -> Vec0<'a> {
         Vec0 { ptr, _life: PhantomData }
     }
-    pub fn as_ptr(self) -> *const *const u8 {
+    /// The array itself, for `rt` and `sys` only (exec, the process's
+    /// argv/envp).
+    pub(crate) fn as_ptr(self) -> *const *const u8 {
         self.ptr
+    }
+    /// The number of entries.
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+    pub fn is_empty(self) -> bool {
+        self.iter().next().is_none()
     }
     /// The entries, in order.
     pub fn iter(self) -> impl Iterator<Item = &'a CStr> {
@@ -77,7 +86,7 @@ impl<'a> Vec0<'a> {
     }
 }
 
-/// Builds a `Vec0` one string at a time in caller-provided slots.
+/// Builds a `Vec0` one string at a time in slots it owns (in the arena).
 pub struct Builder<'a> {
     slots: &'a mut [*const u8],
     n: usize,
@@ -85,7 +94,7 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// One slot always stays for the terminating null.
-    pub fn new(slots: &'a mut [*const u8]) -> Builder<'a> {
+    fn new(slots: &'a mut [*const u8]) -> Builder<'a> {
         if let Some(s) = slots.first_mut() {
             *s = core::ptr::null();
         }
@@ -101,6 +110,12 @@ impl<'a> Builder<'a> {
         self.slots[self.n] = core::ptr::null();
         true
     }
+    /// Add every entry of `v` that fits.
+    pub fn extend(&mut self, v: Vec0<'a>) {
+        for s in v.iter() {
+            self.push(s);
+        }
+    }
     pub fn len(&self) -> usize {
         self.n
     }
@@ -113,12 +128,62 @@ impl<'a> Builder<'a> {
         }
         Vec0 { ptr: self.slots.as_ptr(), _life: PhantomData }
     }
+    /// The entries so far and `last`, for as long as both are borrowed
+    /// (the slot after the last entry must be free: `alloc` one more).
+    pub fn with<'b>(&'b mut self, last: &'b CStr) -> Vec0<'b> {
+        // The slot after `n` is rewritten each time (and `push` writes the
+        // null after it), so an earlier `last` is never seen again.
+        if self.n + 2 > self.slots.len() {
+            return Vec0::empty();
+        }
+        self.slots[self.n] = last.as_ptr().cast();
+        self.slots[self.n + 1] = core::ptr::null();
+        Vec0 { ptr: self.slots.as_ptr(), _life: PhantomData }
+    }
+}
+
+impl Builder<'static> {
+    /// A builder for up to `n` entries, in the arena.
+    pub fn alloc(n: usize) -> Result<Builder<'static>, Errno> {
+        Ok(Builder::new(arena::alloc_slice::<*const u8>(n + 1, core::ptr::null())?))
+    }
+}
+
+/// Up to 8 entries on the stack (for a short argv).
+pub struct Fixed<'a> {
+    slots: [*const u8; 9],
+    n: usize,
+    _life: PhantomData<&'a CStr>,
+}
+
+impl<'a> Fixed<'a> {
+    /// `items` (the first 8).
+    pub fn new(items: &[&'a CStr]) -> Self {
+        let mut f = Fixed { slots: [core::ptr::null(); 9], n: 0, _life: PhantomData };
+        for s in items {
+            f.push(s);
+        }
+        f
+    }
+    /// Add `s`; false when full.
+    pub fn push(&mut self, s: &'a CStr) -> bool {
+        if self.n + 1 >= self.slots.len() {
+            return false;
+        }
+        self.slots[self.n] = s.as_ptr().cast();
+        self.n += 1;
+        true
+    }
+    pub fn get(&self) -> Vec0<'_> {
+        Vec0 { ptr: self.slots.as_ptr(), _life: PhantomData }
+    }
 }
 
 impl Vec0<'static> {
     /// `items` as an array in the arena.
-    pub fn new(items: impl IntoIterator<Item = &'static CStr>, n: usize) -> Result<Vec0<'static>, Errno> {
-        Ok(Vec0::fill(arena::alloc_slice::<*const u8>(n + 1, core::ptr::null())?, items))
+    #[inline(never)]
+    pub fn of(items: &[&'static CStr]) -> Result<Vec0<'static>, Errno> {
+        Ok(Vec0::fill(arena::alloc_slice::<*const u8>(items.len() + 1, core::ptr::null())?, items.iter().copied()))
     }
 }
 
@@ -143,5 +208,23 @@ mod tests {
         assert_eq!(var(v, b"b"), Some(&b"2"[..]));
         assert_eq!(var(v, b"c"), None);
         assert_eq!(Vec0::empty().iter().count(), 0);
+    }
+
+    #[test]
+    fn builder_with_and_fixed() {
+        let mut b = Builder::alloc(2).unwrap();
+        b.push(c"A=1");
+        let names = |v: Vec0<'_>| v.iter().map(|s| s.to_bytes()[0]).collect::<heapless::Vec<u8, 9>>();
+        assert_eq!(&names(b.with(c"B=2"))[..], b"AB");
+        assert_eq!(&names(b.with(c"C=3"))[..], b"AC");
+        b.push(c"D=4");
+        assert!(!b.push(c"E=5"));
+        assert_eq!(&names(b.done())[..], b"AD");
+        let mut f = Fixed::new(&[c"1", c"2", c"3", c"4", c"5", c"6", c"7"]);
+        assert!(f.push(c"8"));
+        assert!(!f.push(c"9"));
+        assert_eq!(&names(f.get())[..], b"12345678");
+        assert_eq!(f.get().len(), 8);
+        assert_eq!(&names(Vec0::of(&[c"x", c"y"]).unwrap())[..], b"xy");
     }
 }

@@ -4,11 +4,11 @@
 //! # Safety
 //!
 //! rs6 is single-threaded, so a forked child may run any code; the pointer
-//! arrays handed to `execve` are built here from `&CStr`s that live for the
-//! process and are null-terminated.
+//! arrays handed to `execve` are `sys::argv::Vec0`s.
 #![allow(unsafe_code)]
 
-use super::{arena, raw};
+use super::argv::{Argv, Envp};
+use super::raw;
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU64, Ordering};
 use rustix::io::Errno;
@@ -21,22 +21,10 @@ pub fn fork() -> Result<Option<Pid>, Errno> {
     unsafe { raw::fork() }
 }
 
-/// A null-terminated pointer array for `execve`, in the arena.
-pub fn ptrs(v: &[&'static CStr]) -> Result<&'static [*const u8], Errno> {
-    let a = arena::alloc_slice::<*const u8>(v.len() + 1, core::ptr::null())?;
-    for (d, s) in a.iter_mut().zip(v) {
-        *d = s.as_ptr().cast();
-    }
-    Ok(a)
-}
-
 /// execve(path, argv, env). Returns only on failure.
-pub fn execve(path: &CStr, argv: &[*const u8], env: &[*const u8]) -> Errno {
-    if argv.last().is_some_and(|p| !p.is_null()) || env.last().is_some_and(|p| !p.is_null()) {
-        return Errno::INVAL;
-    }
-    // SAFETY: both arrays end in a null (checked) and were built by `ptrs`
-    // from process-lifetime strings; path is NUL-terminated.
+pub fn execve(path: &CStr, argv: Argv<'_>, env: Envp<'_>) -> Errno {
+    // SAFETY: `Vec0`s are null-terminated arrays of live strings; path is
+    // NUL-terminated.
     unsafe { raw::execve(path.as_ptr().cast(), argv.as_ptr(), env.as_ptr()) }
 }
 

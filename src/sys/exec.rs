@@ -2,8 +2,8 @@
 //!
 //! # Safety
 //!
-//! Callers pass null-terminated pointer arrays (`argv`, `envp`) that stay
-//! alive for the call; the functions here only forward them to `execve`.
+//! `Argv`/`Envp` are always null-terminated arrays of live NUL-terminated
+//! strings (`sys::argv`); the functions here only forward them to `execve`.
 #![allow(unsafe_code)]
 
 use super::argv::{Argv, Envp};
@@ -17,18 +17,14 @@ pub const PATH_MAX: usize = 4096;
 /// Execute `file`, searching `path` (a `PATH` value) when `file` has no
 /// slash. Returns only on failure, with the errno that decides the exit
 /// code: ENOENT (127, nothing found) or the first other error (126).
-///
-/// # Safety
-///
-/// `argv` and `envp` must be null-terminated arrays of NUL-terminated
-/// strings, alive for the call.
-pub unsafe fn execvpe(file: &CStr, argv: *const *const u8, envp: *const *const u8, path: &[u8]) -> Errno {
+pub fn execvpe(file: &CStr, argv: Argv<'_>, envp: Envp<'_>, path: &[u8]) -> Errno {
+    let (argv, envp) = (argv.as_ptr(), envp.as_ptr());
     let name = file.to_bytes();
     if name.is_empty() {
         return Errno::NOENT;
     }
     if name.contains(&b'/') {
-        // SAFETY: forwarded caller guarantees; `file` is NUL-terminated.
+        // SAFETY: argv/envp per `Vec0`'s invariant; `file` is NUL-terminated.
         return unsafe { raw::execve(file.as_ptr().cast(), argv, envp) };
     }
     let mut buf = [0u8; PATH_MAX];
@@ -45,7 +41,7 @@ pub unsafe fn execvpe(file: &CStr, argv: *const *const u8, envp: *const *const u
         buf[dir.len()] = b'/';
         buf[dir.len() + 1..len].copy_from_slice(name);
         buf[len] = 0;
-        // SAFETY: buf is NUL-terminated at len; argv/envp per the caller.
+        // SAFETY: buf is NUL-terminated at len; argv/envp per `Vec0`.
         let e = unsafe { raw::execve(buf.as_ptr(), argv, envp) };
         match e {
             Errno::NOENT | Errno::NOTDIR => {}
@@ -61,10 +57,4 @@ pub unsafe fn execvpe(file: &CStr, argv: *const *const u8, envp: *const *const u
 /// was not found, 126 when it was found but could not be run.
 pub fn exec_failure_code(e: Errno) -> u8 {
     if e == Errno::NOENT { 127 } else { 126 }
-}
-
-/// `execvpe` over safe argv/envp arrays.
-pub fn execvpe_args(file: &CStr, argv: Argv<'_>, envp: Envp<'_>, path: &[u8]) -> Errno {
-    // SAFETY: `Vec0` is always a null-terminated array of live strings.
-    unsafe { execvpe(file, argv.as_ptr(), envp.as_ptr(), path) }
 }

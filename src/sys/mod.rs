@@ -10,3 +10,6 @@ pub mod ids;
 pub mod raw;
 pub mod signal;
 pub mod spawn;
+
+#[cfg(test)]
+mod tests;

@@ -346,3 +346,103 @@ pub fn idle_wait(ep: rustix::fd::BorrowedFd<'_>, events: &mut [rustix::event::ep
 pub fn idle_wait(ep: rustix::fd::BorrowedFd<'_>, events: &mut [rustix::event::epoll::Event]) -> Result<usize, Errno> {
     rustix::event::epoll::wait(ep, events, None)
 }
+
+/// `struct sockaddr_un`.
+#[repr(C)]
+struct SockaddrUn {
+    family: u16,
+    path: [u8; 108],
+}
+
+/// `struct msghdr` and `struct cmsghdr` with room for four descriptors
+/// (`CMSG_SPACE(16)`), 64-bit layouts.
+#[repr(C)]
+struct MsgHdr {
+    name: usize,
+    namelen: u32,
+    iov: usize,
+    iovlen: usize,
+    control: usize,
+    controllen: usize,
+    flags: i32,
+}
+#[repr(C)]
+struct Cmsg {
+    len: usize,
+    level: i32,
+    kind: i32,
+    fds: [i32; 4],
+}
+
+/// `sendmsg` (`to`: the address) or `recvmsg` (`None`) with the iovec
+/// `iov` (address and length of the caller's slice) and the control
+/// buffer `c`.
+fn msg(fd: &OwnedFd, to: Option<&SockaddrUn>, iov: [usize; 2], c: &mut Cmsg) -> Result<usize, Errno> {
+    let mut m = MsgHdr {
+        name: to.map_or(0, |a| a as *const SockaddrUn as usize),
+        namelen: if to.is_some() { core::mem::size_of::<SockaddrUn>() as u32 } else { 0 },
+        iov: iov.as_ptr() as usize,
+        iovlen: 1,
+        control: c as *mut Cmsg as usize,
+        controllen: core::mem::size_of::<Cmsg>(),
+        flags: 0,
+    };
+    // MSG_CMSG_CLOEXEC is O_CLOEXEC's value.
+    let (nr, flags) = if to.is_some() { (g::__NR_sendmsg, 0) } else { (g::__NR_recvmsg, g::O_CLOEXEC as usize) };
+    // SAFETY: `m` points to the address, the iovec (which the callers
+    // make from a live slice: shared for sendmsg, which only reads it,
+    // exclusive for recvmsg) and the control buffer `c`, all alive for the
+    // call and of the sizes given; recvmsg writes at most that much.
+    check(unsafe { syscall5(nr, raw_fd(fd), &mut m as *mut MsgHdr as usize, flags, 0, 0) })
+}
+
+/// A close-on-exec unix datagram socket; with `bind`, non-blocking and
+/// bound to that path.
+pub fn unix_dgram(bind: Option<&core::ffi::CStr>) -> Result<OwnedFd, Errno> {
+    let nb = if bind.is_some() { g::O_NONBLOCK } else { 0 };
+    // SAFETY: integer arguments; SOCK_CLOEXEC and SOCK_NONBLOCK are
+    // O_CLOEXEC and O_NONBLOCK.
+    let r = unsafe { syscall5(g::__NR_socket, 1, (2 | g::O_CLOEXEC | nb) as usize, 0, 0, 0) };
+    // SAFETY: the kernel just returned this descriptor to us.
+    let fd = unsafe { OwnedFd::from_raw_fd(check(r)? as i32) };
+    if let Some(p) = bind {
+        let a = sockaddr_un(p)?;
+        let n = core::mem::size_of::<SockaddrUn>();
+        // SAFETY: the kernel reads `n` bytes of the live address `a`.
+        check(unsafe { syscall5(g::__NR_bind, raw_fd(&fd), &a as *const SockaddrUn as usize, n, 0, 0) })?;
+    }
+    Ok(fd)
+}
+
+fn raw_fd(fd: &OwnedFd) -> usize {
+    rustix::fd::AsRawFd::as_raw_fd(fd) as usize
+}
+
+fn sockaddr_un(path: &core::ffi::CStr) -> Result<SockaddrUn, Errno> {
+    let p = path.to_bytes();
+    let mut a = SockaddrUn { family: 1, path: [0; 108] };
+    a.path.get_mut(..p.len()).ok_or(Errno::NAMETOOLONG)?.copy_from_slice(p);
+    Ok(a)
+}
+
+/// Send one datagram, `data` with the four descriptors `fds`, to the unix
+/// socket bound to `to`.
+pub fn send_fds(sock: &OwnedFd, to: &core::ffi::CStr, data: &[u8], fds: [i32; 4]) -> Result<(), Errno> {
+    let a = sockaddr_un(to)?;
+    let mut c = Cmsg { len: 32, level: 1, kind: 1, fds };
+    msg(sock, Some(&a), [data.as_ptr() as usize, data.len()], &mut c).map(|_| ())
+}
+
+/// Receive one datagram into `buf` without waiting, its descriptors
+/// (close-on-exec) into `fds`; returns its length.
+pub fn recv_fds(sock: &OwnedFd, buf: &mut [u8], fds: &mut [Option<OwnedFd>; 4]) -> Result<usize, Errno> {
+    let mut c = Cmsg { len: 0, level: 0, kind: 0, fds: [-1; 4] };
+    let n = msg(sock, None, [buf.as_mut_ptr() as usize, buf.len()], &mut c)?;
+    if c.level == 1 && c.kind == 1 && c.len > 16 {
+        for (k, &fd) in c.fds.iter().enumerate().take((c.len - 16) / 4) {
+            // SAFETY: SCM_RIGHTS just installed these descriptors for us.
+            fds[k] = Some(unsafe { OwnedFd::from_raw_fd(fd) });
+        }
+    }
+    Ok(n)
+}

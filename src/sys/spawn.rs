@@ -12,6 +12,7 @@
 //! runs the straight-line code in `child`, which ends in `exit_group`.
 #![allow(unsafe_code)]
 
+use super::argv::{Argv, Envp};
 use super::exec::{exec_failure_code, execvpe};
 use super::raw;
 use super::signal::{self, Original};
@@ -23,10 +24,8 @@ use rustix::process::Pid;
 pub struct Spawn<'a> {
     /// Program to run (PATH-searched when it has no slash).
     pub file: &'a CStr,
-    /// Null-terminated argv array.
-    pub argv: *const *const u8,
-    /// Null-terminated envp array.
-    pub envp: *const *const u8,
+    pub argv: Argv<'a>,
+    pub envp: Envp<'a>,
     /// The PATH used for the search.
     pub path: &'a [u8],
     /// Signal state to restore.
@@ -102,8 +101,7 @@ fn child(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> ! {
     {
         die(s, e, b"unable to drop privileges", b"");
     }
-    // SAFETY: argv/envp are null-terminated arrays built by the caller.
-    let e = unsafe { execvpe(s.file, s.argv, s.envp, s.path) };
+    let e = execvpe(s.file, s.argv, s.envp, s.path);
     (s.report)(e, &[b"unable to exec ", s.file.to_bytes()]);
     raw::exit_group(exec_failure_code(e) as i32)
 }

@@ -6,18 +6,9 @@ use crate::harness::*;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const V2_DIR: &str = "var/log/s6-uncaught-logs";
-
-/// Wait (bounded) until `f` holds.
-fn until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
-    let t = Instant::now();
-    while !f() {
-        assert!(t.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// A logdir's lines, archives first (oldest to newest), then `current`.
 fn logged(dir: &Path) -> String {
@@ -213,7 +204,7 @@ fn logger_restarts_lose_nothing() {
     let mut pids = Vec::new();
     for _ in 0..6 {
         let mut pid = None;
-        until("a (new) catch-all logger", Duration::from_secs(20), || {
+        wait_until("a (new) catch-all logger", Duration::from_secs(20), || {
             pid = logger(&mut c).filter(|p| !pids.contains(p));
             pid.is_some()
         });
@@ -223,7 +214,7 @@ fn logger_restarts_lose_nothing() {
         // HUP: the logger ends (what it read is written); PID 1 restarts it.
         assert!(std::process::Command::new("kill").args(["-HUP", &p.to_string()]).status().unwrap().success());
     }
-    until("the service's last line", Duration::from_secs(60), || logged(&dir).contains("count: done"));
+    wait_until("the service's last line", Duration::from_secs(60), || logged(&dir).contains("count: done"));
     fs::write(root.path().join("tmp/stop"), "").unwrap();
     let o = c.wait();
     assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
@@ -277,7 +268,7 @@ fn a_logger_that_cannot_write_leaves_everything_on_the_console() {
         .timeout(Duration::from_secs(40))
         .start();
     let err = root.path().with_extension("stderr");
-    until("the console fallback", Duration::from_secs(20), || {
+    wait_until("the console fallback", Duration::from_secs(20), || {
         fs::read_to_string(&err).unwrap_or_default().contains("svc: err")
     });
     fs::write(root.path().join("tmp/go"), "").unwrap();
@@ -301,26 +292,13 @@ fn a_logger_that_cannot_write_leaves_everything_on_the_console() {
 fn cmd_use_terminal_keeps_the_cmd_on_the_terminal() {
     for terminal in ["1", "0"] {
         let root = Root::new();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/pty_session.py");
-        let python = which("python3").expect("python3 not found: apt-get install python3");
         let run = root
             .init(&["sh", "-i"])
             .env("TERM", "dumb")
             .env("HOME", "/root")
             .env("S6_LOGGING", "2")
             .env("S6_CMD_USE_TERMINAL", terminal);
-        let inner = run.command();
-        let mut argv = vec![python.display().to_string(), script.to_string()];
-        argv.push(inner.get_program().to_string_lossy().into());
-        argv.extend(inner.get_args().map(|a| a.to_string_lossy().into_owned()));
-        let mut cmd = std::process::Command::new(&argv[0]);
-        cmd.args(&argv[1..]).env_clear();
-        for (k, v) in inner.get_envs() {
-            if let Some(v) = v {
-                cmd.env(k, v);
-            }
-        }
-        let (code, out, err) = host(&mut cmd);
+        let (code, out, err) = pty_session(run);
         if terminal == "1" {
             assert_eq!(code, 0, "pty session failed: {out}\n{err}");
             assert!(out.contains("after=130") && out.contains("exit=7"), "{out}");

@@ -3,11 +3,10 @@
 //! exit code compared byte for byte; and in-process chaining checks.
 use crate::harness::*;
 use std::fs;
-use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const DEBIAN_BIN: &str = "/usr/lib/execline/bin";
 
@@ -103,37 +102,8 @@ fn run(eb: &Path, path: &str, c: &Case, dir: &Path) -> Res {
 }
 
 pub fn timed(mut cmd: Command, stdin: &[u8], limit: Duration) -> Res {
-    let mut ch = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let mut i = ch.stdin.take().unwrap();
-    let _ = i.write_all(stdin);
-    drop(i);
-    let (mut o, mut e) = (ch.stdout.take().unwrap(), ch.stderr.take().unwrap());
-    let to = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = o.read_to_end(&mut v);
-        v
-    });
-    let te = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = e.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let st = loop {
-        if let Some(st) = ch.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > limit {
-            let _ = ch.kill();
-            panic!("timed out after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    use std::os::unix::process::ExitStatusExt;
-    let code = st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0));
-    let out = String::from_utf8_lossy(&to.join().unwrap()).into_owned();
-    let err = String::from_utf8_lossy(&te.join().unwrap()).into_owned();
-    Res { code, out, err }
+    let r = run_timed(&mut cmd, Some(stdin), limit);
+    Res { code: r.code(), out: r.out(), err: r.err() }
 }
 
 /// Debian's execlineb itself (`/usr/bin/execlineb` is a wrapper script

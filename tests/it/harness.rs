@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,6 +83,83 @@ impl Drop for TempDir {
     }
 }
 
+/// `tests/lib/mkroot`, the one builder of busybox roots (the suite's,
+/// `tests/demo`'s, `qemu-tests/`', `bench/`'s).
+pub const MKROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lib/mkroot");
+
+/// The busybox part of every root: built once per test process by
+/// `tests/lib/mkroot`, then cloned into each root in-process (a copy of
+/// busybox and its applet links: a shell making them again for every root
+/// would cost a fork per link).
+fn template() -> &'static Path {
+    static T: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let base = std::env::temp_dir();
+        // Templates left by test processes that are gone (statics are never dropped).
+        for e in fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("rs6-test-template-")
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+        let t = base.join(format!("rs6-test-template-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&t);
+        let out = Command::new("sh")
+            .arg(MKROOT)
+            .args(["--dev", "null,zero,tty"])
+            .arg(&t)
+            .args(["proc", "dev", "tmp", "etc", "root", "var", "run"])
+            .output()
+            .expect("run tests/lib/mkroot");
+        assert!(out.status.success(), "tests/lib/mkroot: {}", String::from_utf8_lossy(&out.stderr));
+        t
+    })
+}
+
+/// Copy the tree `from` into `to`: directories (made if missing, `from`'s
+/// mode), files (copied over), symlinks (only where `to` has nothing: an
+/// image's own program stays), device nodes (made with `mknod`, or, in a
+/// user namespace that refuses it (`$RS6_DEVNODES` set), hard-linked: the
+/// template's are links of `$RS6_DEVNODES`'s).
+fn clone_tree(from: &Path, to: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let m = fs::symlink_metadata(&src).unwrap();
+        let ft = m.file_type();
+        if ft.is_dir() {
+            // A symlink laid out by `prep` (usrmerge) is followed.
+            if !dst.exists() {
+                fs::create_dir_all(&dst).unwrap();
+            }
+            fs::set_permissions(&dst, m.permissions()).unwrap();
+            clone_tree(&src, &dst);
+        } else if ft.is_symlink() {
+            if !dst.exists() {
+                symlink(fs::read_link(&src).unwrap(), &dst).unwrap();
+            }
+        } else if ft.is_file() {
+            fs::copy(&src, &dst).unwrap();
+        } else if std::env::var_os("RS6_DEVNODES").is_some() {
+            fs::hard_link(&src, &dst).unwrap_or_else(|e| panic!("link {}: {e}", dst.display()));
+        } else {
+            let (rdev, kind) = (m.rdev(), if ft.is_char_device() { "c" } else { "b" });
+            let major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & !0xfff);
+            let minor = (rdev & 0xff) | ((rdev >> 12) & !0xff);
+            let st = Command::new("mknod")
+                .args(["-m", &format!("{:o}", m.mode() & 0o7777)])
+                .arg(&dst)
+                .args([kind, &major.to_string(), &minor.to_string()])
+                .status()
+                .unwrap();
+            assert!(st.success(), "mknod {}", dst.display());
+        }
+    }
+}
+
 /// A busybox root filesystem with rs6 installed by `rs6 --install`.
 pub struct Root {
     pub tmp: TempDir,
@@ -100,39 +177,7 @@ impl Root {
         let tmp = TempDir::new("root");
         let r = tmp.path().to_path_buf();
         prep(&r);
-        for d in ["proc", "dev", "tmp", "etc", "root", "var", "run"] {
-            fs::create_dir_all(r.join(d)).unwrap();
-        }
-        fs::set_permissions(r.join("tmp"), fs::Permissions::from_mode(0o1777)).unwrap();
-        // /bin may be a symlink (usrmerge) laid out by `prep`: follow it.
-        let bin = r.join("bin");
-        if !bin.exists() {
-            fs::create_dir_all(&bin).unwrap();
-        }
-        fs::copy(BUSYBOX, bin.join("busybox")).unwrap();
-        let list = Command::new(BUSYBOX).arg("--list").output().expect("busybox --list");
-        for name in String::from_utf8_lossy(&list.stdout).lines() {
-            if name != "busybox" && !bin.join(name).exists() {
-                symlink("busybox", bin.join(name)).unwrap();
-            }
-        }
-        for (name, minor) in [("null", 3), ("zero", 5), ("tty", 0)] {
-            // In a user namespace (tests/binfmt-ns) mknod is not allowed:
-            // hard-link nodes made beforehand by real root instead.
-            if let Some(dir) = std::env::var_os("RS6_DEVNODES") {
-                fs::hard_link(Path::new(&dir).join(name), r.join("dev").join(name))
-                    .unwrap_or_else(|e| panic!("link /dev/{name} from $RS6_DEVNODES: {e}"));
-                continue;
-            }
-            let major = if name == "tty" { "5" } else { "1" };
-            let st = Command::new("mknod")
-                .args(["-m", "666"])
-                .arg(r.join("dev").join(name))
-                .args(["c", major, &minor.to_string()])
-                .status()
-                .unwrap();
-            assert!(st.success(), "mknod /dev/{name}");
-        }
+        clone_tree(template(), &r);
         fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")
             .unwrap();
         fs::write(r.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
@@ -170,6 +215,24 @@ impl Root {
             user: None,
         }
     }
+}
+
+/// `setpriv --pdeathsig KILL unshare`: every namespace a test starts, by
+/// the harness or not, dies with the test process that started it, even
+/// when that process is killed: unshare gets SIGKILL when its parent dies,
+/// and its `--kill-child` passes that on to the namespace's PID 1.
+fn unshare_argv() -> Vec<String> {
+    let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
+    let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
+    vec![setpriv.display().to_string(), "--pdeathsig".into(), "KILL".into(), unshare.display().to_string()]
+}
+
+/// `unshare` (arguments to add) that dies with the test process.
+pub fn unshare() -> Command {
+    let argv = unshare_argv();
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
+    c
 }
 
 /// A container to start.
@@ -236,14 +299,12 @@ impl<'a> Run<'a> {
     }
 
     pub fn command(&self) -> Command {
-        // The container dies with the test that started it, even when the
-        // test binary is killed: unshare gets SIGKILL when its parent dies,
-        // and its --kill-child passes that on to the namespace's PID 1.
-        let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
-        let mut all: Vec<String> = vec![setpriv.display().to_string(), "--pdeathsig".into(), "KILL".into()];
+        // The container dies with the test that started it (see `unshare`);
+        // a prefix execs its arguments, so the parent-death signal holds.
+        let mut all = unshare_argv();
+        let unshare = all.pop().unwrap();
         all.extend(self.prefix.iter().cloned());
-        let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
-        all.push(unshare.display().to_string());
+        all.push(unshare);
         if self.read_only {
             // A shell on the host side of the new namespaces mounts, then
             // execs chroot, which execs /init: /init stays PID 1.
@@ -365,7 +426,16 @@ impl Container {
             .collect()
     }
 
-    /// Wait until `pred` holds on the stdout captured so far.
+    /// Wait (at most 10 s) until PID 1 has a child (the CMD).
+    pub fn wait_cmd(&mut self) {
+        let t = Instant::now();
+        while self.children_of_pid1().is_empty() {
+            assert!(t.elapsed() < Duration::from_secs(10), "the CMD did not start");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Wait until `what` shows on the stdout captured so far.
     pub fn wait_stdout(&mut self, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -436,14 +506,10 @@ impl Drop for Container {
     }
 }
 
-/// Run a host command, return (code, stdout, stderr).
+/// Run a host command (at most 120 s), return (code, stdout, stderr).
 pub fn host(cmd: &mut Command) -> (i32, String, String) {
-    let o = cmd.output().expect("run host command");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into(),
-        String::from_utf8_lossy(&o.stderr).into(),
-    )
+    let r = run_timed(cmd, None, Duration::from_secs(120));
+    (r.status.code().unwrap_or(-1), r.out(), r.err())
 }
 
 /// Write an executable script. The final file is written by `cp` in a
@@ -458,4 +524,122 @@ pub fn write_script(path: &Path, body: &str) {
     assert!(st.success(), "cp {} {}", tmp.display(), path.display());
     fs::remove_file(&tmp).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Wait (at most `limit`) until `f` holds; the test fails naming `what`.
+pub fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Wait (at most `limit`) for `ch` to end; one still running then is killed
+/// and fails the test.
+pub fn wait_child(ch: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(st) = ch.try_wait().unwrap() {
+            return st;
+        }
+        if Instant::now() > deadline {
+            let _ = ch.kill();
+            let _ = ch.wait();
+            panic!("child {} still running after {limit:?}", ch.id());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Read `r` to its end in a thread of its own; `take` waits for the text.
+pub struct Reader(std::sync::mpsc::Receiver<Vec<u8>>);
+
+impl Reader {
+    pub fn new(mut r: impl std::io::Read + Send + 'static) -> Reader {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            let _ = tx.send(v);
+        });
+        Reader(rx)
+    }
+    /// What was read, once its end came; a pipe still open at `deadline`
+    /// (a process left behind holds it) fails the test.
+    pub fn take(self, deadline: Instant) -> Vec<u8> {
+        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+        self.0.recv_timeout(left).expect("output still open: a process left behind holds the pipe")
+    }
+}
+
+/// A command run to its end: how it ended, what it printed, how long it took.
+pub struct Ran {
+    pub status: ExitStatus,
+    pub out: Vec<u8>,
+    pub err: Vec<u8>,
+    pub took: Duration,
+}
+
+impl Ran {
+    /// The exit code, or 128 + the signal that ended it (as a shell says).
+    pub fn code(&self) -> i32 {
+        use std::os::unix::process::ExitStatusExt;
+        self.status.code().unwrap_or_else(|| 128 + self.status.signal().unwrap_or(0))
+    }
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.out).into_owned()
+    }
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.err).into_owned()
+    }
+}
+
+/// Run `cmd` to its end with `stdin` on its standard input (`None`:
+/// /dev/null) and its output captured. Still running after `limit`: killed,
+/// and the test fails; so it does when its output stays open until then.
+pub fn run_timed(cmd: &mut Command, stdin: Option<&[u8]>, limit: Duration) -> Ran {
+    let start = Instant::now();
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut ch = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    if let (Some(input), Some(mut w)) = (stdin, ch.stdin.take()) {
+        let input = input.to_vec();
+        // Not joined: a child that never reads ends, killed at the latest.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut w, &input);
+        });
+    }
+    let (o, e) = (Reader::new(ch.stdout.take().unwrap()), Reader::new(ch.stderr.take().unwrap()));
+    let deadline = start + limit;
+    let status = loop {
+        if let Some(st) = ch.try_wait().unwrap() {
+            break st;
+        }
+        if Instant::now() >= deadline {
+            let _ = ch.kill();
+            let _ = ch.wait();
+            panic!("{cmd:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let took = start.elapsed();
+    Ran { status, out: o.take(deadline), err: e.take(deadline), took }
+}
+
+/// `pty_session.py` driving `run` under a pseudo-terminal, as
+/// `docker run -it IMG sh` does: (exit code, its `key=value` findings,
+/// stderr). The session has its own time limits; this one bounds it all.
+pub fn pty_session(run: Run) -> (i32, String, String) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/pty_session.py");
+    let python = which("python3").expect("python3 not found: apt-get install python3");
+    let inner = run.command();
+    let mut cmd = Command::new(python);
+    cmd.arg(script).arg(inner.get_program()).args(inner.get_args()).env_clear();
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    let r = run_timed(&mut cmd, None, Duration::from_secs(120));
+    (r.code(), r.out(), r.err())
 }

@@ -1,7 +1,6 @@
 //! `/init` as a kernel's PID 1: the detection's other side. (The kernel side
 //! itself is `qemu-tests/boot`, a real boot under qemu-system.)
 use crate::harness::*;
-use std::process::Command;
 
 /// PID 1 of a PID namespace with no /proc mounted is not the kernel's: rs6
 /// mounts /proc to look (PID 2 is not kthreadd), unmounts it again, and
@@ -10,8 +9,7 @@ use std::process::Command;
 fn pid1_without_proc_in_a_namespace_stays_a_container() {
     let root = Root::new();
     root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho cont-init-ran\n", 0o755);
-    let unshare = which("unshare").expect("unshare");
-    let mut c = Command::new(unshare);
+    let mut c = unshare();
     c.args(["--pid", "--fork", "--kill-child", "--mount", "--propagation", "private"])
         .arg(format!("--root={}", root.path().display()))
         .args(["--wd=/", "/init", "sh", "-c"])

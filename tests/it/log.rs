@@ -33,41 +33,13 @@ struct Out {
 
 /// Run with `input` on stdin, in `cwd`, with a time limit.
 fn run(mut c: Command, args: &[&str], input: &[u8], cwd: &Path) -> Out {
-    let mut ch = c
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut i = ch.stdin.take().unwrap();
-    let input = input.to_vec();
-    let w = std::thread::spawn(move || {
-        let _ = i.write_all(&input);
-    });
-    let st = wait_child(&mut ch, Duration::from_secs(120));
-    w.join().unwrap();
-    let mut out = Vec::new();
-    ch.stdout.take().unwrap().read_to_end(&mut out).unwrap();
-    let mut err = String::new();
-    ch.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    Out { code: st, out, err }
+    let r = run_timed(c.args(args).current_dir(cwd), Some(input), Duration::from_secs(120));
+    Out { code: r.status.code().unwrap_or(-1), err: r.err(), out: r.out }
 }
 
-fn wait_child(ch: &mut Child, limit: Duration) -> i32 {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(st) = ch.try_wait().unwrap() {
-            return st.code().unwrap_or(-1);
-        }
-        if Instant::now() > deadline {
-            let _ = ch.kill();
-            let _ = ch.wait();
-            panic!("s6-log still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
+/// `harness::wait_child`'s exit code (-1: killed by a signal).
+fn wait_code(ch: &mut Child, limit: Duration) -> i32 {
+    wait_child(ch, limit).code().unwrap_or(-1)
 }
 
 fn both(args: &[&str], input: &[u8]) -> (Out, Out, TempDir, TempDir) {
@@ -237,14 +209,10 @@ fn trickle(mut c: Command, args: &[&str], cwd: &Path, lines: &[String], ld: &Pat
     for l in lines {
         i.write_all(l.as_bytes()).unwrap();
         sent += l.len() as u64;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while total(ld) < sent {
-            assert!(Instant::now() < deadline, "line never reached the logdir");
-            std::thread::sleep(Duration::from_micros(200));
-        }
+        wait_until("the line to reach the logdir", Duration::from_secs(10), || total(ld) >= sent);
     }
     drop(i);
-    wait_child(&mut ch, Duration::from_secs(20))
+    wait_code(&mut ch, Duration::from_secs(20))
 }
 
 #[test]
@@ -284,17 +252,15 @@ fn logdir_rotation_and_layout_match_debian() {
     assert_eq!(contents(&a.path().join("ld")), contents(&b.path().join("ld")));
     // A second logger on a locked logdir.
     let mut hold = ours().args(["./ld"]).current_dir(a.path()).stdin(Stdio::piped()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while fs::metadata(a.path().join("ld/current")).unwrap().mode() & 0o100 != 0 {
-        assert!(Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    wait_until("the logdir to be locked", Duration::from_secs(5), || {
+        fs::metadata(a.path().join("ld/current")).unwrap().mode() & 0o100 == 0
+    });
     let o = run(ours(), &["./ld"], b"", a.path());
     let t = run(theirs(), &["./ld"], b"", a.path());
     assert_eq!((o.code, &o.err), (t.code, &t.err));
     assert_eq!(o.code, 111);
     drop(hold.stdin.take());
-    assert_eq!(wait_child(&mut hold, Duration::from_secs(10)), 0);
+    assert_eq!(wait_code(&mut hold, Duration::from_secs(10)), 0);
 }
 
 #[test]
@@ -337,7 +303,7 @@ fn signals_rotate_and_end_as_s6_log() {
         // TERM with nothing pending: exit at once, everything written.
         let t0 = Instant::now();
         Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
-        assert_eq!(wait_child(&mut ch, Duration::from_secs(10)), 0);
+        assert_eq!(wait_code(&mut ch, Duration::from_secs(10)), 0);
         assert!(t0.elapsed() < Duration::from_millis(1500), "{dirname}");
         let mut out = String::new();
         ch.stdout.take().unwrap().read_to_string(&mut out).unwrap();
@@ -351,15 +317,13 @@ fn signals_rotate_and_end_as_s6_log() {
         ours().args(["./ld", "1"]).current_dir(d.path()).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut i = ch.stdin.take().unwrap();
     i.write_all(b"x\nabc").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while fs::read(d.path().join("ld/current")).unwrap_or_default() != b"x\n" {
-        assert!(Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until("the first line", Duration::from_secs(10), || {
+        fs::read(d.path().join("ld/current")).unwrap_or_default() == b"x\n"
+    });
     std::thread::sleep(Duration::from_millis(50));
     let t0 = Instant::now();
     Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
-    assert_eq!(wait_child(&mut ch, Duration::from_secs(10)), 0);
+    assert_eq!(wait_code(&mut ch, Duration::from_secs(10)), 0);
     let el = t0.elapsed();
     assert!(el >= Duration::from_millis(1950) && el < Duration::from_secs(5), "{el:?}");
     assert_eq!(fs::read(d.path().join("ld/current")).unwrap(), b"x\nabc\n");
@@ -377,7 +341,7 @@ fn signals_rotate_and_end_as_s6_log() {
     std::thread::sleep(Duration::from_millis(100));
     let t0 = Instant::now();
     Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
-    assert_eq!(wait_child(&mut ch, Duration::from_secs(10)), 0);
+    assert_eq!(wait_code(&mut ch, Duration::from_secs(10)), 0);
     assert!(
         t0.elapsed() >= Duration::from_millis(290) && t0.elapsed() < Duration::from_millis(1900),
         "{:?}",
@@ -480,7 +444,7 @@ fn loss_inner() {
         } else {
             Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
         }
-        assert_eq!(wait_child(&mut ch, Duration::from_secs(30)), 0);
+        assert_eq!(wait_code(&mut ch, Duration::from_secs(30)), 0);
         let mut err = String::new();
         ch.stderr.take().unwrap().read_to_string(&mut err).unwrap();
         if round == 7 {
@@ -492,7 +456,7 @@ fn loss_inner() {
     let mut ch = start(&r);
     drop(r);
     writer.join().unwrap();
-    assert_eq!(wait_child(&mut ch, Duration::from_secs(60)), 0);
+    assert_eq!(wait_code(&mut ch, Duration::from_secs(60)), 0);
     assert!(warned);
     let all: Vec<u8> = contents(&ld).concat();
     let text = String::from_utf8(all).unwrap();
@@ -520,7 +484,7 @@ fn no_line_lost_across_restarts_and_a_full_disk() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let code = wait_child(&mut ch, Duration::from_secs(240));
+    let code = wait_code(&mut ch, Duration::from_secs(240));
     let mut out = String::new();
     ch.stdout.take().unwrap().read_to_string(&mut out).unwrap();
     assert_eq!(code, 0, "{out}");

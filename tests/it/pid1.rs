@@ -69,9 +69,7 @@ fn sigterm_with_sleeping_cmd_is_gone_within_100ms() {
     let _t = timing();
     let root = Root::new();
     let mut c = root.init(&["sleep", "1000"]).start();
-    while c.children_of_pid1().is_empty() {
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    c.wait_cmd();
     std::thread::sleep(Duration::from_millis(50));
     let sent = c.signal(15);
     let o = c.wait();
@@ -132,9 +130,7 @@ fn every_shutdown_signal_stops_and_others_do_not() {
     let root = Root::new();
     // HUP, QUIT and WINCH are not shutdown signals: the container stays up.
     let mut c = root.init(&["sleep", "1000"]).start();
-    while c.children_of_pid1().is_empty() {
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    c.wait_cmd();
     for sig in [1, 3, 28] {
         c.signal(sig);
     }
@@ -145,9 +141,7 @@ fn every_shutdown_signal_stops_and_others_do_not() {
     // TERM INT USR1 USR2 PWR each start the shutdown.
     for sig in [15, 2, 10, 12, 30] {
         let mut c = root.init(&["sleep", "1000"]).start();
-        while c.children_of_pid1().is_empty() {
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        c.wait_cmd();
         c.signal(sig);
         let o = c.wait();
         assert_eq!(o.code(), 143, "signal {sig}: the CMD gets TERM");
@@ -345,9 +339,7 @@ fn container_dies_with_the_process_that_started_it() {
     };
     m.kill().unwrap();
     m.wait().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while alive(starter) || alive(pid1) {
-        assert!(Instant::now() < deadline, "the container outlived the process that started it");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the container to die with the process that started it", Duration::from_secs(20), || {
+        !alive(starter) && !alive(pid1)
+    });
 }

@@ -34,6 +34,7 @@ def read_until(pat, timeout=10.0):
             except OSError:
                 data = b""
             if not data:
+                time.sleep(0.01)
                 continue
             buf += data
     i = buf.index(pat) + len(pat)
@@ -88,5 +89,20 @@ print("interrupt_ms=%d" % ((time.monotonic() - t0) * 1000))
 print("after=%s" % got.split(b"after=")[-1].split(b"=1235")[0].decode())
 read_until(b"# ")
 send("exit 7\n")
-_, status = os.waitpid(pid, 0)
+end = time.monotonic() + 20
+while True:
+    # Read on: a container whose terminal output nobody reads may block.
+    r, _, _ = select.select([fd], [], [], 0.05)
+    if r:
+        try:
+            os.read(fd, 4096)
+        except OSError:
+            time.sleep(0.01)
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if time.monotonic() > end:
+        print("timeout=the container's end")
+        os.kill(pid, 9)
+        sys.exit(1)
 print("exit=%d" % (os.waitstatus_to_exitcode(status)))

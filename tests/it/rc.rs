@@ -223,11 +223,7 @@ fn cycle_and_missing_dependency_rejected_before_anything_starts() {
 }
 
 fn wait_log(root: &Root, line: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !log(root).iter().any(|l| l == line) {
-        assert!(std::time::Instant::now() < deadline, "no {line:?} in {:?}", log(root));
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(&format!("{line:?} in /tmp/log"), Duration::from_secs(10), || log(root).iter().any(|l| l == line));
 }
 
 #[test]

@@ -139,24 +139,32 @@ s6-rc -n 0 -u change svc-a fail; echo \"rc $?\"
 s6-rc -v0 -n 0 -u change svc-a; echo \"rc $?\"
 ",
     );
-    let want = "s6-rc-dryrun: init  # legacy-services\n\
-s6-rc-dryrun: /command/s6-svc -dwD -T 700 -- /run/service/svc-a\n\
-s6-rc-dryrun: /command/execlineb -Pc  # init-a\n\
+    // s6-rc's lines: s6-overlay's paths; the oneshots' indexes count the
+    // two internal longruns, svc-a, then fail, init-a, slow, fix-attrs,
+    // legacy-cont-init, legacy-services.
+    let svc = "s6-rc-dryrun: /package/admin/s6/command/s6-svc";
+    let sudo = "s6-rc-dryrun: /package/admin/s6/command/s6-sudo -el0 -t 30000";
+    let runner = "/run/s6-rc/servicedirs/s6rc-oneshot-runner/s";
+    let want = format!(
+        "{sudo} -T 0 -- {runner} down 8  # legacy-services\n\
+{svc} -dwD -T 700 -- /run/s6-rc/servicedirs/svc-a\n\
+{sudo} -T 0 -- {runner} down 4  # init-a\n\
 rc 0\n\
 same\n\
 true\n\
 s6-rc: info: dry run: service legacy-services: stopping\n\
-s6-rc-dryrun: init  # legacy-services\n\
+{sudo} -T 500 -- {runner} down 8  # legacy-services\n\
 s6-rc: info: dry run: service legacy-services successfully stopped\n\
 s6-rc: info: dry run: service svc-a: stopping\n\
-s6-rc-dryrun: /command/s6-svc -dwD -T 500 -- /run/service/svc-a\n\
+{svc} -dwD -T 500 -- /run/s6-rc/servicedirs/svc-a\n\
 s6-rc: info: dry run: service svc-a successfully stopped\n\
 rc 0\n\
 rc 0\n\
-s6-rc-dryrun: /command/s6-svc -uwU -T 0 -- /run/service/svc-a\n\
-s6-rc-dryrun: /command/execlineb -Pc exit 3  # fail\n\
+{svc} -uwU -T 0 -- /run/s6-rc/servicedirs/svc-a\n\
+{sudo} -T 0 -- {runner} up 3  # fail\n\
 rc 0\n\
-rc 0\n";
+rc 0\n"
+    );
     assert_eq!(out, want);
 }
 
@@ -240,6 +248,119 @@ s6-rc: info: service svc-a successfully stopped\n\
 rc 0\n\
 rc 0\n\
 fail slow fix-attrs legacy-cont-init legacy-services \n"
+    );
+    assert_eq!(out, want);
+}
+
+/// A client's change runs its oneshots with the client's stdin, stdout
+/// and stderr (s6-rc's runner gets its client's descriptors); at boot
+/// they are PID 1's.
+#[test]
+fn oneshots_of_a_change_write_to_the_client() {
+    let root = Root::new();
+    oneshot(&root, "boot-say", "echo boot-line", &[]);
+    oneshot(&root, "say", "foreground { echo up-out } fdmove -c 1 2 echo up-err", &[]);
+    root.file(&format!("{RCD}/say/down"), "fdmove -c 1 2 echo down-err\n", 0o644);
+    oneshot(&root, "readin", "sh -c \"read l; echo got-$l\"", &[]);
+    user(&root, &["boot-say"]);
+    let script = "PATH=/command:$PATH
+s6-rc -u change say > /tmp/o 2> /tmp/e; echo \"rc $?\" >> /tmp/o
+s6-rc -d change say >> /tmp/o 2>> /tmp/e; echo \"rc $?\" >> /tmp/o
+echo piped | s6-rc -u change readin >> /tmp/o 2>> /tmp/e
+";
+    let o = root.init(&["sh", "-c", script]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let read = |f: &str| fs::read_to_string(root.path().join(f)).unwrap_or_default();
+    assert_eq!(read("tmp/o"), "up-out\nrc 0\nrc 0\ngot-piped\n");
+    assert_eq!(read("tmp/e"), "up-err\ndown-err\n");
+    let console = format!("{}{}", o.stdout, o.stderr);
+    assert!(console.contains("boot-line"), "{console}");
+    for w in ["up-out", "up-err", "down-err", "got-"] {
+        assert!(!console.contains(w), "{w} on the console: {console}");
+    }
+}
+
+/// `s6-rc-db`'s queries, formats and exit codes (the s6-rc spec, §2.8 and
+/// §2.9): descending order for the unions, `-e` hiding essential
+/// services, the stored argv of a oneshot, a pipeline's edges.
+#[test]
+fn db_queries() {
+    let root = Root::new();
+    oneshot(&root, "low", "foreground { echo \"a b\" c } echo next", &[]);
+    root.file(&format!("{RCD}/low/down"), "# nothing\n", 0o644);
+    root.file(&format!("{RCD}/low/timeout-up"), "1500\n", 0o644);
+    longrun(&root, "ess", &["low"]);
+    root.file(&format!("{RCD}/ess/flag-essential"), "", 0o644);
+    root.file(&format!("{RCD}/ess/timeout-down"), "700\n", 0o644);
+    longrun(&root, "mid", &["ess"]);
+    for p in ["prod", "prod2"] {
+        longrun(&root, p, &[]);
+        root.file(&format!("{RCD}/{p}/producer-for"), "cons\n", 0o644);
+    }
+    longrun(&root, "cons", &[]);
+    root.file(&format!("{RCD}/cons/consumer-for"), "prod\nprod2\n", 0o644);
+    root.file(&format!("{RCD}/cons/pipeline-name"), "mypipe\n", 0o644);
+    user(&root, &["mid", "mypipe"]);
+    let out = run(
+        &root,
+        "d() { echo \"> $*\"; s6-rc-db \"$@\" > /tmp/q; r=$?; tr '\\n\\0' ' |' < /tmp/q; echo \"rc $r\"; }
+d list services; d -e list longruns; d list bundles
+d atomics mypipe low; d -e atomics mypipe ess
+d dependencies mid prod; d -d dependencies low
+d all-dependencies mid; d -d all-dependencies low; d -d -e all-dependencies low
+d timeout low; d -d timeout low; d -d timeout ess; d timeout user
+d flags ess; d flags mid; d flags base
+d script low; d -d script low; d script fix-attrs; d script ess; d script user
+d pipeline prod; d pipeline cons; d pipeline mid; d pipeline low; d pipeline mypipe
+d -e contents user; d check; d check x
+d atomics nosuch; d nosuch x; d list nosuch; d timeout; d -Z check
+d help
+",
+    );
+    let usage = "s6-rc-db: usage: s6-rc-db [ -u | -d ] [ -l live ] [ -c compiled ] [ -b ] [ -E | -e ] \
+command... (use s6-rc-db help for more information)";
+    let want = format!(
+        "> list services\ncons ess low mid prod prod2 fix-attrs legacy-cont-init legacy-services rc 0\n\
+> -e list longruns\ncons mid prod prod2 rc 0\n\
+> list bundles\nuser mypipe user2 base top rc 0\n\
+> atomics mypipe low\nprod2 prod low cons rc 0\n\
+> -e atomics mypipe ess\nprod2 prod cons rc 0\n\
+> dependencies mid prod\ness cons rc 0\n\
+> -d dependencies low\ness rc 0\n\
+> all-dependencies mid\nmid low ess rc 0\n\
+> -d all-dependencies low\nlegacy-services mid low ess rc 0\n\
+> -d -e all-dependencies low\nlegacy-services mid low rc 0\n\
+> timeout low\n1500 rc 0\n\
+> -d timeout low\n0 rc 0\n\
+> -d timeout ess\n700 rc 0\n\
+> timeout user\ns6-rc-db: fatal: in database /run/s6/rc: identifier user represents a bundle\nrc 5\n\
+> flags ess\n00000001 rc 0\n\
+> flags mid\n00000000 rc 0\n\
+> flags base\ns6-rc-db: fatal: in database /run/s6/rc: identifier base represents a bundle\nrc 5\n\
+> script low\nforeground| echo| a b| c||echo|next|rc 0\n\
+> -d script low\nrc 0\n\
+> script fix-attrs\nrc 0\n\
+> script ess\ns6-rc-db: fatal: in database /run/s6/rc: identifier ess represents a longrun service\nrc 5\n\
+> script user\ns6-rc-db: fatal: in database /run/s6/rc: identifier user represents a bundle\nrc 5\n\
+> pipeline prod\nprod2/cons prod/cons rc 0\n\
+> pipeline cons\nprod2/cons prod/cons rc 0\n\
+> pipeline mid\nrc 0\n\
+> pipeline low\nrc 5\n\
+> pipeline mypipe\nrc 5\n\
+> -e contents user\ncons mid prod prod2 rc 0\n\
+> check\nrc 0\n\
+> check x\nrc 0\n\
+> atomics nosuch\ns6-rc-db: fatal: nosuch is not a valid identifier in /run/s6/rc\nrc 3\n\
+> nosuch x\ns6-rc-db: fatal: unknown command: nosuch\nrc 100\n\
+> list nosuch\ns6-rc-db: fatal: unknown subcommand: nosuch\nrc 100\n\
+> timeout\n{usage}\nrc 100\n\
+> -Z check\n{usage}\nrc 100\n\
+> help\n{}rc 0\n",
+        "s6-rc-db help s6-rc-db check s6-rc-db list all|services|oneshots|longruns|bundles \
+s6-rc-db type servicename s6-rc-db [ -u | -d ] timeout atomicname s6-rc-db contents bundlename \
+s6-rc-db [ -u | -d ] dependencies servicename... s6-rc-db pipeline longrunname \
+s6-rc-db [ -u | -d ] script oneshotname s6-rc-db flags atomicname s6-rc-db atomics servicename... \
+s6-rc-db [ -u | -d ] all-dependencies servicename... "
     );
     assert_eq!(out, want);
 }

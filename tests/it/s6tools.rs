@@ -5,7 +5,6 @@
 //! tools Debian does not ship (s6-portable-utils is not packaged).
 use crate::harness::*;
 use std::fs;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,32 +16,8 @@ const GROUP: &str = "root:x:0:\ndaemon:x:2:alice\nwheel:x:10:daemon,alice\nadm:x
 
 /// Run `cmd` with stdin from /dev/null; fail the test after `limit`.
 pub fn run_limit(cmd: &mut Command, limit: Duration) -> (i32, String, String) {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let to = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = so.read_to_string(&mut s);
-        s
-    });
-    let te = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = se.read_to_string(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let st = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let code = st.code().unwrap_or_else(|| 128 + std::os::unix::process::ExitStatusExt::signal(&st).unwrap());
-    (code, to.join().unwrap(), te.join().unwrap())
+    let r = run_timed(cmd, None, limit);
+    (r.code(), r.out(), r.err())
 }
 
 fn run(cmd: &mut Command) -> (i32, String, String) {
@@ -274,11 +249,7 @@ fn setlock_excludes_and_fails_fast_with_n() {
     let f = d.path().join("lock");
     let fs_ = f.to_str().unwrap();
     let mut holder = ours(&["s6-setlock", fs_, "sleep", "3"]).spawn().unwrap();
-    let t = Instant::now();
-    while fs::metadata(&f).is_err() {
-        assert!(t.elapsed() < Duration::from_secs(5));
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until("the lock file", Duration::from_secs(5), || fs::metadata(&f).is_ok());
     std::thread::sleep(Duration::from_millis(200));
     // Ours and Debian's both see the lock: exit 1, same message.
     let (code, out, err) = same(&["s6-setlock", "-n", fs_, "echo", "ran"]);
@@ -294,7 +265,7 @@ fn setlock_excludes_and_fails_fast_with_n() {
     let (code, out, _) = run(&mut ours(&["s6-setlock", fs_, "echo", "ran"]));
     assert_eq!((code, out.as_str()), (0, "ran\n"));
     assert!(t.elapsed() >= Duration::from_millis(1500), "did not wait for the holder");
-    holder.wait().unwrap();
+    wait_child(&mut holder, Duration::from_secs(10));
     // Free: -n takes it.
     assert_eq!(run(&mut ours(&["s6-setlock", "-n", fs_, "true"])).0, 0);
     for a in [
@@ -351,11 +322,7 @@ fn maximumtime_kills_at_the_deadline() {
     assert!(t.elapsed() >= Duration::from_millis(300) && t.elapsed() < Duration::from_secs(10));
     let pid = fs::read_to_string(&pidf).unwrap().trim().to_string();
     let gone = || fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| s.contains(") Z "));
-    let t = Instant::now();
-    while !gone() {
-        assert!(t.elapsed() < Duration::from_secs(5), "child not killed");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until("the child to be killed", Duration::from_secs(5), gone);
     assert_eq!(run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "exit 7"])).0, 7);
     let (code, _, err) = run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "kill -9 $$"]));
     assert_eq!((code, err.as_str()), (111, "s6-maximumtime: warning: child process crashed\n"));

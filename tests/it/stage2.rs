@@ -157,6 +157,39 @@ fn cont_init_changes_reach_the_cmd_and_with_contenv() {
     assert_eq!(o.stdout, "from-init\nfrom-init\n", "{}", o.stderr);
 }
 
+/// Files in the environment directory that cannot be a variable (a dot
+/// file, a name with `=`) are not passed by with-contenv, nor read by
+/// printcontenv.
+#[test]
+fn with_contenv_and_printcontenv_skip_names_that_are_not_variables() {
+    let root = Root::new();
+    root.file(
+        "/etc/cont-init.d/10-set",
+        "#!/bin/sh\ncd /run/s6/container_environment\necho dot > .hidden\necho eq > 'A=B'\necho ok > GOOD\n",
+        0o755,
+    );
+    let o = root
+        .init(&["sh", "-c", "with-contenv env | grep -e hidden -e A= -e GOOD; printcontenv .hidden; echo rc=$?"])
+        .env("S6_VERBOSITY", "1")
+        .run();
+    assert_eq!(o.stdout, "GOOD=ok\nrc=1\n", "{}", o.stderr);
+}
+
+/// fix-attrs.d, cont-init.d and cont-finish.d that are files, not
+/// directories, are as if missing: no section, no warning.
+#[test]
+fn stage_directories_that_are_files_count_as_missing() {
+    let none = Root::new().init(&["echo", "cmd"]).run();
+    let root = Root::new();
+    for d in ["fix-attrs.d", "cont-init.d", "cont-finish.d"] {
+        root.file(&format!("/etc/{d}"), "", 0o644);
+    }
+    let o = root.init(&["echo", "cmd"]).run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "cmd\n"), "{}", o.stderr);
+    assert_eq!(progress(&o.stderr), progress(&none.stderr), "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+}
+
 #[test]
 fn keep_env_gives_everything_to_everyone() {
     let root = Root::new();

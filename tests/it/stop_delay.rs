@@ -4,14 +4,6 @@ use crate::harness::*;
 use std::fs;
 use std::time::{Duration, Instant};
 
-fn started(c: &mut Container) {
-    let t = Instant::now();
-    while c.children_of_pid1().is_empty() {
-        assert!(t.elapsed() < Duration::from_secs(10), "the CMD did not start");
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
 /// A CMD that records when it gets TERM, then exits with 143.
 const TRAP: &str = "trap 'date +%s%N > /tmp/termed; exit 143' TERM; while :; do usleep 10000; done";
 
@@ -20,7 +12,7 @@ fn the_stop_waits_for_the_delay() {
     let _t = timing();
     let root = Root::new();
     let mut c = root.init(&["sh", "-c", TRAP]).env("S6_STOP_DELAY", "500").start();
-    started(&mut c);
+    c.wait_cmd();
     let sent = c.signal(15);
     std::thread::sleep(Duration::from_millis(300));
     assert!(c.running(), "the container stopped within the delay");
@@ -37,7 +29,7 @@ fn the_stop_waits_for_the_delay() {
 fn a_second_term_skips_the_rest() {
     let root = Root::new();
     let mut c = root.init(&["sleep", "1000"]).env("S6_STOP_DELAY", "20000").start();
-    started(&mut c);
+    c.wait_cmd();
     let sent = c.signal(15);
     std::thread::sleep(Duration::from_millis(100));
     assert!(c.running());
@@ -52,7 +44,7 @@ fn the_cmd_ending_during_the_delay_ends_the_container_at_once() {
     let root = Root::new();
     let cmd = "while [ ! -e /tmp/go ]; do usleep 10000; done; exit 3";
     let mut c = root.init(&["sh", "-c", cmd]).env("S6_STOP_DELAY", "20000").start();
-    started(&mut c);
+    c.wait_cmd();
     c.signal(15);
     std::thread::sleep(Duration::from_millis(100));
     fs::write(root.path().join("tmp/go"), "").unwrap();
@@ -66,7 +58,7 @@ fn the_cmd_ending_during_the_delay_ends_the_container_at_once() {
 fn a_halt_during_the_delay_ends_the_container_at_once() {
     let root = Root::new();
     let mut c = root.init(&["sleep", "1000"]).env("S6_STOP_DELAY", "20000").start();
-    started(&mut c);
+    c.wait_cmd();
     c.signal(15);
     std::thread::sleep(Duration::from_millis(100));
     fs::write(root.path().join("run/s6-linux-init-container-results/exitcode"), "42\n").unwrap();
@@ -85,7 +77,7 @@ fn a_halt_during_the_delay_ends_the_container_at_once() {
 fn a_bad_value_warns_and_means_no_delay() {
     let root = Root::new();
     let mut c = root.init(&["sleep", "1000"]).env("S6_STOP_DELAY", "1s").start();
-    started(&mut c);
+    c.wait_cmd();
     let sent = c.signal(15);
     let o = c.wait();
     assert_eq!(o.code(), 143);

@@ -35,14 +35,6 @@ fn wait_state(dir: &Path, prefix: &str) -> String {
     }
 }
 
-fn wait_until(mut f: impl FnMut() -> bool, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 fn service(root: &Root, name: &str, run: &str) {
     root.file(&format!("/etc/services.d/{name}/run"), &format!("#!/bin/sh\n{run}\n"), 0o755);
 }
@@ -89,7 +81,7 @@ fn debian_s6_clients_drive_rs6_services() {
     // -O: stays up now, not restarted after it dies.
     assert_eq!(host(s6("s6-svc").args(["-O"]).arg(&a)).0, 0);
     // s6-svc returns once the byte is in the fifo: wait for the supervisor.
-    wait_until(|| svstat(&a).contains("want down"), "want down after -O");
+    wait_until("want down after -O", Duration::from_secs(5), || svstat(&a).contains("want down"));
     assert_eq!(host(s6("s6-svc").args(["-t"]).arg(&a)).0, 0);
     wait_state(&a, "down (signal SIGTERM)");
     std::thread::sleep(Duration::from_millis(1300));
@@ -115,11 +107,9 @@ fn finish_gets_exit_code_or_256_and_signal() {
     let mut c = root.init(&[]).start();
     let f = svc_dir(&root, "f");
     // First run exits 3: finish gets "3 0 f PGID"; then it is restarted.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while fs::read_to_string(root.path().join("tmp/n")).unwrap_or_default().trim() != "2" {
-        assert!(Instant::now() < deadline, "not restarted");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until("the restart", Duration::from_secs(5), || {
+        fs::read_to_string(root.path().join("tmp/n")).unwrap_or_default().trim() == "2"
+    });
     wait_state(&f, "up (pid ");
     assert_eq!(host(s6("s6-svc").args(["-t"]).arg(&f)).0, 0);
     assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "5000"]).arg(&f)).0, 0);
@@ -299,19 +289,13 @@ fn logger_down_loses_nothing_and_keeps_order() {
     root.file("/etc/services.d/w/log/run", "#!/bin/sh\nexec cat >> /tmp/log\n", 0o755);
     root.file("/etc/services.d/w/log/down", "", 0o644);
     let mut c = root.init(&[]).start();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !root.path().join("tmp/written").exists() {
-        assert!(Instant::now() < deadline, "the service never finished writing");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until("the service to finish writing", Duration::from_secs(10), || root.path().join("tmp/written").exists());
     assert!(!root.path().join("tmp/log").exists());
     assert_eq!(host(s6("s6-svc").args(["-u"]).arg(svc_dir(&root, "w/log"))).0, 0);
     let want: String = (1..=1000).map(|i| format!("line{i}\n")).collect();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().len() < want.len() {
-        assert!(Instant::now() < deadline, "lines missing");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until("every line", Duration::from_secs(10), || {
+        fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().len() >= want.len()
+    });
     assert_eq!(fs::read_to_string(root.path().join("tmp/log")).unwrap(), want);
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
@@ -358,11 +342,9 @@ fn last_lines_reach_the_log_at_shutdown() {
     service(&root, "w", "trap 'echo last words; exit 0' TERM; echo first; while :; do sleep 0.05; done");
     root.file("/etc/services.d/w/log/run", "#!/bin/sh\nexec cat >> /tmp/log\n", 0o755);
     let mut c = root.init(&[]).start();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().contains("first") {
-        assert!(Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until("the first line", Duration::from_secs(5), || {
+        fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().contains("first")
+    });
     let sent = c.signal(15);
     let o = c.wait();
     assert_eq!(o.code(), 0);
@@ -498,7 +480,9 @@ fn run_and_finish_without_x_bit_use_the_shebang() {
     let mut c = root.init(&[]).start();
     let d = svc_dir(&root, "nx");
     wait_state(&d, "up (pid ");
-    wait_until(|| fs::read_to_string(root.path().join("tmp/flags")).is_ok_and(|f| f.ends_with('\n')), "run's $-");
+    wait_until("run's $-", Duration::from_secs(5), || {
+        fs::read_to_string(root.path().join("tmp/flags")).is_ok_and(|f| f.ends_with('\n'))
+    });
     let flags = fs::read_to_string(root.path().join("tmp/flags")).unwrap();
     assert!(flags.contains('e'), "run did not get its #! argument -e: {flags:?}");
     assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
@@ -522,7 +506,7 @@ fn timeout_kill_and_want_down_during_the_grace() {
     let d = svc_dir(&root, "tk");
     wait_state(&d, "up (pid ");
     // Up is not enough: the TERM must come after the trap is set.
-    wait_until(|| root.path().join("tmp/trapped").exists(), "the service to ignore TERM");
+    wait_until("the service to ignore TERM", Duration::from_secs(5), || root.path().join("tmp/trapped").exists());
     assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
     let deadline = Instant::now() + Duration::from_secs(10);
     let st = loop {
@@ -553,7 +537,7 @@ fn timeout_finish_zero_means_no_limit() {
     wait_state(&d, "down");
     assert_eq!(host(s6("s6-svc").args(["-o"]).arg(&d)).0, 0);
     // Once finish runs, the service is not "down and ready" until it ends.
-    wait_until(|| root.path().join("tmp/fstart").exists(), "finish to start");
+    wait_until("finish to start", Duration::from_secs(5), || root.path().join("tmp/fstart").exists());
     assert_eq!(host(s6("s6-svwait").args(["-D", "-t", "20000"]).arg(&d)).0, 0);
     assert_eq!(fs::read_to_string(root.path().join("tmp/fin")).unwrap_or_default(), "done\n", "finish was cut short");
     c.signal(15);
@@ -570,11 +554,7 @@ fn max_death_tally_bounds_the_tally() {
     let mut c = root.init(&[]).start();
     let d = svc_dir(&root, "mt");
     let runs = || fs::read_to_string(root.path().join("tmp/runs")).unwrap_or_default().lines().count();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while runs() < 4 {
-        assert!(Instant::now() < deadline, "not restarted 3 times");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("3 restarts", Duration::from_secs(20), || runs() >= 4);
     let tally = fs::read(d.join("supervise/death_tally")).unwrap();
     assert_eq!(tally.len(), 2 * 14, "max-death-tally 2 keeps 2 records");
     assert_eq!(&tally[12..14], &[7, 0]);
@@ -632,7 +612,7 @@ fn exit_container_ends_the_container_with_the_service_code() {
     root.file("/etc/services.d/main/exit-container", "on-failure\n", 0o644);
     let mut c = root.init(&[]).timeout(Duration::from_secs(20)).start();
     let starts = || fs::read_to_string(root.path().join("tmp/starts")).unwrap_or_default().lines().count();
-    wait_until(|| starts() >= 2, "a restart after exit 0");
+    wait_until("a restart after exit 0", Duration::from_secs(5), || starts() >= 2);
     assert!(c.running(), "exit 0 ended an on-failure container");
     let m = svc_dir(&root, "main");
     assert_eq!(host(s6("s6-svc").args(["-wD", "-d"]).arg(&m)).0, 0);
@@ -657,14 +637,11 @@ fn restart_limit_marks_the_service_failed() {
     let mut c = root.init(&[]).timeout(Duration::from_secs(30)).start();
     let starts = || fs::read_to_string(root.path().join("tmp/starts")).unwrap_or_default().lines().count();
     let f = svc_dir(&root, "flap");
-    wait_until(|| starts() >= 1, "a first start");
+    wait_until("a first start", Duration::from_secs(5), || starts() >= 1);
     // s6-svwait -U ends on the O event (it will not come up): exit 1.
     let mut w = s6("s6-svwait").args(["-U", "-t", "10000"]).arg(&f).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while starts() < 3 {
-        assert!(Instant::now() < deadline, "3 starts never came");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("3 starts", Duration::from_secs(10), || starts() >= 3);
     let s = wait_state(&f, "down (exitcode 3)");
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(starts(), 3, "restarted after the limit");
@@ -680,7 +657,7 @@ fn restart_limit_marks_the_service_failed() {
     assert_eq!(waited.code(), Some(1), "s6-svwait -U");
     // u: three more tries.
     assert_eq!(host(s6("s6-svc").args(["-u"]).arg(&f)).0, 0);
-    wait_until(|| starts() >= 4, "a start after s6-svc -u");
+    wait_until("a start after s6-svc -u", Duration::from_secs(5), || starts() >= 4);
     assert!(c.running());
     c.signal(15);
     let o = c.wait();
@@ -762,4 +739,86 @@ fn bad_restart_knobs_warn_and_fall_back() {
     let o = c.wait();
     assert_eq!(o.code(), 0);
     assert!(o.stderr.contains("invalid restart-backoff"), "{}", o.stderr);
+}
+
+/// `flag-timeout-killpg`: the SIGKILL of `timeout-kill` goes to the whole
+/// process group (a background child of `run` dies with it); without the
+/// flag, only the service's own process.
+#[test]
+fn flag_timeout_killpg_kills_the_whole_group() {
+    let root = Root::new();
+    for name in ["kp", "nk"] {
+        service(
+            &root,
+            name,
+            &format!(
+                "trap '' TERM; sleep 86413 & echo $! > /tmp/{name}.child; echo > /tmp/{name}.trapped; while :; do sleep 1; done"
+            ),
+        );
+        root.file(&format!("/etc/services.d/{name}/timeout-kill"), "1000\n", 0o644);
+        // Is the background child still there once run is gone?
+        root.file(
+            &format!("/etc/services.d/{name}/finish"),
+            &format!(
+                "#!/bin/sh\nc=$(cat /tmp/{name}.child)\nfor i in $(seq 30); do kill -0 \"$c\" 2>/dev/null || {{ echo gone > /tmp/{name}.bg; exit 0; }}; sleep 0.1; done\necho alive > /tmp/{name}.bg\n"
+            ),
+            0o755,
+        );
+    }
+    root.file("/etc/services.d/kp/flag-timeout-killpg", "", 0o644);
+    let mut c = root.init(&[]).start();
+    for name in ["kp", "nk"] {
+        let d = svc_dir(&root, name);
+        wait_state(&d, "up (pid ");
+        wait_until("the service to ignore TERM", Duration::from_secs(5), || {
+            root.path().join(format!("tmp/{name}.trapped")).exists()
+        });
+        assert_eq!(host(s6("s6-svc").args(["-d"]).arg(&d)).0, 0);
+    }
+    for (name, want) in [("kp", "gone\n"), ("nk", "alive\n")] {
+        let f = root.path().join(format!("tmp/{name}.bg"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !fs::read_to_string(&f).is_ok_and(|s| s.ends_with('\n')) {
+            assert!(Instant::now() < deadline, "{name}: finish never told about the background child");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(fs::read_to_string(&f).unwrap(), want, "{name}: the background child after timeout-kill");
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// `supervise/death_tally` exists, empty, as soon as the service is
+/// supervised: `s6-svdt` on a service that never died prints nothing.
+#[test]
+fn death_tally_is_created_empty_at_start() {
+    let root = Root::new();
+    service(&root, "dt", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "dt");
+    wait_state(&d, "up (pid ");
+    assert_eq!(fs::read(d.join("supervise/death_tally")).expect("no supervise/death_tally"), b"");
+    assert_eq!(host(s6("s6-svdt").arg(&d)), (0, String::new(), String::new()));
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// A fifo in a service directory is recreated (as a fifo) in the copy
+/// under /run/service.
+#[test]
+fn fifo_in_a_service_directory_is_copied_as_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let root = Root::new();
+    service(&root, "ff", "[ -p ./pipe ] && echo fifo > /tmp/kind; exec sleep 1000");
+    let st = Command::new("mkfifo").arg(root.path().join("etc/services.d/ff/pipe")).status().unwrap();
+    assert!(st.success());
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "ff");
+    wait_state(&d, "up (pid ");
+    assert!(fs::symlink_metadata(d.join("pipe")).unwrap().file_type().is_fifo());
+    wait_until("run to see its fifo", Duration::from_secs(5), || {
+        fs::read_to_string(root.path().join("tmp/kind")).is_ok_and(|s| s == "fifo\n")
+    });
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
 }

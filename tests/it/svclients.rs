@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+const TEN: Duration = Duration::from_secs(10);
+
 /// Debian's s6 program `prog`.
 fn theirs(prog: &str) -> Command {
     let p = Path::new("/usr/bin").join(prog);
@@ -43,32 +45,8 @@ struct Out {
 
 /// Run `cmd` to its end; one still running after `limit` fails the test.
 fn run_in(cmd: &mut Command, limit: Duration) -> Out {
-    let start = Instant::now();
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let to = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = so.read_to_string(&mut s);
-        s
-    });
-    let te = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = se.read_to_string(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    Out { code: status.code().unwrap_or(-1), out: to.join().unwrap(), err: te.join().unwrap(), took: start.elapsed() }
+    let r = run_timed(cmd, None, limit);
+    Out { code: r.status.code().unwrap_or(-1), out: r.out(), err: r.err(), took: r.took }
 }
 
 fn run(cmd: &mut Command) -> Out {
@@ -76,26 +54,21 @@ fn run(cmd: &mut Command) -> Out {
 }
 
 /// A started command, killed if still running when dropped.
-struct Bg(Child, String);
+struct Bg(Child);
 
 impl Bg {
     fn start(cmd: &mut Command) -> Bg {
-        let what = format!("{cmd:?}");
-        Bg(cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn"), what)
+        Bg(cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn"))
     }
     fn finish(mut self) -> Out {
         let start = Instant::now();
-        let status = loop {
-            if let Some(st) = self.0.try_wait().unwrap() {
-                break st;
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "{} still running", self.1);
-            std::thread::sleep(Duration::from_millis(2));
-        };
-        let (mut out, mut err) = (String::new(), String::new());
-        let _ = self.0.stdout.take().unwrap().read_to_string(&mut out);
-        let _ = self.0.stderr.take().unwrap().read_to_string(&mut err);
-        Out { code: status.code().unwrap_or(-1), out, err, took: start.elapsed() }
+        let (o, e) = (Reader::new(self.0.stdout.take().unwrap()), Reader::new(self.0.stderr.take().unwrap()));
+        let status = wait_child(&mut self.0, TEN);
+        let took = start.elapsed();
+        let deadline = start + TEN;
+        let (out, err) =
+            (String::from_utf8_lossy(&o.take(deadline)).into(), String::from_utf8_lossy(&e.take(deadline)).into());
+        Out { code: status.code().unwrap_or(-1), out, err, took }
     }
     fn running(&mut self) -> bool {
         self.0.try_wait().unwrap().is_none()
@@ -106,14 +79,6 @@ impl Drop for Bg {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn wait_for(mut f: impl FnMut() -> bool, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -158,7 +123,7 @@ impl Fx {
     fn supervise(&mut self, dir: &Path) {
         let c = theirs("s6-supervise").arg(dir).stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
         self.sups.push(c);
-        wait_for(|| run(theirs("s6-svok").arg(dir)).code == 0, "s6-supervise to start");
+        wait_until("s6-supervise to start", TEN, || run(theirs("s6-svok").arg(dir)).code == 0);
     }
     /// Start Debian's s6-svscan on `dir`; the index of its child.
     fn svscan(&mut self, dir: &Path) -> usize {
@@ -310,7 +275,7 @@ fn wait_listeners(dir: &Path, n: usize) {
             .map(|r| r.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("ftrig1:")).count())
             .unwrap_or(0)
     };
-    wait_for(|| count() >= n, "the waiter to subscribe");
+    wait_until("the waiter to subscribe", TEN, || count() >= n);
 }
 
 fn ok(o: &Out, what: &str) {
@@ -340,7 +305,7 @@ fn svstat_matches_debian() {
     ok(&run(theirs("s6-svc").arg("-O").arg(&a)), "-O");
     same_status(&a, "up (pid ");
     ok(&run(theirs("s6-svc").arg("-p").arg(&a)), "-p");
-    wait_for(|| svstat_theirs(&[], &a).contains("paused"), "paused");
+    wait_until("paused", TEN, || svstat_theirs(&[], &a).contains("paused"));
     let st = same_status(&a, "up (pid ");
     assert!(st.contains(", paused, want down"), "{st}");
     ok(&run(theirs("s6-svc").arg("-c").arg(&a)), "-c");
@@ -360,7 +325,7 @@ fn svstat_matches_debian() {
     assert!(st.contains(" seconds, want up") && !st.contains("normally") && !st.contains("ready"), "{st}");
     // Up and ready through notification-fd.
     wait_state(&n, "up ");
-    wait_for(|| svstat_theirs(&[], &n).contains("ready"), "readiness");
+    wait_until("readiness", TEN, || svstat_theirs(&[], &n).contains("ready"));
     let st = same_status(&n, "up (pid ");
     assert!(st.contains(", ready "), "{st}");
     // 2.15 fields 2.11 lacks: pgid is the pid.
@@ -390,7 +355,7 @@ fn svc_letters_drive_s6_supervise() {
         let before = finish_lines().len();
         let pid = pid_of(&a);
         ok(&run(ours("s6-svc").args(&args).arg(&a)), &format!("{args:?}"));
-        wait_for(|| finish_lines().len() > before, &format!("finish after s6-svc {args:?}"));
+        wait_until(&format!("finish after s6-svc {args:?}"), TEN, || finish_lines().len() > before);
         assert_eq!(finish_lines()[before], format!("256 {sig}"), "{args:?}");
         ok(&run(theirs("s6-svwait").args(["-u", "-t", "5000"]).arg(&a)), "back up");
         assert_ne!(pid_of(&a), pid, "{args:?} restarted it");
@@ -401,14 +366,14 @@ fn svc_letters_drive_s6_supervise() {
         fs::read_to_string(format!("/proc/{pid}/stat")).unwrap().split(") ").nth(1).unwrap()[..1].to_string()
     };
     ok(&run(ours("s6-svc").arg("-p").arg(&a)), "-p");
-    wait_for(|| state(&pid) == "T", "SIGSTOP");
-    wait_for(|| svstat_theirs(&[], &a).contains(", paused"), "the paused flag");
+    wait_until("SIGSTOP", TEN, || state(&pid) == "T");
+    wait_until("the paused flag", TEN, || svstat_theirs(&[], &a).contains(", paused"));
     assert!(svstat_theirs(&[], &a).starts_with("up "));
     ok(&run(ours("s6-svc").arg("-c").arg(&a)), "-c");
-    wait_for(|| state(&pid) != "T", "SIGCONT");
+    wait_until("SIGCONT", TEN, || state(&pid) != "T");
     // -O: wanted down, left running.
     ok(&run(ours("s6-svc").arg("-O").arg(&a)), "-O");
-    wait_for(|| svstat_theirs(&[], &a).contains("want down"), "-O");
+    wait_until("-O", TEN, || svstat_theirs(&[], &a).contains("want down"));
     assert_eq!(pid_of(&a), pid);
     // -d: down with TERM and not restarted; -u: up again.
     ok(&run(ours("s6-svc").arg("-d").arg(&a)), "-d");
@@ -447,7 +412,7 @@ fn svc_letters_drive_s6_supervise() {
     std::thread::sleep(Duration::from_millis(100));
     assert!(fx.sups[0].try_wait().unwrap().is_none(), "-x alone must not stop it");
     ok(&run(ours("s6-svc").arg("-d").arg(&a)), "-d");
-    wait_for(|| fx.sups[0].try_wait().unwrap().is_some(), "s6-supervise to exit after -x");
+    wait_until("s6-supervise to exit after -x", TEN, || fx.sups[0].try_wait().unwrap().is_some());
     assert_eq!(run(ours("s6-svok").arg(&a)).code, 1);
 }
 
@@ -712,17 +677,17 @@ fn svscanctl_drives_s6_svscan() {
     fs::create_dir_all(&s).unwrap();
     write_script(&s.join("run"), "#!/bin/sh\nexec sleep 1000\n");
     let i = fx.svscan(&scan);
-    wait_for(|| run(ours("s6-svok").arg(&s)).code == 0, "s6-svscan to start s");
+    wait_until("s6-svscan to start s", TEN, || run(ours("s6-svok").arg(&s)).code == 0);
     // -a: a new directory is picked up at once.
     let t = scan.join("t");
     fs::create_dir_all(&t).unwrap();
     write_script(&t.join("run"), "#!/bin/sh\nexec sleep 1000\n");
     ok(&run(ours("s6-svscanctl").arg("-a").arg(&scan)), "-a");
-    wait_for(|| run(ours("s6-svok").arg(&t)).code == 0, "-a to supervise t");
+    wait_until("-a to supervise t", TEN, || run(ours("s6-svok").arg(&t)).code == 0);
     // -t: everything stops and s6-svscan exits.
     ok(&run(ours("s6-svscanctl").arg("-t").arg(&scan)), "-t");
-    wait_for(|| fx.sups[i].try_wait().unwrap().is_some(), "s6-svscan to exit after -t");
-    wait_for(|| run(ours("s6-svok").arg(&s)).code == 1, "s's supervisor to exit");
+    wait_until("s6-svscan to exit after -t", TEN, || fx.sups[i].try_wait().unwrap().is_some());
+    wait_until("s's supervisor to exit", TEN, || run(ours("s6-svok").arg(&s)).code == 1);
     // Nobody listening: 100.
     let o = run(ours("s6-svscanctl").arg("-t").arg(&scan));
     assert_eq!(o.code, 100);
@@ -764,7 +729,7 @@ fn svdt_death_tally() {
     fx.supervise(&d);
     // exit 3, then (restarted after 1 s) killed by KILL, then by TERM.
     let tally = d.join("supervise/death_tally");
-    wait_for(|| fs::metadata(&tally).is_ok_and(|m| m.len() == 14), "first death");
+    wait_until("first death", TEN, || fs::metadata(&tally).is_ok_and(|m| m.len() == 14));
     ok(&run(theirs("s6-svwait").args(["-u", "-t", "5000"]).arg(&d)), "up");
     wait_state(&d, "up ");
     ok(&run(ours("s6-svc").arg("-k").arg(&d)), "-k");
@@ -897,7 +862,7 @@ fn ours_against_rs6_supervisor() {
     let c = root.init(&[]).start();
     let svc = |n: &str| root.path().join("run/service").join(n);
     let (a, b) = (svc("a"), svc("b"));
-    wait_for(|| run(ours("s6-svok").arg(&b)).code == 0, "rs6 to supervise b");
+    wait_until("rs6 to supervise b", TEN, || run(ours("s6-svok").arg(&b)).code == 0);
     ok(&run(ours("s6-svwait").args(["-u", "-t", "5000"]).arg(&a)), "a up");
     assert_eq!(svstat_ours(&[], &b), "down (not started yet) \n");
     assert_eq!(svstat_ours(&["-o", "up,wantedup,normallyup,exitcode,signal,pid"], &b), "false false false -1 NA -1\n");

@@ -1,8 +1,8 @@
 //! `execlineb`: read a script (a file or `-c`), lex it, apply the
 //! positional parameters, run it.
 use super::subst::{NOSPLIT, Sub, apply, one, split};
-use super::{Env, List, cstr, exec, lex, num};
-use crate::base::{diag, exit, getopt::Getopt};
+use super::{Env, List, cstr, exec, num};
+use crate::base::{diag, exit, getopt::Getopt, lex};
 use crate::rt::Args;
 use rustix::fs::{Mode, OFlags};
 

@@ -9,11 +9,11 @@ pub mod cmd_sig;
 pub mod cmd_sub;
 pub mod eltest;
 pub mod execlineb;
-pub mod lex;
 pub mod subst;
 
 use crate::base::{diag, exit, path::basename};
 use crate::rt::{self, Args};
+use crate::sys::argv::Vec0;
 use crate::sys::{arena, chain, fd};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicI32, Ordering};
@@ -193,7 +193,7 @@ pub fn try_exec(argv: &[W], env: &[W]) -> Errno {
 /// Run the program `file` with `argv` (whose first word may differ).
 pub fn try_exec_as(file: W, argv: &[W], env: &[W]) -> Errno {
     let name = file.to_bytes();
-    let (a, e) = match (chain::ptrs(argv), chain::ptrs(env)) {
+    let (a, e) = match (Vec0::of(argv), Vec0::of(env)) {
         (Ok(a), Ok(e)) => (a, e),
         _ => oom(),
     };

@@ -29,6 +29,7 @@ use crate::base::time::Instant;
 use crate::base::tz::read_file;
 use crate::base::{diag, exit, passwd};
 use crate::rt::Env;
+use crate::sys::argv::{Argv, Builder, Envp};
 use crate::sys::signal::Original;
 use crate::sys::spawn::{Spawn, spawn_as};
 use crate::sys::{arena, fd};
@@ -49,10 +50,10 @@ pub struct CatchAll {
     /// The console: the original stdout and stderr.
     out: OwnedFd,
     err: OwnedFd,
-    argv: &'static [*const u8],
+    argv: Argv<'static>,
     /// `s6-log -bp -- 1`, when the logger keeps failing.
-    fallback: &'static [*const u8],
-    envp: &'static [*const u8],
+    fallback: Argv<'static>,
+    envp: Envp<'static>,
     ids: Option<(u32, u32)>,
     pub pid: Option<Pid>,
     started: Instant,
@@ -95,11 +96,15 @@ pub fn setup(env: &Env, v3: bool, orig: &Original) -> Option<CatchAll> {
     let one: &[u8] = if v3 && level == 1 { b"1 " } else { b"" };
     let tz = env.var(b"TZ");
     let alloc = || -> Result<_, Errno> {
-        let envp = arena::alloc_slice::<*const u8>(2, core::ptr::null())?;
+        let mut envp = Builder::alloc(1)?;
         if let Some(tz) = tz {
-            envp[0] = arena::cstr(&[b"TZ=", tz])?.as_ptr().cast();
+            envp.push(arena::cstr(&[b"TZ=", tz])?);
         }
-        Ok((words(&[b"s6-log -bp -- ", one, script, b" ", dir.to_bytes()])?, words(&[b"s6-log -bp -- 1"])?, &*envp))
+        Ok((
+            words(&[b"s6-log -bp -- ", one, script, b" ", dir.to_bytes()])?,
+            words(&[b"s6-log -bp -- 1"])?,
+            envp.done(),
+        ))
     };
     let (argv, fallback, envp) =
         alloc().unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to allocate"]));
@@ -134,7 +139,7 @@ pub fn setup(env: &Env, v3: bool, orig: &Original) -> Option<CatchAll> {
 }
 
 /// The words of `parts` joined (split on spaces and tabs), as an argv.
-fn words(parts: &[&[u8]]) -> Result<&'static [*const u8], Errno> {
+fn words(parts: &[&[u8]]) -> Result<Argv<'static>, Errno> {
     let n: usize = parts.iter().map(|p| p.len()).sum();
     let buf = arena::alloc_bytes(n + 1, 1)?;
     let mut k = 0;
@@ -143,17 +148,21 @@ fn words(parts: &[&[u8]]) -> Result<&'static [*const u8], Errno> {
         k += p.len();
     }
     buf[n] = 0;
-    let argv = arena::alloc_slice::<*const u8>(n / 2 + 2, core::ptr::null())?;
-    let mut m = 0;
-    for i in 0..n {
-        if buf[i] == b' ' || buf[i] == b'\t' {
-            buf[i] = 0;
-        } else if i == 0 || buf[i - 1] == 0 {
-            argv[m] = &buf[i];
-            m += 1;
+    for c in buf.iter_mut() {
+        if *c == b' ' || *c == b'\t' {
+            *c = 0;
         }
     }
-    Ok(argv)
+    let buf: &'static [u8] = buf;
+    let mut argv = Builder::alloc(n / 2 + 1)?;
+    let mut i = 0;
+    while let Ok(w) = CStr::from_bytes_until_nul(&buf[i..]) {
+        if !w.is_empty() {
+            argv.push(w);
+        }
+        i += w.count_bytes() + 1;
+    }
+    Ok(argv.done())
 }
 
 /// The logdir and the fifo; then the fifo on stdout and stderr. Returns the
@@ -218,8 +227,8 @@ impl CatchAll {
         let moves = [(self.rd.as_raw_fd(), 0), (e, 1), (e, 2)];
         let sp = Spawn {
             file: c"/proc/self/exe",
-            argv: argv.as_ptr(),
-            envp: self.envp.as_ptr(),
+            argv,
+            envp: self.envp,
             path: b"",
             signals: orig,
             new_pgrp: false,

@@ -48,6 +48,7 @@ use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::{Args, Env};
 use crate::s6::envdir;
+use crate::sys::argv::{Argv, Builder, Envp, Fixed, Vec0};
 use crate::sys::exec::exec_failure_code;
 use crate::sys::signal::{self, Original, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
@@ -88,7 +89,7 @@ struct Pid1 {
     next: usize,
     job: Option<Job>,
     /// The environment of PID 1's own children (not the CMD's).
-    global_env: &'static [*const u8],
+    global_env: Envp<'static>,
     /// The PATH used to find programs.
     path: &'static [u8],
     /// `/etc` or the runtime profile's directory.
@@ -248,29 +249,24 @@ fn or_die<T>(r: Result<T, Errno>) -> T {
 /// The environment of everything PID 1 starts except the CMD: only `PATH`
 /// (the image's, with `/command` first when missing, as v3), or the whole
 /// environment with `S6_KEEP_ENV`.
-fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<&'static [*const u8], Errno> {
+fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<Envp<'static>, Errno> {
     if s.keep_env {
         return with_path(env, path);
     }
     let has_command = path.split(|&c| c == b':').any(|d| d == b"/command");
     let value = if has_command { arena::cstr(&[b"PATH=", path])? } else { arena::cstr(&[b"PATH=/command:", path])? };
-    let e = arena::alloc_slice::<*const u8>(2, core::ptr::null())?;
-    e[0] = value.as_ptr().cast();
-    Ok(e)
+    Vec0::of(&[value])
 }
 
 /// `env` as an array, with `PATH=path` (the image's own PATH unless
 /// `S6_GLOBAL_PATH` replaced it, or the default when it has none).
-fn with_path(env: &Env, path: &[u8]) -> Result<&'static [*const u8], Errno> {
-    let n = env.iter().count();
-    let e = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null())?;
-    let mut k = 0;
+fn with_path(env: &Env, path: &[u8]) -> Result<Envp<'static>, Errno> {
+    let mut e = Builder::alloc(env.iter().count() + 1)?;
     for v in env.iter().filter(|v| !v.to_bytes().starts_with(b"PATH=")) {
-        e[k] = v.as_ptr().cast();
-        k += 1;
+        e.push(v);
     }
-    e[k] = arena::cstr(&[b"PATH=", path])?.as_ptr().cast();
-    Ok(e)
+    e.push(arena::cstr(&[b"PATH=", path])?);
+    Ok(e.done())
 }
 
 fn base_dir(s: &Settings) -> Result<&'static [u8], Errno> {
@@ -689,8 +685,8 @@ impl Pid1 {
             Item::Fix(n) => {
                 self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
                 let file = or_warn_cstr(dir_of(self.base, b"fix-attrs.d").and_then(|d| arena::cstr(&[d, b"/", n])));
-                let argv = [c"fix-attrs".as_ptr().cast(), file.as_ptr().cast(), core::ptr::null()];
-                self.start_job(item, c"/proc/self/exe", &argv, self.global_env);
+                let argv = Fixed::new(&[c"fix-attrs", file]);
+                self.start_job(item, c"/proc/self/exe", argv.get(), self.global_env);
             }
             Item::Init(n) | Item::Finish(n) => {
                 let (sect, sub): (&[u8], &[u8]) = match item {
@@ -707,7 +703,7 @@ impl Pid1 {
                     self.warn_sys(e, &[b"unable to run ", path.to_bytes(), b": interpreter ", interp]);
                     return self.job_done(item, exec_failure_code(e));
                 }
-                match stage::command(path, &[]) {
+                match stage::command(path) {
                     Ok(c) => self.start_job(item, c.file, c.argv, env),
                     Err(r) => {
                         self.warn_sys(r.errno, &[b"unable to run ", path.to_bytes()]);
@@ -727,16 +723,16 @@ impl Pid1 {
             return;
         }
         let h = or_warn_cstr(arena::cstr(&[hook]));
-        let argv = [c"sh".as_ptr().cast(), c"-c".as_ptr().cast(), h.as_ptr().cast(), core::ptr::null()];
-        self.start_job(Item::Hook, c"/bin/sh", &argv, self.global_env);
+        let argv = Fixed::new(&[c"sh", c"-c", h]);
+        self.start_job(Item::Hook, c"/bin/sh", argv.get(), self.global_env);
     }
 
-    fn start_job(&mut self, item: Item, file: &CStr, argv: &[*const u8], env: &[*const u8]) {
+    fn start_job(&mut self, item: Item, file: &CStr, argv: Argv<'_>, envp: Envp<'_>) {
         self.sup.flush_all();
         let sp = Spawn {
             file,
-            argv: argv.as_ptr(),
-            envp: env.as_ptr(),
+            argv,
+            envp,
             path: self.path,
             signals: &self.orig,
             new_pgrp: true,
@@ -756,16 +752,15 @@ impl Pid1 {
     }
 
     /// The global environment plus `S6_STAGE2_EXITED` (cont-finish scripts).
-    fn finish_env(&self) -> &'static [*const u8] {
-        let n = self.global_env.iter().take_while(|p| !p.is_null()).count();
-        let Ok(e) = arena::alloc_slice::<*const u8>(n + 2, core::ptr::null()) else { return self.global_env };
-        e[..n].copy_from_slice(&self.global_env[..n]);
+    fn finish_env(&self) -> Envp<'static> {
+        let Ok(mut e) = Builder::alloc(self.global_env.len() + 1) else { return self.global_env };
+        e.extend(self.global_env);
         let mut b = itoa::Buffer::new();
         let code = self.m.code.unwrap_or(0);
         if let Ok(v) = arena::cstr(&[b"S6_STAGE2_EXITED=", b.format(code).as_bytes()]) {
-            e[n] = v.as_ptr().cast();
+            e.push(v);
         }
-        e
+        e.done()
     }
 
     /// Start the CMD, if there is one.
@@ -775,18 +770,14 @@ impl Pid1 {
             return crate::s6::cmd::write(b"none", None);
         }
         let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
-        let Ok(argv) = arena::alloc_slice::<*const u8>(words + self.cmd.len() + 1, core::ptr::null()) else {
+        let Ok(mut argv) = Builder::alloc(words + self.cmd.len()) else {
             return self.cmd_failed(Errno::NOMEM);
         };
         let mut file: Option<&CStr> = None;
         let arg0 = self.s.cmd_arg0.into_iter().flat_map(settings::arg0_words).filter_map(|w| arena::cstr(&[w]).ok());
-        let mut i = 0;
-        // A counter, not `enumerate`: smaller code here.
-        #[allow(clippy::explicit_counter_loop)]
         for a in arg0.chain(self.cmd.iter()) {
             file.get_or_insert(a);
-            argv[i] = a.as_ptr().cast();
-            i += 1;
+            argv.push(a);
         }
         let Some(file) = file else { return };
         // The CMD gets the container environment as it is now (cont-init
@@ -797,12 +788,9 @@ impl Pid1 {
         // variable).
         let untouched = self.items.is_empty() && self.sup.svcs.is_empty();
         let envp = if self.s.keep_env || untouched {
-            with_path(&env, self.path).ok().map(|e| e.as_ptr())
+            with_path(&env, self.path).ok()
         } else {
-            envdir::load(envdir::DIR, Some(self.path))
-                .ok()
-                .map(|e| e.as_ptr())
-                .or_else(|| with_path(&env, self.path).ok().map(|e| e.as_ptr()))
+            envdir::load(envdir::DIR, Some(self.path)).ok().or_else(|| with_path(&env, self.path).ok())
         };
         let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
         // Before the spawn: the CMD may look at once (`rs6-health`).
@@ -810,7 +798,7 @@ impl Pid1 {
         crate::s6::cmd::write(b"up", None);
         let sp = Spawn {
             file,
-            argv: argv.as_ptr(),
+            argv: argv.done(),
             envp,
             path: self.path,
             signals: &self.orig,

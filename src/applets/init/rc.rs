@@ -23,8 +23,10 @@ use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
 use crate::rt::Env;
 use crate::s6::rc::{Db, Internal, Kind, Plan, Step, live, source::load};
+use crate::sys::argv::{Builder, Fixed};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, raw, signal};
+use core::ffi::CStr;
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{self, Mode, OFlags};
 use rustix::process::Pid;
@@ -55,19 +57,18 @@ pub struct Rc {
     swept: bool,
     /// The boot transition's first failure, for the policy.
     failed: Option<u8>,
-    /// `/run/s6/rc/control`, and the client waiting for the current change.
+    /// `/run/s6/rc/control`.
     control: Option<OwnedFd>,
-    reply: heapless::Vec<u8, 128>,
-    /// The waiting client's reply fifo (its lines and its code go there),
+    /// The client waiting for the current change: its pipe (its lines and
+    /// its code go there) and its stdin, stdout, stderr (its oneshots'),
     /// its verbosity, and whether its down change stops essential services.
-    out: Option<OwnedFd>,
+    client: Option<[OwnedFd; 4]>,
     verb: u8,
     force: bool,
     /// The current change ran out of time (`-t`).
     expired: bool,
-    /// Oneshots' environment: the global one and `RC_NAME=` (`var`).
-    envp: &'static [*const u8],
-    var: &'static mut [u8],
+    /// Oneshots' environment: the global one (and `RC_NAME=`, per spawn).
+    envp: Builder<'static>,
 }
 
 /// `<base>/s6-overlay` (`/etc/s6-overlay`, or the profile's).
@@ -87,17 +88,17 @@ pub fn has_layout(base: &[u8]) -> bool {
     is_dir(profile(base))
 }
 
-/// An `s6-rc:` line at `level`: to the waiting client's reply fifo at its
+/// An `s6-rc:` line at `level`: to the waiting client's pipe at its
 /// verbosity, else (the boot, the shutdown) to stderr at `S6_VERBOSITY`.
 fn say(rc: &Rc, verbosity: u64, level: u8, parts: &[&[u8]]) {
     let mut l = Line::new();
     for p in parts {
         l.push(p);
     }
-    match &rc.out {
-        Some(out) if level <= rc.verb => {
+    match &rc.client {
+        Some(c) if level <= rc.verb => {
             l.push(b"\n");
-            let _ = rustix::io::write(out, l.as_bytes());
+            let _ = rustix::io::write(&c[0], l.as_bytes());
         }
         None if level as u64 <= verbosity => l.emit(),
         _ => {}
@@ -178,15 +179,10 @@ impl Pid1 {
             }
             self.sup.link(sup[c] as usize, &prods);
         }
-        let genv = self.global_env.iter().take_while(|p| !p.is_null()).count();
-        let (Ok(envp), Ok(var)) =
-            (arena::alloc_slice::<*const u8>(genv + 2, core::ptr::null()), arena::alloc_slice(256, 0u8))
-        else {
+        let Ok(mut envp) = Builder::alloc(self.global_env.len() + 1) else {
             diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
         };
-        envp[..genv].copy_from_slice(&self.global_env[..genv]);
-        var[..8].copy_from_slice(b"RC_NAME=");
-        envp[genv] = var.as_ptr();
+        envp.extend(self.global_env);
         let null = fs::open(c"/dev/null", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let maxtime = match self.s.wait_for_services_ms {
             0 => None,
@@ -208,13 +204,11 @@ impl Pid1 {
             swept: false,
             failed: None,
             control,
-            reply: heapless::Vec::new(),
-            out: None,
+            client: None,
             verb: 1,
             force: false,
             expired: false,
             envp,
-            var,
         };
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
@@ -294,7 +288,7 @@ impl Pid1 {
             }
             any = true;
         }
-        if rc.plan.finished() && (rc.boot || !rc.reply.is_empty()) {
+        if rc.plan.finished() && (rc.boot || rc.client.is_some()) {
             let code = if rc.expired { 2 } else { rc.plan.failed() as u8 };
             if !rc.boot {
                 rc.failed = None;
@@ -438,21 +432,32 @@ impl Pid1 {
         }
     }
 
-    /// `/command/execlineb -Pc LINE`, new session, stdin `/dev/null`, the
-    /// global environment plus `RC_NAME`.
+    /// `/command/execlineb -Pc LINE`, new session, the global environment
+    /// plus `RC_NAME`; stdin `/dev/null` (the boot, the shutdown), or the
+    /// client's stdin, stdout and stderr for a client's change.
     fn rc_spawn(&self, rc: &mut Rc, name: &[u8], line: &core::ffi::CStr) -> Result<Pid, rustix::io::Errno> {
-        // `RC_NAME=NAME`, NUL-terminated, in the slot `envp` points to.
-        let n = name.len().min(rc.var.len() - 9);
-        rc.var[8..8 + n].copy_from_slice(&name[..n]);
-        rc.var[8 + n] = 0;
-        let argv = [c"execlineb".as_ptr().cast(), c"-Pc".as_ptr().cast(), line.as_ptr().cast(), core::ptr::null()];
-        let null = [(rc.null.as_ref().map_or(-1, |f| f.as_raw_fd()), 0)];
-        let moves = if rc.null.is_some() { &null[..] } else { &[] };
-        let envp = rc.envp.as_ptr();
+        // `RC_NAME=NAME`, NUL-terminated, after the global environment.
+        let mut var = [0u8; 256];
+        var[..8].copy_from_slice(b"RC_NAME=");
+        let n = name.len().min(var.len() - 9);
+        var[8..8 + n].copy_from_slice(&name[..n]);
+        let var = CStr::from_bytes_until_nul(&var).unwrap_or(c"");
+        let argv = Fixed::new(&[c"execlineb", c"-Pc", line]);
+        let mut io = [(-1, 0), (-1, 1), (-1, 2)];
+        let moves = match &rc.client {
+            Some(c) => {
+                (0..3).for_each(|k| io[k].0 = c[k + 1].as_raw_fd());
+                &io[..]
+            }
+            None => {
+                io[0].0 = rc.null.as_ref().map_or(-1, |f| f.as_raw_fd());
+                &io[..rc.null.is_some() as usize]
+            }
+        };
         spawn(&Spawn {
             file: c"/command/execlineb",
-            argv: argv.as_ptr(),
-            envp,
+            argv: argv.get(),
+            envp: rc.envp.with(var),
             path: self.path,
             signals: &self.orig,
             new_pgrp: false,
@@ -542,6 +547,9 @@ impl Pid1 {
     pub(super) fn rc_shutdown(&mut self) -> bool {
         let Some(mut rc) = self.rc.take() else { return false };
         self.rc_abort(&mut rc);
+        // A client's change ends here (the shutdown's lines and scripts
+        // are PID 1's).
+        reply(&mut rc, 1);
         rc.boot = false;
         rc.stopping = true;
         self.sup.stopping = true;
@@ -564,21 +572,12 @@ impl Pid1 {
     }
 }
 
-/// The client's reply fifo `path`, opened for writing.
-fn open_reply(path: &[u8]) -> Option<OwnedFd> {
-    let mut p: heapless::Vec<u8, 129> = heapless::Vec::new();
-    p.extend_from_slice(path).ok()?;
-    p.push(0).ok()?;
-    let c = core::ffi::CStr::from_bytes_until_nul(&p).ok()?;
-    fs::open(c, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()
-}
-
-/// Tell the waiting client how its change ended (a NUL, then the code).
+/// Tell the waiting client how its change ended (a NUL, then the code),
+/// and let it go.
 fn reply(rc: &mut Rc, code: u8) {
-    if let Some(f) = rc.out.take() {
-        let _ = rustix::io::write(&f, &[0, code]);
+    if let Some(c) = rc.client.take() {
+        let _ = rustix::io::write(&c[0], &[0, code]);
     }
-    rc.reply.clear();
 }
 
 impl Pid1 {
@@ -586,23 +585,14 @@ impl Pid1 {
     pub(super) fn rc_request(&mut self) {
         let Some(mut rc) = self.rc.take() else { return };
         let mut buf = [0u8; 4096];
-        let n = rc.control.as_ref().map_or(0, |c| rustix::io::read(c, &mut buf).unwrap_or(0));
-        for req in buf[..n].split(|&c| c == b'\n').filter(|r| !r.is_empty()) {
-            let mut f = req.split(|&c| c == 0);
-            let (Some(path), Some(verb), Some(t)) = (f.next(), f.next(), f.next()) else { continue };
-            if !path.starts_with(b"/run/s6/rc/reply.") {
+        while let Some(Ok((n, fds))) = rc.control.as_ref().map(|c| live::recv(c, &mut buf)) {
+            let mut f = buf[..n].split(|&c| c == 0);
+            let (Some(fds), Some(verb), Some(t)) = (fds, f.next(), f.next()) else { continue };
+            if !rc.plan.finished() || rc.boot || rc.stopping || rc.client.is_some() {
+                let _ = rustix::io::write(&fds[0], &[0, live::BUSY]);
                 continue;
             }
-            let busy = !rc.plan.finished() || rc.boot || rc.stopping || !rc.reply.is_empty();
-            if busy {
-                if let Some(f) = open_reply(path) {
-                    let _ = rustix::io::write(&f, &[0, live::BUSY]);
-                }
-                continue;
-            }
-            rc.reply.clear();
-            let _ = rc.reply.extend_from_slice(path);
-            rc.out = open_reply(path);
+            rc.client = Some(fds);
             let up;
             (up, rc.force, rc.verb) = live::verb(verb);
             let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();

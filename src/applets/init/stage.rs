@@ -3,14 +3,15 @@
 pub use crate::supervise::scan::list;
 pub use crate::supervise::script::{bad_interpreter, parse_shebang};
 use crate::sys::arena;
+use crate::sys::argv::{Argv, Vec0};
 use core::ffi::CStr;
 use rustix::fs::{self, Access, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
-/// How to run a script: the program to exec and its argv (null-terminated).
+/// How to run a script: the program to exec and its argv.
 pub struct Command {
     pub file: &'static CStr,
-    pub argv: &'static [*const u8],
+    pub argv: Argv<'static>,
 }
 
 /// Why a script cannot be started, with the exit code it counts as.
@@ -24,7 +25,7 @@ pub struct Refused {
 /// line names the interpreter (and at most one argument, as the kernel
 /// reads it). A directory, a dangling symlink or a non-executable file
 /// without `#!` is refused.
-pub fn command(path: &'static CStr, extra: &[&'static CStr]) -> Result<Command, Refused> {
+pub fn command(path: &'static CStr) -> Result<Command, Refused> {
     let st = fs::stat(path).map_err(|e| Refused { errno: e, code: 127 })?;
     if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
         return Err(Refused { errno: Errno::ISDIR, code: 126 });
@@ -39,10 +40,7 @@ pub fn command(path: &'static CStr, extra: &[&'static CStr]) -> Result<Command, 
     }
     let _ = words.push(path);
     let oom = |_| Refused { errno: Errno::NOMEM, code: 111 };
-    let argv = arena::alloc_slice::<*const u8>(words.len() + extra.len() + 1, core::ptr::null()).map_err(oom)?;
-    for (i, w) in words.iter().chain(extra.iter()).enumerate() {
-        argv[i] = w.as_ptr().cast();
-    }
+    let argv = Vec0::of(&words).map_err(oom)?;
     Ok(Command { file: words[0], argv })
 }
 

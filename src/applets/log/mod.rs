@@ -16,6 +16,7 @@ use crate::base::tz::Zone;
 use crate::base::{diag, exit, num::parse_u64};
 use crate::rt::Args;
 use crate::s6::logdir::{Logdir, OpenErr, Settings};
+use crate::sys::argv::{Argv, Vec0};
 use crate::sys::signal::{SIGALRM, SIGHUP, SIGPIPE, SIGTERM, SignalFd};
 use crate::sys::{arena, fd, raw};
 use core::ffi::CStr;
@@ -333,7 +334,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         u32,
         u32,
         u32,
-        Option<(&'static CStr, &'static [*const u8])>,
+        Option<(&'static CStr, Argv<'static>)>,
     )>(words, (b"", 0, 0, 0, 0, 0, 0, None)));
     for k in 0..words {
         let w = g_word(&g, k).unwrap_or(b"");
@@ -378,11 +379,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
                         (c"/bin/sh", c"/bin/sh", c"-c")
                     };
                     let cmd = stage(arena::cstr(&[rest]));
-                    let v = stage(arena::alloc_slice(4, core::ptr::null::<u8>()));
-                    v[0] = a0.as_ptr().cast();
-                    v[1] = a1.as_ptr().cast();
-                    v[2] = cmd.as_ptr().cast();
-                    Some((file, &*v))
+                    Some((file, stage(Vec0::of(&[a0, a1, cmd]))))
                 }
             }
             b't' if rest.is_empty() => stamps |= 1,

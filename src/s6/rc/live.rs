@@ -5,19 +5,22 @@
 //!   (clients read the same tree: `s6-rc-db`, `s6-rc list`);
 //! - `state`: the atomic services that are up, one name a line, rewritten
 //!   (`state.new`, then a rename) after each transition;
-//! - `control`: a fifo PID 1 reads. A request is one write (atomic, under
-//!   `PIPE_BUF`): `REPLY\0VERB\0TIMEOUT\0NAME\0…NAME\n`, VERB `u`, `d`, or
-//!   `D` (down, essential services too), then the client's verbosity in
-//!   decimal (none: 1), TIMEOUT in ms (0: none). The client made the fifo
-//!   REPLY and opened it for reading before writing the request; PID 1
-//!   writes there the `s6-rc:` lines of the change the client's verbosity
-//!   asks for, as they happen, then a NUL and one byte when the change is
-//!   over: its exit code (0 done, 1 a transition failed, 2 timed out, 3
-//!   unknown name), or `BUSY` while another change (the boot included) runs.
+//! - `control`: a unix datagram socket PID 1 reads (mode 0600: its owner
+//!   and root may ask). A request is one datagram, `VERB\0TIMEOUT\0NAME\0…NAME`,
+//!   VERB `u`, `d`, or `D` (down, essential services too), then the
+//!   client's verbosity in decimal (none: 1), TIMEOUT in ms (0: none), with
+//!   four descriptors (SCM_RIGHTS): the write end of a pipe the client
+//!   reads, and the client's stdin, stdout and stderr, which the oneshots
+//!   of its change get as theirs (s6-rc's runner gets its client's
+//!   0, 1, 2 so). PID 1 writes to the pipe, without waiting, the `s6-rc:`
+//!   lines of the change the client's verbosity asks for, as they happen,
+//!   then a NUL and one byte when the change is over: its exit code (0
+//!   done, 1 a transition failed, 2 timed out, 3 unknown name), or `BUSY`
+//!   while another change (the boot included) runs; then it closes it.
 use super::Db;
-use crate::sys::arena;
+use crate::sys::{arena, raw};
 use core::ffi::CStr;
-use rustix::fd::{AsFd, OwnedFd};
+use rustix::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{self, Mode, OFlags};
 use rustix::io::Errno;
 
@@ -58,8 +61,28 @@ pub fn publish(srcs: &[&[u8]]) -> Option<OwnedFd> {
     let _ = fs::mkdir(DIR, Mode::from_raw_mode(0o755));
     let _ = write_file(SOURCES, c"/run/s6/rc/sources.new", &mut srcs.iter().copied());
     let _ = fs::unlink(CONTROL);
-    fs::mknodat(fs::CWD, CONTROL, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0).ok()?;
-    fs::open(CONTROL, OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()
+    let s = raw::unix_dgram(Some(CONTROL)).ok()?;
+    fs::chmod(CONTROL, Mode::from_raw_mode(0o600)).ok()?;
+    Some(s)
+}
+
+/// The client's side: send `req` with a new pipe's write end and our 0,
+/// 1, 2; returns the pipe's read end.
+pub fn send(req: &[u8]) -> Result<OwnedFd, Errno> {
+    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+    raw::send_fds(&raw::unix_dgram(None)?, CONTROL, req, [w.as_raw_fd(), 0, 1, 2])?;
+    Ok(r)
+}
+
+/// PID 1's side: the next request, without waiting (`Err(AGAIN)`: none
+/// left), with its four descriptors (`None`: it came without them), the
+/// pipe made non-blocking.
+pub fn recv(sock: &OwnedFd, buf: &mut [u8]) -> Result<(usize, Option<[OwnedFd; 4]>), Errno> {
+    let mut fds = [None, None, None, None];
+    let n = raw::recv_fds(sock, buf, &mut fds)?;
+    let [Some(w), Some(i), Some(o), Some(e)] = fds else { return Ok((n, None)) };
+    fs::fcntl_setfl(&w, OFlags::NONBLOCK)?;
+    Ok((n, Some([w, i, o, e])))
 }
 
 /// Rewrite `state` from `up`.

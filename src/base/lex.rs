@@ -2,8 +2,16 @@
 //! and control bytes, `#` comments at the start of a word, double quotes
 //! joining mid-word with C-like escapes, `\` quoting one byte, and braces
 //! turned into execline's block encoding (a prefix of one space per level,
-//! a word of level spaces for `}`).
-use super::{List, W, cstr};
+//! a word of level spaces for `}`). Shared by `execlineb` and s6-rc's
+//! `up`/`down` command lines.
+use crate::sys::arena::{self, Vec as List};
+use core::ffi::CStr;
+
+type W = &'static CStr;
+
+fn cstr(w: &[u8]) -> W {
+    arena::cstr(&[w]).unwrap_or_else(|e| super::diag::fatal_sys(super::exit::SYSCALL, e, &[b"unable to allocate"]))
+}
 
 fn ws(c: u8) -> bool {
     c != 0 && c <= b' '
@@ -109,9 +117,9 @@ pub fn lex(s: &[u8], out: &mut List<W>) -> Result<(), &'static [u8]> {
                 return Err(b"unmatched }");
             }
             level -= 1;
-            out.push(cstr(&[&w.get()[..level]]));
+            out.push(cstr(&w.get()[..level]));
         } else {
-            out.push(cstr(&[w.get()]));
+            out.push(cstr(w.get()));
         }
     }
     if level > 0 {
