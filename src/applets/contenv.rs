@@ -35,14 +35,14 @@ pub fn printcontenv(args: Args) -> u8 {
     let value: &[u8] = if keep_env(&env) {
         match env.var(name) {
             Some(v) if !v.is_empty() => v,
-            _ => return 1,
+            _ => return exit::FALSE,
         }
     } else {
         if !valid_name(name) {
-            return 1;
+            return exit::FALSE;
         }
         let Ok(dir) = fs::open(DIR, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) else {
-            return 1;
+            return exit::FALSE;
         };
         match read_all(&dir, name) {
             Ok(raw) => value_of(raw),

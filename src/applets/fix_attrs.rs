@@ -26,7 +26,7 @@
 //! plain path or a failed chown/chmod make the exit code 1. A line with a
 //! NUL byte ends its file (binary data). A FILE that cannot be read makes it
 //! 111, once the other files are done; bad usage is 100.
-use crate::base::diag::{self, Line};
+use crate::base::diag;
 use crate::base::passwd::{self, Unresolved};
 use crate::base::{exit, glob, num::parse_u64};
 use crate::rt::{Args, Env, prog};
@@ -175,17 +175,13 @@ struct Fix {
 
 impl Fix {
     /// `PROG: warning: FILE:LINE: PARTS…[: ERRNO TEXT]`.
+    /// `PROG: warning: FILE:LINE: PARTS…[: ERRNO TEXT]`.
     fn say(&self, parts: &[&[u8]], e: Option<Errno>) {
-        let mut l = Line::new();
-        l.push(prog()).push(b": warning: ").push(self.file).push(b":").push_u64(self.line).push(b": ");
-        for p in parts {
-            l.push(p);
-        }
-        if let Some(e) = e {
-            l.push(b": ");
-            diag::push_errno(&mut l, e);
-        }
-        l.emit();
+        let mut b = itoa::Buffer::new();
+        let mut all: [&[u8]; 8] = [self.file, b":", b.format(self.line).as_bytes(), b": ", b"", b"", b"", b""];
+        let n = parts.len().min(4);
+        all[4..4 + n].copy_from_slice(&parts[..n]);
+        diag::warn_as(&[prog()], &all[..4 + n], e);
     }
 
     fn bad(&mut self, parts: &[&[u8]]) {

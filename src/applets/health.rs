@@ -33,6 +33,8 @@ use rustix::io::Errno;
 const SCANDIR: &CStr = c"/run/service";
 /// Most names checked (named or found in the scan directory).
 const MAX: usize = 256;
+/// How often the probe looks again while it waits (10 ms).
+const RETRY_NS: u64 = 10_000_000;
 
 type Names = heapless::Vec<&'static [u8], MAX>;
 
@@ -65,9 +67,7 @@ impl Probe {
             self.line.push(b", ");
         }
         self.bad += 1;
-        for p in parts {
-            self.line.push(p);
-        }
+        self.line.push_all(parts);
         &mut self.line
     }
 
@@ -230,10 +230,10 @@ pub fn main(args: Args) -> u8 {
         if now >= deadline {
             break;
         }
-        let step = Instant(now.0.saturating_add(10_000_000)).min(deadline);
+        let step = Instant(now.0.saturating_add(RETRY_NS)).min(deadline);
         let _ = rustix::event::poll(&mut [], Some(&step.until(now)));
     }
     p.line.push(b"\n");
     let _ = fd::write_all(fd::stdout(), p.line.as_bytes());
-    1
+    exit::FALSE
 }

@@ -22,11 +22,16 @@ use crate::sys::{arena, fd, fork::fork, raw};
 use rustix::fd::AsFd;
 use rustix::fs::CWD;
 
+/// Exit codes: the service died before it was ready; `-T` passed.
+const DIED: u8 = 2;
+const GAVE_UP: u8 = 3;
+/// Defaults of -3 -s -T -t -w -n, in that order (u32::MAX: -3 not given).
+const DEFAULTS: [u32; 6] = [u32::MAX, 10, 0, 0, 1000, 7];
+
 const USAGE: &[u8] = b"s6-notifyoncheck [ -d ] [ -3 fd ] [ -s initialsleep ] [ -T globaltimeout ] [ -t localtimeout ] [ -w waitingtime ] [ -n tries ] [ -c \"checkprog...\" ] prog...";
 
 pub fn main(args: Args) -> u8 {
-    // -3 -s -T -t -w -n, in that order (u32::MAX: -3 not given).
-    let mut v = [u32::MAX, 10, 0, 0, 1000, 7];
+    let mut v = DEFAULTS;
     let (mut df, mut check) = (false, None);
     let mut o = Getopt::new(args, b"d3:s:T:t:w:n:c:");
     while let Some((c, a)) = o.next() {
@@ -118,11 +123,11 @@ pub fn main(args: Args) -> u8 {
         pause = wait;
         while Instant::now() < until {
             if poll_until(ls.fd(), Some(until)) && died() {
-                return 2;
+                return DIED;
             }
         }
         if global_at.is_some_and(|g| Instant::now() >= g) {
-            return 3;
+            return GAVE_UP;
         }
         let pid = match reaper.spawn(file, argv.get()) {
             Ok(p) => p,
@@ -137,25 +142,25 @@ pub fn main(args: Args) -> u8 {
                 Ended::Exited(st) => {
                     if st.exit_status() == Some(0) {
                         let _ = fd::write_all(notify, b"\n");
-                        return 0;
+                        return exit::OK;
                     }
                     break;
                 }
                 Ended::Extra => {
                     if died() {
                         let _ = raw::kill_pid(pid, crate::sys::signal::SIGTERM);
-                        return 2;
+                        return DIED;
                     }
                 }
                 Ended::Timeout => {
                     let _ = raw::kill_pid(pid, crate::sys::signal::SIGTERM);
                     if global_at.is_some_and(|g| Instant::now() >= g) {
-                        return 3;
+                        return GAVE_UP;
                     }
                     break;
                 }
             }
         }
     }
-    1
+    exit::FALSE
 }

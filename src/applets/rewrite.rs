@@ -104,7 +104,7 @@ pub fn setuidgid(args: Args) -> u8 {
         chain::exec_here(prog);
     }
     rt::set_prog(b"s6-envuidgid");
-    let Some((u, g, list)) = account(acct) else { diag::fatal(1, &[b"unknown user: ", acct]) };
+    let Some((u, g, list)) = account(acct) else { diag::fatal(exit::FALSE, &[b"unknown user: ", acct]) };
     rt::set_prog(b"s6-applyuidgid");
     apply(u, g, Some(list));
     chain::exec(prog, chain::env_with(&[(IDS[0], None), (IDS[1], None), (IDS[2], None)]))
@@ -151,7 +151,7 @@ pub fn envuidgid(args: Args) -> u8 {
     if let Some(g) = group {
         match passwd::group(chain::etc(c"/etc/group"), g).or_else(|| numeric.then(|| passwd::id(g)).flatten()) {
             Some(x) => gid = x,
-            None if insist => diag::fatal(1, &[b"unknown group: ", g]),
+            None if insist => diag::fatal(exit::FALSE, &[b"unknown group: ", g]),
             None => {}
         }
     }
@@ -165,7 +165,7 @@ pub fn envuidgid(args: Args) -> u8 {
             }
             None => match numeric.then(|| passwd::id(u)).flatten() {
                 Some(a) => uid = a,
-                None if insist => diag::fatal(1, &[b"unknown user: ", u]),
+                None if insist => diag::fatal(exit::FALSE, &[b"unknown user: ", u]),
                 None => {}
             },
         }

@@ -312,7 +312,7 @@ fn diff(db: &Db, state: &[bool]) -> u8 {
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read longrun status for ", path.to_bytes()]),
         };
         if want != state[i] {
-            code = 1;
+            code = exit::FALSE;
             let mut l = Line::new();
             l.push(if want { b"+" } else { b"-" }).push(s.name).push(b"\n");
             let _ = fd::write_all(fd::stdout(), l.as_bytes());
@@ -325,9 +325,7 @@ fn diff(db: &Db, state: &[bool]) -> u8 {
 fn say(o: &Opts, level: u64, parts: &[&[u8]]) {
     if o.verbosity >= level {
         let mut l = Line::new();
-        for p in parts {
-            l.push(p);
-        }
+        l.push_all(parts);
         l.emit();
     }
 }
@@ -367,8 +365,6 @@ fn dry(db: &Db, state: &[bool], sel: &Plan, up: bool, o: &Opts, ms: u64) -> u8 {
         if wave.is_empty() {
             return exit::OK;
         }
-        // s6-rc looks at the highest index first.
-        wave.reverse();
         for &i in &wave {
             let s = db.get(i);
             say(o, 2, &[b"s6-rc: info: dry run: service ", s.name, ing]);

@@ -51,7 +51,7 @@ fn control(dirs: Args, data: &[u8]) -> u8 {
             }
             Err(CtlError::BadDir(e)) => {
                 diag::warn_sys(e, &[b"something is wrong with the ", d, b"/supervise directory"]);
-                code = 1;
+                code = exit::FALSE;
             }
         }
     }

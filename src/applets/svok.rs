@@ -9,7 +9,7 @@ pub fn main(args: Args) -> u8 {
     let Some(dir) = args.get_arg(1) else { diag::usage(b"s6-svok servicedir") };
     match supervised(dir) {
         Ok(true) => exit::OK,
-        Ok(false) => 1,
+        Ok(false) => exit::FALSE,
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to check ", dir.to_bytes()]),
     }
 }

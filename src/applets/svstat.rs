@@ -222,7 +222,7 @@ pub fn main(args: Args) -> u8 {
     let d = dir.to_bytes();
     match supervised(dir) {
         Ok(true) => {}
-        Ok(false) => diag::fatal(1, &[b"unable to read status for ", d, b": s6-supervise not running"]),
+        Ok(false) => diag::fatal(exit::FALSE, &[b"unable to read status for ", d, b": s6-supervise not running"]),
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to check ", d]),
     }
     let sv =

@@ -58,6 +58,9 @@ pub fn setsid(args: Args) -> u8 {
     chain::exec_here(rest)
 }
 
+/// How often `s6-setlock -t` tries the lock again.
+const LOCK_RETRY_MS: u64 = 10;
+
 /// `s6-setlock [-r|-w] [-n|-N|-t timeout] lockfile prog…`: a POSIX lock
 /// on the whole file, kept across the exec (the descriptor stays open).
 pub fn setlock(args: Args) -> u8 {
@@ -99,10 +102,10 @@ pub fn setlock(args: Args) -> u8 {
             Ok(()) => break,
             Err(Errno::INTR) => {}
             Err(Errno::AGAIN | Errno::ACCESS) if nb == 2 && Instant::now() < deadline => {
-                crate::base::child::sleep_until(Instant::now().after_ms(10).min(deadline));
+                crate::base::child::sleep_until(Instant::now().after_ms(LOCK_RETRY_MS).min(deadline));
             }
             Err(Errno::AGAIN | Errno::ACCESS) if nb == 2 => {
-                diag::fatal_sys(1, Errno::TIMEDOUT, &[b"unable to acquire lock"]);
+                diag::fatal_sys(exit::FALSE, Errno::TIMEDOUT, &[b"unable to acquire lock"]);
             }
             // A conflict reads as EBUSY, as skalibs' lock functions say it.
             Err(e) => diag::fatal_sys(
@@ -129,7 +132,7 @@ fn limited(r: &Reaper, prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
         Ended::Exited(st) => match st.exit_status() {
             Some(c) => Ok(c as u8),
             None => {
-                diag::Line::new().push(rt::prog()).push(b": warning: child process crashed").emit();
+                diag::warn(&[b"child process crashed"]);
                 Err(exit::SYSCALL)
             }
         },

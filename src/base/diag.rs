@@ -45,6 +45,14 @@ impl Line {
         self.len += n;
         self
     }
+    /// Each of `parts`, in order.
+    #[inline(never)]
+    pub fn push_all(&mut self, parts: &[&[u8]]) -> &mut Line {
+        for p in parts {
+            self.push(p);
+        }
+        self
+    }
     pub fn push_u64(&mut self, v: u64) -> &mut Line {
         let mut b = itoa::Buffer::new();
         self.push(b.format(v).as_bytes())
@@ -72,17 +80,29 @@ impl Line {
     }
 }
 
-fn line(kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
+/// The one place a diagnostic line is built: `WHO: KIND PARTS…[: ERRNO
+/// TEXT]`. `who` is the program's name, or an instance of it as s6 names
+/// one (`s6-supervise NAME`).
+pub fn line_as(who: &[&[u8]], kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
     let mut l = Line::new();
-    l.push(prog()).push(b": ").push(kind);
-    for p in parts {
-        l.push(p);
-    }
+    l.push_all(who).push(b": ").push(kind).push_all(parts);
     if let Some(e) = err {
         l.push(b": ");
         push_errno(&mut l, e);
     }
-    l.send(kind == b"fatal: " || kind == b"usage: ");
+    l.send(kind == FATAL || kind == b"usage: ");
+}
+
+const FATAL: &[u8] = b"fatal: ";
+const WARNING: &[u8] = b"warning: ";
+
+fn line(kind: &[u8], parts: &[&[u8]], err: Option<Errno>) {
+    line_as(&[prog()], kind, parts, err)
+}
+
+/// `WHO: warning: PARTS…[: ERRNO TEXT]` (see `line_as`).
+pub fn warn_as(who: &[&[u8]], parts: &[&[u8]], err: Option<Errno>) {
+    line_as(who, WARNING, parts, err)
 }
 
 /// The text of `e`, or `errno N` for one the table does not know.
@@ -98,28 +118,28 @@ pub fn push_errno(l: &mut Line, e: Errno) {
 }
 
 pub fn warn(parts: &[&[u8]]) {
-    line(b"warning: ", parts, None);
+    line(WARNING, parts, None);
 }
 pub fn warn_sys(e: Errno, parts: &[&[u8]]) {
-    line(b"warning: ", parts, Some(e));
+    line(WARNING, parts, Some(e));
 }
 pub fn info(parts: &[&[u8]]) {
     line(b"info: ", parts, None);
 }
 /// Print a `fatal:` line without exiting (for a forked child that exits itself).
 pub fn warn_sys_fatal(e: Errno, parts: &[&[u8]]) {
-    line(b"fatal: ", parts, Some(e));
+    line(FATAL, parts, Some(e));
 }
 
 /// `PROG: fatal: PARTS`, then exit with `code`.
 pub fn fatal(code: u8, parts: &[&[u8]]) -> ! {
-    line(b"fatal: ", parts, None);
+    line(FATAL, parts, None);
     raw::exit_group(code as i32)
 }
 
 /// `PROG: fatal: PARTS: ERRNO TEXT`, then exit with `code`.
 pub fn fatal_sys(code: u8, e: Errno, parts: &[&[u8]]) -> ! {
-    line(b"fatal: ", parts, Some(e));
+    line(FATAL, parts, Some(e));
     raw::exit_group(code as i32)
 }
 

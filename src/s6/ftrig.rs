@@ -25,6 +25,8 @@ pub const EVENT: &CStr = c"event";
 /// `ftrig1:@` + 24 hex digits + `:` + 6 characters.
 pub const NAME_LEN: usize = 39;
 const PREFIX: &[u8] = b"ftrig1:@";
+/// Random names tried before a fifo's creation gives up.
+const NAME_TRIES: u32 = 100;
 
 /// Create the fifodir `at/path` if it is missing: mode 03730 (setgid,
 /// sticky, group-writable), as s6 makes it. An existing one is left as it is.
@@ -61,7 +63,7 @@ impl Listener {
             random_suffix(&mut name[34..40]);
             let tmp = cstr(&name);
             match fs::mknodat(&dir, tmp, FileType::Fifo, Mode::from_raw_mode(0o622), 0) {
-                Err(Errno::EXIST) if tries < 100 => tries += 1,
+                Err(Errno::EXIST) if tries < NAME_TRIES => tries += 1,
                 Err(e) => return Err(e),
                 Ok(()) => break,
             }

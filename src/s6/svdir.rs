@@ -148,6 +148,9 @@ pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
     }
 }
 
+/// The largest `notification-fd` s6-supervise takes (0 is refused too).
+pub const NOTIFICATION_FD_MAX: u64 = 1023;
+
 /// The first line of `dir/name` as a number: `Ok(None)` when the file
 /// does not exist, `Err` when it is not a number (`timeout-kill`,
 /// `timeout-finish`, `notification-fd`, `max-death-tally`).

@@ -14,7 +14,7 @@
 //! the steady state reuses the table.
 use super::machine::{self, Action, Event, Phase, State};
 use super::script;
-use crate::base::diag::{self, Line};
+use crate::base::diag;
 use crate::base::num::parse_u64;
 use crate::base::tai::Tai;
 use crate::base::time::Instant;
@@ -327,16 +327,7 @@ impl Svc {
     }
 
     pub(super) fn warn(&self, e: Option<Errno>, parts: &[&[u8]]) {
-        let mut l = Line::new();
-        l.push(b"s6-supervise ").push(self.name).push(b": warning: ");
-        for p in parts {
-            l.push(p);
-        }
-        if let Some(e) = e {
-            l.push(b": ");
-            diag::push_errno(&mut l, e);
-        }
-        l.emit();
+        diag::warn_as(&[b"s6-supervise ", self.name], parts, e);
     }
 
     /// Append to `supervise/death_tally`, keeping `max-death-tally` records.
@@ -497,21 +488,23 @@ impl Supervisor {
         svc.notify = None;
         let mut notify_w: Option<(OwnedFd, i32)> = None;
         match svdir::read_number(svc.dir.as_fd(), c"notification-fd") {
-            Ok(Some(n)) if n > 0 && n < 1024 => match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
-                Ok((r, w)) => {
-                    if let Err(e) = epoll::add(
-                        &self.ep,
-                        &r,
-                        epoll::EventData::new_u64(Watch::Notify(i).encode()),
-                        epoll::EventFlags::IN,
-                    ) {
-                        svc.warn(Some(e), &[b"unable to watch the notification pipe"]);
+            Ok(Some(n)) if n > 0 && n <= svdir::NOTIFICATION_FD_MAX => {
+                match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
+                    Ok((r, w)) => {
+                        if let Err(e) = epoll::add(
+                            &self.ep,
+                            &r,
+                            epoll::EventData::new_u64(Watch::Notify(i).encode()),
+                            epoll::EventFlags::IN,
+                        ) {
+                            svc.warn(Some(e), &[b"unable to watch the notification pipe"]);
+                        }
+                        svc.notify = Some(r);
+                        notify_w = Some((w, n as i32));
                     }
-                    svc.notify = Some(r);
-                    notify_w = Some((w, n as i32));
+                    Err(e) => svc.warn(Some(e), &[b"unable to create a notification pipe"]),
                 }
-                Err(e) => svc.warn(Some(e), &[b"unable to create a notification pipe"]),
-            },
+            }
             Ok(None) => {}
             _ => svc.warn(None, &[b"invalid notification-fd: ignoring it"]),
         }

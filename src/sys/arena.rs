@@ -123,8 +123,8 @@ pub struct Vec<T: Copy + 'static> {
 
 fn grow(ptr: usize, n: usize, cap: &mut usize, size: usize, align: usize) -> usize {
     let nc = (*cap * 2).max(8);
-    let Some(bytes) = nc.checked_mul(size) else { crate::sys::raw::exit_group(111) };
-    let Ok(b) = alloc_bytes(bytes, align) else { crate::sys::raw::exit_group(111) };
+    let Some(bytes) = nc.checked_mul(size) else { crate::sys::raw::exit_group(super::EXIT_SYSCALL as i32) };
+    let Ok(b) = alloc_bytes(bytes, align) else { crate::sys::raw::exit_group(super::EXIT_SYSCALL as i32) };
     if n > 0 {
         // SAFETY: the old storage holds n * size initialised bytes and the
         // new one is a fresh, larger, disjoint range.

@@ -94,7 +94,7 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// One slot always stays for the terminating null.
-    fn new(slots: &'a mut [*const u8]) -> Builder<'a> {
+    pub(super) fn new(slots: &'a mut [*const u8]) -> Builder<'a> {
         if let Some(s) = slots.first_mut() {
             *s = core::ptr::null();
         }

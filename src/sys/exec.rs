@@ -56,5 +56,5 @@ pub fn execvpe(file: &CStr, argv: Argv<'_>, envp: Envp<'_>, path: &[u8]) -> Errn
 /// The exit code of a failed exec, as execline and s6: 127 when the program
 /// was not found, 126 when it was found but could not be run.
 pub fn exec_failure_code(e: Errno) -> u8 {
-    if e == Errno::NOENT { 127 } else { 126 }
+    if e == Errno::NOENT { super::EXIT_NOT_FOUND } else { super::EXIT_CANNOT_EXEC }
 }

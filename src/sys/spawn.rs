@@ -107,7 +107,7 @@ fn child(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> ! {
 }
 
 /// The child's exit code when its set-up fails (`base::exit::SYSCALL`).
-const SETUP_FAILED: i32 = 111;
+const SETUP_FAILED: i32 = super::EXIT_SYSCALL as i32;
 
 fn die(s: &Spawn<'_>, e: Errno, what: &[u8], arg: &[u8]) -> ! {
     (s.report)(e, &[what, arg]);

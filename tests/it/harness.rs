@@ -95,25 +95,23 @@ fn template() -> &'static Path {
     static T: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     T.get_or_init(|| {
         let base = std::env::temp_dir();
-        // Templates left by test processes that are gone (statics are never dropped).
+        // What test processes that are gone left (a template: statics are
+        // never dropped; roots and their output: a killed process drops nothing).
         for e in fs::read_dir(&base).into_iter().flatten().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix("rs6-test-template-")
-                && !Path::new("/proc").join(pid).exists()
-            {
-                let _ = fs::remove_dir_all(e.path());
+            let Some(rest) = name.strip_prefix("rs6-test-") else { continue };
+            let pid = rest.strip_prefix("template-").unwrap_or(rest).split('-').next().unwrap_or("");
+            if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
+                let _ = fs::remove_dir_all(e.path()).or_else(|_| fs::remove_file(e.path()));
             }
         }
         let t = base.join(format!("rs6-test-template-{}", std::process::id()));
         let _ = fs::remove_dir_all(&t);
-        let out = Command::new("sh")
-            .arg(MKROOT)
-            .args(["--dev", "null,zero,tty"])
-            .arg(&t)
-            .args(["proc", "dev", "tmp", "etc", "root", "var", "run"])
-            .output()
-            .expect("run tests/lib/mkroot");
-        assert!(out.status.success(), "tests/lib/mkroot: {}", String::from_utf8_lossy(&out.stderr));
+        let mut mkroot = Command::new("sh");
+        mkroot.arg(MKROOT).args(["--dev", "null,zero,tty"]).arg(&t);
+        mkroot.args(["proc", "dev", "tmp", "etc", "root", "var", "run"]);
+        let out = run_timed(&mut mkroot, None, Duration::from_secs(120));
+        assert!(out.status.success(), "tests/lib/mkroot: {}", out.err());
         t
     })
 }
@@ -181,8 +179,8 @@ impl Root {
         fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")
             .unwrap();
         fs::write(r.join("etc/group"), "root:x:0:\nnogroup:x:65534:\n").unwrap();
-        let out = Command::new(rs6()).arg("--install").arg(&r).output().unwrap();
-        assert!(out.status.success(), "rs6 --install: {}", String::from_utf8_lossy(&out.stderr));
+        let out = run_timed(Command::new(rs6()).arg("--install").arg(&r), None, Duration::from_secs(60));
+        assert!(out.status.success(), "rs6 --install: {}", out.err());
         Root { tmp }
     }
 
@@ -225,6 +223,25 @@ fn unshare_argv() -> Vec<String> {
     let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
     let unshare = which("unshare").expect("unshare not found: apt-get install util-linux");
     vec![setpriv.display().to_string(), "--pdeathsig".into(), "KILL".into(), unshare.display().to_string()]
+}
+
+/// `program` (arguments to add) run by `setpriv --pdeathsig KILL`: it gets
+/// SIGKILL when the test process that started it dies, even by SIGKILL.
+pub fn dies_with_parent(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let setpriv = which("setpriv").expect("setpriv not found: apt-get install util-linux");
+    let mut c = Command::new(setpriv);
+    c.args(["--pdeathsig", "KILL"]).arg(program);
+    c
+}
+
+/// `dies_with_parent`, with SIGINT and SIGQUIT back to their default
+/// action: a test binary started in the background by a non-interactive
+/// shell inherits them ignored, and everything it starts with them (a ^C
+/// on a terminal, `s6-svc -s int` would then do nothing).
+pub fn dies_with_parent_default_int(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = dies_with_parent("env");
+    c.arg("--default-signal=INT,QUIT").arg(program);
+    c
 }
 
 /// `unshare` (arguments to add) that dies with the test process.
@@ -573,6 +590,11 @@ impl Reader {
     }
 }
 
+/// All that `r` gives (a pipe whose writer ended), within `limit`.
+pub fn read_all(r: impl std::io::Read + Send + 'static, limit: Duration) -> String {
+    String::from_utf8_lossy(&Reader::new(r).take(Instant::now() + limit)).into_owned()
+}
+
 /// A command run to its end: how it ended, what it printed, how long it took.
 pub struct Ran {
     pub status: ExitStatus,
@@ -633,7 +655,8 @@ pub fn pty_session(run: Run) -> (i32, String, String) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/pty_session.py");
     let python = which("python3").expect("python3 not found: apt-get install python3");
     let inner = run.command();
-    let mut cmd = Command::new(python);
+    // The session dies with the test too (its container dies with it).
+    let mut cmd = dies_with_parent_default_int(python);
     cmd.arg(script).arg(inner.get_program()).args(inner.get_args()).env_clear();
     for (k, v) in inner.get_envs() {
         if let Some(v) = v {

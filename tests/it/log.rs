@@ -305,8 +305,7 @@ fn signals_rotate_and_end_as_s6_log() {
         Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
         assert_eq!(wait_code(&mut ch, Duration::from_secs(10)), 0);
         assert!(t0.elapsed() < Duration::from_millis(1500), "{dirname}");
-        let mut out = String::new();
-        ch.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        let out = read_all(ch.stdout.take().unwrap(), Duration::from_secs(10));
         assert_eq!(out, "rot 0\nrot 1\nrot 2\nrot 3\n", "{dirname}");
         assert_eq!(fs::metadata(ld.join("current")).unwrap().mode() & 0o777, 0o744, "{dirname}");
     }
@@ -347,8 +346,7 @@ fn signals_rotate_and_end_as_s6_log() {
         "{:?}",
         t0.elapsed()
     );
-    let mut out = String::new();
-    ch.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let out = read_all(ch.stdout.take().unwrap(), Duration::from_secs(10));
     assert_eq!(out, "x\nabc\n");
 }
 
@@ -407,7 +405,8 @@ fn loss_inner() {
     let _ = fs::remove_file(&ready);
     assert!(Command::new("mkfifo").arg(&ready).status().unwrap().success());
     let start = |r: &std::io::PipeReader| {
-        let ch = Command::new("sh")
+        // (Killed with this process, which the outer test may kill.)
+        let ch = dies_with_parent("sh")
             .args(["-c", "exec \"$0\" s6-log -d 3 -t 10000 r100 n1000 s65536 \"$1\" 3>\"$2\""])
             .arg(rs6())
             .arg(&ld)
@@ -436,8 +435,7 @@ fn loss_inner() {
             Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
             std::thread::sleep(Duration::from_millis(500));
             if let Some(st) = ch.try_wait().unwrap() {
-                let mut err = String::new();
-                ch.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+                let err = read_all(ch.stderr.take().unwrap(), Duration::from_secs(10));
                 panic!("the logger exited ({st:?}) with lines it could not write: {err}");
             }
             fs::remove_file(&filler).unwrap();
@@ -445,8 +443,7 @@ fn loss_inner() {
             Command::new("kill").args(["-TERM", &ch.id().to_string()]).status().unwrap();
         }
         assert_eq!(wait_code(&mut ch, Duration::from_secs(30)), 0);
-        let mut err = String::new();
-        ch.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        let err = read_all(ch.stderr.take().unwrap(), Duration::from_secs(10));
         if round == 7 {
             assert_eq!(err.matches("s6-log: warning: unable to write to ").count(), 1, "{err}");
             assert!(err.contains("No space left on device"), "{err}");
@@ -476,7 +473,7 @@ fn no_line_lost_across_restarts_and_a_full_disk() {
     let d = TempDir::new("log-loss");
     let exe = std::env::current_exe().unwrap();
     let script = "mount -t tmpfs -o size=1200k tmpfs \"$RS6_LOSS_DIR\" && exec \"$@\"";
-    let mut ch = Command::new("unshare")
+    let mut ch = unshare()
         .args(["--mount", "--propagation", "private", "sh", "-c", script, "sh"])
         .arg(exe)
         .args(["--exact", "log::loss_inner", "--ignored", "--nocapture", "--test-threads=1"])
@@ -485,8 +482,7 @@ fn no_line_lost_across_restarts_and_a_full_disk() {
         .spawn()
         .unwrap();
     let code = wait_code(&mut ch, Duration::from_secs(240));
-    let mut out = String::new();
-    ch.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let out = read_all(ch.stdout.take().unwrap(), Duration::from_secs(10));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("LOSS-OK"), "{out}");
 }

@@ -141,7 +141,8 @@ s6-rc -v0 -n 0 -u change svc-a; echo \"rc $?\"
     );
     // s6-rc's lines: s6-overlay's paths; the oneshots' indexes count the
     // two internal longruns, svc-a, then fail, init-a, slow, fix-attrs,
-    // legacy-cont-init, legacy-services.
+    // legacy-cont-init, legacy-services; in one wave, the highest index
+    // first (s6-rc's order).
     let svc = "s6-rc-dryrun: /package/admin/s6/command/s6-svc";
     let sudo = "s6-rc-dryrun: /package/admin/s6/command/s6-sudo -el0 -t 30000";
     let runner = "/run/s6-rc/servicedirs/s6rc-oneshot-runner/s";
@@ -160,8 +161,8 @@ s6-rc: info: dry run: service svc-a: stopping\n\
 s6-rc: info: dry run: service svc-a successfully stopped\n\
 rc 0\n\
 rc 0\n\
-{svc} -uwU -T 0 -- /run/s6-rc/servicedirs/svc-a\n\
 {sudo} -T 0 -- {runner} up 3  # fail\n\
+{svc} -uwU -T 0 -- /run/s6-rc/servicedirs/svc-a\n\
 rc 0\n\
 rc 0\n"
     );

@@ -103,7 +103,7 @@ fn setuidgid_fails_closed_when_setgroups_is_refused() {
         &["/command/s6-setuidgid", "0:0"][..],
         &["/command/s6-applyuidgid", "-G", "4", "-u", "2"][..],
     ] {
-        let mut c = Command::new(which("unshare").unwrap());
+        let mut c = unshare();
         c.args(["--user", "--map-root-user", "--mount", "--root"])
             .arg(r.path())
             .args(argv)

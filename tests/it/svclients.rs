@@ -119,15 +119,25 @@ impl Fx {
         write_script(&d.join("run"), &format!("#!/bin/sh\n{run}\n"));
         d
     }
-    /// Start Debian's s6-supervise on `dir` and wait until it holds the lock.
+    /// Start Debian's s6-supervise on `dir` and wait until it holds the lock
+    /// and has written its status: 2.11 clears `event/` of fifos without a
+    /// reader after taking the lock, and a listener that subscribed in
+    /// between (its fifo made, not yet opened) would lose its fifo.
     fn supervise(&mut self, dir: &Path) {
-        let c = theirs("s6-supervise").arg(dir).stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
+        // Killed with the test process (its service is not: Drop kills it).
+        let c = dies_with_parent_default_int(theirs("s6-supervise").get_program())
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
         self.sups.push(c);
         wait_until("s6-supervise to start", TEN, || run(theirs("s6-svok").arg(dir)).code == 0);
+        wait_until("s6-supervise to write its status", TEN, || dir.join("supervise/status").exists());
     }
     /// Start Debian's s6-svscan on `dir`; the index of its child.
     fn svscan(&mut self, dir: &Path) -> usize {
-        let c = theirs("s6-svscan")
+        let c = dies_with_parent_default_int(theirs("s6-svscan").get_program())
             .arg(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -275,7 +285,7 @@ fn wait_listeners(dir: &Path, n: usize) {
             .map(|r| r.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("ftrig1:")).count())
             .unwrap_or(0)
     };
-    wait_until("the waiter to subscribe", TEN, || count() >= n);
+    wait_until(&format!("a waiter to subscribe to {}", dir.display()), TEN, || count() >= n);
 }
 
 fn ok(o: &Out, what: &str) {

@@ -234,6 +234,9 @@ fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
     }
 }
 
+/// How often `wait -t` looks for its children again (5 ms).
+const WAIT_RETRY_NS: i64 = 5_000_000;
+
 const U_FORX: &[u8] = b"forx [ -E | -e ] [ -p | -P maxpar ] [ -o okcode,okcode,... | -x breakcode,breakcode,... ] var { values... } command...";
 
 pub fn forx(a: Args) -> u8 {
@@ -251,7 +254,7 @@ pub fn forx(a: Args) -> u8 {
 /// forstdin and forbacktickx: as `for_each`, but nothing to loop on is 1.
 fn for_lines(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts, max: usize) -> u8 {
     if vals.is_empty() {
-        return 1;
+        return exit::FALSE;
     }
     for_each(var, vals, prog, o, max)
 }
@@ -337,8 +340,10 @@ pub fn wait_(a: Args) -> u8 {
             }
             Ok(None) => match deadline {
                 Some(d) if crate::base::time::Instant::now() < d => {
-                    let _ =
-                        rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 }));
+                    let _ = rustix::event::poll(
+                        &mut [],
+                        Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: WAIT_RETRY_NS }),
+                    );
                 }
                 Some(_) if o.last(b"Ii") == b'i' => {
                     diag::fatal_sys(exit::TIMEOUT, rustix::io::Errno::TIMEDOUT, &[b"unable to wait"])

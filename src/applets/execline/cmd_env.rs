@@ -107,7 +107,7 @@ pub fn envfile(a: Args) -> u8 {
             continue;
         }
         let Some(eq) = t.iter().position(|&c| c == b'=') else {
-            diag::fatal(1, &[b"in ", f.to_bytes(), b": syntax error line ", num(ln as u64 + 1)])
+            diag::fatal(exit::FALSE, &[b"in ", f.to_bytes(), b": syntax error line ", num(ln as u64 + 1)])
         };
         env.set(trim(&t[..eq]), trim(&t[eq + 1..]));
     }
@@ -261,7 +261,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
     if let Some(z) = data.iter().position(|&c| c == 0) {
         match mode {
             b'i' if bt => diag::fatal(124, &[b"child process output contained a null character"]),
-            b'i' => diag::fatal(1, &[b"stdin contained a null character"]),
+            b'i' => diag::fatal(exit::FALSE, &[b"stdin contained a null character"]),
             b'I' | b'x' => unset = true,
             b'D' => {
                 diag::warn(&[

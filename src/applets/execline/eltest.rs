@@ -191,7 +191,7 @@ pub fn main(a: Args) -> u8 {
     }
     let w = l.done();
     if w.is_empty() {
-        return 1;
+        return exit::FALSE;
     }
     let mut p = P { w, i: 0 };
     let v = p.or();

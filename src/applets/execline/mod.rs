@@ -312,10 +312,13 @@ pub fn wait(pid: Pid) -> WaitStatus {
     }
 }
 
-/// `?` as execline sets it: the exit code, or 256 + the signal.
+/// execline's `?` for a program killed by signal N is `SIGNALED_VAR + N`.
+pub const SIGNALED_VAR: u32 = 256;
+
+/// `?` as execline sets it: the exit code, or `SIGNALED_VAR` + the signal.
 pub fn wstatus(st: WaitStatus) -> u32 {
     match st.terminating_signal() {
-        Some(s) => 256 + s as u32,
+        Some(s) => SIGNALED_VAR + s as u32,
         None => st.exit_status().unwrap_or(0) as u32,
     }
 }
@@ -324,15 +327,15 @@ pub fn wstatus(st: WaitStatus) -> u32 {
 /// 128 + the signal.
 pub fn estatus(st: WaitStatus) -> u8 {
     match st.terminating_signal() {
-        Some(s) => (128 + s) as u8,
-        None => st.exit_status().unwrap_or(0).min(128) as u8,
+        Some(s) => exit::SIGNALED.wrapping_add(s as u8),
+        None => st.exit_status().unwrap_or(0).min(exit::SIGNALED as i32) as u8,
     }
 }
 
 /// Died of a signal: "child crashed with signal N", exit 128+N.
 pub fn crashed(st: WaitStatus) -> ! {
     let s = st.terminating_signal().unwrap_or(0) as u64;
-    diag::fatal((128 + s) as u8, &[b"child crashed with signal ", num(s)])
+    diag::fatal(exit::SIGNALED.wrapping_add(s as u8), &[b"child crashed with signal ", num(s)])
 }
 
 pub fn u(s: &[u8]) -> Option<u64> {

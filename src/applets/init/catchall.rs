@@ -41,6 +41,8 @@ use rustix::process::Pid;
 
 /// Consecutive failed starts before the console takes over.
 const GIVE_UP: u8 = 2;
+/// The least time between two starts of the logger ("waiting 1 second").
+const RESTART_MS: u64 = 1000;
 
 pub struct CatchAll {
     /// The fifo's read end, held for the container's life.
@@ -244,7 +246,7 @@ impl CatchAll {
             Ok(pid) => self.pid = Some(pid),
             Err(e) => {
                 diag::warn_sys(e, &[b"unable to spawn the catch-all logger (waiting 1 second)"]);
-                self.restart_at = Some(self.started.after_ms(1000));
+                self.restart_at = Some(self.started.after_ms(RESTART_MS));
             }
         }
         self.point();
@@ -270,7 +272,7 @@ impl CatchAll {
             self.failures = self.failures.min(GIVE_UP);
         }
         let now = Instant::now();
-        let next = self.started.after_ms(1000);
+        let next = self.started.after_ms(RESTART_MS);
         self.restart_at = Some(if self.released || now >= next { now } else { next });
         true
     }

@@ -32,8 +32,20 @@
 //! reachable only through `sys::raw::kill_everything`, which refuses unless
 //! `getpid() == 1`.
 //!
-//! After the loop has started, PID 1 does not die of an error: it reports
-//! it and goes on (a failed fork counts as the step failing with 111).
+//! **Errors.** Before the loop starts (settings, `/run`, the signalfd, the
+//! epoll instance, the environment), nothing runs yet and a failure is
+//! fatal: 111, or 100 for an unusable `/run` in an image with work to do.
+//! Once the loop runs, PID 1 never exits on an error: it says what failed
+//! (`base::diag`) and goes on. A failed spawn counts as that step failing
+//! with 111 (the stage-2 policy decides), a failed wait for events is
+//! retried after `WAIT_RETRY_MS`, a service that cannot start is retried
+//! after `supervise::machine::SPAWN_RETRY_MS`, a logger after its restart
+//! delay; only the stage machine's `Exit` ends the container. Two
+//! exceptions, both before any service starts: an s6-rc source tree that
+//! does not compile ends the boot with s6-rc-compile's code (as v3 does),
+//! and running out of memory while loading it ends it with 111. An index
+//! into the service table with no service behind it is a bug: `exit::BUG`
+//! (101) rather than running on in a state nobody planned.
 mod catchall;
 mod kernel;
 mod rc;
@@ -62,6 +74,8 @@ pub use settings::{DEFAULT_PATH, Settings};
 use stages::{Action, Event, Item, Phase, Stages};
 
 /// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
+/// How long the loop pauses after its wait for events fails.
+const WAIT_RETRY_MS: u64 = 100;
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
 /// A stage-2/3 child being waited for.
@@ -384,7 +398,7 @@ impl Pid1 {
                 Err(e) => {
                     // Not fatal: PID 1 must not die. Retry shortly.
                     diag::warn_sys(e, &[b"unable to wait for events (retrying)"]);
-                    let _ = poll(&mut [], Some(&Instant::now().after_ms(100).until(Instant::now())));
+                    let _ = poll(&mut [], Some(&Instant::now().after_ms(WAIT_RETRY_MS).until(Instant::now())));
                     0
                 }
             };
@@ -845,9 +859,7 @@ impl Pid1 {
     fn progress(&self, parts: &[&[u8]]) {
         if self.s.verbosity >= 2 {
             let mut l = Line::new();
-            for p in parts {
-                l.push(p);
-            }
+            l.push_all(parts);
             l.emit();
         }
     }

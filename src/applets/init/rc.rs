@@ -67,6 +67,8 @@ pub struct Rc {
     force: bool,
     /// The current change ran out of time (`-t`).
     expired: bool,
+    /// `up` changed since `state` was last written.
+    dirty: bool,
     /// Oneshots' environment: the global one (and `RC_NAME=`, per spawn).
     envp: Builder<'static>,
 }
@@ -92,9 +94,7 @@ pub fn has_layout(base: &[u8]) -> bool {
 /// verbosity, else (the boot, the shutdown) to stderr at `S6_VERBOSITY`.
 fn say(rc: &Rc, verbosity: u64, level: u8, parts: &[&[u8]]) {
     let mut l = Line::new();
-    for p in parts {
-        l.push(p);
-    }
+    l.push_all(parts);
     match &rc.client {
         Some(c) if level <= rc.verb => {
             l.push(b"\n");
@@ -208,6 +208,7 @@ impl Pid1 {
             verb: 1,
             force: false,
             expired: false,
+            dirty: false,
             envp,
         };
         let top = rc.db.find(b"top").unwrap_or(0);
@@ -278,6 +279,12 @@ impl Pid1 {
                     self.rc_done(&mut rc, i as u16, ok);
                     changed = true;
                 }
+            }
+            // `state` once for the transitions that just ended, before
+            // what depends on them starts (and may read it).
+            if rc.dirty {
+                live::write_state(&rc.db, rc.up);
+                rc.dirty = false;
             }
             while let Some(i) = rc.plan.next(&rc.db) {
                 changed = true;
@@ -476,7 +483,7 @@ impl Pid1 {
         rc.until[i as usize] = None;
         if ok {
             rc.up[i as usize] = up;
-            live::write_state(&rc.db, rc.up);
+            rc.dirty = true;
             say(
                 rc,
                 self.s.verbosity,

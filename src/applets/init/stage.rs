@@ -1,5 +1,6 @@
 //! Stage 2 and 3 items: directory listings in s6-overlay's order, and how a
 //! script is started (including one whose execute bit is missing).
+use crate::base::exit;
 pub use crate::supervise::scan::list;
 pub use crate::supervise::script::{bad_interpreter, parse_shebang};
 use crate::sys::arena;
@@ -26,20 +27,20 @@ pub struct Refused {
 /// reads it). A directory, a dangling symlink or a non-executable file
 /// without `#!` is refused.
 pub fn command(path: &'static CStr) -> Result<Command, Refused> {
-    let st = fs::stat(path).map_err(|e| Refused { errno: e, code: 127 })?;
+    let st = fs::stat(path).map_err(|e| Refused { errno: e, code: exit::NOT_FOUND })?;
     if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
-        return Err(Refused { errno: Errno::ISDIR, code: 126 });
+        return Err(Refused { errno: Errno::ISDIR, code: exit::EXEC_FAILED });
     }
     let mut words: heapless::Vec<&'static CStr, 4> = heapless::Vec::new();
     if fs::access(path, Access::EXEC_OK).is_err() {
-        let (interp, arg) = shebang(path).ok_or(Refused { errno: Errno::ACCESS, code: 126 })?;
+        let (interp, arg) = shebang(path).ok_or(Refused { errno: Errno::ACCESS, code: exit::EXEC_FAILED })?;
         let _ = words.push(interp);
         if let Some(a) = arg {
             let _ = words.push(a);
         }
     }
     let _ = words.push(path);
-    let oom = |_| Refused { errno: Errno::NOMEM, code: 111 };
+    let oom = |_| Refused { errno: Errno::NOMEM, code: exit::SYSCALL };
     let argv = Vec0::of(&words).map_err(oom)?;
     Ok(Command { file: words[0], argv })
 }

@@ -172,14 +172,9 @@ impl Log {
             }
             What::Out => self.out.put(&[h, line, b"\n"]),
             What::Err => {
-                let mut l = diag::Line::new();
-                l.push(b"s6-log: alert: ").push(h);
-                if a.e > 0 && line.len() > a.e as usize {
-                    l.push(&line[..a.e as usize]).push(b"...");
-                } else {
-                    l.push(line);
-                }
-                l.emit();
+                let (text, dots): (&[u8], &[u8]) =
+                    if a.e > 0 && line.len() > a.e as usize { (&line[..a.e as usize], b"...") } else { (line, b"") };
+                diag::line_as(&[b"s6-log"], b"alert: ", &[h, text, dots], None);
             }
             What::File(name, tmp, size) => {
                 let _ = replace(name, tmp, size, &[h, line]);

@@ -8,6 +8,7 @@
 pub mod live;
 pub mod source;
 
+use crate::base::exit;
 use crate::sys::arena;
 
 /// Most services (atomics and bundles) in one tree.
@@ -147,7 +148,7 @@ pub struct Error {
 
 impl Error {
     pub fn code(&self) -> u8 {
-        if self.errno.is_some() { 111 } else { 1 }
+        if self.errno.is_some() { exit::SYSCALL } else { exit::FALSE }
     }
     pub fn text(&self, l: &mut crate::base::diag::Line) {
         let (pre, mid, post) = TEXT[self.kind as usize];
@@ -385,12 +386,18 @@ impl Plan {
     }
 
     /// The next service that may start its transition now (marked
-    /// Running), skipping those whose predecessors failed.
+    /// Running), skipping those whose predecessors failed. In s6-rc's
+    /// order: its database numbers longruns before oneshots and it looks
+    /// at the highest index first, so oneshots come first (a chain of
+    /// oneshots does not wait for the longruns started beside it), each
+    /// kind from the last down.
     pub fn next(&mut self, db: &Db) -> Option<u16> {
+        let n = self.steps.len();
         loop {
             let mut changed = false;
-            for i in 0..self.steps.len() {
-                if self.steps[i] != Step::Wait {
+            for k in 0..2 * n {
+                let i = n - 1 - k % n;
+                if self.steps[i] != Step::Wait || (db.svcs[i].kind == Kind::Oneshot) != (k < n) {
                     continue;
                 }
                 let s = db.get(i as u16);

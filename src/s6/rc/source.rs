@@ -47,6 +47,11 @@ impl Tree {
         let at = Svc { src, ..Svc::new(b".", Kind::Bundle) };
         let dir = fs::open(src, DIRF, Mode::empty()).map_err(|e| rd(e, &at, b""))?;
         let first = self.len;
+        // The names first, sorted bytewise (a short insertion sort of
+        // slices: core's sort costs kilobytes, and moving whole `Svc`s
+        // costs time).
+        let names = arena::alloc_slice(self.slots.len() - first, &b""[..]).map_err(|_| oom())?;
+        let mut n = 0;
         let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
         let mut it = RawDir::new(dir.as_fd(), &mut buf);
         while let Some(ent) = it.next() {
@@ -62,18 +67,20 @@ impl Tree {
             };
             if t == FileType::Directory {
                 let name: &'static [u8] = arena::cstr(&[name]).map_err(|_| oom())?.to_bytes();
-                self.push(Svc { src, ..Svc::new(name, Kind::Bundle) })?;
+                let Some(slot) = names.get_mut(n) else {
+                    return Err(err(E::TooMany, &Svc::new(name, Kind::Bundle), b"", b""));
+                };
+                *slot = name;
+                n += 1;
+                let mut j = n - 1;
+                while j > 0 && names[j - 1] > names[j] {
+                    names.swap(j - 1, j);
+                    j -= 1;
+                }
             }
         }
-        // Bytewise order within a source (a short insertion sort: core's
-        // sort costs kilobytes).
-        let v = &mut self.slots[first..self.len];
-        for i in 1..v.len() {
-            let mut j = i;
-            while j > 0 && v[j - 1].name > v[j].name {
-                v.swap(j - 1, j);
-                j -= 1;
-            }
+        for &name in &names[..n] {
+            self.push(Svc { src, ..Svc::new(name, Kind::Bundle) })?;
         }
         for i in first..self.len {
             let d =
@@ -220,6 +227,7 @@ const FILES: [&[u8]; 18] = [
     b"pipeline-name",
 ];
 const ESSENTIAL: u32 = 1 << 18;
+const RUN_FILE: u32 = 1 << 19;
 
 #[inline(never)]
 fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
@@ -234,6 +242,10 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
         }
         if n == b"flag-essential" {
             mask |= ESSENTIAL;
+        }
+        // `run` listed as a regular file needs no stat (a symlink does).
+        if n == b"run" && ent.file_type() == FileType::RegularFile {
+            mask |= RUN_FILE;
         }
     }
     s.essential = mask & ESSENTIAL != 0;
@@ -292,9 +304,10 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
         s.down = arena::cstr(&[down]).map_err(|_| oom())?;
         return Ok(());
     }
-    let run = mask & (1 << 9) != 0
-        && fs::statat(d, "run", AtFlags::empty())
-            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile);
+    let run = mask & RUN_FILE != 0
+        || mask & (1 << 9) != 0
+            && fs::statat(d, "run", AtFlags::empty())
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::RegularFile);
     if !run {
         return Err(err(E::NoRun, s, b"", b"run"));
     }
