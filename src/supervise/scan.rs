@@ -426,10 +426,12 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
             return None;
         }
     };
-    // No death yet: no `death_tally` (it appears at the first death, and
-    // readers take a missing one as empty). One left by a copied service
-    // directory is stale.
-    let _ = fs::unlinkat(&sup, c"death_tally", AtFlags::empty());
+    let _ = fs::openat(
+        &sup,
+        c"death_tally",
+        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o644),
+    );
     let want_up = !svdir::exists(dir.as_fd(), c"down");
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
