@@ -12,6 +12,10 @@
 //!
 //! No file: the CMD has not started yet (stage 2 still runs, or a failure
 //! stopped the container before it).
+//!
+//! `cmd.new` is written in place when it exists: at start-up `/init` moves
+//! the previous start's `cmd` there (no process of that start is left to
+//! hold it), so a restart makes no new inode for `up`.
 use core::ffi::CStr;
 use rustix::fs::{self, Mode, OFlags};
 
@@ -23,6 +27,10 @@ const NEW: &CStr = c"/run/s6/cmd.new";
 
 /// Replace the file with `WORD[ N]\n`.
 pub fn write(word: &[u8], n: Option<u64>) {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let Ok(f) = fs::open(NEW, flags, Mode::from_raw_mode(0o644)) else {
+        return;
+    };
     let mut buf = [0u8; 40];
     let mut k = word.len().min(16);
     buf[..k].copy_from_slice(&word[..k]);
@@ -34,7 +42,12 @@ pub fn write(word: &[u8], n: Option<u64>) {
         k += 1 + s.len();
     }
     buf[k] = b'\n';
-    let _ = crate::base::fs::replace_atomic(fs::CWD, NEW, PATH, &[&buf[..k + 1]], 0o644);
+    // Cut to the line, never to zero: no block freed and allocated again.
+    if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok()
+        && fs::ftruncate(&f, k as u64 + 1).is_ok()
+    {
+        let _ = super::svdir::replace(fs::CWD, NEW, PATH);
+    }
 }
 
 /// Record the CMD's PID in [`PID`] (`Some`), or remove the file (`None`).

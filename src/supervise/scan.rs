@@ -238,9 +238,12 @@ impl Supervisor {
     fn kick(&mut self, i: usize) {
         self.handle(i, Event::Kick);
         let svc = &mut self.svcs[i];
+        // Its first status at once: a client that finds `supervise/` reads it.
+        svc.flush();
         if svc.st.want_up && svc.st.pid == 0 {
             svc.st.paused = true;
             svc.announce(b"");
+            svc.flush();
             svc.st.paused = false;
         }
     }
@@ -415,8 +418,20 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
     let mut st = State::new(want_up, Tai::now());
     st.log = is_log;
-    let mut svc =
-        Svc { name: name_c.to_bytes(), name_c, path_c, dir, control, _lock: lock, peer: None, pipe, notify: None, st };
+    let mut svc = Svc {
+        name: name_c.to_bytes(),
+        name_c,
+        path_c,
+        dir,
+        control,
+        _lock: lock,
+        peer: None,
+        pipe,
+        notify: None,
+        st,
+        dirty: false,
+        events: heapless::Vec::new(),
+    };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started right away (`kick`), and its status
     // file is first written then: one file created per service, not two,
@@ -426,6 +441,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
         let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
     } else {
         svc.announce(b"s");
+        svc.flush();
     }
     svc.st.paused = false;
     Some(svc)

@@ -53,6 +53,10 @@ pub struct Svc {
     pub(super) pipe: Option<OwnedFd>,
     pub(super) notify: Option<OwnedFd>,
     pub(super) st: State,
+    /// `supervise/status` is behind `st`: `announce` only marks it, and
+    /// `flush` writes it, then sends `events` (in order).
+    pub(super) dirty: bool,
+    pub(super) events: heapless::Vec<u8, 8>,
 }
 
 /// The service table: arena slots, allocated when the first service is
@@ -128,7 +132,16 @@ pub struct Supervisor {
     /// linked from `/run/service/NAME` (else they are copied into the scan
     /// directory, which is physically `/run/s6/services`).
     pub legacy: bool,
+    /// After a stop: until then, a service still up keeps its "want down"
+    /// status unwritten, so that one that dies at once gets one file
+    /// (down) instead of two (see `flush`).
+    hold_until: Option<Instant>,
 }
+
+const TALLY_NEW: &CStr = c"supervise/death_tally.new";
+
+/// How long a stop holds back the "want down" status of a service still up.
+const HOLD_MS: u64 = 50;
 
 /// What a descriptor in the epoll set is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,11 +260,30 @@ impl machine::Facts for Live<'_> {
 }
 
 impl Svc {
-    /// Write `supervise/status`, then send `ev` to `event/` (if any).
-    pub(super) fn announce(&self, ev: &[u8]) {
+    /// The state changed: `supervise/status` is to be rewritten, then `ev`
+    /// sent to `event/`. Both wait for `Supervisor::flush` (PID 1 idle,
+    /// or before it spawns a script), so that a burst of changes (50
+    /// services started, or stopped and reaped) is not slowed by a file
+    /// per step, and one file carries several steps of one service.
+    pub(super) fn announce(&mut self, ev: &[u8]) {
+        if self.events.len() + ev.len() > self.events.capacity() {
+            self.flush();
+        }
+        self.dirty = true;
+        let _ = self.events.extend_from_slice(ev);
+    }
+
+    /// Write the status file (a new file renamed over the old), then send
+    /// the events held since the last flush.
+    pub(super) fn flush(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
         let _ = svdir::write_status(self.dir.as_fd(), &self.st.status());
-        if !ev.is_empty() {
-            let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, ev);
+        if !self.events.is_empty() {
+            let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, &self.events);
+            self.events.clear();
         }
     }
 
@@ -307,15 +339,14 @@ impl Svc {
         if max == 0 {
             return;
         }
-        let Ok(sup) = fs::openat(&self.dir, c"supervise", DIRF, Mode::empty()) else { return };
         let rec = Death::from_wstat(Tai::now(), wstat).pack();
-        let old = fs::openat(&sup, c"death_tally", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
+        let old = fs::openat(&self.dir, svdir::DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
         let keep = tally::keep(have, max);
         // A new file with the records kept and the new one, renamed over
         // the old (as s6's `s6_dtally_write`).
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        let Ok(new) = fs::openat(&sup, c"death_tally.new", flags, Mode::from_raw_mode(0o644)) else { return };
+        let Ok(new) = fs::openat(&self.dir, TALLY_NEW, flags, Mode::from_raw_mode(0o644)) else { return };
         let start = ((have - keep) * tally::RECORD) as u64;
         let mut off = start;
         if let Some(f) = old {
@@ -333,7 +364,7 @@ impl Svc {
             }
         }
         if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
-            let _ = svdir::replace(sup.as_fd(), c"death_tally.new", c"death_tally");
+            let _ = svdir::replace(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY);
         }
     }
 
@@ -372,6 +403,7 @@ impl Supervisor {
             stopping: false,
             ended: None,
             legacy: false,
+            hold_until: None,
         })
     }
 
@@ -560,10 +592,36 @@ impl Supervisor {
 
     /// The earliest deadline among the services.
     pub fn deadline(&self) -> Option<Instant> {
-        self.svcs.iter().filter_map(|s| s.st.deadline()).min()
+        self.svcs.iter().filter_map(|s| s.st.deadline()).chain(self.hold_until).min()
+    }
+
+    /// Write the status files (and send the events) that changed since the
+    /// last flush: PID 1 calls this when nothing else is ready. Within
+    /// `HOLD_MS` of a stop, a service still up is left for later: it is
+    /// usually reaped by then, and its one status says down.
+    pub fn flush(&mut self, now: Instant) {
+        let hold = self.hold_until.is_some_and(|t| now < t);
+        for i in 0..self.svcs.len() {
+            let s = &mut self.svcs[i];
+            if !(hold && s.st.phase == Phase::Up) {
+                s.flush();
+            }
+        }
+    }
+
+    /// Write every pending status now (before a script or the CMD is
+    /// spawned, and before PID 1 exits: they may read them).
+    pub fn flush_all(&mut self) {
+        self.hold_until = None;
+        for i in 0..self.svcs.len() {
+            self.svcs[i].flush();
+        }
     }
 
     pub fn on_time(&mut self, now: Instant) {
+        if self.hold_until.is_some_and(|t| now >= t) {
+            self.hold_until = None;
+        }
         for i in 0..self.svcs.len() {
             if self.svcs[i].st.deadline().is_some_and(|t| now >= t) {
                 self.handle(i, Event::Tick);
@@ -584,13 +642,13 @@ impl Supervisor {
             self.handle(i, Event::Stop);
         }
         // Every service has its signal first; the status files ("want
-        // down") follow, so that the last service is not signalled only
-        // after the others' files are written.
+        // down") follow, held back for a while (see `flush`).
         for i in first..self.svcs.len() {
             if self.svcs[i].st.phase == Phase::Up {
                 self.svcs[i].announce(b"");
             }
         }
+        self.hold_until = Some(Instant::now().after_ms(HOLD_MS));
     }
 
     /// The entries from `first` on are all down.

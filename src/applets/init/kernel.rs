@@ -12,8 +12,9 @@
 //! (tmpfs, mode 0755) are mounted where nothing is mounted yet (the
 //! directory is created when missing). Then one line goes to the kernel log
 //! (`/dev/kmsg`, so the console shows it with the kernel's timestamp):
-//! `rs6: /init started at uptime S.UUUUUU s` (`CLOCK_BOOTTIME` read first
-//! thing). The CMD is what the kernel passes as arguments: the words after
+//! `rs6: /init started at uptime S.UUUUUU s, logged N us later`
+//! (`CLOCK_BOOTTIME` read first thing; N places the entry on the log's
+//! clock). The CMD is what the kernel passes as arguments: the words after
 //! `--` on its command line. The initramfs must hold `/dev/console`, or
 //! the kernel starts init with no stdin, stdout and stderr.
 //!
@@ -60,7 +61,13 @@ pub fn detect() -> bool {
         l.push(b"0");
         d /= 10;
     }
-    l.push_u64(us).push(b" s");
+    l.push_u64(us).push(b" s, logged ");
+    // How long after the first instruction this line is written: the
+    // kernel stamps it with its own clock, so the entry is that stamp
+    // minus this (CLOCK_BOOTTIME and the log's clock differ by an offset).
+    let now = clock_gettime(ClockId::Boottime);
+    let ns = (now.tv_sec - start.tv_sec) * 1_000_000_000 + (now.tv_nsec - start.tv_nsec);
+    l.push_u64((ns / 1000) as u64).push(b" us later");
     kmsg(&l);
     true
 }

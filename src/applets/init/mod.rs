@@ -380,9 +380,16 @@ impl Pid1 {
             // Nothing ready and no deadline: wait in the idle segment, which
             // gives back the pages of code that start-up used (PID 1's RSS).
             let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
+            // Nothing ready: the services' status files changed since are
+            // written now (one file per service for a burst of changes).
             let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
-                Ok(0) if timeout.is_none() => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
-                Ok(0) => epoll::wait(&self.sup.ep, &mut events[..], timeout.as_ref()),
+                Ok(0) => {
+                    self.sup.flush(now);
+                    match timeout {
+                        None => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
+                        t => epoll::wait(&self.sup.ep, &mut events[..], t.as_ref()),
+                    }
+                }
                 r => r,
             };
             let n = match n {
@@ -430,6 +437,7 @@ impl Pid1 {
             }
             self.advance();
         }
+        self.sup.flush_all();
         let code = self.exit.unwrap_or(exit::OK);
         runtime::read_exitcode().unwrap_or(code)
     }
@@ -734,6 +742,7 @@ impl Pid1 {
     }
 
     fn start_job(&mut self, item: Item, file: &CStr, argv: Argv<'_>, envp: Envp<'_>) {
+        self.sup.flush_all();
         let sp = Spawn {
             file,
             argv,
@@ -799,6 +808,7 @@ impl Pid1 {
         };
         let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
         // Before the spawn: the CMD may look at once (`rs6-health`).
+        self.sup.flush_all();
         crate::s6::cmd::write(b"up", None);
         let sp = Spawn {
             file,

@@ -425,6 +425,7 @@ impl Pid1 {
                     l.is_empty() || l[0] == b'#'
                 });
                 if !empty {
+                    self.sup.flush_all();
                     match self.rc_spawn(rc, s.name, line) {
                         Ok(pid) => rc.pids[i as usize] = Some(pid),
                         Err(e) => {

@@ -149,7 +149,18 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     }
     let clean = |e| (e, &b"unable to clean /run"[..]);
     let s6 = open_dir(c"/run/s6", 0o755).map_err(clean)?;
-    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services", b"legacy-services"]).map_err(clean)?;
+    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd"])
+        .map_err(clean)?;
+    // The previous start's `cmd` goes out of sight (no file: the CMD has
+    // not started) as `cmd.new`, the file the next state is written into:
+    // no inode freed and made again (see `s6::cmd`).
+    match fs::statat(&s6, c"cmd", AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {
+            fs::renameat(&s6, c"cmd", &s6, c"cmd.new").map_err(clean)?
+        }
+        Ok(_) => remove_tree(s6.as_fd(), b"cmd", 32).map_err(clean)?,
+        Err(_) => {}
+    }
     let (real, link, target) = if v3 {
         (c"/run/service", c"/run/s6/services", c"../service")
     } else {
@@ -182,11 +193,19 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
 
 /// `/run/s6/workdir`: the container's working directory (where the CMD
 /// runs), as v3's stage 0 records it with `pwd`, for scripts that go back
-/// to it.
+/// to it. Kept from a previous start when it says the same (a file
+/// deleted and made again costs a freed and a new inode on a disk).
 fn workdir() {
     let mut buf = [0u8; 4096];
     let Ok(n) = crate::sys::raw::getcwd(&mut buf[..4095]) else { return };
     buf[n] = b'\n';
+    let mut old = [0u8; 4097];
+    if let Ok(f) = fs::open(c"/run/s6/workdir", OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+        && crate::base::fs::read_full(f.as_fd(), &mut old).ok() == Some(n + 1)
+        && old[..n + 1] == buf[..n + 1]
+    {
+        return;
+    }
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
     if let Ok(f) = fs::open(c"/run/s6/workdir", flags, Mode::from_raw_mode(0o644)) {
         let _ = crate::sys::fd::write_all(f.as_fd(), &buf[..n + 1]);
