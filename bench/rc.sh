@@ -90,6 +90,6 @@ B=$(dirname "$0")/rcperf.py
 echo "== boot: 20 oneshots + 30 longruns, $(date -u '+%F %T UTC'), $(nproc) CPUs"
 RC_ROOTS=spawn,v3,floor python3 $B boot $T ${RUNS:-30}
 echo "== idle"
-python3 $B idle $T ${MEMRUNS:-5}
+RC_ROOTS=spawn,v3,floor python3 $B idle $T ${MEMRUNS:-5}
 echo "== parse: 100 services"
 python3 $B parse $T/p100 ${PARSERUNS:-300}

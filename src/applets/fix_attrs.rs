@@ -27,15 +27,16 @@
 //! NUL byte ends its file (binary data). A FILE that cannot be read makes it
 //! 111, once the other files are done; bad usage is 100.
 use crate::base::diag;
+use crate::base::fs::read_or_empty;
+use crate::base::io::LineReader;
 use crate::base::passwd::{self, Unresolved};
 use crate::base::{exit, glob, num::parse_u64};
 use crate::rt::{Args, Env, prog};
 use crate::s6::envdir;
 use crate::sys::{arena, fd};
 use core::ffi::CStr;
-use core::mem::MaybeUninit;
 use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use rustix::fs::{self, AtFlags, CWD, FileType, Gid, Mode, OFlags, RawDir, Uid};
+use rustix::fs::{self, AtFlags, CWD, FileType, Gid, Mode, OFlags, Uid};
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"fix-attrs [FILE...]";
@@ -103,57 +104,8 @@ pub fn parse(line: &[u8]) -> Result<Option<Rule<'_>>, (&'static [u8], &[u8])> {
     Ok(Some(Rule { path: f[0], recurse, account: f[2], fmode, dmode }))
 }
 
-/// Lines of a descriptor through a fixed buffer.
-struct Reader<'f> {
-    fd: BorrowedFd<'f>,
-    buf: [u8; LINE_MAX + 1],
-    start: usize,
-    end: usize,
-    eof: bool,
-    /// The current line did not fit: skip to its end.
-    long: bool,
-}
-
-impl<'f> Reader<'f> {
-    fn new(fd: BorrowedFd<'f>) -> Self {
-        Reader { fd, buf: [0; LINE_MAX + 1], start: 0, end: 0, eof: false, long: false }
-    }
-
-    /// The next line (`Some(None)` for one longer than LINE_MAX), or `None`
-    /// at the end.
-    fn next(&mut self) -> Result<Option<Option<&[u8]>>, Errno> {
-        loop {
-            let nl = self.buf[self.start..self.end].iter().position(|&c| c == b'\n');
-            if nl.is_some() || (self.eof && (self.start < self.end || self.long)) {
-                let (s, long) = (self.start, self.long);
-                let e = nl.map_or(self.end, |i| s + i);
-                self.start = nl.map_or(e, |_| e + 1);
-                self.long = false;
-                return Ok(Some((!long).then(|| &self.buf[s..e])));
-            }
-            if self.eof {
-                return Ok(None);
-            }
-            if self.long {
-                self.end = 0;
-            } else {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
-            }
-            self.start = 0;
-            if self.end == self.buf.len() {
-                self.long = true;
-                self.end = 0;
-            }
-            match rustix::io::read(self.fd, &mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(Errno::INTR) => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
-}
+/// Lines of a descriptor, at most `LINE_MAX` bytes each.
+type Reader<'f> = LineReader<'f, { LINE_MAX + 1 }>;
 
 /// The run's state: where we are (for messages) and the rule being applied.
 struct Fix {
@@ -174,7 +126,6 @@ struct Fix {
 }
 
 impl Fix {
-    /// `PROG: warning: FILE:LINE: PARTS…[: ERRNO TEXT]`.
     /// `PROG: warning: FILE:LINE: PARTS…[: ERRNO TEXT]`.
     fn say(&self, parts: &[&[u8]], e: Option<Errno>) {
         let mut b = itoa::Buffer::new();
@@ -223,7 +174,7 @@ impl Fix {
         self.line = 0;
         loop {
             self.line += 1;
-            match r.next() {
+            match r.next_line() {
                 Ok(None) => return,
                 Ok(Some(None)) => self.bad(&[b"line longer than 4096 bytes"]),
                 Ok(Some(Some(l))) if l.contains(&0) => {
@@ -245,7 +196,7 @@ impl Fix {
             Ok(None) => return,
             Err((what, field)) => return self.bad(&[what, field]),
         };
-        let (pw, gr) = *self.db.get_or_insert_with(|| (slurp(c"/etc/passwd"), slurp(c"/etc/group")));
+        let (pw, gr) = *self.db.get_or_insert_with(|| (read_or_empty(c"/etc/passwd"), read_or_empty(c"/etc/group")));
         (self.uid, self.gid) = match passwd::resolve(r.account, pw, gr) {
             Ok(ids) => ids,
             Err(Unresolved::Invalid) => return self.bad(&[b"invalid account: ", r.account]),
@@ -287,18 +238,17 @@ impl Fix {
             else {
                 break;
             };
-            let mut buf = [MaybeUninit::<u8>::uninit(); 1024];
-            let mut it = RawDir::new(&dir, &mut buf);
-            while let Some(Ok(e)) = it.next() {
-                let n = e.file_name().to_bytes();
-                if n != b"." && n != b".." && glob::matches_name(comp, n) && depth < MAX_DEPTH {
+            let _ = crate::base::fs::for_each_entry(dir.as_fd(), &mut |n, _| {
+                let n = n.to_bytes();
+                if glob::matches_name(comp, n) && depth < MAX_DEPTH {
                     let m = self.len;
                     if self.push(n) {
                         self.expand(rest, true, depth + 1);
                     }
                     self.truncate(m);
                 }
-            }
+                Ok(())
+            });
             break;
         }
         self.truncate(mark);
@@ -358,28 +308,25 @@ impl Fix {
             Ok(d) => d,
             Err(e) => return self.sys(b"open", e),
         };
-        let mut buf = [MaybeUninit::<u8>::uninit(); 1024];
-        let mut it = RawDir::new(&dir, &mut buf);
-        while let Some(e) = it.next() {
-            let e = match e {
-                Ok(e) => e,
-                Err(e) => return self.sys(b"read directory", e),
-            };
-            let name = e.file_name();
+        let walked = crate::base::fs::for_each_entry(dir.as_fd(), &mut |name, t| {
             let n = name.to_bytes();
-            if n == b"." || n == b".." || (n[0] == b'.' && !self.hidden) {
-                continue;
+            if n[0] == b'.' && !self.hidden {
+                return Ok(());
             }
             let mark = self.len;
             if !self.push(n) {
                 self.sys(b"enter", Errno::NAMETOOLONG);
-                continue;
+                return Ok(());
             }
-            match open(dir.as_fd(), name, e.file_type(), OFlags::NOFOLLOW) {
+            match open(dir.as_fd(), name, t, OFlags::NOFOLLOW) {
                 Ok(f) => self.apply(f, depth + 1),
                 Err(e) => self.sys(b"open", e),
             }
             self.truncate(mark);
+            Ok(())
+        });
+        if let Err(e) = walked {
+            self.sys(b"read directory", e);
         }
     }
 }
@@ -417,23 +364,6 @@ fn chmod(f: &OwnedFd, m: u32) -> Result<(), Errno> {
         }
         r => r,
     }
-}
-
-/// A whole file in the arena (empty when it cannot be read).
-fn slurp(path: &CStr) -> &'static [u8] {
-    let Ok(f) = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return b"" };
-    let size = fs::fstat(&f).map_or(0, |s| s.st_size as usize);
-    let Ok(buf) = arena::alloc_bytes(size, 1) else { return b"" };
-    let mut n = 0;
-    while n < size {
-        match rustix::io::read(&f, &mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(Errno::INTR) => {}
-            Err(_) => break,
-        }
-    }
-    &buf[..n]
 }
 
 /// S6_FIX_ATTRS_HIDDEN from the environment, else the container's.
@@ -549,7 +479,7 @@ mod tests {
         });
         let mut rd = Reader::new(r.as_fd());
         let mut out = vec![];
-        while let Some(l) = rd.next().unwrap() {
+        while let Some(l) = rd.next_line().unwrap() {
             out.push(l.map(|l| l.to_vec()));
         }
         t.join().unwrap();

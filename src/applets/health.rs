@@ -25,9 +25,8 @@ use crate::s6::cmd;
 use crate::s6::svdir;
 use crate::sys::fd;
 use core::ffi::CStr;
-use core::mem::MaybeUninit;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{self, AtFlags, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 
 const SCANDIR: &CStr = c"/run/service";
@@ -133,18 +132,16 @@ impl Probe {
         let mut store = [0u8; 16384];
         let mut used = 0;
         let mut names: heapless::Vec<(usize, usize), MAX> = heapless::Vec::new();
-        let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
-        let mut it = RawDir::new(&list, &mut buf);
-        while let Some(Ok(e)) = it.next() {
-            let n = e.file_name().to_bytes();
-            if n.first() == Some(&b'.') || used + n.len() > store.len() {
-                continue;
+        let _ = crate::base::fs::for_each_entry(list.as_fd(), &mut |n, _| {
+            let n = n.to_bytes();
+            if n[0] != b'.' && used + n.len() <= store.len() {
+                store[used..used + n.len()].copy_from_slice(n);
+                if names.push((used, n.len())).is_ok() {
+                    used += n.len();
+                }
             }
-            store[used..used + n.len()].copy_from_slice(n);
-            if names.push((used, n.len())).is_ok() {
-                used += n.len();
-            }
-        }
+            Ok(())
+        });
         // Sorted by name (an insertion sort: a few names, and much smaller
         // code than the library's sort).
         let key = |x: (usize, usize)| &store[x.0..x.0 + x.1];

@@ -170,10 +170,7 @@ fn ensure_path(root: BorrowedFd<'_>, path: &[u8], depth: u32) -> Result<OwnedFd,
                     drop(ensure_path(root, &t, depth - 1)?);
                 }
                 Ok(_) => return Err(Errno::LOOP),
-                Err(_) => match fs::mkdirat(&pfd, name, Mode::from_raw_mode(0o755)) {
-                    Ok(()) | Err(Errno::EXIST) => {}
-                    Err(e) => return Err(e),
-                },
+                Err(_) => crate::base::fs::mkdir_ok(pfd.as_fd(), name, 0o755)?,
             }
         }
         if next >= path.len() {

@@ -11,6 +11,7 @@
 //! when the service dies (`d` event: exit 2).
 use crate::base::chain::{self, uint};
 use crate::base::child::{Ended, Reaper, poll_until};
+use crate::base::fs::read_at;
 use crate::base::getopt::Getopt;
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
@@ -57,7 +58,7 @@ pub fn main(args: Args) -> u8 {
     let nfd = if nfd != u32::MAX {
         nfd
     } else {
-        let raw = chain::slurp_at(None, c"notification-fd", 10)
+        let raw = read_at(None, c"notification-fd", 10)
             .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read ./notification-fd"]));
         let line = raw.split(|&c| c == b'\n').next().unwrap_or(b"");
         uint(line).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"invalid ./notification-fd"]))

@@ -3,6 +3,7 @@
 //! `s6-dumpenv`. Usage strings, messages and exit codes are upstream's.
 use crate::base::chain::{self, opts, uint};
 use crate::base::child::sleep_until;
+use crate::base::fs::{for_each_entry, mkdir_ok};
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::{Args, Env};
@@ -87,7 +88,7 @@ pub fn mkdir(args: Args) -> u8 {
         match fs::mkdir(p, m) {
             Ok(()) => {
                 if verbose {
-                    diag::Line::new().push(crate::rt::prog()).push(b": created directory ").push(p).emit();
+                    diag::line_as(&[crate::rt::prog()], b"created directory ", &[p], None);
                 }
                 0
             }
@@ -281,21 +282,10 @@ fn copy(sdir: BorrowedFd<'_>, sname: &CStr, ddir: BorrowedFd<'_>, dname: &CStr) 
     let ft = FileType::from_raw_mode(st.st_mode);
     match ft {
         FileType::Directory => {
-            match fs::mkdirat(ddir, dname, Mode::from_raw_mode(0o700)) {
-                Ok(()) | Err(Errno::EXIST) => {}
-                Err(e) => return Err(e),
-            }
+            mkdir_ok(ddir, dname, 0o700)?;
             let s = fs::openat(sdir, sname, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
             let d = fs::openat(ddir, dname, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
-            let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-            let mut it = RawDir::new(s.as_fd(), &mut buf);
-            while let Some(ent) = it.next() {
-                let ent = ent?;
-                let n = ent.file_name();
-                if n != c"." && n != c".." {
-                    copy(s.as_fd(), n, d.as_fd(), n)?;
-                }
-            }
+            for_each_entry(s.as_fd(), &mut |n, _| copy(s.as_fd(), n, d.as_fd(), n))?;
         }
         FileType::RegularFile => {
             let s = fs::openat(sdir, sname, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
@@ -355,9 +345,8 @@ pub fn dumpenv(args: Args) -> u8 {
     }
     let dir = arg(rest, 0);
     let die = |e, what: &[u8], f: &[u8]| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", what, f]) };
-    match fs::mkdir(dir, Mode::from_raw_mode(mode)) {
-        Ok(()) | Err(Errno::EXIST) => {}
-        Err(e) => die(e, b"mkdir ", dir.to_bytes()),
+    if let Err(e) = mkdir_ok(fs::CWD, dir, mode) {
+        die(e, b"mkdir ", dir.to_bytes())
     }
     let d = fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
         .unwrap_or_else(|e| die(e, b"mkdir ", dir.to_bytes()));

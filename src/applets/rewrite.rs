@@ -10,12 +10,12 @@
 //! chaining `s6-envuidgid` and `s6-applyuidgid -Uz`; its messages carry
 //! those names, as s6's do.
 use crate::base::chain::{self, Mod, num, uint};
+use crate::base::fs::{for_each_entry, read_at, read_or_empty};
 use crate::base::{diag, exit, passwd};
 use crate::rt::{self, Args, Env};
 use crate::sys::{arena, ids};
-use core::ffi::CStr;
 use rustix::fd::AsFd;
-use rustix::fs::{self, Mode, OFlags, RawDir};
+use rustix::fs::{self, Mode, OFlags};
 
 const ENVUIDGID: &[u8] =
     b"s6-envuidgid [ -i | -D defaultuid:defaultgid:defaultgidlist ] [ -u | -g | -B ] [ -n ] account prog...";
@@ -40,8 +40,8 @@ fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
 
 /// `name`'s uid, primary gid and the groups listing it.
 fn account(name: &[u8]) -> Option<(u32, u32, &'static [u32])> {
-    let (uid, gid) = passwd::user(chain::etc(c"/etc/passwd"), name)?;
-    let grp = chain::etc(c"/etc/group");
+    let (uid, gid) = passwd::user(read_or_empty(c"/etc/passwd"), name)?;
+    let grp = read_or_empty(c"/etc/group");
     let v = arena::alloc_slice(passwd::member_of(grp, name).count(), 0u32).ok()?;
     for (d, g) in v.iter_mut().zip(passwd::member_of(grp, name)) {
         *d = g;
@@ -149,7 +149,7 @@ pub fn envuidgid(args: Args) -> u8 {
         _ => (Some(acct), None),
     };
     if let Some(g) = group {
-        match passwd::group(chain::etc(c"/etc/group"), g).or_else(|| numeric.then(|| passwd::id(g)).flatten()) {
+        match passwd::group(read_or_empty(c"/etc/group"), g).or_else(|| numeric.then(|| passwd::id(g)).flatten()) {
             Some(x) => gid = x,
             None if insist => diag::fatal(exit::FALSE, &[b"unknown group: ", g]),
             None => {}
@@ -248,15 +248,11 @@ pub fn envdir(args: Args) -> u8 {
     };
     let mut mods: &mut [Mod] = &mut [];
     let mut n = 0;
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-    let mut it = RawDir::new(dir.as_fd(), &mut buf);
-    while let Some(ent) = it.next() {
-        let ent = ent.unwrap_or_else(|e| fail(e));
-        let name: &CStr = ent.file_name();
-        if name.to_bytes().first() == Some(&b'.') {
-            continue;
+    let walked = for_each_entry(dir.as_fd(), &mut |name, _| {
+        if name.to_bytes()[0] == b'.' {
+            return Ok(());
         }
-        let raw = chain::slurp_at(Some(dir.as_fd()), name, max).unwrap_or_else(|e| fail(e));
+        let raw = read_at(Some(dir.as_fd()), name, max).unwrap_or_else(|e| fail(e));
         let value = if raw.is_empty() {
             None
         } else {
@@ -285,6 +281,8 @@ pub fn envdir(args: Args) -> u8 {
         let Ok(nm) = arena::cstr(&[name.to_bytes()]) else { fail(rustix::io::Errno::NOMEM) };
         mods[n] = (nm.to_bytes(), value);
         n += 1;
-    }
+        Ok(())
+    });
+    walked.unwrap_or_else(|e| fail(e));
     chain::exec(rest.skip(1), chain::env_with(&mods[..n]))
 }

@@ -8,6 +8,7 @@
 //! size is not a whole number of records, from this reader; we only read
 //! (and print nothing for either).
 use crate::base::getopt::Getopt;
+use crate::base::io::BufOut;
 use crate::base::num::parse_u64;
 use crate::base::{diag, exit, signame};
 use crate::rt::Args;
@@ -19,28 +20,6 @@ use rustix::fs::{AtFlags, statat};
 use rustix::io::Errno;
 
 const USAGE: &[u8] = b"s6-svdt [ -S | -s ] [ -n maxentries ] servicedir";
-
-/// Output lines, written in blocks.
-struct Out {
-    buf: [u8; 4096],
-    len: usize,
-}
-
-impl Out {
-    fn flush(&mut self) {
-        if let Err(e) = fd::write_all(fd::stdout(), &self.buf[..self.len]) {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
-        }
-        self.len = 0;
-    }
-    fn put(&mut self, s: &[u8]) {
-        if self.len + s.len() > self.buf.len() {
-            self.flush();
-        }
-        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
-        self.len += s.len();
-    }
-}
 
 pub fn main(args: Args) -> u8 {
     let mut g = Getopt::new(args, b"Ssn:");
@@ -67,25 +46,22 @@ pub fn main(args: Args) -> u8 {
         Err(Errno::NOENT) if statat(&sv, svdir::SUPERVISE.dir, AtFlags::empty()).is_ok() => 0,
         Err(e) => die(e),
     };
-    let mut out = Out { buf: [0; 4096], len: 0 };
+    let mut space = [0u8; 4096];
+    let mut out = BufOut::new(fd::stdout(), &mut space);
     for r in buf[..n * RECORD].chunks_exact(RECORD) {
         let d = Death::unpack(r.try_into().unwrap_or(&[0; RECORD]));
-        out.put(&d.when.to_text());
         let mut num = itoa::Buffer::new();
-        if d.sig != 0 {
-            out.put(b" signal ");
-            if numbers {
-                out.put(num.format(d.sig).as_bytes());
-            } else {
-                out.put(b"SIG");
-                out.put(signame::name(d.sig as u32));
-            }
+        let (what, n): (&[u8], &[u8]) = if d.sig == 0 {
+            (b" exitcode ", num.format(d.code).as_bytes())
+        } else if numbers {
+            (b" signal ", num.format(d.sig).as_bytes())
         } else {
-            out.put(b" exitcode ");
-            out.put(num.format(d.code).as_bytes());
-        }
-        out.put(b"\n");
+            (b" signal SIG", signame::name(d.sig as u32))
+        };
+        out.put(&[&d.when.to_text(), what, n, b"\n"]);
     }
-    out.flush();
+    if let Err(e) = out.flush() {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
+    }
     exit::OK
 }

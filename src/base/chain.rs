@@ -1,5 +1,5 @@
-//! What the small chain-loading tools share: reading a small file whole,
-//! building a modified environment, and exec'ing the rest of the command
+//! What the small chain-loading tools share: building a modified
+//! environment, and exec'ing the rest of the command
 //! line the way skalibs' `xpathexec` does (PATH search with the current
 //! PATH, `PROG: fatal: unable to exec X: …` and 127/126 on failure).
 use super::diag;
@@ -7,9 +7,6 @@ use super::getopt::Getopt;
 use crate::rt::{Args, Env};
 use crate::sys::argv::{Builder, Envp};
 use crate::sys::{arena, exec};
-use core::ffi::CStr;
-use rustix::fd::{AsFd, BorrowedFd};
-use rustix::fs::{self, Mode, OFlags};
 use rustix::io::Errno;
 
 /// skalibs' default PATH when none is set.
@@ -17,42 +14,6 @@ pub const DEFAULT_PATH: &[u8] = b"/usr/bin:/bin";
 
 /// A change to the environment: set (`Some`) or unset (`None`).
 pub type Mod = (&'static [u8], Option<&'static [u8]>);
-
-/// Read at most `max` bytes of `dir/name` (or `name` when `dir` is None)
-/// into the arena.
-pub fn slurp_at(dir: Option<BorrowedFd<'_>>, name: &CStr, max: usize) -> Result<&'static [u8], Errno> {
-    let f = match dir {
-        Some(d) => fs::openat(d, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?,
-        None => fs::open(name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?,
-    };
-    let size = fs::fstat(&f)?.st_size as usize;
-    let mut cap = size.max(64).min(max) + 1;
-    let mut buf = arena::alloc_bytes(cap, 1)?;
-    let mut len = 0;
-    loop {
-        if len == max {
-            return Ok(&buf[..len]);
-        }
-        if len == cap {
-            let bigger = arena::alloc_bytes(cap * 2, 1)?;
-            bigger[..len].copy_from_slice(&buf[..len]);
-            buf = bigger;
-            cap *= 2;
-        }
-        let end = cap.min(max);
-        match rustix::io::read(f.as_fd(), &mut buf[len..end]) {
-            Ok(0) => return Ok(&buf[..len]),
-            Ok(n) => len += n,
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// A whole small system file (`/etc/passwd`); empty when unreadable.
-pub fn etc(path: &CStr) -> &'static [u8] {
-    slurp_at(None, path, usize::MAX).unwrap_or(b"")
-}
 
 fn name_of(e: &[u8]) -> &[u8] {
     &e[..e.iter().position(|&c| c == b'=').unwrap_or(e.len())]

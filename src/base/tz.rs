@@ -27,23 +27,6 @@ fn be(b: &[u8], n: usize) -> i64 {
     v
 }
 
-/// A whole small file (up to 256 KiB) in the arena.
-pub fn read_file(path: &core::ffi::CStr) -> Option<&'static [u8]> {
-    use rustix::fs::{Mode, OFlags};
-    let fd = rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
-    let buf = arena::alloc_bytes(1 << 18, 1).ok()?;
-    let mut n = 0;
-    while n < buf.len() {
-        match rustix::io::read(&fd, &mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(rustix::io::Errno::INTR) => {}
-            Err(_) => return None,
-        }
-    }
-    Some(&buf[..n])
-}
-
 /// The transitions and rule of a TZif file.
 fn tzif(b: &[u8]) -> Option<Zone> {
     let cnt = |b: &[u8], k: usize| be(&b[20 + 4 * k..], 4) as usize;
@@ -266,7 +249,7 @@ impl Zone {
         let dir: &[u8] = if tz[0] == b'/' { b"" } else { b"/usr/share/zoneinfo/" };
         if !tz.windows(2).any(|w| w == b"..")
             && let Ok(p) = arena::cstr(&[dir, tz])
-            && let Some(z) = read_file(p).and_then(tzif)
+            && let Some(z) = super::fs::read_small(p).and_then(tzif)
         {
             return z;
         }

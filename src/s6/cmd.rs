@@ -23,10 +23,6 @@ const NEW: &CStr = c"/run/s6/cmd.new";
 
 /// Replace the file with `WORD[ N]\n`.
 pub fn write(word: &[u8], n: Option<u64>) {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let Ok(f) = fs::open(NEW, flags, Mode::from_raw_mode(0o644)) else {
-        return;
-    };
     let mut buf = [0u8; 40];
     let mut k = word.len().min(16);
     buf[..k].copy_from_slice(&word[..k]);
@@ -38,9 +34,7 @@ pub fn write(word: &[u8], n: Option<u64>) {
         k += 1 + s.len();
     }
     buf[k] = b'\n';
-    if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok() {
-        let _ = super::svdir::replace(fs::CWD, NEW, PATH);
-    }
+    let _ = crate::base::fs::replace_atomic(fs::CWD, NEW, PATH, &[&buf[..k + 1]], 0o644);
 }
 
 /// Record the CMD's PID in [`PID`] (`Some`), or remove the file (`None`).

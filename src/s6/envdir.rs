@@ -15,7 +15,7 @@ use crate::sys::arena;
 use crate::sys::argv::{Builder, Envp};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, OwnedFd};
-use rustix::fs::{self, FileType, Mode, OFlags, RawDir};
+use rustix::fs::{self, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 /// s6-overlay's PATH when the image sets none.
@@ -45,24 +45,7 @@ pub fn read_all(dir: &OwnedFd, name: &[u8]) -> Result<&'static mut [u8], Errno> 
     if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
         return Err(Errno::INVAL);
     }
-    let mut cap = (st.st_size as usize).max(64) + 1;
-    let mut buf = arena::alloc_bytes(cap, 1)?;
-    let mut len = 0;
-    loop {
-        if len == cap {
-            // The file grew while we read it: continue in a bigger buffer.
-            let bigger = arena::alloc_bytes(cap * 2, 1)?;
-            bigger[..len].copy_from_slice(&buf[..len]);
-            buf = bigger;
-            cap *= 2;
-        }
-        match rustix::io::read(&f, &mut buf[len..]) {
-            Ok(0) => return Ok(&mut buf[..len]),
-            Ok(n) => len += n,
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    crate::base::fs::read_sized(f.as_fd(), st.st_size as usize, usize::MAX)
 }
 
 /// A value as stored: cut at the first NUL, one trailing `\n` removed.
@@ -125,17 +108,12 @@ pub fn load(dirpath: &CStr, keep_path: Option<&[u8]>) -> Result<Envp<'static>, E
 }
 
 fn for_each_name(dir: &OwnedFd, mut f: impl FnMut(&[u8])) -> Result<(), Errno> {
-    fs::seek(dir, fs::SeekFrom::Start(0))?;
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
-    let mut it = RawDir::new(dir.as_fd(), &mut buf);
-    while let Some(ent) = it.next() {
-        let ent = ent?;
-        let name = ent.file_name().to_bytes();
-        if valid_name(name) {
-            f(name);
+    crate::base::fs::for_each_entry(dir.as_fd(), &mut |name, _| {
+        if valid_name(name.to_bytes()) {
+            f(name.to_bytes());
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Write `value\n` to `dir/name`, leaving an identical file untouched and

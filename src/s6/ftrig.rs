@@ -17,7 +17,7 @@ use crate::base::tai::Tai;
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU32, Ordering};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 /// A service directory's fifodir.
@@ -144,15 +144,11 @@ fn random_suffix(out: &mut [u8]) {
 /// got it. Dead listeners' fifos are removed.
 pub fn send(at: BorrowedFd<'_>, path: &CStr, ev: &[u8]) -> Result<usize, Errno> {
     let dir = fs::openat(at, path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-    let mut it = RawDir::new(dir.as_fd(), &mut buf);
     let mut n = 0;
-    while let Some(ent) = it.next() {
-        let ent = ent?;
-        let name = ent.file_name();
+    crate::base::fs::for_each_entry(dir.as_fd(), &mut |name, _| {
         let b = name.to_bytes();
         if b.len() != NAME_LEN || !b.starts_with(PREFIX) {
-            continue;
+            return Ok(());
         }
         match fs::openat(&dir, name, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
             Ok(f) => match rustix::io::write(&f, ev) {
@@ -167,7 +163,8 @@ pub fn send(at: BorrowedFd<'_>, path: &CStr, ev: &[u8]) -> Result<usize, Errno> 
             }
             Err(_) => {}
         }
-    }
+        Ok(())
+    })?;
     Ok(n)
 }
 

@@ -12,7 +12,7 @@ use crate::sys::argv::{Argv, Vec0};
 use crate::sys::{arena, raw, signal, spawn};
 use core::ffi::CStr;
 use rustix::fd::OwnedFd;
-use rustix::fs::{self, AtFlags, FlockOperation, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
 pub struct Settings {
@@ -66,10 +66,7 @@ impl Logdir {
     /// unclean exit left, and open `current`.
     pub fn open(path: &'static [u8], set: Settings, bufsize: usize) -> Result<Logdir, OpenErr> {
         let cpath = arena::cstr(&[path]).map_err(|e| OpenErr(b"allocate", c"", e))?;
-        match fs::mkdir(cpath, Mode::from_raw_mode(0o2700)) {
-            Ok(()) | Err(Errno::EXIST) => {}
-            Err(e) => return Err(OpenErr(b"mkdir ", cpath, e)),
-        }
+        crate::base::fs::mkdir_ok(fs::CWD, cpath, 0o2700).map_err(|e| OpenErr(b"mkdir ", cpath, e))?;
         let lpath = arena::cstr(&[path, b"/lock"]).map_err(|e| OpenErr(b"allocate", c"", e))?;
         let lock = fs::open(
             lpath,
@@ -160,28 +157,25 @@ impl Logdir {
             let (mut count, mut total) = (0u32, 0u64);
             let mut oldest = [0u8; 28];
             let d = fs::openat(&self.dir, c".", OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-            let mut space = [core::mem::MaybeUninit::uninit(); 2048];
-            let mut it = RawDir::new(&d, &mut space);
-            while let Some(ent) = it.next() {
-                let ent = ent?;
-                let nm = ent.file_name().to_bytes();
+            crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&d), &mut |name, _| {
+                let nm = name.to_bytes();
                 if nm.len() != 27
                     || nm[0] != b'@'
                     || nm[25] != b'.'
                     || !matches!(nm[26], b's' | b'u')
                     || !nm[1..25].iter().all(|c| c.is_ascii_hexdigit())
                 {
-                    continue;
+                    return Ok(());
                 }
                 count += 1;
                 if self.set.big_s > 0 {
-                    total +=
-                        fs::statat(&self.dir, ent.file_name(), AtFlags::empty()).map(|s| s.st_size as u64).unwrap_or(0);
+                    total += fs::statat(&self.dir, name, AtFlags::empty()).map(|s| s.st_size as u64).unwrap_or(0);
                 }
                 if oldest[0] == 0 || nm < &oldest[..27] {
                     oldest[..27].copy_from_slice(nm);
                 }
-            }
+                Ok(())
+            })?;
             if count == 0 || (count <= self.set.n && (self.set.big_s == 0 || total <= self.set.big_s as u64)) {
                 return Ok(());
             }

@@ -19,6 +19,7 @@
 //!   then renamed over `status`. A file is never written while it is named
 //!   `status`.
 use super::status::{STATUS_SIZE, Status};
+use crate::base::fs::{first_line, read_full};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, Mode, OFlags};
@@ -97,20 +98,6 @@ pub fn is_supervised(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
     Ok(rustix::process::fcntl_getlk(&f, &Flock::from(FlockType::ReadLock))?.is_some())
 }
 
-/// Read as much of `buf` as the file gives (stops at EOF).
-pub fn read_full(f: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
-    let mut n = 0;
-    while n < buf.len() {
-        match rustix::io::read(f, &mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
-
 /// `supervise/status`. A file shorter than 35 bytes is an error (EPIPE, as
 /// skalibs reports a short read).
 pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
@@ -125,11 +112,7 @@ pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
 /// Replace `supervise/status` atomically: written into a new
 /// `status.new`, then renamed over `status`.
 pub fn write_status(dir: BorrowedFd<'_>, st: &Status) -> Result<(), Errno> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let f = fs::openat(dir, STATUS_NEW, flags, Mode::from_raw_mode(0o644))?;
-    crate::sys::fd::write_all(f.as_fd(), &st.pack())?;
-    drop(f);
-    replace(dir, STATUS_NEW, STATUS)
+    crate::base::fs::replace_atomic(dir, STATUS_NEW, STATUS, &[&st.pack()], 0o644)
 }
 
 /// Put `tmp` in place of `name` (both relative to `dir`) atomically, by a
@@ -168,14 +151,6 @@ pub fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, ()> 
 pub fn read_signal(dir: BorrowedFd<'_>, name: &CStr, default: u32) -> u32 {
     let mut buf = [0u8; 32];
     first_line(dir, name, &mut buf).and_then(crate::base::signame::number).filter(|&n| n != 0).unwrap_or(default)
-}
-
-/// The first line of `dir/name` (at most `buf`'s size), or `None` when the
-/// file cannot be read.
-pub fn first_line<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
-    let n = rustix::io::read(&f, &mut *buf).ok()?;
-    buf[..n].split(|&c| c == b'\n').next()
 }
 
 /// Does `dir/name` exist (a flag file such as `down`)?

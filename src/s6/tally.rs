@@ -10,9 +10,9 @@
 //! | 13 | the signal, or 0 when it exited |
 //!
 //! A file whose size is not a whole number of records reads as empty, as in s6.
+use crate::base::fs::read_full;
 use crate::base::tai::Tai;
 use crate::s6::status::{wstat_exitcode, wstat_termsig};
-use crate::s6::svdir::read_full;
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::fs::{self, Mode, OFlags};

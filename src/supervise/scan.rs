@@ -15,12 +15,12 @@
 use super::machine::{Event, State};
 use super::service::{DIRF, MAX_SERVICES, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
 use crate::base::diag;
+use crate::base::fs::{for_each_entry, mkdir_ok};
 use crate::base::tai::Tai;
 use crate::s6::svdir;
 use crate::sys::arena;
-use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{self, AtFlags, FileType, FlockOperation, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, FileType, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::pipe::{PipeFlags, pipe_with};
 
@@ -30,13 +30,6 @@ pub enum ScanCmd {
     None,
     Shutdown,
     Rescan,
-}
-
-fn mkdir_at(d: BorrowedFd<'_>, name: &CStr, mode: u32) -> Result<(), Errno> {
-    match fs::mkdirat(d, name, Mode::from_raw_mode(mode)) {
-        Ok(()) | Err(Errno::EXIST) => Ok(()),
-        Err(e) => Err(e),
-    }
 }
 
 /// The entries of `dir`, sorted bytewise, dotfiles skipped; empty when the
@@ -75,17 +68,13 @@ fn insertion_sort(v: &mut [&[u8]]) {
 }
 
 fn each(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
-    if fs::seek(fd, fs::SeekFrom::Start(0)).is_err() {
-        return;
-    }
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
-    let mut it = RawDir::new(fd, &mut buf);
-    while let Some(Ok(ent)) = it.next() {
-        let name = ent.file_name().to_bytes();
-        if !name.is_empty() && name[0] != b'.' {
+    let _ = for_each_entry(fd.as_fd(), &mut |name, _| {
+        let name = name.to_bytes();
+        if name[0] != b'.' {
             f(name);
         }
-    }
+        Ok(())
+    });
 }
 
 /// Copy the tree `src/name` into `dst/name` (files, directories, symlinks,
@@ -100,21 +89,13 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, 
             if depth == 0 {
                 return Err(Errno::LOOP);
             }
-            match fs::mkdirat(dst, name, Mode::from_raw_mode(0o700)) {
-                Ok(()) | Err(Errno::EXIST) => {}
-                Err(e) => return Err(e),
-            }
+            mkdir_ok(dst, name, 0o700)?;
             let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
             let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
-            let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-            let mut it = RawDir::new(s.as_fd(), &mut buf);
-            while let Some(ent) = it.next() {
-                let ent = ent?;
-                let n = ent.file_name().to_bytes();
-                if n != b"." && n != b".." {
-                    copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")?;
-                }
-            }
+            for_each_entry(s.as_fd(), &mut |n, _| {
+                let n = n.to_bytes();
+                copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
+            })?;
             fs::fchmod(&d, mode)
         }
         FileType::Symlink => {
@@ -160,7 +141,7 @@ impl Supervisor {
             Ok(d) => d,
             Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
         };
-        let _ = mkdir_at(scan.as_fd(), c".s6-svscan", 0o700);
+        let _ = mkdir_ok(scan.as_fd(), c".s6-svscan", 0o700);
         match fs::openat(&scan, c".s6-svscan", DIRF, Mode::empty()).and_then(|d| open_control(d.as_fd())) {
             Ok(c) => {
                 self.watch(c.as_fd(), Watch::Scan);
@@ -230,22 +211,22 @@ impl Supervisor {
         let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
         self.svcs.reserve(32);
         let before = self.svcs.len();
-        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
-        let mut it = RawDir::new(scan.as_fd(), &mut buf);
-        while let Some(Ok(ent)) = it.next() {
-            let name = ent.file_name().to_bytes();
-            if name.is_empty() || name[0] == b'.' || name.len() + 4 > NAME_MAX || self.svcs.len() + 2 > MAX_SERVICES {
-                continue;
-            }
-            if self.svcs.iter().any(|s| s.name == name) {
-                continue;
+        let _ = for_each_entry(scan.as_fd(), &mut |name, _| {
+            let name = name.to_bytes();
+            if name[0] == b'.'
+                || name.len() + 4 > NAME_MAX
+                || self.svcs.len() + 2 > MAX_SERVICES
+                || self.svcs.iter().any(|s| s.name == name)
+            {
+                return Ok(());
             }
             let is_dir = fs::statat(&scan, name, AtFlags::empty())
                 .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
             if is_dir {
                 self.add(scan.as_fd(), name);
             }
-        }
+            Ok(())
+        });
         for i in before..self.svcs.len() {
             self.kick(i);
         }
@@ -393,7 +374,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>) -> Op
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
     let old = rustix::process::umask(Mode::empty());
-    let made = mkdir_at(dir.as_fd(), c"supervise", 0o711).and_then(|_| mkdir_at(dir.as_fd(), c"event", 0o3730));
+    let made = mkdir_ok(dir.as_fd(), c"supervise", 0o711).and_then(|_| mkdir_ok(dir.as_fd(), c"event", 0o3730));
     rustix::process::umask(old);
     if let Err(e) = made {
         fail(e, b": mkdir supervise");

@@ -174,7 +174,7 @@ struct Live<'a> {
 impl Live<'_> {
     /// The first line of `name`, `None` when there is no such file.
     fn line<'b>(&self, name: &CStr, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
-        svdir::first_line(self.dir, name, buf)
+        crate::base::fs::first_line(self.dir, name, buf)
     }
     /// "invalid NAME: DEFAULT" (the file is then ignored).
     fn invalid(&self, name: &CStr, default: &[u8]) {

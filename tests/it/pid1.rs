@@ -107,7 +107,8 @@ fn cmd_ignoring_term_is_killed_at_the_grace_time() {
     let took = sent.elapsed();
     assert_eq!(o.code(), 137, "KILLed at the end of the grace time");
     assert!(took >= Duration::from_millis(490), "killed too early: {took:?}");
-    assert!(took < Duration::from_millis(800), "killed too late: {took:?}");
+    // Generous for a loaded machine (877 ms seen at load 7 on 2 cores).
+    assert!(took < Duration::from_millis(1500), "killed too late: {took:?}");
 }
 
 #[test]

@@ -872,7 +872,11 @@ fn ours_against_rs6_supervisor() {
     let c = root.init(&[]).start();
     let svc = |n: &str| root.path().join("run/service").join(n);
     let (a, b) = (svc("a"), svc("b"));
-    wait_until("rs6 to supervise b", TEN, || run(ours("s6-svok").arg(&b)).code == 0);
+    // The supervisor holds its lock (s6-svok) a moment before it writes
+    // the first status.
+    wait_until("rs6 to supervise b", TEN, || {
+        run(ours("s6-svok").arg(&b)).code == 0 && b.join("supervise/status").exists()
+    });
     ok(&run(ours("s6-svwait").args(["-u", "-t", "5000"]).arg(&a)), "a up");
     assert_eq!(svstat_ours(&[], &b), "down (not started yet) \n");
     assert_eq!(svstat_ours(&["-o", "up,wantedup,normallyup,exitcode,signal,pid"], &b), "false false false -1 NA -1\n");

@@ -134,14 +134,13 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
                 return;
             }
         };
-        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
-        let mut it = rustix::fs::RawDir::new(&fd, &mut buf);
-        while let Some(Ok(e)) = it.next() {
-            let n = e.file_name().to_bytes();
-            if n != b"." && n != b".." && crate::base::glob::matches_name(comp, n) {
+        let _ = crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&fd), &mut |n, _| {
+            let n = n.to_bytes();
+            if crate::base::glob::matches_name(comp, n) {
                 found.push(super::cstr(&[n]).to_bytes());
             }
-        }
+            Ok(())
+        });
     } else {
         let mut l = List::new();
         let mut k = 0;

@@ -365,18 +365,8 @@ pub fn out(b: &[u8]) -> Result<(), Errno> {
 }
 
 /// Read all of `fd` into the arena.
-#[inline(never)]
 pub fn slurp(fd: rustix::fd::BorrowedFd<'_>) -> Result<&'static [u8], Errno> {
-    let mut l = List::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match rustix::io::read(fd, &mut buf) {
-            Ok(0) => return Ok(l.done()),
-            Ok(n) => extend(&mut l, &buf[..n]),
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    crate::base::fs::read_fd(fd, usize::MAX).map(|b| &*b)
 }
 
 /// `fd_move`: dup2(from, to) and close from (nothing when equal).

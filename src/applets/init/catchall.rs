@@ -25,8 +25,8 @@
 //! and waits for it to read the pipe to its end: it stops last, after
 //! everything that could write to it.
 use super::settings;
+use crate::base::fs::read_or_empty;
 use crate::base::time::Instant;
-use crate::base::tz::read_file;
 use crate::base::{diag, exit, passwd};
 use crate::rt::Env;
 use crate::sys::argv::{Argv, Builder, Envp};
@@ -81,11 +81,11 @@ pub fn setup(env: &Env, v3: bool, orig: &Original) -> Option<CatchAll> {
     } else {
         (c"/var/run/s6/uncaught-logs-fifo", c"/var/log/s6-uncaught-logs", 0o2700)
     };
-    let pw = read_file(c"/etc/passwd").unwrap_or(b"");
+    let pw = read_or_empty(c"/etc/passwd");
     // As s6-setuidgid: a name from /etc/passwd (or `user:group`); an
     // unknown one stops the boot, as v3's s6-linux-init-maker does.
     let ids = match env.var(b"S6_CATCHALL_USER").filter(|u| !u.is_empty()) {
-        Some(u) => passwd::resolve(u, pw, read_file(c"/etc/group").unwrap_or(b""))
+        Some(u) => passwd::resolve(u, pw, read_or_empty(c"/etc/group"))
             .unwrap_or_else(|_| diag::fatal(exit::USAGE, &[b"unknown user in S6_CATCHALL_USER: ", u])),
         None if v3 => (0, 0),
         None => passwd::user(pw, b"nobody").unwrap_or((32768, 32768)),
@@ -187,10 +187,7 @@ fn make(
         let _ = fs::mkdir(c"/var/log", Mode::from_raw_mode(0o755));
     }
     let d = |e| (e, dir);
-    match fs::mkdir(dir, Mode::from_raw_mode(0o700)) {
-        Ok(()) | Err(Errno::EXIST) => {}
-        Err(e) => return Err(d(e)),
-    }
+    crate::base::fs::mkdir_ok(fs::CWD, dir, 0o700).map_err(d)?;
     if let Some((u, g)) = ids {
         fs::chown(dir, Some(fs::Uid::from_raw(u)), Some(fs::Gid::from_raw(g))).map_err(d)?;
     }

@@ -10,7 +10,7 @@ use crate::base::diag;
 use crate::rt::Env;
 use crate::s6::envdir;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
@@ -33,10 +33,7 @@ pub fn remove_tree(dir: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), E
 }
 
 fn mkdir(path: &core::ffi::CStr, mode: u32) -> Result<(), Errno> {
-    match fs::mkdir(path, Mode::from_raw_mode(mode)) {
-        Ok(()) | Err(Errno::EXIST) => Ok(()),
-        Err(e) => Err(e),
-    }
+    crate::base::fs::mkdir_ok(fs::CWD, path, mode)
 }
 
 /// Remove every entry of `dir` for which `keep` says no (recursively,
@@ -46,18 +43,14 @@ fn prune_where(dir: BorrowedFd<'_>, depth: u32, keep: impl Fn(&[u8]) -> bool) ->
     // getdents walks the directory may make it skip others.
     loop {
         let mut removed = 0;
-        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-        fs::seek(dir, fs::SeekFrom::Start(0))?;
-        let mut it = RawDir::new(dir, &mut buf);
-        while let Some(ent) = it.next() {
-            let ent = ent?;
-            let n = ent.file_name().to_bytes();
-            if n == b"." || n == b".." || keep(n) {
-                continue;
+        crate::base::fs::for_each_entry(dir, &mut |n, _| {
+            let n = n.to_bytes();
+            if !keep(n) {
+                remove_tree(dir, n, depth)?;
+                removed += 1;
             }
-            remove_tree(dir, n, depth)?;
-            removed += 1;
-        }
+            Ok(())
+        })?;
         if removed == 0 {
             return Ok(());
         }

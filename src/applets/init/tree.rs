@@ -4,8 +4,9 @@
 //! We are a child subreaper, so every orphan below us is re-parented to us
 //! and "our descendants" is the transitive closure of the ppid relation
 //! rooted at our pid, read from `/proc/*/stat`.
+use rustix::fd::AsFd;
 use rustix::fd::OwnedFd;
-use rustix::fs::{self, Mode, OFlags, RawDir};
+use rustix::fs::{self, Mode, OFlags};
 use rustix::process::Pid;
 
 /// Most descendants signalled in one pass; a larger tree is handled over
@@ -46,15 +47,13 @@ pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
 }
 
 fn for_each_process(proc: &OwnedFd, mut f: impl FnMut(i32, i32)) {
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 4096];
-    let mut dir = RawDir::new(proc, &mut buf);
-    while let Some(Ok(ent)) = dir.next() {
-        let name = ent.file_name().to_bytes();
-        let Some(pid) = crate::base::num::parse_u64(name) else { continue };
-        if let Some(ppid) = read_ppid(proc, name) {
+    let _ = crate::base::fs::for_each_entry(proc.as_fd(), &mut |name, _| {
+        let name = name.to_bytes();
+        if let (Some(pid), Some(ppid)) = (crate::base::num::parse_u64(name), read_ppid(proc, name)) {
             f(pid as i32, ppid);
         }
-    }
+        Ok(())
+    });
 }
 
 /// The ppid field of `/proc/PID/stat` (the fourth field, after the

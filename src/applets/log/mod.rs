@@ -10,6 +10,7 @@
 pub mod util;
 
 use crate::base::getopt::Getopt;
+use crate::base::io::BufOut;
 use crate::base::regex::Regex;
 use crate::base::tai::Tai;
 use crate::base::tz::Zone;
@@ -50,39 +51,11 @@ enum Item {
     Act(Act),
 }
 
-/// Buffered stdout; once a write fails, `1` is off for good.
-struct Out {
-    buf: &'static mut [u8],
-    len: usize,
-    ok: bool,
-    /// stderr instead of stdout.
-    err: bool,
-}
+/// Buffered stdout (or stderr); once a write fails, `1` is off for good.
+type Out = BufOut<'static>;
 
-impl Out {
-    fn new(err: bool) -> Out {
-        Out { buf: stage(arena::alloc_bytes(64 << 10, 1)), len: 0, ok: true, err }
-    }
-    fn put(&mut self, parts: &[&[u8]]) {
-        if !self.ok {
-            return;
-        }
-        if self.len + parts.iter().map(|p| p.len()).sum::<usize>() > self.buf.len() {
-            self.flush();
-        }
-        for part in parts {
-            let n = part.len().min(self.buf.len() - self.len);
-            self.buf[self.len..self.len + n].copy_from_slice(&part[..n]);
-            self.len += n;
-        }
-    }
-    fn flush(&mut self) {
-        let to = if self.err { fd::stderr() } else { fd::stdout() };
-        if self.ok && self.len > 0 && fd::write_all(to, &self.buf[..self.len]).is_err() {
-            self.ok = false;
-        }
-        self.len = 0;
-    }
+fn out(err: bool) -> Out {
+    BufOut::new(if err { fd::stderr() } else { fd::stdout() }, stage(arena::alloc_bytes(64 << 10, 1)))
 }
 
 struct Clock {
@@ -211,9 +184,9 @@ impl Log {
 
     /// Write every logdir out; the first error stops.
     fn flush(&mut self) -> Result<(), (usize, Errno)> {
-        self.out.flush();
+        let _ = self.out.flush();
         if let Some((_, o)) = &mut self.console {
-            o.flush();
+            let _ = o.flush();
         }
         for (k, d) in self.dirs.iter_mut().enumerate() {
             d.flush().map_err(|e| (k, e))?;
@@ -422,8 +395,8 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         items: &mut items[..last_act],
         dirs,
         clock: Clock { zone: Zone::load(var(b"TZ")), cache: (-1, [0; 19]) },
-        out: Out::new(false),
-        console: console.map(|n| (n, Out::new(true))),
+        out: out(false),
+        console: console.map(|n| (n, out(true))),
         limit,
         room,
         cut: false,
@@ -542,7 +515,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         }
     }
     // A partial last line at EOF is dropped, as s6-log does.
-    log.out.flush();
+    let _ = log.out.flush();
     for d in log.dirs.iter_mut() {
         loop {
             match d.finish() {

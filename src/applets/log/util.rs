@@ -7,8 +7,8 @@
 //! an empty environment. A missing LOGDIR is created first, owned by that
 //! account. With `S6_LOGGING_CONSOLE=1` in the container environment, every
 //! line is also copied to stderr as `SERVICE | line`.
+use crate::base::fs::{read_or_empty, read_small};
 use crate::base::getopt::Getopt;
-use crate::base::tz::read_file;
 use crate::base::{diag, exit, passwd, path::basename};
 use crate::rt::Args;
 use crate::sys::{arena, fd, ids};
@@ -19,9 +19,8 @@ use rustix::io::Errno;
 /// A variable of the container environment (v3's then v2's place).
 fn contenv(name: &[u8]) -> Option<&'static [u8]> {
     for dir in [&b"/run/s6/container_environment/"[..], b"/var/run/s6/container_environment/"] {
-        if let Some(v) = arena::cstr(&[dir, name]).ok().and_then(read_file) {
-            let v = &v[..v.iter().position(|&c| c == 0).unwrap_or(v.len())];
-            return Some(v.strip_suffix(b"\n").unwrap_or(v));
+        if let Some(v) = arena::cstr(&[dir, name]).ok().and_then(read_small) {
+            return Some(crate::s6::envdir::value_of(v));
         }
     }
     None
@@ -33,7 +32,7 @@ fn die(e: Errno, what: &[&[u8]]) -> ! {
 
 /// The account loggers run as: `nobody`, else v2's fallback.
 fn nobody() -> (u32, u32) {
-    read_file(c"/etc/passwd").and_then(|p| passwd::user(p, b"nobody")).unwrap_or((32768, 32768))
+    passwd::user(read_or_empty(c"/etc/passwd"), b"nobody").unwrap_or((32768, 32768))
 }
 
 pub fn service(args: Args) -> u8 {
@@ -116,8 +115,7 @@ pub fn newfifo(args: Args) -> u8 {
         die(e, &[b"unable to mkfifo ", f]);
     }
     if let Some(o) = owner {
-        let pw = read_file(c"/etc/passwd").unwrap_or(b"");
-        let gr = read_file(c"/etc/group").unwrap_or(b"");
+        let (pw, gr) = (read_or_empty(c"/etc/passwd"), read_or_empty(c"/etc/group"));
         let (u, gid) = match passwd::resolve(o, pw, gr) {
             Ok(x) => x,
             Err(_) => diag::fatal(exit::SYSCALL, &[b"unknown user: ", o]),

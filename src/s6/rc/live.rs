@@ -18,11 +18,17 @@
 //!   done, 1 a transition failed, 2 timed out, 3 unknown name), or `BUSY`
 //!   while another change (the boot included) runs; then it closes it.
 use super::Db;
-use crate::sys::{arena, raw};
+use crate::base::fs::read_at;
+use crate::sys::{arena, fd};
 use core::ffi::CStr;
-use rustix::fd::{AsFd, AsRawFd, OwnedFd};
+use core::mem::MaybeUninit;
+use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{self, Mode, OFlags};
-use rustix::io::Errno;
+use rustix::io::{Errno, IoSlice, IoSliceMut};
+use rustix::net::{
+    self, AddressFamily, RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, SendAncillaryBuffer,
+    SendAncillaryMessage, SendFlags, SocketAddrUnix, SocketFlags, SocketType,
+};
 
 pub const DIR: &CStr = c"/run/s6/rc";
 pub const CONTROL: &CStr = c"/run/s6/rc/control";
@@ -61,7 +67,8 @@ pub fn publish(srcs: &[&[u8]]) -> Option<OwnedFd> {
     let _ = fs::mkdir(DIR, Mode::from_raw_mode(0o755));
     let _ = write_file(SOURCES, c"/run/s6/rc/sources.new", &mut srcs.iter().copied());
     let _ = fs::unlink(CONTROL);
-    let s = raw::unix_dgram(Some(CONTROL)).ok()?;
+    let s = socket(SocketFlags::NONBLOCK).ok()?;
+    net::bind(&s, &SocketAddrUnix::new(CONTROL).ok()?).ok()?;
     fs::chmod(CONTROL, Mode::from_raw_mode(0o600)).ok()?;
     Some(s)
 }
@@ -70,16 +77,35 @@ pub fn publish(srcs: &[&[u8]]) -> Option<OwnedFd> {
 /// 1, 2; returns the pipe's read end.
 pub fn send(req: &[u8]) -> Result<OwnedFd, Errno> {
     let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
-    raw::send_fds(&raw::unix_dgram(None)?, CONTROL, req, [w.as_raw_fd(), 0, 1, 2])?;
+    let fds = [w.as_fd(), fd::stdin(), fd::stdout(), fd::stderr()];
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(4))];
+    let mut c = SendAncillaryBuffer::new(&mut space);
+    c.push(SendAncillaryMessage::ScmRights(&fds));
+    let to = SocketAddrUnix::new(CONTROL)?;
+    net::sendmsg_addr(socket(SocketFlags::empty())?, &to, &[IoSlice::new(req)], &mut c, SendFlags::empty())?;
     Ok(r)
+}
+
+/// A close-on-exec unix datagram socket.
+fn socket(flags: SocketFlags) -> Result<OwnedFd, Errno> {
+    net::socket_with(AddressFamily::UNIX, SocketType::DGRAM, SocketFlags::CLOEXEC | flags, None)
 }
 
 /// PID 1's side: the next request, without waiting (`Err(AGAIN)`: none
 /// left), with its four descriptors (`None`: it came without them), the
 /// pipe made non-blocking.
 pub fn recv(sock: &OwnedFd, buf: &mut [u8]) -> Result<(usize, Option<[OwnedFd; 4]>), Errno> {
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(4))];
+    let mut c = RecvAncillaryBuffer::new(&mut space);
+    let n = net::recvmsg(sock, &mut [IoSliceMut::new(buf)], &mut c, RecvFlags::CMSG_CLOEXEC)?.bytes;
     let mut fds = [None, None, None, None];
-    let n = raw::recv_fds(sock, buf, &mut fds)?;
+    for m in c.drain() {
+        if let RecvAncillaryMessage::ScmRights(got) = m {
+            for (slot, fd) in fds.iter_mut().zip(got) {
+                *slot = Some(fd);
+            }
+        }
+    }
     let [Some(w), Some(i), Some(o), Some(e)] = fds else { return Ok((n, None)) };
     fs::fcntl_setfl(&w, OFlags::NONBLOCK)?;
     Ok((n, Some([w, i, o, e])))
@@ -91,31 +117,19 @@ pub fn write_state(db: &Db, up: &[bool]) {
     let _ = write_file(STATE, c"/run/s6/rc/state.new", &mut it);
 }
 
-/// The whole of a small file (into the arena).
-pub fn slurp(path: &CStr) -> Result<&'static [u8], Errno> {
-    let f = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
-    let size = fs::fstat(&f)?.st_size.clamp(0, 1 << 20) as usize;
-    let buf = arena::alloc_bytes(size, 1)?;
-    let mut k = 0;
-    while k < size {
-        match rustix::io::read(&f, &mut buf[k..])? {
-            0 => break,
-            r => k += r,
-        }
-    }
-    Ok(&buf[..k])
-}
+/// The most of `sources` and `state` read.
+const MAX: usize = 1 << 20;
 
 /// The tree PID 1 runs, and which of its services are up.
 pub fn read() -> Result<(Db, &'static mut [bool]), Errno> {
-    let srcs = slurp(SOURCES)?;
+    let srcs = read_at(None, SOURCES, MAX)?;
     let mut v: heapless::Vec<&[u8], 4> = heapless::Vec::new();
     for l in srcs.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
         let _ = v.push(l);
     }
     let db = super::source::load(&v).map_err(|e| e.errno.unwrap_or(Errno::INVAL))?;
     let up = arena::alloc_slice(db.svcs.len(), false)?;
-    for name in slurp(STATE).unwrap_or(b"").split(|&c| c == b'\n') {
+    for name in read_at(None, STATE, MAX).unwrap_or(b"").split(|&c| c == b'\n') {
         if let Some(i) = db.find(name) {
             up[i as usize] = true;
         }

@@ -191,16 +191,14 @@ fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
 fn entries(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
     let d = fs::openat(dir, name, DIRF, Mode::empty())?;
     let mut out: heapless::Vec<u8, 8192> = heapless::Vec::new();
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-    let mut it = RawDir::new(d.as_fd(), &mut buf);
-    while let Some(ent) = it.next() {
-        let ent = ent?;
-        let n = ent.file_name().to_bytes();
-        if !n.is_empty() && n[0] != b'.' {
+    crate::base::fs::for_each_entry(d.as_fd(), &mut |n, _| {
+        let n = n.to_bytes();
+        if n[0] != b'.' {
             out.extend_from_slice(n).map_err(|_| Errno::NOMEM)?;
             out.push(b'\n').map_err(|_| Errno::NOMEM)?;
         }
-    }
+        Ok(())
+    })?;
     Ok(arena::cstr(&[&out])?.to_bytes())
 }
 
@@ -232,11 +230,8 @@ const RUN_FILE: u32 = 1 << 19;
 #[inline(never)]
 fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
     let mut mask = 0u32;
-    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 1024];
-    let mut it = RawDir::new(d, &mut buf);
-    while let Some(ent) = it.next() {
-        let ent = ent.map_err(|e| rd(e, s, b""))?;
-        let n = ent.file_name().to_bytes();
+    crate::base::fs::for_each_entry(d, &mut |n, t| {
+        let n = n.to_bytes();
         if let Some(k) = FILES.iter().position(|f| *f == n) {
             mask |= 1 << k;
         }
@@ -244,10 +239,12 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
             mask |= ESSENTIAL;
         }
         // `run` listed as a regular file needs no stat (a symlink does).
-        if n == b"run" && ent.file_type() == FileType::RegularFile {
+        if n == b"run" && t == FileType::RegularFile {
             mask |= RUN_FILE;
         }
-    }
+        Ok(())
+    })
+    .map_err(|e| rd(e, s, b""))?;
     s.essential = mask & ESSENTIAL != 0;
     // A file that exists: its content (`None`: absent).
     let get = |s: &Svc, k: usize| -> Result<Option<&'static [u8]>, Error> {

@@ -1,0 +1,193 @@
+//! Files and directories, written once (skalibs' djbunix part): whole-file
+//! readers into the arena, a full read into a buffer, the first line of a
+//! small file, mkdir-if-missing, a directory walk, and atomic replacement
+//! (a new file renamed over the old one, as s6 writes its files).
+use crate::sys::arena;
+use core::ffi::CStr;
+use rustix::fd::{AsFd, BorrowedFd};
+use rustix::fs::{self, FileType, Mode, OFlags, RawDir};
+use rustix::io::Errno;
+
+/// Read `f` to its end, at most `max` bytes, into the arena. The buffer
+/// starts at the file's size (64 bytes for a pipe) and doubles when the
+/// file grows while it is read.
+pub fn read_fd(f: BorrowedFd<'_>, max: usize) -> Result<&'static mut [u8], Errno> {
+    read_sized(f, fs::fstat(f)?.st_size as usize, max)
+}
+
+/// `read_fd` when the caller knows the file's size already.
+pub fn read_sized(f: BorrowedFd<'_>, size: usize, max: usize) -> Result<&'static mut [u8], Errno> {
+    let mut cap = size.max(64).min(max) + 1;
+    let mut buf = arena::alloc_bytes(cap, 1)?;
+    let mut len = 0;
+    loop {
+        if len == max {
+            return Ok(&mut buf[..len]);
+        }
+        if len == cap {
+            let bigger = arena::alloc_bytes(cap * 2, 1)?;
+            bigger[..len].copy_from_slice(&buf[..len]);
+            buf = bigger;
+            cap *= 2;
+        }
+        let end = cap.min(max);
+        match rustix::io::read(f, &mut buf[len..end]) {
+            Ok(0) => return Ok(&mut buf[..len]),
+            Ok(n) => len += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `dir/name` (or `name` itself when `dir` is None) whole, at most `max`
+/// bytes, in the arena.
+pub fn read_at(dir: Option<BorrowedFd<'_>>, name: &CStr, max: usize) -> Result<&'static [u8], Errno> {
+    let fl = OFlags::RDONLY | OFlags::CLOEXEC;
+    let f = match dir {
+        Some(d) => fs::openat(d, name, fl, Mode::empty())?,
+        None => fs::open(name, fl, Mode::empty())?,
+    };
+    read_fd(f.as_fd(), max).map(|b| &*b)
+}
+
+/// A whole small file (up to 256 KiB), or `None` when unreadable.
+pub fn read_small(path: &CStr) -> Option<&'static [u8]> {
+    read_at(None, path, 1 << 18).ok()
+}
+
+/// A whole small system file (`/etc/passwd`); empty when unreadable.
+pub fn read_or_empty(path: &CStr) -> &'static [u8] {
+    read_at(None, path, usize::MAX).unwrap_or(b"")
+}
+
+/// Read as much of `buf` as the file gives (stops at EOF).
+pub fn read_full(f: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
+    let mut n = 0;
+    while n < buf.len() {
+        match rustix::io::read(f, &mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The first line of `dir/name` (at most `buf`'s size), or `None` when the
+/// file cannot be read.
+pub fn first_line<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let n = rustix::io::read(&f, &mut *buf).ok()?;
+    buf[..n].split(|&c| c == b'\n').next()
+}
+
+/// `mkdir dir/name`; an entry already there is fine (`fs::CWD` for a
+/// path).
+pub fn mkdir_ok<P: rustix::path::Arg>(dir: BorrowedFd<'_>, name: P, mode: u32) -> Result<(), Errno> {
+    match fs::mkdirat(dir, name, Mode::from_raw_mode(mode)) {
+        Ok(()) | Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Call `f` with the name and type (as `getdents` says it, maybe
+/// `Unknown`) of every entry of `dir` but `.` and `..`, from the start of
+/// the directory, until `f` or the walk fails.
+pub fn for_each_entry(
+    dir: BorrowedFd<'_>,
+    f: &mut dyn FnMut(&CStr, FileType) -> Result<(), Errno>,
+) -> Result<(), Errno> {
+    fs::seek(dir, fs::SeekFrom::Start(0))?;
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
+    let mut it = RawDir::new(dir, &mut buf);
+    while let Some(ent) = it.next() {
+        let ent = ent?;
+        let name = ent.file_name();
+        if name != c"." && name != c".." {
+            f(name, ent.file_type())?;
+        }
+    }
+    Ok(())
+}
+
+/// Replace `dir/name` by `parts` atomically: they are written to `dir/tmp`
+/// (created with `mode`, or truncated), which is then renamed over `name`.
+/// A reader that holds the old file keeps it whole.
+pub fn replace_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let f = fs::openat(dir, tmp, flags, Mode::from_raw_mode(mode))?;
+    for p in parts {
+        crate::sys::fd::write_all(f.as_fd(), p)?;
+    }
+    drop(f);
+    fs::renameat(dir, tmp, dir, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::fs::CWD;
+
+    fn tmp(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("rs6-fs-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn c(p: &std::path::Path) -> std::ffi::CString {
+        std::ffi::CString::new(p.to_str().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn readers() {
+        let d = tmp("read");
+        let big: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(d.join("big"), &big).unwrap();
+        std::fs::write(d.join("small"), b"first\nsecond\n").unwrap();
+        assert_eq!(read_at(None, &c(&d.join("big")), usize::MAX).unwrap(), &big[..]);
+        assert_eq!(read_at(None, &c(&d.join("big")), 10).unwrap(), &big[..10]);
+        assert_eq!(read_or_empty(&c(&d.join("missing"))), b"");
+        assert_eq!(read_small(&c(&d.join("small"))).unwrap(), b"first\nsecond\n");
+        let dir = fs::open(c(&d).as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        let mut b = [0u8; 32];
+        assert_eq!(first_line(dir.as_fd(), c"small", &mut b), Some(&b"first"[..]));
+        assert_eq!(first_line(dir.as_fd(), c"missing", &mut b), None);
+        // A pipe: no size to start from, the buffer grows.
+        let (r, w) = rustix::pipe::pipe().unwrap();
+        crate::sys::fd::write_all(w.as_fd(), &big[..3000]).unwrap();
+        drop(w);
+        assert_eq!(read_fd(r.as_fd(), usize::MAX).unwrap(), &big[..3000]);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn dirs_and_replace() {
+        let d = tmp("dir");
+        let p = c(&d.join("sub"));
+        mkdir_ok(CWD, &*p, 0o700).unwrap();
+        mkdir_ok(CWD, &*p, 0o700).unwrap();
+        assert_eq!(mkdir_ok(CWD, c"/nonexistent-rs6/x", 0o700), Err(Errno::NOENT));
+        let dir = fs::open(c(&d).as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        replace_atomic(dir.as_fd(), c"f.new", c"f", &[b"a", b"bc\n"], 0o644).unwrap();
+        replace_atomic(dir.as_fd(), c"f.new", c"f", &[b"xyz\n"], 0o644).unwrap();
+        assert_eq!(std::fs::read(d.join("f")).unwrap(), b"xyz\n");
+        let mut names = Vec::new();
+        // Twice: each walk starts from the beginning.
+        for _ in 0..2 {
+            names.clear();
+            for_each_entry(dir.as_fd(), &mut |n, _| {
+                names.push(n.to_bytes().to_vec());
+                Ok(())
+            })
+            .unwrap();
+        }
+        names.sort();
+        assert_eq!(names, [b"f".to_vec(), b"sub".to_vec()]);
+        let stop = for_each_entry(dir.as_fd(), &mut |_, _| Err(Errno::INTR));
+        assert_eq!(stop, Err(Errno::INTR));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
