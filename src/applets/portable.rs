@@ -3,14 +3,14 @@
 //! `s6-dumpenv`. Usage strings, messages and exit codes are upstream's.
 use crate::base::chain::{self, opts, uint};
 use crate::base::child::sleep_until;
-use crate::base::fs::{for_each_entry, mkdir_ok};
+use crate::base::fs::{copy_data, for_each_entry, mkdir_ok, remove_tree};
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::{Args, Env};
 use crate::sys::{arena, fd};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
-use rustix::fs::{self, AtFlags, CWD, FileType, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, CWD, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 fn arg(a: Args, i: usize) -> &'static CStr {
@@ -164,45 +164,8 @@ pub fn chmod(args: Args) -> u8 {
     exit::OK
 }
 
-/// Remove `name` in `dir` and everything under it (no symlink followed).
-fn rm_rf(dir: BorrowedFd<'_>, name: &CStr) -> Result<(), Errno> {
-    match fs::unlinkat(dir, name, AtFlags::empty()) {
-        Ok(()) | Err(Errno::NOENT) => return Ok(()),
-        Err(Errno::ISDIR) | Err(Errno::PERM) => {}
-        Err(e) => return Err(e),
-    }
-    let d = match fs::openat(
-        dir,
-        name,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) {
-        Ok(d) => d,
-        Err(Errno::NOTDIR) => return Err(Errno::PERM),
-        Err(e) => return Err(e),
-    };
-    loop {
-        // Re-read from the start after each removal: the directory changes.
-        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 512];
-        let mut it = RawDir::new(d.as_fd(), &mut buf);
-        let mut found = false;
-        while let Some(ent) = it.next() {
-            let ent = ent?;
-            let n = ent.file_name();
-            if n != c"." && n != c".." {
-                let Ok(n) = arena::cstr(&[n.to_bytes()]) else { return Err(Errno::NOMEM) };
-                rm_rf(d.as_fd(), n)?;
-                found = true;
-                break;
-            }
-        }
-        if !found {
-            break;
-        }
-        fs::seek(&d, fs::SeekFrom::Start(0))?;
-    }
-    fs::unlinkat(dir, name, AtFlags::REMOVEDIR)
-}
+/// How deep `s6-rmrf` goes (ELOOP beyond: a walk's buffer is on the stack).
+const RMRF_DEPTH: u32 = 256;
 
 /// `s6-rmrf file…`
 pub fn rmrf(args: Args) -> u8 {
@@ -210,7 +173,7 @@ pub fn rmrf(args: Args) -> u8 {
         diag::usage(b"s6-rmrf file ...");
     }
     for f in args.skip(1).iter() {
-        if let Err(e) = rm_rf(CWD, f) {
+        if let Err(e) = remove_tree(CWD, f.to_bytes(), RMRF_DEPTH) {
             diag::fatal_sys(exit::SYSCALL, e, &[b"unable to remove ", f.to_bytes()]);
         }
     }
@@ -290,15 +253,7 @@ fn copy(sdir: BorrowedFd<'_>, sname: &CStr, ddir: BorrowedFd<'_>, dname: &CStr) 
         FileType::RegularFile => {
             let s = fs::openat(sdir, sname, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
             let d = fs::openat(ddir, dname, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, mode)?;
-            let mut buf = [0u8; 4096];
-            loop {
-                match rustix::io::read(&s, &mut buf) {
-                    Ok(0) => break,
-                    Ok(k) => fd::write_all(d.as_fd(), &buf[..k])?,
-                    Err(Errno::INTR) => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            copy_data(s.as_fd(), d.as_fd())?;
         }
         FileType::Symlink => {
             let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 4096];

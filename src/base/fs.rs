@@ -1,11 +1,12 @@
 //! Files and directories, written once (skalibs' djbunix part): whole-file
 //! readers into the arena, a full read into a buffer, the first line of a
-//! small file, mkdir-if-missing, a directory walk, and atomic replacement
-//! (a new file renamed over the old one, as s6 writes its files).
+//! small file, mkdir-if-missing, a directory walk, recursive removal, a
+//! data copy, and atomic replacement (a new file renamed over the old one,
+//! as s6 writes its files).
 use crate::sys::arena;
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
-use rustix::fs::{self, FileType, Mode, OFlags, RawDir};
+use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
 /// Read `f` to its end, at most `max` bytes, into the arena. The buffer
@@ -112,6 +113,61 @@ pub fn for_each_entry(
     Ok(())
 }
 
+/// Remove `name` in `dir` recursively, never following a symlink, at
+/// most `depth` directories deep (`ELOOP` beyond). A name that cannot be
+/// unlinked and is not a directory keeps the unlink's error.
+pub fn remove_tree(dir: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), Errno> {
+    let e = match fs::unlinkat(dir, name, AtFlags::empty()) {
+        Ok(()) | Err(Errno::NOENT) => return Ok(()),
+        Err(e @ (Errno::ISDIR | Errno::PERM)) => e,
+        Err(e) => return Err(e),
+    };
+    if depth == 0 {
+        return Err(Errno::LOOP);
+    }
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let sub = match fs::openat(dir, name, flags, Mode::empty()) {
+        Err(Errno::NOTDIR) => return Err(e),
+        r => r?,
+    };
+    remove_entries(sub.as_fd(), depth - 1, |_| false)?;
+    fs::unlinkat(dir, name, AtFlags::REMOVEDIR)
+}
+
+/// Remove every entry of `dir` that `keep` does not name (recursively, as
+/// `remove_tree`).
+pub fn remove_entries(dir: BorrowedFd<'_>, depth: u32, keep: impl Fn(&[u8]) -> bool) -> Result<(), Errno> {
+    // Re-list after each pass that removed something: entries removed while
+    // getdents walks the directory may make it skip others.
+    loop {
+        let mut removed = 0;
+        for_each_entry(dir, &mut |n, _| {
+            let n = n.to_bytes();
+            if !keep(n) {
+                remove_tree(dir, n, depth)?;
+                removed += 1;
+            }
+            Ok(())
+        })?;
+        if removed == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// Copy what is left to read of `src` to `dst`.
+pub fn copy_data(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<(), Errno> {
+    let mut buf = [0u8; 4096];
+    loop {
+        match rustix::io::read(src, &mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => crate::sys::fd::write_all(dst, &buf[..n])?,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Replace `dir/name` by `parts` atomically: they are written to `dir/tmp`
 /// (created with `mode`, or truncated), which is then renamed over `name`.
 /// A reader that holds the old file keeps it whole.
@@ -188,6 +244,36 @@ mod tests {
         assert_eq!(names, [b"f".to_vec(), b"sub".to_vec()]);
         let stop = for_each_entry(dir.as_fd(), &mut |_, _| Err(Errno::INTR));
         assert_eq!(stop, Err(Errno::INTR));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn remove_and_copy() {
+        let d = tmp("rm");
+        std::fs::create_dir_all(d.join("t/a/b/c")).unwrap();
+        std::fs::write(d.join("t/a/b/c/f"), b"x").unwrap();
+        std::fs::write(d.join("t/keep"), b"k").unwrap();
+        std::fs::write(d.join("t/g"), b"g").unwrap();
+        std::os::unix::fs::symlink(&d, d.join("t/a/up")).unwrap();
+        std::fs::create_dir_all(d.join("deep/a/b")).unwrap();
+        let dir = fs::open(c(&d).as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        // Too deep: refused.
+        assert_eq!(remove_tree(dir.as_fd(), b"deep", 1), Err(Errno::LOOP));
+        assert!(d.join("deep/a/b").exists());
+        let t = fs::open(c(&d.join("t")).as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        remove_entries(t.as_fd(), 8, |n| n == b"keep").unwrap();
+        let left: Vec<_> = std::fs::read_dir(d.join("t")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["keep"]);
+        assert!(d.exists());
+        // copy_data copies what is left to read.
+        let src = fs::open(c(&d.join("t/keep")).as_c_str(), OFlags::RDONLY, Mode::empty()).unwrap();
+        let flags = OFlags::WRONLY | OFlags::CREATE;
+        let dst = fs::open(c(&d.join("t/copy")).as_c_str(), flags, Mode::from_raw_mode(0o600)).unwrap();
+        copy_data(src.as_fd(), dst.as_fd()).unwrap();
+        assert_eq!(std::fs::read(d.join("t/copy")).unwrap(), b"k");
+        remove_tree(dir.as_fd(), b"t", 8).unwrap();
+        remove_tree(dir.as_fd(), b"t", 8).unwrap();
+        assert!(!d.join("t").exists());
         std::fs::remove_dir_all(&d).unwrap();
     }
 }

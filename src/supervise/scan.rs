@@ -113,15 +113,7 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, 
                 OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW,
                 mode,
             )?;
-            let mut buf = [0u8; 4096];
-            loop {
-                match rustix::io::read(&s, &mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => crate::sys::fd::write_all(d.as_fd(), &buf[..n])?,
-                    Err(Errno::INTR) => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            crate::base::fs::copy_data(s.as_fd(), d.as_fd())?;
             fs::fchmod(&d, mode)
         }
         // A fifo or device in a service directory: recreate fifos, skip others.

@@ -7,6 +7,7 @@
 //! is kept (v3 deletes it; we don't) and `/var/run/s6` becomes a symlink to
 //! `/run/s6`. With `S6_READ_ONLY_ROOT`, nothing outside `/run` is written.
 use crate::base::diag;
+use crate::base::fs::{remove_entries, remove_tree};
 use crate::rt::Env;
 use crate::s6::envdir;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -17,49 +18,13 @@ const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXE
 pub const RESULTS: &core::ffi::CStr = c"/run/s6-linux-init-container-results";
 pub const EXITCODE: &core::ffi::CStr = c"/run/s6-linux-init-container-results/exitcode";
 
-/// Remove `name` in `dir` recursively, never following a symlink.
-pub fn remove_tree(dir: BorrowedFd<'_>, name: &[u8], depth: u32) -> Result<(), Errno> {
-    match fs::unlinkat(dir, name, AtFlags::empty()) {
-        Ok(()) | Err(Errno::NOENT) => return Ok(()),
-        Err(Errno::ISDIR) | Err(Errno::PERM) => {}
-        Err(e) => return Err(e),
-    }
-    if depth == 0 {
-        return Err(Errno::LOOP);
-    }
-    let sub = fs::openat(dir, name, DIR | OFlags::NOFOLLOW, Mode::empty())?;
-    prune_where(sub.as_fd(), depth - 1, |_| false)?;
-    fs::unlinkat(dir, name, AtFlags::REMOVEDIR)
-}
-
 fn mkdir(path: &core::ffi::CStr, mode: u32) -> Result<(), Errno> {
     crate::base::fs::mkdir_ok(fs::CWD, path, mode)
 }
 
-/// Remove every entry of `dir` for which `keep` says no (recursively,
-/// never following a symlink).
-fn prune_where(dir: BorrowedFd<'_>, depth: u32, keep: impl Fn(&[u8]) -> bool) -> Result<(), Errno> {
-    // Re-list after each pass that removed something: entries removed while
-    // getdents walks the directory may make it skip others.
-    loop {
-        let mut removed = 0;
-        crate::base::fs::for_each_entry(dir, &mut |n, _| {
-            let n = n.to_bytes();
-            if !keep(n) {
-                remove_tree(dir, n, depth)?;
-                removed += 1;
-            }
-            Ok(())
-        })?;
-        if removed == 0 {
-            return Ok(());
-        }
-    }
-}
-
 /// Remove every entry of `dir` except those named in `keep`.
 fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
-    prune_where(dir, 32, |n| keep.contains(&n))
+    crate::base::fs::remove_entries(dir, 32, |n| keep.contains(&n))
 }
 
 /// `path` as a real directory (a symlink there, from another layout, is
@@ -301,7 +266,7 @@ pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
         return Ok(());
     }
     // What a previous start left and this environment does not have.
-    prune_where(dir.as_fd(), 32, |n| {
+    remove_entries(dir.as_fd(), 32, |n| {
         (env.var(n).is_some() || (n == b"PATH" && path_default.is_some())) && envdir::valid_name(n)
     })
 }
