@@ -81,6 +81,32 @@ fn each(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
 /// modes), never following symlinks except, with `follow`, `name` itself
 /// and its `log` (images link a service directory from elsewhere).
 fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, follow: bool) -> Result<(), Errno> {
+    copy_tree_but(src, dst, name, depth, follow, &[])
+}
+
+/// The files of an s6-rc source directory that only s6-rc-compile reads:
+/// they are not part of the service directory it makes.
+const RC_SOURCE_ONLY: [&[u8]; 9] = [
+    b"type",
+    b"dependencies.d",
+    b"dependencies",
+    b"timeout-up",
+    b"timeout-down",
+    b"producer-for",
+    b"consumer-for",
+    b"pipeline-name",
+    b"flag-essential",
+];
+
+/// `copy_tree`, leaving out the entries of `name` itself named in `skip`.
+fn copy_tree_but(
+    src: BorrowedFd<'_>,
+    dst: BorrowedFd<'_>,
+    name: &[u8],
+    depth: u32,
+    follow: bool,
+    skip: &[&[u8]],
+) -> Result<(), Errno> {
     let nofollow = if follow { OFlags::empty() } else { OFlags::NOFOLLOW };
     let st = fs::statat(src, name, if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW })?;
     let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
@@ -94,6 +120,9 @@ fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, 
             let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
             for_each_entry(s.as_fd(), &mut |n, _| {
                 let n = n.to_bytes();
+                if skip.contains(&n) {
+                    return Ok(());
+                }
                 copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
             })?;
             fs::fchmod(&d, mode)
@@ -317,7 +346,7 @@ impl Supervisor {
         self.svcs.reserve(room);
         let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok()?;
         let from = arena::cstr(&[src]).ok().and_then(|p| fs::open(p, DIRF, Mode::empty()).ok())?;
-        if let Err(e) = copy_tree(from.as_fd(), scan.as_fd(), name, 16, true) {
+        if let Err(e) = copy_tree_but(from.as_fd(), scan.as_fd(), name, 16, true, &RC_SOURCE_ONLY) {
             diag::warn_sys(e, &[b"unable to copy service ", name]);
             return None;
         }
