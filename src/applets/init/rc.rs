@@ -299,6 +299,9 @@ impl Pid1 {
             let code = if rc.expired { 2 } else { rc.plan.failed() as u8 };
             if !rc.boot {
                 rc.failed = None;
+                // The client reads the status files next: they say what
+                // its change did before it is told the change is over.
+                self.sup.flush_all();
                 reply(&mut rc, code);
             }
             rc.boot = false;
