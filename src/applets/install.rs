@@ -13,6 +13,9 @@
 //!   only where the image has no such file;
 //! - `DIR/package/admin/s6-overlay/command/NAME -> /command/NAME`, where v3
 //!   scripts call s6-overlay's commands, only where the image has no such file;
+//! - `DIR/package/admin/rs6/basedir/bin/halt -> /package/admin/rs6/command/rs6`
+//!   and `{poweroff,reboot,shutdown} -> halt` beside it: what `/init` links
+//!   `/run/s6/basedir` to at every start (one link to make, not a tree);
 //! - `DIR/package/admin/s6-overlay/libexec/{preinit,stage0}` (Links::Libexec)
 //!   `-> /package/admin/rs6/command/rs6`, only where the image has no such file;
 //! - with `--bin-links`, `DIR/bin/NAME -> /command/NAME` for the execline
@@ -67,6 +70,11 @@ pub fn main(args: Args) -> u8 {
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to install ", d, b"/init"]);
     }
     let mut ok = true;
+    let basedir = open(&[b"package", b"admin", b"rs6", b"basedir", b"bin"], b"package/admin/rs6/basedir/bin");
+    ok &= link(basedir.as_fd(), b"halt", &[BINARY], b"package/admin/rs6/basedir/bin/", true);
+    for name in [&b"poweroff"[..], b"reboot", b"shutdown"] {
+        ok &= link(basedir.as_fd(), name, &[b"halt"], b"package/admin/rs6/basedir/bin/", true);
+    }
     let command = open(&[b"command"], b"command");
     let usr_bin = open(&[b"usr", b"bin"], b"usr/bin");
     let s6o = open(&[b"package", b"admin", b"s6-overlay", b"command"], b"package/admin/s6-overlay/command");

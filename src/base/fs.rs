@@ -1,8 +1,8 @@
 //! Files and directories, written once (skalibs' djbunix part): whole-file
 //! readers into the arena, a full read into a buffer, the first line of a
 //! small file, mkdir-if-missing, a directory walk, recursive removal, a
-//! data copy, and atomic replacement (a new file renamed over the old one,
-//! as s6 writes its files).
+//! data copy, and atomic replacement (a file written aside, then put in
+//! place of the old one in one step, as s6 writes its files).
 use crate::sys::arena;
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd};
@@ -168,17 +168,50 @@ pub fn copy_data(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<(), Errno> 
     }
 }
 
-/// Replace `dir/name` by `parts` atomically: they are written to `dir/tmp`
-/// (created with `mode`, or truncated), which is then renamed over `name`.
-/// A reader that holds the old file keeps it whole.
+/// Replace `dir/name` by `parts` atomically, through `dir/tmp`: `tmp` is
+/// written (made with `mode` when missing, else rewritten in place and cut
+/// to its new length), then put in place by [`swap_in`]. A reader sees the
+/// old file or the new one, whole.
 pub fn replace_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let f = fs::openat(dir, tmp, flags, Mode::from_raw_mode(mode))?;
+    let f = open_rewrite(dir, tmp, mode)?;
+    let mut len = 0;
     for p in parts {
         crate::sys::fd::write_all(f.as_fd(), p)?;
+        len += p.len() as u64;
     }
+    cut(f.as_fd(), len)?;
     drop(f);
-    fs::renameat(dir, tmp, dir, name)
+    swap_in(dir, tmp, name)
+}
+
+/// Open `dir/tmp` to be written from its start (made with `mode` when
+/// missing). Never truncated on open: the writer cuts it to its new length
+/// once written ([`cut`]), so a block it has is kept, not freed and
+/// allocated again.
+pub fn open_rewrite(dir: BorrowedFd<'_>, tmp: &CStr, mode: u32) -> Result<rustix::fd::OwnedFd, Errno> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    fs::openat(dir, tmp, flags, Mode::from_raw_mode(mode))
+}
+
+/// Cut a file written from its start by [`open_rewrite`] to the `len`
+/// bytes written, when it was longer: an `ftruncate` only then, as ext4
+/// truncates (a journal handle, the orphan list) even to the same size.
+pub fn cut(f: BorrowedFd<'_>, len: u64) -> Result<(), Errno> {
+    if fs::fstat(f)?.st_size as u64 > len { fs::ftruncate(f, len) } else { Ok(()) }
+}
+
+/// Put `dir/tmp` in place of `dir/name` atomically. The two are exchanged
+/// (`renameat2(RENAME_EXCHANGE)`), so that `tmp` keeps the previous content
+/// and is the next change's file: nothing is freed. On a disk, freeing a
+/// file's block can cost a synchronous discard (ext4 `-o discard`: about
+/// 0.3 ms a file here, against 0.03 ms for an exchange), and making inodes
+/// right after frees is slow on ext4. When `name` does not exist yet, or
+/// the filesystem cannot exchange, `tmp` is renamed over it, as s6 does.
+pub fn swap_in(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
+    match fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE) {
+        Err(Errno::NOENT | Errno::INVAL | Errno::NOSYS) => fs::renameat(dir, tmp, dir, name),
+        r => r,
+    }
 }
 
 #[cfg(test)]
@@ -228,8 +261,21 @@ mod tests {
         assert_eq!(mkdir_ok(CWD, c"/nonexistent-rs6/x", 0o700), Err(Errno::NOENT));
         let dir = fs::open(c(&d).as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
         replace_atomic(dir.as_fd(), c"f.new", c"f", &[b"a", b"bc\n"], 0o644).unwrap();
+        assert_eq!(std::fs::read(d.join("f")).unwrap(), b"abc\n");
+        assert!(!d.join("f.new").exists());
+        // The second replacement exchanges: the old content stays in
+        // `f.new`, the same two inodes keep being used.
         replace_atomic(dir.as_fd(), c"f.new", c"f", &[b"xyz\n"], 0o644).unwrap();
         assert_eq!(std::fs::read(d.join("f")).unwrap(), b"xyz\n");
+        assert_eq!(std::fs::read(d.join("f.new")).unwrap(), b"abc\n");
+        let ino = |n: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(d.join(n)).unwrap());
+        let (a, b) = (ino("f"), ino("f.new"));
+        replace_atomic(dir.as_fd(), c"f.new", c"f", &[b"a longer line\n"], 0o644).unwrap();
+        replace_atomic(dir.as_fd(), c"f.new", c"f", &[b"s\n"], 0o644).unwrap();
+        assert_eq!(std::fs::read(d.join("f")).unwrap(), b"s\n");
+        assert_eq!(std::fs::read(d.join("f.new")).unwrap(), b"a longer line\n");
+        assert_eq!((ino("f"), ino("f.new")), (a, b));
+        std::fs::remove_file(d.join("f.new")).unwrap();
         let mut names = Vec::new();
         // Twice: each walk starts from the beginning.
         for _ in 0..2 {

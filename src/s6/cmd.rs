@@ -1,8 +1,10 @@
 //! `/run/s6/cmd`: where the CMD stands, written by PID 1 for readers that
 //! must not talk to it (`rs6-health`). One line, replaced atomically
-//! (written into `cmd.new`, then renamed over `cmd`, as `supervise/status`
+//! (written into `cmd.new`, then exchanged with `cmd`, as `supervise/status`
 //! is), mode 0644:
 //!
+//! - `starting`: a container started again with `/run` kept (`docker
+//!   restart`); the CMD has not started yet (as with no file);
 //! - `up`: the CMD runs (written just before it is spawned, so that it
 //!   sees it at once);
 //! - `none`: the container has no CMD (written when it would start);
@@ -13,9 +15,8 @@
 //! No file: the CMD has not started yet (stage 2 still runs, or a failure
 //! stopped the container before it).
 //!
-//! `cmd.new` is written in place when it exists: at start-up `/init` moves
-//! the previous start's `cmd` there (no process of that start is left to
-//! hold it), so a restart makes no new inode for `up`.
+//! `cmd.new` stays once made, holding the state before the last: the two
+//! inodes are rewritten in turn, none is freed (see `base::fs::swap_in`).
 use core::ffi::CStr;
 use rustix::fs::{self, Mode, OFlags};
 
@@ -26,11 +27,7 @@ pub const PID: &CStr = c"/run/s6/cmdpid";
 const NEW: &CStr = c"/run/s6/cmd.new";
 
 /// Replace the file with `WORD[ N]\n`.
-pub fn write(word: &[u8], n: Option<u64>) {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let Ok(f) = fs::open(NEW, flags, Mode::from_raw_mode(0o644)) else {
-        return;
-    };
+pub fn write(word: &[u8], n: Option<u64>) -> Result<(), rustix::io::Errno> {
     let mut buf = [0u8; 40];
     let mut k = word.len().min(16);
     buf[..k].copy_from_slice(&word[..k]);
@@ -42,12 +39,7 @@ pub fn write(word: &[u8], n: Option<u64>) {
         k += 1 + s.len();
     }
     buf[k] = b'\n';
-    // Cut to the line, never to zero: no block freed and allocated again.
-    if crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&f), &buf[..k + 1]).is_ok()
-        && fs::ftruncate(&f, k as u64 + 1).is_ok()
-    {
-        let _ = super::svdir::replace(fs::CWD, NEW, PATH);
-    }
+    crate::base::fs::replace_atomic(fs::CWD, NEW, PATH, &[&buf[..k + 1]], 0o644)
 }
 
 /// Record the CMD's PID in [`PID`] (`Some`), or remove the file (`None`).
@@ -84,6 +76,7 @@ pub fn parse(text: &[u8]) -> State {
         (b"up", _) => State::Up,
         (b"exited", Some(c)) => State::Exited(c),
         (b"none", _) => State::None,
+        (b"starting", _) => State::NotStarted,
         _ => State::NotStarted,
     }
 }
@@ -105,6 +98,7 @@ mod tests {
         assert_eq!(parse(b"exited 143\n"), State::Exited(143));
         assert_eq!(parse(b"none\n"), State::None);
         assert_eq!(parse(b""), State::NotStarted);
+        assert_eq!(parse(b"starting\n"), State::NotStarted);
         assert_eq!(parse(b"upx\n"), State::NotStarted);
     }
 }

@@ -16,8 +16,13 @@
 //!   error (ENXIO) and not a hang, then made blocking for one `write` of all
 //!   the command bytes (at most `PIPE_BUF`, so they arrive together).
 //! - `status` is replaced atomically, as s6 does: written as `status.new`,
-//!   then renamed over `status`. A file is never written while it is named
-//!   `status`.
+//!   then put in its place in one step. A file is never written while it is
+//!   named `status`. Unlike s6, the step is an exchange (renamed over only
+//!   the first time): `status.new` stays, holding the previous status, and
+//!   is the next change's file, so that no inode or block is freed at each
+//!   change (see `base::fs::swap_in`). s6's readers open `status` and read
+//!   it at once; one that held it open across two changes of the service
+//!   would read the newer status.
 use super::status::{STATUS_SIZE, Status};
 use crate::base::fs::{first_line, read_full};
 use core::ffi::CStr;
@@ -109,17 +114,10 @@ pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
     Ok(Status::unpack(&b))
 }
 
-/// Replace `supervise/status` atomically: written into a new
-/// `status.new`, then renamed over `status`.
+/// Replace `supervise/status` atomically, through `status.new`
+/// (`base::fs::replace_atomic`).
 pub fn write_status(dir: BorrowedFd<'_>, st: &Status) -> Result<(), Errno> {
     crate::base::fs::replace_atomic(dir, STATUS_NEW, STATUS, &[&st.pack()], 0o644)
-}
-
-/// Put `tmp` in place of `name` (both relative to `dir`) atomically, by a
-/// rename over it, as s6 does: no `.new` file is left behind, and a reader
-/// that holds the old file keeps it whole (a new inode every time).
-pub fn replace(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
-    fs::renameat(dir, tmp, dir, name)
 }
 
 /// Does `dir/down` exist? (The service is then "normally down".)

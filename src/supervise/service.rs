@@ -46,7 +46,9 @@ pub struct Svc {
     pub(super) path_c: &'static CStr,
     pub(super) dir: OwnedFd,
     pub(super) control: OwnedFd,
-    pub(super) _lock: OwnedFd,
+    /// The service's own locked `supervise/lock`, when it could not be a
+    /// link to the scan lock (see `Supervisor::scan_lock`).
+    pub(super) _lock: Option<OwnedFd>,
     /// Index of the logger (for a service) or of the service (for a logger).
     pub(super) peer: Option<usize>,
     /// PID 1's copy of the log pipe end this entry's process gets.
@@ -120,6 +122,10 @@ pub struct Supervisor {
     /// Every descriptor PID 1 waits on, with what it is (see `Watch`).
     pub ep: OwnedFd,
     pub(super) scan_control: Option<OwnedFd>,
+    /// `.s6-svscan/lock`, locked for PID 1's life (as s6-svscan holds it):
+    /// every service's `supervise/lock`, and its `death_tally` until its
+    /// first death, is a hard link to it (see `scan::prepare`).
+    pub(super) scan_lock: Option<super::scan::ScanLock>,
     pub(super) env: Envp<'static>,
     pub(super) path: &'static [u8],
     pub(super) orig: Original,
@@ -341,12 +347,15 @@ impl Svc {
         }
         let rec = Death::from_wstat(Tai::now(), wstat).pack();
         let old = fs::openat(&self.dir, svdir::DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
-        let have = old.as_ref().and_then(|f| fs::fstat(f).ok()).map_or(0, |s| s.st_size as usize / tally::RECORD);
+        let st = old.as_ref().and_then(|f| fs::fstat(f).ok());
+        let have = st.as_ref().map_or(0, |s| s.st_size as usize / tally::RECORD);
+        // Linked to the scan lock (no death yet): renamed over, so that
+        // `death_tally.new` never becomes a name of that shared file.
+        let shared = st.as_ref().is_some_and(|s| s.st_nlink > 1);
         let keep = tally::keep(have, max);
-        // A new file with the records kept and the new one, renamed over
-        // the old (as s6's `s6_dtally_write`).
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        let Ok(new) = fs::openat(&self.dir, TALLY_NEW, flags, Mode::from_raw_mode(0o644)) else { return };
+        // A file with the records kept and the new one, put in place of
+        // the old (as s6's `s6_dtally_write`, with `base::fs::swap_in`).
+        let Ok(new) = crate::base::fs::open_rewrite(self.dir.as_fd(), TALLY_NEW, 0o644) else { return };
         let start = ((have - keep) * tally::RECORD) as u64;
         let mut off = start;
         if let Some(f) = old {
@@ -363,8 +372,13 @@ impl Svc {
                 }
             }
         }
-        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() {
-            let _ = svdir::replace(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY);
+        let len = off - start + tally::RECORD as u64;
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() && crate::base::fs::cut(new.as_fd(), len).is_ok() {
+            let _ = if shared {
+                fs::renameat(&self.dir, TALLY_NEW, &self.dir, svdir::DEATH_TALLY)
+            } else {
+                crate::base::fs::swap_in(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY)
+            };
         }
     }
 
@@ -397,6 +411,7 @@ impl Supervisor {
             svcs: Table::default(),
             ep,
             scan_control: None,
+            scan_lock: None,
             env,
             path,
             orig,

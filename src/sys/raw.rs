@@ -279,6 +279,28 @@ pub fn getcwd(buf: &mut [u8]) -> Result<usize, Errno> {
     check(r).map(|n| n.saturating_sub(1))
 }
 
+/// fcntl(F_OFD_SETLK) with a write lock on the whole file, not waiting:
+/// an open-file-description lock, which (unlike rustix's `fcntl_lock`,
+/// a process-wide POSIX lock) closing another descriptor of the same file
+/// never drops. EAGAIN when another holds a conflicting lock. Others see
+/// it with `F_GETLK` and cannot take it with `F_SETLK` either.
+pub fn ofd_lock_exclusive(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {
+    use rustix::fd::AsRawFd;
+    let lock = g::flock { l_type: g::F_WRLCK as _, l_whence: g::SEEK_SET as _, l_start: 0, l_len: 0, l_pid: 0 };
+    // SAFETY: the kernel reads one `struct flock` from a live local.
+    let r = unsafe {
+        syscall5(
+            g::__NR_fcntl,
+            fd.as_raw_fd() as usize,
+            g::F_OFD_SETLK as usize,
+            &lock as *const g::flock as usize,
+            0,
+            0,
+        )
+    };
+    check(r).map(|_| ())
+}
+
 /// sync_file_range(2) with SYNC_FILE_RANGE_WRITE over the whole file: start
 /// writing its dirty pages back, without waiting for them.
 pub fn start_writeback(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {

@@ -283,6 +283,12 @@ impl<'a> Run<'a> {
         self.run_tmpfs = false;
         self
     }
+    /// `/run` on the root's disk, kept from one start to the next (`docker
+    /// restart`; a `/run` that is not a tmpfs).
+    pub fn run_on_disk(mut self) -> Self {
+        self.run_tmpfs = false;
+        self
+    }
     /// `docker run --user UID:GID`.
     pub fn user(mut self, uid: u32, gid: u32) -> Self {
         self.user = Some((uid, gid));

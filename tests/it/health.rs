@@ -75,6 +75,39 @@ rs6-health: fatal: option -s needs a value\nrc 100\n";
     assert_eq!(out(&root), want, "stderr: {}", o.stderr);
 }
 
+/// A start with `/run` kept (`docker restart`): the previous start's file
+/// says `starting` (not started) until the CMD starts; `cmd` and `cmd.new`
+/// keep their two inodes.
+#[test]
+fn a_restart_says_starting_until_the_cmd_starts() {
+    let root = Root::new();
+    root.file(
+        "/etc/cont-init.d/10-probe",
+        "#!/bin/sh
+cat /run/s6/cmd > /tmp/init; rs6-health >> /tmp/init; echo \"rc $?\" >> /tmp/init\n",
+        0o755,
+    );
+    let read = |f: &str| fs::read_to_string(root.path().join(f)).unwrap_or_default();
+    let inodes = || {
+        let mut v: Vec<u64> = ["run/s6/cmd", "run/s6/cmd.new"]
+            .iter()
+            .map(|f| std::os::unix::fs::MetadataExt::ino(&fs::metadata(root.path().join(f)).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let o = root.init(&["sh", "-c", "exit 3"]).run_on_disk().run();
+    assert_eq!(o.code(), 3, "{}", o.stderr);
+    assert_eq!(read("tmp/init"), "CMD not started yet\nrc 1\n");
+    assert_eq!(read("run/s6/cmd"), "exited 3\n");
+    let before = inodes();
+    let o = root.init(&["sh", "-c", "PATH=/command:$PATH; rs6-health; echo \"cmd $?\"; exit 4"]).run_on_disk().run();
+    assert_eq!((o.code(), o.stdout.as_str()), (4, "cmd 0\n"), "{}", o.stderr);
+    assert_eq!(read("tmp/init"), "starting\nCMD not started yet\nrc 1\n");
+    assert_eq!(read("run/s6/cmd"), "exited 4\n");
+    assert_eq!(inodes(), before);
+}
+
 #[test]
 fn the_cmd_before_during_and_after_and_no_cmd() {
     let root = Root::new();

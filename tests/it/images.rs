@@ -4,6 +4,7 @@
 use crate::harness::*;
 use std::fs;
 use std::os::unix::fs::symlink;
+use std::process::Command;
 use std::time::Duration;
 
 /// Shell: wait (at most 10 s) for a file a service creates once it printed.
@@ -344,4 +345,27 @@ fn v3_entry_points_and_basedir_commands() {
         assert!(o.stdout.starts_with("own-init\nFOO=bar\n"), "{}", o.stdout);
         assert!(o.elapsed < Duration::from_secs(8), "{stop} did not stop the container");
     }
+}
+
+/// `/run/s6/basedir`: a link into the installed tree, or, when `/init` was
+/// copied alone, a directory of links made in `/run`. A start with `/run`
+/// kept goes from one to the other without writing through the old link.
+#[test]
+fn basedir_with_and_without_the_installed_tree() {
+    let root = Root::new();
+    let show = "readlink /run/s6/basedir || echo dir; ls /run/s6/basedir/bin | tr '\\n' ' '; echo; \
+                readlink /run/s6/basedir/bin/halt; echo 7 > /run/s6-linux-init-container-results/exitcode \
+                && /run/s6/basedir/bin/poweroff; sleep 10";
+    let tree = "/package/admin/rs6/basedir\nhalt poweroff reboot shutdown \n/package/admin/rs6/command/rs6\n";
+    let o = root.init(&["sh", "-c", show]).run_on_disk().run();
+    assert_eq!((o.code(), o.stdout.as_str()), (7, tree), "{}", o.stderr);
+    let base = root.path().join("package/admin/rs6/basedir");
+    fs::remove_dir_all(&base).unwrap();
+    let o = root.init(&["sh", "-c", show]).run_on_disk().run();
+    assert_eq!((o.code(), o.stdout.as_str()), (7, "dir\nhalt poweroff reboot shutdown \n/init\n"), "{}", o.stderr);
+    assert!(!base.exists(), "written through the old link");
+    let out = run_timed(Command::new(rs6()).arg("--install").arg(root.path()), None, Duration::from_secs(60));
+    assert!(out.status.success(), "{}", out.err());
+    let o = root.init(&["sh", "-c", show]).run_on_disk().run();
+    assert_eq!((o.code(), o.stdout.as_str()), (7, tree), "{}", o.stderr);
 }

@@ -176,7 +176,11 @@ fn finish_that_stops_the_container() {
     let o = {
         let rc = root.path().join("run/s6-linux-init-container-results/exitcode");
         fs::write(&rc, "42\n").unwrap();
-        let halt = root.path().join("run/s6/basedir/bin/halt");
+        // `/run/s6/basedir` leads into the installed tree (an absolute
+        // link: followed here inside the root).
+        let base = fs::read_link(root.path().join("run/s6/basedir")).unwrap();
+        assert_eq!(base.to_str(), Some("/package/admin/rs6/basedir"));
+        let halt = root.path().join("package/admin/rs6/basedir/bin/halt");
         assert!(fs::symlink_metadata(&halt).is_ok(), "/run/s6/basedir/bin/halt missing");
         // Run it inside the container's view: it is a link to /init.
         assert_eq!(host(Command::new(rs6()).arg("halt")).0, 111, "no scan dir on the host");
@@ -554,7 +558,23 @@ fn max_death_tally_bounds_the_tally() {
     let mut c = root.init(&[]).start();
     let d = svc_dir(&root, "mt");
     let runs = || fs::read_to_string(root.path().join("tmp/runs")).unwrap_or_default().lines().count();
+    // From the third death on, status and death_tally are written by
+    // exchange with their `.new` file: the same four inodes, none freed.
+    let inodes = || {
+        let mut v: Vec<u64> = ["status", "status.new", "death_tally", "death_tally.new"]
+            .iter()
+            .map(|f| std::os::unix::fs::MetadataExt::ino(&fs::metadata(d.join("supervise").join(f)).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    wait_until("2 restarts", Duration::from_secs(20), || runs() >= 3);
+    std::thread::sleep(Duration::from_millis(100));
+    let before = inodes();
     wait_until("3 restarts", Duration::from_secs(20), || runs() >= 4);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(inodes(), before, "a status or tally file was made anew");
+    assert!(svstat(&d).contains("exitcode 7"), "{}", svstat(&d));
     let tally = fs::read(d.join("supervise/death_tally")).unwrap();
     assert_eq!(tally.len(), 2 * 14, "max-death-tally 2 keeps 2 records");
     assert_eq!(&tally[12..14], &[7, 0]);
@@ -799,6 +819,59 @@ fn death_tally_is_created_empty_at_start() {
     wait_state(&d, "up (pid ");
     assert_eq!(fs::read(d.join("supervise/death_tally")).expect("no supervise/death_tally"), b"");
     assert_eq!(host(s6("s6-svdt").arg(&d)), (0, String::new(), String::new()));
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// Every `supervise/lock`, and each `death_tally` until its service's
+/// first death, is a hard link to `.s6-svscan/lock`, which PID 1 holds
+/// locked: Debian's s6-svok sees each service supervised and Debian's
+/// s6-supervise refuses to take one over; a death gives the service a
+/// tally of its own, and the lock stays held (closing the tally opened
+/// before never dropped it).
+#[test]
+fn locks_and_first_tallies_are_links_to_the_scan_lock() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    service(&root, "b", "echo x >> /tmp/runs; exec sleep 1000");
+    root.file(
+        "/etc/services.d/b/log/run",
+        "#!/bin/sh
+exec cat > /dev/null
+",
+        0o755,
+    );
+    let mut c = root.init(&[]).start();
+    let (a, b) = (svc_dir(&root, "a"), svc_dir(&root, "b"));
+    wait_state(&a, "up (pid ");
+    wait_state(&b, "up (pid ");
+    let scan = root.path().join("run/service/.s6-svscan/lock");
+    let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+    let lock = ino(&scan);
+    for d in [&a, &b, &b.join("log")] {
+        assert_eq!(ino(&d.join("supervise/lock")), lock, "{}", d.display());
+        assert_eq!(ino(&d.join("supervise/death_tally")), lock, "{}", d.display());
+    }
+    assert_eq!(fs::metadata(&scan).unwrap().nlink(), 7);
+    assert_eq!(fs::metadata(&scan).unwrap().len(), 0);
+    let supervised = |d: &Path| host(Command::new("/usr/bin/s6-svok").arg(d)).0;
+    assert_eq!(supervised(&a), 0);
+    let (code, _, err) = host(Command::new("/usr/bin/s6-supervise").arg(&a));
+    assert_eq!(code, 100, "Debian's s6-supervise took over a supervised service: {err}");
+    // b dies once: its tally is its own file with one record.
+    assert_eq!(host(s6("s6-svc").arg("-k").arg(&b)).0, 0);
+    let runs = || fs::read_to_string(root.path().join("tmp/runs")).unwrap_or_default().lines().count();
+    wait_until("b restarted", Duration::from_secs(5), || runs() >= 2);
+    wait_state(&b, "up (pid ");
+    assert_ne!(ino(&b.join("supervise/death_tally")), lock);
+    assert_eq!(fs::read(b.join("supervise/death_tally")).unwrap().len(), 14);
+    assert_eq!(fs::metadata(&scan).unwrap().len(), 0, "the scan lock was written");
+    assert_eq!(fs::metadata(&scan).unwrap().nlink(), 6);
+    assert!(!b.join("supervise/death_tally.new").exists(), "death_tally.new is a name of the scan lock");
+    for d in [&a, &b] {
+        assert_eq!(supervised(d), 0, "{} no longer supervised", d.display());
+    }
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }

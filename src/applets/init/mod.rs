@@ -607,7 +607,7 @@ impl Pid1 {
         }
         if Some(pid) == self.cmd_pid {
             self.cmd_pid = None;
-            crate::s6::cmd::write(b"exited", Some(code as u64));
+            let _ = crate::s6::cmd::write(b"exited", Some(code as u64));
             if self.s.receive_signals {
                 crate::s6::cmd::write_pid(None);
             }
@@ -781,7 +781,8 @@ impl Pid1 {
     #[inline(never)]
     fn start_cmd(&mut self) {
         if self.cmd.is_empty() {
-            return crate::s6::cmd::write(b"none", None);
+            let _ = crate::s6::cmd::write(b"none", None);
+            return;
         }
         let words = self.s.cmd_arg0.map(|v| settings::arg0_words(v).count()).unwrap_or(0);
         let Ok(mut argv) = Builder::alloc(words + self.cmd.len()) else {
@@ -809,7 +810,7 @@ impl Pid1 {
         let Some(envp) = envp else { return self.cmd_failed(Errno::NOMEM) };
         // Before the spawn: the CMD may look at once (`rs6-health`).
         self.sup.flush_all();
-        crate::s6::cmd::write(b"up", None);
+        let _ = crate::s6::cmd::write(b"up", None);
         let sp = Spawn {
             file,
             argv: argv.done(),
@@ -836,7 +837,7 @@ impl Pid1 {
 
     fn cmd_failed(&mut self, e: Errno) {
         self.warn_sys(e, &[b"unable to spawn the CMD"]);
-        crate::s6::cmd::write(b"exited", Some(exit::SYSCALL as u64));
+        let _ = crate::s6::cmd::write(b"exited", Some(exit::SYSCALL as u64));
         self.push(Event::CmdFailed);
     }
 

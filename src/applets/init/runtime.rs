@@ -114,17 +114,22 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     }
     let clean = |e| (e, &b"unable to clean /run"[..]);
     let s6 = open_dir(c"/run/s6", 0o755).map_err(clean)?;
-    prune(s6.as_fd(), &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd"])
-        .map_err(clean)?;
-    // The previous start's `cmd` goes out of sight (no file: the CMD has
-    // not started) as `cmd.new`, the file the next state is written into:
+    let keep: &[&[u8]] =
+        &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd", b"cmd.new"];
+    prune(s6.as_fd(), keep).map_err(clean)?;
+    // The previous start's `cmd` says `starting` (the CMD has not started),
+    // written as every state is, through `cmd.new`: the two files are kept,
     // no inode freed and made again (see `s6::cmd`).
-    match fs::statat(&s6, c"cmd", AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {
-            fs::renameat(&s6, c"cmd", &s6, c"cmd.new").map_err(clean)?
+    for name in [c"cmd.new", c"cmd"] {
+        match fs::statat(&s6, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {
+                if name == c"cmd" {
+                    crate::s6::cmd::write(b"starting", None).map_err(clean)?
+                }
+            }
+            Ok(_) => remove_tree(s6.as_fd(), name.to_bytes(), 32).map_err(clean)?,
+            Err(_) => {}
         }
-        Ok(_) => remove_tree(s6.as_fd(), b"cmd", 32).map_err(clean)?,
-        Err(_) => {}
     }
     let (real, link, target) = if v3 {
         (c"/run/service", c"/run/s6/services", c"../service")
@@ -177,12 +182,21 @@ fn workdir() {
     }
 }
 
-/// `/run/s6/basedir/bin/halt`, where v3 scripts find it: a link to this
-/// binary (its name selects the `halt` applet); `poweroff`, `reboot` and
-/// `shutdown` beside it are links to `halt` (in a container they all stop
-/// it, with the exit code in the `exitcode` file).
+/// `/run/s6/basedir/bin/halt`, where v3 scripts find it, with `poweroff`,
+/// `reboot` and `shutdown` beside it (links to `halt`; in a container they
+/// all stop it, with the exit code in the `exitcode` file). An installed
+/// tree has them in [`BASEDIR`]: `/run/s6/basedir` is a link there, one
+/// inode to make instead of six. Without one (the binary copied alone as
+/// `/init`), they are made in `/run`, `halt` a link to this binary (its
+/// name selects the `halt` applet).
 fn basedir() {
-    let _ = mkdir(c"/run/s6/basedir", 0o755);
+    if fs::stat(c"/package/admin/rs6/basedir/bin/halt").is_ok() {
+        if let Err(e) = ensure_link(c"/run/s6/basedir", BASEDIR) {
+            diag::warn_sys(e, &[b"unable to symlink /run/s6/basedir to ", BASEDIR.to_bytes()]);
+        }
+        return;
+    }
+    let _ = real_dir(c"/run/s6/basedir");
     let _ = mkdir(c"/run/s6/basedir/bin", 0o755);
     for name in [c"/run/s6/basedir/bin/poweroff", c"/run/s6/basedir/bin/reboot", c"/run/s6/basedir/bin/shutdown"] {
         let _ = fs::symlink(c"halt", name);
@@ -203,6 +217,9 @@ fn basedir() {
         diag::warn_sys(e, &[b"unable to create /run/s6/basedir/bin/halt"]);
     }
 }
+
+/// Where `rs6 --install` puts `basedir/bin` (see `applets::install`).
+const BASEDIR: &core::ffi::CStr = c"/package/admin/rs6/basedir";
 
 /// Make `/var/run/s6/…` reach `/run/s6/…`.
 fn link_var_run(read_only_root: bool) {
