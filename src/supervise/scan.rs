@@ -168,7 +168,6 @@ impl Supervisor {
             Ok(d) => d,
             Err(e) => return diag::warn_sys(e, &[b"unable to open /run/service/.s6-svscan"]),
         };
-        self.scan_lock = ScanLock::take(dot.as_fd());
         match open_control(dot.as_fd()) {
             Ok(c) => {
                 self.watch(c.as_fd(), Watch::Scan);
@@ -275,8 +274,21 @@ impl Supervisor {
         }
     }
 
+    /// Take [`ScanLock`] before the first service is set up (a container
+    /// with a CMD alone makes no file for it).
+    fn take_scan_lock(&mut self) {
+        if self.scan_lock.is_none() && !self.scan_lock_tried {
+            self.scan_lock_tried = true;
+            self.scan_lock = fs::open(c"/run/service/.s6-svscan", DIRF, Mode::empty())
+                .map_err(|e| diag::warn_sys(e, &[b"unable to open /run/service/.s6-svscan"]))
+                .ok()
+                .and_then(|d| ScanLock::take(d.as_fd()));
+        }
+    }
+
     /// Set up `scan/name` (and `scan/name/log` when it is a directory).
     fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
+        self.take_scan_lock();
         // Scan directory entries may be symlinks (v3 layout, s6's way).
         let dir = match fs::openat(scan, name, DIRF, Mode::empty()) {
             Ok(d) => d,
@@ -359,6 +371,7 @@ impl Supervisor {
         let dir = fs::openat(&scan, name, DIRF | OFlags::NOFOLLOW, Mode::empty()).ok()?;
         let _ =
             fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+        self.take_scan_lock();
         let svc = prepare(dir, name, false, None, self.scan_lock.as_ref())?;
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
@@ -398,7 +411,7 @@ fn open_control(dir: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
 }
 
 /// The scan directory's `.s6-svscan/lock`, which PID 1 holds write-locked
-/// for its whole life, as s6-svscan does (an open-file-description lock:
+/// from its first service on, as s6-svscan does for its whole life (an open-file-description lock:
 /// closing another descriptor of the file never drops it).
 ///
 /// Every service's `supervise/lock` is a hard link to it, and so is its

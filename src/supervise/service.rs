@@ -126,6 +126,7 @@ pub struct Supervisor {
     /// every service's `supervise/lock`, and its `death_tally` until its
     /// first death, is a hard link to it (see `scan::prepare`).
     pub(super) scan_lock: Option<super::scan::ScanLock>,
+    pub(super) scan_lock_tried: bool,
     pub(super) env: Envp<'static>,
     pub(super) path: &'static [u8],
     pub(super) orig: Original,
@@ -412,6 +413,7 @@ impl Supervisor {
             ep,
             scan_control: None,
             scan_lock: None,
+            scan_lock_tried: false,
             env,
             path,
             orig,
