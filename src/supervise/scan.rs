@@ -99,6 +99,22 @@ const RC_SOURCE_ONLY: [&[u8]; 9] = [
     b"flag-essential",
 ];
 
+/// Whether a file or directory made with `mode` gets exactly `mode`: no
+/// set-id or sticky bit, none that PID 1's umask clears. The umask is read
+/// once: PID 1 changes it only for a moment (see `prepare`).
+fn created_as(mode: Mode) -> bool {
+    use core::sync::atomic::{AtomicU32, Ordering};
+    static UMASK: AtomicU32 = AtomicU32::new(u32::MAX);
+    let mut um = UMASK.load(Ordering::Relaxed);
+    if um == u32::MAX {
+        let old = rustix::process::umask(Mode::empty());
+        rustix::process::umask(old);
+        um = old.as_raw_mode();
+        UMASK.store(um, Ordering::Relaxed);
+    }
+    mode.as_raw_mode() & (0o7000 | um) == 0
+}
+
 /// `copy_tree`, leaving out the entries of `name` itself named in `skip`.
 fn copy_tree_but(
     src: BorrowedFd<'_>,
@@ -116,7 +132,14 @@ fn copy_tree_but(
             if depth == 0 {
                 return Err(Errno::LOOP);
             }
-            mkdir_ok(dst, name, 0o700)?;
+            // Made writable for its owner until filled; its mode is then
+            // set when mkdir could not give it.
+            let made = Mode::from_raw_mode(mode.as_raw_mode() | 0o700);
+            let new = match fs::mkdirat(dst, name, made) {
+                Ok(()) => true,
+                Err(Errno::EXIST) => false,
+                Err(e) => return Err(e),
+            };
             let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
             let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
             for_each_entry(s.as_fd(), &mut |n, _| {
@@ -126,7 +149,7 @@ fn copy_tree_but(
                 }
                 copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
             })?;
-            fs::fchmod(&d, mode)
+            if new && made == mode && created_as(mode) { Ok(()) } else { fs::fchmod(&d, mode) }
         }
         FileType::Symlink => {
             let mut t = [0u8; 1024];
@@ -137,14 +160,16 @@ fn copy_tree_but(
         }
         FileType::RegularFile => {
             let s = fs::openat(src, name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
-            let d = fs::openat(
-                dst,
-                name,
-                OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW,
-                mode,
-            )?;
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+            // A new file gets its mode from open (unless the umask takes
+            // bits from it); an existing one keeps its own: set it then.
+            let (d, new) = match fs::openat(dst, name, flags | OFlags::EXCL, mode) {
+                Ok(d) => (d, true),
+                Err(Errno::EXIST) => (fs::openat(dst, name, flags | OFlags::TRUNC, mode)?, false),
+                Err(e) => return Err(e),
+            };
             crate::base::fs::copy_data(s.as_fd(), d.as_fd())?;
-            fs::fchmod(&d, mode)
+            if new && created_as(mode) { Ok(()) } else { fs::fchmod(&d, mode) }
         }
         // A fifo or device in a service directory: recreate fifos, skip others.
         FileType::Fifo => {
@@ -466,7 +491,16 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
     let old = rustix::process::umask(Mode::empty());
-    let made = mkdir_ok(dir.as_fd(), c"supervise", 0o711).and_then(|_| mkdir_ok(dir.as_fd(), c"event", 0o3730));
+    // `event/` made now has no subscriber yet: its first event ("s") is
+    // sent only to one that was there before.
+    let mut fresh_event = false;
+    let made = mkdir_ok(dir.as_fd(), c"supervise", 0o711).and_then(|_| {
+        match fs::mkdirat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730)) {
+            Ok(()) => Ok(fresh_event = true),
+            Err(Errno::EXIST) => Ok(()),
+            Err(e) => Err(e),
+        }
+    });
     rustix::process::umask(old);
     if let Err(e) = made {
         fail(e, b": mkdir supervise");
@@ -530,7 +564,9 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
     // and none deleted (a status replaced is an inode freed, and on ext4
     // the next ones created skip the inodes freed recently).
     if want_up {
-        let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
+        if !fresh_event {
+            let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
+        }
     } else {
         svc.announce(b"s");
         svc.flush();

@@ -876,6 +876,32 @@ exec cat > /dev/null
     assert_eq!(c.wait().code(), 0);
 }
 
+/// The copy of a service directory keeps every mode, those the umask
+/// would clear and a directory its owner cannot write included.
+#[test]
+fn service_copies_keep_their_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Root::new();
+    service(&root, "m", "exec sleep 1000");
+    root.file("/etc/services.d/m/data/f640", "x\n", 0o640);
+    root.file("/etc/services.d/m/data/f777", "x\n", 0o777);
+    root.file("/etc/services.d/m/ro/f", "x\n", 0o644);
+    let etc = root.path().join("etc/services.d/m");
+    fs::set_permissions(etc.join("ro"), fs::Permissions::from_mode(0o555)).unwrap();
+    fs::set_permissions(etc.join("data"), fs::Permissions::from_mode(0o1770)).unwrap();
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "m");
+    wait_state(&d, "up (pid ");
+    let mode = |p: &str| fs::symlink_metadata(d.join(p)).unwrap().permissions().mode() & 0o7777;
+    let want =
+        [("run", 0o755), ("data", 0o1770), ("data/f640", 0o640), ("data/f777", 0o777), ("ro", 0o555), ("ro/f", 0o644)];
+    for (p, m) in want {
+        assert_eq!(mode(p), m, "{p}: {:o}", mode(p));
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 /// A fifo in a service directory is recreated (as a fifo) in the copy
 /// under /run/service.
 #[test]
