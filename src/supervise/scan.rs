@@ -496,7 +496,10 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
     let mut fresh_event = false;
     let made = mkdir_ok(dir.as_fd(), c"supervise", 0o711).and_then(|_| {
         match fs::mkdirat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730)) {
-            Ok(()) => Ok(fresh_event = true),
+            Ok(()) => {
+                fresh_event = true;
+                Ok(())
+            }
             Err(Errno::EXIST) => Ok(()),
             Err(e) => Err(e),
         }
