@@ -11,7 +11,8 @@ set -eu
 cd "$(dirname "$0")/.."
 N=${N:-7}
 command -v dockerd >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
-[ -s dist/out/rs6-overlay-x86_64.tar.xz ] || dist/make-tarballs >/dev/null
+# Always the tarball of this tree (make-tarballs builds first).
+dist/make-tarballs >/dev/null
 D=$(mktemp -d /tmp/rs6-dbench.XXXXXX)
 dpid=""
 cleanup() {
