@@ -54,6 +54,38 @@ fn order_fix_attrs_cont_init_cmd_cont_finish() {
     assert_eq!(fs::read_to_string(root.path().join("run/s6-linux-init-container-results/exitcode")).unwrap(), "6\n");
 }
 
+/// A start with `/run` kept: the previous start's exit code is not taken
+/// for this one's (the file is a lone newline until written), and the
+/// file keeps its inode.
+#[test]
+fn a_previous_exit_code_is_not_this_starts() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    let f = root.path().join("run/s6-linux-init-container-results/exitcode");
+    let o = root.init(&["sh", "-c", "exit 143"]).run_on_disk().run();
+    assert_eq!(o.code(), 143, "{}", o.stderr);
+    assert_eq!(fs::read_to_string(&f).unwrap(), "143\n");
+    let ino = fs::metadata(&f).unwrap().ino();
+    // No CMD, stopped by a TERM: the code is 0, not the stale 143.
+    root.file(
+        "/etc/cont-init.d/10-show",
+        "#!/bin/sh\nod -c /run/s6-linux-init-container-results/exitcode | head -1 > /tmp/seen\n",
+        0o755,
+    );
+    let mut c = root.init(&[]).run_on_disk().start();
+    let seen = || fs::read_to_string(root.path().join("tmp/seen")).unwrap_or_default();
+    wait_until("cont-init", Duration::from_secs(10), || seen().ends_with('\n'));
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(fs::read_to_string(root.path().join("tmp/seen")).unwrap(), "0000000  \\n\n");
+    fs::remove_file(root.path().join("etc/cont-init.d/10-show")).unwrap();
+    let o = root.init(&["sh", "-c", "exit 7"]).run_on_disk().run();
+    assert_eq!(o.code(), 7, "{}", o.stderr);
+    assert_eq!(fs::read_to_string(&f).unwrap(), "7\n");
+    assert_eq!(fs::metadata(&f).unwrap().ino(), ino);
+}
+
 #[test]
 fn verbosity_one_keeps_warnings_only() {
     let root = Root::new();

@@ -146,14 +146,15 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     }
     let results = open_dir(RESULTS, 0o755).map_err(clean)?;
     prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
-    // An empty exitcode file means "not written yet".
-    if let Ok(f) = fs::openat(
-        &results,
-        c"exitcode",
-        OFlags::WRONLY | OFlags::TRUNC | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) {
-        drop(f);
+    // A blank exitcode file means "not written yet". A previous start's
+    // code becomes a lone newline, never an empty file: on ext4 a file
+    // truncated to zero gives its block back (a discard on this kind of
+    // disk) and is flushed to the disk when it is next written and closed
+    // (`auto_da_alloc`), which would make the container's exit wait.
+    if let Ok(f) = fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+        && fs::fstat(&f).is_ok_and(|st| st.st_size > 0)
+    {
+        let _ = rustix::io::pwrite(&f, b"\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 1));
     }
     link_var_run(read_only_root);
     basedir();
@@ -297,9 +298,10 @@ pub fn no_snapshot() {
 
 /// Record the container's exit code where v3 keeps it (decimal + newline).
 ///
-/// No truncation to zero: on ext4 a file truncated to zero
-/// and written again is flushed to the disk at close (`auto_da_alloc`),
-/// which would make every container's exit wait for a disk write.
+/// Written in place, never truncated to zero: on ext4 a file truncated to
+/// zero and written again is flushed to the disk at close (`auto_da_alloc`),
+/// which would make every container's exit wait for a disk write. Cut only
+/// when it was longer (see `base::fs::cut`).
 pub fn write_exitcode(code: u8) {
     let Ok(f) = fs::open(EXITCODE, OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))
     else {
@@ -307,13 +309,16 @@ pub fn write_exitcode(code: u8) {
     };
     let mut b = itoa::Buffer::new();
     let d = b.format(code).as_bytes();
-    let _ = crate::sys::fd::write_all(f.as_fd(), d);
-    let _ = crate::sys::fd::write_all(f.as_fd(), b"\n");
-    let _ = fs::ftruncate(&f, d.len() as u64 + 1);
+    let mut line = [0u8; 4];
+    line[..d.len()].copy_from_slice(d);
+    line[d.len()] = b'\n';
+    if crate::sys::fd::write_all(f.as_fd(), &line[..d.len() + 1]).is_ok() {
+        let _ = crate::base::fs::cut(f.as_fd(), d.len() as u64 + 1);
+    }
 }
 
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
-/// wrote a valid one (empty: nobody did).
+/// wrote a valid one (empty or a lone newline: nobody did).
 pub fn read_exitcode() -> Option<u8> {
     let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 16];
