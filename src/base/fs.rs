@@ -101,6 +101,12 @@ pub fn for_each_entry(
     f: &mut dyn FnMut(&CStr, FileType) -> Result<(), Errno>,
 ) -> Result<(), Errno> {
     fs::seek(dir, fs::SeekFrom::Start(0))?;
+    for_each_new(dir, f)
+}
+
+/// [`for_each_entry`] on a descriptor just opened, which is at the start
+/// of the directory already (no `lseek`).
+pub fn for_each_new(dir: BorrowedFd<'_>, f: &mut dyn FnMut(&CStr, FileType) -> Result<(), Errno>) -> Result<(), Errno> {
     let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
     let mut it = RawDir::new(dir, &mut buf);
     while let Some(ent) = it.next() {
@@ -182,6 +188,20 @@ pub fn replace_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u
     cut(f.as_fd(), len)?;
     drop(f);
     swap_in(dir, tmp, name)
+}
+
+/// [`replace_atomic`] where `name` is known not to exist yet (a file in a
+/// directory just made): `tmp` is made (`O_EXCL`: `EEXIST` when it is
+/// there, and the caller falls back to `replace_atomic`), written and
+/// renamed to `name`, with no exchange to try and nothing to cut.
+pub fn create_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let f = fs::openat(dir, tmp, flags, Mode::from_raw_mode(mode))?;
+    for p in parts {
+        crate::sys::fd::write_all(f.as_fd(), p)?;
+    }
+    drop(f);
+    fs::renameat(dir, tmp, dir, name)
 }
 
 /// Open `dir/tmp` to be written from its start (made with `mode` when
@@ -276,6 +296,15 @@ mod tests {
         assert_eq!(std::fs::read(d.join("f.new")).unwrap(), b"a longer line\n");
         assert_eq!((ino("f"), ino("f.new")), (a, b));
         std::fs::remove_file(d.join("f.new")).unwrap();
+        // create_atomic: a new name through a new tmp; EEXIST (the caller's
+        // cue to replace instead) when tmp is there, nothing changed.
+        create_atomic(dir.as_fd(), c"g.new", c"g", &[b"1\n"], 0o644).unwrap();
+        assert_eq!(std::fs::read(d.join("g")).unwrap(), b"1\n");
+        std::fs::write(d.join("g.new"), b"old").unwrap();
+        assert_eq!(create_atomic(dir.as_fd(), c"g.new", c"g", &[b"2\n"], 0o644), Err(Errno::EXIST));
+        assert_eq!(std::fs::read(d.join("g")).unwrap(), b"1\n");
+        std::fs::remove_file(d.join("g.new")).unwrap();
+        std::fs::remove_file(d.join("g")).unwrap();
         let mut names = Vec::new();
         // Twice: each walk starts from the beginning.
         for _ in 0..2 {

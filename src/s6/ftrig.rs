@@ -145,7 +145,7 @@ fn random_suffix(out: &mut [u8]) {
 pub fn send(at: BorrowedFd<'_>, path: &CStr, ev: &[u8]) -> Result<usize, Errno> {
     let dir = fs::openat(at, path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
     let mut n = 0;
-    crate::base::fs::for_each_entry(dir.as_fd(), &mut |name, _| {
+    crate::base::fs::for_each_new(dir.as_fd(), &mut |name, _| {
         let b = name.to_bytes();
         if b.len() != NAME_LEN || !b.starts_with(PREFIX) {
             return Ok(());

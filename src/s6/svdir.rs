@@ -115,9 +115,17 @@ pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
 }
 
 /// Replace `supervise/status` atomically, through `status.new`
-/// (`base::fs::replace_atomic`).
-pub fn write_status(dir: BorrowedFd<'_>, st: &Status) -> Result<(), Errno> {
-    crate::base::fs::replace_atomic(dir, STATUS_NEW, STATUS, &[&st.pack()], 0o644)
+/// (`base::fs::replace_atomic`). `first`: `supervise/` was just made, so
+/// neither file exists yet (`base::fs::create_atomic`).
+pub fn write_status(dir: BorrowedFd<'_>, st: &Status, first: bool) -> Result<(), Errno> {
+    let b = st.pack();
+    if first {
+        match crate::base::fs::create_atomic(dir, STATUS_NEW, STATUS, &[&b], 0o644) {
+            Err(Errno::EXIST) => {}
+            r => return r,
+        }
+    }
+    crate::base::fs::replace_atomic(dir, STATUS_NEW, STATUS, &[&b], 0o644)
 }
 
 /// Does `dir/down` exist? (The service is then "normally down".)

@@ -425,12 +425,15 @@ impl Supervisor {
 /// Open a control fifo for reading and writing (so it never reports EOF).
 fn open_control(dir: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
     match fs::mkfifoat(dir, c"control", Mode::from_raw_mode(0o600)) {
-        Ok(()) | Err(Errno::EXIST) => {}
+        Ok(()) => {}
+        // Something was there: it must be a fifo.
+        Err(Errno::EXIST) => {
+            let st = fs::statat(dir, c"control", AtFlags::SYMLINK_NOFOLLOW)?;
+            if FileType::from_raw_mode(st.st_mode) != FileType::Fifo {
+                return Err(Errno::EXIST);
+            }
+        }
         Err(e) => return Err(e),
-    }
-    let st = fs::statat(dir, c"control", AtFlags::SYMLINK_NOFOLLOW)?;
-    if FileType::from_raw_mode(st.st_mode) != FileType::Fifo {
-        return Err(Errno::EXIST);
     }
     fs::openat(dir, c"control", OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
 }
@@ -494,15 +497,22 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
     // `event/` made now has no subscriber yet: its first event ("s") is
     // sent only to one that was there before.
     let mut fresh_event = false;
-    let made = mkdir_ok(dir.as_fd(), c"supervise", 0o711).and_then(|_| {
-        match fs::mkdirat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730)) {
-            Ok(()) => {
-                fresh_event = true;
-                Ok(())
-            }
-            Err(Errno::EXIST) => Ok(()),
-            Err(e) => Err(e),
+    let mut fresh_sup = false;
+    let made = match fs::mkdirat(dir.as_fd(), c"supervise", Mode::from_raw_mode(0o711)) {
+        Ok(()) => {
+            fresh_sup = true;
+            Ok(())
         }
+        Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+    .and_then(|_| match fs::mkdirat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730)) {
+        Ok(()) => {
+            fresh_event = true;
+            Ok(())
+        }
+        Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
     });
     rustix::process::umask(old);
     if let Err(e) = made {
@@ -560,6 +570,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
         st,
         dirty: false,
         events: heapless::Vec::new(),
+        status_made: !fresh_sup,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started right away (`kick`), and its status

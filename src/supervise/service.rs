@@ -59,6 +59,9 @@ pub struct Svc {
     /// `flush` writes it, then sends `events` (in order).
     pub(super) dirty: bool,
     pub(super) events: heapless::Vec<u8, 8>,
+    /// `supervise/status` may exist (false only while a `supervise/` made
+    /// at set-up has had no status written).
+    pub(super) status_made: bool,
 }
 
 /// The service table: arena slots, allocated when the first service is
@@ -287,7 +290,9 @@ impl Svc {
             return;
         }
         self.dirty = false;
-        let _ = svdir::write_status(self.dir.as_fd(), &self.st.status());
+        if svdir::write_status(self.dir.as_fd(), &self.st.status(), !self.status_made).is_ok() {
+            self.status_made = true;
+        }
         if !self.events.is_empty() {
             let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, &self.events);
             self.events.clear();
