@@ -125,9 +125,9 @@ pub struct Supervisor {
     /// Every descriptor PID 1 waits on, with what it is (see `Watch`).
     pub ep: OwnedFd,
     pub(super) scan_control: Option<OwnedFd>,
-    /// `.s6-svscan/lock`, locked for PID 1's life (as s6-svscan holds it):
-    /// every service's `supervise/lock`, and its `death_tally` until its
-    /// first death, is a hard link to it (see `scan::prepare`).
+    /// `.s6-svscan/lock`, locked from the first service on (as s6-svscan
+    /// holds it): every service's `supervise/lock`, and its `death_tally`
+    /// until its first death, is a hard link to it (see `scan::ScanLock`).
     pub(super) scan_lock: Option<super::scan::ScanLock>,
     pub(super) scan_lock_tried: bool,
     pub(super) env: Envp<'static>,
@@ -283,8 +283,8 @@ impl Svc {
         let _ = self.events.extend_from_slice(ev);
     }
 
-    /// Write the status file (a new file renamed over the old), then send
-    /// the events held since the last flush.
+    /// Write the status file (through `status.new`, see `svdir`), then
+    /// send the events held since the last flush.
     pub(super) fn flush(&mut self) {
         if !self.dirty {
             return;
