@@ -571,6 +571,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
         dirty: false,
         events: heapless::Vec::new(),
         status_made: !fresh_sup,
+        spare: false,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started right away (`kick`), and its status

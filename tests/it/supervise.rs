@@ -868,10 +868,49 @@ exec cat > /dev/null
     assert_eq!(fs::read(b.join("supervise/death_tally")).unwrap().len(), 14);
     assert_eq!(fs::metadata(&scan).unwrap().len(), 0, "the scan lock was written");
     assert_eq!(fs::metadata(&scan).unwrap().nlink(), 6);
-    assert!(!b.join("supervise/death_tally.new").exists(), "death_tally.new is a name of the scan lock");
+    if let Ok(m) = fs::metadata(b.join("supervise/death_tally.new")) {
+        assert_ne!(m.ino(), lock, "death_tally.new is a name of the scan lock");
+    }
     for d in [&a, &b] {
         assert_eq!(supervised(d), 0, "{} no longer supervised", d.display());
     }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// Once a service is up and PID 1 is quiet, `status.new` and
+/// `death_tally.new` exist: the next status change and the next death are
+/// written into them and put in place, so that a stop makes no inode.
+#[test]
+fn status_changes_and_deaths_write_into_spare_files() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    service(&root, "sp", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "sp");
+    wait_state(&d, "up (pid ");
+    let (sn, tn) = (d.join("supervise/status.new"), d.join("supervise/death_tally.new"));
+    wait_until("spare files", Duration::from_secs(5), || sn.exists() && tn.exists());
+    let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+    let (s_ino, t_ino) = (ino(&sn), ino(&tn));
+    assert_eq!(fs::metadata(&tn).unwrap().nlink(), 1);
+    let old = ino(&d.join("supervise/status"));
+    assert_ne!(s_ino, old);
+    assert_ne!(t_ino, ino(&d.join("supervise/death_tally")));
+    assert_eq!(host(s6("s6-svc").arg("-d").arg(&d)).0, 0);
+    wait_state(&d, "down (");
+    // One status write or two ("want down", then down): exchanged each time.
+    let mut now = [ino(&d.join("supervise/status")), ino(&sn)];
+    now.sort();
+    let mut want = [s_ino, old];
+    want.sort();
+    assert_eq!(now, want, "a status change made an inode");
+    assert_eq!(ino(&d.join("supervise/death_tally")), t_ino, "the death was not written into the spare file");
+    assert_eq!(fs::read(d.join("supervise/death_tally")).unwrap().len(), 14);
+    // Quiet again: a new tally spare, and the previous status as status.new.
+    wait_until("spare files again", Duration::from_secs(5), || tn.exists());
+    assert_ne!(ino(&tn), t_ino);
+    assert!(sn.exists());
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }

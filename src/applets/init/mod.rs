@@ -374,7 +374,6 @@ impl Pid1 {
             let log = self.log.as_ref().and_then(|l| l.restart_at);
             let deadline =
                 [self.m.deadline(now), self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min();
-            let timeout = deadline.map(|d| d.until(now));
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
             // Nothing ready and no deadline: wait in the idle segment, which
@@ -385,7 +384,9 @@ impl Pid1 {
             let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
                 Ok(0) => {
                     self.sup.flush(now);
-                    match timeout {
+                    // The flush may have set when the spare files are made.
+                    let deadline = deadline.into_iter().chain(self.sup.spare_at()).min();
+                    match deadline.map(|d| d.until(now)) {
                         None => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
                         t => epoll::wait(&self.sup.ep, &mut events[..], t.as_ref()),
                     }
