@@ -1,13 +1,15 @@
 //! The few system calls that rustix does not offer as a stable API:
-//! `clone` (as fork), `execve`, `exit_group`, `signalfd4`, `rt_sigprocmask`
-//! and `rt_sigaction`. Numbers come from `linux-raw-sys`.
+//! `clone` (as fork, and as vfork onto a stack of its own), `execve`,
+//! `exit_group`, `signalfd4`, `rt_sigprocmask` and `rt_sigaction`. Numbers
+//! come from `linux-raw-sys`.
 //!
 //! # Safety
 //!
 //! This is the one place where rs6 issues system calls by hand. Each wrapper
 //! below documents what the kernel reads or writes through its pointer
 //! arguments; callers outside this file only see safe signatures, except
-//! `fork` and `execve`, whose contracts cannot be expressed in types.
+//! `fork`, `vfork_run` and `execve`, whose contracts cannot be expressed in
+//! types.
 #![allow(unsafe_code)]
 
 use core::arch::asm;
@@ -200,6 +202,72 @@ pub unsafe fn fork() -> Result<Option<Pid>, Errno> {
     let r = unsafe { syscall5(g::__NR_clone, g::SIGCHLD as usize, 0, 0, 0, 0) };
     let pid = check(r)?;
     Ok(Pid::from_raw(pid as i32))
+}
+
+/// What runs in a child started by [`vfork_run`]: it must not return.
+pub type ChildFn = unsafe extern "C" fn(*const u8) -> !;
+
+/// Start a child that shares this process's memory, as `vfork` does:
+/// `clone(CLONE_VM | CLONE_VFORK | SIGCHLD)` with the child on `stack_top`,
+/// calling `f(arg)`. The caller is suspended until the child has exec'd or
+/// exited, then gets its pid. Nothing of the address space is copied (no
+/// page tables, no copy-on-write faults, nothing to tear down at the exec).
+///
+/// # Safety
+///
+/// - `stack_top` is the 16-byte aligned end of a region that nothing else
+///   uses until this returns, large enough for everything `f` calls (the
+///   caller is suspended meanwhile, so a region of its own stack serves).
+/// - `f` never returns: it ends in `execve` or `exit_group`. It only writes
+///   to that stack and to kernel state that is per process (descriptors,
+///   process group, signal dispositions, credentials, cwd): every other
+///   byte it could write is the caller's. It reads `arg` as the caller
+///   left it.
+/// - The process has no signal handler that could run in the child (rs6
+///   installs none, and the mask blocks every signal until `f` restores
+///   the original one just before the exec).
+pub unsafe fn vfork_run(f: ChildFn, arg: *const u8, stack_top: *mut u8) -> Result<Pid, Errno> {
+    let flags = (g::CLONE_VM | g::CLONE_VFORK) as usize | g::SIGCHLD as usize;
+    let ret: isize;
+    // SAFETY: per the contract above. The parent takes the `2:` branch with
+    // the result in the return register; the child (result 0) runs on the
+    // new stack and calls `f`, which never comes back (a trap after it).
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        asm!(
+            "syscall",
+            "test rax, rax",
+            "jnz 2f",
+            "mov rdi, r12",
+            "call r13",
+            "ud2",
+            "2:",
+            inlateout("rax") g::__NR_clone as isize => ret,
+            in("rdi") flags, in("rsi") stack_top, in("rdx") 0usize, in("r10") 0usize, in("r8") 0usize,
+            in("r12") arg, in("r13") f,
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack)
+        );
+    }
+    // SAFETY: as above (arm64's clone takes tls before child_tid).
+    #[cfg(target_arch = "aarch64")]
+    unsafe {
+        asm!(
+            "svc 0",
+            "cbnz x0, 2f",
+            "mov x0, x9",
+            "blr x10",
+            "brk 0",
+            "2:",
+            in("x8") g::__NR_clone as usize,
+            inlateout("x0") flags as isize => ret,
+            in("x1") stack_top, in("x2") 0usize, in("x3") 0usize, in("x4") 0usize,
+            in("x9") arg, in("x10") f,
+            options(nostack)
+        );
+    }
+    let pid = check(ret)?;
+    Pid::from_raw(pid as i32).ok_or(Errno::INVAL)
 }
 
 /// execve(2). Returns only on failure.

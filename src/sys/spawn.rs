@@ -1,4 +1,4 @@
-//! fork → (child set-up) → exec, with the child path kept straight-line and
+//! vfork → (child set-up) → exec, with the child path kept straight-line and
 //! allocation-free.
 //!
 //! The child: new process group or session if asked, takes the terminal's
@@ -8,8 +8,10 @@
 //!
 //! # Safety
 //!
-//! `fork` is sound here because rs6 is single-threaded and the child only
-//! runs the straight-line code in `child`, which ends in `exit_group`.
+//! The child shares the parent's memory until it execs (`raw::vfork_run`):
+//! it runs only the straight-line code in `child`, on a stack of its own,
+//! writes nothing but that stack and per-process kernel state, and ends in
+//! `execve` or `exit_group`.
 #![allow(unsafe_code)]
 
 use super::argv::{Argv, Envp};
@@ -54,20 +56,43 @@ pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
 
 /// As `spawn`; with `ids`, the child takes that uid and gid (its only
 /// group) before the exec.
+///
+/// The child shares our memory until its exec (`raw::vfork_run`), on a
+/// stack of its own carved out of this frame: starting a program copies
+/// nothing of PID 1's address space. We wait meanwhile, so when this
+/// returns the child has exec'd (or exited on a failure it reported).
 pub fn spawn_as(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> Result<Pid, Errno> {
-    // SAFETY: single-threaded; the child runs `child`, which never returns.
-    match unsafe { raw::fork() }? {
-        Some(pid) => {
-            if s.new_pgrp && !s.setsid {
-                // Also from the parent, so the group exists as soon as we
-                // return (the child may not have run yet). EACCES once the
-                // child has exec'd is harmless: it did it itself.
-                let _ = rustix::process::setpgid(Some(pid), Some(pid));
-            }
-            Ok(pid)
-        }
-        None => child(s, ids),
-    }
+    let job = Job { s, ids };
+    let mut stack = core::mem::MaybeUninit::<ChildStack>::uninit();
+    let top = stack.as_mut_ptr().cast::<u8>().wrapping_add(CHILD_STACK);
+    // SAFETY: `stack` is ours and unused until vfork_run returns (we are
+    // suspended while the child runs on it), its end is 16-byte aligned
+    // (`ChildStack`), and CHILD_STACK is twice what `child` needs at most
+    // (a PATH_MAX buffer for the search, a LINE_MAX one for the message).
+    // `child_entry` reads `job` only, writes nothing but its own stack and
+    // per-process kernel state, and ends in execve or exit_group; rs6 has
+    // no signal handlers, and every signal is blocked until the exec.
+    unsafe { raw::vfork_run(child_entry, (&raw const job).cast(), top) }
+}
+
+/// What `child_entry` gets: the plan, read in place in the parent's frame.
+struct Job<'a, 'b> {
+    s: &'a Spawn<'b>,
+    ids: Option<(u32, u32)>,
+}
+
+/// The child's stack (see `spawn_as`).
+const CHILD_STACK: usize = 16 * 1024;
+#[repr(C, align(16))]
+struct ChildStack([u8; CHILD_STACK]);
+
+/// # Safety
+///
+/// `job` points to a live `Job` (`spawn_as`'s, which waits for us).
+unsafe extern "C" fn child_entry(job: *const u8) -> ! {
+    // SAFETY: per this function's contract.
+    let job = unsafe { &*job.cast::<Job<'_, '_>>() };
+    child(job.s, job.ids)
 }
 
 fn child(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> ! {
