@@ -537,13 +537,16 @@ impl Pid1 {
                 if let Some(l) = &mut self.log {
                     l.release();
                 }
-                self.kill_all(signal::SIGTERM);
-                self.kill_all(signal::SIGCONT);
+                // SIGCONT wakes a stopped process to its TERM; none if
+                // nothing was left to get the TERM.
+                if self.kill_all(signal::SIGTERM) {
+                    self.kill_all(signal::SIGCONT);
+                }
                 self.reap();
             }
             Action::KillAll => {
                 self.progress(&[b"[s6-finish] sending all processes the KILL signal and exiting."]);
-                self.kill_all(signal::SIGKILL);
+                let _ = self.kill_all(signal::SIGKILL);
                 self.reap_until_none();
             }
             Action::Exit => self.exit = Some(code),
@@ -843,12 +846,13 @@ impl Pid1 {
     }
 
     /// Signal everything: the whole namespace when we are PID 1, only our
-    /// descendants otherwise.
-    fn kill_all(&self, sig: u32) {
+    /// descendants otherwise. False when the namespace was found empty.
+    fn kill_all(&self, sig: u32) -> bool {
         if self.pid1 && self.logger().is_none() {
-            let _ = raw::kill_everything(sig);
+            raw::kill_everything(sig) != Err(Errno::SRCH)
         } else {
             tree::signal_descendants(self.me, sig, self.logger());
+            true
         }
     }
 
