@@ -15,7 +15,7 @@
 use super::machine::{Event, State};
 use super::service::{DIRF, MAX_SERVICES, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
 use crate::base::diag;
-use crate::base::fs::{for_each_entry, mkdir_ok};
+use crate::base::fs::{for_each_entry, for_each_new, mkdir_ok};
 use crate::base::tai::Tai;
 use crate::s6::svdir;
 use crate::sys::arena;
@@ -115,6 +115,47 @@ fn created_as(mode: Mode) -> bool {
     mode.as_raw_mode() & (0o7000 | um) == 0
 }
 
+/// Copy the directory `src/name`, of mode `mode` (its `stat` is the
+/// caller's), into `dst/name`, leaving out the entries named in `skip`.
+/// Returns the copy, open.
+#[inline(never)]
+fn copy_dir(
+    src: BorrowedFd<'_>,
+    dst: BorrowedFd<'_>,
+    name: &[u8],
+    mode: Mode,
+    depth: u32,
+    follow: bool,
+    skip: &[&[u8]],
+) -> Result<OwnedFd, Errno> {
+    if depth == 0 {
+        return Err(Errno::LOOP);
+    }
+    let nofollow = if follow { OFlags::empty() } else { OFlags::NOFOLLOW };
+    // Made writable for its owner until filled; its mode is then set when
+    // mkdir could not give it.
+    let made = Mode::from_raw_mode(mode.as_raw_mode() | 0o700);
+    let new = match fs::mkdirat(dst, name, made) {
+        Ok(()) => true,
+        Err(Errno::EXIST) => false,
+        Err(e) => return Err(e),
+    };
+    let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
+    let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
+    // Both just opened: at their start already.
+    for_each_new(s.as_fd(), &mut |n, _| {
+        let n = n.to_bytes();
+        if skip.contains(&n) {
+            return Ok(());
+        }
+        copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
+    })?;
+    if !(new && made == mode && created_as(mode)) {
+        fs::fchmod(&d, mode)?;
+    }
+    Ok(d)
+}
+
 /// `copy_tree`, leaving out the entries of `name` itself named in `skip`.
 fn copy_tree_but(
     src: BorrowedFd<'_>,
@@ -124,33 +165,10 @@ fn copy_tree_but(
     follow: bool,
     skip: &[&[u8]],
 ) -> Result<(), Errno> {
-    let nofollow = if follow { OFlags::empty() } else { OFlags::NOFOLLOW };
     let st = fs::statat(src, name, if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW })?;
     let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
     match FileType::from_raw_mode(st.st_mode) {
-        FileType::Directory => {
-            if depth == 0 {
-                return Err(Errno::LOOP);
-            }
-            // Made writable for its owner until filled; its mode is then
-            // set when mkdir could not give it.
-            let made = Mode::from_raw_mode(mode.as_raw_mode() | 0o700);
-            let new = match fs::mkdirat(dst, name, made) {
-                Ok(()) => true,
-                Err(Errno::EXIST) => false,
-                Err(e) => return Err(e),
-            };
-            let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
-            let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
-            for_each_entry(s.as_fd(), &mut |n, _| {
-                let n = n.to_bytes();
-                if skip.contains(&n) {
-                    return Ok(());
-                }
-                copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
-            })?;
-            if new && made == mode && created_as(mode) { Ok(()) } else { fs::fchmod(&d, mode) }
-        }
+        FileType::Directory => copy_dir(src, dst, name, mode, depth, follow, skip).map(drop),
         FileType::Symlink => {
             let mut t = [0u8; 1024];
             let n = fs::readlinkat_raw(src, name, &mut t)?;
@@ -221,12 +239,19 @@ impl Supervisor {
         for name in names {
             // A symlink to a directory is followed; anything else is said.
             let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
-                if FileType::from_raw_mode(st.st_mode) == FileType::Directory { Ok(()) } else { Err(Errno::NOTDIR) }
+                if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
+                    Ok(Mode::from_raw_mode(st.st_mode & 0o7777))
+                } else {
+                    Err(Errno::NOTDIR)
+                }
             });
-            if let Err(e) = st {
-                diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
-                continue;
-            }
+            let mode = match st {
+                Ok(m) => m,
+                Err(e) => {
+                    diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
+                    continue;
+                }
+            };
             if name.len() + 4 > NAME_MAX {
                 diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
                 continue;
@@ -236,19 +261,22 @@ impl Supervisor {
                 continue;
             }
             let copied = match &legacy {
-                Some(l) => copy_tree(src.as_fd(), l.as_fd(), name, 16, true).and_then(|_| {
+                Some(l) => copy_dir(src.as_fd(), l.as_fd(), name, mode, 16, true, &[]).and_then(|d| {
                     let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
                     let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
-                    fs::symlinkat(t, &scan, *name)
+                    fs::symlinkat(t, &scan, *name).map(|_| d)
                 }),
-                None => copy_tree(src.as_fd(), scan.as_fd(), name, 16, true),
+                None => copy_dir(src.as_fd(), scan.as_fd(), name, mode, 16, true, &[]),
             };
-            if let Err(e) = copied {
-                diag::warn_sys(e, &[b"unable to copy service ", name]);
-                continue;
-            }
+            let dir = match copied {
+                Ok(d) => d,
+                Err(e) => {
+                    diag::warn_sys(e, &[b"unable to copy service ", name]);
+                    continue;
+                }
+            };
             let first = self.svcs.len();
-            self.add(scan.as_fd(), name);
+            self.add(scan.as_fd(), name, Some(dir));
             // The logger (added second) first, then the service.
             for i in (first..self.svcs.len()).rev() {
                 self.kick(i);
@@ -274,7 +302,7 @@ impl Supervisor {
             let is_dir = fs::statat(&scan, name, AtFlags::empty())
                 .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
             if is_dir {
-                self.add(scan.as_fd(), name);
+                self.add(scan.as_fd(), name, None);
             }
             Ok(())
         });
@@ -311,11 +339,12 @@ impl Supervisor {
         }
     }
 
-    /// Set up `scan/name` (and `scan/name/log` when it is a directory).
-    fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8]) {
+    /// Set up `scan/name` (and `scan/name/log` when it is a directory);
+    /// `dir` is that directory when the caller has it open.
+    fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8], dir: Option<OwnedFd>) {
         self.take_scan_lock();
         // Scan directory entries may be symlinks (v3 layout, s6's way).
-        let dir = match fs::openat(scan, name, DIRF, Mode::empty()) {
+        let dir = match dir.map_or_else(|| fs::openat(scan, name, DIRF, Mode::empty()), Ok) {
             Ok(d) => d,
             Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", name]),
         };
