@@ -22,7 +22,7 @@ use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
 use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
-use crate::sys::spawn::{Spawn, spawn};
+use crate::sys::spawn::{Spawn, spawn, try_spawn};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::epoll;
@@ -312,7 +312,14 @@ impl Svc {
     /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
     /// = the service directory, the log pipe on stdin (a logger) or stdout
     /// (a logged service), then `extra` (the notification-fd).
-    fn spawn(&self, file: &CStr, argv: Argv<'_>, sup: &Supervisor, extra: Option<(i32, i32)>) -> Result<Pid, Errno> {
+    fn spawn_script(
+        &self,
+        file: &CStr,
+        argv: Argv<'_>,
+        sup: &Supervisor,
+        extra: Option<(i32, i32)>,
+        direct: bool,
+    ) -> Result<Pid, (Option<Pid>, Errno)> {
         let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
             let _ = moves.push((p.as_raw_fd(), if self.st.log { 0 } else { 1 }));
@@ -320,7 +327,7 @@ impl Svc {
         if let Some(m) = extra {
             let _ = moves.push(m);
         }
-        spawn(&Spawn {
+        let sp = Spawn {
             file,
             argv,
             envp: sup.env,
@@ -332,6 +339,33 @@ impl Svc {
             moves: &moves,
             chdir: Some(self.path_c),
             report: crate::base::diag::warn_sys_fatal,
+        };
+        if direct { try_spawn(&sp) } else { spawn(&sp).map_err(|e| (None, e)) }
+    }
+
+    /// `./run NAME`, after `words` (its `#!` line's, from `plan`).
+    fn spawn(
+        &self,
+        file: &CStr,
+        words: &[&CStr],
+        sup: &Supervisor,
+        extra: Option<(i32, i32)>,
+        direct: bool,
+    ) -> Result<Pid, (Option<Pid>, Errno)> {
+        let mut argv = Fixed::new(words);
+        argv.push(c"./run");
+        argv.push(self.name_c);
+        self.spawn_script(file, argv.get(), sup, extra, direct)
+    }
+
+    /// How to run `./run`, looked at: `Err` (said) when it cannot be.
+    fn plan<'b>(&self, buf: &'b mut [u8; 512]) -> Result<(&'b CStr, heapless::Vec<&'b CStr, 2>), Event> {
+        if !self.interpreter_ok(c"run") {
+            return Err(Event::SpawnFailed);
+        }
+        script::resolve(&self.dir, c"run", c"./run", buf).map_err(|e| {
+            self.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
+            Event::SpawnFailed
         })
     }
 
@@ -503,21 +537,20 @@ impl Supervisor {
     }
 
     fn spawn_run(&mut self, i: usize) -> Event {
-        let svc = &mut self.svcs[i];
-        if !svc.interpreter_ok(c"run") {
-            return Event::SpawnFailed;
-        }
+        // `./run` is exec'd as it is; only when that fails (or where the
+        // child's exec error cannot be seen) is it looked at: its `#!`
+        // interpreter, or run through its `#!` line when not executable.
+        let direct = crate::sys::spawn::exec_errors_seen();
         let mut buf = [0u8; 512];
-        let (file, words) = match script::resolve(&svc.dir, c"run", c"./run", &mut buf) {
-            Ok(r) => r,
-            Err(e) => {
-                svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
-                return Event::SpawnFailed;
+        let (file, words) = if direct {
+            (c"./run", heapless::Vec::new())
+        } else {
+            match self.svcs[i].plan(&mut buf) {
+                Ok(p) => p,
+                Err(ev) => return ev,
             }
         };
-        let mut argv = Fixed::new(&words);
-        argv.push(c"./run");
-        argv.push(svc.name_c);
+        let svc = &mut self.svcs[i];
         // notification-fd: a fresh pipe, its write end at fd N in the child.
         svc.notify = None;
         let mut notify_w: Option<(OwnedFd, i32)> = None;
@@ -544,9 +577,22 @@ impl Supervisor {
         }
         let notify = notify_w.as_ref().map(|(w, n)| (w.as_raw_fd(), *n));
         let svc = &self.svcs[i];
-        match svc.spawn(file, argv.get(), self, notify) {
+        let mut r = svc.spawn(file, &words, self, notify, direct);
+        if let Err((Some(_), _)) = r {
+            // The exec failed (the child is reaped as any other): the
+            // careful way, which says why or runs the `#!` line.
+            let mut buf = [0u8; 512];
+            match svc.plan(&mut buf) {
+                Ok((file, words)) => r = svc.spawn(file, &words, self, notify, false),
+                Err(ev) => {
+                    self.svcs[i].notify = None;
+                    return ev;
+                }
+            }
+        }
+        match r {
             Ok(pid) => Event::Spawned(pid.as_raw_nonzero().get() as u32, notify.is_some()),
-            Err(e) => {
+            Err((_, e)) => {
                 svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
                 Event::SpawnFailed
             }
@@ -570,9 +616,9 @@ impl Supervisor {
         for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
             argv.push(a);
         }
-        match svc.spawn(file, argv.get(), self, None) {
+        match svc.spawn_script(file, argv.get(), self, None, false) {
             Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
-            Err(e) => {
+            Err((_, e)) => {
                 svc.warn(Some(e), &[b"unable to spawn ./finish"]);
                 Event::NoFinish
             }

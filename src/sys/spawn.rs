@@ -19,6 +19,7 @@ use super::exec::{exec_failure_code, execvpe};
 use super::raw;
 use super::signal::{self, Original};
 use core::ffi::CStr;
+use core::sync::atomic::{AtomicU8, Ordering};
 use rustix::io::Errno;
 use rustix::process::Pid;
 
@@ -62,23 +63,67 @@ pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
 /// nothing of PID 1's address space. We wait meanwhile, so when this
 /// returns the child has exec'd (or exited on a failure it reported).
 pub fn spawn_as(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> Result<Pid, Errno> {
-    let job = Job { s, ids };
+    start(&Job { s, ids, quiet: false, ran: core::cell::Cell::new(false), exec_error: core::cell::Cell::new(None) })
+}
+
+/// As `spawn`, but an exec that fails is not said by the child: the error
+/// comes back here (`Err((pid, errno))`: the child exited 126 or 127, its
+/// pid is still to be reaped), so that the caller can try another way or
+/// say why with more to say than the kernel's errno. A failure before the
+/// exec is said by the child, as with `spawn`.
+///
+/// Only where [`exec_errors_seen`] says so: the child's memory must be
+/// ours, which an emulator (qemu-user) may not give.
+pub fn try_spawn(s: &Spawn<'_>) -> Result<Pid, (Option<Pid>, Errno)> {
+    let job =
+        Job { s, ids: None, quiet: true, ran: core::cell::Cell::new(false), exec_error: core::cell::Cell::new(None) };
+    let pid = start(&job).map_err(|e| (None, e))?;
+    match job.exec_error.get() {
+        None => Ok(pid),
+        Some(e) => Err((Some(pid), e)),
+    }
+}
+
+/// Whether a child's writes are seen here ([`try_spawn`] can be used):
+/// known once a first child has run. The kernel's `CLONE_VM` gives it;
+/// qemu-user turns a vfork into a fork.
+pub fn exec_errors_seen() -> bool {
+    SHARED.load(Ordering::Relaxed) == YES
+}
+
+const UNKNOWN: u8 = 0;
+const YES: u8 = 1;
+const NO: u8 = 2;
+static SHARED: AtomicU8 = AtomicU8::new(UNKNOWN);
+
+fn start(job: &Job<'_, '_>) -> Result<Pid, Errno> {
     let mut stack = core::mem::MaybeUninit::<ChildStack>::uninit();
     let top = stack.as_mut_ptr().cast::<u8>().wrapping_add(CHILD_STACK);
     // SAFETY: `stack` is ours and unused until vfork_run returns (we are
     // suspended while the child runs on it), its end is 16-byte aligned
     // (`ChildStack`), and CHILD_STACK is twice what `child` needs at most
     // (a PATH_MAX buffer for the search, a LINE_MAX one for the message).
-    // `child_entry` reads `job` only, writes nothing but its own stack and
-    // per-process kernel state, and ends in execve or exit_group; rs6 has
-    // no signal handlers, and every signal is blocked until the exec.
-    unsafe { raw::vfork_run(child_entry, (&raw const job).cast(), top) }
+    // `child_entry` reads `job`, writes nothing but its own stack,
+    // `job.exec_error` (read by us once it has exited) and per-process
+    // kernel state, and ends in execve or exit_group; rs6 has no signal
+    // handlers, and every signal is blocked until the exec.
+    let r = unsafe { raw::vfork_run(child_entry, (job as *const Job<'_, '_>).cast(), top) };
+    if r.is_ok() && SHARED.load(Ordering::Relaxed) == UNKNOWN {
+        SHARED.store(if job.ran.get() { YES } else { NO }, Ordering::Relaxed);
+    }
+    r
 }
 
 /// What `child_entry` gets: the plan, read in place in the parent's frame.
 struct Job<'a, 'b> {
     s: &'a Spawn<'b>,
     ids: Option<(u32, u32)>,
+    /// An exec failure is written to `exec_error` instead of said
+    /// (`try_spawn`).
+    quiet: bool,
+    /// Set by the child first thing (see `exec_errors_seen`).
+    ran: core::cell::Cell<bool>,
+    exec_error: core::cell::Cell<Option<Errno>>,
 }
 
 /// The child's stack (see `spawn_as`).
@@ -88,14 +133,16 @@ struct ChildStack([u8; CHILD_STACK]);
 
 /// # Safety
 ///
-/// `job` points to a live `Job` (`spawn_as`'s, which waits for us).
+/// `job` points to a live `Job` (`start`'s caller's, which waits for us).
 unsafe extern "C" fn child_entry(job: *const u8) -> ! {
     // SAFETY: per this function's contract.
     let job = unsafe { &*job.cast::<Job<'_, '_>>() };
-    child(job.s, job.ids)
+    child(job)
 }
 
-fn child(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> ! {
+fn child(job: &Job<'_, '_>) -> ! {
+    job.ran.set(true);
+    let s = job.s;
     if s.setsid {
         let _ = rustix::process::setsid();
     } else if s.new_pgrp {
@@ -121,13 +168,17 @@ fn child(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> ! {
     if let Err(e) = signal::restore(s.signals) {
         die(s, e, b"unable to restore signals", b"");
     }
-    if let Some((u, g)) = ids
+    if let Some((u, g)) = job.ids
         && let Err((_, e)) = super::ids::drop_to(u, g, Some(&[g]))
     {
         die(s, e, b"unable to drop privileges", b"");
     }
     let e = execvpe(s.file, s.argv, s.envp, s.path);
-    (s.report)(e, &[b"unable to exec ", s.file.to_bytes()]);
+    if job.quiet {
+        job.exec_error.set(Some(e));
+    } else {
+        (s.report)(e, &[b"unable to exec ", s.file.to_bytes()]);
+    }
     raw::exit_group(exec_failure_code(e) as i32)
 }
 
