@@ -1,7 +1,7 @@
 //! PID 1 behaviour: exit codes, reaping, signals, shutdown timing, signal
 //! state inheritance, and running when not PID 1.
 use crate::harness::*;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[test]
 fn exit_codes_pass_through() {
@@ -109,6 +109,22 @@ fn cmd_ignoring_term_is_killed_at_the_grace_time() {
     assert!(took >= Duration::from_millis(490), "killed too early: {took:?}");
     // Generous for a loaded machine (877 ms seen at load 7 on 2 cores).
     assert!(took < Duration::from_millis(1500), "killed too late: {took:?}");
+}
+
+/// At the end, a stopped process is woken (SIGCONT) after the TERM to all:
+/// it ends at once, not at the KILL after `S6_KILL_GRACETIME`.
+#[test]
+fn a_stopped_orphan_gets_its_term_at_the_end() {
+    let root = Root::new();
+    let t = Instant::now();
+    let o = root
+        .init(&["sh", "-c", "sleep 1000 & kill -STOP $!; exit 0"])
+        .env("S6_KILL_GRACETIME", "10000")
+        .timeout(Duration::from_secs(30))
+        .run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(t.elapsed() < Duration::from_secs(5), "the stopped sleep waited for the KILL: {:?}", t.elapsed());
+    assert!(!o.stderr.contains("KILL signal"), "{}", o.stderr);
 }
 
 #[test]
