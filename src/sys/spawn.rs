@@ -96,6 +96,7 @@ const YES: u8 = 1;
 const NO: u8 = 2;
 static SHARED: AtomicU8 = AtomicU8::new(UNKNOWN);
 
+#[inline(never)]
 fn start(job: &Job<'_, '_>) -> Result<Pid, Errno> {
     let mut stack = core::mem::MaybeUninit::<ChildStack>::uninit();
     let top = stack.as_mut_ptr().cast::<u8>().wrapping_add(CHILD_STACK);
