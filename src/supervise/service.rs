@@ -158,9 +158,12 @@ const TALLY_NEW: &CStr = c"supervise/death_tally.new";
 /// How long a stop holds back the "want down" status of a service still up.
 const HOLD_MS: u64 = 50;
 
-/// How long after the first status write or death of a burst the spare
-/// files are made: after a start, once the services have started.
+/// How long after the last status write the spare files are made: once
+/// the services have started, or between two restarts of one.
 const SPARE_MS: u64 = 100;
+/// Services given their spare files at a time: PID 1 serves what became
+/// ready meanwhile before the next ones.
+const SPARE_BATCH: usize = 8;
 
 /// What a descriptor in the epoll set is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,10 +296,11 @@ impl Svc {
     }
 
     /// Write the status file (through `status.new`, see `svdir`), then
-    /// send the events held since the last flush.
-    pub(super) fn flush(&mut self) {
+    /// send the events held since the last flush. False when there was
+    /// nothing to write.
+    pub(super) fn flush(&mut self) -> bool {
         if !self.dirty {
-            return;
+            return false;
         }
         self.dirty = false;
         if svdir::write_status(self.dir.as_fd(), &self.st.status(), !self.status_made).is_ok() {
@@ -307,6 +311,7 @@ impl Svc {
             let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, &self.events);
             self.events.clear();
         }
+        true
     }
 
     /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
@@ -688,18 +693,27 @@ impl Supervisor {
     /// lock). `base::fs::replace_atomic` then makes no inode: a new inode
     /// costs 15-300 us on ext4, so the stop of 50 services would make 100
     /// of them, when the container is to end fast. Done at a quiet moment
-    /// instead, `SPARE_MS` after the first change; never while stopping.
-    pub fn make_spares(&mut self) {
+    /// instead, `SPARE_MS` after the last status write, `SPARE_BATCH`
+    /// services at a time; never while stopping.
+    pub fn make_spares(&mut self, now: Instant) {
         self.spare_at = None;
         if self.stopping {
             return;
         }
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let mut done = 0;
         for i in 0..self.svcs.len() {
             let s = &mut self.svcs[i];
-            if !core::mem::take(&mut s.spare) {
+            if !s.spare {
                 continue;
             }
+            if done == SPARE_BATCH {
+                // The next ones once what is ready has been served.
+                self.spare_at = Some(now);
+                return;
+            }
+            s.spare = false;
+            done += 1;
             for name in [svdir::STATUS_NEW, TALLY_NEW] {
                 // EEXIST: there already, from an exchange.
                 let _ = fs::openat(&s.dir, name, flags, Mode::from_raw_mode(0o644));
@@ -713,13 +727,15 @@ impl Supervisor {
     /// usually reaped by then, and its one status says down.
     pub fn flush(&mut self, now: Instant) {
         let hold = self.hold_until.is_some_and(|t| now < t);
+        let mut wrote = false;
         for i in 0..self.svcs.len() {
             let s = &mut self.svcs[i];
             if !(hold && s.st.phase == Phase::Up) {
-                s.flush();
+                wrote |= s.flush();
             }
         }
-        if !self.stopping && self.spare_at.is_none() && self.svcs.iter().any(|s| s.spare) {
+        // Spare files wait for a quiet moment: each write puts them off.
+        if !self.stopping && (wrote || self.spare_at.is_none()) && self.svcs.iter().any(|s| s.spare) {
             self.spare_at = Some(now.after_ms(SPARE_MS));
         }
     }
@@ -738,7 +754,7 @@ impl Supervisor {
             self.hold_until = None;
         }
         if self.spare_at.is_some_and(|t| now >= t) {
-            self.make_spares();
+            self.make_spares(now);
         }
         for i in 0..self.svcs.len() {
             if self.svcs[i].st.deadline().is_some_and(|t| now >= t) {

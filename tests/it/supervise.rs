@@ -888,20 +888,28 @@ exec cat > /dev/null
 fn status_changes_and_deaths_write_into_spare_files() {
     use std::os::unix::fs::MetadataExt;
     let root = Root::new();
-    service(&root, "sp", "exec sleep 1000");
+    // More than one batch (8 services at a time): sp9 is in the second.
+    for i in 0..10 {
+        service(&root, &format!("sp{i}"), "exec sleep 1000");
+    }
     let mut c = root.init(&[]).start();
-    let d = svc_dir(&root, "sp");
-    wait_state(&d, "up (pid ");
+    let dirs: Vec<_> = (0..10).map(|i| svc_dir(&root, &format!("sp{i}"))).collect();
+    for d in &dirs {
+        wait_state(d, "up (pid ");
+    }
+    wait_until("spare files", Duration::from_secs(5), || {
+        dirs.iter().all(|d| d.join("supervise/status.new").exists() && d.join("supervise/death_tally.new").exists())
+    });
+    let d = &dirs[9];
     let (sn, tn) = (d.join("supervise/status.new"), d.join("supervise/death_tally.new"));
-    wait_until("spare files", Duration::from_secs(5), || sn.exists() && tn.exists());
     let ino = |p: &Path| fs::metadata(p).unwrap().ino();
     let (s_ino, t_ino) = (ino(&sn), ino(&tn));
     assert_eq!(fs::metadata(&tn).unwrap().nlink(), 1);
     let old = ino(&d.join("supervise/status"));
     assert_ne!(s_ino, old);
     assert_ne!(t_ino, ino(&d.join("supervise/death_tally")));
-    assert_eq!(host(s6("s6-svc").arg("-d").arg(&d)).0, 0);
-    wait_state(&d, "down (");
+    assert_eq!(host(s6("s6-svc").arg("-d").arg(d)).0, 0);
+    wait_state(d, "down (");
     // One status write or two ("want down", then down): exchanged each time.
     let mut now = [ino(&d.join("supervise/status")), ino(&sn)];
     now.sort();
