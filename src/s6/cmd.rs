@@ -4,7 +4,9 @@
 //! is), mode 0644:
 //!
 //! - `starting`: a container started again with `/run` kept (`docker
-//!   restart`); the CMD has not started yet (as with no file);
+//!   restart`); the CMD has not started yet (as with no file). Written
+//!   before stage 2 runs anything; when the CMD is the first thing to run,
+//!   `up` replaces the previous start's state directly;
 //! - `up`: the CMD runs (written just before it is spawned, so that it
 //!   sees it at once);
 //! - `none`: the container has no CMD (written when it would start);

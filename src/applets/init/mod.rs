@@ -114,6 +114,9 @@ struct Pid1 {
     rc: Option<rc::Rc>,
     /// The catch-all logger (`S6_LOGGING`).
     log: Option<catchall::CatchAll>,
+    /// `/run/s6/cmd` still says how the previous start's CMD ended (see
+    /// `cmd_starting`).
+    cmd_stale: bool,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -158,11 +161,11 @@ fn container(args: Args) -> u8 {
         Err(why) => Err((None, why)),
         Ok(()) => runtime::prepare(s.read_only_root, v3).map_err(|(e, what)| (Some(e), what)),
     };
-    let runtime_ok = match prepared {
-        Ok(()) => true,
+    let (runtime_ok, cmd_stale) = match prepared {
+        Ok(stale) => (true, stale),
         Err((e, what)) => {
             unusable_run(e, what, has_work(&s, base, items));
-            false
+            (false, false)
         }
     };
     if runtime_ok && !s.keep_env {
@@ -206,6 +209,7 @@ fn container(args: Args) -> u8 {
         },
         rc: None,
         log,
+        cmd_stale,
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -542,6 +546,8 @@ impl Pid1 {
                 if self.kill_all(signal::SIGTERM) {
                     self.kill_all(signal::SIGCONT);
                 }
+                // A CMD that never started: no state of a previous start.
+                self.cmd_starting();
                 self.reap();
             }
             Action::KillAll => {
@@ -663,6 +669,7 @@ impl Pid1 {
         let exists = rustix::fs::stat(or_warn_cstr(arena::cstr(&[dir]))).is_ok();
         // With a service tree, `legacy-services` started them.
         if exists && self.rc.is_none() {
+            self.cmd_starting();
             self.progress(&[b"[services.d] starting services"]);
             self.sup.setup(dir);
         }
@@ -680,7 +687,17 @@ impl Pid1 {
     }
 
     #[inline(never)]
+    /// `/run/s6/cmd` says `starting` when it still said how the previous
+    /// start's CMD ended: before anything of stage 2 runs. (When the CMD
+    /// is the first thing to run, `up` replaces that directly.)
+    fn cmd_starting(&mut self) {
+        if core::mem::take(&mut self.cmd_stale) {
+            let _ = crate::s6::cmd::write(b"starting", None);
+        }
+    }
+
     fn start_item(&mut self, item: Item) {
+        self.cmd_starting();
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
         if self.rc.is_some()
             && matches!(
@@ -784,6 +801,7 @@ impl Pid1 {
     /// Start the CMD, if there is one.
     #[inline(never)]
     fn start_cmd(&mut self) {
+        self.cmd_stale = false;
         if self.cmd.is_empty() {
             let _ = crate::s6::cmd::write(b"none", None);
             return;
@@ -849,7 +867,7 @@ impl Pid1 {
     /// descendants otherwise. False when the namespace was found empty.
     fn kill_all(&self, sig: u32) -> bool {
         if self.pid1 && self.logger().is_none() {
-            raw::kill_everything(sig) != Err(Errno::SRCH)
+            !tree::only_pid1_left() && raw::kill_everything(sig) != Err(Errno::SRCH)
         } else {
             tree::signal_descendants(self.me, sig, self.logger());
             true

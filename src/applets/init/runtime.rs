@@ -108,7 +108,11 @@ pub fn check_run(kube: bool) -> Result<(), &'static [u8]> {
 /// `/run/service -> s6/services`; v3 layout (`v3`), `/run/service` with
 /// `/run/s6/services -> ../service` and `/run/s6/legacy-services/` for the
 /// copies of `services.d`.
-pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u8])> {
+///
+/// `Ok(true)`: `/run/s6/cmd` still says how the previous start's CMD
+/// ended; the caller says `starting` in it before anything of stage 2
+/// runs (`Pid1::cmd_starting`), or `up` when the CMD is the first thing.
+pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static [u8])> {
     if !read_only_root {
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
@@ -117,16 +121,12 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     let keep: &[&[u8]] =
         &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd", b"cmd.new"];
     prune(s6.as_fd(), keep).map_err(clean)?;
-    // The previous start's `cmd` says `starting` (the CMD has not started),
-    // written as every state is, through `cmd.new`: the two files are kept,
-    // no inode freed and made again (see `s6::cmd`).
+    // The previous start's `cmd` and `cmd.new` are kept (no inode freed
+    // and made again, see `s6::cmd`); `cmd` is rewritten by the caller.
+    let mut stale = false;
     for name in [c"cmd.new", c"cmd"] {
         match fs::statat(&s6, name, AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {
-                if name == c"cmd" {
-                    crate::s6::cmd::write(b"starting", None).map_err(clean)?
-                }
-            }
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => stale |= name == c"cmd",
             Ok(_) => remove_tree(s6.as_fd(), name.to_bytes(), 32).map_err(clean)?,
             Err(_) => {}
         }
@@ -147,19 +147,27 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<(), (Errno, &'static [u
     let results = open_dir(RESULTS, 0o755).map_err(clean)?;
     prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
     // A blank exitcode file means "not written yet". A previous start's
-    // code becomes a lone newline, never an empty file: on ext4 a file
-    // truncated to zero gives its block back (a discard on this kind of
-    // disk) and is flushed to the disk when it is next written and closed
-    // (`auto_da_alloc`), which would make the container's exit wait.
+    // code becomes blank lines, as many bytes as it had (one write, no
+    // truncation), never an empty file: on ext4 a file truncated to zero
+    // gives its block back (a discard on this kind of disk) and is flushed
+    // to the disk when it is next written and closed (`auto_da_alloc`),
+    // which would make the container's exit wait.
     if let Ok(f) = fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
-        && fs::fstat(&f).is_ok_and(|st| st.st_size > 0)
+        && let Ok(st) = fs::fstat(&f)
+        && st.st_size > 0
     {
-        let _ = rustix::io::pwrite(&f, b"\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 1));
+        const BLANK: [u8; 16] = [b'\n'; 16];
+        let n = st.st_size as usize;
+        let _ = if n <= BLANK.len() {
+            rustix::io::pwrite(&f, &BLANK[..n], 0).map(drop)
+        } else {
+            rustix::io::pwrite(&f, b"\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 1))
+        };
     }
     link_var_run(read_only_root);
     basedir();
     workdir();
-    Ok(())
+    Ok(stale)
 }
 
 /// `/run/s6/workdir`: the container's working directory (where the CMD
