@@ -867,7 +867,7 @@ impl Pid1 {
     /// descendants otherwise. False when the namespace was found empty.
     fn kill_all(&self, sig: u32) -> bool {
         if self.pid1 && self.logger().is_none() {
-            !tree::only_pid1_left() && raw::kill_everything(sig) != Err(Errno::SRCH)
+            raw::kill_everything(sig) != Err(Errno::SRCH)
         } else {
             tree::signal_descendants(self.me, sig, self.logger());
             true

@@ -46,26 +46,6 @@ pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
     n
 }
 
-/// Whether no process but us is left in our PID namespace, when we are
-/// its PID 1: `/proc` is that namespace's procfs (its `self` is `1`) and
-/// lists no other pid. Then `kill(-1)`, which walks every process of the
-/// machine to find none, can be skipped. False when it cannot be told.
-pub fn only_pid1_left() -> bool {
-    let Ok(proc) = fs::open(c"/proc", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) else {
-        return false;
-    };
-    let mut me = [0u8; 8];
-    if fs::readlinkat_raw(&proc, c"self", &mut me).ok() != Some(1) || me[0] != b'1' {
-        return false;
-    }
-    // An entry that is a pid, and not ours, stops the walk.
-    crate::base::fs::for_each_new(proc.as_fd(), &mut |name, _| {
-        let name = name.to_bytes();
-        if name != b"1" && name[0].is_ascii_digit() { Err(rustix::io::Errno::EXIST) } else { Ok(()) }
-    })
-    .is_ok()
-}
-
 fn for_each_process(proc: &OwnedFd, mut f: impl FnMut(i32, i32)) {
     let _ = crate::base::fs::for_each_entry(proc.as_fd(), &mut |name, _| {
         let name = name.to_bytes();
