@@ -222,10 +222,13 @@ pub type ChildFn = unsafe extern "C" fn(*const u8) -> !;
 ///   to that stack and to kernel state that is per process (descriptors,
 ///   process group, signal dispositions, credentials, cwd): every other
 ///   byte it could write is the caller's. It reads `arg` as the caller
-///   left it.
+///   left it. (A change of credentials also clears the dumpable flag of
+///   the memory it shares: `spawn::start` puts the caller's back.)
 /// - The process has no signal handler that could run in the child (rs6
 ///   installs none, and the mask blocks every signal until `f` restores
 ///   the original one just before the exec).
+/// - The memory is not dumpable while the child runs (`spawn::start`):
+///   before Linux 5.16 a core dump of the child would kill the caller.
 pub unsafe fn vfork_run(f: ChildFn, arg: *const u8, stack_top: *mut u8) -> Result<Pid, Errno> {
     let flags = (g::CLONE_VM | g::CLONE_VFORK) as usize | g::SIGCHLD as usize;
     let ret: isize;

@@ -21,7 +21,7 @@ use super::signal::{self, Original};
 use core::ffi::CStr;
 use core::sync::atomic::{AtomicU8, Ordering};
 use rustix::io::Errno;
-use rustix::process::Pid;
+use rustix::process::{DumpableBehavior, Pid};
 
 /// What a child gets.
 pub struct Spawn<'a> {
@@ -59,9 +59,10 @@ pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
 /// group) before the exec.
 ///
 /// The child shares our memory until its exec (`raw::vfork_run`), on a
-/// stack of its own carved out of this frame: starting a program copies
+/// stack of its own carved out of our frame: starting a program copies
 /// nothing of PID 1's address space. We wait meanwhile, so when this
 /// returns the child has exec'd (or exited on a failure it reported).
+/// (Under qemu-user the child is a fork, and may not have exec'd yet.)
 pub fn spawn_as(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> Result<Pid, Errno> {
     start(&Job { s, ids, quiet: false, ran: core::cell::Cell::new(false), exec_error: core::cell::Cell::new(None) })
 }
@@ -98,6 +99,41 @@ static SHARED: AtomicU8 = AtomicU8::new(UNKNOWN);
 
 #[inline(never)]
 fn start(job: &Job<'_, '_>) -> Result<Pid, Errno> {
+    // While the child shares our memory, that memory is not dumpable.
+    // Before Linux 5.16 a core dump of the child (a fault, or a SIGQUIT
+    // once its signals are restored) kills every process that shares it,
+    // us included; a process that cannot be dumped is killed alone. And a
+    // child that changes its ids makes the memory it shares non-dumpable:
+    // ours is put back once it has exec'd.
+    let dumpable = was_dumpable();
+    if dumpable {
+        let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::NotDumpable);
+    }
+    let r = vfork_job(job);
+    if dumpable {
+        let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::Dumpable);
+    }
+    r
+}
+
+/// Whether this process was dumpable at its first spawn (read once).
+fn was_dumpable() -> bool {
+    static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
+    match STATE.load(Ordering::Relaxed) {
+        UNKNOWN => {
+            let yes = rustix::process::dumpable_behavior() == Ok(DumpableBehavior::Dumpable);
+            STATE.store(if yes { YES } else { NO }, Ordering::Relaxed);
+            yes
+        }
+        v => v == YES,
+    }
+}
+
+/// Kept minimal, and never inlined: the child's stack is at the bottom of
+/// this frame, so that a child overflowing it would run into unused stack
+/// below the suspended caller, not into anything live.
+#[inline(never)]
+fn vfork_job(job: &Job<'_, '_>) -> Result<Pid, Errno> {
     let mut stack = core::mem::MaybeUninit::<ChildStack>::uninit();
     let top = stack.as_mut_ptr().cast::<u8>().wrapping_add(CHILD_STACK);
     // SAFETY: `stack` is ours and unused until vfork_run returns (we are
@@ -166,13 +202,14 @@ fn child(job: &Job<'_, '_>) -> ! {
     {
         die(s, e, b"unable to chdir to ", dir.to_bytes());
     }
-    if let Err(e) = signal::restore(s.signals) {
-        die(s, e, b"unable to restore signals", b"");
-    }
     if let Some((u, g)) = job.ids
         && let Err((_, e)) = super::ids::drop_to(u, g, Some(&[g]))
     {
         die(s, e, b"unable to drop privileges", b"");
+    }
+    // Last before the exec: until then no signal can end the child.
+    if let Err(e) = signal::restore(s.signals) {
+        die(s, e, b"unable to restore signals", b"");
     }
     let e = execvpe(s.file, s.argv, s.envp, s.path);
     if job.quiet {
