@@ -234,6 +234,24 @@ pub fn swap_in(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno
     }
 }
 
+/// Put `dir/tmp` in place of `dir/name` atomically, where `name` is one of
+/// several links to a file that stays (the scan lock): the two are
+/// exchanged, then `tmp`, now that link, is removed (no inode or block is
+/// freed). A rename over `name` would do the same in one call, but ext4
+/// (`auto_da_alloc`) then writes `tmp`'s data out at once, which costs
+/// several exchanges. Where the exchange cannot be made, `tmp` is renamed
+/// over `name`; where the link cannot be removed, the exchange is undone
+/// and `tmp` renamed over, so that `tmp` never stays a name of that file.
+pub fn replace_link(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
+    if fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE).is_ok() {
+        if fs::unlinkat(dir, tmp, fs::AtFlags::empty()).is_ok() {
+            return Ok(());
+        }
+        fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE)?;
+    }
+    fs::renameat(dir, tmp, dir, name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +337,29 @@ mod tests {
         assert_eq!(names, [b"f".to_vec(), b"sub".to_vec()]);
         let stop = for_each_entry(dir.as_fd(), &mut |_, _| Err(Errno::INTR));
         assert_eq!(stop, Err(Errno::INTR));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// `replace_link`: the new file takes the name, the shared file keeps
+    /// its content and loses that link only, and `tmp` is gone.
+    #[test]
+    fn replace_a_link() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tmp("link");
+        std::fs::write(d.join("lock"), b"").unwrap();
+        std::fs::hard_link(d.join("lock"), d.join("t")).unwrap();
+        std::fs::write(d.join("t.new"), b"rec\n").unwrap();
+        let dir = fs::open(c(&d).as_c_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        replace_link(dir.as_fd(), c"t.new", c"t").unwrap();
+        assert_eq!(std::fs::read(d.join("t")).unwrap(), b"rec\n");
+        assert!(!d.join("t.new").exists());
+        let lock = std::fs::metadata(d.join("lock")).unwrap();
+        assert_eq!((lock.nlink(), lock.len()), (1, 0));
+        // No `name` yet: a rename.
+        std::fs::write(d.join("u.new"), b"x").unwrap();
+        replace_link(dir.as_fd(), c"u.new", c"u").unwrap();
+        assert_eq!(std::fs::read(d.join("u")).unwrap(), b"x");
+        assert!(!d.join("u.new").exists());
         std::fs::remove_dir_all(&d).unwrap();
     }
 

@@ -404,8 +404,8 @@ impl Svc {
         let old = fs::openat(&self.dir, svdir::DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
         let st = old.as_ref().and_then(|f| fs::fstat(f).ok());
         let have = st.as_ref().map_or(0, |s| s.st_size as usize / tally::RECORD);
-        // Linked to the scan lock (no death yet): renamed over, so that
-        // `death_tally.new` never becomes a name of that shared file.
+        // Linked to the scan lock (no death yet): replaced so that
+        // `death_tally.new` never stays a name of that shared file.
         let shared = st.as_ref().is_some_and(|s| s.st_nlink > 1);
         let keep = tally::keep(have, max);
         // A file with the records kept and the new one, put in place of
@@ -431,7 +431,7 @@ impl Svc {
         let len = off - start + tally::RECORD as u64;
         if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() && crate::base::fs::cut(new.as_fd(), len).is_ok() {
             let _ = if shared {
-                fs::renameat(&self.dir, TALLY_NEW, &self.dir, svdir::DEATH_TALLY)
+                crate::base::fs::replace_link(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY)
             } else {
                 crate::base::fs::swap_in(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY)
             };
