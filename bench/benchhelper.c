@@ -21,6 +21,9 @@
  *       Append one CLOCK_MONOTONIC stamp ("SEC.NSEC\n") to FILE and exit
  *       (the run script of the restart part's flapping service).
  *
+ *   benchhelper busy
+ *       Spin on the CPU until killed (a busy host: SUP_BUSY in run.sh).
+ *
  *   benchhelper spawn DIR
  *       Run as PID 1: start DIR/NAME/run for every subdirectory NAME (fork,
  *       setsid, chdir DIR/NAME, execve ./run), then only reap. On SIGTERM:
@@ -157,6 +160,8 @@ int main(int argc, char **argv, char **envp)
         return stamp(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "spawn"))
         return spawn_all(argv[2], envp);
-    fprintf(stderr, "usage: benchhelper storm N OUTFILE [TIMEOUT_MS] | stamp FILE | spawn DIR\n");
+    if (argc >= 2 && !strcmp(argv[1], "busy"))
+        for (;;) __asm__ volatile("");
+    fprintf(stderr, "usage: benchhelper storm N OUTFILE [TIMEOUT_MS] | stamp FILE | spawn DIR | busy\n");
     return 100;
 }

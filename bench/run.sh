@@ -43,6 +43,9 @@
 #                      writes the service dirs once and moves what a rep left
 #                      out of the way (no deletions); keep keeps what the
 #                      previous rep left (a restarted container)
+#   SUP_BUSY=N         sup: N processes spin on the CPUs for the whole part
+#                      (default 0): a busy host, where a new process waits
+#                      for a CPU
 #   NOISE_MAX          a row whose p90/median is above this (default 1.5) is
 #                      reported as too noisy to conclude
 #   RESTART_INITS RESTART_S          restart: supervisors (rs6 s6-svscan runsvdir), window (10 s)
@@ -105,7 +108,8 @@ else
   : "${REAP_REPS:=10}" "${SIG_REPS:=10}" "${RSS_REPS:=5}" "${SUP_REPS:=${REPS:-5}}" "${RESTART_S:=10}"
 fi
 : "${REAP_N:=2000}" "${REAP_TIMEOUT_MS:=3000}" "${SIG_TIMEOUT:=5}"
-: "${SUP_N:=50}" "${SUP_SETTLE:=2}" "${SUP_STOP_TIMEOUT:=15}" "${SUP_RUN:=image}" "${NOISE_MAX:=1.5}"
+: "${SUP_N:=50}" "${SUP_SETTLE:=2}" "${SUP_STOP_TIMEOUT:=15}" "${SUP_RUN:=image}" "${NOISE_MAX:=1.5}" "${SUP_BUSY:=0}"
+[[ $SUP_BUSY =~ ^[0-9]+$ ]] || die "SUP_BUSY must be a number of processes"
 case $SUP_RUN in image|fresh|keep) ;; *) die "SUP_RUN must be image, fresh or keep" ;; esac
 export NOISE_MAX
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
@@ -394,7 +398,7 @@ machine_info() {
   has_part reap && d+=("reap N=$REAP_N x $REAP_REPS reps")
   has_part signal && d+=("signal $SIG_REPS reps (timeout ${SIG_TIMEOUT}s)")
   has_part rss && d+=("rss $RSS_REPS reps")
-  has_part sup && d+=("sup $SUP_N services x $SUP_REPS reps (settle ${SUP_SETTLE}s, SUP_RUN=$SUP_RUN)")
+  has_part sup && d+=("sup $SUP_N services x $SUP_REPS reps (settle ${SUP_SETTLE}s, SUP_RUN=$SUP_RUN$([ "$SUP_BUSY" = 0 ] || echo ", SUP_BUSY=$SUP_BUSY: that many processes spinning on the CPUs"))")
   has_part restart && d+=("restart window ${RESTART_S}s")
   local j; j=$(printf '%s; ' "${d[@]}")
   echo "- parts: ${PARTS[*]}; ${QUICK:+QUICK=1; }${j%; }"
@@ -512,6 +516,12 @@ if has_part sup; then
   : > "$RAW/sup.jsonl"
   for i in $SUP_INITS; do : > "$RAW/sup.$i.stderr"; done
   : > "$RAW/sup.fs.jsonl"
+  BUSY_PIDS=()
+  for ((k = 0; k < SUP_BUSY; k++)); do
+    "$HELPER" busy &
+    BUSY_PIDS+=("$!")
+    BENCH_PIDS+=("$!")
+  done
   for ((r = 1; r <= SUP_REPS; r++)); do
     # the state of the disk: cost of creating inodes next to the rootfs
     trash
@@ -528,6 +538,7 @@ if has_part sup; then
     log "sup: rep $r/$SUP_REPS done"
   done
   rm -rf --one-file-system "$TRASH"
+  for p in "${BUSY_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 fi
 
 has_part sup && load_mark sup end

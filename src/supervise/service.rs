@@ -22,7 +22,7 @@ use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
 use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
-use crate::sys::spawn::{Spawn, spawn, try_spawn};
+use crate::sys::spawn::{Spawn, spawn, spawn_forked};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::epoll;
@@ -323,8 +323,8 @@ impl Svc {
         argv: Argv<'_>,
         sup: &Supervisor,
         extra: Option<(i32, i32)>,
-        direct: bool,
-    ) -> Result<Pid, (Option<Pid>, Errno)> {
+        forked: bool,
+    ) -> Result<Pid, Errno> {
         let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
             let _ = moves.push((p.as_raw_fd(), if self.st.log { 0 } else { 1 }));
@@ -345,22 +345,15 @@ impl Svc {
             chdir: Some(self.path_c),
             report: crate::base::diag::warn_sys_fatal,
         };
-        if direct { try_spawn(&sp) } else { spawn(&sp).map_err(|e| (None, e)) }
+        if forked { spawn_forked(&sp) } else { spawn(&sp) }
     }
 
     /// `./run NAME`, after `words` (its `#!` line's, from `plan`).
-    fn spawn(
-        &self,
-        file: &CStr,
-        words: &[&CStr],
-        sup: &Supervisor,
-        extra: Option<(i32, i32)>,
-        direct: bool,
-    ) -> Result<Pid, (Option<Pid>, Errno)> {
+    fn spawn(&self, file: &CStr, words: &[&CStr], sup: &Supervisor, extra: Option<(i32, i32)>) -> Result<Pid, Errno> {
         let mut argv = Fixed::new(words);
         argv.push(c"./run");
         argv.push(self.name_c);
-        self.spawn_script(file, argv.get(), sup, extra, direct)
+        self.spawn_script(file, argv.get(), sup, extra, true)
     }
 
     /// How to run `./run`, looked at: `Err` (said) when it cannot be.
@@ -542,18 +535,13 @@ impl Supervisor {
     }
 
     fn spawn_run(&mut self, i: usize) -> Event {
-        // `./run` is exec'd as it is; only when that fails (or where the
-        // child's exec error cannot be seen) is it looked at: its `#!`
-        // interpreter, or run through its `#!` line when not executable.
-        let direct = crate::sys::spawn::exec_errors_seen();
+        // `./run` is looked at first (its `#!` interpreter, or run through
+        // its `#!` line when not executable): the child is a fork, whose
+        // exec error would come too late to say why.
         let mut buf = [0u8; 512];
-        let (file, words) = if direct {
-            (c"./run", heapless::Vec::new())
-        } else {
-            match self.svcs[i].plan(&mut buf) {
-                Ok(p) => p,
-                Err(ev) => return ev,
-            }
+        let (file, words) = match self.svcs[i].plan(&mut buf) {
+            Ok(p) => p,
+            Err(ev) => return ev,
         };
         let svc = &mut self.svcs[i];
         // notification-fd: a fresh pipe, its write end at fd N in the child.
@@ -582,22 +570,9 @@ impl Supervisor {
         }
         let notify = notify_w.as_ref().map(|(w, n)| (w.as_raw_fd(), *n));
         let svc = &self.svcs[i];
-        let mut r = svc.spawn(file, &words, self, notify, direct);
-        if let Err((Some(_), _)) = r {
-            // The exec failed (the child is reaped as any other): the
-            // careful way, which says why or runs the `#!` line.
-            let mut buf = [0u8; 512];
-            match svc.plan(&mut buf) {
-                Ok((file, words)) => r = svc.spawn(file, &words, self, notify, false),
-                Err(ev) => {
-                    self.svcs[i].notify = None;
-                    return ev;
-                }
-            }
-        }
-        match r {
+        match svc.spawn(file, &words, self, notify) {
             Ok(pid) => Event::Spawned(pid.as_raw_nonzero().get() as u32, notify.is_some()),
-            Err((_, e)) => {
+            Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
                 Event::SpawnFailed
             }
@@ -623,7 +598,7 @@ impl Supervisor {
         }
         match svc.spawn_script(file, argv.get(), self, None, false) {
             Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
-            Err((_, e)) => {
+            Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./finish"]);
                 Event::NoFinish
             }

@@ -231,8 +231,6 @@ fn missing_interpreter_is_named() {
     let root = Root::new();
     root.file("/etc/cont-init.d/10-py", "#!/usr/bin/python3 -u\nprint('x')\n", 0o755);
     root.file("/etc/cont-finish.d/10-el", "#!/usr/bin/execlineb-missing -P\necho x\n", 0o755);
-    // Started before `app`: `app`'s run is then exec'd as it is first.
-    root.file("/etc/services.d/a0/run", "#!/bin/sh\nexec sleep 1000\n", 0o755);
     root.file("/etc/services.d/app/run", "#!/usr/bin/python3\nprint('x')\n", 0o755);
     root.file(
         "/etc/services.d/other/run",

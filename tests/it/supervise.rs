@@ -475,13 +475,10 @@ fn halt_from_inside_with_an_exit_code() {
 }
 
 /// `run` and `finish` without their x bit run through their `#!` line,
-/// its argument included (`#!/bin/sh -e`). `a0` is started first, so that
-/// `nx`'s `run` is tried as it is first (its exec fails, then the `#!`
-/// line is read).
+/// its argument included (`#!/bin/sh -e`).
 #[test]
 fn run_and_finish_without_x_bit_use_the_shebang() {
     let root = Root::new();
-    service(&root, "a0", "exec sleep 1000");
     root.file("/etc/services.d/nx/run", "#!/bin/sh -e\necho \"$-\" > /tmp/flags\nexec sleep 1000\n", 0o644);
     root.file("/etc/services.d/nx/finish", "#!/bin/sh\necho \"fin $1 $2\" >> /tmp/fin\n", 0o644);
     let mut c = root.init(&[]).start();
