@@ -22,7 +22,7 @@ use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
 use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
-use crate::sys::spawn::{Spawn, spawn, spawn_forked};
+use crate::sys::spawn::{Spawn, spawn_forked};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::epoll;
@@ -323,7 +323,6 @@ impl Svc {
         argv: Argv<'_>,
         sup: &Supervisor,
         extra: Option<(i32, i32)>,
-        forked: bool,
     ) -> Result<Pid, Errno> {
         let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
@@ -345,7 +344,9 @@ impl Svc {
             chdir: Some(self.path_c),
             report: crate::base::diag::warn_sys_fatal,
         };
-        if forked { spawn_forked(&sp) } else { spawn(&sp) }
+        // Forked: services start (and end) together, without waiting for
+        // each exec (see `sys::spawn::spawn_forked`).
+        spawn_forked(&sp)
     }
 
     /// `./run NAME`, after `words` (its `#!` line's, from `plan`).
@@ -353,7 +354,7 @@ impl Svc {
         let mut argv = Fixed::new(words);
         argv.push(c"./run");
         argv.push(self.name_c);
-        self.spawn_script(file, argv.get(), sup, extra, true)
+        self.spawn_script(file, argv.get(), sup, extra)
     }
 
     /// How to run `./run`, looked at: `Err` (said) when it cannot be.
@@ -596,7 +597,7 @@ impl Supervisor {
         for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
             argv.push(a);
         }
-        match svc.spawn_script(file, argv.get(), self, None, false) {
+        match svc.spawn_script(file, argv.get(), self, None) {
             Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
             Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./finish"]);
