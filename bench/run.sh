@@ -385,6 +385,20 @@ sup_argv() {
   ARGV=(unshare --pid --fork --kill-child --mount-proc --root="$root" --wd=/ "${ARGV[@]}")
 }
 
+# fs_desc DIR -- the type of DIR's filesystem; for ext4, whether it has a
+# journal (without one, ext4 skips the inodes freed in the last minute when
+# it makes one, and the disk rows pay for it: see README)
+fs_desc() {
+  local t dev
+  t=$(df -T "$1" | awk 'NR==2{print $2}')
+  dev=$(df "$1" | awk 'NR==2{print $1}')
+  # a mounted ext4 with a journal has a jbd2 thread listed in /proc/fs/jbd2
+  if [ "$t" = ext4 ] && [ -d /proc/fs/ext4/"${dev##*/}" ]; then
+    if [ -d /proc/fs/jbd2/"${dev##*/}"-8 ]; then t="$t (journal)"; else t="$t (no journal)"; fi
+  fi
+  echo "$t"
+}
+
 machine_info() {
   local cpu
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
@@ -392,7 +406,7 @@ machine_info() {
   echo "- rs6: $RS6_BIN ($(stat -c %s "$RS6_BIN") bytes), git $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')"
   echo "- versions: tini $(dpkg-query -W -f '${Version}' tini 2>/dev/null || echo '?'), dumb-init $(dpkg-query -W -f '${Version}' dumb-init 2>/dev/null || echo '?'), catatonit $(dpkg-query -W -f '${Version}' catatonit 2>/dev/null || echo '?'), s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null || echo '?'), runit $(dpkg-query -W -f '${Version}' runit 2>/dev/null || echo '?'), busybox $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null || echo '?'), python3 $("$PY" -c 'import platform; print(platform.python_version())')"
   echo "- loadavg (1/5/15 min) at start: $LOAD_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- containers: rootfs and /run on $(df -T "$RFS" | awk 'NR==2{print $2}')$(case " $INITS " in *" rs6-tmpfs "*) echo " (rs6-tmpfs: /run on tmpfs)" ;; esac); environment: $CONTAINER_ENV ($("${ENVX[@]}" env | grep -c =) variables)"
+  echo "- containers: rootfs and /run on $(fs_desc "$RFS")$(case " $INITS " in *" rs6-tmpfs "*) echo " (rs6-tmpfs: /run on tmpfs)" ;; esac); environment: $CONTAINER_ENV ($("${ENVX[@]}" env | grep -c =) variables)"
   local d=()
   has_part latency && d+=("latency ${LAT_ROUNDS}x${LAT_RUNS} runs (warmup $LAT_WARMUP)")
   has_part reap && d+=("reap N=$REAP_N x $REAP_REPS reps")
