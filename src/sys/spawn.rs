@@ -80,9 +80,14 @@ pub fn spawn_forked(s: &Spawn<'_>) -> Result<Pid, Errno> {
     // SAFETY: rs6 is single-threaded (no lock can be held by another
     // thread at the fork); the child runs `child`, which ends in execve or
     // exit_group.
-    match unsafe { raw::fork() }? {
-        Some(pid) => Ok(pid),
-        None => child(&job),
+    match unsafe { raw::fork() } {
+        Ok(Some(pid)) => Ok(pid),
+        Ok(None) => child(&job),
+        // A fork commits a copy of our writable memory, the arena's whole
+        // reserve included where the kernel accounts it (strict overcommit,
+        // `vm.overcommit_memory=2`): a vfork shares it instead.
+        Err(Errno::NOMEM) => start(&job),
+        Err(e) => Err(e),
     }
 }
 
