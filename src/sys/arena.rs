@@ -1,9 +1,14 @@
 //! A bump arena for start-up work and short-lived applets.
 //!
 //! Memory comes from one anonymous private mapping reserved at first use
-//! (`MAP_NORESERVE`, so only the pages actually touched cost anything) and
-//! is never given back: what is allocated lives until the process exits.
-//! PID 1 uses it only before its loop starts.
+//! and is never given back: what is allocated lives until the process
+//! exits. PID 1 uses it only before its loop starts.
+//!
+//! The reservation is made inaccessible (`PROT_NONE`) and opened for
+//! reading and writing in steps (of [`STEP`] bytes or more) as it grows: a
+//! kernel with strict overcommit (`vm.overcommit_memory=2`, where
+//! `MAP_NORESERVE` is ignored) counts only what is open against its limit,
+//! at the mapping and again at each fork, instead of the whole reserve.
 //!
 //! # Safety
 //!
@@ -19,8 +24,13 @@ use rustix::mm::{MapFlags, ProtFlags};
 /// Address space reserved for the arena.
 pub const ARENA_RESERVE: usize = 256 << 20;
 
+/// How much of the reserve is opened at a time.
+const STEP: usize = 64 << 10;
+
 static BASE: AtomicUsize = AtomicUsize::new(0);
 static USED: AtomicUsize = AtomicUsize::new(0);
+/// Bytes of the reserve open for reading and writing, from its start.
+static OPEN: AtomicUsize = AtomicUsize::new(0);
 
 fn base() -> Result<usize, Errno> {
     let b = BASE.load(Ordering::Relaxed);
@@ -33,7 +43,7 @@ fn base() -> Result<usize, Errno> {
         rustix::mm::mmap_anonymous(
             core::ptr::null_mut(),
             ARENA_RESERVE,
-            ProtFlags::READ | ProtFlags::WRITE,
+            ProtFlags::empty(),
             MapFlags::PRIVATE | MapFlags::NORESERVE,
         )?
     };
@@ -58,9 +68,35 @@ pub fn alloc_bytes(n: usize, align: usize) -> Result<&'static mut [u8], Errno> {
             Err(u) => used = u,
         }
     };
-    // SAFETY: [start, end) lies inside the mapping and was never handed out
-    // before (see the module docs); anonymous pages read as zero.
+    open_to(b, start + n)?;
+    // SAFETY: [start, end) lies inside the mapping, open for reading and
+    // writing, and was never handed out before (see the module docs);
+    // anonymous pages read as zero.
     Ok(unsafe { core::slice::from_raw_parts_mut((b + start) as *mut u8, n) })
+}
+
+/// Make the first `end` bytes of the reserve readable and writable (in
+/// whole [`STEP`]s, what is open at least doubling). Idempotent: threads of the unit tests may open the
+/// same range twice.
+fn open_to(b: usize, end: usize) -> Result<(), Errno> {
+    let open = OPEN.load(Ordering::Relaxed);
+    if end <= open {
+        return Ok(());
+    }
+    // At least doubled each time: a few calls even for a large arena.
+    let to = end.max(open * 2).next_multiple_of(STEP).min(ARENA_RESERVE);
+    // SAFETY: [b + open, b + to) lies inside the reserve mapped by `base`,
+    // which holds nothing yet (nothing past `open` was handed out): only
+    // its protection changes.
+    unsafe {
+        rustix::mm::mprotect(
+            (b + open) as *mut _,
+            to - open,
+            rustix::mm::MprotectFlags::READ | rustix::mm::MprotectFlags::WRITE,
+        )?
+    };
+    OPEN.fetch_max(to, Ordering::Relaxed);
+    Ok(())
 }
 
 /// A slice of `n` values of a plain type, each set to `fill`.

@@ -384,6 +384,35 @@ fn pid1_rss_and_fds(c: &mut Container) -> (u64, usize) {
     (best_kib, best_fds)
 }
 
+/// PID 1's writable private memory (what a kernel with strict overcommit
+/// counts against its limit, at each fork again) is what it uses, not its
+/// arena's whole reserve: with `vm.overcommit_memory=2` a fork per service
+/// must not need hundreds of MiB each.
+#[test]
+fn pid1_writable_memory_is_what_it_uses() {
+    let root = Root::new();
+    for i in 0..5 {
+        service(&root, &format!("w{i}"), "exec sleep 1000");
+    }
+    let mut c = root.init(&[]).start();
+    for i in 0..5 {
+        wait_state(&svc_dir(&root, &format!("w{i}")), "up (pid ");
+    }
+    let maps = fs::read_to_string(format!("/proc/{}/maps", c.pid1())).unwrap();
+    let mut writable = 0u64;
+    for l in maps.lines() {
+        let mut w = l.split_whitespace();
+        let (range, perms) = (w.next().unwrap(), w.next().unwrap());
+        if perms.starts_with("rw") && perms.ends_with('p') {
+            let (a, b) = range.split_once('-').unwrap();
+            writable += u64::from_str_radix(b, 16).unwrap() - u64::from_str_radix(a, 16).unwrap();
+        }
+    }
+    assert!(writable < 2 << 20, "PID 1 has {} KiB of writable private mappings:\n{maps}", writable >> 10);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 #[test]
 fn crash_loops_leave_pid1_memory_and_fds_unchanged() {
     let _t = timing();
