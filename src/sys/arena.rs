@@ -33,7 +33,7 @@ static USED: AtomicUsize = AtomicUsize::new(0);
 static OPEN: AtomicUsize = AtomicUsize::new(0);
 
 fn base() -> Result<usize, Errno> {
-    let b = BASE.load(Ordering::Relaxed);
+    let b = BASE.load(Ordering::Acquire);
     if b != 0 {
         return Ok(b);
     }
@@ -47,8 +47,16 @@ fn base() -> Result<usize, Errno> {
             MapFlags::PRIVATE | MapFlags::NORESERVE,
         )?
     };
-    BASE.store(p as usize, Ordering::Relaxed);
-    Ok(p as usize)
+    // Unit tests call this from several threads: one mapping wins, the
+    // others are given back.
+    match BASE.compare_exchange(0, p as usize, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => Ok(p as usize),
+        Err(won) => {
+            // SAFETY: `p` is the mapping made just above, seen by no one else.
+            let _ = unsafe { rustix::mm::munmap(p, ARENA_RESERVE) };
+            Ok(won)
+        }
+    }
 }
 
 /// `n` zeroed bytes, aligned to `align` (a power of two).
@@ -75,28 +83,40 @@ pub fn alloc_bytes(n: usize, align: usize) -> Result<&'static mut [u8], Errno> {
     Ok(unsafe { core::slice::from_raw_parts_mut((b + start) as *mut u8, n) })
 }
 
-/// Make the first `end` bytes of the reserve readable and writable (in
-/// whole [`STEP`]s, what is open at least doubling). Idempotent: threads of the unit tests may open the
-/// same range twice.
+/// Make the first `end` bytes of the reserve readable and writable, in
+/// whole [`STEP`]s. Idempotent: threads of the unit tests may open the same
+/// range twice.
 fn open_to(b: usize, end: usize) -> Result<(), Errno> {
-    let open = OPEN.load(Ordering::Relaxed);
+    let open = OPEN.load(Ordering::Acquire);
     if end <= open {
         return Ok(());
     }
-    // At least doubled each time: a few calls even for a large arena.
-    let to = end.max(open * 2).next_multiple_of(STEP).min(ARENA_RESERVE);
-    // SAFETY: [b + open, b + to) lies inside the reserve mapped by `base`,
-    // which holds nothing yet (nothing past `open` was handed out): only
-    // its protection changes.
-    unsafe {
-        rustix::mm::mprotect(
-            (b + open) as *mut _,
-            to - open,
-            rustix::mm::MprotectFlags::READ | rustix::mm::MprotectFlags::WRITE,
-        )?
-    };
-    OPEN.fetch_max(to, Ordering::Relaxed);
-    Ok(())
+    let need = end.next_multiple_of(STEP).min(ARENA_RESERVE);
+    // At least doubled each time (a few calls even for a large arena),
+    // unless the kernel cannot commit that much: then what is needed.
+    let more = end.max(open * 2).next_multiple_of(STEP).min(ARENA_RESERVE);
+    for to in [more, need] {
+        // SAFETY: [b + open, b + to) lies inside the reserve mapped by
+        // `base` (b is page-aligned, open and to are multiples of STEP or
+        // the reserve's end), and nothing past `open` was handed out: only
+        // the protection of unused pages changes.
+        let r = unsafe {
+            rustix::mm::mprotect(
+                (b + open) as *mut _,
+                to - open,
+                rustix::mm::MprotectFlags::READ | rustix::mm::MprotectFlags::WRITE,
+            )
+        };
+        match r {
+            Ok(()) => {
+                OPEN.fetch_max(to, Ordering::Release);
+                return Ok(());
+            }
+            Err(Errno::NOMEM) if to > need => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Errno::NOMEM)
 }
 
 /// A slice of `n` values of a plain type, each set to `fill`.
@@ -202,5 +222,35 @@ impl<T: Copy + 'static> Vec<T> {
         // SAFETY: as `get`; the storage lives for the process and this
         // Vec, the only other handle, is consumed.
         unsafe { core::slice::from_raw_parts(self.ptr as *const T, self.n) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Threads allocating at once each get memory they can write, across
+    /// the steps where more of the reserve is opened.
+    #[test]
+    fn threads_get_writable_disjoint_memory() {
+        let threads: std::vec::Vec<_> = (0..8u8)
+            .map(|t| {
+                std::thread::spawn(move || {
+                    let mut got = std::vec::Vec::new();
+                    for _ in 0..64 {
+                        let b = alloc_bytes(4096, 8).unwrap();
+                        b.fill(t);
+                        got.push(b);
+                    }
+                    got
+                })
+            })
+            .collect();
+        for (t, h) in threads.into_iter().enumerate() {
+            for b in h.join().unwrap() {
+                assert!(b.iter().all(|&x| x == t as u8), "memory of thread {t} was written by another");
+            }
+        }
+        assert!(OPEN.load(Ordering::Acquire) >= used());
     }
 }
