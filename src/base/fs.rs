@@ -241,7 +241,9 @@ pub fn swap_in(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno
 /// (`auto_da_alloc`) then writes `tmp`'s data out at once, which costs
 /// several exchanges. Where the exchange cannot be made, `tmp` is renamed
 /// over `name`; where the link cannot be removed, the exchange is undone
-/// and `tmp` renamed over, so that `tmp` never stays a name of that file.
+/// and `tmp` renamed over. If that fails too (or the process is killed
+/// between the two calls), `tmp` stays a name of the shared file: its
+/// writer must check the link count before writing into it.
 pub fn replace_link(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
     if fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE).is_ok() {
         if fs::unlinkat(dir, tmp, fs::AtFlags::empty()).is_ok() {

@@ -404,7 +404,16 @@ impl Svc {
         let keep = tally::keep(have, max);
         // A file with the records kept and the new one, put in place of
         // the old (as s6's `s6_dtally_write`, with `base::fs::swap_in`).
-        let Ok(new) = crate::base::fs::open_rewrite(self.dir.as_fd(), TALLY_NEW, 0o644) else { return };
+        let Ok(mut new) = crate::base::fs::open_rewrite(self.dir.as_fd(), TALLY_NEW, 0o644) else { return };
+        // Never written while it is a name of the scan lock (a replacement
+        // cut short, see `base::fs::replace_link`): made anew.
+        if fs::fstat(&new).is_ok_and(|s| s.st_nlink > 1) {
+            drop(new);
+            let _ = fs::unlinkat(&self.dir, TALLY_NEW, fs::AtFlags::empty());
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let Ok(f) = fs::openat(&self.dir, TALLY_NEW, flags, Mode::from_raw_mode(0o644)) else { return };
+            new = f;
+        }
         self.spare = true;
         let start = ((have - keep) * tally::RECORD) as u64;
         let mut off = start;
@@ -492,7 +501,7 @@ impl Supervisor {
             let svc = &mut self.svcs[i];
             svc.st = st;
             if !st.notify {
-                svc.notify = None;
+                drop_notify(&self.ep, svc);
             }
             for a in actions {
                 if let Some(e) = self.act(i, a) {
@@ -507,7 +516,16 @@ impl Supervisor {
         match a {
             Action::Kill { pid, sig, group } => {
                 if let Some(p) = Pid::from_raw(pid as i32) {
-                    let _ = if group { raw::kill_group(p, sig) } else { raw::kill_pid(p, sig) };
+                    let _ = if group {
+                        // A child that has not made its session yet (a fork
+                        // still on its way to setsid) has no group of its
+                        // own: it gets the signal itself, held until it
+                        // unblocks its signals, just before the exec.
+                        raw::kill_group(p, sig)
+                            .or_else(|e| if e == Errno::SRCH { raw::kill_pid(p, sig) } else { Err(e) })
+                    } else {
+                        raw::kill_pid(p, sig)
+                    };
                 }
             }
             Action::SpawnRun => return Some(self.spawn_run(i)),
@@ -546,7 +564,7 @@ impl Supervisor {
         };
         let svc = &mut self.svcs[i];
         // notification-fd: a fresh pipe, its write end at fd N in the child.
-        svc.notify = None;
+        drop_notify(&self.ep, svc);
         let mut notify_w: Option<(OwnedFd, i32)> = None;
         match svdir::read_number(svc.dir.as_fd(), c"notification-fd") {
             Ok(Some(n)) if n > 0 && n <= svdir::NOTIFICATION_FD_MAX => {
@@ -793,6 +811,15 @@ impl Supervisor {
     /// Down and not to be restarted (its `finish` exited 125).
     pub fn gave_up(&self, i: usize) -> bool {
         self.is_down(i) && !self.svcs[i].st.want_up
+    }
+}
+
+/// Close `svc`'s notification pipe, out of the epoll set first: a forked
+/// child that has not exec'd yet holds a copy of it, which would keep it
+/// in the set, reporting a hang-up, until that child's exec.
+fn drop_notify(ep: &OwnedFd, svc: &mut Svc) {
+    if let Some(r) = svc.notify.take() {
+        let _ = epoll::delete(ep, &r);
     }
 }
 

@@ -907,6 +907,33 @@ exec cat > /dev/null
     assert_eq!(c.wait().code(), 0);
 }
 
+/// A `death_tally.new` that is a name of the scan lock (a replacement cut
+/// short by a kill, with `/run` kept) is never written into: the next death
+/// makes a file of its own, and the lock stays empty.
+#[test]
+fn a_tally_spare_linked_to_the_scan_lock_is_not_written() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    service(&root, "a", "echo x >> /tmp/runs; exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let a = svc_dir(&root, "a");
+    wait_state(&a, "up (pid ");
+    let spare = a.join("supervise/death_tally.new");
+    wait_until("spare tally", Duration::from_secs(5), || spare.exists());
+    let scan = root.path().join("run/service/.s6-svscan/lock");
+    fs::remove_file(&spare).unwrap();
+    fs::hard_link(&scan, &spare).unwrap();
+    assert_eq!(host(s6("s6-svc").arg("-k").arg(&a)).0, 0);
+    let runs = || fs::read_to_string(root.path().join("tmp/runs")).unwrap_or_default().lines().count();
+    wait_until("a restarted", Duration::from_secs(5), || runs() >= 2);
+    wait_state(&a, "up (pid ");
+    assert_eq!(fs::metadata(&scan).unwrap().len(), 0, "death records were written into the scan lock");
+    assert_eq!(fs::read(a.join("supervise/death_tally")).unwrap().len(), 14);
+    assert_ne!(fs::metadata(a.join("supervise/death_tally")).unwrap().ino(), fs::metadata(&scan).unwrap().ino());
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 /// Once a service is up and PID 1 is quiet, `status.new` and
 /// `death_tally.new` exist: the next status change and the next death are
 /// written into them and put in place, so that a stop makes no inode.
