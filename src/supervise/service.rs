@@ -22,7 +22,7 @@ use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
 use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
-use crate::sys::spawn::{Spawn, spawn_forked};
+use crate::sys::spawn::{Spawn, spawn_nowait};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::epoll;
@@ -344,9 +344,9 @@ impl Svc {
             chdir: Some(self.path_c),
             report: crate::base::diag::warn_sys_fatal,
         };
-        // Forked: services start (and end) together, without waiting for
-        // each exec (see `sys::spawn::spawn_forked`).
-        spawn_forked(&sp)
+        // Not waited for: services start (and end) together, without
+        // waiting for each exec (see `sys::spawn::spawn_nowait`).
+        spawn_nowait(&sp)
     }
 
     /// `./run NAME`, after `words` (its `#!` line's, from `plan`).
@@ -517,7 +517,7 @@ impl Supervisor {
             Action::Kill { pid, sig, group } => {
                 if let Some(p) = Pid::from_raw(pid as i32) {
                     let _ = if group {
-                        // A child that has not made its session yet (a fork
+                        // A child that has not made its session yet (one
                         // still on its way to setsid) has no group of its
                         // own: it gets the signal itself, held until it
                         // unblocks its signals, just before the exec.
@@ -555,8 +555,8 @@ impl Supervisor {
 
     fn spawn_run(&mut self, i: usize) -> Event {
         // `./run` is looked at first (its `#!` interpreter, or run through
-        // its `#!` line when not executable): the child is a fork, whose
-        // exec error would come too late to say why.
+        // its `#!` line when not executable): the child is not waited
+        // for, and its exec error would come too late to say why.
         let mut buf = [0u8; 512];
         let (file, words) = match self.svcs[i].plan(&mut buf) {
             Ok(p) => p,
@@ -814,8 +814,8 @@ impl Supervisor {
     }
 }
 
-/// Close `svc`'s notification pipe, out of the epoll set first: a forked
-/// child that has not exec'd yet holds a copy of it, which would keep it
+/// Close `svc`'s notification pipe, out of the epoll set first: a child
+/// that has not exec'd yet holds a copy of it, which would keep it
 /// in the set, reporting a hang-up, until that child's exec.
 fn drop_notify(ep: &OwnedFd, svc: &mut Svc) {
     if let Some(r) = svc.notify.take() {

@@ -230,7 +230,35 @@ pub type ChildFn = unsafe extern "C" fn(*const u8) -> !;
 /// - The memory is not dumpable while the child runs (`spawn::start`):
 ///   before Linux 5.16 a core dump of the child would kill the caller.
 pub unsafe fn vfork_run(f: ChildFn, arg: *const u8, stack_top: *mut u8) -> Result<Pid, Errno> {
-    let flags = (g::CLONE_VM | g::CLONE_VFORK) as usize | g::SIGCHLD as usize;
+    // SAFETY: per this function's contract; no child tid word.
+    unsafe { clone_run(g::CLONE_VM | g::CLONE_VFORK, f, arg, stack_top, core::ptr::null_mut()) }
+}
+
+/// Start a child that shares this process's memory and runs beside it:
+/// `clone(CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD)` with the child on
+/// `stack_top`, calling `f(arg)`. Returns at once with its pid. The kernel
+/// writes 0 to `*tid` when the child has exec'd (its old memory, ours, is
+/// then no longer its own) or exited: until then `stack_top`'s region and
+/// what `arg` leads to are the child's.
+///
+/// # Safety
+///
+/// As [`vfork_run`], and: the region below `stack_top`, `arg` and all it
+/// points to, and `*tid` (non-zero before the call) are neither written
+/// nor freed by anyone but the child until `*tid` reads 0.
+pub unsafe fn share_run(f: ChildFn, arg: *const u8, stack_top: *mut u8, tid: *mut u32) -> Result<Pid, Errno> {
+    // SAFETY: per this function's contract.
+    unsafe { clone_run(g::CLONE_VM | g::CLONE_CHILD_CLEARTID, f, arg, stack_top, tid) }
+}
+
+/// clone(`flags | SIGCHLD`) with the child on `stack_top` calling `f(arg)`;
+/// `ctid` is the child tid word (`CLONE_CHILD_CLEARTID`), or null.
+///
+/// # Safety
+///
+/// As [`vfork_run`] or [`share_run`], whichever `flags` make it.
+unsafe fn clone_run(flags: u32, f: ChildFn, arg: *const u8, stack_top: *mut u8, ctid: *mut u32) -> Result<Pid, Errno> {
+    let flags = flags as usize | g::SIGCHLD as usize;
     let ret: isize;
     // SAFETY: per the contract above. The parent takes the `2:` branch with
     // the result in the return register; the child (result 0) runs on the
@@ -246,7 +274,7 @@ pub unsafe fn vfork_run(f: ChildFn, arg: *const u8, stack_top: *mut u8) -> Resul
             "ud2",
             "2:",
             inlateout("rax") g::__NR_clone as isize => ret,
-            in("rdi") flags, in("rsi") stack_top, in("rdx") 0usize, in("r10") 0usize, in("r8") 0usize,
+            in("rdi") flags, in("rsi") stack_top, in("rdx") 0usize, in("r10") ctid, in("r8") 0usize,
             in("r12") arg, in("r13") f,
             lateout("rcx") _, lateout("r11") _,
             options(nostack)
@@ -264,7 +292,7 @@ pub unsafe fn vfork_run(f: ChildFn, arg: *const u8, stack_top: *mut u8) -> Resul
             "2:",
             in("x8") g::__NR_clone as usize,
             inlateout("x0") flags as isize => ret,
-            in("x1") stack_top, in("x2") 0usize, in("x3") 0usize, in("x4") 0usize,
+            in("x1") stack_top, in("x2") 0usize, in("x3") 0usize, in("x4") ctid,
             in("x9") arg, in("x10") f,
             options(nostack)
         );

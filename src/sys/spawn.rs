@@ -1,4 +1,5 @@
-//! vfork (or fork, `spawn_forked`) → (child set-up) → exec, with the child
+//! vfork (or, not waited for, `spawn_nowait`: a child that shares our
+//! memory beside us, or a fork) → (child set-up) → exec, with the child
 //! path kept straight-line and allocation-free.
 //!
 //! The child: new process group or session if asked, takes the terminal's
@@ -8,18 +9,19 @@
 //!
 //! # Safety
 //!
-//! The child shares the parent's memory until it execs (`raw::vfork_run`):
-//! it runs only the straight-line code in `child`, on a stack of its own,
-//! writes nothing but that stack and per-process kernel state, and ends in
-//! `execve` or `exit_group`. A forked child runs the same code on a copy.
+//! The child shares the parent's memory until it execs (`raw::vfork_run`,
+//! `raw::share_run`): it runs only the straight-line code in `child`, on a
+//! stack of its own, writes nothing but that stack and per-process kernel
+//! state, and ends in `execve` or `exit_group`. A forked child runs the
+//! same code on a copy.
 #![allow(unsafe_code)]
 
-use super::argv::{Argv, Envp};
+use super::argv::{Argv, Envp, Vec0};
 use super::exec::{exec_failure_code, execvpe};
 use super::raw;
 use super::signal::{self, Original};
 use core::ffi::CStr;
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use rustix::io::Errno;
 use rustix::process::{DumpableBehavior, Pid};
 
@@ -68,14 +70,26 @@ pub fn spawn_as(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> Result<Pid, Errno> {
     start(&Job { s, ids })
 }
 
-/// As `spawn`, but the child is a copy of this process (a fork), and this
-/// returns at once, before its exec: for a burst of spawns (services
-/// started together), where waiting for each exec would make PID 1 wait
-/// for the scheduler to run each child in turn. On a busy machine a new
-/// process may wait milliseconds for a CPU: 50 services took 180 ms to be
-/// all up with a vfork each, 48 ms with a fork each, with two processes
-/// keeping both CPUs busy (against 32 ms for fork+exec alone).
-pub fn spawn_forked(s: &Spawn<'_>) -> Result<Pid, Errno> {
+/// As `spawn`, but this returns at once, before the child's exec: for a
+/// burst of spawns (services started together), where waiting for each
+/// exec would make PID 1 wait for the scheduler to run each child in turn.
+/// On a busy machine a new process may wait milliseconds for a CPU: 50
+/// services took 180 ms to be all up with a vfork each, 48 ms with a fork
+/// each, with two processes keeping both CPUs busy (against 32 ms for
+/// fork+exec alone).
+///
+/// The child shares our memory, as a vfork child does, but runs beside us
+/// ([`share`]): a fork would copy PID 1's page tables and make every page
+/// it then writes fault and be copied, which cost more than all the rest
+/// of starting a service. When no slot is free, or the plan does not fit
+/// in one, or the kernel refuses the clone (qemu-user), it is a fork.
+pub fn spawn_nowait(s: &Spawn<'_>) -> Result<Pid, Errno> {
+    match share::spawn(s) {
+        Some(Ok(pid)) => return Ok(pid),
+        Some(Err(Errno::AGAIN | Errno::NOMEM)) | None => {}
+        // Refused (qemu-user, a seccomp filter): a fork, from now on.
+        Some(Err(_)) => share::disable(),
+    }
     let job = Job { s, ids: None };
     // SAFETY: rs6 is single-threaded (no lock can be held by another
     // thread at the fork); the child runs `child`, which ends in execve or
@@ -91,6 +105,25 @@ pub fn spawn_forked(s: &Spawn<'_>) -> Result<Pid, Errno> {
     }
 }
 
+/// Before this process blocks with nothing to do: when every child that
+/// shared our memory ([`spawn_nowait`]) has exec'd, give back the pages
+/// their stacks and plans used, make this process dumpable again, and say
+/// true. False while one has not (it may wait for a CPU): call again a few
+/// milliseconds later. After `SETTLE_TRIES` falses in a row (a child
+/// stopped before its exec), true: block anyway, and look again at the
+/// next wake-up.
+pub fn settle() -> bool {
+    const SETTLE_TRIES: u8 = 20;
+    static TRIES: AtomicU8 = AtomicU8::new(0);
+    let t = TRIES.load(Ordering::Relaxed);
+    if share::settle() || t + 1 >= SETTLE_TRIES {
+        TRIES.store(0, Ordering::Relaxed);
+        return true;
+    }
+    TRIES.store(t + 1, Ordering::Relaxed);
+    false
+}
+
 const UNKNOWN: u8 = 0;
 const YES: u8 = 1;
 const NO: u8 = 2;
@@ -102,16 +135,250 @@ fn start(job: &Job<'_, '_>) -> Result<Pid, Errno> {
     // once its signals are restored) kills every process that shares it,
     // us included; a process that cannot be dumped is killed alone. And a
     // child that changes its ids makes the memory it shares non-dumpable:
-    // ours is put back once it has exec'd.
-    let dumpable = was_dumpable();
-    if dumpable {
+    // ours is put back once it has exec'd (and no child started by
+    // `spawn_nowait` still shares it).
+    hold_undumpable();
+    let r = vfork_job(job);
+    share::settle_dumpable();
+    r
+}
+
+/// We turned our dumpable flag off (children share our memory).
+static DUMP_OFF: AtomicBool = AtomicBool::new(false);
+
+/// Make our memory non-dumpable while a child shares it (see `start`).
+fn hold_undumpable() {
+    if was_dumpable() && !DUMP_OFF.swap(true, Ordering::Relaxed) {
         let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::NotDumpable);
     }
-    let r = vfork_job(job);
-    if dumpable {
+}
+
+/// Put the dumpable flag back (no child shares our memory any more).
+fn release_undumpable() {
+    if DUMP_OFF.swap(false, Ordering::Relaxed) {
         let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::Dumpable);
     }
-    r
+}
+
+/// Children that share our memory and run beside us until their exec.
+///
+/// Each gets a slot of a mapping made at the first such spawn: a guard
+/// page, its stack, and a copy of its plan (`Spawn`, strings, arrays,
+/// environment) that we do not touch until the kernel has cleared the
+/// slot's tid word (`CLONE_CHILD_CLEARTID`: the child has exec'd or
+/// exited). Nothing the child reads is ours to change meanwhile, and it
+/// writes only its stack.
+mod share {
+    use super::*;
+    use core::marker::PhantomData;
+    use core::sync::atomic::{AtomicU32, AtomicUsize};
+
+    /// Children waiting for a CPU before their exec, at most; one more
+    /// is a fork.
+    const SLOTS: usize = 8;
+    const PAGE: usize = 4096;
+    /// Stack: as `CHILD_STACK` (twice what `child` needs at most).
+    const STACK: usize = CHILD_STACK;
+    /// The plan's copy; a bigger one (a huge environment) is a fork.
+    const DATA: usize = 48 * 1024;
+    const SLOT: usize = PAGE + STACK + DATA;
+    /// The mapping's address; 0: not made yet; 1: none (a fork each time).
+    static BASE: AtomicUsize = AtomicUsize::new(0);
+    /// Per slot: non-zero while a child uses it (the kernel zeroes it).
+    static TID: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
+    /// Per slot: pages touched since they were last given back.
+    static DIRTY: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
+
+    pub(super) fn disable() {
+        BASE.store(1, Ordering::Relaxed);
+    }
+
+    fn base() -> Option<usize> {
+        match BASE.load(Ordering::Relaxed) {
+            0 => {}
+            1 => return None,
+            b => return Some(b),
+        }
+        // SAFETY: a new anonymous private mapping, aliased by nothing; the
+        // guard pages are inside it.
+        let b = unsafe {
+            let p = rustix::mm::mmap_anonymous(
+                core::ptr::null_mut(),
+                SLOTS * SLOT,
+                rustix::mm::ProtFlags::READ | rustix::mm::ProtFlags::WRITE,
+                rustix::mm::MapFlags::PRIVATE | rustix::mm::MapFlags::NORESERVE,
+            );
+            let ok = p.as_ref().is_ok_and(|&p| {
+                (0..SLOTS).all(|i| {
+                    rustix::mm::mprotect(p.cast::<u8>().add(i * SLOT).cast(), PAGE, rustix::mm::MprotectFlags::empty())
+                        .is_ok()
+                })
+            });
+            match p {
+                Ok(p) if ok => p as usize,
+                Ok(p) => {
+                    let _ = rustix::mm::munmap(p, SLOTS * SLOT);
+                    1
+                }
+                Err(_) => 1,
+            }
+        };
+        BASE.store(b, Ordering::Relaxed);
+        (b != 1).then_some(b)
+    }
+
+    /// Copies into a slot's data area, bump-allocated, valid for `'w`.
+    struct Writer<'w> {
+        at: usize,
+        end: usize,
+        _area: PhantomData<&'w mut [u8]>,
+    }
+
+    impl<'w> Writer<'w> {
+        /// # Safety
+        ///
+        /// `at..end` is mapped, writable, and used by nothing else for `'w`.
+        unsafe fn new(at: usize, end: usize) -> Writer<'w> {
+            Writer { at, end, _area: PhantomData }
+        }
+        fn take(&mut self, size: usize, align: usize) -> Option<*mut u8> {
+            let at = self.at.checked_add(align - 1)? & !(align - 1);
+            let next = at.checked_add(size)?;
+            if next > self.end {
+                return None;
+            }
+            self.at = next;
+            Some(at as *mut u8)
+        }
+        /// `v` moved into the area.
+        fn put<T>(&mut self, v: T) -> Option<&'w T> {
+            let p = self.take(size_of::<T>(), align_of::<T>())?.cast::<T>();
+            // SAFETY: `p` is aligned and inside the area (`new`'s contract),
+            // in bytes no other copy took.
+            unsafe {
+                p.write(v);
+                Some(&*p)
+            }
+        }
+        fn bytes(&mut self, b: &[u8]) -> Option<&'w [u8]> {
+            let p = self.take(b.len(), 1)?;
+            // SAFETY: as `put`; `b` is not in the area (nothing else uses it).
+            unsafe {
+                core::ptr::copy_nonoverlapping(b.as_ptr(), p, b.len());
+                Some(core::slice::from_raw_parts(p, b.len()))
+            }
+        }
+        fn cstr(&mut self, c: &CStr) -> Option<&'w CStr> {
+            let b = self.bytes(c.to_bytes_with_nul())?;
+            // SAFETY: a copy of a C string, its NUL included.
+            Some(unsafe { CStr::from_bytes_with_nul_unchecked(b) })
+        }
+        fn slice<T: Copy>(&mut self, v: &[T]) -> Option<&'w [T]> {
+            let p = self.take(size_of_val(v), align_of::<T>())?.cast::<T>();
+            // SAFETY: as `put`.
+            unsafe {
+                core::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len());
+                Some(core::slice::from_raw_parts(p, v.len()))
+            }
+        }
+        /// A copy of the array and of its strings.
+        fn vec0(&mut self, v: Vec0<'_>) -> Option<Vec0<'w>> {
+            let n = v.len();
+            let p = self.take((n + 1) * size_of::<*const u8>(), align_of::<*const u8>())?.cast::<*const u8>();
+            for (i, s) in v.iter().enumerate() {
+                let c = self.cstr(s)?;
+                // SAFETY: `p` has room for n + 1 pointers (as `put`).
+                unsafe { p.add(i).write(c.as_ptr().cast()) };
+            }
+            // SAFETY: as above; the array is null-terminated and its
+            // strings live in the area as long as it.
+            unsafe {
+                p.add(n).write(core::ptr::null());
+                Some(Vec0::from_raw(p))
+            }
+        }
+    }
+
+    /// The copy of `s` in a slot's data area: `None` when it does not fit.
+    fn copy<'w>(w: &mut Writer<'w>, s: &Spawn<'_>) -> Option<&'w Job<'w, 'w>> {
+        let sp = Spawn {
+            file: w.cstr(s.file)?,
+            argv: w.vec0(s.argv)?,
+            envp: w.vec0(s.envp)?,
+            path: w.bytes(s.path)?,
+            signals: w.put(*s.signals)?,
+            new_pgrp: s.new_pgrp,
+            take_tty: s.take_tty,
+            setsid: s.setsid,
+            moves: w.slice(s.moves)?,
+            chdir: match s.chdir {
+                Some(c) => Some(w.cstr(c)?),
+                None => None,
+            },
+            report: s.report,
+        };
+        let sp = w.put(sp)?;
+        w.put(Job { s: sp, ids: None })
+    }
+
+    /// Start `s` in a free slot: `None` when there is none, or the plan
+    /// does not fit (the caller forks instead).
+    pub(super) fn spawn(s: &Spawn<'_>) -> Option<Result<Pid, Errno>> {
+        let base = base()?;
+        let i = (0..SLOTS).find(|&i| TID[i].load(Ordering::Acquire) == 0)?;
+        let stack_top = base + i * SLOT + PAGE + STACK;
+        DIRTY[i].store(true, Ordering::Relaxed);
+        // SAFETY: the slot's data area, mapped and writable (`base`), is
+        // free: its tid word read 0, and only this function makes it
+        // non-zero. The copy is used until the child's exec only.
+        let mut w = unsafe { Writer::new(stack_top, stack_top + DATA) };
+        let job = copy(&mut w, s)?;
+        hold_undumpable();
+        TID[i].store(1, Ordering::Relaxed);
+        // SAFETY: the slot is free (its tid word read 0: no child uses
+        // it) and is the child's until the kernel zeroes that word again;
+        // its stack ends at `stack_top`, 16-byte aligned, above a guard
+        // page; `job` and all it leads to are in the slot's data area.
+        // `child_entry` writes nothing but that stack and per-process
+        // kernel state, and ends in execve or exit_group; rs6 has no
+        // signal handlers, every signal is blocked until the exec, and our
+        // memory is not dumpable while a child shares it (`start`).
+        let r = unsafe {
+            raw::share_run(child_entry, (job as *const Job<'_, '_>).cast(), stack_top as *mut u8, TID[i].as_ptr())
+        };
+        if r.is_err() {
+            TID[i].store(0, Ordering::Relaxed);
+            settle_dumpable();
+        }
+        Some(r)
+    }
+
+    fn all_free() -> bool {
+        TID.iter().all(|t| t.load(Ordering::Acquire) == 0)
+    }
+
+    pub(super) fn settle_dumpable() {
+        if all_free() {
+            release_undumpable();
+        }
+    }
+
+    pub(super) fn settle() -> bool {
+        if !all_free() {
+            return false;
+        }
+        release_undumpable();
+        let b = BASE.load(Ordering::Relaxed);
+        if b > 1 && DIRTY.iter().any(|d| d.load(Ordering::Relaxed)) {
+            // SAFETY: our own mapping, used by no child (all slots free):
+            // its pages read as zeros again when next touched.
+            let _ = unsafe {
+                rustix::mm::madvise(b as *mut core::ffi::c_void, SLOTS * SLOT, rustix::mm::Advice::LinuxDontNeed)
+            };
+            DIRTY.iter().for_each(|d| d.store(false, Ordering::Relaxed));
+        }
+        true
+    }
 }
 
 /// Whether this process was dumpable at its first spawn (read once).

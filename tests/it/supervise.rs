@@ -1024,3 +1024,49 @@ fn fifo_in_a_service_directory_is_copied_as_a_fifo() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// Services started together run in children that share PID 1's memory
+/// until their exec, each with its own copy of what it runs
+/// (`sys::spawn::spawn_nowait`): every one gets its own argv, directory,
+/// environment and log pipe, however many start at once.
+#[test]
+fn a_burst_of_services_each_get_their_own_argv_directory_and_pipe() {
+    let root = Root::new();
+    let n = 40;
+    for i in 0..n {
+        let name = format!("b{i:02}");
+        service(
+            &root,
+            &name,
+            &format!("echo \"$0 $1 $(pwd -P) $BURST\" > /tmp/{name}.out\necho \"line from $1\"\nexec sleep 1000"),
+        );
+        if i % 2 == 0 {
+            root.file(
+                &format!("/etc/services.d/{name}/log/run"),
+                &format!("#!/bin/sh\nexec cat > /tmp/{name}.log\n"),
+                0o755,
+            );
+        }
+    }
+    // S6_KEEP_ENV=1: services get the container's environment, here a
+    // big variable.
+    let mut c = root.init(&[]).env("S6_KEEP_ENV", "1").env("BURST", "x".repeat(3000).as_str()).start();
+    let x = "x".repeat(3000);
+    for i in 0..n {
+        let name = format!("b{i:02}");
+        let out = root.path().join(format!("tmp/{name}.out"));
+        wait_until(&format!("{name} to run"), Duration::from_secs(10), || {
+            fs::read_to_string(&out).is_ok_and(|s| s.ends_with('\n'))
+        });
+        assert_eq!(fs::read_to_string(&out).unwrap(), format!("./run {name} /run/s6/services/{name} {x}\n"));
+        if i % 2 == 0 {
+            let log = root.path().join(format!("tmp/{name}.log"));
+            wait_until(&format!("{name}'s logger to get its line"), Duration::from_secs(10), || {
+                fs::read_to_string(&log).is_ok_and(|s| s.ends_with('\n'))
+            });
+            assert_eq!(fs::read_to_string(&log).unwrap(), format!("line from {name}\n"));
+        }
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}

@@ -73,9 +73,12 @@ use rustix::process::{Pid, WaitOptions};
 pub use settings::{DEFAULT_PATH, Settings};
 use stages::{Action, Event, Item, Phase, Stages};
 
-/// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 /// How long the loop pauses after its wait for events fails.
 const WAIT_RETRY_MS: u64 = 100;
+/// How often PID 1, idle, looks whether its last children have exec'd
+/// (`sys::spawn::settle`) before it gives back their pages.
+const SETTLE_POLL: rustix::time::Timespec = rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 };
+/// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
 /// A stage-2/3 child being waited for.
@@ -391,7 +394,10 @@ impl Pid1 {
                     // The flush may have set when the spare files are made.
                     let deadline = deadline.into_iter().chain(self.sup.spare_at()).min();
                     match deadline.map(|d| d.until(now)) {
-                        None => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
+                        None if crate::sys::spawn::settle() => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
+                        // A child still shares our memory (it waits for a
+                        // CPU before its exec): look again shortly.
+                        None => epoll::wait(&self.sup.ep, &mut events[..], Some(&SETTLE_POLL)),
                         t => epoll::wait(&self.sup.ep, &mut events[..], t.as_ref()),
                     }
                 }

@@ -24,7 +24,7 @@ use crate::base::{exit, time::Instant};
 use crate::rt::Env;
 use crate::s6::rc::{Db, Internal, Kind, Plan, Step, live, source::load};
 use crate::sys::argv::{Builder, Fixed};
-use crate::sys::spawn::{Spawn, spawn_forked};
+use crate::sys::spawn::{Spawn, spawn_nowait};
 use crate::sys::{arena, raw, signal};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, AsRawFd, OwnedFd};
@@ -464,9 +464,9 @@ impl Pid1 {
                 &io[..rc.null.is_some() as usize]
             }
         };
-        // Forked: the oneshots of a step start together, without waiting
-        // for each exec (see `sys::spawn::spawn_forked`).
-        spawn_forked(&Spawn {
+        // Not waited for: the oneshots of a step start together, without
+        // waiting for each exec (see `sys::spawn::spawn_nowait`).
+        spawn_nowait(&Spawn {
             file: c"/command/execlineb",
             argv: argv.get(),
             envp: rc.envp.with(var),
