@@ -115,18 +115,29 @@ fn created_as(mode: Mode) -> bool {
     mode.as_raw_mode() & (0o7000 | um) == 0
 }
 
+/// What the copy of a service directory found in it, so that setting it
+/// up does not look again: whether `log` is a directory and whether `down`
+/// exists (`None`: not known, a symlink), and whether `notification-fd`
+/// may exist.
+#[derive(Default)]
+pub(super) struct Listing {
+    log: Option<bool>,
+    down: Option<bool>,
+    notify: bool,
+}
+
 /// Copy the directory `src/name`, of mode `mode` (its `stat` is the
-/// caller's), into `dst/name`, leaving out the entries named in `skip`.
-/// Returns the copy, open.
+/// caller's), into `dst/name`, leaving out the entries named in `skip`;
+/// what it holds goes into `seen`. Returns the copy, open.
 #[inline(never)]
 fn copy_dir(
     src: BorrowedFd<'_>,
     dst: BorrowedFd<'_>,
-    name: &[u8],
-    mode: Mode,
+    (name, mode): (&[u8], Mode),
     depth: u32,
     follow: bool,
     skip: &[&[u8]],
+    mut seen: Option<&mut Listing>,
 ) -> Result<OwnedFd, Errno> {
     if depth == 0 {
         return Err(Errno::LOOP);
@@ -143,10 +154,22 @@ fn copy_dir(
     let s = fs::openat(src, name, DIRF | nofollow, Mode::empty())?;
     let d = fs::openat(dst, name, DIRF | OFlags::NOFOLLOW, Mode::empty())?;
     // Both just opened: at their start already.
-    for_each_new(s.as_fd(), &mut |n, _| {
+    if let Some(l) = seen.as_deref_mut() {
+        (l.log, l.down) = (Some(false), Some(false));
+    }
+    for_each_new(s.as_fd(), &mut |n, t| {
         let n = n.to_bytes();
         if skip.contains(&n) {
             return Ok(());
+        }
+        if let Some(l) = seen.as_deref_mut() {
+            let known = t != FileType::Symlink && t != FileType::Unknown;
+            match n {
+                b"log" => l.log = known.then_some(t == FileType::Directory),
+                b"down" => l.down = known.then_some(true),
+                b"notification-fd" => l.notify = true,
+                _ => {}
+            }
         }
         copy_tree(s.as_fd(), d.as_fd(), n, depth - 1, follow && n == b"log")
     })?;
@@ -168,7 +191,7 @@ fn copy_tree_but(
     let st = fs::statat(src, name, if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW })?;
     let mode = Mode::from_raw_mode(st.st_mode & 0o7777);
     match FileType::from_raw_mode(st.st_mode) {
-        FileType::Directory => copy_dir(src, dst, name, mode, depth, follow, skip).map(drop),
+        FileType::Directory => copy_dir(src, dst, (name, mode), depth, follow, skip, None).map(drop),
         FileType::Symlink => {
             let mut t = [0u8; 1024];
             let n = fs::readlinkat_raw(src, name, &mut t)?;
@@ -260,13 +283,16 @@ impl Supervisor {
                 diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
                 continue;
             }
+            let mut seen = Listing::default();
             let copied = match &legacy {
-                Some(l) => copy_dir(src.as_fd(), l.as_fd(), name, mode, 16, true, &[]).and_then(|d| {
-                    let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
-                    let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
-                    fs::symlinkat(t, &scan, *name).map(|_| d)
-                }),
-                None => copy_dir(src.as_fd(), scan.as_fd(), name, mode, 16, true, &[]),
+                Some(l) => {
+                    copy_dir(src.as_fd(), l.as_fd(), (name, mode), 16, true, &[], Some(&mut seen)).and_then(|d| {
+                        let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
+                        let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
+                        fs::symlinkat(t, &scan, *name).map(|_| d)
+                    })
+                }
+                None => copy_dir(src.as_fd(), scan.as_fd(), (name, mode), 16, true, &[], Some(&mut seen)),
             };
             let dir = match copied {
                 Ok(d) => d,
@@ -276,7 +302,7 @@ impl Supervisor {
                 }
             };
             let first = self.svcs.len();
-            self.add(scan.as_fd(), name, Some(dir));
+            self.add(scan.as_fd(), name, Some((dir, seen)));
             // The logger (added second) first, then the service.
             for i in (first..self.svcs.len()).rev() {
                 self.kick(i);
@@ -340,16 +366,22 @@ impl Supervisor {
     }
 
     /// Set up `scan/name` (and `scan/name/log` when it is a directory);
-    /// `dir` is that directory when the caller has it open.
-    fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8], dir: Option<OwnedFd>) {
+    /// `copy` is that directory when the caller has just copied it, open,
+    /// and what the copy found in it.
+    fn add(&mut self, scan: BorrowedFd<'_>, name: &[u8], copy: Option<(OwnedFd, Listing)>) {
         self.take_scan_lock();
         // Scan directory entries may be symlinks (v3 layout, s6's way).
-        let dir = match dir.map_or_else(|| fs::openat(scan, name, DIRF, Mode::empty()), Ok) {
-            Ok(d) => d,
-            Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", name]),
+        let (dir, seen) = match copy {
+            Some((d, l)) => (d, Some(l)),
+            None => match fs::openat(scan, name, DIRF, Mode::empty()) {
+                Ok(d) => (d, None),
+                Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", name]),
+            },
         };
-        let has_log = fs::statat(&dir, c"log", AtFlags::empty())
-            .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+        let has_log = seen.as_ref().and_then(|l| l.log).unwrap_or_else(|| {
+            fs::statat(&dir, c"log", AtFlags::empty())
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
+        });
         let pipe = if has_log {
             match pipe_with(PipeFlags::CLOEXEC) {
                 Ok(p) => Some(p),
@@ -365,7 +397,7 @@ impl Supervisor {
             Some((r, w)) => (Some(r), Some(w)),
             None => (None, None),
         };
-        let Some(svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref()) else { return };
+        let Some(svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref()) else { return };
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
         if !self.svcs.push(svc) {
@@ -379,7 +411,7 @@ impl Supervisor {
                 Ok(d) => d,
                 Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", &lname]),
             };
-            if let Some(log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref()) {
+            if let Some(log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None) {
                 self.watch(log.control.as_fd(), Watch::Control(idx + 1));
                 if self.svcs.push(log) {
                     let li = self.svcs.len() - 1;
@@ -426,7 +458,7 @@ impl Supervisor {
         let _ =
             fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
         self.take_scan_lock();
-        let svc = prepare(dir, name, false, None, self.scan_lock.as_ref())?;
+        let svc = prepare(dir, name, false, None, self.scan_lock.as_ref(), None)?;
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
         self.svcs.push(svc).then_some(())?;
@@ -517,8 +549,16 @@ impl ScanLock {
 }
 
 /// Make `dir` a supervised service directory: `supervise/` (lock, control,
-/// status), `event/`, wanted up unless `down` exists.
-fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, shared: Option<&ScanLock>) -> Option<Svc> {
+/// status), `event/`, wanted up unless `down` exists (`seen`: what its
+/// copy just found in it).
+fn prepare(
+    dir: OwnedFd,
+    name: &[u8],
+    is_log: bool,
+    pipe: Option<OwnedFd>,
+    shared: Option<&ScanLock>,
+    seen: Option<&Listing>,
+) -> Option<Svc> {
     let fail = |e: Errno, what: &[u8]| {
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
@@ -581,7 +621,7 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
             Mode::from_raw_mode(0o644),
         );
     }
-    let want_up = !svdir::exists(dir.as_fd(), c"down");
+    let want_up = !seen.and_then(|l| l.down).unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
     let mut st = State::new(want_up, Tai::now());
@@ -600,6 +640,8 @@ fn prepare(dir: OwnedFd, name: &[u8], is_log: bool, pipe: Option<OwnedFd>, share
         dirty: false,
         events: heapless::Vec::new(),
         status_made: !fresh_sup,
+        quiet_first: fresh_sup && fresh_event,
+        no_notify_file: seen.is_some_and(|l| !l.notify),
         spare: false,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).

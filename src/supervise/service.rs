@@ -62,6 +62,14 @@ pub struct Svc {
     /// `supervise/status` may exist (false only while a `supervise/` made
     /// at set-up has had no status written).
     pub(super) status_made: bool,
+    /// `event/` was made at set-up, with `supervise/`: until the first
+    /// status is written, no client can wait on it (s6-svwait and
+    /// s6-svlisten subscribe, then read the status, and give up when there
+    /// is none), so the events that status already shows go to nobody.
+    pub(super) quiet_first: bool,
+    /// The copy just made of the directory has no `notification-fd`: the
+    /// first start does not look for it again.
+    pub(super) no_notify_file: bool,
     /// `supervise/status.new` or `death_tally.new` may be missing: made
     /// at the next quiet moment (see `Supervisor::make_spares`).
     pub(super) spare: bool,
@@ -303,11 +311,16 @@ impl Svc {
             return false;
         }
         self.dirty = false;
+        let quiet = self.quiet_first && !self.status_made;
         if svdir::write_status(self.dir.as_fd(), &self.st.status(), !self.status_made).is_ok() {
             self.status_made = true;
             self.spare = true;
         }
-        if !self.events.is_empty() {
+        if quiet {
+            // Nobody can be subscribed yet (see `quiet_first`): no scan of
+            // `event/` for the first events.
+            self.events.clear();
+        } else if !self.events.is_empty() {
             let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, &self.events);
             self.events.clear();
         }
@@ -566,7 +579,8 @@ impl Supervisor {
         // notification-fd: a fresh pipe, its write end at fd N in the child.
         drop_notify(&self.ep, svc);
         let mut notify_w: Option<(OwnedFd, i32)> = None;
-        match svdir::read_number(svc.dir.as_fd(), c"notification-fd") {
+        let listed_none = core::mem::replace(&mut svc.no_notify_file, false);
+        match if listed_none { Ok(None) } else { svdir::read_number(svc.dir.as_fd(), c"notification-fd") } {
             Ok(Some(n)) if n > 0 && n <= svdir::NOTIFICATION_FD_MAX => {
                 match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
                     Ok((r, w)) => {
