@@ -21,7 +21,7 @@ use super::exec::{exec_failure_code, execvpe};
 use super::raw;
 use super::signal::{self, Original};
 use core::ffi::CStr;
-use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use rustix::io::Errno;
 use rustix::process::{DumpableBehavior, Pid};
 
@@ -105,23 +105,36 @@ pub fn spawn_nowait(s: &Spawn<'_>) -> Result<Pid, Errno> {
     }
 }
 
-/// Before this process blocks with nothing to do: when every child that
-/// shared our memory ([`spawn_nowait`]) has exec'd, give back the pages
-/// their stacks and plans used, make this process dumpable again, and say
-/// true. False while one has not (it may wait for a CPU): call again a few
-/// milliseconds later. After `SETTLE_TRIES` falses in a row (a child
-/// stopped before its exec), true: block anyway, and look again at the
-/// next wake-up.
-pub fn settle() -> bool {
-    const SETTLE_TRIES: u8 = 20;
-    static TRIES: AtomicU8 = AtomicU8::new(0);
-    let t = TRIES.load(Ordering::Relaxed);
-    if share::settle() || t + 1 >= SETTLE_TRIES {
-        TRIES.store(0, Ordering::Relaxed);
-        return true;
+/// Before this process waits for events (`now`: monotonic ns). Once every
+/// child that shared our memory ([`spawn_nowait`]) has exec'd or exited:
+/// give back the pages their stacks and plans used, make this process
+/// dumpable again, and return `None`. While one has not (it may wait for a
+/// CPU, or an exec may be held up): `Some(ms)`, to look again that soon,
+/// from 5 ms up to 1 s as the wait goes on; after a minute of it (a child
+/// stopped before its exec), `None`: look again at the next wake-up only.
+pub fn settle(now: u64) -> Option<u64> {
+    const GIVE_UP_NS: u64 = 60_000_000_000;
+    /// When a child was first seen not done (0: all were done).
+    static SINCE: AtomicU64 = AtomicU64::new(0);
+    if share::settle() {
+        SINCE.store(0, Ordering::Relaxed);
+        return None;
     }
-    TRIES.store(t + 1, Ordering::Relaxed);
-    false
+    let since = match SINCE.load(Ordering::Relaxed) {
+        0 => {
+            SINCE.store(now.max(1), Ordering::Relaxed);
+            now
+        }
+        s => s,
+    };
+    let waited = now.saturating_sub(since);
+    (waited < GIVE_UP_NS).then(|| (waited / 1_000_000).clamp(5, 1000))
+}
+
+/// `pid` was reaped: a slot it had is free (a platform that does not
+/// clear the tid word at the exec, gVisor, still frees it at the exit).
+pub fn reaped(pid: Pid) {
+    share::reaped(pid);
 }
 
 const UNKNOWN: u8 = 0;
@@ -139,6 +152,11 @@ fn start(job: &Job<'_, '_>) -> Result<Pid, Errno> {
     // `spawn_nowait` still shares it).
     hold_undumpable();
     let r = vfork_job(job);
+    if job.ids.is_some() && DUMP_OFF.load(Ordering::Relaxed) {
+        // The child's new ids set our memory's flag to `fs.suid_dumpable`
+        // (2 on some distributions): others still sharing it need it off.
+        let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::NotDumpable);
+    }
     share::settle_dumpable();
     r
 }
@@ -186,6 +204,8 @@ mod share {
     static BASE: AtomicUsize = AtomicUsize::new(0);
     /// Per slot: non-zero while a child uses it (the kernel zeroes it).
     static TID: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
+    /// Per slot: the pid of the child that uses it.
+    static PID: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
     /// Per slot: pages touched since they were last given back.
     static DIRTY: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
 
@@ -346,11 +366,25 @@ mod share {
         let r = unsafe {
             raw::share_run(child_entry, (job as *const Job<'_, '_>).cast(), stack_top as *mut u8, TID[i].as_ptr())
         };
-        if r.is_err() {
-            TID[i].store(0, Ordering::Relaxed);
-            settle_dumpable();
+        match &r {
+            Ok(pid) => PID[i].store(pid.as_raw_nonzero().get() as u32, Ordering::Relaxed),
+            Err(_) => {
+                TID[i].store(0, Ordering::Relaxed);
+                settle_dumpable();
+            }
         }
         Some(r)
+    }
+
+    pub(super) fn reaped(pid: Pid) {
+        let p = pid.as_raw_nonzero().get() as u32;
+        for i in 0..SLOTS {
+            // An exited child is done with its slot: the tid word may
+            // still say otherwise where the kernel does not clear it.
+            if TID[i].load(Ordering::Acquire) != 0 && PID[i].load(Ordering::Relaxed) == p {
+                TID[i].store(0, Ordering::Release);
+            }
+        }
     }
 
     fn all_free() -> bool {

@@ -75,9 +75,6 @@ use stages::{Action, Event, Item, Phase, Stages};
 
 /// How long the loop pauses after its wait for events fails.
 const WAIT_RETRY_MS: u64 = 100;
-/// How often PID 1, idle, looks whether its last children have exec'd
-/// (`sys::spawn::settle`) before it gives back their pages.
-const SETTLE_POLL: rustix::time::Timespec = rustix::time::Timespec { tv_sec: 0, tv_nsec: 5_000_000 };
 /// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
@@ -391,13 +388,13 @@ impl Pid1 {
             let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
                 Ok(0) => {
                     self.sup.flush(now);
-                    // The flush may have set when the spare files are made.
-                    let deadline = deadline.into_iter().chain(self.sup.spare_at()).min();
+                    // The flush may have set when the spare files are made;
+                    // a child that still shares our memory (waiting for a
+                    // CPU before its exec) is looked at again soon.
+                    let settle = crate::sys::spawn::settle(now.0).map(|ms| now.after_ms(ms));
+                    let deadline = deadline.into_iter().chain(self.sup.spare_at()).chain(settle).min();
                     match deadline.map(|d| d.until(now)) {
-                        None if crate::sys::spawn::settle() => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
-                        // A child still shares our memory (it waits for a
-                        // CPU before its exec): look again shortly.
-                        None => epoll::wait(&self.sup.ep, &mut events[..], Some(&SETTLE_POLL)),
+                        None => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
                         t => epoll::wait(&self.sup.ep, &mut events[..], t.as_ref()),
                     }
                 }
@@ -579,6 +576,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
+                    crate::sys::spawn::reaped(pid);
                     if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, exit::from_wait(status));
                     }
