@@ -3,9 +3,10 @@
 //! - `DIR/package/admin/rs6/command/rs6`: the binary, mode 0755, the path
 //!   every applet link leads to (images move `/init` and rename things in
 //!   `/usr/bin`; nothing has a reason to touch this path);
-//! - `DIR/init`: a copy of the binary (both written to a temporary name and
-//!   renamed into place, so a running `/init` is never truncated and a
-//!   symlink at `DIR/init` is replaced, not written through);
+//! - `DIR/init`: the same file, a hard link to it (an image holds the
+//!   binary once; a copy where no link can be made). Both are made under a
+//!   temporary name and renamed into place, so a running `/init` is never
+//!   truncated and a symlink at `DIR/init` is replaced, not written through;
 //! - `DIR/command/NAME -> /package/admin/rs6/command/rs6` for every applet
 //!   (s6-overlay v3's place);
 //! - `DIR/usr/bin/NAME -> /command/NAME` for the applets whose v1/v2 paths
@@ -66,7 +67,7 @@ pub fn main(args: Args) -> u8 {
     if let Err(e) = copy_self(pkg.as_fd(), c"rs6") {
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to install ", d, BINARY]);
     }
-    if let Err(e) = copy_self(root.as_fd(), c"init") {
+    if let Err(e) = link_self(pkg.as_fd(), root.as_fd(), c"init") {
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to install ", d, b"/init"]);
     }
     let mut ok = true;
@@ -99,6 +100,21 @@ pub fn main(args: Args) -> u8 {
         }
     }
     if ok { exit::OK } else { exit::SYSCALL }
+}
+
+/// Make `root/name` a hard link to `pkg/rs6` (just installed), through a
+/// temporary name; a copy where the link cannot be made (another
+/// filesystem, one without hard links).
+fn link_self(pkg: BorrowedFd<'_>, root: BorrowedFd<'_>, name: &core::ffi::CStr) -> Result<(), Errno> {
+    let tmp = c".rs6-install.new";
+    let _ = fs::unlinkat(root, tmp, AtFlags::empty());
+    if fs::linkat(pkg, c"rs6", root, tmp, AtFlags::empty()).is_err() {
+        return copy_self(root, name);
+    }
+    let r = fs::renameat(root, tmp, root, name);
+    // A rename between two names of one file does nothing: `tmp` stays.
+    let _ = fs::unlinkat(root, tmp, AtFlags::empty());
+    r
 }
 
 /// Copy /proc/self/exe to `root/name` through a temporary file.

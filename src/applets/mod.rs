@@ -36,7 +36,7 @@ use rustix::fs;
 /// Where `rs6 --install` makes an applet reachable.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Links {
-    /// Only as `/init` (the copy of the binary itself).
+    /// Only as `/init` (the binary itself, under that name).
     Init,
     /// `/command/NAME` (s6-overlay v3's place).
     Command,

@@ -1,7 +1,7 @@
 //! `rs6 --install DIR`.
 use crate::harness::*;
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::Command;
 
@@ -36,6 +36,10 @@ fn usrmerged_bin_symlink_stays_a_symlink_and_install_is_idempotent() {
     assert_eq!(fs::read(r.join("init")).unwrap(), fs::read(rs6()).unwrap());
     assert!(r.join("command").is_dir());
     assert_eq!(fs::read(r.join("package/admin/rs6/command/rs6")).unwrap(), fs::read(rs6()).unwrap());
+    // One file, two names: an image holds the binary once.
+    let pkg = fs::metadata(r.join("package/admin/rs6/command/rs6")).unwrap();
+    assert_eq!((init.ino(), init.nlink()), (pkg.ino(), 2), "/init is not a hard link to the package's binary");
+    assert!(!r.join(".rs6-install.new").exists());
     assert_eq!(fs::read_link(r.join("command/with-contenv")).unwrap(), Path::new("/package/admin/rs6/command/rs6"));
     // The v1/v2 names land in the real usr/bin, through which bin reaches them.
     assert_eq!(fs::read_link(r.join("usr/bin/with-contenv")).unwrap(), Path::new("/command/with-contenv"));
