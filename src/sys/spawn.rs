@@ -152,12 +152,13 @@ fn start(job: &Job<'_, '_>) -> Result<Pid, Errno> {
     // `spawn_nowait` still shares it).
     hold_undumpable();
     let r = vfork_job(job);
-    if job.ids.is_some() && DUMP_OFF.load(Ordering::Relaxed) {
+    if share::all_free() {
+        release_undumpable();
+    } else if job.ids.is_some() {
         // The child's new ids set our memory's flag to `fs.suid_dumpable`
         // (2 on some distributions): others still sharing it need it off.
         let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::NotDumpable);
     }
-    share::settle_dumpable();
     r
 }
 
@@ -370,7 +371,9 @@ mod share {
             Ok(pid) => PID[i].store(pid.as_raw_nonzero().get() as u32, Ordering::Relaxed),
             Err(_) => {
                 TID[i].store(0, Ordering::Relaxed);
-                settle_dumpable();
+                if all_free() {
+                    release_undumpable();
+                }
             }
         }
         Some(r)
@@ -387,14 +390,8 @@ mod share {
         }
     }
 
-    fn all_free() -> bool {
+    pub(super) fn all_free() -> bool {
         TID.iter().all(|t| t.load(Ordering::Acquire) == 0)
-    }
-
-    pub(super) fn settle_dumpable() {
-        if all_free() {
-            release_undumpable();
-        }
     }
 
     pub(super) fn settle() -> bool {
