@@ -179,15 +179,53 @@ pub fn copy_data(src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<(), Errno> 
 /// to its new length), then put in place by [`swap_in`]. A reader sees the
 /// old file or the new one, whole.
 pub fn replace_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
+    let mut sz = Sizes::UNKNOWN;
+    replace_sized(dir, tmp, name, parts, mode, &mut sz)
+}
+
+/// What a writer that alone replaces `name` through `tmp` knows of the
+/// two files: at most how many bytes each holds (`Some(0)`: missing or
+/// empty; `None`: not known). When `tmp` is known to be no longer than
+/// what is written, no `fstat` is needed to tell whether to cut it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Sizes {
+    pub name: Option<u64>,
+    pub tmp: Option<u64>,
+}
+
+impl Sizes {
+    pub const UNKNOWN: Sizes = Sizes { name: None, tmp: None };
+    /// Neither file exists yet.
+    pub const NONE: Sizes = Sizes { name: Some(0), tmp: Some(0) };
+}
+
+/// [`replace_atomic`], keeping `sz` up to date.
+pub fn replace_sized(
+    dir: BorrowedFd<'_>,
+    tmp: &CStr,
+    name: &CStr,
+    parts: &[&[u8]],
+    mode: u32,
+    sz: &mut Sizes,
+) -> Result<(), Errno> {
+    let was = sz.tmp.take();
     let f = open_rewrite(dir, tmp, mode)?;
     let mut len = 0;
     for p in parts {
         crate::sys::fd::write_all(f.as_fd(), p)?;
         len += p.len() as u64;
     }
-    cut(f.as_fd(), len)?;
+    match was {
+        Some(w) => cut_from(f.as_fd(), w, len)?,
+        None => cut(f.as_fd(), len)?,
+    }
     drop(f);
-    swap_in(dir, tmp, name)
+    sz.tmp = match swap_in_how(dir, tmp, name)? {
+        Swapped::Exchanged => sz.name,
+        Swapped::Renamed => Some(0),
+    };
+    sz.name = Some(len);
+    Ok(())
 }
 
 /// [`replace_atomic`] where `name` is known not to exist yet (a file in a
@@ -217,7 +255,12 @@ pub fn open_rewrite(dir: BorrowedFd<'_>, tmp: &CStr, mode: u32) -> Result<rustix
 /// bytes written, when it was longer: an `ftruncate` only then, as ext4
 /// truncates (a journal handle, the orphan list) even to the same size.
 pub fn cut(f: BorrowedFd<'_>, len: u64) -> Result<(), Errno> {
-    if fs::fstat(f)?.st_size as u64 > len { fs::ftruncate(f, len) } else { Ok(()) }
+    cut_from(f, fs::fstat(f)?.st_size as u64, len)
+}
+
+/// [`cut`] for a file known to have had `was` bytes when opened.
+pub fn cut_from(f: BorrowedFd<'_>, was: u64, len: u64) -> Result<(), Errno> {
+    if was > len { fs::ftruncate(f, len) } else { Ok(()) }
 }
 
 /// Put `dir/tmp` in place of `dir/name` atomically. The two are exchanged
@@ -228,9 +271,23 @@ pub fn cut(f: BorrowedFd<'_>, len: u64) -> Result<(), Errno> {
 /// right after frees is slow on ext4. When `name` does not exist yet, or
 /// the filesystem cannot exchange, `tmp` is renamed over it, as s6 does.
 pub fn swap_in(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<(), Errno> {
+    swap_in_how(dir, tmp, name).map(drop)
+}
+
+/// How [`swap_in`] put the file in place.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Swapped {
+    /// `tmp` now holds what `name` held.
+    Exchanged,
+    /// `tmp` is gone.
+    Renamed,
+}
+
+/// [`swap_in`], saying how.
+pub fn swap_in_how(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr) -> Result<Swapped, Errno> {
     match fs::renameat_with(dir, tmp, dir, name, fs::RenameFlags::EXCHANGE) {
-        Err(Errno::NOENT | Errno::INVAL | Errno::NOSYS) => fs::renameat(dir, tmp, dir, name),
-        r => r,
+        Err(Errno::NOENT | Errno::INVAL | Errno::NOSYS) => fs::renameat(dir, tmp, dir, name).map(|()| Swapped::Renamed),
+        r => r.map(|()| Swapped::Exchanged),
     }
 }
 
@@ -325,6 +382,24 @@ mod tests {
         assert_eq!(std::fs::read(d.join("g")).unwrap(), b"1\n");
         std::fs::remove_file(d.join("g.new")).unwrap();
         std::fs::remove_file(d.join("g")).unwrap();
+        // replace_sized: what the writer knows of the two files' sizes
+        // follows the exchanges; a file it did not write is cut after an
+        // fstat, one it knows to be longer without.
+        std::fs::write(d.join("h"), b"somebody else's long content\n").unwrap();
+        let mut sz = Sizes::UNKNOWN;
+        replace_sized(dir.as_fd(), c"h.new", c"h", &[b"abc\n"], 0o644, &mut sz).unwrap();
+        assert_eq!(sz, Sizes { name: Some(4), tmp: None });
+        replace_sized(dir.as_fd(), c"h.new", c"h", &[b"xyz\n"], 0o644, &mut sz).unwrap();
+        assert_eq!(std::fs::read(d.join("h")).unwrap(), b"xyz\n");
+        assert_eq!(sz, Sizes { name: Some(4), tmp: Some(4) });
+        replace_sized(dir.as_fd(), c"h.new", c"h", &[b"1\n"], 0o644, &mut sz).unwrap();
+        assert_eq!(std::fs::read(d.join("h")).unwrap(), b"1\n");
+        assert_eq!(std::fs::read(d.join("h.new")).unwrap(), b"xyz\n");
+        std::fs::remove_file(d.join("h.new")).unwrap();
+        std::fs::remove_file(d.join("h")).unwrap();
+        replace_sized(dir.as_fd(), c"h.new", c"h", &[b"22\n"], 0o644, &mut sz).unwrap();
+        assert_eq!(sz, Sizes { name: Some(3), tmp: Some(0) });
+        std::fs::remove_file(d.join("h")).unwrap();
         let mut names = Vec::new();
         // Twice: each walk starts from the beginning.
         for _ in 0..2 {

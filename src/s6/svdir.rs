@@ -24,7 +24,7 @@
 //!   it at once; one that held it open across two changes of the service
 //!   would read the newer status.
 use super::status::{STATUS_SIZE, Status};
-use crate::base::fs::{first_line, read_full};
+use crate::base::fs::{Sizes, first_line, read_full};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, Mode, OFlags};
@@ -115,17 +115,23 @@ pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
 }
 
 /// Replace `supervise/status` atomically, through `status.new`
-/// (`base::fs::replace_atomic`). `first`: `supervise/` was just made, so
-/// neither file exists yet (`base::fs::create_atomic`).
-pub fn write_status(dir: BorrowedFd<'_>, st: &Status, first: bool) -> Result<(), Errno> {
+/// (`base::fs::replace_sized`, `sz` being what the caller, its only
+/// writer, knows of the two files). `first`: `supervise/` was just made,
+/// so neither file exists yet (`base::fs::create_atomic`).
+pub fn write_status(dir: BorrowedFd<'_>, st: &Status, first: bool, sz: &mut Sizes) -> Result<(), Errno> {
     let b = st.pack();
     if first {
         match crate::base::fs::create_atomic(dir, STATUS_NEW, STATUS, &[&b], 0o644) {
-            Err(Errno::EXIST) => {}
-            r => return r,
+            Err(Errno::EXIST) => *sz = Sizes::UNKNOWN,
+            r => {
+                if r.is_ok() {
+                    *sz = Sizes { name: Some(b.len() as u64), tmp: Some(0) };
+                }
+                return r;
+            }
         }
     }
-    crate::base::fs::replace_atomic(dir, STATUS_NEW, STATUS, &[&b], 0o644)
+    crate::base::fs::replace_sized(dir, STATUS_NEW, STATUS, &[&b], 0o644, sz)
 }
 
 /// Does `dir/down` exist? (The service is then "normally down".)

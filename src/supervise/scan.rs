@@ -640,6 +640,7 @@ fn prepare(
         dirty: false,
         events: heapless::Vec::new(),
         status_made: !fresh_sup,
+        sizes: if fresh_sup { crate::base::fs::Sizes::NONE } else { crate::base::fs::Sizes::UNKNOWN },
         quiet_first: fresh_sup && fresh_event,
         no_notify_file: seen.is_some_and(|l| !l.notify),
         spare: false,

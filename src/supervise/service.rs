@@ -62,6 +62,9 @@ pub struct Svc {
     /// `supervise/status` may exist (false only while a `supervise/` made
     /// at set-up has had no status written).
     pub(super) status_made: bool,
+    /// What PID 1, their only writer, knows of the sizes of `status` and
+    /// `status.new` (a rewrite of one it wrote needs no `fstat`).
+    pub(super) sizes: crate::base::fs::Sizes,
     /// `event/` was made at set-up, with `supervise/`: until the first
     /// status is written, no client can wait on it (s6-svwait and
     /// s6-svlisten subscribe, then read the status, and give up when there
@@ -312,7 +315,7 @@ impl Svc {
         }
         self.dirty = false;
         let quiet = self.quiet_first && !self.status_made;
-        if svdir::write_status(self.dir.as_fd(), &self.st.status(), !self.status_made).is_ok() {
+        if svdir::write_status(self.dir.as_fd(), &self.st.status(), !self.status_made, &mut self.sizes).is_ok() {
             self.status_made = true;
             self.spare = true;
         }
@@ -408,8 +411,10 @@ impl Svc {
             return;
         }
         let rec = Death::from_wstat(Tai::now(), wstat).pack();
-        let old = fs::openat(&self.dir, svdir::DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
-        let st = old.as_ref().and_then(|f| fs::fstat(f).ok());
+        // Looked at by name: a first death (an empty link to the scan
+        // lock) has nothing to copy, and the file is opened only when it
+        // has. Only PID 1 writes it, so it cannot change in between.
+        let st = fs::statat(&self.dir, svdir::DEATH_TALLY, AtFlags::empty()).ok();
         let have = st.as_ref().map_or(0, |s| s.st_size as usize / tally::RECORD);
         // Linked to the scan lock (no death yet): replaced so that
         // `death_tally.new` never stays a name of that shared file.
@@ -420,17 +425,25 @@ impl Svc {
         let Ok(mut new) = crate::base::fs::open_rewrite(self.dir.as_fd(), TALLY_NEW, 0o644) else { return };
         // Never written while it is a name of the scan lock (a replacement
         // cut short, see `base::fs::replace_link`): made anew.
-        if fs::fstat(&new).is_ok_and(|s| s.st_nlink > 1) {
-            drop(new);
-            let _ = fs::unlinkat(&self.dir, TALLY_NEW, fs::AtFlags::empty());
-            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-            let Ok(f) = fs::openat(&self.dir, TALLY_NEW, flags, Mode::from_raw_mode(0o644)) else { return };
-            new = f;
-        }
+        let was = match fs::fstat(&new) {
+            Ok(s) if s.st_nlink <= 1 => s.st_size as u64,
+            _ => {
+                drop(new);
+                let _ = fs::unlinkat(&self.dir, TALLY_NEW, fs::AtFlags::empty());
+                let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                let Ok(f) = fs::openat(&self.dir, TALLY_NEW, flags, Mode::from_raw_mode(0o644)) else { return };
+                new = f;
+                0
+            }
+        };
         self.spare = true;
         let start = ((have - keep) * tally::RECORD) as u64;
         let mut off = start;
-        if let Some(f) = old {
+        if keep > 0 {
+            let Ok(f) = fs::openat(&self.dir, svdir::DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+            else {
+                return;
+            };
             let mut buf = [0u8; tally::RECORD * 64];
             loop {
                 match rustix::io::pread(&f, &mut buf, off) {
@@ -445,7 +458,7 @@ impl Svc {
             }
         }
         let len = off - start + tally::RECORD as u64;
-        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() && crate::base::fs::cut(new.as_fd(), len).is_ok() {
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() && crate::base::fs::cut_from(new.as_fd(), was, len).is_ok() {
             let _ = if shared {
                 crate::base::fs::replace_link(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY)
             } else {
