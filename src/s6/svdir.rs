@@ -134,6 +134,29 @@ pub fn write_status(dir: BorrowedFd<'_>, st: &Status, first: bool, sz: &mut Size
     crate::base::fs::replace_sized(dir, STATUS_NEW, STATUS, &[&b], 0o644, sz)
 }
 
+/// [`write_status`] where `status` is a link to a file that stays (see
+/// `supervise::scan::FIRST_STATUS`) and `status.new` does not exist: the
+/// link is replaced (`base::fs::replace_link`), the shared file untouched.
+pub fn write_status_over_link(dir: BorrowedFd<'_>, st: &Status, sz: &mut Sizes) -> Result<(), Errno> {
+    let b = st.pack();
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let mode = Mode::from_raw_mode(0o644);
+    // Left by a replacement cut short, maybe a name of the shared file:
+    // made anew.
+    let f = match fs::openat(dir, STATUS_NEW, flags, mode) {
+        Err(Errno::EXIST) => {
+            fs::unlinkat(dir, STATUS_NEW, AtFlags::empty())?;
+            fs::openat(dir, STATUS_NEW, flags, mode)?
+        }
+        r => r?,
+    };
+    crate::sys::fd::write_all(f.as_fd(), &b)?;
+    drop(f);
+    crate::base::fs::replace_link(dir, STATUS_NEW, STATUS)?;
+    *sz = Sizes { name: Some(b.len() as u64), tmp: Some(0) };
+    Ok(())
+}
+
 /// Does `dir/down` exist? (The service is then "normally down".)
 pub fn has_down_file(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
     match fs::statat(dir, c"down", AtFlags::empty()) {

@@ -301,10 +301,18 @@ impl Supervisor {
                     continue;
                 }
             };
-            let first = self.svcs.len();
             self.add(scan.as_fd(), name, Some((dir, seen)));
-            // The logger (added second) first, then the service.
-            for i in (first..self.svcs.len()).rev() {
+        }
+        // Every service is in place, supervised and with a status before
+        // the first one starts, as s6-overlay copies them all before
+        // s6-svscan starts their supervisors: a `run` that waits for
+        // another service (`s6-svwait -u ../other`) finds it, whatever
+        // their order. Each logger starts before its service.
+        for i in 0..self.svcs.len() {
+            if !self.svcs[i].st.log {
+                if let Some(l) = self.svcs[i].peer {
+                    self.kick(l);
+                }
                 self.kick(i);
             }
         }
@@ -516,10 +524,20 @@ pub(super) struct ScanLock {
     _fd: OwnedFd,
     dev: u64,
     ino: u64,
+    /// [`FIRST_STATUS`]: not tried yet (`None`), made or not.
+    first_status: core::cell::Cell<Option<bool>>,
 }
 
 /// Where [`ScanLock`] is (links are made from this path).
 const SCAN_LOCK: &CStr = c"/run/service/.s6-svscan/lock";
+
+/// The status of a service wanted up that has not been started yet (down,
+/// want up, paused: what s6-supervise writes before its first start),
+/// stamped when the first such service is set up. A service set up in a new
+/// `supervise/` gets it as a hard link for `status`, so that a client sees
+/// it supervised from its set-up on, and it costs no inode; its first
+/// status write replaces the link (`base::fs::replace_link`).
+const FIRST_STATUS: &CStr = c"/run/service/.s6-svscan/first-status";
 
 impl ScanLock {
     fn take(dot: BorrowedFd<'_>) -> Option<ScanLock> {
@@ -532,7 +550,22 @@ impl ScanLock {
             return None;
         }
         let st = fs::fstat(&fd).ok()?;
-        Some(ScanLock { _fd: fd, dev: st.st_dev, ino: st.st_ino })
+        Some(ScanLock { _fd: fd, dev: st.st_dev, ino: st.st_ino, first_status: core::cell::Cell::new(None) })
+    }
+
+    /// Link `sup/status` to [`FIRST_STATUS`], made at the first call
+    /// (anew: never rewritten, as links to a previous one may remain).
+    fn link_first_status(&self, sup: BorrowedFd<'_>) -> bool {
+        let made = self.first_status.get().unwrap_or_else(|| {
+            let _ = fs::unlink(FIRST_STATUS);
+            let b = State::new(true, Tai::now()).status().pack();
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let made = fs::open(FIRST_STATUS, flags, Mode::from_raw_mode(0o644))
+                .is_ok_and(|f| crate::sys::fd::write_all(f.as_fd(), &b).is_ok());
+            self.first_status.set(Some(made));
+            made
+        });
+        made && fs::linkat(fs::CWD, FIRST_STATUS, sup, c"status", AtFlags::empty()).is_ok()
     }
 
     /// Make `dir/name` a link to the lock (`true`), or say that the caller
@@ -622,6 +655,9 @@ fn prepare(
         );
     }
     let want_up = !seen.and_then(|l| l.down).unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
+    let status_linked = want_up
+        && fresh_sup
+        && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
     let mut st = State::new(want_up, Tai::now());
@@ -639,17 +675,20 @@ fn prepare(
         st,
         dirty: false,
         events: heapless::Vec::new(),
-        status_made: !fresh_sup,
+        status_made: !fresh_sup || status_linked,
+        status_linked,
         sizes: if fresh_sup { crate::base::fs::Sizes::NONE } else { crate::base::fs::Sizes::UNKNOWN },
-        quiet_first: fresh_sup && fresh_event,
+        // With a status, a client may be waiting.
+        quiet_first: fresh_sup && fresh_event && !status_linked,
         no_notify_file: seen.is_some_and(|l| !l.notify),
         spare: false,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
-    // A service wanted up is started right away (`kick`), and its status
-    // file is first written then: one file created per service, not two,
-    // and none deleted (a status replaced is an inode freed, and on ext4
-    // the next ones created skip the inodes freed recently).
+    // A service wanted up is started soon (`kick`), and its own status
+    // file is first written then (until then its status is a link to
+    // FIRST_STATUS): one file created per service, not two, and none
+    // deleted (a status replaced is an inode freed, and on ext4 the next
+    // ones created skip the inodes freed recently).
     if want_up {
         if !fresh_event {
             let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");

@@ -62,6 +62,9 @@ pub struct Svc {
     /// `supervise/status` may exist (false only while a `supervise/` made
     /// at set-up has had no status written).
     pub(super) status_made: bool,
+    /// `supervise/status` is a link to the scan directory's first status
+    /// (see `scan::FIRST_STATUS`): the first write replaces the link.
+    pub(super) status_linked: bool,
     /// What PID 1, their only writer, knows of the sizes of `status` and
     /// `status.new` (a rewrite of one it wrote needs no `fstat`).
     pub(super) sizes: crate::base::fs::Sizes,
@@ -315,8 +318,15 @@ impl Svc {
         }
         self.dirty = false;
         let quiet = self.quiet_first && !self.status_made;
-        if svdir::write_status(self.dir.as_fd(), &self.st.status(), !self.status_made, &mut self.sizes).is_ok() {
+        let st = self.st.status();
+        let written = if self.status_linked {
+            svdir::write_status_over_link(self.dir.as_fd(), &st, &mut self.sizes)
+        } else {
+            svdir::write_status(self.dir.as_fd(), &st, !self.status_made, &mut self.sizes)
+        };
+        if written.is_ok() {
             self.status_made = true;
+            self.status_linked = false;
             self.spare = true;
         }
         if quiet {

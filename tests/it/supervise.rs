@@ -983,6 +983,42 @@ fn status_changes_and_deaths_write_into_spare_files() {
     assert_eq!(c.wait().code(), 0);
 }
 
+/// Every service is set up, with a status, before the first one starts:
+/// a `run` that waits for a service after it in the order finds it (as
+/// under s6-overlay, which copies all of them before their supervisors
+/// start). Until its first start, a service's status is a link to one
+/// file; each then gets its own.
+#[test]
+fn a_run_can_wait_for_a_service_set_up_after_it() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    service(
+        &root,
+        "a0-wait",
+        "/command/s6-svwait -u -t 10000 /run/service/z9-target 2>/tmp/werr; echo \"rc $?\" > /tmp/w; exec sleep 1000",
+    );
+    for i in 0..30 {
+        service(&root, &format!("m{i:02}"), "exec sleep 1000");
+    }
+    service(&root, "z9-target", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let w = root.path().join("tmp/w");
+    wait_until("the waiter", Duration::from_secs(10), || fs::read_to_string(&w).is_ok_and(|s| s.ends_with('\n')));
+    let err = fs::read_to_string(root.path().join("tmp/werr")).unwrap_or_default();
+    assert_eq!(fs::read_to_string(&w).unwrap(), "rc 0\n", "{err}");
+    let first = root.path().join("run/service/.s6-svscan/first-status");
+    wait_until("every service's own status", Duration::from_secs(5), || {
+        fs::metadata(&first).is_ok_and(|m| m.nlink() == 1)
+    });
+    for name in ["a0-wait", "m00", "z9-target"] {
+        let d = svc_dir(&root, name);
+        assert_eq!(fs::metadata(d.join("supervise/status")).unwrap().nlink(), 1, "{name}");
+        assert!(svstat(&d).starts_with("up (pid "), "{name}: {}", svstat(&d));
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 /// The copy of a service directory keeps every mode, those the umask
 /// would clear and a directory its owner cannot write included.
 #[test]
