@@ -655,9 +655,7 @@ fn prepare(
         );
     }
     let want_up = !seen.and_then(|l| l.down).unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
-    let status_linked = want_up
-        && fresh_sup
-        && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
+    let status_linked = want_up && fresh_sup && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
     let name_c = arena::cstr(&[name]).ok()?;
     let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
     let mut st = State::new(want_up, Tai::now());

@@ -468,7 +468,9 @@ impl Svc {
             }
         }
         let len = off - start + tally::RECORD as u64;
-        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok() && crate::base::fs::cut_from(new.as_fd(), was, len).is_ok() {
+        if crate::sys::fd::write_all(new.as_fd(), &rec).is_ok()
+            && crate::base::fs::cut_from(new.as_fd(), was, len).is_ok()
+        {
             let _ = if shared {
                 crate::base::fs::replace_link(self.dir.as_fd(), TALLY_NEW, svdir::DEATH_TALLY)
             } else {
