@@ -81,8 +81,8 @@ pub fn main(args: Args) -> u8 {
     let s6o = open(&[b"package", b"admin", b"s6-overlay", b"command"], b"package/admin/s6-overlay/command");
     let bin = if bin_links { Some(open(&[b"bin"], b"bin")) } else { None };
     let libexec = open(&[b"package", b"admin", b"s6-overlay", b"libexec"], b"package/admin/s6-overlay/libexec");
-    for a in APPLETS {
-        let name = a.name.as_bytes();
+    for a in &APPLETS {
+        let name = a.name();
         if a.links == Links::Libexec {
             ok &= link(libexec.as_fd(), name, &[BINARY], b"package/admin/s6-overlay/libexec/", false);
         }

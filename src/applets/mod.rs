@@ -52,201 +52,293 @@ pub enum Links {
     Libexec,
 }
 
-pub struct Applet {
-    pub name: &'static str,
-    pub main: fn(Args) -> u8,
-    pub links: Links,
+/// An applet as written in the table below (only read at compile time).
+struct Spec {
+    name: &'static str,
+    main: fn(Args) -> u8,
+    links: Links,
     /// One line for `rs6 --help`: lower case, no final period, at most 60
     /// bytes; the name at most 19 (both checked at compile time).
-    pub help: &'static str,
+    help: &'static str,
 }
 
+/// An applet as the binary holds it: 16 bytes, its name and help line
+/// offsets into `TEXT` (one pointer each and a length would make 48).
+pub struct Compact {
+    pub main: fn(Args) -> u8,
+    name_at: u16,
+    help_at: u16,
+    name_len: u8,
+    help_len: u8,
+    pub links: Links,
+}
+
+impl Compact {
+    pub fn name(&self) -> &'static [u8] {
+        let at = self.name_at as usize;
+        &TEXT[at..at + self.name_len as usize]
+    }
+    fn help(&self) -> &'static [u8] {
+        let at = self.help_at as usize;
+        &TEXT[at..at + self.help_len as usize]
+    }
+}
+
+/// Every name followed by a newline (what `rs6 --list` prints), then every
+/// help line.
+static TEXT: [u8; text_len(SPECS)] = text(SPECS);
 /// Every applet, sorted by name (checked at compile time).
+pub static APPLETS: [Compact; SPECS.len()] = compact(SPECS);
+/// The names part of `TEXT`.
+const NAMES_LEN: usize = names_len(SPECS);
+
+const fn names_len(t: &[Spec]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < t.len() {
+        n += t[i].name.len() + 1;
+        i += 1;
+    }
+    n
+}
+const fn text_len(t: &[Spec]) -> usize {
+    let (mut i, mut n) = (0, names_len(t));
+    while i < t.len() {
+        n += t[i].help.len();
+        i += 1;
+    }
+    n
+}
+const fn put(out: &mut [u8], at: usize, s: &[u8]) -> usize {
+    let mut j = 0;
+    while j < s.len() {
+        out[at + j] = s[j];
+        j += 1;
+    }
+    at + j
+}
+const fn text<const N: usize>(t: &[Spec]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (mut i, mut at) = (0, 0);
+    while i < t.len() {
+        at = put(&mut out, at, t[i].name.as_bytes());
+        out[at] = b'\n';
+        at += 1;
+        i += 1;
+    }
+    i = 0;
+    while i < t.len() {
+        at = put(&mut out, at, t[i].help.as_bytes());
+        i += 1;
+    }
+    out
+}
+const fn compact<const N: usize>(t: &[Spec]) -> [Compact; N] {
+    let mut out =
+        [const { Compact { main: |_| 0, name_at: 0, help_at: 0, name_len: 0, help_len: 0, links: Links::Init } }; N];
+    let (mut i, mut name_at, mut help_at) = (0, 0, names_len(t));
+    while i < t.len() {
+        let (n, h) = (t[i].name.len(), t[i].help.len());
+        assert!(help_at + h <= u16::MAX as usize);
+        out[i] = Compact {
+            main: t[i].main,
+            name_at: name_at as u16,
+            help_at: help_at as u16,
+            name_len: n as u8,
+            help_len: h as u8,
+            links: t[i].links,
+        };
+        name_at += n + 1;
+        help_at += h;
+        i += 1;
+    }
+    out
+}
+
 #[rustfmt::skip]
-pub const APPLETS: &[Applet] = &[
-    Applet { name: "background", main: execline::cmd_ctl::background, links: Links::Execline,
+const SPECS: &[Spec] = &[
+    Spec { name: "background", main: execline::cmd_ctl::background, links: Links::Execline,
              help: "run a program in the background, then the rest" },
-    Applet { name: "backtick", main: execline::cmd_env::backtick, links: Links::Execline,
+    Spec { name: "backtick", main: execline::cmd_env::backtick, links: Links::Execline,
              help: "set a variable to a program's output, then exec" },
-    Applet { name: "case", main: execline::cmd_case::case, links: Links::Execline,
+    Spec { name: "case", main: execline::cmd_case::case, links: Links::Execline,
              help: "run the block of the first pattern a value matches" },
-    Applet { name: "cd", main: execline::cmd_env::cd, links: Links::Execline,
+    Spec { name: "cd", main: execline::cmd_env::cd, links: Links::Execline,
              help: "change directory, then exec the rest" },
-    Applet { name: "define", main: execline::cmd_sub::single, links: Links::Execline,
+    Spec { name: "define", main: execline::cmd_sub::single, links: Links::Execline,
              help: "substitute a value for a variable in the rest" },
-    Applet { name: "dollarat", main: execline::cmd_sub::dollarat, links: Links::Execline,
+    Spec { name: "dollarat", main: execline::cmd_sub::dollarat, links: Links::Execline,
              help: "print the positional parameters, one per line" },
-    Applet { name: "elgetopt", main: execline::cmd_sub::elgetopt, links: Links::Execline,
+    Spec { name: "elgetopt", main: execline::cmd_sub::elgetopt, links: Links::Execline,
              help: "parse options into variables (ELGETOPT_*), then exec" },
-    Applet { name: "elgetpositionals", main: execline::cmd_sub::single, links: Links::Execline,
+    Spec { name: "elgetpositionals", main: execline::cmd_sub::single, links: Links::Execline,
              help: "substitute the positional parameters, then exec" },
-    Applet { name: "elglob", main: execline::cmd_sub::single, links: Links::Execline,
+    Spec { name: "elglob", main: execline::cmd_sub::single, links: Links::Execline,
              help: "substitute glob matches for a variable, then exec" },
-    Applet { name: "eltest", main: execline::eltest::main, links: Links::Execline,
+    Spec { name: "eltest", main: execline::eltest::main, links: Links::Execline,
              help: "evaluate an expression (test)" },
-    Applet { name: "emptyenv", main: execline::cmd_env::emptyenv, links: Links::Execline,
+    Spec { name: "emptyenv", main: execline::cmd_env::emptyenv, links: Links::Execline,
              help: "clear the environment, then exec" },
-    Applet { name: "envfile", main: execline::cmd_env::envfile, links: Links::Execline,
+    Spec { name: "envfile", main: execline::cmd_env::envfile, links: Links::Execline,
              help: "read variables from a file, then exec" },
-    Applet { name: "exec", main: execline::cmd_env::exec_, links: Links::Execline,
+    Spec { name: "exec", main: execline::cmd_env::exec_, links: Links::Execline,
              help: "exec the rest (with options for argv[0] and env)" },
-    Applet { name: "execline-cd", main: execline::cmd_env::cd, links: Links::Execline,
+    Spec { name: "execline-cd", main: execline::cmd_env::cd, links: Links::Execline,
              help: "change directory, then exec the rest" },
-    Applet { name: "execline-umask", main: execline::cmd_env::umask, links: Links::Execline,
+    Spec { name: "execline-umask", main: execline::cmd_env::umask, links: Links::Execline,
              help: "set the umask, then exec the rest" },
-    Applet { name: "execlineb", main: execline::execlineb::main, links: Links::CommandAndUsrBin,
+    Spec { name: "execlineb", main: execline::execlineb::main, links: Links::CommandAndUsrBin,
              help: "run an execline script" },
-    Applet { name: "exit", main: execline::cmd_ctl::exit_, links: Links::Execline,
+    Spec { name: "exit", main: execline::cmd_ctl::exit_, links: Links::Execline,
              help: "exit with a code" },
-    Applet { name: "export", main: execline::cmd_env::export, links: Links::Execline,
+    Spec { name: "export", main: execline::cmd_env::export, links: Links::Execline,
              help: "set an environment variable, then exec" },
-    Applet { name: "fdblock", main: execline::cmd_fd::fdblock, links: Links::Execline,
+    Spec { name: "fdblock", main: execline::cmd_fd::fdblock, links: Links::Execline,
              help: "make a descriptor blocking or not, then exec" },
-    Applet { name: "fdclose", main: execline::cmd_fd::fdclose, links: Links::Execline,
+    Spec { name: "fdclose", main: execline::cmd_fd::fdclose, links: Links::Execline,
              help: "close a descriptor, then exec" },
-    Applet { name: "fdmove", main: execline::cmd_fd::fdmove, links: Links::Execline,
+    Spec { name: "fdmove", main: execline::cmd_fd::fdmove, links: Links::Execline,
              help: "move or copy a descriptor, then exec" },
-    Applet { name: "fdreserve", main: execline::cmd_fd::fdreserve, links: Links::Execline,
+    Spec { name: "fdreserve", main: execline::cmd_fd::fdreserve, links: Links::Execline,
              help: "reserve free descriptor numbers in variables" },
-    Applet { name: "fdswap", main: execline::cmd_fd::fdswap, links: Links::Execline,
+    Spec { name: "fdswap", main: execline::cmd_fd::fdswap, links: Links::Execline,
              help: "swap two descriptors, then exec" },
-    Applet { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin,
+    Spec { name: "fix-attrs", main: fix_attrs::main, links: Links::CommandAndUsrBin,
              help: "apply the ownership and mode fixes of /etc/fix-attrs.d files" },
-    Applet { name: "forbacktickx", main: execline::cmd_ctl::forbacktickx, links: Links::Execline,
+    Spec { name: "forbacktickx", main: execline::cmd_ctl::forbacktickx, links: Links::Execline,
              help: "run a loop over a program's output, then exec" },
-    Applet { name: "foreground", main: execline::cmd_ctl::foreground, links: Links::Execline,
+    Spec { name: "foreground", main: execline::cmd_ctl::foreground, links: Links::Execline,
              help: "run a program and wait, then exec the rest" },
-    Applet { name: "forstdin", main: execline::cmd_ctl::forstdin, links: Links::Execline,
+    Spec { name: "forstdin", main: execline::cmd_ctl::forstdin, links: Links::Execline,
              help: "run a loop over the lines of stdin" },
-    Applet { name: "forx", main: execline::cmd_ctl::forx, links: Links::Execline,
+    Spec { name: "forx", main: execline::cmd_ctl::forx, links: Links::Execline,
              help: "run a loop over a list of values" },
-    Applet { name: "getcwd", main: execline::cmd_env::getcwd, links: Links::Execline,
+    Spec { name: "getcwd", main: execline::cmd_env::getcwd, links: Links::Execline,
              help: "set a variable to the working directory, then exec" },
-    Applet { name: "getpid", main: execline::cmd_env::getpid, links: Links::Execline,
+    Spec { name: "getpid", main: execline::cmd_env::getpid, links: Links::Execline,
              help: "set a variable to the pid, then exec" },
-    Applet { name: "halt", main: halt::main, links: Links::Command,
+    Spec { name: "halt", main: halt::main, links: Links::Command,
              help: "stop the container with the exit code in /run (v3's halt)" },
-    Applet { name: "heredoc", main: execline::cmd_fd::heredoc, links: Links::Execline,
+    Spec { name: "heredoc", main: execline::cmd_fd::heredoc, links: Links::Execline,
              help: "feed a string to a descriptor, then exec" },
-    Applet { name: "homeof", main: execline::cmd_env::homeof, links: Links::Execline,
+    Spec { name: "homeof", main: execline::cmd_env::homeof, links: Links::Execline,
              help: "print a user's home directory" },
-    Applet { name: "if", main: execline::cmd_ctl::if_, links: Links::Execline,
+    Spec { name: "if", main: execline::cmd_ctl::if_, links: Links::Execline,
              help: "run a program; go on only if it succeeds" },
-    Applet { name: "ifelse", main: execline::cmd_ctl::ifelse, links: Links::Execline,
+    Spec { name: "ifelse", main: execline::cmd_ctl::ifelse, links: Links::Execline,
              help: "run a program; exec one of two branches" },
-    Applet { name: "ifte", main: execline::cmd_ctl::ifte, links: Links::Execline,
+    Spec { name: "ifte", main: execline::cmd_ctl::ifte, links: Links::Execline,
              help: "run a program; exec the then or the else block" },
-    Applet { name: "ifthenelse", main: execline::cmd_ctl::ifthenelse, links: Links::Execline,
+    Spec { name: "ifthenelse", main: execline::cmd_ctl::ifthenelse, links: Links::Execline,
              help: "run a program, a branch, then the rest" },
-    Applet { name: "import", main: execline::cmd_sub::single, links: Links::Execline,
+    Spec { name: "import", main: execline::cmd_sub::single, links: Links::Execline,
              help: "substitute an environment variable, then exec" },
-    Applet { name: "importas", main: execline::cmd_sub::single, links: Links::Execline,
+    Spec { name: "importas", main: execline::cmd_sub::single, links: Links::Execline,
              help: "substitute an environment variable by name, then exec" },
-    Applet { name: "init", main: init::main, links: Links::Init,
+    Spec { name: "init", main: init::main, links: Links::Init,
              help: "the container's PID 1: stages, services, CMD, exit code" },
-    Applet { name: "logutil-newfifo", main: log::newfifo, links: Links::CommandAndUsrBin,
+    Spec { name: "logutil-newfifo", main: log::newfifo, links: Links::CommandAndUsrBin,
              help: "recreate a FIFO with a mode and an owner" },
-    Applet { name: "logutil-service", main: log::service, links: Links::CommandAndUsrBin,
+    Spec { name: "logutil-service", main: log::service, links: Links::CommandAndUsrBin,
              help: "run s6-log with S6_LOGGING_SCRIPT as nobody on a logdir" },
-    Applet { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::Execline,
+    Spec { name: "loopwhilex", main: execline::cmd_ctl::loopwhilex, links: Links::Execline,
              help: "run a program again while it succeeds" },
-    Applet { name: "multidefine", main: execline::cmd_sub::single, links: Links::Execline,
+    Spec { name: "multidefine", main: execline::cmd_sub::single, links: Links::Execline,
              help: "substitute several values at once, then exec" },
-    Applet { name: "multisubstitute", main: execline::cmd_sub::multisubstitute, links: Links::Execline,
+    Spec { name: "multisubstitute", main: execline::cmd_sub::multisubstitute, links: Links::Execline,
              help: "several substitutions in one pass, then exec" },
-    Applet { name: "pipeline", main: execline::cmd_fd::pipeline, links: Links::Execline,
+    Spec { name: "pipeline", main: execline::cmd_fd::pipeline, links: Links::Execline,
              help: "pipe a program into the rest" },
-    Applet { name: "piperw", main: execline::cmd_fd::piperw, links: Links::Execline,
+    Spec { name: "piperw", main: execline::cmd_fd::piperw, links: Links::Execline,
              help: "make a pipe on two descriptors, then exec" },
-    Applet { name: "preinit", main: suexec::preinit, links: Links::Libexec,
+    Spec { name: "preinit", main: suexec::preinit, links: Links::Libexec,
              help: "v3's libexec/preinit: nothing to do (init prepares /run)" },
-    Applet { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin,
+    Spec { name: "printcontenv", main: contenv::printcontenv, links: Links::CommandAndUsrBin,
              help: "print a variable of the container environment" },
-    Applet { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::Execline,
+    Spec { name: "redirfd", main: execline::cmd_fd::redirfd, links: Links::Execline,
              help: "open a file on a descriptor, then exec" },
-    Applet { name: "rs6-health", main: health::main, links: Links::Command,
+    Spec { name: "rs6-health", main: health::main, links: Links::Command,
              help: "exit 0 when the CMD and the wanted services are up (probe)" },
-    Applet { name: "runblock", main: execline::cmd_sub::runblock, links: Links::Execline,
+    Spec { name: "runblock", main: execline::cmd_sub::runblock, links: Links::Execline,
              help: "run a block of the positional parameters" },
-    Applet { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-applyuidgid", main: rewrite::applyuidgid, links: Links::CommandAndUsrBin,
              help: "set uid, gid and groups from options or env, then exec" },
-    Applet { name: "s6-chmod", main: portable::chmod, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-chmod", main: portable::chmod, links: Links::CommandAndUsrBin,
              help: "change a file's mode" },
-    Applet { name: "s6-chown", main: portable::chown, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-chown", main: portable::chown, links: Links::CommandAndUsrBin,
              help: "change a file's owner" },
-    Applet { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin,
              help: "write the environment into an envdir" },
-    Applet { name: "s6-echo", main: portable::echo, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-echo", main: portable::echo, links: Links::CommandAndUsrBin,
              help: "print arguments" },
-    Applet { name: "s6-envdir", main: rewrite::envdir, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-envdir", main: rewrite::envdir, links: Links::CommandAndUsrBin,
              help: "set variables from an envdir, then exec" },
-    Applet { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin,
              help: "set UID, GID and GIDLIST for a user, then exec" },
-    Applet { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
              help: "copy a directory tree" },
-    Applet { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin,
              help: "make a link" },
-    Applet { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin,
              help: "log lines to logdirs with rotation, selection and stamps" },
-    Applet { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin,
              help: "run a program with a time limit" },
-    Applet { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin,
              help: "make directories" },
-    Applet { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin,
              help: "readiness notification by polling a check program" },
-    Applet { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command,
+    Spec { name: "s6-overlay-suexec", main: suexec::suexec, links: Links::Command,
              help: "v3's entry point: skip the preinit block, run the rest" },
-    Applet { name: "s6-rc", main: s6rc::main, links: Links::Command,
+    Spec { name: "s6-rc", main: s6rc::main, links: Links::Command,
              help: "bring s6-rc services up or down" },
-    Applet { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command,
+    Spec { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command,
              help: "query the compiled s6-rc service database" },
-    Applet { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin,
              help: "remove a file or a directory tree" },
-    Applet { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin,
              help: "run a program holding a lock file" },
-    Applet { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin,
              help: "run a program in a new session or process group" },
-    Applet { name: "s6-setuidgid", main: rewrite::setuidgid, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-setuidgid", main: rewrite::setuidgid, links: Links::CommandAndUsrBin,
              help: "run a program as another user" },
-    Applet { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin,
              help: "sleep some seconds" },
-    Applet { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin,
              help: "send commands to a supervised service" },
-    Applet { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin,
              help: "print a service's recent deaths" },
-    Applet { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,
              help: "tell whether a service directory is supervised" },
-    Applet { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,
              help: "send commands to the supervision tree" },
-    Applet { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,
              help: "print a service's state" },
-    Applet { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
              help: "wait for services to reach a state" },
-    Applet { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
+    Spec { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
              help: "evaluate an expression (test)" },
-    Applet { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
+    Spec { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
              help: "shift the positional parameters, then exec" },
-    Applet { name: "stage0", main: init::main, links: Links::Libexec,
+    Spec { name: "stage0", main: init::main, links: Links::Libexec,
              help: "v3's libexec/stage0: the container's PID 1 (as init)" },
-    Applet { name: "trap", main: execline::cmd_sig::trap, links: Links::Execline,
+    Spec { name: "trap", main: execline::cmd_sig::trap, links: Links::Execline,
              help: "run a program, and handler blocks on signals" },
-    Applet { name: "tryexec", main: execline::cmd_ctl::tryexec, links: Links::Execline,
+    Spec { name: "tryexec", main: execline::cmd_ctl::tryexec, links: Links::Execline,
              help: "exec a program, or the rest if it cannot" },
-    Applet { name: "umask", main: execline::cmd_env::umask, links: Links::Execline,
+    Spec { name: "umask", main: execline::cmd_env::umask, links: Links::Execline,
              help: "set the umask, then exec the rest" },
-    Applet { name: "unexport", main: execline::cmd_env::unexport, links: Links::Execline,
+    Spec { name: "unexport", main: execline::cmd_env::unexport, links: Links::Execline,
              help: "remove an environment variable, then exec" },
-    Applet { name: "wait", main: execline::cmd_ctl::wait_, links: Links::Execline,
+    Spec { name: "wait", main: execline::cmd_ctl::wait_, links: Links::Execline,
              help: "wait for children, then exec the rest" },
-    Applet { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin,
+    Spec { name: "with-contenv", main: contenv::with_contenv, links: Links::CommandAndUsrBin,
              help: "run a program with the container environment" },
-    Applet { name: "with-retries", main: timed::with_retries, links: Links::CommandAndUsrBin,
+    Spec { name: "with-retries", main: timed::with_retries, links: Links::CommandAndUsrBin,
              help: "run a program again until it succeeds" },
-    Applet { name: "withstdinas", main: execline::cmd_env::withstdinas, links: Links::Execline,
+    Spec { name: "withstdinas", main: execline::cmd_env::withstdinas, links: Links::Execline,
              help: "set a variable to stdin's content, then exec" },
 ];
 
-const fn sorted_unique(t: &[Applet]) -> bool {
+const fn sorted_unique(t: &[Spec]) -> bool {
     let mut i = 1;
     while i < t.len() {
         let (a, b) = (t[i - 1].name.as_bytes(), t[i].name.as_bytes());
@@ -270,9 +362,9 @@ const fn sorted_unique(t: &[Applet]) -> bool {
     }
     true
 }
-const _: () = assert!(sorted_unique(APPLETS));
+const _: () = assert!(sorted_unique(SPECS));
 
-const fn short_help(t: &[Applet]) -> bool {
+const fn short_help(t: &[Spec]) -> bool {
     let mut i = 0;
     while i < t.len() {
         if t[i].help.is_empty() || t[i].help.len() > 60 || t[i].name.len() > 19 {
@@ -282,22 +374,22 @@ const fn short_help(t: &[Applet]) -> bool {
     }
     true
 }
-const _: () = assert!(short_help(APPLETS));
+const _: () = assert!(short_help(SPECS));
 
 /// Look up an applet by name.
-pub fn find(name: &[u8]) -> Option<&'static Applet> {
-    APPLETS.binary_search_by(|a| a.name.as_bytes().cmp(name)).ok().map(|i| &APPLETS[i])
+pub fn find(name: &[u8]) -> Option<&'static Compact> {
+    APPLETS.binary_search_by(|a| a.name().cmp(name)).ok().map(|i| &APPLETS[i])
 }
 
 /// An applet by name, or `init` for any name that ends in `init`.
-fn by_name(name: &[u8]) -> Option<&'static Applet> {
+fn by_name(name: &[u8]) -> Option<&'static Compact> {
     find(name).or_else(|| if name.ends_with(b"init") { find(b"init") } else { None })
 }
 
 /// Follow `arg0` (searched in `PATH` when it has no slash) as a chain of
 /// symlinks (at most 16) to the first link target whose basename names an
 /// applet.
-fn follow(arg0: &[u8]) -> Option<&'static Applet> {
+fn follow(arg0: &[u8]) -> Option<&'static Compact> {
     let mut path = [0u8; 1024];
     let mut len = 0;
     let put = |buf: &mut [u8; 1024], at: usize, parts: &[&[u8]]| -> Option<usize> {
@@ -355,18 +447,18 @@ fn help() {
     let _ = fd::write_all(out, b"usage: ");
     let _ = fd::write_all(out, USAGE);
     let _ = fd::write_all(out, b"\n\napplets (call as NAME, or rs6 NAME):\n");
-    for a in APPLETS {
-        let pad = 20 - a.name.len();
+    for a in &APPLETS {
+        let pad = 20 - a.name().len();
         let _ = fd::write_all(out, &b"  "[..]);
-        let _ = fd::write_all(out, a.name.as_bytes());
+        let _ = fd::write_all(out, a.name());
         let _ = fd::write_all(out, &b"                    "[..pad]);
-        let _ = fd::write_all(out, a.help.as_bytes());
+        let _ = fd::write_all(out, a.help());
         let _ = fd::write_all(out, b"\n");
     }
 }
 
-fn run(a: &'static Applet, args: Args) -> u8 {
-    rt::set_prog(a.name.as_bytes());
+fn run(a: &'static Compact, args: Args) -> u8 {
+    rt::set_prog(a.name());
     (a.main)(args)
 }
 
@@ -383,10 +475,7 @@ pub fn dispatch(args: Args) -> u8 {
     let Some(first) = args.get_arg(1) else { diag::usage(USAGE) };
     match first.to_bytes() {
         b"--list" => {
-            for a in APPLETS {
-                let _ = fd::write_all(fd::stdout(), a.name.as_bytes());
-                let _ = fd::write_all(fd::stdout(), b"\n");
-            }
+            let _ = fd::write_all(fd::stdout(), &TEXT[..NAMES_LEN]);
             exit::OK
         }
         b"--install" => install::main(args.skip(1)),
@@ -410,7 +499,11 @@ mod tests {
     use super::*;
     #[test]
     fn table_sorted_and_found() {
-        assert!(sorted_unique(APPLETS));
+        assert!(sorted_unique(SPECS));
+        assert!(APPLETS.iter().zip(SPECS).all(|(a, s)| a.name() == s.name.as_bytes()
+            && a.help() == s.help.as_bytes()
+            && a.links == s.links
+            && a.main as usize == s.main as usize));
         assert!(find(b"init").is_some());
         assert!(find(b"nope").is_none());
     }
