@@ -1,4 +1,5 @@
 //! errno texts, worded as glibc's `strerror` (what s6 prints on Debian).
+use super::packed;
 use rustix::io::Errno;
 
 const TABLE: &[(Errno, &[u8])] = &[
@@ -48,9 +49,23 @@ const TABLE: &[(Errno, &[u8])] = &[
     (Errno::DQUOT, b"Disk quota exceeded"),
 ];
 
+const fn tagged<const N: usize>(t: &[(Errno, &'static [u8])]) -> [packed::Entry<'static>; N] {
+    let mut out: [packed::Entry<'static>; N] = [(0, b""); N];
+    let mut i = 0;
+    while i < N {
+        let n = t[i].0.raw_os_error();
+        assert!(n > 0 && n <= u8::MAX as i32);
+        out[i] = (n as u8, t[i].1);
+        i += 1;
+    }
+    out
+}
+const ENTRIES: [packed::Entry<'static>; TABLE.len()] = tagged(TABLE);
+static TEXTS: [u8; packed::size(&ENTRIES)] = packed::pack(&ENTRIES);
+
 /// The text for `e`, if known.
 pub fn strerror(e: Errno) -> Option<&'static [u8]> {
-    TABLE.iter().find(|(x, _)| *x == e).map(|(_, s)| *s)
+    packed::iter(&TEXTS).find(|&(x, _)| x as i32 == e.raw_os_error()).map(|(_, s)| s)
 }
 
 #[cfg(test)]
@@ -60,5 +75,8 @@ mod tests {
     fn known_and_unknown() {
         assert_eq!(strerror(Errno::NOENT), Some(&b"No such file or directory"[..]));
         assert_eq!(strerror(Errno::from_raw_os_error(4000)), None);
+        for &(e, text) in TABLE {
+            assert_eq!(strerror(e), Some(text));
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod glob;
 pub mod io;
 pub mod lex;
 pub mod num;
+pub mod packed;
 pub mod passwd;
 pub mod path;
 pub mod regex;

@@ -2,6 +2,7 @@
 //! without the `SIG` prefix, the first name of its table for each number
 //! (so 6 is `ABRT`, 17 `CHLD`, 29 `POLL`), `???` for a number it has no
 //! name for.
+use super::packed;
 
 /// Linux signals 1 to 31.
 const NAMES: [&[u8]; 31] = [
@@ -12,15 +13,31 @@ const NAMES: [&[u8]; 31] = [
 /// Other names skalibs reads.
 const ALIASES: [(&[u8], u8); 3] = [(b"IOT", 6), (b"CLD", 17), (b"IO", 29)];
 
+const fn entries<const N: usize>() -> [packed::Entry<'static>; N] {
+    let mut out: [packed::Entry<'static>; N] = [(0, b""); N];
+    let mut i = 0;
+    while i < NAMES.len() {
+        out[i] = (i as u8 + 1, NAMES[i]);
+        i += 1;
+    }
+    while i < N {
+        let (n, v) = ALIASES[i - NAMES.len()];
+        out[i] = (v, n);
+        i += 1;
+    }
+    out
+}
+/// `NAMES` then `ALIASES`, tagged with their numbers: the first entry
+/// with a number is its name.
+const ENTRIES: [packed::Entry<'static>; NAMES.len() + ALIASES.len()] = entries();
+static PACKED: [u8; packed::size(&ENTRIES)] = packed::pack(&ENTRIES);
+
 /// The highest signal number accepted as a number (Linux's `_NSIG - 1`).
 pub const MAX: u32 = 64;
 
 /// The name of `sig`, without `SIG` (`???` when unknown).
 pub fn name(sig: u32) -> &'static [u8] {
-    match sig {
-        1..=31 => NAMES[sig as usize - 1],
-        _ => b"???",
-    }
+    packed::iter(&PACKED).find(|&(n, _)| n as u32 == sig).map_or(b"???", |(_, s)| s)
 }
 
 /// A signal from a number (0 to `MAX`) or a name in any case, with or
@@ -33,10 +50,7 @@ pub fn number(s: &[u8]) -> Option<u32> {
         Some(p) if p.eq_ignore_ascii_case(b"SIG") => &s[3..],
         _ => s,
     };
-    if let Some(i) = NAMES.iter().position(|n| n.eq_ignore_ascii_case(s)) {
-        return Some(i as u32 + 1);
-    }
-    ALIASES.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)).map(|&(_, v)| v as u32)
+    packed::iter(&PACKED).find(|(_, n)| n.eq_ignore_ascii_case(s)).map(|(v, _)| v as u32)
 }
 
 #[cfg(test)]

@@ -1,18 +1,27 @@
 //! `eltest` (also `s6-test`): test(1) with any number of arguments, where
 //! a word that looks like an operator always is one and a leading `\`
 //! makes a word data.
-use crate::base::{diag, exit, num::parse_u64};
+use crate::base::{diag, exit, num::parse_u64, packed};
 use crate::rt::Args;
 use rustix::fs::Stat;
 
-const UNARY: &[&[u8]] = &[
-    b"-n", b"-z", b"-e", b"-f", b"-d", b"-b", b"-c", b"-p", b"-S", b"-h", b"-L", b"-k", b"-g", b"-u", b"-r", b"-w",
-    b"-x", b"-s", b"-t", b"-O", b"-U", b"-G", b"-N", b"-v",
+/// The unary operators: `-` and one of these.
+const UNARY: &[u8] = b"nzefdbcpShLkgurwxstOUGNv";
+/// The binary operators, packed (`base::packed`; the tags are unused).
+#[rustfmt::skip]
+const BINARY: &[packed::Entry<'_>] = &[
+    (0, b"="), (0, b"!="), (0, b"<"), (0, b"<="), (0, b">"), (0, b">="), (0, b"-eq"), (0, b"-ne"), (0, b"-lt"),
+    (0, b"-le"), (0, b"-gt"), (0, b"-ge"), (0, b"-nt"), (0, b"-ot"), (0, b"-ef"), (0, b"=~"),
 ];
-const BINARY: &[&[u8]] = &[
-    b"=", b"!=", b"<", b"<=", b">", b">=", b"-eq", b"-ne", b"-lt", b"-le", b"-gt", b"-ge", b"-nt", b"-ot", b"-ef",
-    b"=~",
-];
+static BINARY_PACKED: [u8; packed::size(BINARY)] = packed::pack(BINARY);
+
+fn is_unary(w: &[u8]) -> bool {
+    matches!(w, [b'-', c] if UNARY.contains(c))
+}
+
+fn is_binary(w: &[u8]) -> bool {
+    packed::iter(&BINARY_PACKED).any(|(_, op)| op == w)
+}
 
 struct P {
     w: &'static [&'static [u8]],
@@ -20,7 +29,7 @@ struct P {
 }
 
 fn is_op(w: &[u8]) -> bool {
-    UNARY.contains(&w) || BINARY.contains(&w) || matches!(w, b"!" | b"(" | b")" | b"-a" | b"-o")
+    is_unary(w) || is_binary(w) || matches!(w, b"!" | b"(" | b")" | b"-a" | b"-o")
 }
 
 fn perr(i: usize) -> ! {
@@ -73,7 +82,7 @@ impl P {
                 }
                 v
             }
-            Some(op) if UNARY.contains(&op) => {
+            Some(op) if is_unary(op) => {
                 self.i += 1;
                 let a = self.data();
                 unary(op[1], a)
@@ -81,7 +90,7 @@ impl P {
             _ => {
                 let a = self.data();
                 match self.peek() {
-                    Some(op) if BINARY.contains(&op) => {
+                    Some(op) if is_binary(op) => {
                         self.i += 1;
                         let b = self.data();
                         binary(op, a, b)
