@@ -243,9 +243,8 @@ impl Supervisor {
         }
     }
 
-    /// Copy `services_d/*` into the scan directory, prepare each service
-    /// and start it at once (so that services start while the next ones are
-    /// being prepared).
+    /// Copy `services_d/*` into the scan directory and prepare each
+    /// service, then start them (each logger before its service).
     pub fn setup(&mut self, services_d: &[u8]) {
         let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
             Ok(d) => d,
@@ -259,6 +258,7 @@ impl Supervisor {
         let legacy = if self.legacy { fs::open(c"/run/s6/legacy-services", DIRF, Mode::empty()).ok() } else { None };
         // Room for each service and its logger, and some for `-a` rescans.
         self.svcs.reserve(2 * names.len() + 32);
+        let before = self.svcs.len();
         for name in names {
             // A symlink to a directory is followed; anything else is said.
             let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
@@ -308,7 +308,7 @@ impl Supervisor {
         // s6-svscan starts their supervisors: a `run` that waits for
         // another service (`s6-svwait -u ../other`) finds it, whatever
         // their order. Each logger starts before its service.
-        for i in 0..self.svcs.len() {
+        for i in before..self.svcs.len() {
             if !self.svcs[i].st.log {
                 if let Some(l) = self.svcs[i].peer {
                     self.kick(l);
