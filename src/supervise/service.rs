@@ -425,7 +425,12 @@ impl Svc {
         // lock) has nothing to copy, and the file is opened only when it
         // has. Only PID 1 writes it, so it cannot change in between.
         let st = fs::statat(&self.dir, svdir::DEATH_TALLY, AtFlags::empty()).ok();
-        let have = st.as_ref().map_or(0, |s| s.st_size as usize / tally::RECORD);
+        // A size that is not a whole number of records reads as empty (as
+        // s6's `s6_dtally_read`): the file is made anew.
+        let have = st.as_ref().map_or(0, |s| {
+            let n = s.st_size as usize;
+            if n.is_multiple_of(tally::RECORD) { n / tally::RECORD } else { 0 }
+        });
         // Linked to the scan lock (no death yet): replaced so that
         // `death_tally.new` never stays a name of that shared file.
         let shared = st.as_ref().is_some_and(|s| s.st_nlink > 1);
