@@ -13,7 +13,7 @@
 //! `NAME/log/` is a logger service fed by a pipe that PID 1 holds for the
 //! container's life.
 use super::machine::{Event, State};
-use super::service::{DIRF, MAX_SERVICES, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
+use super::service::{DIRF, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
 use crate::base::diag;
 use crate::base::fs::{for_each_entry, for_each_new, mkdir_ok};
 use crate::base::tai::Tai;
@@ -259,6 +259,7 @@ impl Supervisor {
         // Room for each service and its logger, and some for `-a` rescans.
         self.svcs.reserve(2 * names.len() + 32);
         let before = self.svcs.len();
+        self.new_batch();
         for name in names {
             // A symlink to a directory is followed; anything else is said.
             let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
@@ -279,8 +280,7 @@ impl Supervisor {
                 diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
                 continue;
             }
-            if self.svcs.len() + 2 > self.svcs.slots.len() {
-                diag::warn(&[b"too many services (the limit is 256 with loggers): not supervising ", name]);
+            if !self.room_for(name) {
                 continue;
             }
             let mut seen = Listing::default();
@@ -322,20 +322,26 @@ impl Supervisor {
     /// scan directory since (v2 scripts copy a service there and rescan).
     pub fn rescan(&mut self) {
         let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
-        self.svcs.reserve(32);
+        // The table is made once (here when services.d had none): room for
+        // what is there now with loggers, and some for later rescans.
+        if self.svcs.slots.is_empty() {
+            let mut n = 0;
+            let _ = for_each_entry(scan.as_fd(), &mut |_, _| {
+                n += 1;
+                Ok(())
+            });
+            self.svcs.reserve(2 * n + 32);
+        }
         let before = self.svcs.len();
+        self.new_batch();
         let _ = for_each_entry(scan.as_fd(), &mut |name, _| {
             let name = name.to_bytes();
-            if name[0] == b'.'
-                || name.len() + 4 > NAME_MAX
-                || self.svcs.len() + 2 > MAX_SERVICES
-                || self.svcs.iter().any(|s| s.name == name)
-            {
+            if name[0] == b'.' || name.len() + 4 > NAME_MAX || self.svcs.iter().any(|s| s.name == name) {
                 return Ok(());
             }
             let is_dir = fs::statat(&scan, name, AtFlags::empty())
                 .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-            if is_dir {
+            if is_dir && self.room_for(name) {
                 self.add(scan.as_fd(), name, None);
             }
             Ok(())
@@ -345,9 +351,30 @@ impl Supervisor {
         }
     }
 
-    /// Start a service just prepared. One wanted up got no status file
-    /// from `prepare`: its first one is the "up" written after the spawn,
-    /// or, when the spawn failed, the start-up status written here.
+    /// Services set up from here on link to a first status stamped now
+    /// (every one linked before has been started since).
+    fn new_batch(&self) {
+        if let Some(l) = &self.scan_lock {
+            l.first_status.set(None);
+        }
+    }
+
+    /// Room in the table for `name` and a logger; else said.
+    fn room_for(&self, name: &[u8]) -> bool {
+        let cap = self.svcs.slots.len();
+        if self.svcs.len() + 2 <= cap {
+            return true;
+        }
+        let mut b = itoa::Buffer::new();
+        let n = b.format(cap).as_bytes();
+        diag::warn(&[b"too many services (the limit is ", n, b" with loggers): not supervising ", name]);
+        false
+    }
+
+    /// Start a service just prepared. One wanted up has as its status the
+    /// first status (or none, where it could not be linked): its own first
+    /// one is the "up" written after the spawn, or, when the spawn failed,
+    /// the start-up status written here.
     fn kick(&mut self, i: usize) {
         self.handle(i, Event::Kick);
         let svc = &mut self.svcs[i];
@@ -533,10 +560,12 @@ const SCAN_LOCK: &CStr = c"/run/service/.s6-svscan/lock";
 
 /// The status of a service wanted up that has not been started yet (down,
 /// want up, paused: what s6-supervise writes before its first start),
-/// stamped when the first such service is set up. A service set up in a new
+/// made anew for each set-up or rescan. A service set up in a new
 /// `supervise/` gets it as a hard link for `status`, so that a client sees
 /// it supervised from its set-up on, and it costs no inode; its first
-/// status write replaces the link (`base::fs::replace_link`).
+/// status write replaces the link (`base::fs::replace_link`). No
+/// `supervise/` is kept from a previous PID 1 (stage 1 empties the scan
+/// directory), so none holds a `status.new` left a name of this file.
 const FIRST_STATUS: &CStr = c"/run/service/.s6-svscan/first-status";
 
 impl ScanLock {

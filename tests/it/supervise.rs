@@ -2,6 +2,7 @@
 //! (package `s6`), which read and write the same files as s6-supervise.
 use crate::harness::*;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -490,6 +491,30 @@ fn rescan_picks_up_a_service_copied_into_the_scan_directory() {
     assert_eq!(c.wait().code(), 0);
 }
 
+/// A container whose services.d is empty, and 40 services copied into
+/// the scan directory then: one rescan supervises them all.
+#[test]
+fn one_rescan_supervises_forty_services() {
+    let root = Root::new();
+    let mut c = root.init(&[]).start();
+    let scan = root.path().join("run/service");
+    wait_until("the scan directory", Duration::from_secs(10), || scan.join(".s6-svscan/control").exists());
+    for i in 0..40 {
+        let d = scan.join(format!("r{i:02}"));
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("run"), "#!/bin/sh\nexec sleep 1000\n").unwrap();
+        fs::set_permissions(d.join("run"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(&scan)).0, 0);
+    for i in 0..40 {
+        wait_state(&scan.join(format!("r{i:02}")), "up (pid ");
+    }
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0);
+    assert!(!o.stderr.contains("too many services"), "{}", o.stderr);
+}
+
 #[test]
 fn halt_from_inside_with_an_exit_code() {
     let root = Root::new();
@@ -612,6 +637,24 @@ fn max_death_tally_bounds_the_tally() {
     assert_eq!(tally.len(), 2 * 14, "max-death-tally 2 keeps 2 records");
     assert_eq!(&tally[12..14], &[7, 0]);
     assert_eq!(&tally[26..28], &[7, 0]);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
+/// A tally whose size is not a whole number of records reads as empty (as
+/// s6's `s6_dtally_read`): the next death starts a new one.
+#[test]
+fn a_malformed_tally_is_made_anew() {
+    let root = Root::new();
+    service(&root, "mt", "sleep 0.3; exit 7");
+    let mut c = root.init(&[]).start();
+    let tally = svc_dir(&root, "mt").join("supervise/death_tally");
+    let len = || fs::metadata(&tally).map_or(0, |m| m.len());
+    wait_until("the first death", Duration::from_secs(10), || len() == 14);
+    fs::OpenOptions::new().append(true).open(&tally).unwrap().write_all(b"abc").unwrap();
+    wait_until("the second death", Duration::from_secs(10), || len() != 17);
+    assert_eq!(len(), 14, "the partial record was kept");
+    assert_eq!(&fs::read(&tally).unwrap()[12..14], &[7, 0]);
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
