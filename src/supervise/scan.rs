@@ -307,8 +307,14 @@ impl Supervisor {
         // the first one starts, as s6-overlay copies them all before
         // s6-svscan starts their supervisors: a `run` that waits for
         // another service (`s6-svwait -u ../other`) finds it, whatever
-        // their order. Each logger starts before its service.
-        for i in before..self.svcs.len() {
+        // their order.
+        self.kick_from(before);
+    }
+
+    /// Start the services set up from `first` on, each logger before its
+    /// service.
+    fn kick_from(&mut self, first: usize) {
+        for i in first..self.svcs.len() {
             if !self.svcs[i].st.log {
                 if let Some(l) = self.svcs[i].peer {
                     self.kick(l);
@@ -346,9 +352,7 @@ impl Supervisor {
             }
             Ok(())
         });
-        for i in before..self.svcs.len() {
-            self.kick(i);
-        }
+        self.kick_from(before);
     }
 
     /// Services set up from here on link to a first status stamped now
