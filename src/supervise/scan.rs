@@ -713,6 +713,7 @@ fn prepare(
         quiet_first: fresh_sup && fresh_event && !status_linked,
         no_notify_file: seen.is_some_and(|l| !l.notify),
         spare: false,
+        leaving: false,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started soon (`kick`), and its own status

@@ -79,6 +79,9 @@ pub struct Svc {
     /// `supervise/status.new` or `death_tally.new` may be missing: made
     /// at the next quiet moment (see `Supervisor::make_spares`).
     pub(super) spare: bool,
+    /// Being taken out of supervision (s6-rc's `legacy-services` down):
+    /// it stops for good and lets go of its log pipe, as at shutdown.
+    pub(super) leaving: bool,
 }
 
 /// The service table: arena slots, allocated when the first service is
@@ -105,6 +108,13 @@ impl Table {
             && let Ok(s) = arena::alloc_with(n.min(MAX_SERVICES), |_| None)
         {
             self.slots = s;
+        }
+    }
+    /// Drop the entries from `first` on.
+    pub(super) fn truncate(&mut self, first: usize) {
+        while self.len > first {
+            self.len -= 1;
+            self.slots[self.len] = None;
         }
     }
     /// Add `s`; false (and `s` dropped) when the table is full.
@@ -539,7 +549,8 @@ impl Supervisor {
         let mut next = Some(ev);
         while let Some(ev) = next.take() {
             let svc = &self.svcs[i];
-            let facts = Live { svc, dir: svc.dir.as_fd(), now: Instant::now(), stopping: self.stopping };
+            let stopping = self.stopping || svc.leaving;
+            let facts = Live { svc, dir: svc.dir.as_fd(), now: Instant::now(), stopping };
             let (st, actions) = machine::step(svc.st, ev, &facts);
             let svc = &mut self.svcs[i];
             svc.st = st;
@@ -821,6 +832,54 @@ impl Supervisor {
             }
         }
         self.hold_until = Some(Instant::now().after_ms(HOLD_MS));
+    }
+
+    /// s6-rc's `legacy-services` down, as s6-overlay's: the entries from
+    /// `first` on stop for good, each logger ending on EOF once its
+    /// service is down (see `forget_from`).
+    pub fn leave_from(&mut self, first: usize) {
+        for i in first..self.svcs.len() {
+            self.svcs[i].leaving = true;
+        }
+        self.stop_from(first);
+    }
+
+    /// Take the entries from `first` on, all down and left, out of the
+    /// table and `/run/service` (s6-svscan's `-n` of a removed directory):
+    /// a `legacy-services` up sets them up anew.
+    pub fn forget_from(&mut self, first: usize) {
+        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok();
+        for i in first..self.svcs.len() {
+            let svc = &mut self.svcs[i];
+            let _ = epoll::delete(&self.ep, &svc.control);
+            drop_notify(&self.ep, svc);
+            if let Some(scan) = &scan
+                && !svc.st.log
+                && fs::statat(scan, svc.name_c, AtFlags::SYMLINK_NOFOLLOW)
+                    .is_ok_and(|st| fs::FileType::from_raw_mode(st.st_mode) == fs::FileType::Symlink)
+            {
+                let _ = fs::unlinkat(scan, svc.name_c, AtFlags::empty());
+            }
+        }
+        self.svcs.truncate(first);
+    }
+
+    /// `legacy-services` up again: entries from `first` on still in the
+    /// table (a down cut short by another change) are forgotten when all
+    /// are down, else wanted up again. False when none are left: the
+    /// caller sets them up anew.
+    pub fn rejoin_from(&mut self, first: usize) -> bool {
+        if self.down_from(first) {
+            self.forget_from(first);
+            return false;
+        }
+        for i in first..self.svcs.len() {
+            self.svcs[i].leaving = false;
+            if !self.svcs[i].st.log {
+                self.send(i, b'u');
+            }
+        }
+        true
     }
 
     /// The entries from `first` on are all down.

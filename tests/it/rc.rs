@@ -464,3 +464,48 @@ exit 9
     assert_eq!(o.code(), 9, "{}", o.stderr);
     assert!(log(&root).iter().any(|l| l == "finish svc-x"), "{:?}", log(&root));
 }
+
+/// `s6-rc -d change legacy-services` stops the services.d services and
+/// their loggers (a logger ends on EOF), takes them out of `/run/service`,
+/// and `-u` sets them up anew: twenty times, with one logger running at
+/// the end and every start's output in its log.
+#[test]
+fn legacy_services_go_down_and_up_again() {
+    let root = Root::new();
+    with_execlineb(&root);
+    longrun(&root, "lr", &[], false);
+    user(&root, &["lr"]);
+    root.file(
+        "/etc/services.d/leg/run",
+        "#!/bin/sh\necho run leg $$ >> /tmp/log\necho hello $$\nexec sleep 1000\n",
+        0o755,
+    );
+    root.file(
+        "/etc/services.d/leg/log/run",
+        "#!/bin/sh\necho log leg $$ >> /tmp/log\nexec cat >> /tmp/leg.out\n",
+        0o755,
+    );
+    let script = "PATH=/command:$PATH
+s6-svwait -t 10000 -u /run/service/leg/log /run/service/leg || echo not up
+i=0
+while [ $i -lt 20 ]; do
+  timeout 3 s6-rc -d change legacy-services || echo \"down $i: $?\"
+  [ -e /run/service/leg ] && echo \"still there $i\"
+  timeout 3 s6-rc -u change legacy-services || echo \"up $i: $?\"
+  i=$((i+1))
+done
+s6-svwait -t 10000 -u /run/service/leg/log /run/service/leg || echo not up at the end
+i=0; while [ $(grep -c hello /tmp/leg.out) -lt 21 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+n=0
+for p in /proc/[0-9]*; do read c < $p/comm && [ \"$c\" = cat ] && n=$((n+1)); done 2>/dev/null
+echo loggers $n";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "loggers 1\n", "stderr: {}", o.stderr);
+    let lines = log(&root);
+    assert_eq!(lines.iter().filter(|l| *l == "run leg").count(), 21, "{lines:?}");
+    assert_eq!(lines.iter().filter(|l| *l == "log leg").count(), 21, "{lines:?}");
+    let out = fs::read_to_string(root.path().join("tmp/leg.out")).unwrap_or_default();
+    assert_eq!(out.lines().filter(|l| l.starts_with("hello ")).count(), 21, "{out}");
+    assert!(!o.stderr.contains("too many services"), "{}", o.stderr);
+}

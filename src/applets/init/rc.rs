@@ -339,7 +339,15 @@ impl Pid1 {
                 let pending = self.items[self.next..].iter().any(mine) || self.job.is_some_and(|j| mine(&j.item));
                 (!pending || !matches!(self.m.phase, Phase::Stage2)).then_some(true)
             }
-            (_, Internal::LegacyServices) if !up => self.sup.down_from(rc.legacy_from).then_some(true),
+            (_, Internal::LegacyServices) if !up => {
+                if !self.sup.down_from(rc.legacy_from) {
+                    return None;
+                }
+                if !rc.stopping {
+                    self.sup.forget_from(rc.legacy_from);
+                }
+                Some(true)
+            }
             (Kind::Longrun, _) => {
                 let k = rc.sup[i as usize] as usize;
                 if rc.sup[i as usize] == NONE {
@@ -410,12 +418,14 @@ impl Pid1 {
             (_, Internal::FixAttrs | Internal::ContInit) if !up => {}
             (_, Internal::FixAttrs | Internal::ContInit) => {}
             (_, Internal::LegacyServices) if up => {
-                let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
-                if is_dir(dir) {
-                    self.sup.setup(dir);
+                if !self.sup.rejoin_from(rc.legacy_from) {
+                    let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
+                    if is_dir(dir) {
+                        self.sup.setup(dir);
+                    }
                 }
             }
-            (_, Internal::LegacyServices) => self.sup.stop_from(rc.legacy_from),
+            (_, Internal::LegacyServices) => self.sup.leave_from(rc.legacy_from),
             (Kind::Longrun, _) => {
                 if rc.sup[i as usize] != NONE {
                     self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' });
