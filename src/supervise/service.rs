@@ -681,6 +681,10 @@ impl Supervisor {
 
     /// Read a service's `supervise/control` and obey each byte.
     pub fn on_control(&mut self, i: usize) {
+        // An entry forgotten since the wait (`forget_from`) is not there.
+        if i >= self.svcs.len() {
+            return;
+        }
         let mut buf = [0u8; 64];
         loop {
             let n = match rustix::io::read(&self.svcs[i].control, &mut buf) {
@@ -702,6 +706,9 @@ impl Supervisor {
 
     /// A readiness descriptor is readable.
     pub fn on_notify(&mut self, i: usize) {
+        if i >= self.svcs.len() {
+            return;
+        }
         let Some(n) = &self.svcs[i].notify else { return };
         let mut buf = [0u8; 256];
         let ev = loop {
