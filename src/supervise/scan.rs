@@ -312,15 +312,21 @@ impl Supervisor {
     }
 
     /// Start the services set up from `first` on, each logger before its
-    /// service.
+    /// service; then write their first statuses and send their events. A
+    /// service's "up" is thus seen once every service of the batch has
+    /// been spawned, not before its own spawn: the spawns follow one
+    /// another, and a status and its events cost PID 1 more than a spawn.
     fn kick_from(&mut self, first: usize) {
         for i in first..self.svcs.len() {
             if !self.svcs[i].st.log {
                 if let Some(l) = self.svcs[i].peer {
-                    self.kick(l);
+                    self.handle(l, Event::Kick);
                 }
-                self.kick(i);
+                self.handle(i, Event::Kick);
             }
+        }
+        for i in first..self.svcs.len() {
+            self.first_status(i);
         }
     }
 
@@ -375,14 +381,12 @@ impl Supervisor {
         false
     }
 
-    /// Start a service just prepared. One wanted up has as its status the
-    /// first status (or none, where it could not be linked): its own first
-    /// one is the "up" written after the spawn, or, when the spawn failed,
-    /// the start-up status written here.
-    fn kick(&mut self, i: usize) {
-        self.handle(i, Event::Kick);
+    /// The first status of a service just started (`kick_from`). One
+    /// wanted up had as its status the first status (or none, where it
+    /// could not be linked): its own first one is the "up" of its spawn,
+    /// or, when the spawn failed, the start-up status written here.
+    fn first_status(&mut self, i: usize) {
         let svc = &mut self.svcs[i];
-        // Its first status at once: a client that finds `supervise/` reads it.
         svc.flush();
         if svc.st.want_up && svc.st.pid == 0 {
             svc.st.paused = true;
