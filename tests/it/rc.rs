@@ -487,15 +487,19 @@ fn legacy_services_go_down_and_up_again() {
     );
     let script = "PATH=/command:$PATH
 s6-svwait -t 10000 -u /run/service/leg/log /run/service/leg || echo not up
+# Each run has written its lines before the next down (a TERM that
+# comes first ends it before them).
+said() { j=0; while [ $(grep -c hello /tmp/leg.out) -lt $1 ] && [ $j -lt 100 ]; do sleep 0.02; j=$((j+1)); done; }
 i=0
 while [ $i -lt 20 ]; do
+  said $((i+1))
   timeout 3 s6-rc -d change legacy-services || echo \"down $i: $?\"
   [ -e /run/service/leg ] && echo \"still there $i\"
   timeout 3 s6-rc -u change legacy-services || echo \"up $i: $?\"
   i=$((i+1))
 done
 s6-svwait -t 10000 -u /run/service/leg/log /run/service/leg || echo not up at the end
-i=0; while [ $(grep -c hello /tmp/leg.out) -lt 21 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+said 21
 n=0
 for p in /proc/[0-9]*; do read c < $p/comm && [ \"$c\" = cat ] && n=$((n+1)); done 2>/dev/null
 echo loggers $n";
