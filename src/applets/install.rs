@@ -205,9 +205,15 @@ fn ensure_path(root: BorrowedFd<'_>, path: &[u8], depth: u32) -> Result<OwnedFd,
 }
 
 fn open_in_root(root: BorrowedFd<'_>, path: &[u8]) -> Result<OwnedFd, Errno> {
-    match fs::openat2(root, path, DIR_FLAGS, Mode::empty(), ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS) {
-        Err(Errno::NOSYS) => open_no_symlinks(root, path),
-        r => r,
+    // With a `..` in the path, the kernel answers EAGAIN when a rename or a
+    // mount anywhere on the system raced with the lookup: try again.
+    let mut tries = 64;
+    loop {
+        match fs::openat2(root, path, DIR_FLAGS, Mode::empty(), ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS) {
+            Err(Errno::NOSYS) => return open_no_symlinks(root, path),
+            Err(Errno::AGAIN) if tries > 0 => tries -= 1,
+            r => return r,
+        }
     }
 }
 
