@@ -110,13 +110,6 @@ impl Table {
             self.slots = s;
         }
     }
-    /// Drop the entries from `first` on.
-    pub(super) fn truncate(&mut self, first: usize) {
-        while self.len > first {
-            self.len -= 1;
-            self.slots[self.len] = None;
-        }
-    }
     /// Add `s`; false (and `s` dropped) when the table is full.
     pub(super) fn push(&mut self, s: Svc) -> bool {
         if self.len == self.slots.len() {
@@ -681,10 +674,6 @@ impl Supervisor {
 
     /// Read a service's `supervise/control` and obey each byte.
     pub fn on_control(&mut self, i: usize) {
-        // An entry forgotten since the wait (`forget_from`) is not there.
-        if i >= self.svcs.len() {
-            return;
-        }
         let mut buf = [0u8; 64];
         loop {
             let n = match rustix::io::read(&self.svcs[i].control, &mut buf) {
@@ -706,9 +695,6 @@ impl Supervisor {
 
     /// A readiness descriptor is readable.
     pub fn on_notify(&mut self, i: usize) {
-        if i >= self.svcs.len() {
-            return;
-        }
         let Some(n) = &self.svcs[i].notify else { return };
         let mut buf = [0u8; 256];
         let ev = loop {
@@ -823,17 +809,17 @@ impl Supervisor {
     /// left to end on EOF once their service is down.
     pub fn stop_all(&mut self) {
         self.stopping = true;
-        self.stop_from(0);
+        self.stop_range(0, self.svcs.len());
     }
 
-    /// Stop the entries from `first` on (loggers end on EOF at shutdown).
-    pub fn stop_from(&mut self, first: usize) {
-        for i in first..self.svcs.len() {
+    /// Stop the entries `a..b` (loggers end on EOF at shutdown).
+    pub fn stop_range(&mut self, a: usize, b: usize) {
+        for i in a..b {
             self.handle(i, Event::Stop);
         }
         // Every service has its signal first; the status files ("want
         // down") follow, held back for a while (see `flush`).
-        for i in first..self.svcs.len() {
+        for i in a..b {
             if self.svcs[i].st.phase == Phase::Up {
                 self.svcs[i].announce(b"");
             }
@@ -841,25 +827,14 @@ impl Supervisor {
         self.hold_until = Some(Instant::now().after_ms(HOLD_MS));
     }
 
-    /// s6-rc's `legacy-services` down, as s6-overlay's: the entries from
-    /// `first` on stop for good, each logger ending on EOF once its
-    /// service is down (see `forget_from`).
-    pub fn leave_from(&mut self, first: usize) {
-        for i in first..self.svcs.len() {
-            self.svcs[i].leaving = true;
-        }
-        self.stop_from(first);
-    }
-
-    /// Take the entries from `first` on, all down and left, out of the
-    /// table and `/run/service` (s6-svscan's `-n` of a removed directory):
-    /// a `legacy-services` up sets them up anew.
-    pub fn forget_from(&mut self, first: usize) {
+    /// s6-rc's `legacy-services` down, as s6-overlay's: the entries
+    /// `a..b` (services.d's) stop for good, each logger ending on EOF once
+    /// its service is down, and leave `/run/service` (see `rejoin`).
+    pub fn leave(&mut self, a: usize, b: usize) {
         let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok();
-        for i in first..self.svcs.len() {
+        for i in a..b {
             let svc = &mut self.svcs[i];
-            let _ = epoll::delete(&self.ep, &svc.control);
-            drop_notify(&self.ep, svc);
+            svc.leaving = true;
             if let Some(scan) = &scan
                 && !svc.st.log
                 && fs::statat(scan, svc.name_c, AtFlags::SYMLINK_NOFOLLOW)
@@ -868,34 +843,69 @@ impl Supervisor {
                 let _ = fs::unlinkat(scan, svc.name_c, AtFlags::empty());
             }
         }
-        self.svcs.truncate(first);
+        self.stop_range(a, b);
     }
 
-    /// `legacy-services` up again: entries from `first` on still in the
-    /// table (a down cut short by another change) are forgotten when all
-    /// are down, else wanted up again. False when none are left: the
-    /// caller sets them up anew.
-    pub fn rejoin_from(&mut self, first: usize) -> bool {
-        if self.down_from(first) {
-            self.forget_from(first);
-            return false;
+    /// The entries `a..b` that still run (past `S6_SERVICES_GRACETIME`
+    /// in a `legacy-services` down) get SIGKILL: a service that ignores
+    /// its down-signal, a logger kept from EOF by a process its service
+    /// left behind.
+    pub fn kill_range(&mut self, a: usize, b: usize) {
+        for i in a..b {
+            if let Some(p) = Pid::from_raw(self.svcs[i].st.pid as i32) {
+                let _ = raw::kill_group(p, signal::SIGKILL);
+                let _ = raw::kill_pid(p, signal::SIGKILL);
+            }
         }
-        for i in first..self.svcs.len() {
+    }
+
+    /// `legacy-services` up again: the entries `a..b` are wanted up again
+    /// (a service with a `down` file stays down), each back in
+    /// `/run/service` (v3 layout) and with a new log pipe where it let go
+    /// of its own.
+    pub fn rejoin(&mut self, a: usize, b: usize) {
+        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok();
+        for i in a..b {
             self.svcs[i].leaving = false;
-            if !self.svcs[i].st.log {
+        }
+        for i in a..b {
+            if self.svcs[i].st.log {
+                continue;
+            }
+            if let (true, Some(scan)) = (self.legacy, &scan) {
+                let mut t = heapless::Vec::<u8, { NAME_MAX + 32 }>::new();
+                let _ = t.extend_from_slice(b"../s6/legacy-services/");
+                let _ = t.extend_from_slice(self.svcs[i].name);
+                let _ = t.push(0);
+                if let Ok(t) = CStr::from_bytes_with_nul(&t) {
+                    let _ = fs::symlinkat(t, scan, self.svcs[i].name_c);
+                }
+            }
+            if let Some(l) = self.svcs[i].peer {
+                if self.svcs[i].pipe.is_none() {
+                    match pipe_with(PipeFlags::CLOEXEC) {
+                        Ok((r, w)) => {
+                            self.svcs[i].pipe = Some(w);
+                            self.svcs[l].pipe = Some(r);
+                        }
+                        Err(e) => self.svcs[i].warn(Some(e), &[b"unable to create the log pipe"]),
+                    }
+                }
+                self.send(l, b'u');
+            }
+            if !svdir::exists(self.svcs[i].dir.as_fd(), c"down") {
                 self.send(i, b'u');
             }
         }
-        true
     }
 
-    /// The entries from `first` on are all down.
-    pub fn down_from(&self, first: usize) -> bool {
-        self.svcs.iter().skip(first).all(|s| s.st.phase == Phase::Down)
+    /// The entries `a..b` are all down.
+    pub fn down_range(&self, a: usize, b: usize) -> bool {
+        (a..b).all(|i| self.svcs[i].st.phase == Phase::Down)
     }
 
     pub fn all_down(&self) -> bool {
-        self.down_from(0)
+        self.down_range(0, self.svcs.len())
     }
 
     /// For `S6_CMD_WAIT_FOR_SERVICES`: every service without a `down` file

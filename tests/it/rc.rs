@@ -465,16 +465,23 @@ exit 9
     assert!(log(&root).iter().any(|l| l == "finish svc-x"), "{:?}", log(&root));
 }
 
+/// A v3 tree whose `user` bundle holds one longrun, `lr`: s6-rc drives
+/// `legacy-services` (services.d) after it.
+fn legacy_root() -> Root {
+    let root = Root::new();
+    with_execlineb(&root);
+    longrun(&root, "lr", &[], false);
+    user(&root, &["lr"]);
+    root
+}
+
 /// `s6-rc -d change legacy-services` stops the services.d services and
 /// their loggers (a logger ends on EOF), takes them out of `/run/service`,
 /// and `-u` sets them up anew: twenty times, with one logger running at
 /// the end and every start's output in its log.
 #[test]
 fn legacy_services_go_down_and_up_again() {
-    let root = Root::new();
-    with_execlineb(&root);
-    longrun(&root, "lr", &[], false);
-    user(&root, &["lr"]);
+    let root = legacy_root();
     root.file(
         "/etc/services.d/leg/run",
         "#!/bin/sh\necho run leg $$ >> /tmp/log\necho hello $$\nexec sleep 1000\n",
@@ -512,4 +519,108 @@ echo loggers $n";
     let out = fs::read_to_string(root.path().join("tmp/leg.out")).unwrap_or_default();
     assert_eq!(out.lines().filter(|l| l.starts_with("hello ")).count(), 21, "{out}");
     assert!(!o.stderr.contains("too many services"), "{}", o.stderr);
+}
+
+/// A `legacy-services` down waits for the services, as s6-overlay's
+/// `s6-svwait -D`: a client waiting on one sees its final "down".
+#[test]
+fn legacy_services_down_writes_the_last_status() {
+    let root = legacy_root();
+    root.file("/etc/services.d/leg/run", "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    let script = "PATH=/command:$PATH
+s6-svwait -t 10000 -u /run/service/leg || echo not up
+s6-svwait -t 3000 -D /run/s6/legacy-services/leg & w=$!
+sleep 0.2
+timeout 5 s6-rc -d change legacy-services || echo \"down $?\"
+wait $w; echo \"svwait $?\"
+s6-svstat /run/s6/legacy-services/leg | cut -d' ' -f1";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.stdout, "svwait 0\ndown\n", "stderr: {}", o.stderr);
+}
+
+/// `S6_SERVICES_GRACETIME` bounds a `legacy-services` down: a service that
+/// ignores TERM, and a logger kept from EOF by a process its service left
+/// behind, get SIGKILL then; an up brings both back.
+#[test]
+fn legacy_services_down_is_bounded_by_the_services_grace() {
+    let root = legacy_root();
+    root.file("/etc/services.d/deaf/run", "#!/bin/sh\ntrap '' TERM\nexec sleep 2000\n", 0o755);
+    root.file("/etc/services.d/orph/run", "#!/bin/sh\nsleep 1000 &\nexec sleep 3000\n", 0o755);
+    root.file("/etc/services.d/orph/log/run", "#!/bin/sh\nexec cat > /dev/null\n", 0o755);
+    let script = "PATH=/command:$PATH
+s6-svwait -t 10000 -u /run/service/deaf /run/service/orph /run/service/orph/log || echo not up
+t0=$(cut -d' ' -f1 /proc/uptime)
+timeout 8 s6-rc -d change legacy-services; echo \"down $?\"
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo \"$t0 $t1\" > /tmp/times
+for d in deaf orph orph/log; do s6-svstat /run/s6/legacy-services/$d | cut -d' ' -f1-3; done
+timeout 8 s6-rc -u change legacy-services; echo \"up $?\"
+s6-svwait -t 5000 -u /run/service/deaf /run/service/orph /run/service/orph/log; echo \"svwait $?\"";
+    let o = root.init(&["sh", "-c", script]).env("S6_SERVICES_GRACETIME", "500").run();
+    let want = "down 0\n\
+down (signal SIGKILL)\n\
+down (signal SIGTERM)\n\
+down (signal SIGKILL)\n\
+up 0\n\
+svwait 0\n";
+    assert_eq!(o.stdout, want, "stderr: {}", o.stderr);
+    let t: Vec<f64> = fs::read_to_string(root.path().join("tmp/times"))
+        .unwrap()
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(t[1] - t[0] >= 0.45 && t[1] - t[0] < 4.0, "the down took {} s", t[1] - t[0]);
+}
+
+/// A service added by a rescan is not one of `legacy-services`': its down
+/// and up leave it alone, and services.d comes back.
+#[test]
+fn legacy_services_leave_rescanned_services_alone() {
+    let root = legacy_root();
+    root.file("/etc/services.d/leg/run", "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    root.file("/srv/extra/run", "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    root.file("/srv/late/run", "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    let script = "PATH=/command:$PATH
+# A rescan is asynchronous: wait for the supervision of $1 to appear.
+added() { j=0; while [ ! -e /run/service/$1/supervise/status ] && [ $j -lt 250 ]; do sleep 0.02; j=$((j+1)); done; }
+s6-svwait -t 10000 -u /run/service/leg || echo not up
+ln -s /srv/extra /run/service/extra
+s6-svscanctl -a /run/service
+added extra
+s6-svwait -t 5000 -u /run/service/extra || echo extra not up
+timeout 5 s6-rc -d change legacy-services; echo \"down $?\"
+[ -e /run/service/leg ] && echo leg still there
+ln -s /srv/late /run/service/late
+s6-svscanctl -a /run/service
+added late
+s6-svwait -t 5000 -u /run/service/late || echo late not up
+timeout 5 s6-rc -u change legacy-services; echo \"up $?\"
+s6-svwait -t 5000 -u /run/service/leg; echo \"leg $?\"
+for d in extra late; do s6-svstat /run/service/$d | cut -d' ' -f1; done";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.stdout, "down 0\nup 0\nleg 0\nup\nup\n", "stderr: {}", o.stderr);
+}
+
+/// A `legacy-services` down cut short (`-t`) leaves it up, as s6-rc does:
+/// its services are wanted up again.
+#[test]
+fn a_legacy_services_down_cut_short_brings_them_back() {
+    let root = legacy_root();
+    root.file(
+        "/etc/services.d/leg/run",
+        "#!/bin/sh\necho run leg >> /tmp/log\ntrap 'sleep 1; exit 0' TERM\nwhile :; do sleep 0.1; done\n",
+        0o755,
+    );
+    let script = "PATH=/command:$PATH
+s6-svwait -t 10000 -u /run/service/leg || echo not up
+sleep 0.3
+s6-rc -t 300 -d change legacy-services; echo \"down $?\"
+s6-rc -a list | grep -x legacy-services
+s6-svwait -t 5000 -d /run/service/leg; echo \"stopped $?\"
+s6-svwait -t 5000 -u /run/service/leg; echo \"back $?\"
+s6-rc -u change legacy-services; echo \"up $?\"
+s6-svstat /run/service/leg | cut -d' ' -f1";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.stdout, "down 2\nlegacy-services\nstopped 0\nback 0\nup 0\nup\n", "stderr: {}", o.stderr);
+    assert_eq!(log(&root).iter().filter(|l| *l == "run leg").count(), 2, "{:?}", log(&root));
 }

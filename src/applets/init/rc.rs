@@ -46,8 +46,9 @@ pub struct Rc {
     until: &'static mut [Option<Instant>],
     /// The current plan is the boot transition.
     pub boot: bool,
-    /// Supervisor entries from here on are `services.d`'s.
-    legacy_from: usize,
+    /// The supervisor entries of `services.d` (`a..b`), from the first
+    /// `legacy-services` up on (entries a rescan adds later are not).
+    legacy: Option<(usize, usize)>,
     null: Option<OwnedFd>,
     /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`, from the boot's start.
     maxtime: Option<Instant>,
@@ -188,7 +189,6 @@ impl Pid1 {
             0 => None,
             ms => Some(Instant::now().after_ms(ms)),
         };
-        let legacy_from = self.sup.svcs.len();
         let mut rc = Rc {
             db,
             plan,
@@ -197,7 +197,7 @@ impl Pid1 {
             pids,
             until,
             boot: true,
-            legacy_from,
+            legacy: None,
             null,
             maxtime,
             stopping: false,
@@ -340,13 +340,15 @@ impl Pid1 {
                 (!pending || !matches!(self.m.phase, Phase::Stage2)).then_some(true)
             }
             (_, Internal::LegacyServices) if !up => {
-                if !self.sup.down_from(rc.legacy_from) {
-                    return None;
+                let Some((a, b)) = rc.legacy else { return Some(true) };
+                if self.sup.down_range(a, b) {
+                    return Some(true);
                 }
-                if !rc.stopping {
-                    self.sup.forget_from(rc.legacy_from);
+                if timed_out {
+                    rc.until[i as usize] = None;
+                    self.sup.kill_range(a, b);
                 }
-                Some(true)
+                None
             }
             (Kind::Longrun, _) => {
                 let k = rc.sup[i as usize] as usize;
@@ -417,15 +419,26 @@ impl Pid1 {
         match (s.kind, s.internal) {
             (_, Internal::FixAttrs | Internal::ContInit) if !up => {}
             (_, Internal::FixAttrs | Internal::ContInit) => {}
-            (_, Internal::LegacyServices) if up => {
-                if !self.sup.rejoin_from(rc.legacy_from) {
+            (_, Internal::LegacyServices) if up => match rc.legacy {
+                Some((a, b)) => self.sup.rejoin(a, b),
+                None => {
+                    let a = self.sup.svcs.len();
                     let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
                     if is_dir(dir) {
                         self.sup.setup(dir);
                     }
+                    rc.legacy = Some((a, self.sup.svcs.len()));
+                }
+            },
+            (_, Internal::LegacyServices) => {
+                if let Some((a, b)) = rc.legacy {
+                    self.sup.leave(a, b);
+                }
+                // As s6-overlay's `s6-svwait -D -t $S6_SERVICES_GRACETIME`.
+                if t == 0 {
+                    rc.until[i as usize] = Some(Instant::now().after_ms(self.s.services_grace_ms));
                 }
             }
-            (_, Internal::LegacyServices) => self.sup.leave_from(rc.legacy_from),
             (Kind::Longrun, _) => {
                 if rc.sup[i as usize] != NONE {
                     self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' });
@@ -551,6 +564,16 @@ impl Pid1 {
     /// starts.
     fn rc_abort(&mut self, rc: &mut Rc) {
         for i in 0..rc.db.svcs.len() {
+            // A `legacy-services` down cut short leaves it up: its services
+            // are wanted up again (not at a shutdown, which stops them).
+            if rc.plan.steps[i] == Step::Running
+                && !rc.plan.up
+                && !rc.stopping
+                && rc.db.svcs[i].internal == Internal::LegacyServices
+                && let Some((a, b)) = rc.legacy
+            {
+                self.sup.rejoin(a, b);
+            }
             if let Some(pid) = rc.pids[i].take() {
                 let _ = raw::kill_group(pid, signal::SIGTERM);
                 let _ = raw::kill_pid(pid, signal::SIGTERM);
@@ -568,13 +591,13 @@ impl Pid1 {
     /// stage 3 runs cont-finish after). Returns false without a tree.
     pub(super) fn rc_shutdown(&mut self) -> bool {
         let Some(mut rc) = self.rc.take() else { return false };
+        rc.stopping = true;
+        self.sup.stopping = true;
         self.rc_abort(&mut rc);
         // A client's change ends here (the shutdown's lines and scripts
         // are PID 1's).
         reply(&mut rc, 1);
         rc.boot = false;
-        rc.stopping = true;
-        self.sup.stopping = true;
         let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
         for (i, s) in rc.db.svcs.iter().enumerate() {
             if rc.up[i] && !matches!(s.internal, Internal::FixAttrs | Internal::ContInit) {
