@@ -724,8 +724,10 @@ fn prepare(
     // file is first written then (until then its status is a link to
     // FIRST_STATUS): one file created per service, not two, and none
     // deleted (a status replaced is an inode freed, and on ext4 the next
-    // ones created skip the inodes freed recently).
-    if want_up {
+    // ones created skip the inodes freed recently). One whose first status
+    // could not be a link writes its own now, as one wanted down does: a
+    // service started before its spawn finds a status.
+    if want_up && (status_linked || !fresh_sup) {
         if !fresh_event {
             let _ = crate::s6::ftrig::send(svc.dir.as_fd(), crate::s6::ftrig::EVENT, b"s");
         }

@@ -1062,6 +1062,43 @@ fn a_run_can_wait_for_a_service_set_up_after_it() {
     assert_eq!(c.wait().code(), 0);
 }
 
+/// Where the first status cannot be a link (here `first-status` is a
+/// directory), each service wanted up gets its own status at set-up: a
+/// `run` can still wait for a service set up before it or after it.
+#[test]
+fn a_run_can_wait_for_any_service_when_its_status_cannot_be_a_link() {
+    let root = Root::new();
+    root.file(
+        "/etc/cont-init.d/10-block",
+        "#!/bin/sh
+mkdir /run/service/.s6-svscan/first-status
+",
+        0o755,
+    );
+    let wait = |target: &str, out: &str| {
+        format!(
+            "/command/s6-svwait -u -t 10000 /run/service/{target} 2>>/tmp/werr; echo \"rc $?\" > /tmp/{out}; exec sleep 1000"
+        )
+    };
+    service(&root, "a0-wait", &wait("z9-target", "w1"));
+    service(&root, "a1-target", "exec sleep 1000");
+    for i in 0..30 {
+        service(&root, &format!("m{i:02}"), "exec sleep 1000");
+    }
+    service(&root, "z8-wait", &wait("a1-target", "w2"));
+    service(&root, "z9-target", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    for w in ["w1", "w2"] {
+        let w = root.path().join("tmp").join(w);
+        wait_until("the waiters", Duration::from_secs(10), || fs::read_to_string(&w).is_ok_and(|s| s.ends_with('\n')));
+        let err = fs::read_to_string(root.path().join("tmp/werr")).unwrap_or_default();
+        assert_eq!(fs::read_to_string(&w).unwrap(), "rc 0\n", "{err}");
+    }
+    assert!(root.path().join("run/service/.s6-svscan/first-status").is_dir());
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 /// The copy of a service directory keeps every mode, those the umask
 /// would clear and a directory its owner cannot write included.
 #[test]
