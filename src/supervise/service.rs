@@ -191,6 +191,9 @@ pub enum Watch {
     Notify(usize),
     /// s6-rc's control fifo.
     Rc,
+    /// The reply pipe of the current s6-rc client (it reports an error
+    /// once the client has closed its end).
+    RcClient,
 }
 
 impl Watch {
@@ -201,6 +204,7 @@ impl Watch {
             Watch::Control(i) => 2 + 2 * i as u64,
             Watch::Notify(i) => 3 + 2 * i as u64,
             Watch::Rc => u64::MAX,
+            Watch::RcClient => u64::MAX - 1,
         }
     }
     pub fn decode(v: u64) -> Watch {
@@ -208,6 +212,7 @@ impl Watch {
             0 => Watch::Signals,
             1 => Watch::Scan,
             u64::MAX => Watch::Rc,
+            v if v == u64::MAX - 1 => Watch::RcClient,
             v if v % 2 == 0 => Watch::Control((v - 2) as usize / 2),
             v => Watch::Notify((v - 3) as usize / 2),
         }

@@ -436,6 +436,7 @@ impl Pid1 {
                     supervise::Watch::Control(i) => self.sup.on_control(i),
                     supervise::Watch::Notify(i) => self.sup.on_notify(i),
                     supervise::Watch::Rc => self.rc_request(),
+                    supervise::Watch::RcClient => self.rc_client_gone(),
                 }
             }
             let now = Instant::now();

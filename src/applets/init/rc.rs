@@ -626,6 +626,25 @@ fn reply(rc: &mut Rc, code: u8) {
 }
 
 impl Pid1 {
+    /// The client of the current change is gone (killed, `^C`): the change
+    /// stops there, as s6-rc's own would, and the next client is served.
+    pub(super) fn rc_client_gone(&mut self) {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        let Some(mut rc) = self.rc.take() else { return };
+        // The event may be a previous client's, with the same descriptor.
+        let gone = rc.client.as_ref().is_some_and(|c| {
+            let mut p = [PollFd::new(&c[0], PollFlags::empty())];
+            let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+            poll(&mut p, Some(&now)).is_ok_and(|n| n == 1) && p[0].revents().contains(PollFlags::ERR)
+        });
+        if gone {
+            self.rc_abort(&mut rc);
+            rc.client = None;
+        }
+        self.rc = Some(rc);
+        self.rc_step();
+    }
+
     /// Requests on `/run/s6/rc/control` (see `s6::rc::live`).
     pub(super) fn rc_request(&mut self) {
         let Some(mut rc) = self.rc.take() else { return };
@@ -637,6 +656,7 @@ impl Pid1 {
                 let _ = rustix::io::write(&fds[0], &[0, live::BUSY]);
                 continue;
             }
+            self.sup.watch(fds[0].as_fd(), crate::supervise::Watch::RcClient);
             rc.client = Some(fds);
             let up;
             (up, rc.force, rc.verb) = live::verb(verb);
