@@ -536,7 +536,9 @@ impl Supervisor {
 
     /// Wait on `fd` for input; `w` says what it is when it wakes us.
     pub fn watch(&self, fd: BorrowedFd<'_>, w: Watch) {
-        if let Err(e) = epoll::add(&self.ep, fd, epoll::EventData::new_u64(w.encode()), epoll::EventFlags::IN) {
+        // The client's reply pipe is watched for its error (hang-up) alone.
+        let flags = if w == Watch::RcClient { epoll::EventFlags::empty() } else { epoll::EventFlags::IN };
+        if let Err(e) = epoll::add(&self.ep, fd, epoll::EventData::new_u64(w.encode()), flags) {
             diag::warn_sys(e, &[b"unable to watch a descriptor"]);
         }
     }

@@ -635,7 +635,7 @@ impl Pid1 {
         let gone = rc.client.as_ref().is_some_and(|c| {
             let mut p = [PollFd::new(&c[0], PollFlags::empty())];
             let now = Timespec { tv_sec: 0, tv_nsec: 0 };
-            poll(&mut p, Some(&now)).is_ok_and(|n| n == 1) && p[0].revents().contains(PollFlags::ERR)
+            poll(&mut p, Some(&now)).is_ok_and(|n| n == 1) && p[0].revents().intersects(PollFlags::ERR | PollFlags::HUP)
         });
         if gone {
             self.rc_abort(&mut rc);
