@@ -385,3 +385,30 @@ ps -o args | grep -x 'sleep 5' || echo no sleep
     let out: String = out.lines().filter(|l| *l != "Terminated").map(|l| format!("{l}\n")).collect();
     assert_eq!(out, "gone\nrc 0\nslow not up\nno sleep\n");
 }
+
+/// A client whose child keeps the reply pipe's write end: once PID 1 has
+/// replied and the client is gone, that pipe reports an error for as long
+/// as the child lives. PID 1 has taken it out of its epoll set, so it
+/// does not wake for it (it would otherwise spin: 200 ticks in 2 s).
+#[test]
+fn a_reply_pipe_held_elsewhere_does_not_wake_pid1() {
+    let root = Root::new();
+    small(&root);
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/rc_holdw.c");
+    let st = std::process::Command::new("gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(root.path().join("bin/holdw"))
+        .arg(src)
+        .status();
+    assert!(st.is_ok_and(|s| s.success()), "gcc -static failed (apt-get install gcc libc6-dev)");
+    let out = run(
+        &root,
+        "holdw 4
+t() { set -- $(cat /proc/1/stat); echo $(( ${14} + ${15} )); }
+a=$(t); sleep 2; b=$(t)
+echo \"pid1 ticks in 2 s: $((b - a))\"
+",
+    );
+    let ticks: u64 = out.lines().find_map(|l| l.strip_prefix("pid1 ticks in 2 s: ")).unwrap().parse().unwrap();
+    assert!(out.starts_with("code 0\n") && ticks < 20, "{out}");
+}

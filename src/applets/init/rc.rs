@@ -302,7 +302,7 @@ impl Pid1 {
                 // The client reads the status files next: they say what
                 // its change did before it is told the change is over.
                 self.sup.flush_all();
-                reply(&mut rc, code);
+                reply(&mut rc, &self.sup.ep, code);
             }
             rc.boot = false;
             rc.maxtime = None;
@@ -596,7 +596,7 @@ impl Pid1 {
         self.rc_abort(&mut rc);
         // A client's change ends here (the shutdown's lines and scripts
         // are PID 1's).
-        reply(&mut rc, 1);
+        reply(&mut rc, &self.sup.ep, 1);
         rc.boot = false;
         let mut sel: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
         for (i, s) in rc.db.svcs.iter().enumerate() {
@@ -619,10 +619,19 @@ impl Pid1 {
 
 /// Tell the waiting client how its change ended (a NUL, then the code),
 /// and let it go.
-fn reply(rc: &mut Rc, code: u8) {
-    if let Some(c) = rc.client.take() {
+fn reply(rc: &mut Rc, ep: &OwnedFd, code: u8) {
+    if let Some(c) = drop_client(rc, ep) {
         let _ = rustix::io::write(&c[0], &[0, code]);
     }
+}
+
+/// The client, out of the epoll set: a copy of its pipe that another
+/// process holds would keep it there after PID 1 closes its own, and its
+/// error would wake PID 1 for ever.
+fn drop_client(rc: &mut Rc, ep: &OwnedFd) -> Option<[OwnedFd; 4]> {
+    let c = rc.client.take()?;
+    let _ = rustix::event::epoll::delete(ep, &c[0]);
+    Some(c)
 }
 
 impl Pid1 {
@@ -630,6 +639,9 @@ impl Pid1 {
     /// stops there, as s6-rc's own would, and the next client is served.
     pub(super) fn rc_client_gone(&mut self) {
         use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        // What ended meanwhile counts first (a oneshot reaped in this same
+        // wake-up succeeded).
+        self.rc_step();
         let Some(mut rc) = self.rc.take() else { return };
         // The event may be a previous client's, with the same descriptor.
         let gone = rc.client.as_ref().is_some_and(|c| {
@@ -639,7 +651,8 @@ impl Pid1 {
         });
         if gone {
             self.rc_abort(&mut rc);
-            rc.client = None;
+            drop_client(&mut rc, &self.sup.ep);
+            rc.maxtime = None;
         }
         self.rc = Some(rc);
         self.rc_step();
@@ -675,7 +688,7 @@ impl Pid1 {
                 }
             }
             if unknown {
-                reply(&mut rc, 3);
+                reply(&mut rc, &self.sup.ep, 3);
                 continue;
             }
             rc.plan.select(&rc.db, &sel, up, rc.up);
