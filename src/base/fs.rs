@@ -233,13 +233,15 @@ pub fn replace_sized(
 /// there, and the caller falls back to `replace_atomic`), written and
 /// renamed to `name`, with no exchange to try and nothing to cut.
 pub fn create_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let f = fs::openat(dir, tmp, flags, Mode::from_raw_mode(mode))?;
-    for p in parts {
-        crate::sys::fd::write_all(f.as_fd(), p)?;
-    }
-    drop(f);
+    create_new(dir, tmp, parts, mode)?;
     fs::renameat(dir, tmp, dir, name)
+}
+
+/// Make `dir/name` (`O_EXCL`: `EEXIST` when it is there) holding `parts`.
+pub fn create_new(dir: BorrowedFd<'_>, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let f = fs::openat(dir, name, flags, Mode::from_raw_mode(mode))?;
+    parts.iter().try_for_each(|p| crate::sys::fd::write_all(f.as_fd(), p))
 }
 
 /// Open `dir/tmp` to be written from its start (made with `mode` when

@@ -19,7 +19,11 @@
 //!
 //! `cmd.new` stays once made, holding the state before the last: the two
 //! inodes are rewritten in turn, none is freed (see `base::fs::swap_in`).
+//! In a fresh `/run`, the first state is written into `cmd` directly
+//! ([`absent`]) and `cmd.new` is made empty while the CMD runs
+//! ([`prime`]).
 use core::ffi::CStr;
+use core::sync::atomic::{AtomicBool, Ordering};
 use rustix::fs::{self, Mode, OFlags};
 
 pub const PATH: &CStr = c"/run/s6/cmd";
@@ -28,7 +32,18 @@ pub const PATH: &CStr = c"/run/s6/cmd";
 pub const PID: &CStr = c"/run/s6/cmdpid";
 const NEW: &CStr = c"/run/s6/cmd.new";
 
-/// Replace the file with `WORD[ N]\n`.
+/// `/run/s6` was just made: no `cmd` exists yet (see [`write`]).
+static ABSENT: AtomicBool = AtomicBool::new(false);
+
+/// Say that `/run/s6` was just made (stage 1, before any state is written).
+pub fn absent() {
+    ABSENT.store(true, Ordering::Relaxed);
+}
+
+/// Replace the file with `WORD[ N]\n`. The first state written in a
+/// `/run/s6` just made goes into `cmd` in place, with no `cmd.new` to
+/// exchange (a reader that finds it still empty reads "not started", as
+/// with no file).
 pub fn write(word: &[u8], n: Option<u64>) -> Result<(), rustix::io::Errno> {
     let mut buf = [0u8; 40];
     let mut k = word.len().min(16);
@@ -41,7 +56,22 @@ pub fn write(word: &[u8], n: Option<u64>) -> Result<(), rustix::io::Errno> {
         k += 1 + s.len();
     }
     buf[k] = b'\n';
-    crate::base::fs::replace_atomic(fs::CWD, NEW, PATH, &[&buf[..k + 1]], 0o644)
+    let line = &buf[..k + 1];
+    if ABSENT.swap(false, Ordering::Relaxed) {
+        match crate::base::fs::create_new(fs::CWD, PATH, &[line], 0o644) {
+            Err(rustix::io::Errno::EXIST) => {}
+            r => return r,
+        }
+    }
+    crate::base::fs::replace_atomic(fs::CWD, NEW, PATH, &[line], 0o644)
+}
+
+/// Make `cmd.new` if it is missing (a first start in a fresh `/run`), so
+/// that the state written at the CMD's exit goes into a file that exists.
+/// Called once the CMD runs: the inode is made while it runs, not between
+/// its exit and the container's.
+pub fn prime() {
+    let _ = crate::base::fs::create_new(fs::CWD, NEW, &[], 0o644);
 }
 
 /// Record the CMD's PID in [`PID`] (`Some`), or remove the file (`None`).

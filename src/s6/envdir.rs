@@ -16,7 +16,7 @@ use crate::sys::argv::{Builder, Envp};
 use core::ffi::CStr;
 use rustix::fd::{AsFd, OwnedFd};
 use rustix::fs::{self, FileType, Mode, OFlags};
-use rustix::io::Errno;
+use rustix::io::{Errno, IoSlice};
 
 /// s6-overlay's PATH when the image sets none.
 pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -131,37 +131,49 @@ pub fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8], new: bool) -> Result<
         Mode::from_raw_mode(0o644),
     )?;
     let len = value.len() as u64 + 1;
-    if !new && fs::fstat(&f)?.st_size as u64 == len && same(&f, value)? {
+    if !new && same(&f, value)? {
         return Ok(());
     }
-    pwrite_all(&f, value, 0)?;
-    pwrite_all(&f, b"\n", value.len() as u64)?;
+    // `value` and its newline in one call (the rest, if it was cut short).
+    let n = match rustix::io::pwritev(&f, &[IoSlice::new(value), IoSlice::new(b"\n")], 0) {
+        Ok(n) => n,
+        Err(Errno::INTR) => 0,
+        Err(e) => return Err(e),
+    };
+    if n < value.len() {
+        pwrite_all(&f, &value[n..], n as u64)?;
+    }
+    if (n as u64) < len {
+        pwrite_all(&f, b"\n", value.len() as u64)?;
+    }
     if new {
         return Ok(());
     }
     fs::ftruncate(&f, len)
 }
 
-/// The file holds exactly `value` then `\n`.
+/// The file holds exactly `value` then `\n`. A short value takes one
+/// read: a regular file's read comes back short only at its end.
 fn same(f: &OwnedFd, value: &[u8]) -> Result<bool, Errno> {
+    let want = value.len() + 1;
     let mut buf = [0u8; 4096];
     let mut off = 0usize;
-    while off < value.len() {
-        let n = rustix::io::pread(f, &mut buf, off as u64)?;
-        if n == 0 {
+    loop {
+        let n = match rustix::io::pread(f, &mut buf, off as u64) {
+            Ok(n) => n,
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(e),
+        };
+        let end = off + n;
+        let v = end.min(value.len());
+        if end > want || (off < v && buf[..v - off] != value[off..v]) || (n > 0 && end == want && buf[n - 1] != b'\n') {
             return Ok(false);
         }
-        let end = (off + n).min(value.len());
-        if buf[..end - off] != value[off..end] {
-            return Ok(false);
+        if n < buf.len() {
+            return Ok(end == want);
         }
-        if off + n > value.len() {
-            return Ok(buf[value.len() - off] == b'\n');
-        }
-        off += n;
+        off = end;
     }
-    let n = rustix::io::pread(f, &mut buf[..1], off as u64)?;
-    Ok(n == 1 && buf[0] == b'\n')
 }
 
 fn pwrite_all(f: &OwnedFd, mut data: &[u8], mut off: u64) -> Result<(), Errno> {
@@ -194,5 +206,39 @@ mod tests {
         assert!(!valid_name(b".hidden"));
         assert!(!valid_name(b"A=B"));
         assert!(!valid_name(b""));
+    }
+
+    /// `same` against files around its read size (4096), and `write_var`
+    /// over a longer, a shorter and an equal file.
+    #[test]
+    fn same_and_rewrite() {
+        let dir = std::env::temp_dir().join(format!("rs6-envdir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let d = fs::open(dir.to_str().unwrap(), OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+            .unwrap();
+        let file = |body: &[u8]| {
+            std::fs::write(dir.join("V"), body).unwrap();
+            fs::openat(&d, "V", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).unwrap()
+        };
+        for len in [0usize, 1, 4094, 4095, 4096, 5000, 8191, 8192] {
+            let v = vec![b'x'; len];
+            let nl = [&v[..], b"\n"].concat();
+            assert!(same(&file(&nl), &v).unwrap(), "{len}");
+            assert!(!same(&file(&v), &v).unwrap(), "{len}: no newline");
+            assert!(!same(&file(&[&nl[..], b"y"].concat()), &v).unwrap(), "{len}: longer");
+            assert!(!same(&file(&[&v[..], b"y"].concat()), &v).unwrap(), "{len}: other last byte");
+            if len > 0 {
+                let mut o = nl.clone();
+                o[len / 2] = b'y';
+                assert!(!same(&file(&o), &v).unwrap(), "{len}: other byte");
+                assert!(!same(&file(&nl[1..]), &v).unwrap(), "{len}: shorter");
+            }
+            for old in [&b""[..], b"short\n", &[b'z'; 9000][..], &nl[..]] {
+                std::fs::write(dir.join("V"), old).unwrap();
+                write_var(&d, b"V", &v, false).unwrap();
+                assert_eq!(std::fs::read(dir.join("V")).unwrap(), nl, "{len} over {} bytes", old.len());
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -86,6 +86,52 @@ fn a_previous_exit_code_is_not_this_starts() {
     assert_eq!(fs::metadata(&f).unwrap().ino(), ino);
 }
 
+/// A fresh `/run`: `cmd` says `up` as the CMD starts; the exit code file
+/// (blank: not written yet) and `cmd.new` are made while it runs, so that
+/// its exit writes into files that exist.
+#[test]
+fn a_fresh_start_makes_its_exit_files_while_the_cmd_runs() {
+    let root = Root::new();
+    let cmd = "PATH=/command:$PATH; rs6-health; echo \"health $?\"; \
+               f=/run/s6-linux-init-container-results/exitcode; \
+               for i in $(seq 500); do [ -e $f ] && [ -e /run/s6/cmd.new ] && break; sleep 0.01; done; \
+               [ -e $f ] && [ -e /run/s6/cmd.new ] && echo \"code [$(cat $f)]\"; exit 5";
+    let o = root.init(&["sh", "-c", cmd]).run_on_disk().run();
+    assert_eq!((o.code(), o.stdout.as_str()), (5, "health 0\ncode []\n"), "{}", o.stderr);
+    let read = |f: &str| fs::read_to_string(root.path().join(f)).unwrap_or_default();
+    assert_eq!(read("run/s6-linux-init-container-results/exitcode"), "5\n");
+    assert_eq!(read("run/s6/cmd"), "exited 5\n");
+    assert_eq!(read("run/s6/cmd.new"), "up\n");
+}
+
+/// A start with `/run` kept rewrites each variable whose value changed
+/// (same length, shorter, longer, long values), keeps the file of one that
+/// did not, and removes one that is gone.
+#[test]
+fn a_kept_snapshot_follows_the_new_values() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    let file = root.path().join("run/s6/container_environment/V");
+    let long = "x".repeat(600);
+    let mut inode = 0;
+    for (i, v) in ["abc", "abc", "abd", "ab", "abcdef", &long, &long, "q"].iter().enumerate() {
+        let mut r = root.init(&["sh", "-c", "printcontenv V; printcontenv GONE || echo gone"]).run_on_disk();
+        r = r.env("V", v);
+        if i == 0 {
+            r = r.env("GONE", "1");
+        }
+        let o = r.run();
+        let want = if i == 0 { format!("{v}\n1\n") } else { format!("{v}\ngone\n") };
+        assert_eq!((o.code(), o.stdout.clone()), (0, want), "start {i}: {}", o.stderr);
+        assert_eq!(fs::read_to_string(&file).unwrap(), format!("{v}\n"), "start {i}");
+        let ino = fs::metadata(&file).unwrap().ino();
+        if i > 0 {
+            assert_eq!(ino, inode, "start {i}: the file was made again");
+        }
+        inode = ino;
+    }
+}
+
 #[test]
 fn verbosity_one_keeps_warnings_only() {
     let root = Root::new();
@@ -407,7 +453,12 @@ fn stale_run_from_a_previous_start_is_cleaned() {
         "9\n",
     )
     .unwrap();
-    let o = root.init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6"]).env("S6_VERBOSITY", "1").run();
+    // `cmd.new` is made while the CMD runs (`s6::cmd::prime`): it may or
+    // may not be there yet.
+    let o = root
+        .init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6 | grep -vx cmd.new"])
+        .env("S6_VERBOSITY", "1")
+        .run();
     assert_eq!(o.stdout, "clean\nbasedir\ncmd\ncontainer_environment\nservices\nworkdir\n", "{}", o.stderr);
     assert_eq!(o.code(), 0, "a stale exitcode must not leak into this run");
 }

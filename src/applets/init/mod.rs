@@ -857,6 +857,9 @@ impl Pid1 {
                 if self.s.receive_signals {
                     crate::s6::cmd::write_pid(Some(pid.as_raw_nonzero().get() as u32));
                 }
+                // While it runs: the files its exit writes are made now.
+                crate::s6::cmd::prime();
+                runtime::prime_exitcode();
             }
             Err(e) => self.cmd_failed(e),
         }

@@ -28,12 +28,40 @@ fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
 }
 
 /// `path` as a real directory (a symlink there, from another layout, is
-/// removed first).
-fn real_dir(path: &core::ffi::CStr) -> Result<OwnedFd, Errno> {
-    if fs::lstat(path).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink) {
-        fs::unlink(path)?;
+/// removed first), and whether it was just made.
+fn real_dir(path: &core::ffi::CStr) -> Result<(OwnedFd, bool), Errno> {
+    let (d, fresh) = open_dir_nofollow(path)?;
+    match d {
+        Some(d) => Ok((d, fresh)),
+        None => {
+            fs::unlink(path)?;
+            open_dir(path, 0o755)
+        }
     }
-    open_dir(path, 0o755)
+}
+
+/// [`open_dir`], or `None` when `path` is a symlink (to a directory or
+/// not).
+fn open_dir_nofollow(path: &core::ffi::CStr) -> Result<(Option<OwnedFd>, bool), Errno> {
+    match open_dir(path, 0o755) {
+        Ok((d, fresh)) => Ok((Some(d), fresh)),
+        Err(Errno::LOOP | Errno::NOTDIR)
+            if fs::lstat(path).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink) =>
+        {
+            Ok((None, false))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// [`real_dir`], emptied but for the entries named in `keep` (one just
+/// made is empty: it is not listed).
+fn clean_dir(path: &core::ffi::CStr, keep: &[&[u8]]) -> Result<OwnedFd, Errno> {
+    let (d, fresh) = real_dir(path)?;
+    if !fresh {
+        prune(d.as_fd(), keep)?;
+    }
+    Ok(d)
 }
 
 /// `path` as a symlink to `target` (whatever else is there is removed).
@@ -52,9 +80,15 @@ fn ensure_link(path: &core::ffi::CStr, target: &core::ffi::CStr) -> Result<(), E
     fs::symlink(target, path)
 }
 
-fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<OwnedFd, Errno> {
-    mkdir(path, mode)?;
-    fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())
+/// `path` as a directory, open, and whether it was just made (then it is
+/// empty, and nothing in it needs a look).
+fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<(OwnedFd, bool), Errno> {
+    let fresh = match fs::mkdir(path, Mode::from_raw_mode(mode)) {
+        Ok(()) => true,
+        Err(Errno::EXIST) => false,
+        Err(e) => return Err(e),
+    };
+    Ok((fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())?, fresh))
 }
 
 /// Whether this (non-root) user may use `/run`, by s6-overlay v3's rules:
@@ -117,18 +151,22 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
     let clean = |e| (e, &b"unable to clean /run"[..]);
-    let s6 = open_dir(c"/run/s6", 0o755).map_err(clean)?;
-    let keep: &[&[u8]] =
-        &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd", b"cmd.new"];
-    prune(s6.as_fd(), keep).map_err(clean)?;
-    // The previous start's `cmd` and `cmd.new` are kept (no inode freed
-    // and made again, see `s6::cmd`); `cmd` is rewritten by the caller.
+    let (s6, fresh) = open_dir(c"/run/s6", 0o755).map_err(clean)?;
     let mut stale = false;
-    for name in [c"cmd.new", c"cmd"] {
-        match fs::statat(&s6, name, AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => stale |= name == c"cmd",
-            Ok(_) => remove_tree(s6.as_fd(), name.to_bytes(), 32).map_err(clean)?,
-            Err(_) => {}
+    if fresh {
+        crate::s6::cmd::absent();
+    } else {
+        let keep: &[&[u8]] =
+            &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd", b"cmd.new"];
+        prune(s6.as_fd(), keep).map_err(clean)?;
+        // The previous start's `cmd` and `cmd.new` are kept (no inode freed
+        // and made again, see `s6::cmd`); `cmd` is rewritten by the caller.
+        for name in [c"cmd.new", c"cmd"] {
+            match fs::statat(&s6, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => stale |= name == c"cmd",
+                Ok(_) => remove_tree(s6.as_fd(), name.to_bytes(), 32).map_err(clean)?,
+                Err(_) => {}
+            }
         }
     }
     let (real, link, target) = if v3 {
@@ -137,22 +175,25 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
         (c"/run/s6/services", c"/run/service", c"s6/services")
     };
     ensure_link(link, target).map_err(clean)?;
-    let service = real_dir(real).map_err(clean)?;
-    prune(service.as_fd(), &[b".s6-svscan"]).map_err(clean)?;
+    clean_dir(real, &[b".s6-svscan"]).map_err(clean)?;
     if v3 {
-        prune(real_dir(c"/run/s6/legacy-services").map_err(clean)?.as_fd(), &[]).map_err(clean)?;
-    } else {
+        clean_dir(c"/run/s6/legacy-services", &[]).map_err(clean)?;
+    } else if !fresh {
         let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
     }
-    let results = open_dir(RESULTS, 0o755).map_err(clean)?;
-    prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
+    let (results, fresh_results) = open_dir(RESULTS, 0o755).map_err(clean)?;
+    if !fresh_results {
+        prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
+    }
     // A blank exitcode file means "not written yet". A previous start's
     // code becomes blank lines, as many bytes as it had (one write, no
     // truncation), never an empty file: on ext4 a file truncated to zero
     // gives its block back (a discard on this kind of disk) and is flushed
     // to the disk when it is next written and closed (`auto_da_alloc`),
     // which would make the container's exit wait.
-    if let Ok(f) = fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+    if !fresh_results
+        && let Ok(f) =
+            fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
         && let Ok(st) = fs::fstat(&f)
         && st.st_size > 0
     {
@@ -166,7 +207,7 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     }
     link_var_run(read_only_root);
     basedir();
-    workdir();
+    workdir(fresh);
     Ok(stale)
 }
 
@@ -174,12 +215,13 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
 /// runs), as v3's stage 0 records it with `pwd`, for scripts that go back
 /// to it. Kept from a previous start when it says the same (a file
 /// deleted and made again costs a freed and a new inode on a disk).
-fn workdir() {
+fn workdir(fresh: bool) {
     let mut buf = [0u8; 4096];
     let Ok(n) = crate::sys::raw::getcwd(&mut buf[..4095]) else { return };
     buf[n] = b'\n';
     let mut old = [0u8; 4097];
-    if let Ok(f) = fs::open(c"/run/s6/workdir", OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+    if !fresh
+        && let Ok(f) = fs::open(c"/run/s6/workdir", OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
         && crate::base::fs::read_full(f.as_fd(), &mut old).ok() == Some(n + 1)
         && old[..n + 1] == buf[..n + 1]
     {
@@ -273,8 +315,7 @@ fn link_var_run(read_only_root: bool) {
 /// Write every variable of `env` into the snapshot directory.
 pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
     // Just made: it is empty, and each file is new.
-    let fresh = fs::mkdir(envdir::DIR, Mode::from_raw_mode(0o755)).is_ok();
-    let dir = open_dir(envdir::DIR, 0o755)?;
+    let (dir, fresh) = open_dir(envdir::DIR, 0o755)?;
     for e in env.iter() {
         let e = e.to_bytes();
         let Some(eq) = e.iter().position(|&c| c == b'=') else { continue };
@@ -323,6 +364,14 @@ pub fn write_exitcode(code: u8) {
     if crate::sys::fd::write_all(f.as_fd(), &line[..d.len() + 1]).is_ok() {
         let _ = crate::base::fs::cut(f.as_fd(), d.len() as u64 + 1);
     }
+}
+
+/// Make the exitcode file, blank ("not written yet"), if it is missing:
+/// called once the CMD runs, so that its inode is made while it runs and
+/// the code written at its exit goes into a file that exists. One that
+/// someone made meanwhile is left alone.
+pub fn prime_exitcode() {
+    let _ = crate::base::fs::create_new(fs::CWD, EXITCODE, &[], 0o644);
 }
 
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
