@@ -646,9 +646,10 @@ fn prepare(
         Err(e) => Err(e),
     }
     .and_then(|_| match fs::mkdirat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730)) {
+        // mkdir does not set the setgid bit: s6's 03730 takes a chmod.
         Ok(()) => {
             fresh_event = true;
-            Ok(())
+            fs::chmodat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730), AtFlags::empty())
         }
         Err(Errno::EXIST) => Ok(()),
         Err(e) => Err(e),

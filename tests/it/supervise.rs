@@ -1227,3 +1227,75 @@ fn pid1_is_dumpable_again_once_its_children_have_execd() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// A services.d of many services of every kind: each is set up alike
+/// (loggers, `down`, readiness, a linked directory and a linked `log/`,
+/// the scan lock's links), and driven by Debian's clients.
+#[test]
+fn a_large_services_d_is_set_up_alike() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
+    let root = Root::new();
+    let names: Vec<String> = (0..24).map(|i| format!("s{i:02}")).collect();
+    for (i, n) in names.iter().enumerate() {
+        let dir = if i == 22 { "/opt/s22".to_string() } else { format!("/etc/services.d/{n}") };
+        let run = if i == 11 {
+            "echo hello s11; echo >&3; exec sleep 1000".to_string()
+        } else {
+            format!("echo hello {n}; exec sleep 1000")
+        };
+        root.file(&format!("{dir}/run"), &format!("#!/bin/sh\n{run}\n"), 0o755);
+        if i % 3 == 2 || i == 20 {
+            let log = if i == 20 { "/opt/l20".to_string() } else { format!("{dir}/log") };
+            root.file(&format!("{log}/run"), &format!("#!/bin/sh\nexec cat >> /tmp/log-{n}\n"), 0o755);
+        }
+    }
+    symlink("/opt/s22", root.path().join("etc/services.d/s22")).unwrap();
+    symlink("/opt/l20", root.path().join("etc/services.d/s20/log")).unwrap();
+    root.file("/etc/services.d/s05/down", "", 0o644);
+    root.file("/etc/services.d/s17/down", "", 0o644);
+    root.file("/etc/services.d/s11/notification-fd", "3\n", 0o644);
+    root.file("/etc/services.d/zz-file", "", 0o644);
+    let mut c = root.init(&[]).start();
+    let lock = root.path().join("run/service/.s6-svscan/lock");
+    for (i, n) in names.iter().enumerate() {
+        let d = svc_dir(&root, n);
+        if i == 5 || i == 17 {
+            wait_state(&d, "down ");
+        } else if i == 11 {
+            wait_until("s11 ready", Duration::from_secs(10), || svstat(&d).contains("ready"));
+        } else {
+            wait_state(&d, "up (pid ");
+        }
+        let mut dirs = vec![d.clone()];
+        if i % 3 == 2 || i == 20 {
+            dirs.push(d.join("log"));
+            wait_state(&d.join("log"), "up (pid ");
+            let out = root.path().join(format!("tmp/log-{n}"));
+            if i != 5 && i != 17 {
+                wait_until(&format!("{n}'s line logged"), Duration::from_secs(10), || {
+                    fs::read_to_string(&out).is_ok_and(|s| s == format!("hello {n}\n"))
+                });
+            }
+        }
+        for d in &dirs {
+            let m = |p: &str| fs::metadata(d.join(p)).unwrap();
+            assert_eq!(m("supervise/lock").ino(), fs::metadata(&lock).unwrap().ino(), "{}", d.display());
+            assert_eq!(m("supervise").permissions().mode() & 0o7777, 0o711, "{}", d.display());
+            assert_eq!(m("event").permissions().mode() & 0o7777, 0o3730, "{}", d.display());
+            assert!(fs::symlink_metadata(d.join("supervise/control")).unwrap().file_type().is_fifo());
+            assert_eq!(m("run").permissions().mode() & 0o7777, 0o755, "{}", d.display());
+        }
+    }
+    // The ones wanted down start when told, and stop when told.
+    for n in ["s05", "s17"] {
+        let d = svc_dir(&root, n);
+        assert_eq!(host(s6("s6-svc").arg("-u").arg(&d)).0, 0);
+        wait_state(&d, "up (pid ");
+        assert_eq!(host(s6("s6-svc").arg("-d").arg(&d)).0, 0);
+        wait_state(&d, "down ");
+    }
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(o.stderr.contains("not supervising /etc/services.d/zz-file"), "{}", o.stderr);
+}
