@@ -123,6 +123,18 @@ fn for_each_name(dir: &OwnedFd, mut f: impl FnMut(&[u8])) -> Result<(), Errno> {
 /// `new`: the directory was just made, so the file does not exist (it is
 /// created exclusively and written once, without the checks).
 pub fn write_var(dir: &OwnedFd, name: &[u8], value: &[u8], new: bool) -> Result<(), Errno> {
+    match write_file(dir, name, value, new) {
+        // Not a regular file (a symlink, a directory, a fifo, a socket):
+        // replaced by one.
+        Err(Errno::LOOP | Errno::ISDIR | Errno::SPIPE | Errno::NXIO) if !new => {
+            crate::base::fs::remove_tree(dir.as_fd(), name, 32)?;
+            write_file(dir, name, value, true)
+        }
+        r => r,
+    }
+}
+
+fn write_file(dir: &OwnedFd, name: &[u8], value: &[u8], new: bool) -> Result<(), Errno> {
     let excl = if new { OFlags::EXCL } else { OFlags::empty() };
     let f = fs::openat(
         dir,

@@ -132,6 +132,65 @@ fn a_kept_snapshot_follows_the_new_values() {
     }
 }
 
+/// A kept snapshot entry that is not a regular file (a fifo, a
+/// directory, a symlink) is replaced by one, and does not stop the
+/// variables after it or the removal of stale ones.
+#[test]
+fn kept_snapshot_entries_that_are_not_files_are_replaced() {
+    let root = Root::new();
+    let env = root.path().join("run/s6/container_environment");
+    let o = root.init(&["true"]).run_on_disk().env("A", "a").env("B", "b").env("C", "c").env("Z", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    fs::write(env.join("STALE"), "old\n").unwrap();
+    fs::remove_file(env.join("A")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(env.join("A")).status().unwrap().success());
+    fs::remove_file(env.join("B")).unwrap();
+    fs::create_dir_all(env.join("B/deep")).unwrap();
+    fs::remove_file(env.join("C")).unwrap();
+    fs::write(root.path().join("target"), "keep\n").unwrap();
+    symlink("/target", env.join("C")).unwrap();
+    let show = "for v in A B C Z STALE; do printcontenv $v || echo \"no $v\"; done";
+    let o = root
+        .init(&["sh", "-c", show])
+        .run_on_disk()
+        .env("A", "a2")
+        .env("B", "b2")
+        .env("C", "c2")
+        .env("Z", "2")
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert_eq!(
+        (o.code(), o.stdout.as_str(), o.stderr.contains("unable")),
+        (0, "a2\nb2\nc2\n2\nno STALE\n", false),
+        "{}",
+        o.stderr
+    );
+    for v in ["A", "B", "C"] {
+        assert!(fs::symlink_metadata(env.join(v)).unwrap().is_file(), "{v}");
+    }
+    assert_eq!(fs::read_to_string(root.path().join("target")).unwrap(), "keep\n");
+}
+
+/// Symlinks where stage 1 makes its directories (the exit code's and the
+/// snapshot's) are replaced by directories; what they led to is untouched.
+#[test]
+fn symlinked_results_and_snapshot_directories_are_replaced() {
+    let root = Root::new();
+    fs::create_dir_all(root.path().join("keep/r")).unwrap();
+    fs::create_dir_all(root.path().join("keep/e")).unwrap();
+    fs::create_dir_all(root.path().join("run/s6")).unwrap();
+    symlink("/keep/r", root.path().join("run/s6-linux-init-container-results")).unwrap();
+    symlink("/keep/e", root.path().join("run/s6/container_environment")).unwrap();
+    let o = root.init(&["sh", "-c", "printcontenv V; exit 6"]).run_on_disk().env("V", "v").run();
+    assert_eq!((o.code(), o.stdout.as_str()), (6, "v\n"), "{}", o.stderr);
+    for d in ["run/s6-linux-init-container-results", "run/s6/container_environment"] {
+        assert!(fs::symlink_metadata(root.path().join(d)).unwrap().is_dir(), "{d}");
+    }
+    assert_eq!(fs::read_to_string(root.path().join("run/s6-linux-init-container-results/exitcode")).unwrap(), "6\n");
+    assert_eq!(fs::read_dir(root.path().join("keep/r")).unwrap().count(), 0);
+    assert_eq!(fs::read_dir(root.path().join("keep/e")).unwrap().count(), 0);
+}
+
 #[test]
 fn verbosity_one_keeps_warnings_only() {
     let root = Root::new();

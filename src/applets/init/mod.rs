@@ -858,8 +858,7 @@ impl Pid1 {
                     crate::s6::cmd::write_pid(Some(pid.as_raw_nonzero().get() as u32));
                 }
                 // While it runs: the files its exit writes are made now.
-                crate::s6::cmd::prime();
-                runtime::prime_exitcode();
+                runtime::prime_exit_files();
             }
             Err(e) => self.cmd_failed(e),
         }

@@ -181,7 +181,7 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     } else if !fresh {
         let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
     }
-    let (results, fresh_results) = open_dir(RESULTS, 0o755).map_err(clean)?;
+    let (results, fresh_results) = real_dir(RESULTS).map_err(clean)?;
     if !fresh_results {
         prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
     }
@@ -208,8 +208,12 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     link_var_run(read_only_root);
     basedir();
     workdir(fresh);
+    PREPARED.store(true, core::sync::atomic::Ordering::Relaxed);
     Ok(stale)
 }
+
+/// `/run` was set up (see [`prime_exit_files`]).
+static PREPARED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// `/run/s6/workdir`: the container's working directory (where the CMD
 /// runs), as v3's stage 0 records it with `pwd`, for scripts that go back
@@ -315,7 +319,15 @@ fn link_var_run(read_only_root: bool) {
 /// Write every variable of `env` into the snapshot directory.
 pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
     // Just made: it is empty, and each file is new.
-    let (dir, fresh) = open_dir(envdir::DIR, 0o755)?;
+    let (dir, fresh) = real_dir(envdir::DIR)?;
+    // A variable that cannot be written does not stop the others: the
+    // first error is returned at the end.
+    let mut err = Ok(());
+    let mut keep = |r: Result<(), Errno>| {
+        if err.is_ok() {
+            err = r;
+        }
+    };
     for e in env.iter() {
         let e = e.to_bytes();
         let Some(eq) = e.iter().position(|&c| c == b'=') else { continue };
@@ -324,18 +336,18 @@ pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
             diag::warn(&[b"not saving variable with an unusable name: ", name]);
             continue;
         }
-        envdir::write_var(&dir, name, value, fresh)?;
+        keep(envdir::write_var(&dir, name, value, fresh));
     }
     if let Some(p) = path_default {
-        envdir::write_var(&dir, b"PATH", p, fresh && env.var(b"PATH").is_none())?;
+        keep(envdir::write_var(&dir, b"PATH", p, fresh && env.var(b"PATH").is_none()));
     }
-    if fresh {
-        return Ok(());
+    if !fresh {
+        // What a previous start left and this environment does not have.
+        keep(remove_entries(dir.as_fd(), 32, |n| {
+            (env.var(n).is_some() || (n == b"PATH" && path_default.is_some())) && envdir::valid_name(n)
+        }));
     }
-    // What a previous start left and this environment does not have.
-    remove_entries(dir.as_fd(), 32, |n| {
-        (env.var(n).is_some() || (n == b"PATH" && path_default.is_some())) && envdir::valid_name(n)
-    })
+    err
 }
 
 /// `S6_KEEP_ENV`: no snapshot, and none left from a previous start.
@@ -366,12 +378,17 @@ pub fn write_exitcode(code: u8) {
     }
 }
 
-/// Make the exitcode file, blank ("not written yet"), if it is missing:
-/// called once the CMD runs, so that its inode is made while it runs and
-/// the code written at its exit goes into a file that exists. One that
-/// someone made meanwhile is left alone.
-pub fn prime_exitcode() {
-    let _ = crate::base::fs::create_new(fs::CWD, EXITCODE, &[], 0o644);
+/// Make the files that the CMD's exit writes, where they are missing:
+/// the exitcode file, blank ("not written yet"), and `/run/s6/cmd.new`
+/// (`s6::cmd::prime`). Called once the CMD runs, so that their inodes are
+/// made while it runs, not between its exit and the container's. One that
+/// someone made meanwhile is left alone; nothing is made in a `/run` that
+/// could not be set up.
+pub fn prime_exit_files() {
+    if PREPARED.load(core::sync::atomic::Ordering::Relaxed) {
+        crate::s6::cmd::prime();
+        let _ = crate::base::fs::create_new(fs::CWD, EXITCODE, &[], 0o644);
+    }
 }
 
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
