@@ -30,27 +30,14 @@ fn prune(dir: BorrowedFd<'_>, keep: &[&[u8]]) -> Result<(), Errno> {
 /// `path` as a real directory (a symlink there, from another layout, is
 /// removed first), and whether it was just made.
 fn real_dir(path: &core::ffi::CStr) -> Result<(OwnedFd, bool), Errno> {
-    let (d, fresh) = open_dir_nofollow(path)?;
-    match d {
-        Some(d) => Ok((d, fresh)),
-        None => {
-            fs::unlink(path)?;
-            open_dir(path, 0o755)
-        }
-    }
-}
-
-/// [`open_dir`], or `None` when `path` is a symlink (to a directory or
-/// not).
-fn open_dir_nofollow(path: &core::ffi::CStr) -> Result<(Option<OwnedFd>, bool), Errno> {
     match open_dir(path, 0o755) {
-        Ok((d, fresh)) => Ok((Some(d), fresh)),
         Err(Errno::LOOP | Errno::NOTDIR)
             if fs::lstat(path).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink) =>
         {
-            Ok((None, false))
+            fs::unlink(path)?;
+            open_dir(path, 0o755)
         }
-        Err(e) => Err(e),
+        r => r,
     }
 }
 
