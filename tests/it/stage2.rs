@@ -570,3 +570,67 @@ fn sync_disks_says_so() {
         o.stderr
     );
 }
+
+/// `S6_WAIT_FOR_CLOSING_FD=3` with a pipe as fd 3 (as a container manager
+/// passes it): the container as a whole, started with `stdin` moved to fd 3.
+fn with_closing_fd(root: &Root, cmd: &[&str]) -> (Container, std::io::PipeWriter) {
+    let (r, w) = std::io::pipe().unwrap();
+    let c = root
+        .init(cmd)
+        .env("S6_WAIT_FOR_CLOSING_FD", "3")
+        .prefix(&["/bin/sh", "-c", "exec 3<&0 </dev/null; exec \"$@\"", "sh"])
+        .start_with(std::process::Stdio::from(r));
+    (c, w)
+}
+
+#[test]
+fn wait_for_closing_fd_holds_the_boot_until_end_of_file() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-init", "#!/bin/sh\necho init\n", 0o755);
+    let cmd = ["sh", "-c", "echo cmd; [ -e /proc/$$/fd/3 ] && echo fd3-open; exit 4"];
+    let (mut c, mut w) = with_closing_fd(&root, &cmd);
+    // What the manager writes is read and dropped, and does not end the wait.
+    std::io::Write::write_all(&mut w, b"not yet\n").unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(c.running(), "the container ended before fd 3 closed");
+    let pid1 = c.pid1();
+    let kids = fs::read_to_string(format!("/proc/{pid1}/task/{pid1}/children")).unwrap();
+    assert_eq!(kids, "", "PID 1 started something before fd 3 closed");
+    assert!(!root.path().join("run/s6").exists(), "/run was prepared before fd 3 closed");
+    drop(w);
+    let o = c.wait();
+    assert_eq!((o.code(), o.stdout.as_str()), (4, "init\ncmd\n"), "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+}
+
+#[test]
+fn a_shutdown_signal_while_waiting_for_the_closing_fd_stops_at_once() {
+    let root = Root::new();
+    root.file("/etc/cont-init.d/10-init", "#!/bin/sh\necho init\n", 0o755);
+    root.file("/etc/cont-finish.d/10-finish", "#!/bin/sh\necho finish\n", 0o755);
+    let (mut c, w) = with_closing_fd(&root, &["echo", "cmd"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = c.signal(15);
+    let o = c.wait();
+    let took = sent.elapsed();
+    drop(w);
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "finish\n"), "{}", o.stderr);
+    assert!(took < Duration::from_secs(3), "the stop took {took:?}");
+}
+
+#[test]
+fn a_closing_fd_that_is_not_open_is_said_and_not_waited_for() {
+    let root = Root::new();
+    for (v, warning) in [
+        ("7", "init: warning: unable to wait for fd 7 to close (S6_WAIT_FOR_CLOSING_FD): Bad file descriptor\n"),
+        (
+            "99999999999",
+            "init: warning: unable to wait for fd 99999999999 to close (S6_WAIT_FOR_CLOSING_FD): Bad file descriptor\n",
+        ),
+        ("2", ""),
+        ("x", "init: warning: invalid S6_WAIT_FOR_CLOSING_FD value: x (using 0)\n"),
+    ] {
+        let o = root.init(&["echo", "cmd"]).env("S6_WAIT_FOR_CLOSING_FD", v).env("S6_VERBOSITY", "1").run();
+        assert_eq!((o.code(), o.stdout.as_str(), o.stderr.as_str()), (0, "cmd\n", warning), "{v}");
+    }
+}

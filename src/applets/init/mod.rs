@@ -1,6 +1,7 @@
 //! `/init`: PID 1 of a container, s6-overlay's contract.
 //!
-//! **Stage 1** blocks signals and reads them from a signalfd, prepares
+//! **Stage 1** blocks signals and reads them from a signalfd, waits for
+//! `S6_WAIT_FOR_CLOSING_FD`'s descriptor to reach its end, prepares
 //! `/run` (see `runtime`), snapshots the environment into
 //! `/run/s6/container_environment` (unless `S6_KEEP_ENV`), and enters the
 //! loop: one blocking `poll` on the signalfd with the earliest deadline as
@@ -130,6 +131,8 @@ pub fn main(args: Args) -> u8 {
 fn container(args: Args) -> u8 {
     let env = Env::get();
     let s = Settings::read(&env);
+    // Taken before PID 1 opens anything, which could get its number.
+    let closing = closing_fd(s.closing_fd);
     let me = rustix::process::getpid();
     let pid1 = me == Pid::INIT;
     if !pid1 && let Err(e) = rustix::process::set_child_subreaper(Some(me)) {
@@ -147,6 +150,7 @@ fn container(args: Args) -> u8 {
         Ok(fd) => fd,
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create a signalfd"]),
     };
+    let early_stop = closing.and_then(|(fd, n)| wait_closed(fd, n, &sigfd));
 
     let image_path = env.var(b"PATH");
     // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
@@ -216,8 +220,72 @@ fn container(args: Args) -> u8 {
     if runtime_ok {
         st.sup.open_scandir();
     }
+    if let Some(sig) = early_stop {
+        // Stopped while waiting: as if the signal came at the boot's first
+        // instant (stage 3 at once, nothing of stage 2 started).
+        st.push(Event::Signal(sig));
+    }
     st.advance();
     st.run(&sigfd)
+}
+
+/// `S6_WAIT_FOR_CLOSING_FD`'s descriptor (3 or more), with its number for
+/// messages; a number that is not open gets a warning and no wait.
+fn closing_fd(n: u64) -> Option<(rustix::fd::OwnedFd, u64)> {
+    if n < 3 {
+        return None;
+    }
+    match i32::try_from(n).map_err(|_| Errno::BADF).and_then(crate::sys::fd::borrow_checked) {
+        Ok(_) => Some((crate::sys::fd::own(n as i32), n)),
+        Err(e) => {
+            warn_closing(e, n);
+            None
+        }
+    }
+}
+
+fn warn_closing(e: Errno, n: u64) {
+    let mut b = itoa::Buffer::new();
+    diag::warn_sys(e, &[b"unable to wait for fd ", b.format(n).as_bytes(), b" to close (S6_WAIT_FOR_CLOSING_FD)"]);
+}
+
+/// Read `fd` until end of file (what is read is dropped), then close it,
+/// so that nothing boots before the container manager says so by closing
+/// its end. A shutdown signal ends the wait: it is returned, for the boot
+/// to stop at once. Other signals wait with the rest of the boot (a
+/// SIGCHLD: PID 1 has no child yet).
+#[inline(never)]
+fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd) -> Option<u32> {
+    use rustix::event::{PollFd, PollFlags};
+    let mut buf = [0u8; 512];
+    loop {
+        let mut fds = [PollFd::new(&fd, PollFlags::IN), PollFd::new(sigfd, PollFlags::IN)];
+        match poll(&mut fds, None) {
+            Ok(_) | Err(Errno::INTR) => {}
+            Err(e) => {
+                warn_closing(e, n);
+                return None;
+            }
+        }
+        if !fds[1].revents().is_empty() {
+            while let Some(sig) = sigfd.read() {
+                if stages::SHUTDOWN.contains(&sig) {
+                    return Some(sig);
+                }
+            }
+        }
+        if fds[0].revents().is_empty() {
+            continue;
+        }
+        match rustix::io::read(&fd, &mut buf) {
+            Ok(0) => return None,
+            Ok(_) | Err(Errno::INTR | Errno::AGAIN) => {}
+            Err(e) => {
+                warn_closing(e, n);
+                return None;
+            }
+        }
+    }
 }
 
 /// Whether the image asks for anything to be set up (which needs `/run`):

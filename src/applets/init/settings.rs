@@ -42,6 +42,9 @@ pub struct Settings {
     pub wait_for_services_ms: u64,
     /// `S6_STOP_DELAY`: ms between a shutdown signal and the stop (default 0).
     pub stop_delay_ms: u64,
+    /// `S6_WAIT_FOR_CLOSING_FD`: a descriptor (3 or more) to read until
+    /// end of file before anything boots; 0, 1 and 2 mean no wait.
+    pub closing_fd: u64,
 }
 
 impl Settings {
@@ -62,6 +65,7 @@ impl Settings {
             wait_for_services: number(env, b"S6_CMD_WAIT_FOR_SERVICES", 0) != 0,
             wait_for_services_ms: number(env, b"S6_CMD_WAIT_FOR_SERVICES_MAXTIME", 0),
             stop_delay_ms: number(env, b"S6_STOP_DELAY", 0),
+            closing_fd: number(env, b"S6_WAIT_FOR_CLOSING_FD", 0),
         }
     }
 }
