@@ -624,3 +624,36 @@ s6-svstat /run/service/leg | cut -d' ' -f1";
     assert_eq!(o.stdout, "down 2\nlegacy-services\nstopped 0\nback 0\nup 0\nup\n", "stderr: {}", o.stderr);
     assert_eq!(log(&root).iter().filter(|l| *l == "run leg").count(), 2, "{:?}", log(&root));
 }
+
+/// v3's `/init` puts `/bin`, `/usr/bin` and `/command` in front of the
+/// image's PATH when they are missing: every process sees that PATH, the
+/// snapshot and the CMD included, so `s6-rc` and `halt` are found by name.
+#[test]
+fn v3_path_has_command_usr_bin_and_bin_everywhere() {
+    for (image, want) in [
+        ("/usr/local/bin:/usr/bin:/bin", "/command:/usr/local/bin:/usr/bin:/bin"),
+        ("/opt/x", "/command:/usr/bin:/bin:/opt/x"),
+        ("/command:/bin:/usr/bin", "/command:/bin:/usr/bin"),
+        ("", "/command:/usr/bin:/bin"),
+    ] {
+        let root = Root::new();
+        longrun(&root, "svc", &[], false);
+        root.file(
+            &format!("{RCD}/svc/run"),
+            "#!/command/with-contenv sh\necho \"svc $PATH\" > /tmp/svc\nexec sleep 100\n",
+            0o755,
+        );
+        user(&root, &["svc"]);
+        root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho \"init $PATH\"\n", 0o755);
+        let cmd = "for i in $(seq 200); do [ -s /tmp/svc ] && break; sleep 0.02; done; cat /tmp/svc; \
+                   echo \"cmd $PATH\"; echo \"snapshot $(printcontenv PATH)\"; command -v s6-rc";
+        let o = root.init(&["/bin/sh", "-c", cmd]).env("PATH", image).timeout(Duration::from_secs(30)).run();
+        assert_eq!(o.code(), 0, "{image}: {}\n{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!("init {want}\nsvc {want}\ncmd {want}\nsnapshot {want}\n/command/s6-rc\n"),
+            "{image}: {}",
+            o.stderr
+        );
+    }
+}

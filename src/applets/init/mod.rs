@@ -155,10 +155,11 @@ fn container(args: Args) -> u8 {
     let image_path = env.var(b"PATH");
     // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
     let global_path = env.var(b"S6_GLOBAL_PATH").filter(|p| !p.is_empty());
-    let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
     let base = or_die(base_dir(&s));
     // v3 layout: the image has s6-overlay v3's directory.
     let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
+    let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
+    let path = if v3 { or_die(v3_path(path)) } else { path };
     let items = or_die(stage2_items(&s, base));
     let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
     let prepared = match runtime::check_run(kube) {
@@ -173,7 +174,7 @@ fn container(args: Args) -> u8 {
         }
     };
     if runtime_ok && !s.keep_env {
-        let forced = if global_path.is_some() || image_path.is_none() { Some(path) } else { None };
+        let forced = (image_path != Some(path)).then_some(path);
         if let Err(e) = runtime::snapshot(&env, forced) {
             diag::warn_sys(e, &[b"unable to write ", envdir::DIR.to_bytes()]);
         }
@@ -342,6 +343,19 @@ fn global_env(env: &Env, s: &Settings, path: &[u8]) -> Result<Envp<'static>, Err
     let has_command = path.split(|&c| c == b':').any(|d| d == b"/command");
     let value = if has_command { arena::cstr(&[b"PATH=", path])? } else { arena::cstr(&[b"PATH=/command:", path])? };
     Vec0::of(&[value])
+}
+
+/// v3's `/init`: `PATH` with `/bin`, then `/usr/bin`, then `/command`
+/// put first when missing (`/bin` alone when it is empty). The PATH of
+/// everything, the snapshot's and the CMD's included.
+fn v3_path(path: &'static [u8]) -> Result<&'static [u8], Errno> {
+    let mut p = if path.is_empty() { b"/bin" as &[u8] } else { path };
+    for dir in [b"/bin" as &[u8], b"/usr/bin", b"/command"] {
+        if !p.split(|&c| c == b':').any(|d| d == dir) {
+            p = arena::cstr(&[dir, b":", p])?.to_bytes();
+        }
+    }
+    Ok(p)
 }
 
 /// `env` as an array, with `PATH=path` (the image's own PATH unless
