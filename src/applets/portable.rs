@@ -64,6 +64,44 @@ pub fn sleep(args: Args) -> u8 {
     chain::exec_here(rest.skip(1))
 }
 
+/// `s6-pause [-t] [-h] [-a] [-q] [-b] [-i] [-p signals]`: block until a
+/// signal kills it; each option ignores a signal (`-p`: a comma-separated
+/// list of numbers).
+pub fn pause(args: Args) -> u8 {
+    use crate::sys::signal::{SIGABRT, SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    const U: &[u8] = b"s6-pause [ -t ] [ -h ] [ -a ] [ -q ] [ -b ] [ -i ] [ -p signals ]";
+    let mut ignore = crate::sys::signal::Set::EMPTY;
+    opts(args, b"thaqbip:", U, &mut |c, a| {
+        match c {
+            b't' => ignore = ignore.with(SIGTERM),
+            b'h' => ignore = ignore.with(SIGHUP),
+            b'a' => ignore = ignore.with(SIGALRM),
+            b'q' => ignore = ignore.with(SIGQUIT),
+            b'b' => ignore = ignore.with(SIGABRT),
+            b'i' => ignore = ignore.with(SIGINT),
+            _ => {
+                for n in a.split(|&b| b == b',') {
+                    match uint(n) {
+                        Some(sig @ 1..=64) => ignore = ignore.with(sig),
+                        _ => return false,
+                    }
+                }
+            }
+        }
+        true
+    });
+    for sig in 1..=64 {
+        if ignore.has(sig)
+            && let Err(e) = crate::sys::raw::sigaction_set(sig, true)
+        {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ignore signals"]);
+        }
+    }
+    loop {
+        let _ = rustix::event::poll(&mut [], None);
+    }
+}
+
 /// `s6-mkdir [-p] [-v] [-m mode] dir…`
 pub fn mkdir(args: Args) -> u8 {
     const U: &[u8] = b"s6-mkdir [ -p ] [ -v ] [ -m mode ] dir";

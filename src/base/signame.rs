@@ -41,7 +41,7 @@ pub fn name(sig: u32) -> &'static [u8] {
 }
 
 /// A signal from a number (0 to `MAX`) or a name in any case, with or
-/// without `SIG`.
+/// without `SIG` (`SIG11` too).
 pub fn number(s: &[u8]) -> Option<u32> {
     if let Some(n) = super::num::parse_u64(s) {
         return (n <= MAX as u64).then_some(n as u32);
@@ -50,6 +50,9 @@ pub fn number(s: &[u8]) -> Option<u32> {
         Some(p) if p.eq_ignore_ascii_case(b"SIG") => &s[3..],
         _ => s,
     };
+    if let Some(n) = super::num::parse_u64(s) {
+        return (n <= MAX as u64).then_some(n as u32);
+    }
     packed::iter(&PACKED).find(|(_, n)| n.eq_ignore_ascii_case(s)).map(|(v, _)| v as u32)
 }
 
@@ -68,6 +71,7 @@ mod tests {
         assert_eq!(number(b"SigUsr1"), Some(10));
         assert_eq!(number(b"iot"), Some(6));
         assert_eq!(number(b"10"), Some(10));
+        assert_eq!(number(b"sig11"), Some(11));
         assert_eq!(number(b"65"), None);
         assert_eq!(number(b"SIG"), None);
         assert_eq!(number(b"NOPE"), None);

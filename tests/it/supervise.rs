@@ -1299,3 +1299,77 @@ fn a_large_services_d_is_set_up_alike() {
     assert_eq!(o.code(), 0, "{}", o.stderr);
     assert!(o.stderr.contains("not supervising /etc/services.d/zz-file"), "{}", o.stderr);
 }
+
+/// `s6-permafailon` in `finish`: the third death within 60 s exits 125, so
+/// the service stays down; `s6-svdt-clear` empties the tally (and the
+/// supervisor writes the next one after it), and `s6-svdt` reads it back.
+#[test]
+fn permafailon_stops_restarts_and_svdt_clear_empties_the_tally() {
+    let _t = timing();
+    let root = Root::new();
+    service(&root, "pf", "echo run >> /tmp/runs; exit 3");
+    root.file(
+        "/etc/services.d/pf/finish",
+        "#!/command/execlineb -P\ns6-permafailon 60 3 1-2,4-255,SIGSEGV\ns6-permafailon 60 3 3 echo finish-ran\n",
+        0o755,
+    );
+    let mut c = root.init(&[]).timeout(Duration::from_secs(30)).start();
+    let d = svc_dir(&root, "pf");
+    let runs = || fs::read_to_string(root.path().join("tmp/runs")).unwrap_or_default().lines().count();
+    wait_until("3 runs", Duration::from_secs(15), || runs() >= 3);
+    wait_state(&d, "down (exitcode 3)");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(runs(), 3, "restarted after s6-permafailon exited 125");
+    assert!(!svstat(&d).contains("want up"), "{}", svstat(&d));
+    let tally = fs::read(d.join("supervise/death_tally")).unwrap();
+    assert_eq!(tally.len(), 3 * 14);
+    let (code, out, err) = host(Command::new(rs6()).arg("s6-svdt-clear").arg(&d));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    assert_eq!(fs::read(d.join("supervise/death_tally")).unwrap().len(), 0);
+    // Up again: one death goes into the emptied tally.
+    let (code, _, err) = host(s6("s6-svc").arg("-u").arg(&d));
+    assert_eq!(code, 0, "{err}");
+    wait_until("run 4", Duration::from_secs(10), || runs() >= 4);
+    wait_until("one death in the tally", Duration::from_secs(10), || {
+        fs::read(d.join("supervise/death_tally")).map(|t| t.len()).unwrap_or(0) == 14
+    });
+    let (code, out, _) = host(Command::new(rs6()).arg("s6-svdt").arg("-s").arg(&d));
+    assert_eq!(code, 0);
+    assert!(out.ends_with(" exitcode 3\n") && out.lines().count() == 1, "{out:?}");
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0);
+    assert_eq!(o.stdout.matches("finish-ran\n").count(), 3, "{}", o.stdout);
+    assert_eq!(
+        o.stderr.matches("s6-permafailon: info: PERMANENT FAILURE triggered after 3 events involving exit code 3 in the last 60 seconds\n").count(),
+        1,
+        "{}",
+        o.stderr
+    );
+}
+
+/// `exec s6-pause` (a service switched off by its image): it stays up until
+/// a signal it does not ignore; `-t` ignores TERM, `-p 1,10` HUP and USR1.
+#[test]
+fn s6_pause_blocks_until_a_signal_it_does_not_ignore() {
+    let root = Root::new();
+    service(&root, "p", "exec s6-pause");
+    service(&root, "q", "exec s6-pause -t -p 1,10");
+    let mut c = root.init(&[]).start();
+    let (p, q) = (svc_dir(&root, "p"), svc_dir(&root, "q"));
+    wait_state(&p, "up");
+    wait_state(&q, "up");
+    let pid = |d: &Path| svstat(d).split_whitespace().nth(2).unwrap_or("").trim_end_matches(')').to_string();
+    let qpid = pid(&q);
+    for sig in ["-t", "-h", "-1"] {
+        host(s6("s6-svc").arg(sig).arg(&q));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(pid(&q), qpid, "s6-pause -t -p 1,10 died of TERM, HUP or USR1: {}", svstat(&q));
+    host(s6("s6-svc").arg("-d").arg(&p));
+    wait_state(&p, "down (signal SIGTERM)");
+    host(s6("s6-svc").arg("-2").arg(&q));
+    wait_until("q restarted", Duration::from_secs(5), || pid(&q) != qpid && svstat(&q).starts_with("up"));
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
