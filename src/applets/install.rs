@@ -19,6 +19,9 @@
 //!   `/run/s6/basedir` to at every start (one link to make, not a tree);
 //! - `DIR/package/admin/s6-overlay/libexec/{preinit,stage0}` (Links::Libexec)
 //!   `-> /package/admin/rs6/command/rs6`, only where the image has no such file;
+//! - `DIR/package/admin/{s6,s6-rc,execline,s6-portable-utils,s6-linux-utils,
+//!   s6-linux-init}/command -> /command` (the paths of s6-overlay's packages),
+//!   only where the image has no such file;
 //! - with `--bin-links`, `DIR/bin/NAME -> /command/NAME` for the execline
 //!   commands (v2 scripts call `/bin/export`), only where the image has no
 //!   such file.
@@ -81,6 +84,13 @@ pub fn main(args: Args) -> u8 {
     let s6o = open(&[b"package", b"admin", b"s6-overlay", b"command"], b"package/admin/s6-overlay/command");
     let bin = if bin_links { Some(open(&[b"bin"], b"bin")) } else { None };
     let libexec = open(&[b"package", b"admin", b"s6-overlay", b"libexec"], b"package/admin/s6-overlay/libexec");
+    // The paths of s6-overlay's packages (`/package/admin/s6/command/s6-svc`
+    // in healthchecks): each package's `command` leads to `/command`.
+    for pkg in [&b"s6"[..], b"s6-rc", b"execline", b"s6-portable-utils", b"s6-linux-utils", b"s6-linux-init"] {
+        let shown = crate::sys::arena::cstr(&[b"package/admin/", pkg, b"/"]).map_or(&b""[..], |c| c.to_bytes());
+        let d = open(&[b"package", b"admin", pkg], shown);
+        ok &= link(d.as_fd(), b"command", &[b"/command"], shown, false);
+    }
     for a in &APPLETS {
         let name = a.name();
         if a.links == Links::Libexec {

@@ -134,3 +134,28 @@ fn usr_bin_links_never_replace_the_images_own_files() {
     let (code, _, err) = host(Command::new(rs6()).arg("--install").arg("--bin-links"));
     assert_eq!(code, 100, "{err}");
 }
+
+/// `/package/admin/s6/command/s6-svc` and the other packages' paths lead to
+/// `/command`; an image's own package directory (real s6-overlay installed
+/// before) is left alone.
+#[test]
+fn package_command_paths_lead_to_command() {
+    let t = TempDir::new("pkgpaths");
+    let r = t.path();
+    fs::create_dir_all(r.join("package/admin/s6-2.12.0.3/command")).unwrap();
+    fs::write(r.join("package/admin/s6-2.12.0.3/command/s6-svc"), "image").unwrap();
+    symlink("s6-2.12.0.3", r.join("package/admin/s6")).unwrap();
+    assert_eq!(install(r), (0, String::new()));
+    for pkg in ["s6-rc", "execline", "s6-portable-utils", "s6-linux-utils", "s6-linux-init"] {
+        assert_eq!(fs::read_link(r.join("package/admin").join(pkg).join("command")).unwrap(), Path::new("/command"));
+    }
+    assert_eq!(fs::read_to_string(r.join("package/admin/s6/command/s6-svc")).unwrap(), "image");
+    // In a root of its own, s6's path is ours too, and a second install
+    // changes nothing.
+    let t2 = TempDir::new("pkgpaths2");
+    assert_eq!(install(t2.path()), (0, String::new()));
+    let before = listing(t2.path());
+    assert_eq!(fs::read_link(t2.path().join("package/admin/s6/command")).unwrap(), Path::new("/command"));
+    assert_eq!(install(t2.path()), (0, String::new()));
+    assert_eq!(listing(t2.path()), before);
+}

@@ -657,3 +657,21 @@ fn v3_path_has_command_usr_bin_and_bin_everywhere() {
         );
     }
 }
+
+/// v3's path to a longrun's directory, `/run/s6-rc/servicedirs/NAME`
+/// (also through `/var/run`), works with s6's clients, on a fresh `/run`
+/// and on one kept from the previous start.
+#[test]
+fn s6_rc_servicedirs_path_reaches_the_longruns() {
+    let root = Root::new();
+    longrun(&root, "svc", &[], false);
+    user(&root, &["svc"]);
+    let cmd = "PATH=/command:$PATH; for i in $(seq 200); do grep -q 'run svc' /tmp/log 2>/dev/null && break; sleep 0.02; done; \
+               /package/admin/s6/command/s6-svstat -o up /run/s6-rc/servicedirs/svc; s6-svc -r /var/run/s6-rc/servicedirs/svc && echo restarted; \
+               readlink /run/s6-rc/servicedirs";
+    for start in 0..2 {
+        let _ = fs::remove_file(root.path().join("tmp/log"));
+        let o = root.init(&["sh", "-c", cmd]).run_on_disk().run();
+        assert_eq!((o.code(), o.stdout.as_str()), (0, "true\nrestarted\n../service\n"), "start {start}: {}", o.stderr);
+    }
+}

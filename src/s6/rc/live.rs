@@ -62,8 +62,15 @@ fn write_file(path: &CStr, tmp: &CStr, parts: &mut dyn Iterator<Item = &[u8]>) -
     fs::rename(tmp, path)
 }
 
-/// Make `/run/s6/rc`, record the sources, open the control fifo.
+/// Make `/run/s6/rc`, record the sources, open the control fifo. Also
+/// `/run/s6-rc/servicedirs`, a link to the scan directory, where v3 has
+/// its longruns' directories (scripts and healthchecks name them there).
 pub fn publish(srcs: &[&[u8]]) -> Option<OwnedFd> {
+    let _ = fs::mkdir(c"/run/s6-rc", Mode::from_raw_mode(0o755));
+    if fs::symlink(c"../service", c"/run/s6-rc/servicedirs") == Err(Errno::EXIST) {
+        let _ = fs::unlink(c"/run/s6-rc/servicedirs");
+        let _ = fs::symlink(c"../service", c"/run/s6-rc/servicedirs");
+    }
     let _ = fs::mkdir(DIR, Mode::from_raw_mode(0o755));
     let _ = write_file(SOURCES, c"/run/s6/rc/sources.new", &mut srcs.iter().copied());
     let _ = fs::unlink(CONTROL);
