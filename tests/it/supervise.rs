@@ -1373,3 +1373,22 @@ fn s6_pause_blocks_until_a_signal_it_does_not_ignore() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// v2 bounds `S6_CMD_WAIT_FOR_SERVICES` by 5000 ms when
+/// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME` is unset: a service that never gets
+/// ready holds the CMD back that long, then (policy 0) the CMD runs.
+#[test]
+fn v2_waits_for_services_five_seconds_by_default() {
+    let root = Root::new();
+    service(&root, "never", "exec sleep 1000");
+    root.file("/etc/services.d/never/notification-fd", "3\n", 0o644);
+    let o = root
+        .init(&["echo", "cmd"])
+        .env("S6_CMD_WAIT_FOR_SERVICES", "1")
+        .env("S6_VERBOSITY", "1")
+        .timeout(Duration::from_secs(20))
+        .run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "cmd\n"), "{}", o.stderr);
+    assert!(o.stderr.contains("timed out waiting for services"), "{}", o.stderr);
+    assert!(o.elapsed >= Duration::from_millis(4900) && o.elapsed < Duration::from_secs(9), "{:?}", o.elapsed);
+}

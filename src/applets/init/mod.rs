@@ -130,7 +130,7 @@ pub fn main(args: Args) -> u8 {
 
 fn container(args: Args) -> u8 {
     let env = Env::get();
-    let s = Settings::read(&env);
+    let mut s = Settings::read(&env);
     // Taken before PID 1 opens anything, which could get its number.
     let closing = closing_fd(s.closing_fd);
     let me = rustix::process::getpid();
@@ -160,6 +160,7 @@ fn container(args: Args) -> u8 {
     let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
     let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
     let path = if v3 { or_die(v3_path(path)) } else { path };
+    s.wait_for_services_ms = settings::wait_for_services_ms(&env, v3);
     let items = or_die(stage2_items(&s, base));
     let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
     let prepared = match runtime::check_run(kube) {

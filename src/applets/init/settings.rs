@@ -38,7 +38,8 @@ pub struct Settings {
     pub services_grace_ms: u64,
     /// `S6_CMD_WAIT_FOR_SERVICES`: start the CMD once the services are up.
     pub wait_for_services: bool,
-    /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`: bound on that wait (0: none).
+    /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`: bound on that wait (0: none), set
+    /// once the layout is known ([`wait_for_services_ms`]).
     pub wait_for_services_ms: u64,
     /// `S6_STOP_DELAY`: ms between a shutdown signal and the stop (default 0).
     pub stop_delay_ms: u64,
@@ -63,11 +64,18 @@ impl Settings {
             stage2_hook: env.var(b"S6_STAGE2_HOOK").filter(|v| !v.is_empty()),
             services_grace_ms: number(env, b"S6_SERVICES_GRACETIME", 3000),
             wait_for_services: number(env, b"S6_CMD_WAIT_FOR_SERVICES", 0) != 0,
-            wait_for_services_ms: number(env, b"S6_CMD_WAIT_FOR_SERVICES_MAXTIME", 0),
+            // Its default depends on the layout: see `wait_for_services_ms`.
+            wait_for_services_ms: 0,
             stop_delay_ms: number(env, b"S6_STOP_DELAY", 0),
             closing_fd: number(env, b"S6_WAIT_FOR_CLOSING_FD", 0),
         }
     }
+}
+
+/// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`: v2 bounds the wait by 5000 ms unless
+/// told otherwise; v3 (since 3.2) waits as long as it takes (0).
+pub fn wait_for_services_ms(env: &Env, v3: bool) -> u64 {
+    number(env, b"S6_CMD_WAIT_FOR_SERVICES_MAXTIME", if v3 { 0 } else { 5000 })
 }
 
 /// A numeric variable; unset or empty gives the default, garbage a warning
