@@ -144,19 +144,25 @@ fn grace_zero_kills_at_once() {
 
 #[test]
 fn every_shutdown_signal_stops_and_others_do_not() {
+    // HUP, QUIT and WINCH are not shutdown signals in the v3 layout (v3's
+    // PID 1 ignores them); in the v2 layout QUIT is one (v2's s6-svscan
+    // stops on it), HUP and WINCH are not.
+    let v3 = Root::new();
+    v3.file("/etc/s6-overlay/.keep", "", 0o644);
     let root = Root::new();
-    // HUP, QUIT and WINCH are not shutdown signals: the container stays up.
-    let mut c = root.init(&["sleep", "1000"]).start();
-    c.wait_cmd();
-    for sig in [1, 3, 28] {
-        c.signal(sig);
+    for (r, sigs) in [(&v3, &[1, 3, 28][..]), (&root, &[1, 28][..])] {
+        let mut c = r.init(&["sleep", "1000"]).start();
+        c.wait_cmd();
+        for &sig in sigs {
+            c.signal(sig);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(c.running(), "one of {sigs:?} stopped the container");
+        c.signal(15);
+        assert_eq!(c.wait().code(), 143);
     }
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(c.running(), "HUP/QUIT/WINCH stopped the container");
-    c.signal(15);
-    assert_eq!(c.wait().code(), 143);
-    // TERM INT USR1 USR2 PWR each start the shutdown.
-    for sig in [15, 2, 10, 12, 30] {
+    // TERM INT USR1 USR2 PWR each start the shutdown, and QUIT in v2.
+    for sig in [15, 2, 10, 12, 30, 3] {
         let mut c = root.init(&["sleep", "1000"]).start();
         c.wait_cmd();
         c.signal(sig);
@@ -359,4 +365,20 @@ fn container_dies_with_the_process_that_started_it() {
     wait_until("the container to die with the process that started it", Duration::from_secs(20), || {
         !alive(starter) && !alive(pid1)
     });
+}
+
+/// v2's PID 1 (s6-svscan) rescans the scan directory on SIGHUP: a service
+/// copied there is supervised.
+#[test]
+fn sighup_rescans_in_the_v2_layout() {
+    let root = Root::new();
+    root.file("/etc/services.d/a/run", "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    root.file("/srv/b/run", "#!/bin/sh\necho b runs\nexec sleep 1000\n", 0o755);
+    let mut c = root.init(&["sh", "-c", "cp -a /srv/b /run/service/b; echo copied; exec sleep 1000"]).start();
+    c.wait_stdout("copied");
+    std::thread::sleep(Duration::from_millis(100));
+    c.signal(1);
+    c.wait_stdout("b runs");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 143);
 }

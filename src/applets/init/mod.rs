@@ -199,6 +199,7 @@ fn container(args: Args) -> u8 {
             wait_ms: s.wait_for_services_ms,
             stop_delay_ms: s.stop_delay_ms,
             receive_signals: s.receive_signals,
+            quit_stops: !v3,
         }),
         pending: heapless::Vec::new(),
         exit: None,
@@ -496,6 +497,10 @@ impl Pid1 {
             while let Some(sig) = sigfd.read() {
                 // SIGCHLD: reaping follows every wake-up.
                 if sig != signal::SIGCHLD {
+                    // v2's PID 1, s6-svscan, rescans on SIGHUP.
+                    if sig == signal::SIGHUP && !self.sup.legacy && !self.s.receive_signals {
+                        self.rescan();
+                    }
                     self.event(Event::Signal(sig));
                 }
             }
@@ -509,11 +514,7 @@ impl Pid1 {
                     supervise::Watch::Signals => {}
                     supervise::Watch::Scan => match self.sup.on_scan_control() {
                         supervise::ScanCmd::Shutdown => self.event(Event::Halt),
-                        supervise::ScanCmd::Rescan => {
-                            if matches!(self.m.phase, Phase::Up | Phase::Wait { .. }) {
-                                self.sup.rescan();
-                            }
-                        }
+                        supervise::ScanCmd::Rescan => self.rescan(),
                         supervise::ScanCmd::None => {}
                     },
                     supervise::Watch::Control(i) => self.sup.on_control(i),
@@ -532,6 +533,14 @@ impl Pid1 {
         self.sup.flush_all();
         let code = self.exit.unwrap_or(exit::OK);
         runtime::read_exitcode().unwrap_or(code)
+    }
+
+    /// `s6-svscanctl -a` (and SIGHUP in the v2 layout): new services in
+    /// the scan directory are supervised, once services.d's are.
+    fn rescan(&mut self) {
+        if matches!(self.m.phase, Phase::Up | Phase::Wait { .. }) {
+            self.sup.rescan();
+        }
     }
 
     /// Queue an event for the stage machine (handlers never act on the

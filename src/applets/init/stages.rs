@@ -200,6 +200,9 @@ pub struct Config {
     /// `S6_STOP_DELAY`.
     pub stop_delay_ms: u64,
     pub receive_signals: bool,
+    /// SIGQUIT starts the shutdown too (the v2 layout: v2's PID 1,
+    /// s6-svscan, stops on it; v3's ignores it).
+    pub quit_stops: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -270,7 +273,7 @@ impl Stages {
             Event::Signal(sig) => {
                 if self.c.receive_signals && matches!(self.phase, Phase::Up) && f.cmd() {
                     a.push(Action::Forward);
-                } else if SHUTDOWN.contains(&sig) {
+                } else if SHUTDOWN.contains(&sig) || (sig == signal::SIGQUIT && self.c.quit_stops) {
                     if self.delay.is_none() && self.c.stop_delay_ms > 0 && self.running() {
                         self.delay = Some(now.after_ms(self.c.stop_delay_ms));
                     } else {
@@ -458,6 +461,7 @@ mod tests {
             wait_ms: 1000,
             stop_delay_ms: 0,
             receive_signals: false,
+            quit_stops: false,
         }
     }
 
@@ -692,6 +696,12 @@ mod tests {
             let mut m = up(cfg(0));
             assert_eq!(m.step(Event::Signal(sig), &F { cmd: true, ..F::default() }), set(&[]));
             assert_eq!(m.phase, Phase::Up);
+        }
+        // In the v2 layout, SIGQUIT stops (and only it).
+        for (sig, stops) in [(signal::SIGQUIT, true), (signal::SIGHUP, false), (signal::SIGWINCH, false)] {
+            let mut m = up(Config { quit_stops: true, ..cfg(0) });
+            let want: &[Action] = if stops { &STOP } else { &[] };
+            assert_eq!(m.step(Event::Signal(sig), &F { cmd: true, ..F::default() }), set(want), "{sig}");
         }
     }
 
