@@ -1392,3 +1392,23 @@ fn v2_waits_for_services_five_seconds_by_default() {
     assert!(o.stderr.contains("timed out waiting for services"), "{}", o.stderr);
     assert!(o.elapsed >= Duration::from_millis(4900) && o.elapsed < Duration::from_secs(9), "{:?}", o.elapsed);
 }
+
+/// v2's way for a service to stop the container with a code: its `finish`
+/// writes `/var/run/s6/env-stage3/S6_STAGE2_EXITED` (no newline), then
+/// `s6-svscanctl -t /var/run/s6/services`. On a fresh `/run` and a kept one.
+#[test]
+fn v2_finish_sets_the_exit_code_through_env_stage3() {
+    let root = Root::new();
+    service(&root, "main", "exit 5");
+    root.file(
+        "/etc/services.d/main/finish",
+        "#!/usr/bin/execlineb -S1\n\
+         foreground { redirfd -w 1 /var/run/s6/env-stage3/S6_STAGE2_EXITED s6-echo -n -- ${1} }\n\
+         s6-svscanctl -t /var/run/s6/services\n",
+        0o755,
+    );
+    for start in 0..2 {
+        let o = root.init(&["sleep", "1000"]).run_on_disk().timeout(Duration::from_secs(20)).run();
+        assert_eq!(o.code(), 5, "start {start}: {}\n{}", o.stdout, o.stderr);
+    }
+}

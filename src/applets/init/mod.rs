@@ -768,6 +768,9 @@ impl Pid1 {
         if exists && self.rc.is_none() {
             self.cmd_starting();
             self.progress(&[b"[services.d] starting services"]);
+            if !self.sup.legacy {
+                runtime::v2_stage3_env();
+            }
             self.sup.setup(dir);
         }
         if exists && self.s.wait_for_services && !self.cmd.is_empty() {

@@ -365,6 +365,15 @@ pub fn write_exitcode(code: u8) {
     }
 }
 
+/// v2's `/var/run/s6/env-stage3/S6_STAGE2_EXITED`, where v2 services'
+/// `finish` scripts write the container's exit code before `s6-svscanctl
+/// -t`: a link to the exitcode file, so that either way of writing the
+/// code sets the same file.
+pub fn v2_stage3_env() {
+    let _ = fs::mkdir(c"/run/s6/env-stage3", Mode::from_raw_mode(0o755));
+    let _ = fs::symlink(c"../../s6-linux-init-container-results/exitcode", c"/run/s6/env-stage3/S6_STAGE2_EXITED");
+}
+
 /// Make the files that the CMD's exit writes, where they are missing:
 /// the exitcode file, blank ("not written yet"), and `/run/s6/cmd.new`
 /// (`s6::cmd::prime`). Called once the CMD runs, so that their inodes are
