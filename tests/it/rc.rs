@@ -675,3 +675,28 @@ fn s6_rc_servicedirs_path_reaches_the_longruns() {
         assert_eq!((o.code(), o.stdout.as_str()), (0, "true\nrestarted\n../service\n"), "start {start}: {}", o.stderr);
     }
 }
+
+/// v3's `legacy-cont-init` runs every cont-init script even when one fails;
+/// under policy 2 the container stops after the last one, with the first
+/// failing script's code, and the CMD never runs.
+#[test]
+fn v3_runs_every_cont_init_script_then_fails() {
+    let root = Root::new();
+    oneshot(&root, "x", &[]);
+    user(&root, &["x"]);
+    root.file("/etc/cont-init.d/10-a", "#!/bin/sh\necho a >> /tmp/log; exit 3\n", 0o755);
+    root.file("/etc/cont-init.d/20-b", "#!/bin/sh\necho b >> /tmp/log; exit 4\n", 0o755);
+    root.file("/etc/cont-init.d/30-c", "#!/bin/sh\necho c >> /tmp/log\n", 0o755);
+    let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert_eq!(o.code(), 3, "{}", o.stderr);
+    let lines = log(&root);
+    for l in ["a", "b", "c"] {
+        assert!(lines.iter().any(|x| x == l), "{l} did not run: {lines:?}");
+    }
+    assert!(!lines.iter().any(|l| l == "cmd"), "{lines:?}");
+    assert!(
+        o.stderr.contains("s6-rc failed to properly bring all the services up: stopping the container"),
+        "{}",
+        o.stderr
+    );
+}

@@ -118,6 +118,9 @@ struct Pid1 {
     /// `/run/s6/cmd` still says how the previous start's CMD ended (see
     /// `cmd_starting`).
     cmd_stale: bool,
+    /// v3, policy 2: the first failing cont-init script's code, acted on
+    /// after the last script.
+    init_failed: Option<u8>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -217,6 +220,7 @@ fn container(args: Args) -> u8 {
         rc: None,
         log,
         cmd_stale,
+        init_failed: None,
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -755,6 +759,12 @@ impl Pid1 {
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
         }
+        // v3 runs every cont-init script, and fails (policy 2) after the
+        // last one: the first failing code is kept until then.
+        if self.rc.is_some() && matches!(item, Item::Init(_)) && code != 0 && self.s.stage2_fails >= 2 {
+            self.init_failed.get_or_insert(code);
+            return;
+        }
         self.push(Event::Failed(code, item));
     }
 
@@ -798,6 +808,12 @@ impl Pid1 {
 
     fn start_item(&mut self, item: Item) {
         self.cmd_starting();
+        if item == Item::InitEnd
+            && let Some(code) = self.init_failed.take()
+        {
+            // As v3's `legacy-cont-init` failing: s6-rc's message.
+            return self.push(Event::Failed(code, Item::Rc));
+        }
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
         if self.rc.is_some()
             && matches!(
