@@ -113,6 +113,23 @@ echo [$1] [$2] $#
 ## eb-S3-noargs
 #@ opts -S3
 echo a$@b c
+## eb-S2-few-W
+#@ opts -WS2
+#@ args x
+echo [$1] [$2] $#
+## eb-S2-few-q
+#@ opts -qS2
+#@ args x
+echo [$1] [$2] $#
+## eb-S2-few-strict0
+#@ opts -S2
+#@ env EXECLINE_STRICT=0
+echo [$1] [$2] $#
+## eb-S2-few-strict2
+#@ opts -S2
+#@ env EXECLINE_STRICT=2
+#@ args x
+echo [$1] [$2] $#
 ## eb-s1
 #@ opts -s1
 #@ args a b c

@@ -47,24 +47,43 @@ pub fn main(a: Args) -> u8 {
     }
     let args = super::words(a, i);
     let mut env = Env::load();
-    match strict {
-        b'q' => env.unset(b"EXECLINE_STRICT"),
-        b'w' => env.set(b"EXECLINE_STRICT", b"1"),
-        b'W' => env.set(b"EXECLINE_STRICT", b"2"),
-        _ => {
-            if env.get(b"EXECLINE_STRICT").is_some_and(|v| super::u(v).is_none()) {
+    // The level of execlineb's own checks: the flag's, else the
+    // environment's, else 1 (warnings).
+    let level = match strict {
+        b'q' => {
+            env.unset(b"EXECLINE_STRICT");
+            0
+        }
+        b'w' => {
+            env.set(b"EXECLINE_STRICT", b"1");
+            1
+        }
+        b'W' => {
+            env.set(b"EXECLINE_STRICT", b"2");
+            2
+        }
+        _ => match env.get(b"EXECLINE_STRICT").map(super::u) {
+            Some(Some(v)) => v,
+            Some(None) => {
                 diag::warn(&[b"invalid EXECLINE_STRICT value, unsetting it"]);
                 env.unset(b"EXECLINE_STRICT");
+                1
             }
-        }
-    }
+            None => 1,
+        },
+    };
     let n = args.len();
     let mut argv = words.done();
     match mode {
         b'P' => {}
         b'S' | b's' => {
-            if n < min {
-                diag::warn(&[b"too few arguments: expecting at least ", num(min as u64), b" but got ", num(n as u64)]);
+            if n < min && level > 0 {
+                let why: &[&[u8]] =
+                    &[b"too few arguments: expecting at least ", num(min as u64), b" but got ", num(n as u64)];
+                if level >= 2 {
+                    diag::fatal(exit::USAGE, why);
+                }
+                diag::warn(why);
             }
             let mut subs = List::new();
             subs.push(Sub { key: b"#", vals: one(num(n as u64)) });
