@@ -220,10 +220,13 @@ pub fn rmrf(args: Args) -> u8 {
 
 /// `s6-ln [-s] [-f] [-L] [-P] src… dest`
 pub fn ln(args: Args) -> u8 {
-    const U: &[u8] = b"s6-ln [ -s ] [ -f ] [ -L ] [ -P ] src... dest";
-    let (mut sym, mut force, mut follow) = (false, false, AtFlags::empty());
-    let rest = opts(args, b"sfLP", U, &mut |c, _| {
+    const U: &[u8] = b"s6-ln [ -n ] [ -s ] [ -f ] [ -L ] [ -P ] src... dest";
+    let (mut sym, mut force, mut follow, mut nodir) = (false, false, AtFlags::empty(), AtFlags::empty());
+    let rest = opts(args, b"nsfLP", U, &mut |c, _| {
         match c {
+            // A `dest` that is a symlink to a directory is replaced, not
+            // linked into (`s6-ln -nsf new cur`: switch a link).
+            b'n' => nodir = AtFlags::SYMLINK_NOFOLLOW,
             b's' => sym = true,
             b'f' => force = true,
             b'L' => follow = AtFlags::SYMLINK_FOLLOW,
@@ -237,7 +240,8 @@ pub fn ln(args: Args) -> u8 {
         diag::usage(U);
     }
     let dest = arg(rest, n - 1).to_bytes();
-    let into_dir = n > 2 || fs::stat(dest).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+    let into_dir =
+        n > 2 || fs::statat(CWD, dest, nodir).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
     let make =
         |old: &CStr, new: &CStr| if sym { fs::symlink(old, new) } else { fs::linkat(CWD, old, CWD, new, follow) };
     for src in rest.iter().take(n - 1) {

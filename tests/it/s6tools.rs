@@ -433,6 +433,16 @@ fn portable_utils_behave_as_upstream() {
     assert_eq!(r(&["s6-ln", "-s", "/a/t", "/b/u", "w"]).0, 0);
     assert_eq!(fs::read_link(p.join("w/u")).unwrap().to_str(), Some("/b/u"));
     assert_eq!(r(&["s6-ln", "t"]).0, 100);
+    // -n: a symlink to a directory as dest is replaced, not linked into.
+    fs::create_dir_all(p.join("d1")).unwrap();
+    fs::create_dir_all(p.join("d2")).unwrap();
+    assert_eq!(r(&["s6-ln", "-s", "d1", "cur"]).0, 0);
+    assert_eq!(r(&["s6-ln", "-nsf", "d2", "cur"]).0, 0);
+    assert_eq!(fs::read_link(p.join("cur")).unwrap().to_str(), Some("d2"));
+    assert_eq!(fs::read_dir(p.join("d1")).unwrap().count(), 0);
+    assert_eq!(r(&["s6-ln", "-sf", "d1", "cur"]).0, 0);
+    assert_eq!(fs::read_link(p.join("cur")).unwrap().to_str(), Some("d2"));
+    assert_eq!(fs::read_link(p.join("d2/d1")).unwrap().to_str(), Some("d1"));
     // hiercopy keeps modes, links and contents
     fs::create_dir_all(p.join("src/sub")).unwrap();
     fs::write(p.join("src/sub/f"), "data").unwrap();
