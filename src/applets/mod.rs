@@ -9,6 +9,7 @@
 //! prints the table and `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
 pub mod execline;
+pub mod extras;
 pub mod fix_attrs;
 pub mod halt;
 pub mod health;
@@ -274,6 +275,8 @@ const SPECS: &[Spec] = &[
              help: "set variables from an envdir, then exec" },
     Spec { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin,
              help: "set UID, GID and GIDLIST for a user, then exec" },
+    Spec { name: "s6-false", main: extras::false_, links: Links::CommandAndUsrBin,
+             help: "exit 1" },
     Spec { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
              help: "copy a directory tree" },
     Spec { name: "s6-ln", main: portable::ln, links: Links::CommandAndUsrBin,
@@ -306,6 +309,8 @@ const SPECS: &[Spec] = &[
              help: "run a program as another user" },
     Spec { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin,
              help: "sleep some seconds" },
+    Spec { name: "s6-softlimit", main: extras::softlimit, links: Links::CommandAndUsrBin,
+             help: "run a program with lower soft resource limits" },
     Spec { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin,
              help: "send commands to a supervised service" },
     Spec { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin,
@@ -320,8 +325,14 @@ const SPECS: &[Spec] = &[
              help: "print a service's state" },
     Spec { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
              help: "wait for services to reach a state" },
+    Spec { name: "s6-tai64n", main: extras::tai64n, links: Links::CommandAndUsrBin,
+             help: "prefix each line of stdin with a TAI64N label" },
+    Spec { name: "s6-tai64nlocal", main: extras::tai64nlocal, links: Links::CommandAndUsrBin,
+             help: "turn TAI64N labels at line starts into local time" },
     Spec { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
              help: "evaluate an expression (test)" },
+    Spec { name: "s6-true", main: extras::true_, links: Links::CommandAndUsrBin,
+             help: "exit 0" },
     Spec { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
              help: "shift the positional parameters, then exec" },
     Spec { name: "stage0", main: init::main, links: Links::Libexec,

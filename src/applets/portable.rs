@@ -240,8 +240,8 @@ pub fn ln(args: Args) -> u8 {
         diag::usage(U);
     }
     let dest = arg(rest, n - 1).to_bytes();
-    let into_dir =
-        n > 2 || fs::statat(CWD, dest, nodir).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+    let into_dir = n > 2
+        || fs::statat(CWD, dest, nodir).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
     let make =
         |old: &CStr, new: &CStr| if sym { fs::symlink(old, new) } else { fs::linkat(CWD, old, CWD, new, follow) };
     for src in rest.iter().take(n - 1) {

@@ -7,6 +7,14 @@ use rustix::time::{ClockId, clock_gettime};
 /// Seconds added to a Unix time to make a TAI64 label.
 pub const TAI_OFFSET: u64 = (1u64 << 62) + 37;
 
+/// The Unix times at which the 27 leap seconds so far ended (the first
+/// second after each 23:59:60).
+const LEAPS: [u32; 27] = [
+    78796800, 94694400, 126230400, 157766400, 189302400, 220924800, 252460800, 283996800, 315532800, 362793600,
+    394329600, 425865600, 489024000, 567993600, 631152000, 662688000, 709948800, 741484800, 773020800, 820454400,
+    867715200, 915148800, 1136073600, 1230768000, 1341100800, 1435708800, 1483228800,
+];
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default)]
 pub struct Tai {
     /// The TAI64 label.
@@ -37,6 +45,13 @@ impl Tai {
         let mut n = [0u8; 4];
         n.copy_from_slice(&b[8..]);
         Tai { secs: u64::from_be_bytes(s), nanos: u32::from_be_bytes(n) }
+    }
+    /// The Unix time of this label with the leap seconds of its date (as
+    /// skalibs' `tai_to_utc`; [`Tai::unix_secs`] assumes today's 37 s).
+    pub fn utc_secs(self) -> u64 {
+        let tai = self.secs.wrapping_sub(1 << 62);
+        let leaps = LEAPS.iter().enumerate().filter(|&(i, &l)| tai >= l as u64 + 11 + i as u64).count() as u64;
+        tai.saturating_sub(10 + leaps)
     }
     /// Whole seconds from `earlier` to `self` (0 when `earlier` is later).
     pub fn secs_since(self, earlier: Tai) -> u64 {
@@ -69,6 +84,16 @@ mod tests {
         let t = Tai { secs: 0x400000006b0adf5a, nanos: 0x2adb86a1 };
         assert_eq!(&t.to_text(), b"@400000006b0adf5a2adb86a1");
         assert_eq!(Tai::unpack(&t.pack()), t);
+    }
+    #[test]
+    fn utc_with_the_leap_seconds_of_the_date() {
+        // Today's labels: 37 s; 2009: 34 s; 1971: 10 s.
+        assert_eq!(Tai::from_unix(1795872779, 0).utc_secs(), 1795872779);
+        assert_eq!(Tai { secs: (1 << 62) + 1259003738 + 34, nanos: 0 }.utc_secs(), 1259003738);
+        assert_eq!(Tai { secs: (1 << 62) + 40000000 + 10, nanos: 0 }.utc_secs(), 40000000);
+        // Either side of the last leap second.
+        assert_eq!(Tai { secs: (1 << 62) + 1483228800 + 37, nanos: 0 }.utc_secs(), 1483228800);
+        assert_eq!(Tai { secs: (1 << 62) + 1483228799 + 36, nanos: 0 }.utc_secs(), 1483228799);
     }
     #[test]
     fn seconds_between() {

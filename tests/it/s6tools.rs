@@ -474,3 +474,65 @@ fn portable_utils_behave_as_upstream() {
     assert_eq!(fs::metadata(p.join("env")).unwrap().mode() & 0o7777, 0o700);
     assert_eq!(r(&["s6-dumpenv", "t"]).2, "s6-dumpenv: fatal: unable to mkdir t: Not a directory\n");
 }
+
+/// `stdin` through `prog` (Debian's when `theirs`): (code, stdout, stderr).
+fn filter(theirs: bool, prog: &str, env: &[(&str, &str)], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut c = if theirs { Command::new(Path::new("/usr/bin").join(prog)) } else { ours(&[prog]) };
+    c.env_clear().envs(env.iter().copied());
+    let r = run_timed(&mut c, Some(stdin), Duration::from_secs(10));
+    (r.code(), r.out.clone(), r.err())
+}
+
+/// `s6-tai64nlocal` against Debian's on labels of several eras (leap
+/// seconds), malformed ones, a label alone at the end, in several zones;
+/// `s6-tai64n`'s labels, read back.
+#[test]
+fn tai64n_and_tai64nlocal_match_debian() {
+    let input: &[u8] = b"@400000006b0adf5a2adb86a1 hello\n@4000 short\nplain\n@400000006b0adf5a2adb86a1\n\
+        @400000006b0adf5a2adb86aZ x\n@400000004b0adf5a00000001 2009\n@400000005a0adf5a2adb86a1 2017\n\
+        @400000003000000000000000 1995\n@3fffffffffffffff00000000 before 1970\n\n@\n@400000006b0adf5a2adb86a1";
+    for tz in [Some("UTC"), Some("Europe/Paris"), Some("America/New_York"), Some(""), None] {
+        let env: Vec<(&str, &str)> = tz.map(|z| vec![("TZ", z)]).unwrap_or_default();
+        let theirs = filter(true, "s6-tai64nlocal", &env, input);
+        assert_eq!(filter(false, "s6-tai64nlocal", &env, input), theirs, "TZ={tz:?}");
+        assert_eq!(theirs.0, 0);
+    }
+    let before = std::time::SystemTime::now();
+    let (code, out, err) = filter(false, "s6-tai64n", &[], b"a\n\nbb\nlast");
+    assert_eq!((code, err.as_str()), (0, ""));
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 4, "{text:?}");
+    for (l, want) in lines.iter().zip(["a\n", "\n", "bb\n", "last"]) {
+        assert_eq!((&l[..1], &l[25..26], &l[26..]), ("@", " ", want), "{text:?}");
+        assert!(l[1..25].bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{text:?}");
+    }
+    // Read back by Debian's tool, the stamp is now (in UTC).
+    let (_, local, _) = filter(true, "s6-tai64nlocal", &[("TZ", "UTC")], text.as_bytes());
+    let local = String::from_utf8(local).unwrap();
+    let secs = before.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let (_, date, _) = run(Command::new("date").args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%d %H:%M"]));
+    assert!(local.starts_with(date.trim()), "{local:?} vs {date:?}");
+}
+
+/// `s6-softlimit` against Debian's; `s6-true` and `s6-false`.
+#[test]
+fn softlimit_true_and_false() {
+    let d = TempDir::new("softlimit");
+    let script = d.path().join("ul");
+    fs::write(&script, "#!/bin/sh\nulimit -n; ulimit -d; ulimit -t; ulimit -Hn\n").unwrap();
+    fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let s = script.to_str().unwrap();
+    for opts in
+        [&["-o", "64"][..], &["-o", "="], &["-o", "99999999999"], &["-d", "100000000", "-t", "5"], &["-o", "x"], &[]]
+    {
+        let mut args = vec!["s6-softlimit"];
+        args.extend_from_slice(opts);
+        args.push(s);
+        same_in(d.path(), &[], &args);
+    }
+    same_in(d.path(), &[], &["s6-softlimit", "-o", "64"]);
+    same_in(d.path(), &[], &["s6-softlimit", "-o", "64", "/nonexistent"]);
+    assert_eq!(run(&mut ours(&["s6-true", "x"])), (0, String::new(), String::new()));
+    assert_eq!(run(&mut ours(&["s6-false"])), (1, String::new(), String::new()));
+}

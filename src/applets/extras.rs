@@ -1,0 +1,174 @@
+//! Small s6 tools that run scripts and people call: `s6-softlimit` (set
+//! soft resource limits, then exec), `s6-tai64n` (stamp each line of stdin
+//! with a TAI64N label) and `s6-tai64nlocal` (turn such labels into local
+//! time), and s6-portable-utils' `s6-true` and `s6-false`. Usage strings,
+//! messages and exit codes are upstream's.
+use crate::base::chain::{self, opts};
+use crate::base::io::BufOut;
+use crate::base::num::parse_u64;
+use crate::base::tai::Tai;
+use crate::base::tz::Zone;
+use crate::base::{diag, exit};
+use crate::rt::{Args, Env};
+use crate::sys::fd;
+use rustix::io::Errno;
+use rustix::process::{Resource, getrlimit, setrlimit};
+
+const SOFTLIMIT_USAGE: &[u8] = b"s6-softlimit [ -a allbytes ] [ -c corebytes ] [ -d databytes ] [ -f filebytes ] \
+[ -l lockbytes ] [ -m membytes ] [ -o openfiles ] [ -p processes ] [ -r residentbytes ] [ -s stackbytes ] \
+[ -t cpusecs ] prog...";
+
+/// `s6-softlimit [-a|-c|-d|-f|-l|-m|-o|-p|-r|-s|-t value]... prog...`: each
+/// option sets a soft limit (`=`: the hard limit; above the hard limit:
+/// the hard limit); `-m` sets data, stack, locked memory and address space.
+pub fn softlimit(args: Args) -> u8 {
+    let rest = opts(args, b"a:c:d:f:l:m:o:p:r:s:t:", SOFTLIMIT_USAGE, &mut |c, a| {
+        let res: &[Resource] = match c {
+            b'a' => &[Resource::As],
+            b'c' => &[Resource::Core],
+            b'd' => &[Resource::Data],
+            b'f' => &[Resource::Fsize],
+            b'l' => &[Resource::Memlock],
+            b'm' => &[Resource::Data, Resource::Stack, Resource::Memlock, Resource::As],
+            b'o' => &[Resource::Nofile],
+            b'p' => &[Resource::Nproc],
+            b'r' => &[Resource::Rss],
+            b's' => &[Resource::Stack],
+            b't' => &[Resource::Cpu],
+            _ => return false,
+        };
+        res.iter().all(|&r| soft(r, a))
+    });
+    if rest.is_empty() {
+        diag::usage(SOFTLIMIT_USAGE);
+    }
+    chain::exec_here(rest)
+}
+
+/// Set `r`'s soft limit from `arg`; false for a bad number.
+fn soft(r: Resource, arg: &[u8]) -> bool {
+    let mut l = getrlimit(r);
+    l.current = if arg == b"=" {
+        l.maximum
+    } else {
+        let Some(n) = parse_u64(arg) else { return false };
+        Some(l.maximum.map_or(n, |m| n.min(m)))
+    };
+    if let Err(e) = setrlimit(r, l) {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to setrlimit"]);
+    }
+    true
+}
+
+/// `s6-true`: exit 0.
+pub fn true_(_: Args) -> u8 {
+    exit::OK
+}
+
+/// `s6-false`: exit 1.
+pub fn false_(_: Args) -> u8 {
+    1
+}
+
+/// `s6-tai64n`: copy stdin to stdout, each line after `@<TAI64N label> `
+/// (the time its first byte was read).
+pub fn tai64n(_: Args) -> u8 {
+    let mut at_start = true;
+    filter(&mut |out, chunk| {
+        for line in chunk.split_inclusive(|&c| c == b'\n') {
+            if at_start {
+                out.put(&[&Tai::now().to_text(), b" "]);
+            }
+            out.put(&[line]);
+            at_start = line.ends_with(b"\n");
+        }
+    })
+}
+
+/// `s6-tai64nlocal`: copy stdin to stdout, a TAI64N label at the start of a
+/// line replaced by its local time, `YYYY-MM-DD HH:MM:SS.nnnnnnnnn`.
+pub fn tai64nlocal(_: Args) -> u8 {
+    let zone = Zone::load(Env::get().var(b"TZ"));
+    // The start of the current line while it may still be a label.
+    let mut head = [0u8; 25];
+    let mut have = 0usize;
+    let mut in_head = true;
+    let code = filter(&mut |out, chunk| {
+        for &c in chunk {
+            if !in_head {
+                out.put(&[&[c]]);
+                in_head = c == b'\n';
+                continue;
+            }
+            if have == head.len() {
+                // A label is converted once something follows it (as
+                // upstream: a label alone at the end stays as it is).
+                match local(&zone, &head) {
+                    Some(t) => out.put(&[&t, &[c]]),
+                    None => out.put(&[&head, &[c]]),
+                }
+                have = 0;
+                in_head = c == b'\n';
+                continue;
+            }
+            let fits = if have == 0 { c == b'@' } else { c.is_ascii_digit() || (b'a'..=b'f').contains(&c) };
+            if !fits {
+                out.put(&[&head[..have], &[c]]);
+                have = 0;
+                in_head = c == b'\n';
+                continue;
+            }
+            head[have] = c;
+            have += 1;
+        }
+    });
+    if have > 0 {
+        let mut space = [0u8; 32];
+        let mut out = BufOut::new(fd::stdout(), &mut space);
+        out.put(&[&head[..have]]);
+        if let Err(e) = out.flush() {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
+        }
+    }
+    code
+}
+
+/// The local time of the label `@` + 24 hex digits (none before 1970).
+fn local(zone: &Zone, label: &[u8; 25]) -> Option<[u8; 29]> {
+    let hex = |s: &[u8]| s.iter().fold(0u64, |v, &c| v << 4 | (c as char).to_digit(16).unwrap_or(0) as u64);
+    let t = Tai { secs: hex(&label[1..17]), nanos: hex(&label[17..25]) as u32 };
+    if t.secs < 1 << 62 {
+        return None;
+    }
+    let mut out = [0u8; 29];
+    let mut date = [0u8; 19];
+    zone.format(t.utc_secs() as i64, &mut date);
+    out[..19].copy_from_slice(&date);
+    out[19] = b'.';
+    let mut n = t.nanos;
+    for k in (20..29).rev() {
+        out[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    Some(out)
+}
+
+/// Read stdin to its end, handing each chunk to `f` with the output, which
+/// is flushed after each chunk (a pipe's reader sees each line as it comes).
+fn filter(f: &mut dyn FnMut(&mut BufOut<'_>, &[u8])) -> u8 {
+    let mut inbuf = [0u8; 4096];
+    let mut space = [0u8; 8192];
+    let mut out = BufOut::new(fd::stdout(), &mut space);
+    loop {
+        let n = match rustix::io::read(fd::stdin(), &mut inbuf) {
+            Ok(0) => return exit::OK,
+            Ok(n) => n,
+            Err(Errno::INTR) => continue,
+            Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read from stdin"]),
+        };
+        f(&mut out, &inbuf[..n]);
+        if let Err(e) = out.flush() {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
+        }
+    }
+}
