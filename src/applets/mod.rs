@@ -317,6 +317,8 @@ const SPECS: &[Spec] = &[
              help: "print a service's recent deaths" },
     Spec { name: "s6-svdt-clear", main: svdt::clear, links: Links::CommandAndUsrBin,
              help: "clear a service's death tally" },
+    Spec { name: "s6-svlisten1", main: svwait::listen1, links: Links::CommandAndUsrBin,
+             help: "run a program, then wait for a service's state" },
     Spec { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,
              help: "tell whether a service directory is supervised" },
     Spec { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,

@@ -43,3 +43,35 @@ pub fn main(args: Args) -> u8 {
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms));
     Waiter::new(dirs, deadline).run(goal, or, false)
 }
+
+const LISTEN1_USAGE: &[u8] = b"s6-svlisten1 [ -U | -u | -d | -D | -r | -R ] [ -t timeout ] servicedir prog...";
+
+/// `s6-svlisten1 [ -U | -u | -d | -D | -r | -R ] [ -t timeout ] servicedir
+/// prog...`: subscribe to the service's events, start `prog` (as a child,
+/// not waited for), then wait as `s6-svwait` for the state (`-r`/`-R`:
+/// down and ready, then up): no transition that `prog` causes is missed.
+pub fn listen1(args: Args) -> u8 {
+    let mut g = Getopt::new(args, b"UudDrRt:");
+    let (mut goal, mut ms) = (Goal { up: true, ready: false, restart: false }, 0);
+    while let Some((c, arg)) = g.next() {
+        match c {
+            b't' => ms = parse_ms(arg).unwrap_or_else(|| diag::usage(LISTEN1_USAGE)),
+            BAD => diag::usage(LISTEN1_USAGE),
+            c => goal = Goal::from_letter(c).unwrap_or_else(|| diag::usage(LISTEN1_USAGE)),
+        }
+    }
+    let rest = args.skip(g.ind);
+    if rest.len() < 2 {
+        diag::usage(LISTEN1_USAGE);
+    }
+    let deadline = (ms != 0).then(|| Instant::now().after_ms(ms));
+    let mut w = Waiter::new(rest.take(1), deadline);
+    let prog = rest.skip(1);
+    let file = prog.get_arg(0).unwrap_or(c"");
+    let spawned = crate::base::child::Reaper::new().and_then(|r| r.spawn(file, prog.argv()));
+    if let Err(e) = spawned {
+        w.close();
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]);
+    }
+    w.run(goal, false, true)
+}

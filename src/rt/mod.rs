@@ -51,6 +51,11 @@ impl Args {
         // SAFETY: i <= len, so the result points inside the argv array.
         Args { ptr: unsafe { self.ptr.add(i) }, len: self.len - i }
     }
+    /// The first `n` arguments, to read (its `argv` would still run to
+    /// the array's end).
+    pub fn take(&self, n: usize) -> Args {
+        Args { ptr: self.ptr, len: n.min(self.len) }
+    }
     /// The arguments as an `execve` argv.
     pub fn argv(&self) -> Argv<'static> {
         // SAFETY: argv + i is still the kernel's (or `reenter`'s)

@@ -1412,3 +1412,36 @@ fn v2_finish_sets_the_exit_code_through_env_stage3() {
         assert_eq!(o.code(), 5, "start {start}: {}\n{}", o.stdout, o.stderr);
     }
 }
+
+/// `s6-svlisten1`: what the program it starts does to the service is
+/// waited for, as with Debian's; a timeout is 99; a bad call 100.
+#[test]
+fn svlisten1_waits_for_what_its_program_does() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let a = svc_dir(&root, "a");
+    wait_state(&a, "up");
+    let d = a.to_str().unwrap();
+    let svc = "/usr/bin/s6-svc";
+    for (theirs, tag) in [(false, "ours"), (true, "debian")] {
+        let cmd = |args: &[&str]| -> (i32, String, String) {
+            let mut c = if theirs { s6("s6-svlisten1") } else { Command::new(rs6()) };
+            if !theirs {
+                c.arg("s6-svlisten1");
+            }
+            host(c.args(args))
+        };
+        assert_eq!(cmd(&["-D", d, svc, "-d", d]), (0, String::new(), String::new()), "{tag}");
+        assert!(svstat(&a).starts_with("down"), "{tag}: {}", svstat(&a));
+        assert_eq!(cmd(&["-u", "-t", "5000", d, svc, "-u", d]), (0, String::new(), String::new()), "{tag}");
+        assert!(svstat(&a).starts_with("up"), "{tag}: {}", svstat(&a));
+        assert_eq!(cmd(&["-r", d, svc, "-k", d]), (0, String::new(), String::new()), "{tag}");
+        let (code, _, err) = cmd(&["-d", "-t", "300", d, "true"]);
+        assert_eq!((code, err.as_str()), (99, "s6-svlisten1: fatal: timed out\n"), "{tag}");
+        let (code, _, err) = cmd(&["-d", d]);
+        assert_eq!(code, 100, "{tag}: {err}");
+    }
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
