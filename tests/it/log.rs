@@ -154,6 +154,9 @@ fn bad_scripts_fail_as_s6_log() {
         &["/nonexistent/dir"],
         &["1", "+x"],
         &["-z", "1"],
+        &["-d", "2", "1"],
+        &["-d", "7", "1"],
+        &["-d", "99999999999", "1"],
     ] {
         let o = run(ours(), args, b"a\n", _x.path());
         let t = run(theirs(), args, b"a\n", y.path());

@@ -266,7 +266,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
     let (mut notif, mut verbose, mut ignore_term, mut limit, mut lastline) = (None, true, false, 8192usize, 2000u64);
     while let Some((c, a)) = g.next() {
         match c {
-            b'd' => notif = Some(parse_u64(a).unwrap_or_else(|| diag::usage(USAGE))),
+            b'd' => notif = Some(parse_u64(a).filter(|&n| n <= u32::MAX as u64).unwrap_or_else(|| diag::usage(USAGE))),
             b'q' => verbose = false,
             b'v' => verbose = true,
             b'b' => {}
@@ -274,6 +274,14 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             b'l' => limit = parse_u64(a).unwrap_or_else(|| diag::usage(USAGE)) as usize,
             b't' => lastline = parse_u64(a).unwrap_or_else(|| diag::usage(USAGE)),
             _ => diag::usage(USAGE),
+        }
+    }
+    if let Some(n) = notif {
+        if n < 3 {
+            diag::fatal(exit::USAGE, &[b"notification fd must be 3 or more"]);
+        }
+        if let Err(e) = i32::try_from(n).map_err(|_| Errno::BADF).and_then(fd::borrow_checked) {
+            diag::fatal_sys(exit::USAGE, e, &[b"invalid notification fd"]);
         }
     }
     let limit = match limit {
