@@ -1012,6 +1012,10 @@ elgetopt a importas -i n # echo $n
 tryexec -n { nonexistent-xyz } echo fallback
 ## more-tryexec-a
 tryexec -a zz { sh -c "echo $0" } echo fallback
+## more-tryexec-l
+tryexec -l { sh -c "echo $0" } echo fallback
+## more-tryexec-la
+tryexec -l -a zz { sh -c "echo $0" } echo fallback
 ## more-envfile
 foreground { redirfd -w 1 ef.txt echo "# comment
 A = 1

@@ -362,15 +362,13 @@ pub fn tryexec(a: Args) -> u8 {
     let (blk, next) = need_block(w, i, b"");
     let env = Env::load();
     let list: &[W] = if o.has(b'c') { &[] } else { env.list() };
-    let mut l = List::new();
-    if let Some(a0) = o.arg(b'a') {
-        l.push(super::cstr(&[a0]));
-        super::extend(&mut l, &blk[1.min(blk.len())..]);
-    } else {
+    if let Some(&file) = blk.first() {
+        // argv[0]: `-a`'s, else the program's; `-l` puts a `-` first.
+        let mut l = List::new();
         super::extend(&mut l, blk);
-    }
-    if !blk.is_empty() {
-        let _ = super::try_exec_as(blk[0], l.get(), list);
+        let first = o.arg(b'a').unwrap_or(file.to_bytes());
+        l.get_mut()[0] = if o.has(b'l') { super::cstr(&[b"-", first]) } else { super::cstr(&[first]) };
+        let _ = super::try_exec_as(file, l.get(), list);
     }
     exec(&w[next..], env.list())
 }
