@@ -88,7 +88,13 @@ pub fn main(args: Args) -> u8 {
     // in healthchecks): each package's `command` leads to `/command`.
     for pkg in [&b"s6"[..], b"s6-rc", b"execline", b"s6-portable-utils", b"s6-linux-utils", b"s6-linux-init"] {
         let shown = crate::sys::arena::cstr(&[b"package/admin/", pkg, b"/"]).map_or(&b""[..], |c| c.to_bytes());
-        let d = open(&[b"package", b"admin", pkg], shown);
+        let d = match ensure_dir(root.as_fd(), &[b"package", b"admin", pkg]) {
+            Ok(d) => d,
+            // The image's own package, a symlink to its versioned
+            // directory, on a kernel without openat2: left alone.
+            Err(Errno::NOTDIR | Errno::LOOP) => continue,
+            Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create ", d, b"/", shown]),
+        };
         ok &= link(d.as_fd(), b"command", &[b"/command"], shown, false);
     }
     for a in &APPLETS {
