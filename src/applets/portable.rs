@@ -82,6 +82,7 @@ pub fn pause(args: Args) -> u8 {
             _ => {
                 for n in a.split(|&b| b == b',') {
                     match uint(n) {
+                        Some(0) => {}
                         Some(sig @ 1..=64) => ignore = ignore.with(sig),
                         _ => return false,
                     }
@@ -90,12 +91,10 @@ pub fn pause(args: Args) -> u8 {
         }
         true
     });
-    for sig in 1..=64 {
-        if ignore.has(sig)
-            && let Err(e) = crate::sys::raw::sigaction_set(sig, true)
-        {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ignore signals"]);
-        }
+    // As upstream, a signal that cannot be ignored (KILL, STOP) is not an
+    // error: it just keeps its effect.
+    for sig in (1..=64).filter(|&s| ignore.has(s)) {
+        let _ = crate::sys::raw::sigaction_set(sig, true);
     }
     loop {
         let _ = rustix::event::poll(&mut [], None);

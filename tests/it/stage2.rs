@@ -608,14 +608,17 @@ fn a_shutdown_signal_while_waiting_for_the_closing_fd_stops_at_once() {
     let root = Root::new();
     root.file("/etc/cont-init.d/10-init", "#!/bin/sh\necho init\n", 0o755);
     root.file("/etc/cont-finish.d/10-finish", "#!/bin/sh\necho finish\n", 0o755);
-    let (mut c, w) = with_closing_fd(&root, &["echo", "cmd"]);
-    std::thread::sleep(Duration::from_millis(200));
-    let sent = c.signal(15);
-    let o = c.wait();
-    let took = sent.elapsed();
-    drop(w);
-    assert_eq!((o.code(), o.stdout.as_str()), (0, "finish\n"), "{}", o.stderr);
-    assert!(took < Duration::from_secs(3), "the stop took {took:?}");
+    // TERM, and QUIT in the v2 layout (v2's stop signal).
+    for sig in [15, 3] {
+        let (mut c, w) = with_closing_fd(&root, &["echo", "cmd"]);
+        std::thread::sleep(Duration::from_millis(200));
+        let sent = c.signal(sig);
+        let o = c.wait();
+        let took = sent.elapsed();
+        drop(w);
+        assert_eq!((o.code(), o.stdout.as_str()), (0, "finish\n"), "signal {sig}: {}", o.stderr);
+        assert!(took < Duration::from_secs(3), "signal {sig}: the stop took {took:?}");
+    }
 }
 
 #[test]

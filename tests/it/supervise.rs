@@ -1354,7 +1354,7 @@ fn permafailon_stops_restarts_and_svdt_clear_empties_the_tally() {
 fn s6_pause_blocks_until_a_signal_it_does_not_ignore() {
     let root = Root::new();
     service(&root, "p", "exec s6-pause");
-    service(&root, "q", "exec s6-pause -t -p 1,10");
+    service(&root, "q", "exec s6-pause -t -p 1,10,0,9");
     let mut c = root.init(&[]).start();
     let (p, q) = (svc_dir(&root, "p"), svc_dir(&root, "q"));
     wait_state(&p, "up");
@@ -1411,6 +1411,20 @@ fn v2_finish_sets_the_exit_code_through_env_stage3() {
         let o = root.init(&["sleep", "1000"]).run_on_disk().timeout(Duration::from_secs(20)).run();
         assert_eq!(o.code(), 5, "start {start}: {}\n{}", o.stdout, o.stderr);
     }
+    // As v2 read it when stage 3 began, a code written while the services
+    // stop (a service that exits 143 on TERM) does not replace the CMD's.
+    let root = Root::new();
+    service(&root, "java", "trap 'exit 143' TERM; while :; do sleep 0.05; done");
+    root.file(
+        "/etc/services.d/java/finish",
+        "#!/bin/sh
+[ \"$1\" -ne 0 ] && [ \"$1\" -ne 256 ] && printf %s \"$1\" > /var/run/s6/env-stage3/S6_STAGE2_EXITED
+exit 0
+",
+        0o755,
+    );
+    let o = root.init(&["sh", "-c", "sleep 0.3; exit 4"]).timeout(Duration::from_secs(20)).run();
+    assert_eq!(o.code(), 4, "{}", o.stderr);
 }
 
 /// `s6-svlisten1`: what the program it starts does to the service is

@@ -153,16 +153,19 @@ fn container(args: Args) -> u8 {
         Ok(fd) => fd,
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create a signalfd"]),
     };
-    let early_stop = closing.and_then(|(fd, n)| wait_closed(fd, n, &sigfd));
+    let base = or_die(base_dir(&s));
+    // v3 layout: the image has s6-overlay v3's directory.
+    let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
+    let early_stop = closing.and_then(|(fd, n)| wait_closed(fd, n, &sigfd, !v3));
 
     let image_path = env.var(b"PATH");
     // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
     let global_path = env.var(b"S6_GLOBAL_PATH").filter(|p| !p.is_empty());
-    let base = or_die(base_dir(&s));
-    // v3 layout: the image has s6-overlay v3's directory.
-    let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
-    let path = global_path.or(image_path).unwrap_or(DEFAULT_PATH);
-    let path = if v3 { or_die(v3_path(path)) } else { path };
+    // v3's `/init` starts an unset PATH from `/bin`; v2's, from Docker's.
+    let path = match global_path.or(image_path) {
+        p if v3 => or_die(v3_path(p.unwrap_or(b""))),
+        p => p.unwrap_or(DEFAULT_PATH),
+    };
     s.wait_for_services_ms = settings::wait_for_services_ms(&env, v3);
     let items = or_die(stage2_items(&s, base));
     let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
@@ -258,11 +261,12 @@ fn warn_closing(e: Errno, n: u64) {
 
 /// Read `fd` until end of file (what is read is dropped), then close it,
 /// so that nothing boots before the container manager says so by closing
-/// its end. A shutdown signal ends the wait: it is returned, for the boot
-/// to stop at once. Other signals wait with the rest of the boot (a
-/// SIGCHLD: PID 1 has no child yet).
+/// its end. A shutdown signal (SIGQUIT too with `quit_stops`: the v2
+/// layout) ends the wait: it is returned, for the boot to stop at once.
+/// The others do nothing before the boot and are dropped (a SIGCHLD:
+/// PID 1 has no child yet).
 #[inline(never)]
-fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd) -> Option<u32> {
+fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd, quit_stops: bool) -> Option<u32> {
     use rustix::event::{PollFd, PollFlags};
     let mut buf = [0u8; 512];
     loop {
@@ -276,7 +280,7 @@ fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd) -> Option<u32>
         }
         if !fds[1].revents().is_empty() {
             while let Some(sig) = sigfd.read() {
-                if stages::SHUTDOWN.contains(&sig) {
+                if stages::SHUTDOWN.contains(&sig) || (quit_stops && sig == signal::SIGQUIT) {
                     return Some(sig);
                 }
             }
@@ -619,6 +623,7 @@ impl Pid1 {
             }
             Action::WriteExitcode => runtime::write_exitcode(code),
             Action::StopServices => {
+                runtime::v2_stage3_freeze();
                 if !self.rc_shutdown() && !self.sup.svcs.is_empty() {
                     self.sup.stop_all();
                 }

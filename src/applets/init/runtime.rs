@@ -371,7 +371,23 @@ pub fn write_exitcode(code: u8) {
 /// code sets the same file.
 pub fn v2_stage3_env() {
     let _ = fs::mkdir(c"/run/s6/env-stage3", Mode::from_raw_mode(0o755));
-    let _ = fs::symlink(c"../../s6-linux-init-container-results/exitcode", c"/run/s6/env-stage3/S6_STAGE2_EXITED");
+    let _ = fs::symlink(c"../../s6-linux-init-container-results/exitcode", STAGE3_EXITED);
+    STAGE3_ENV.store(true, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// `/run/s6/env-stage3/S6_STAGE2_EXITED`.
+const STAGE3_EXITED: &core::ffi::CStr = c"/run/s6/env-stage3/S6_STAGE2_EXITED";
+/// [`v2_stage3_env`] made the link.
+static STAGE3_ENV: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Stage 3 begins: v2 read `S6_STAGE2_EXITED` then, so a code that a
+/// `finish` script writes there while the services stop is not the
+/// container's (a service that exits 143 on TERM does not replace the
+/// CMD's 0). The link goes; such a write makes a file nobody reads.
+pub fn v2_stage3_freeze() {
+    if STAGE3_ENV.swap(false, core::sync::atomic::Ordering::Relaxed) {
+        let _ = fs::unlink(STAGE3_EXITED);
+    }
 }
 
 /// Make the files that the CMD's exit writes, where they are missing:
