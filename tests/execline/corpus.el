@@ -1420,3 +1420,13 @@ b" =~ "a[^x]b"
 eltest "a]" =~ "[^]x]"
 ## eltest-regex-empty
 eltest abc =~ ""
+## blk-empty-background
+background { } echo hi
+## blk-empty-backtick
+backtick V { } echo hi
+## blk-empty-forbacktickx
+forbacktickx X { } echo hi
+## blk-empty-tryexec
+tryexec { } echo hi
+## blk-empty-if
+if { } echo hi

@@ -35,7 +35,7 @@ pub fn foreground(a: Args) -> u8 {
 
 pub fn background(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"d", b"background [ -d ] { command... }");
-    let (blk, next) = need_block(w, i, b"");
+    let (blk, next) = super::need_command_block(w, i);
     let mut env = Env::load();
     let pid = if o.has(b'd') {
         let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, b"pipe"));
@@ -293,7 +293,7 @@ pub fn forbacktickx(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
     let max = maxpar(&o, U);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
-    let (prog, next) = need_block(w, i + 1, b"");
+    let (prog, next) = super::need_command_block(w, i + 1);
     let data = super::cmd_env::capture(prog).0;
     for_lines(var.to_bytes(), lines(data, &o), &w[next..], &o, max)
 }
@@ -359,7 +359,7 @@ pub fn wait_(a: Args) -> u8 {
 
 pub fn tryexec(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"ncla:", b"tryexec [ -n ] [ -c ] [ -l ] [ -a argv0 ] { command... } remainder...");
-    let (blk, next) = need_block(w, i, b"");
+    let (blk, next) = super::need_command_block(w, i);
     let env = Env::load();
     let list: &[W] = if o.has(b'c') { &[] } else { env.list() };
     if let Some(&file) = blk.first() {

@@ -2,7 +2,7 @@
 //! emptyenv, envfile, cd, umask, getpid, getcwd, homeof, withstdinas,
 //! backtick.
 use super::subst::{Sub, apply, one};
-use super::{Env, List, Opts, W, cstr, exec, need_block, num, words};
+use super::{Env, List, Opts, W, cstr, exec, num, words};
 use crate::base::{diag, exit};
 use crate::rt::Args;
 use rustix::io::Errno;
@@ -233,7 +233,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
     let var = var.to_bytes();
     let mut env = Env::load();
     let (mut data, rest, st) = if bt {
-        let (prog, next) = need_block(w, g.ind + 1, b"");
+        let (prog, next) = super::need_command_block(w, g.ind + 1);
         let (d, st) = capture(prog);
         (d, &w[next..], Some(st))
     } else {

@@ -152,6 +152,17 @@ pub fn need_blockn(argv: &[W], i: usize, what: &[u8], n: u64) -> (&'static [W], 
     blockn(argv, i, n).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"unterminated ", what, b"block"]))
 }
 
+/// `need_block` for a block that is a command to run: an empty one is
+/// "empty block" (100), as `background`, `backtick`, `forbacktickx` and
+/// `tryexec` say.
+pub fn need_command_block(argv: &[W], i: usize) -> (&'static [W], usize) {
+    let r = need_block(argv, i, b"");
+    if r.0.is_empty() {
+        diag::fatal(exit::USAGE, &[b"empty block"]);
+    }
+    r
+}
+
 /// A block after the first: "X block required" when nothing is left.
 pub fn next_block(argv: &[W], i: usize, what: &[u8], n: u64) -> (&'static [W], usize) {
     if i >= argv.len() {
