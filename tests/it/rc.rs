@@ -630,11 +630,13 @@ s6-svstat /run/service/leg | cut -d' ' -f1";
 /// snapshot and the CMD included, so `s6-rc` and `halt` are found by name.
 #[test]
 fn v3_path_has_command_usr_bin_and_bin_everywhere() {
+    // `None`: PATH unset (v3's `/init` starts it from `/bin`).
     for (image, want) in [
-        ("/usr/local/bin:/usr/bin:/bin", "/command:/usr/local/bin:/usr/bin:/bin"),
-        ("/opt/x", "/command:/usr/bin:/bin:/opt/x"),
-        ("/command:/bin:/usr/bin", "/command:/bin:/usr/bin"),
-        ("", "/command:/usr/bin:/bin"),
+        (Some("/usr/local/bin:/usr/bin:/bin"), "/command:/usr/local/bin:/usr/bin:/bin"),
+        (Some("/opt/x"), "/command:/usr/bin:/bin:/opt/x"),
+        (Some("/command:/bin:/usr/bin"), "/command:/bin:/usr/bin"),
+        (Some(""), "/command:/usr/bin:/bin"),
+        (None, "/command:/usr/bin:/bin"),
     ] {
         let root = Root::new();
         longrun(&root, "svc", &[], false);
@@ -647,12 +649,17 @@ fn v3_path_has_command_usr_bin_and_bin_everywhere() {
         root.file("/etc/cont-init.d/10-x", "#!/bin/sh\necho \"init $PATH\"\n", 0o755);
         let cmd = "for i in $(seq 200); do [ -s /tmp/svc ] && break; sleep 0.02; done; cat /tmp/svc; \
                    echo \"cmd $PATH\"; echo \"snapshot $(printcontenv PATH)\"; command -v s6-rc";
-        let o = root.init(&["/bin/sh", "-c", cmd]).env("PATH", image).timeout(Duration::from_secs(30)).run();
-        assert_eq!(o.code(), 0, "{image}: {}\n{}", o.stdout, o.stderr);
+        let run = root.init(&["/bin/sh", "-c", cmd]).timeout(Duration::from_secs(30));
+        let o = match image {
+            Some(p) => run.env("PATH", p),
+            None => run.no_env("PATH"),
+        }
+        .run();
+        assert_eq!(o.code(), 0, "{image:?}: {}\n{}", o.stdout, o.stderr);
         assert_eq!(
             o.stdout,
             format!("init {want}\nsvc {want}\ncmd {want}\nsnapshot {want}\n/command/s6-rc\n"),
-            "{image}: {}",
+            "{image:?}: {}",
             o.stderr
         );
     }

@@ -1359,6 +1359,9 @@ fn s6_pause_blocks_until_a_signal_it_does_not_ignore() {
     let (p, q) = (svc_dir(&root, "p"), svc_dir(&root, "q"));
     wait_state(&p, "up");
     wait_state(&q, "up");
+    // "up" is the spawn: give `sh` time to exec s6-pause and s6-pause to
+    // set its dispositions (much longer under qemu-user) before signalling.
+    std::thread::sleep(Duration::from_millis(if emulated() { 2000 } else { 300 }));
     let pid = |d: &Path| svstat(d).split_whitespace().nth(2).unwrap_or("").trim_end_matches(')').to_string();
     let qpid = pid(&q);
     for sig in ["-t", "-h", "-1"] {
