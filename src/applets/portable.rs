@@ -17,7 +17,7 @@ fn arg(a: Args, i: usize) -> &'static CStr {
     a.get_arg(i).unwrap_or(c"")
 }
 
-fn octal(s: &[u8]) -> Option<u32> {
+pub(super) fn octal(s: &[u8]) -> Option<u32> {
     if s.is_empty() || s.len() > 11 {
         return None;
     }

@@ -7,6 +7,7 @@ use super::getopt::Getopt;
 use crate::rt::{Args, Env};
 use crate::sys::argv::{Builder, Envp};
 use crate::sys::{arena, exec};
+use core::ffi::CStr;
 use rustix::io::Errno;
 
 /// skalibs' default PATH when none is set.
@@ -15,27 +16,36 @@ pub const DEFAULT_PATH: &[u8] = b"/usr/bin:/bin";
 /// A change to the environment: set (`Some`) or unset (`None`).
 pub type Mod = (&'static [u8], Option<&'static [u8]>);
 
-fn name_of(e: &[u8]) -> &[u8] {
-    &e[..e.iter().position(|&c| c == b'=').unwrap_or(e.len())]
+/// The current environment with `mods` applied in order, as skalibs'
+/// `env_merge` does: a variable set or unset is taken out (the last entry
+/// takes its place), then a set one is added at the end.
+pub fn env_with(mods: &[Mod]) -> Envp<'static> {
+    merge(Env::get().envp(), mods)
 }
 
-/// The current environment with `mods` applied (null-terminated).
-pub fn env_with(mods: &[Mod]) -> Envp<'static> {
-    let env = Env::get();
-    let n = env.iter().count() + mods.len();
-    let Ok(mut out) = Builder::alloc(n) else { die_nomem() };
-    for e in env.iter() {
-        let name = name_of(e.to_bytes());
-        if !mods.iter().any(|m| m.0 == name) {
-            out.push(e);
+/// `base` with `mods` applied, as `env_with`.
+pub fn merge(base: Envp<'static>, mods: &[Mod]) -> Envp<'static> {
+    let Ok(v) = arena::alloc_slice::<&'static CStr>(base.len() + mods.len(), c"") else { die_nomem() };
+    let mut n = 0;
+    for e in base.iter() {
+        v[n] = e;
+        n += 1;
+    }
+    for &(name, val) in mods {
+        let is = |e: &CStr| e.to_bytes().strip_prefix(name).is_some_and(|r| r.first() == Some(&b'='));
+        while let Some(j) = v[..n].iter().position(|e| is(e)) {
+            n -= 1;
+            v[j] = v[n];
+        }
+        if let Some(val) = val {
+            let Ok(s) = arena::cstr(&[name, b"=", val]) else { die_nomem() };
+            v[n] = s;
+            n += 1;
         }
     }
-    for (j, &(name, v)) in mods.iter().enumerate() {
-        // The last change to a name wins.
-        if let (Some(v), false) = (v, mods[j + 1..].iter().any(|m| m.0 == name)) {
-            let Ok(s) = arena::cstr(&[name, b"=", v]) else { die_nomem() };
-            out.push(s);
-        }
+    let Ok(mut out) = Builder::alloc(n) else { die_nomem() };
+    for e in &v[..n] {
+        out.push(e);
     }
     out.done()
 }

@@ -98,6 +98,24 @@ pub fn sigprocmask_set(set: SigSet) -> Result<SigSet, Errno> {
     check(r).map(|_| old)
 }
 
+/// `rt_sigprocmask(SIG_BLOCK, NULL)`: the current mask, unchanged.
+pub fn sigprocmask_get() -> Result<SigSet, Errno> {
+    let mut old = SigSet::EMPTY;
+    // SAFETY: the new set is null (nothing is changed); `old` is a live
+    // 8-byte sigset, and we pass its size.
+    let r = unsafe {
+        syscall5(
+            g::__NR_rt_sigprocmask,
+            g::SIG_BLOCK as usize,
+            0,
+            &mut old as *mut SigSet as usize,
+            core::mem::size_of::<SigSet>(),
+            0,
+        )
+    };
+    check(r).map(|_| old)
+}
+
 /// The kernel's `struct sigaction` (x86_64 and aarch64 both have `sa_restorer`).
 #[repr(C)]
 struct KernelSigaction {

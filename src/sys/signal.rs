@@ -38,6 +38,11 @@ pub fn block_all() -> Result<Original, Errno> {
     Ok(Original { mask, chld_ignored })
 }
 
+/// The signal state as it is, to give a child unchanged.
+pub fn current() -> Result<Original, Errno> {
+    Ok(Original { mask: raw::sigprocmask_get()?, chld_ignored: false })
+}
+
 /// Put the original signal state back (in a child, before exec).
 pub fn restore(orig: &Original) -> Result<(), Errno> {
     if orig.chld_ignored {

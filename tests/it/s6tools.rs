@@ -537,3 +537,159 @@ fn softlimit_true_and_false() {
     assert_eq!(run(&mut ours(&["s6-true", "x"])), (0, String::new(), String::new()));
     assert_eq!(run(&mut ours(&["s6-false"])), (1, String::new(), String::new()));
 }
+
+/// The rest of s6-portable-utils' and s6-linux-utils' small tools, as
+/// upstream's code reads (Debian packages neither).
+#[test]
+fn more_portable_utils_behave_as_upstream() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let d = TempDir::new("pu2");
+    let p = d.path();
+    let r = |a: &[&str]| run(ours(a).current_dir(p));
+    let out = |s: &str| (0, s.to_string(), String::new());
+    // basename and dirname: skalibs' rules, suffix only when shorter.
+    for (args, want) in [
+        (&["s6-basename", "/a/b//"][..], "b\n"),
+        (&["s6-basename", "////"], "/\n"),
+        (&["s6-basename", ""], ".\n"),
+        (&["s6-basename", "-n", "x.txt", ".txt"], "x"),
+        (&["s6-basename", ".txt", ".txt"], ".txt\n"),
+        (&["s6-basename", "--", "-n"], "-n\n"),
+        (&["s6-dirname", "a//b"], "a/\n"),
+        (&["s6-dirname", "/a"], "/\n"),
+        (&["s6-dirname", "a"], ".\n"),
+        (&["s6-dirname", "a/b/"], "a\n"),
+        (&["s6-dirname", "-n", ""], "."),
+    ] {
+        assert_eq!(r(args), out(want), "{args:?}");
+    }
+    assert_eq!(
+        r(&["s6-basename"]),
+        (100, String::new(), "s6-basename: usage: s6-basename [ -n ] file [ suffix ]\n".into())
+    );
+    assert_eq!(r(&["s6-dirname", "-x", "a"]).0, 100);
+    // cat
+    let (code, o, _) = {
+        let c = run_timed(ours(&["s6-cat", "ignored"]).current_dir(p), Some(b"a\0b\nc"), Duration::from_secs(10));
+        (c.code(), c.out.clone(), c.err())
+    };
+    assert_eq!((code, o), (0, b"a\0b\nc".to_vec()));
+    // env and printenv: env_merge's order (a changed variable's place is
+    // taken by the last one; the new value goes last).
+    let envr =
+        |a: &[&str]| run(ours(a).current_dir(p).env_clear().envs([("A", "1"), ("B", "2"), ("C", "3"), ("D", "4")]));
+    assert_eq!(envr(&["s6-env"]), out("A=1\nB=2\nC=3\nD=4\n"));
+    assert_eq!(envr(&["s6-env", "B=9", "E=5"]), out("A=1\nD=4\nC=3\nB=9\nE=5\n"));
+    assert_eq!(envr(&["s6-env", "-i", "X=1", "Y=2", "X=3"]), out("Y=2\nX=3\n"));
+    assert_eq!(envr(&["s6-env", "-i", "X=1", "sh", "-c", "echo $X; env | wc -l"]).1, "1\n2\n");
+    assert_eq!(envr(&["s6-env", "/nonexistent"]).0, 127);
+    assert_eq!(envr(&["s6-printenv", "-n"]), out("A=1\nB=2\nC=3\nD=4"));
+    assert_eq!(envr(&["s6-printenv", "-d", ":"]), out("A=1:B=2:C=3:D=4:"));
+    assert_eq!(envr(&["s6-printenv", "-d", ""]), out("3:A=1,3:B=2,3:C=3,3:D=4,"));
+    assert_eq!(envr(&["s6-printenv", "-0n"]), out("A=1\0B=2\0C=3\0D=4"));
+    // touch makes files and updates times; mkfifo never makes them executable.
+    fs::write(p.join("old"), "keep").unwrap();
+    let t0 = fs::metadata(p.join("old")).unwrap().mtime_nsec();
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(r(&["s6-touch", "old", "new"]), out(""));
+    assert_eq!(fs::read_to_string(p.join("old")).unwrap(), "keep");
+    assert_ne!(fs::metadata(p.join("old")).unwrap().mtime_nsec(), t0);
+    assert_eq!(fs::metadata(p.join("new")).unwrap().len(), 0);
+    assert_eq!(
+        r(&["s6-touch", "nodir/x"]),
+        (111, String::new(), "s6-touch: fatal: unable to touch nodir/x: No such file or directory\n".into())
+    );
+    assert_eq!(r(&["s6-touch"]).0, 100);
+    assert_eq!(r(&["s6-mkfifo", "-m", "777", "f1", "f2"]), out(""));
+    let m = fs::metadata(p.join("f2")).unwrap();
+    assert!(m.file_type().is_fifo());
+    assert_eq!(m.mode() & 0o777, 0o666);
+    assert_eq!(r(&["s6-mkfifo", "-m", "8", "f3"]).0, 100);
+    assert_eq!(r(&["s6-mkfifo", "f1"]).2, "s6-mkfifo: fatal: unable to mkfifo f1: File exists\n");
+    // rename, linkname
+    assert_eq!(r(&["s6-rename", "f1", "g1"]), out(""));
+    assert!(p.join("g1").exists() && !p.join("f1").exists());
+    assert_eq!(
+        r(&["s6-rename", "f1", "h"]),
+        (111, String::new(), "s6-rename: fatal: unable to rename f1 to h: No such file or directory\n".into())
+    );
+    assert_eq!(r(&["s6-rename", "g1"]).0, 100);
+    std::os::unix::fs::symlink("old", p.join("ln")).unwrap();
+    assert_eq!(r(&["s6-linkname", "ln"]), out("old\n"));
+    assert_eq!(r(&["s6-linkname", "-n", "ln"]), out("old"));
+    let real = fs::canonicalize(p.join("old")).unwrap();
+    assert_eq!(r(&["s6-linkname", "-f", "./ln"]), out(&format!("{}\n", real.display())));
+    assert_eq!(r(&["s6-linkname", "old"]).2, "s6-linkname: fatal: unable to resolve old: Invalid argument\n");
+    assert_eq!(r(&["s6-linkname", "-f", "nope"]).0, 111);
+    // sync, nice, hostname, chroot
+    assert_eq!(r(&["s6-sync"]), out(""));
+    let nice = |a: &[&str]| r(a).1.trim().parse::<i32>().unwrap();
+    let base: i32 = run(Command::new("sh").args(["-c", "nice"])).1.trim().parse().unwrap();
+    assert_eq!(nice(&["s6-nice", "sh", "-c", "nice"]), (base + 10).min(19));
+    assert_eq!(nice(&["s6-nice", "-n", "3", "sh", "-c", "nice"]), (base + 3).min(19));
+    assert_eq!(r(&["s6-nice", "-n", "x", "true"]).0, 100);
+    assert_eq!(r(&["s6-nice"]).0, 100);
+    assert_eq!(r(&["s6-nice", "/nonexistent"]).0, 127);
+    let host = run(&mut Command::new("hostname")).1;
+    assert_eq!(r(&["s6-hostname"]), out(&host));
+    let root = Root::new();
+    let (code, o, _) = run(&mut ours(&["s6-chroot", root.path().to_str().unwrap(), "/bin/sh", "-c", "pwd; ls /init"]));
+    assert_eq!((code, o.as_str()), (0, "/\n/init\n"));
+    assert_eq!(r(&["s6-chroot", "/"]).0, 100);
+    assert_eq!(
+        r(&["s6-chroot", "nodir", "true"]).2,
+        "s6-chroot: fatal: unable to chdir to nodir: No such file or directory\n"
+    );
+}
+
+/// `s6-fghack` next to Debian's: it stays until what prog left behind
+/// closes the pipe, and exits with prog's code.
+#[test]
+fn fghack_matches_debian() {
+    let d = TempDir::new("fghack");
+    for args in [
+        &["s6-fghack", "sh", "-c", "exit 3"][..],
+        &["s6-fghack", "sh", "-c", "echo x >&9"],
+        &["s6-fghack", "sh", "-c", "echo x >&34"],
+        &["s6-fghack", "sh", "-c", "echo x >&4"],
+        &["s6-fghack"],
+    ] {
+        same_in(d.path(), &[], args);
+    }
+    // A daemon that forks away: held until it is gone.
+    let t = Instant::now();
+    let (code, o, e) = run(&mut ours(&["s6-fghack", "sh", "-c", "(sleep 1; echo child) & echo parent; exit 4"]));
+    assert_eq!((code, o.as_str(), e.as_str()), (4, "parent\nchild\n", ""));
+    assert!(t.elapsed() >= Duration::from_millis(900), "{:?}", t.elapsed());
+    // One that closes its descriptors is not held (as upstream: the hack's
+    // limit).
+    let (code, o, _) = run(&mut ours(&["s6-fghack", "sh", "-c", "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; exit 0"]));
+    assert_eq!((code, o.as_str()), (0, ""));
+    // Killed: 128+N (upstream 2.15; Debian's 2.11 says "-c crashed", 111).
+    assert_eq!(run(&mut ours(&["s6-fghack", "sh", "-c", "kill -9 $$"])).0, 137);
+    // Not found: upstream 2.15's words (Debian's 2.11 says "exec").
+    assert_eq!(
+        run(&mut ours(&["s6-fghack", "/nonexistent"])),
+        (111, String::new(), "s6-fghack: fatal: unable to spawn /nonexistent: No such file or directory\n".into())
+    );
+}
+
+/// Chain tools change the environment in skalibs' `env_merge` order, as
+/// Debian's execline and s6 do.
+#[test]
+fn environment_order_matches_debian() {
+    let env = [("A", "1"), ("B", "2"), ("UID", "5"), ("C", "3"), ("D", "4")];
+    let ours_env = |a: &[&str]| run(ours(a).env_clear().envs(env));
+    let theirs = |prog: &Path, a: &[&str]| run(Command::new(prog).args(a).env_clear().envs(env));
+    let el = Path::new("/usr/lib/execline/bin");
+    for a in [
+        &["export", "B", "9", "/usr/bin/env"][..],
+        &["unexport", "A", "/usr/bin/env"],
+        &["export", "E", "5", "/usr/bin/env"],
+    ] {
+        assert_eq!(ours_env(a), theirs(&el.join(a[0]), &a[1..]), "{a:?}");
+    }
+    for a in [&["s6-envuidgid", "-n", "0:0", "/usr/bin/env"][..], &["s6-applyuidgid", "-z", "/usr/bin/env"]] {
+        assert_eq!(ours_env(a), theirs(&Path::new("/usr/bin").join(a[0]), &a[1..]), "{a:?}");
+    }
+}

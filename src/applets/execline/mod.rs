@@ -74,9 +74,12 @@ impl Env {
     pub fn get(&self, name: &[u8]) -> Option<&'static [u8]> {
         self.find(name).map(|i| &self.0.get()[i].to_bytes()[name.len() + 1..])
     }
+    /// Remove `name`: as skalibs' `env_merge`, the last entry takes its
+    /// place (the order a program sees is upstream's).
     pub fn unset(&mut self, name: &[u8]) {
         while let Some(i) = self.find(name) {
-            self.0.get_mut().copy_within(i + 1.., i);
+            let l = self.0.get_mut();
+            l[i] = l[l.len() - 1];
             self.0.n -= 1;
         }
     }
