@@ -11,26 +11,16 @@ use crate::rt::{Args, Env};
 use crate::sys::spawn::{Spawn, spawn};
 use crate::sys::{arena, fd, signal};
 use core::ffi::CStr;
-use rustix::fd::{AsFd, AsRawFd};
+use rustix::fd::AsFd;
 use rustix::fs::{self, CWD, Mode, OFlags};
 use rustix::io::Errno;
 
 /// Write `parts` to stdout, or die as upstream does.
 fn print(parts: &[&[u8]]) {
-    let mut space = [0u8; 4096];
-    let mut out = BufOut::new(fd::stdout(), &mut space);
     for p in parts {
-        if p.len() > 4096 {
-            let _ = out.flush();
-            if fd::write_all(fd::stdout(), p).is_err() {
-                break;
-            }
-        } else {
-            out.put(&[p]);
+        if let Err(e) = fd::write_all(fd::stdout(), p) {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
         }
-    }
-    if let Err(e) = out.flush() {
-        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
     }
 }
 
@@ -130,6 +120,8 @@ pub fn env(args: Args) -> u8 {
     let envp = chain::merge(if keep { Env::get().envp() } else { crate::sys::argv::Vec0::empty() }, mods);
     let prog = rest.skip(n);
     if prog.is_empty() {
+        // Upstream execs s6-printenv here.
+        crate::rt::set_prog(b"s6-printenv");
         print_entries(envp, Some(b'\n'), true);
         return exit::OK;
     }
@@ -144,20 +136,24 @@ fn print_entries(entries: crate::sys::argv::Envp<'_>, delim: Option<u8>, nl: boo
     let total = entries.len();
     for (i, e) in entries.iter().map(CStr::to_bytes).enumerate() {
         let mut len = itoa::Buffer::new();
-        let (head, tail): (&[u8], &[u8]) = match delim {
+        let (head, colon): (&[u8], &[u8]) = match delim {
+            None => (len.format(e.len()).as_bytes(), b":"),
             Some(_) => (b"", b""),
-            None => (len.format(e.len()).as_bytes(), b","),
         };
         if head.len() + e.len() + 2 > 4096 {
-            let _ = out.flush();
-            let _ = fd::write_all(fd::stdout(), head)
-                .and_then(|_| fd::write_all(fd::stdout(), if delim.is_none() { b":" } else { b"" }))
-                .and_then(|_| fd::write_all(fd::stdout(), e));
+            // Longer than the buffer: written as it is.
+            if let Err(err) = out.flush().and_then(|_| {
+                fd::write_all(fd::stdout(), head)?;
+                fd::write_all(fd::stdout(), colon)?;
+                fd::write_all(fd::stdout(), e)
+            }) {
+                diag::fatal_sys(exit::SYSCALL, err, &[b"unable to write to stdout"]);
+            }
         } else {
-            out.put(&[head, if delim.is_none() { b":" } else { b"" }, e]);
+            out.put(&[head, colon, e]);
         }
         match delim {
-            None => out.put(&[tail]),
+            None => out.put(&[b","]),
             Some(d) if nl || i + 1 < total => out.put(&[&[d]]),
             Some(_) => {}
         }
@@ -257,22 +253,94 @@ pub fn linkname(args: Args) -> u8 {
         true
     });
     let Some(link) = rest.get_arg(0) else { diag::usage(U) };
-    let mut buf = [0u8; 4096];
-    let r = if full {
-        fs::open(link, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).and_then(|f| {
-            let mut p = heapless::Vec::<u8, 32>::new();
-            let _ = p.extend_from_slice(b"/proc/self/fd/");
-            let _ = p.extend_from_slice(itoa::Buffer::new().format(f.as_fd().as_raw_fd()).as_bytes());
-            let _ = p.push(0);
-            let path = CStr::from_bytes_with_nul(&p).map_err(|_| Errno::INVAL)?;
-            fs::readlinkat_raw(CWD, path, &mut buf[..])
-        })
-    } else {
-        fs::readlinkat_raw(CWD, link, &mut buf[..])
-    };
+    let mut buf = [0u8; PATH_MAX];
+    let r = if full { realpath(link.to_bytes(), &mut buf) } else { fs::readlinkat_raw(CWD, link, &mut buf[..]) };
     let n = r.unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to resolve ", link.to_bytes()]));
     print(&[&buf[..n], if nl { b"\n" } else { b"" }]);
     exit::OK
+}
+
+const PATH_MAX: usize = 4096;
+/// Most symlinks followed in one resolution (musl's `SYMLOOP_MAX`).
+const SYMLOOP_MAX: u32 = 40;
+
+/// `path` with every symlink, `.` and `..` resolved, as `realpath(3)`
+/// (each component must exist; no `/proc` needed): its length in `out`.
+fn realpath(path: &[u8], out: &mut [u8; PATH_MAX]) -> Result<usize, Errno> {
+    if path.is_empty() {
+        return Err(Errno::NOENT);
+    }
+    // What is left to resolve, kept at the end of `rest`.
+    let mut rest = [0u8; PATH_MAX];
+    let mut at = PATH_MAX.checked_sub(path.len()).ok_or(Errno::NAMETOOLONG)?;
+    rest[at..].copy_from_slice(path);
+    let mut n = 0;
+    if path[0] != b'/' {
+        n = crate::sys::raw::getcwd(&mut out[..])?;
+        if n == 1 {
+            n = 0;
+        }
+    }
+    let mut links = 0;
+    // The path must name a directory (a final slash, or more to come).
+    let mut want_dir;
+    while at < PATH_MAX {
+        while at < PATH_MAX && rest[at] == b'/' {
+            at += 1;
+        }
+        let len = rest[at..].iter().position(|&c| c == b'/').unwrap_or(PATH_MAX - at);
+        if len == 0 {
+            break;
+        }
+        let (name_at, next) = (at, at + len);
+        want_dir = next < PATH_MAX;
+        at = next;
+        match &rest[name_at..next] {
+            b"." => continue,
+            b".." => {
+                n = out[..n].iter().rposition(|&c| c == b'/').unwrap_or(0);
+                continue;
+            }
+            _ => {}
+        }
+        let before = n;
+        if n + 1 + len + 1 > PATH_MAX {
+            return Err(Errno::NAMETOOLONG);
+        }
+        out[n] = b'/';
+        out[n + 1..n + 1 + len].copy_from_slice(&rest[name_at..next]);
+        n += 1 + len;
+        out[n] = 0;
+        let here = CStr::from_bytes_with_nul(&out[..=n]).map_err(|_| Errno::INVAL)?;
+        let st = fs::lstat(here)?;
+        match fs::FileType::from_raw_mode(st.st_mode) {
+            fs::FileType::Symlink => {
+                links += 1;
+                if links > SYMLOOP_MAX {
+                    return Err(Errno::LOOP);
+                }
+                let mut target = [0u8; PATH_MAX];
+                let k = fs::readlinkat_raw(CWD, here, &mut target[..])?;
+                // The target goes before what is left, with a slash between.
+                let need = k + usize::from(at < PATH_MAX);
+                let start = at.checked_sub(need).ok_or(Errno::NAMETOOLONG)?;
+                rest[start..start + k].copy_from_slice(&target[..k]);
+                if at < PATH_MAX {
+                    rest[start + k] = b'/';
+                }
+                at = start;
+                n = if target.first() == Some(&b'/') { 0 } else { before };
+            }
+            fs::FileType::Directory => {}
+            _ if want_dir => return Err(Errno::NOTDIR),
+            _ => {}
+        }
+    }
+    if n == 0 {
+        out[0] = b'/';
+        n = 1;
+    }
+    Ok(n)
 }
 
 /// `s6-sync`: flush every filesystem's buffers.

@@ -605,6 +605,10 @@ fn more_portable_utils_behave_as_upstream() {
     assert!(m.file_type().is_fifo());
     assert_eq!(m.mode() & 0o777, 0o666);
     assert_eq!(r(&["s6-mkfifo", "-m", "8", "f3"]).0, 100);
+    // uint0_oscan: leading zeros are fine, more than 32 bits is not.
+    assert_eq!(r(&["s6-mkfifo", "-m", "40000000644", "f3"]).0, 100);
+    assert_eq!(r(&["s6-mkfifo", "-m", "000000000000644", "f3"]), out(""));
+    assert_eq!(fs::metadata(p.join("f3")).unwrap().mode() & 0o777, 0o644);
     assert_eq!(r(&["s6-mkfifo", "f1"]).2, "s6-mkfifo: fatal: unable to mkfifo f1: File exists\n");
     // rename, linkname
     assert_eq!(r(&["s6-rename", "f1", "g1"]), out(""));
@@ -621,6 +625,41 @@ fn more_portable_utils_behave_as_upstream() {
     assert_eq!(r(&["s6-linkname", "-f", "./ln"]), out(&format!("{}\n", real.display())));
     assert_eq!(r(&["s6-linkname", "old"]).2, "s6-linkname: fatal: unable to resolve old: Invalid argument\n");
     assert_eq!(r(&["s6-linkname", "-f", "nope"]).0, 111);
+    // -f resolves as realpath(3), with no /proc (a chroot has none).
+    fs::create_dir_all(p.join("a/b")).unwrap();
+    std::os::unix::fs::symlink("a/b", p.join("l1")).unwrap();
+    std::os::unix::fs::symlink("l3", p.join("l3")).unwrap();
+    let real = fs::canonicalize(p).unwrap();
+    let real = real.display();
+    for (path, want) in [
+        ("l1/..", Ok(format!("{real}/a"))),
+        ("./a//b/", Ok(format!("{real}/a/b"))),
+        ("..", Ok(fs::canonicalize(p.join("..")).unwrap().display().to_string())),
+        ("old/", Err("Not a directory")),
+        ("l3", Err("Too many levels of symbolic links")),
+        ("", Err("No such file or directory")),
+    ] {
+        let want = match want {
+            Ok(w) => (0, format!("{w}\n"), String::new()),
+            Err(e) => (111, String::new(), format!("s6-linkname: fatal: unable to resolve {path}: {e}\n")),
+        };
+        assert_eq!(r(&["s6-linkname", "-f", path]), want, "{path:?}");
+    }
+    let chroot = format!("cd {}; exec /usr/sbin/chroot . /bin/s6-linkname -f l1/.././b", p.display());
+    fs::create_dir_all(p.join("bin")).unwrap();
+    fs::copy(rs6(), p.join("bin/s6-linkname")).unwrap();
+    assert_eq!(run(Command::new("sh").args(["-c", &chroot])), out("/a/b\n"));
+    // Output that cannot be written: 111, long or short.
+    let long = "x".repeat(5000);
+    for a in [&["s6-basename", "x"][..], &["s6-basename", &long], &["s6-dirname", &format!("{long}/y")]] {
+        let mut c = ours(a);
+        c.stdout(fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(111), "{a:?}");
+    }
+    let mut c = ours(&["s6-printenv"]);
+    c.env_clear().env("X", &long).stdout(fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
+    assert_eq!(c.output().unwrap().status.code(), Some(111));
     // sync, nice, hostname, chroot
     assert_eq!(r(&["s6-sync"]), out(""));
     let nice = |a: &[&str]| r(a).1.trim().parse::<i32>().unwrap();
@@ -692,4 +731,10 @@ fn environment_order_matches_debian() {
     for a in [&["s6-envuidgid", "-n", "0:0", "/usr/bin/env"][..], &["s6-applyuidgid", "-z", "/usr/bin/env"]] {
         assert_eq!(ours_env(a), theirs(&Path::new("/usr/bin").join(a[0]), &a[1..]), "{a:?}");
     }
+    // elgetopt: each old position, then `#`.
+    let env = [("A", "1"), ("#", "3"), ("0", "zero"), ("1", "-a"), ("2", "y"), ("3", "z"), ("X", "9")];
+    let ours_env = |a: &[&str]| run(ours(a).env_clear().envs(env));
+    let theirs = |prog: &Path, a: &[&str]| run(Command::new(prog).args(a).env_clear().envs(env));
+    let a = ["elgetopt", "a", "/usr/bin/env"];
+    assert_eq!(ours_env(&a), theirs(&el.join(a[0]), &a[1..]), "{a:?}");
 }

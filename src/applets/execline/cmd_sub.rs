@@ -330,7 +330,16 @@ pub fn elgetopt(a: Args) -> u8 {
             env.set(name, def);
         }
     }
-    set_positionals(&mut env, n, &pos[i..]);
+    // Upstream's order: each old position in turn (the new value, or
+    // unset), then `#`.
+    let rest = &pos[i..];
+    for j in 0..n {
+        match rest.get(j) {
+            Some(x) => env.set(num(j as u64 + 1), x),
+            None => env.unset(num(j as u64 + 1)),
+        }
+    }
+    env.set_num(b"#", rest.len() as u64);
     exec(&w[o.ind + 1..], env.list())
 }
 
