@@ -1,6 +1,7 @@
 //! `rs6 --install [--bin-links] DIR`: make DIR an overlay root.
 //!
-//! - `DIR/package/admin/rs6/command/rs6`: the binary, mode 0755, the path
+//! - `DIR/package/admin/rs6/command/rs6`: the binary, mode 04755 when root
+//!   installs it (setuid: see `sys::ids`), else 0755, the path
 //!   every applet link leads to (images move `/init` and rename things in
 //!   `/usr/bin`; nothing has a reason to touch this path);
 //! - `DIR/init`: the same file, a hard link to it (an image holds the
@@ -144,8 +145,12 @@ fn copy_self(root: BorrowedFd<'_>, name: &core::ffi::CStr) -> Result<(), Errno> 
         OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(0o700),
     )?;
+    // Owned by root, it is setuid (as s6-overlay's s6-overlay-suexec): a
+    // non-root container's PID 1 makes /run its user's first; every other
+    // use drops to the real ids at once (`sys::ids`).
+    let mode = if rustix::process::geteuid().is_root() { 0o4755 } else { 0o755 };
     let r = copy_fd(&src, &dst)
-        .and_then(|_| fs::fchmod(&dst, Mode::from_raw_mode(0o755)))
+        .and_then(|_| fs::fchmod(&dst, Mode::from_raw_mode(mode)))
         .and_then(|_| fs::renameat(root, tmp, root, name));
     if r.is_err() {
         let _ = fs::unlinkat(root, tmp, AtFlags::empty());

@@ -32,7 +32,7 @@ pub mod utils;
 
 use crate::base::{diag, exit, path::basename};
 use crate::rt::{self, Args, Env};
-use crate::sys::fd;
+use crate::sys::{fd, ids};
 use rustix::fs;
 
 /// Where `rs6 --install` makes an applet reachable.
@@ -507,11 +507,29 @@ fn help() {
 
 fn run(a: &'static Compact, args: Args) -> u8 {
     rt::set_prog(a.name());
+    // Only PID 1's init (and v3's entry points into it) starts with the
+    // ids of the binary's setuid bit: it makes /run its user's, then drops
+    // them before it runs anything.
+    if ids::kept() && !matches!(a.name(), b"init" | b"stage0" | b"s6-overlay-suexec") {
+        drop_or_die();
+    }
     (a.main)(args)
+}
+
+/// Drop the ids the setuid bit gave (see `sys::ids`), or exit 111.
+pub(crate) fn drop_or_die() {
+    if let Err((_, e)) = ids::drop_kept() {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to drop privileges"]);
+    }
 }
 
 /// Choose the applet and run it; returns the exit code.
 pub fn dispatch(args: Args) -> u8 {
+    // The binary may be setuid root, as s6-overlay's s6-overlay-suexec:
+    // anything but PID 1 runs with its real ids from here on.
+    if let Err((_, e)) = ids::at_entry() {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to drop privileges"]);
+    }
     let full = args.get_arg(0).map(|a| a.to_bytes()).unwrap_or(b"rs6");
     let arg0 = basename(full);
     if arg0 != b"rs6" {
@@ -521,6 +539,9 @@ pub fn dispatch(args: Args) -> u8 {
         }
     }
     let Some(first) = args.get_arg(1) else { diag::usage(USAGE) };
+    if ids::kept() && first.to_bytes().starts_with(b"-") {
+        drop_or_die();
+    }
     match first.to_bytes() {
         b"--list" => {
             let _ = fd::write_all(fd::stdout(), &TEXT[..NAMES_LEN]);

@@ -8,7 +8,9 @@
 //! once the uid is dropped. Fail closed: the first step that fails stops the
 //! sequence and is returned, and the caller must not run anything then.
 
+use core::sync::atomic::{AtomicBool, Ordering};
 use rustix::io::Errno;
+use rustix::process::{DumpableBehavior, Pid};
 
 /// Which step of [`drop_to`] failed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -26,4 +28,46 @@ pub fn drop_to(uid: u32, gid: u32, groups: Option<&[u32]>) -> Result<(), (Step, 
     }
     super::raw::setgid(gid).map_err(|e| (Step::Setgid, e))?;
     super::raw::setuid(uid).map_err(|e| (Step::Setuid, e))
+}
+
+/// The process was started with effective ids that are not its real ones
+/// (the binary's setuid bit) and, being PID 1, kept them for now.
+static KEPT: AtomicBool = AtomicBool::new(false);
+
+/// At entry, before anything else. When the effective ids are not the real
+/// ones (the binary's setuid bit, as s6-overlay installs its
+/// `s6-overlay-suexec`), PID 1 keeps them, to make `/run` its user's
+/// ([`kept`]); any other process drops to its real ids at once.
+pub fn at_entry() -> Result<(), (Step, Errno)> {
+    use rustix::process::{getegid, geteuid, getgid, getuid};
+    if getuid() == geteuid() && getgid() == getegid() {
+        return Ok(());
+    }
+    if rustix::process::getpid() == Pid::INIT {
+        KEPT.store(true, Ordering::Relaxed);
+        return Ok(());
+    }
+    drop_kept()
+}
+
+/// PID 1 still has the ids its setuid bit gave it.
+pub fn kept() -> bool {
+    KEPT.load(Ordering::Relaxed)
+}
+
+/// Drop to the real ids for good (real, effective and saved; the
+/// supplementary groups stay the ones the process was started with), and
+/// be dumpable again (a change of ids turned that off). The caller must
+/// not run anything when this fails.
+pub fn drop_kept() -> Result<(), (Step, Errno)> {
+    use rustix::process::{getegid, geteuid, getgid, getuid};
+    KEPT.store(false, Ordering::Relaxed);
+    let (uid, gid) = (getuid().as_raw(), getgid().as_raw());
+    super::raw::setresgid(gid).map_err(|e| (Step::Setgid, e))?;
+    super::raw::setresuid(uid).map_err(|e| (Step::Setuid, e))?;
+    if geteuid().as_raw() != uid || getegid().as_raw() != gid {
+        return Err((Step::Setuid, Errno::PERM));
+    }
+    let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::Dumpable);
+    Ok(())
 }

@@ -383,6 +383,20 @@ pub fn setuid(uid: u32) -> Result<(), Errno> {
     check(r).map(|_| ())
 }
 
+/// setresgid(2): the real, effective and saved gids, all to `gid`.
+pub fn setresgid(gid: u32) -> Result<(), Errno> {
+    // SAFETY: setresgid takes integers.
+    let r = unsafe { syscall5(g::__NR_setresgid, gid as usize, gid as usize, gid as usize, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// setresuid(2): the real, effective and saved uids, all to `uid`.
+pub fn setresuid(uid: u32) -> Result<(), Errno> {
+    // SAFETY: setresuid takes integers.
+    let r = unsafe { syscall5(g::__NR_setresuid, uid as usize, uid as usize, uid as usize, 0, 0) };
+    check(r).map(|_| ())
+}
+
 /// prctl(PR_SET_NAME): the kernel reads at most 16 bytes, up to a NUL.
 pub fn set_name(name: &[u8; 16]) {
     // SAFETY: the kernel reads 16 bytes from a live array.

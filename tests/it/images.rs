@@ -176,8 +176,10 @@ fn read_only_run_is_fatal_when_there_is_work() {
     assert!(o.stderr.starts_with("init: warning: /run is not usable (unable to clean /run: Read-only file system): running the CMD with nothing set up\n"), "{}", o.stderr);
 }
 
-/// `docker run --user 1000:1000`: works with a /run that user can write,
-/// is refused (clearly, nothing started) with the usual root-owned one.
+/// `docker run --user 1000:1000` where the binary's setuid bit is not
+/// honoured (`--security-opt no-new-privileges`, or the bit taken off):
+/// works with a /run that user can write, is refused (clearly, nothing
+/// started) with the usual root-owned one.
 #[test]
 fn non_root_user_and_run_ownership() {
     let run_mode = |root: &Root, mode: u32, owner: u32| {
@@ -189,6 +191,7 @@ fn non_root_user_and_run_ownership() {
     let cmd = ["sh", "-c", script.as_str()];
     let root = Root::new();
     with_service(&root);
+    no_setuid(&root);
     // Root-owned 0755 /run (Docker's default): fatal, nothing ran.
     let o = root.init(&cmd).user(1000, 1000).run();
     assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
@@ -223,6 +226,64 @@ fn non_root_user_and_run_ownership() {
         o.stderr.contains("because S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES is set\n"),
         "{}",
         o.stderr
+    );
+}
+
+/// The binary without its setuid bit.
+fn no_setuid(root: &Root) {
+    let bin = root.path().join("package/admin/rs6/command/rs6");
+    fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+}
+
+/// `docker run --user 1000:1000` with the image's root-owned `/run`: as
+/// with s6-overlay (its setuid `s6-overlay-suexec`), PID 1 starts with the
+/// ids of the binary's setuid bit, gives `/run` (made if missing) to the
+/// user, then drops them: the scripts, services, CMD and PID 1 itself run
+/// as that user. Any other use of the binary drops them at once.
+#[test]
+fn non_root_user_gets_run_through_the_setuid_bit() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Root::new();
+    with_service(&root);
+    let bin = root.path().join("package/admin/rs6/command/rs6");
+    assert_eq!(fs::metadata(&bin).unwrap().mode() & 0o7777, 0o4755, "installed setuid");
+    root.file("/etc/cont-init.d/10-who", "#!/bin/sh\necho \"cont-init as $(id -u):$(id -g)\"\n", 0o755);
+    let script = format!(
+        "{} && id -u && grep -E '^(Uid|Gid):' /proc/1/status | tr -s '\\t ' ' ' \
+         && /command/s6-env grep -E '^(Uid|Gid):' /proc/self/status | tr -s '\\t ' ' ' \
+         && ls -nd /run | tr -s ' ' | cut -d' ' -f3,4 && exit 5",
+        wait_for("/run/service/svc/ran")
+    );
+    for run in [true, false] {
+        let run_dir = root.path().join("run");
+        if run {
+            std::os::unix::fs::chown(&run_dir, Some(0), Some(0)).unwrap();
+        } else {
+            fs::remove_dir_all(&run_dir).unwrap();
+        }
+        let o = root.init(&["sh", "-c", &script]).user(1000, 1000).run();
+        assert_eq!(o.code(), 5, "{}\n{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("cont-init as 1000:1000\n"), "{}", o.stdout);
+        assert!(o.stdout.contains("svc-ran\n"), "{}", o.stdout);
+        // The CMD, PID 1, and a setuid applet run from the CMD: the user's
+        // ids only (real, effective, saved, filesystem).
+        let want = "1000\nUid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n\
+                    Uid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n1000 1000\n";
+        assert!(o.stdout.ends_with(want), "{}", o.stdout);
+        let m = fs::metadata(&run_dir).unwrap();
+        assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (1000, 1000, 0o755));
+        assert!(!o.stderr.contains("fatal"), "{}", o.stderr);
+    }
+    // Not PID 1: the ids are dropped before anything runs.
+    let o = Command::new("setpriv")
+        .args(["--reuid=1000", "--regid=1000", "--clear-groups"])
+        .arg(&bin)
+        .args(["s6-env", "sh", "-c", "grep -E '^(Uid|Gid):' /proc/self/status | tr -s '\\t ' ' '"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned()),
+        (Some(0), "Uid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n".to_string())
     );
 }
 

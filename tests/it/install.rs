@@ -32,7 +32,8 @@ fn usrmerged_bin_symlink_stays_a_symlink_and_install_is_idempotent() {
     }
     assert_eq!(fs::read_link(r.join("bin")).unwrap(), Path::new("usr/bin"));
     let init = fs::metadata(r.join("init")).unwrap();
-    assert_eq!(init.permissions().mode() & 0o7777, 0o755);
+    // Installed by root: setuid, as s6-overlay's s6-overlay-suexec.
+    assert_eq!(init.permissions().mode() & 0o7777, 0o4755);
     assert_eq!(fs::read(r.join("init")).unwrap(), fs::read(rs6()).unwrap());
     assert!(r.join("command").is_dir());
     assert_eq!(fs::read(r.join("package/admin/rs6/command/rs6")).unwrap(), fs::read(rs6()).unwrap());

@@ -134,6 +134,13 @@ pub fn main(args: Args) -> u8 {
 fn container(args: Args) -> u8 {
     let env = Env::get();
     let mut s = Settings::read(&env);
+    if crate::sys::ids::kept() {
+        // Started by a non-root user through the binary's setuid bit (as
+        // s6-overlay's s6-overlay-suexec): /run becomes that user's, then
+        // nothing more runs as root.
+        runtime::take_run(s.read_only_root);
+        super::drop_or_die();
+    }
     // Taken before PID 1 opens anything, which could get its number.
     let closing = closing_fd(s.closing_fd);
     let me = rustix::process::getpid();

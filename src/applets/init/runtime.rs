@@ -78,6 +78,38 @@ fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<(OwnedFd, bool), Errno>
     Ok((fs::open(path, DIR | OFlags::NOFOLLOW, Mode::empty())?, fresh))
 }
 
+/// As root, for the real user of a PID 1 started through the binary's
+/// setuid bit (`docker run --user` with the image's root-owned `/run`), as
+/// s6-overlay's preinit: a missing `/run` is made (0755), and one owned by
+/// someone else is given to the user and its group, mode 0755. A failure is
+/// a warning: `check_run`, as the user, then says whether `/run` can serve.
+/// `/var/run` is made to reach it too (see `link_var_run`), which needs
+/// root where the image has no `/var/run`.
+pub fn take_run(read_only_root: bool) {
+    take_run_dir();
+    link_var_run(read_only_root);
+}
+
+fn take_run_dir() {
+    let (uid, gid) = (rustix::process::getuid(), rustix::process::getgid());
+    let owned = match fs::stat(c"/run") {
+        Ok(st) if FileType::from_raw_mode(st.st_mode) != FileType::Directory => return,
+        Ok(st) => st.st_uid == uid.as_raw(),
+        Err(Errno::NOENT) => match fs::mkdir(c"/run", Mode::from_raw_mode(0o755)) {
+            Ok(()) => false,
+            Err(e) => return diag::warn_sys(e, &[b"unable to mkdir /run"]),
+        },
+        Err(e) => return diag::warn_sys(e, &[b"unable to stat /run"]),
+    };
+    if owned {
+        return;
+    }
+    let r = fs::chown(c"/run", Some(uid), Some(gid)).and_then(|_| fs::chmod(c"/run", Mode::from_raw_mode(0o755)));
+    if let Err(e) = r {
+        diag::warn_sys(e, &[b"unable to give /run to the container's user"]);
+    }
+}
+
 /// Whether this (non-root) user may use `/run`, by s6-overlay v3's rules:
 /// its owner, or its group with group rwx and not world-writable; a `/run`
 /// writable by everyone is accepted with a warning when it has the sticky
