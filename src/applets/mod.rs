@@ -525,11 +525,6 @@ pub(crate) fn drop_or_die() {
 
 /// Choose the applet and run it; returns the exit code.
 pub fn dispatch(args: Args) -> u8 {
-    // The binary may be setuid root, as s6-overlay's s6-overlay-suexec:
-    // anything but PID 1 runs with its real ids from here on.
-    if let Err((_, e)) = ids::at_entry() {
-        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to drop privileges"]);
-    }
     let full = args.get_arg(0).map(|a| a.to_bytes()).unwrap_or(b"rs6");
     let arg0 = basename(full);
     if arg0 != b"rs6" {

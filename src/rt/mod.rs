@@ -123,6 +123,12 @@ pub unsafe fn entry(sp: *const usize, main: fn(Args) -> u8) -> ! {
     // SAFETY: envp is the original environment block, and no other rustix
     // function has run yet.
     unsafe { rustix::param::init(envp as *mut *mut u8) };
+    // A setuid-root start: anything but PID 1 drops to its real ids
+    // before it opens a file (see `sys::ids`).
+    if crate::sys::ids::at_entry().is_err() {
+        let _ = crate::sys::fd::write_all(crate::sys::fd::stderr(), b"rs6: fatal: unable to drop privileges\n");
+        crate::sys::raw::exit_group(crate::sys::EXIT_SYSCALL as i32)
+    }
     crate::sys::fd::sanitize_stdio();
     let code = main(Args::get());
     crate::sys::raw::exit_group(code as i32)

@@ -34,13 +34,14 @@ pub fn drop_to(uid: u32, gid: u32, groups: Option<&[u32]>) -> Result<(), (Step, 
 /// (the binary's setuid bit) and, being PID 1, kept them for now.
 static KEPT: AtomicBool = AtomicBool::new(false);
 
-/// At entry, before anything else. When the effective ids are not the real
-/// ones (the binary's setuid bit, as s6-overlay installs its
-/// `s6-overlay-suexec`), PID 1 keeps them, to make `/run` its user's
-/// ([`kept`]); any other process drops to its real ids at once.
+/// At entry, before anything else (before a file is opened). When the
+/// process runs as root for a user that is not (the binary's setuid-root
+/// bit, as s6-overlay installs its `s6-overlay-suexec`), PID 1 keeps root
+/// for now, to make `/run` its user's ([`kept`]); any other process drops
+/// to its real ids at once. Other mixes of ids are left as they are.
 pub fn at_entry() -> Result<(), (Step, Errno)> {
-    use rustix::process::{getegid, geteuid, getgid, getuid};
-    if getuid() == geteuid() && getgid() == getegid() {
+    use rustix::process::{geteuid, getuid};
+    if !geteuid().is_root() || getuid().is_root() {
         return Ok(());
     }
     if rustix::process::getpid() == Pid::INIT {
@@ -66,6 +67,12 @@ pub fn drop_kept() -> Result<(), (Step, Errno)> {
     super::raw::setresgid(gid).map_err(|e| (Step::Setgid, e))?;
     super::raw::setresuid(uid).map_err(|e| (Step::Setuid, e))?;
     if geteuid().as_raw() != uid || getegid().as_raw() != gid {
+        return Err((Step::Setuid, Errno::PERM));
+    }
+    // A parent's SECBIT_NO_SETUID_FIXUP would have kept the capabilities
+    // across the change of uid: none is kept.
+    super::raw::caps_clear().map_err(|e| (Step::Setuid, e))?;
+    if super::raw::caps_any().map_err(|e| (Step::Setuid, e))? {
         return Err((Step::Setuid, Errno::PERM));
     }
     let _ = rustix::process::set_dumpable_behavior(DumpableBehavior::Dumpable);

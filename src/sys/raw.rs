@@ -397,6 +397,41 @@ pub fn setresuid(uid: u32) -> Result<(), Errno> {
     check(r).map(|_| ())
 }
 
+/// `struct __user_cap_header_struct`, version 3 (two words per set).
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+const CAP_VERSION_3: u32 = 0x2008_0522;
+
+/// capset(2): every capability set of this process emptied (the ambient
+/// set follows: nothing is ambient that is not permitted).
+pub fn caps_clear() -> Result<(), Errno> {
+    let h = CapHeader { version: CAP_VERSION_3, pid: 0 };
+    let d = [CapData { effective: 0, permitted: 0, inheritable: 0 }; 2];
+    // SAFETY: the kernel reads a live header and two live data words.
+    let r = unsafe { syscall5(g::__NR_capset, &h as *const CapHeader as usize, d.as_ptr() as usize, 0, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// capget(2): whether this process has any capability permitted or
+/// effective.
+pub fn caps_any() -> Result<bool, Errno> {
+    let mut h = CapHeader { version: CAP_VERSION_3, pid: 0 };
+    let mut d = [CapData { effective: 0, permitted: 0, inheritable: 0 }; 2];
+    // SAFETY: the kernel writes into a live header and two live data words.
+    let r = unsafe { syscall5(g::__NR_capget, &mut h as *mut CapHeader as usize, d.as_mut_ptr() as usize, 0, 0, 0) };
+    check(r).map(|_| d.iter().any(|c| c.effective != 0 || c.permitted != 0))
+}
+
 /// prctl(PR_SET_NAME): the kernel reads at most 16 bytes, up to a NUL.
 pub fn set_name(name: &[u8; 16]) {
     // SAFETY: the kernel reads 16 bytes from a live array.

@@ -274,7 +274,30 @@ fn non_root_user_gets_run_through_the_setuid_bit() {
         assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (1000, 1000, 0o755));
         assert!(!o.stderr.contains("fatal"), "{}", o.stderr);
     }
-    // Not PID 1: the ids are dropped before anything runs.
+    // A /run that is a symlink is not followed as root: what it leads to
+    // keeps its owner and mode, and the user's check refuses it.
+    let secret = root.path().join("secret");
+    fs::create_dir(&secret).unwrap();
+    fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    fs::remove_dir_all(root.path().join("run")).unwrap();
+    std::os::unix::fs::symlink("/secret", root.path().join("run")).unwrap();
+    let o = root.init(&["sh", "-c", &script]).user(1000, 1000).run();
+    assert_eq!(o.code(), 100, "{}\n{}", o.stdout, o.stderr);
+    let m = fs::metadata(&secret).unwrap();
+    assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (0, 0, 0o700));
+    // Not PID 1: the ids are dropped before anything runs, capabilities
+    // too (even where a parent's SECBIT_NO_SETUID_FIXUP would keep them).
+    let victim = root.path().join("victim");
+    fs::write(&victim, "").unwrap();
+    let o = Command::new("setpriv")
+        .args(["--securebits=+no_setuid_fixup", "--reuid=1000", "--regid=1000", "--clear-groups"])
+        .arg(&bin)
+        .args(["s6-chown", "-u", "1000"])
+        .arg(&victim)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(111), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::metadata(&victim).unwrap().uid(), 0);
     let o = Command::new("setpriv")
         .args(["--reuid=1000", "--regid=1000", "--clear-groups"])
         .arg(&bin)

@@ -126,21 +126,24 @@ struct Pid1 {
 pub fn main(args: Args) -> u8 {
     // The kernel's PID 1 (an initramfs) mounts /proc, /sys, /dev and /run
     // and powers off at the end: see `kernel`.
-    let machine = kernel::detect();
+    // A PID 1 started through the setuid bit is never a machine's.
+    let machine = !crate::sys::ids::kept() && kernel::detect();
     let code = container(args);
     if machine { kernel::power_off(code) } else { code }
 }
 
 fn container(args: Args) -> u8 {
     let env = Env::get();
-    let mut s = Settings::read(&env);
     if crate::sys::ids::kept() {
         // Started by a non-root user through the binary's setuid bit (as
         // s6-overlay's s6-overlay-suexec): /run becomes that user's, then
-        // nothing more runs as root.
-        runtime::take_run(s.read_only_root);
+        // nothing more runs as root (the settings are read, and their
+        // warnings written, as the user).
+        let ro = env.var(b"S6_READ_ONLY_ROOT").and_then(crate::base::num::parse_u64).is_some_and(|n| n != 0);
+        runtime::take_run(ro);
         super::drop_or_die();
     }
+    let mut s = Settings::read(&env);
     // Taken before PID 1 opens anything, which could get its number.
     let closing = closing_fd(s.closing_fd);
     let me = rustix::process::getpid();

@@ -81,32 +81,47 @@ fn open_dir(path: &core::ffi::CStr, mode: u32) -> Result<(OwnedFd, bool), Errno>
 /// As root, for the real user of a PID 1 started through the binary's
 /// setuid bit (`docker run --user` with the image's root-owned `/run`), as
 /// s6-overlay's preinit: a missing `/run` is made (0755), and one owned by
-/// someone else is given to the user and its group, mode 0755. A failure is
-/// a warning: `check_run`, as the user, then says whether `/run` can serve.
-/// `/var/run` is made to reach it too (see `link_var_run`), which needs
-/// root where the image has no `/var/run`.
+/// someone else is given to the user and its group, mode 0755; a missing
+/// `/var/run` is made a link to `/run` (the user could not). Nothing is
+/// followed: a symlink at `/run` or `/var` is left alone, and every change
+/// goes through a descriptor opened with `O_NOFOLLOW`. A failure is a
+/// warning: `check_run`, as the user, then says whether `/run` can serve.
 pub fn take_run(read_only_root: bool) {
-    take_run_dir();
-    link_var_run(read_only_root);
-}
-
-fn take_run_dir() {
-    let (uid, gid) = (rustix::process::getuid(), rustix::process::getgid());
-    let owned = match fs::stat(c"/run") {
-        Ok(st) if FileType::from_raw_mode(st.st_mode) != FileType::Directory => return,
-        Ok(st) => st.st_uid == uid.as_raw(),
-        Err(Errno::NOENT) => match fs::mkdir(c"/run", Mode::from_raw_mode(0o755)) {
-            Ok(()) => false,
-            Err(e) => return diag::warn_sys(e, &[b"unable to mkdir /run"]),
-        },
-        Err(e) => return diag::warn_sys(e, &[b"unable to stat /run"]),
+    let uid = rustix::process::getuid();
+    let gid = rustix::process::getgid();
+    let root = match fs::open(c"/", DIR, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(e) => return diag::warn_sys(e, &[b"unable to open /"]),
     };
-    if owned {
+    match fs::mkdirat(&root, c"run", Mode::from_raw_mode(0o755)) {
+        Ok(()) | Err(Errno::EXIST) => {}
+        Err(e) => diag::warn_sys(e, &[b"unable to mkdir /run"]),
+    }
+    match fs::openat(&root, c"run", DIR | OFlags::NOFOLLOW, Mode::empty()) {
+        Ok(run) => {
+            let r = fs::fstat(&run).and_then(|st| {
+                if st.st_uid == uid.as_raw() {
+                    return Ok(());
+                }
+                fs::fchown(&run, Some(uid), Some(gid))?;
+                fs::fchmod(&run, Mode::from_raw_mode(0o755))
+            });
+            if let Err(e) = r {
+                diag::warn_sys(e, &[b"unable to give /run to the container's user"]);
+            }
+        }
+        // A symlink (ELOOP, ENOTDIR): not ours to change.
+        Err(_) => {}
+    }
+    if read_only_root || fs::statat(&root, c"var/run", AtFlags::SYMLINK_NOFOLLOW).is_ok() {
         return;
     }
-    let r = fs::chown(c"/run", Some(uid), Some(gid)).and_then(|_| fs::chmod(c"/run", Mode::from_raw_mode(0o755)));
-    if let Err(e) = r {
-        diag::warn_sys(e, &[b"unable to give /run to the container's user"]);
+    let _ = fs::mkdirat(&root, c"var", Mode::from_raw_mode(0o755));
+    if let Ok(var) = fs::openat(&root, c"var", DIR | OFlags::NOFOLLOW, Mode::empty()) {
+        match fs::symlinkat(c"/run", &var, c"run") {
+            Ok(()) | Err(Errno::EXIST) => {}
+            Err(e) => diag::warn_sys(e, &[b"unable to symlink /var/run to /run"]),
+        }
     }
 }
 
