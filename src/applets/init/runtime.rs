@@ -97,21 +97,18 @@ pub fn take_run(read_only_root: bool) {
         Ok(()) | Err(Errno::EXIST) => {}
         Err(e) => diag::warn_sys(e, &[b"unable to mkdir /run"]),
     }
-    match fs::openat(&root, c"run", DIR | OFlags::NOFOLLOW, Mode::empty()) {
-        Ok(run) => {
-            let r = fs::fstat(&run).and_then(|st| {
-                if st.st_uid == uid.as_raw() {
-                    return Ok(());
-                }
-                fs::fchown(&run, Some(uid), Some(gid))?;
-                fs::fchmod(&run, Mode::from_raw_mode(0o755))
-            });
-            if let Err(e) = r {
-                diag::warn_sys(e, &[b"unable to give /run to the container's user"]);
+    // A symlink (ELOOP, ENOTDIR) is not opened: not ours to change.
+    if let Ok(run) = fs::openat(&root, c"run", DIR | OFlags::NOFOLLOW, Mode::empty()) {
+        let r = fs::fstat(&run).and_then(|st| {
+            if st.st_uid == uid.as_raw() {
+                return Ok(());
             }
+            fs::fchown(&run, Some(uid), Some(gid))?;
+            fs::fchmod(&run, Mode::from_raw_mode(0o755))
+        });
+        if let Err(e) = r {
+            diag::warn_sys(e, &[b"unable to give /run to the container's user"]);
         }
-        // A symlink (ELOOP, ENOTDIR): not ours to change.
-        Err(_) => {}
     }
     if read_only_root || fs::statat(&root, c"var/run", AtFlags::SYMLINK_NOFOLLOW).is_ok() {
         return;
