@@ -4,6 +4,7 @@
 use crate::base::chain::{self, opts, uint};
 use crate::base::child::sleep_until;
 use crate::base::fs::{copy_data, for_each_entry, mkdir_ok, remove_tree};
+use crate::base::num::octal;
 use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::{Args, Env};
@@ -15,20 +16,6 @@ use rustix::io::Errno;
 
 fn arg(a: Args, i: usize) -> &'static CStr {
     a.get_arg(i).unwrap_or(c"")
-}
-
-/// An octal number that fits in 32 bits, leading zeros allowed (skalibs'
-/// `uint0_oscan`).
-pub(super) fn octal(s: &[u8]) -> Option<u32> {
-    if s.is_empty() {
-        return None;
-    }
-    s.iter().try_fold(0u32, |v, &c| {
-        if !(b'0'..=b'7').contains(&c) || v >> 29 != 0 {
-            return None;
-        }
-        Some(v << 3 | (c - b'0') as u32)
-    })
 }
 
 /// `s6-echo [-n] [-s sep] args…`

@@ -212,7 +212,7 @@ pub fn mkfifo(args: Args) -> u8 {
     const U: &[u8] = b"s6-mkfifo [ -m mode ] fifo...";
     let mut mode = 0o666u32;
     let rest = opts(args, b"m:", U, &mut |c, a| {
-        mode = match super::portable::octal(a) {
+        mode = match crate::base::num::octal(a) {
             Some(m) if c == b'm' => m,
             _ => return false,
         };

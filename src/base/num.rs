@@ -28,3 +28,17 @@ mod tests {
         assert_eq!(parse_u64(b"99999999999999999999999"), None);
     }
 }
+
+/// An octal number that fits in 32 bits, leading zeros allowed (skalibs'
+/// `uint0_oscan`).
+pub fn octal(s: &[u8]) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    s.iter().try_fold(0u32, |v, &c| {
+        if !(b'0'..=b'7').contains(&c) || v >> 29 != 0 {
+            return None;
+        }
+        Some(v << 3 | (c - b'0') as u32)
+    })
+}
