@@ -15,20 +15,6 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
     Some(v)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn parse() {
-        assert_eq!(parse_u64(b"0"), Some(0));
-        assert_eq!(parse_u64(b"3000"), Some(3000));
-        assert_eq!(parse_u64(b""), None);
-        assert_eq!(parse_u64(b"-1"), None);
-        assert_eq!(parse_u64(b"1 "), None);
-        assert_eq!(parse_u64(b"99999999999999999999999"), None);
-    }
-}
-
 /// An octal number that fits in 32 bits, leading zeros allowed (skalibs'
 /// `uint0_oscan`).
 pub fn octal(s: &[u8]) -> Option<u32> {
@@ -41,4 +27,18 @@ pub fn octal(s: &[u8]) -> Option<u32> {
         }
         Some(v << 3 | (c - b'0') as u32)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn parse() {
+        assert_eq!(parse_u64(b"0"), Some(0));
+        assert_eq!(parse_u64(b"3000"), Some(3000));
+        assert_eq!(parse_u64(b""), None);
+        assert_eq!(parse_u64(b"-1"), None);
+        assert_eq!(parse_u64(b"1 "), None);
+        assert_eq!(parse_u64(b"99999999999999999999999"), None);
+    }
 }
