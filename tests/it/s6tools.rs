@@ -576,17 +576,34 @@ fn more_portable_utils_behave_as_upstream() {
     assert_eq!((code, o), (0, b"a\0b\nc".to_vec()));
     // env and printenv: env_merge's order (a changed variable's place is
     // taken by the last one; the new value goes last).
-    let envr =
-        |a: &[&str]| run(ours(a).current_dir(p).env_clear().envs([("A", "1"), ("B", "2"), ("C", "3"), ("D", "4")]));
-    assert_eq!(envr(&["s6-env"]), out("A=1\nB=2\nC=3\nD=4\n"));
-    assert_eq!(envr(&["s6-env", "B=9", "E=5"]), out("A=1\nD=4\nC=3\nB=9\nE=5\n"));
+    let base = ["A=1", "B=2", "C=3", "D=4"];
+    let envr = |a: &[&str]| with_env(&base, rs6(), a);
+    // What the tool received, changed as env_merge does.
+    let merged = |mods: &[&str]| {
+        let mut v: Vec<String> = as_received(&base).iter().map(|s| s.to_string()).collect();
+        for m in mods {
+            let name = m.split('=').next().unwrap();
+            if let Some(j) = v.iter().position(|e| e.split('=').next() == Some(name)) {
+                v.swap_remove(j);
+            }
+            v.push(m.to_string());
+        }
+        v
+    };
+    let lines = |v: Vec<String>, sep: &str, last: &str| v.join(sep) + last;
+    assert_eq!(envr(&["s6-env"]), out(&lines(merged(&[]), "\n", "\n")));
+    assert_eq!(envr(&["s6-env", "B=9", "E=5"]), out(&lines(merged(&["B=9", "E=5"]), "\n", "\n")));
+    if !emulated() {
+        assert_eq!(envr(&["s6-env", "B=9", "E=5"]).1, "A=1\nD=4\nC=3\nB=9\nE=5\n");
+    }
     assert_eq!(envr(&["s6-env", "-i", "X=1", "Y=2", "X=3"]), out("Y=2\nX=3\n"));
     assert_eq!(envr(&["s6-env", "-i", "X=1", "sh", "-c", "echo $X; env | wc -l"]).1, "1\n2\n");
     assert_eq!(envr(&["s6-env", "/nonexistent"]).0, 127);
-    assert_eq!(envr(&["s6-printenv", "-n"]), out("A=1\nB=2\nC=3\nD=4"));
-    assert_eq!(envr(&["s6-printenv", "-d", ":"]), out("A=1:B=2:C=3:D=4:"));
-    assert_eq!(envr(&["s6-printenv", "-d", ""]), out("3:A=1,3:B=2,3:C=3,3:D=4,"));
-    assert_eq!(envr(&["s6-printenv", "-0n"]), out("A=1\0B=2\0C=3\0D=4"));
+    assert_eq!(envr(&["s6-printenv", "-n"]), out(&lines(merged(&[]), "\n", "")));
+    assert_eq!(envr(&["s6-printenv", "-d", ":"]), out(&lines(merged(&[]), ":", ":")));
+    let net: String = merged(&[]).iter().map(|e| format!("{}:{e},", e.len())).collect();
+    assert_eq!(envr(&["s6-printenv", "-d", ""]), out(&net));
+    assert_eq!(envr(&["s6-printenv", "-0n"]), out(&lines(merged(&[]), "\0", "")));
     // touch makes files and updates times; mkfifo never makes them executable.
     fs::write(p.join("old"), "keep").unwrap();
     let t0 = fs::metadata(p.join("old")).unwrap().mtime_nsec();
@@ -713,28 +730,43 @@ fn fghack_matches_debian() {
     );
 }
 
+/// The environment as the program under test receives it when `env`
+/// lists it in this order: qemu-user hands a guest its environment in
+/// reverse.
+fn as_received<'a>(env: &[&'a str]) -> Vec<&'a str> {
+    let mut v = env.to_vec();
+    if emulated() {
+        v.reverse();
+    }
+    v
+}
+
+/// `prog args` started by `env -i ENV…` (an environment in that order).
+fn with_env(env: &[&str], prog: &Path, args: &[&str]) -> (i32, String, String) {
+    run(Command::new("env").arg("-i").args(env).arg(prog).args(args))
+}
+
 /// Chain tools change the environment in skalibs' `env_merge` order, as
-/// Debian's execline and s6 do.
+/// Debian's execline and s6 do (each given the environment in the order
+/// ours receives it).
 #[test]
 fn environment_order_matches_debian() {
-    let env = [("A", "1"), ("B", "2"), ("UID", "5"), ("C", "3"), ("D", "4")];
-    let ours_env = |a: &[&str]| run(ours(a).env_clear().envs(env));
-    let theirs = |prog: &Path, a: &[&str]| run(Command::new(prog).args(a).env_clear().envs(env));
+    let env = ["A=1", "B=2", "UID=5", "C=3", "D=4"];
     let el = Path::new("/usr/lib/execline/bin");
-    for a in [
-        &["export", "B", "9", "/usr/bin/env"][..],
-        &["unexport", "A", "/usr/bin/env"],
-        &["export", "E", "5", "/usr/bin/env"],
-    ] {
-        assert_eq!(ours_env(a), theirs(&el.join(a[0]), &a[1..]), "{a:?}");
-    }
-    for a in [&["s6-envuidgid", "-n", "0:0", "/usr/bin/env"][..], &["s6-applyuidgid", "-z", "/usr/bin/env"]] {
-        assert_eq!(ours_env(a), theirs(&Path::new("/usr/bin").join(a[0]), &a[1..]), "{a:?}");
+    let bin = Path::new("/usr/bin");
+    let cases: [(&Path, &[&str]); 5] = [
+        (el, &["export", "B", "9", "/usr/bin/env"]),
+        (el, &["unexport", "A", "/usr/bin/env"]),
+        (el, &["export", "E", "5", "/usr/bin/env"]),
+        (bin, &["s6-envuidgid", "-n", "0:0", "/usr/bin/env"]),
+        (bin, &["s6-applyuidgid", "-z", "/usr/bin/env"]),
+    ];
+    for (dir, a) in cases {
+        let ours = with_env(&env, rs6(), a);
+        assert_eq!(ours, with_env(&as_received(&env), &dir.join(a[0]), &a[1..]), "{a:?}");
     }
     // elgetopt: each old position, then `#`.
-    let env = [("A", "1"), ("#", "3"), ("0", "zero"), ("1", "-a"), ("2", "y"), ("3", "z"), ("X", "9")];
-    let ours_env = |a: &[&str]| run(ours(a).env_clear().envs(env));
-    let theirs = |prog: &Path, a: &[&str]| run(Command::new(prog).args(a).env_clear().envs(env));
+    let env = ["A=1", "#=3", "0=zero", "1=-a", "2=y", "3=z", "X=9"];
     let a = ["elgetopt", "a", "/usr/bin/env"];
-    assert_eq!(ours_env(&a), theirs(&el.join(a[0]), &a[1..]), "{a:?}");
+    assert_eq!(with_env(&env, rs6(), &a), with_env(&as_received(&env), &el.join(a[0]), &a[1..]), "{a:?}");
 }
