@@ -342,6 +342,8 @@ const SPECS: &[Spec] = &[
              help: "print a service's recent deaths" },
     Spec { name: "s6-svdt-clear", main: svdt::clear, links: Links::CommandAndUsrBin,
              help: "clear a service's death tally" },
+    Spec { name: "s6-svlisten", main: svwait::listen, links: Links::CommandAndUsrBin,
+             help: "run a program, then wait for services to change state" },
     Spec { name: "s6-svlisten1", main: svwait::listen1, links: Links::CommandAndUsrBin,
              help: "run a program, then wait for a service's state" },
     Spec { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,

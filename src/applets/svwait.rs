@@ -24,24 +24,84 @@ use crate::supervise::wait::{Goal, Waiter, parse_ms};
 
 const USAGE: &[u8] = b"s6-svwait [ -U | -u | -d | -D | -r | -R ] [ -a | -o ] [ -t timeout ] servicedir...";
 
-pub fn main(args: Args) -> u8 {
-    let mut g = Getopt::new(args, b"UudDrRaot:");
+/// The options the three share (`spec`: which of them): the goal, `-o`,
+/// `-t` in ms, and the operands.
+fn options(args: Args, spec: &'static [u8], usage: &[u8]) -> (Goal, bool, u64, Args) {
+    let mut g = Getopt::new(args, spec);
     let (mut goal, mut or, mut ms) = (Goal { up: true, ready: false, restart: false }, false, 0);
     while let Some((c, arg)) = g.next() {
         match c {
             b'a' => or = false,
             b'o' => or = true,
-            b't' => ms = parse_ms(arg).unwrap_or_else(|| diag::usage(USAGE)),
-            BAD => diag::usage(USAGE),
-            c => goal = Goal::from_letter(c).unwrap_or_else(|| diag::usage(USAGE)),
+            b't' => ms = parse_ms(arg).unwrap_or_else(|| diag::usage(usage)),
+            BAD => diag::usage(usage),
+            c => goal = Goal::from_letter(c).unwrap_or_else(|| diag::usage(usage)),
         }
     }
-    let dirs = args.skip(g.ind);
+    (goal, or, ms, args.skip(g.ind))
+}
+
+pub fn main(args: Args) -> u8 {
+    let (goal, or, ms, dirs) = options(args, b"UudDrRaot:", USAGE);
     if dirs.is_empty() {
         return exit::OK;
     }
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms));
     Waiter::new(dirs, deadline).run(goal, or, false)
+}
+
+const LISTEN_USAGE: &[u8] =
+    b"s6-svlisten [ -U | -u | -d | -D | -r | -R ] [ -a | -o ] [ -t timeout ] servicedir... \"\" prog...";
+
+/// `s6-svlisten [ -U | -u | -d | -D | -r | -R ] [ -a | -o ] [ -t timeout ]
+/// servicedir... "" prog...`: as `s6-svlisten1` for several directories,
+/// given as an execline block (words up to an empty one; a leading space,
+/// execline's quoting, is taken off). `-a` (default): all reach the
+/// state; `-o`: one does (not with `-r`/`-R`: a warning, then `-a`). An
+/// empty block execs prog at once.
+pub fn listen(args: Args) -> u8 {
+    let (goal, mut or, ms, rest) = options(args, b"UudDrRaot:", LISTEN_USAGE);
+    if rest.len() < 3 {
+        diag::usage(LISTEN_USAGE);
+    }
+    let end = rest.iter().position(|a| a.to_bytes().is_empty()).unwrap_or(rest.len());
+    if rest.len() == end + 1 {
+        diag::usage(LISTEN_USAGE);
+    }
+    if end >= rest.len() {
+        diag::fatal(exit::USAGE, &[b"unterminated servicedir block"]);
+    }
+    let prog = rest.skip(end + 1);
+    if end == 0 {
+        crate::base::chain::exec_here(prog);
+    }
+    if goal.restart && or {
+        or = false;
+        let l: &[u8] = if goal.ready { b"R" } else { b"r" };
+        diag::warn(&[b"-o is unsupported when combined with -", l, b"- using -a instead"]);
+    }
+    let Ok(dirs) = crate::sys::arena::alloc_with(end, |i| {
+        let w = rest.get_arg(i).unwrap_or(c"");
+        let b = w.to_bytes_with_nul();
+        if b.first() == Some(&b' ') { core::ffi::CStr::from_bytes_with_nul(&b[1..]).unwrap_or(w) } else { w }
+    }) else {
+        diag::fatal_sys(exit::SYSCALL, rustix::io::Errno::NOMEM, &[b"unable to allocate"])
+    };
+    let deadline = (ms != 0).then(|| Instant::now().after_ms(ms));
+    let mut w = Waiter::of(dirs, deadline);
+    spawn_or_die(&w, prog);
+    w.run(goal, or, true)
+}
+
+/// Start `prog` as a child, not waited for; on failure, unsubscribe and
+/// die as upstream (111).
+fn spawn_or_die(w: &Waiter, prog: Args) {
+    let file = prog.get_arg(0).unwrap_or(c"");
+    let spawned = crate::base::child::Reaper::new().and_then(|r| r.spawn(file, prog.argv()));
+    if let Err(e) = spawned {
+        w.close();
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]);
+    }
 }
 
 const LISTEN1_USAGE: &[u8] = b"s6-svlisten1 [ -U | -u | -d | -D | -r | -R ] [ -t timeout ] servicedir prog...";
@@ -51,27 +111,12 @@ const LISTEN1_USAGE: &[u8] = b"s6-svlisten1 [ -U | -u | -d | -D | -r | -R ] [ -t
 /// not waited for), then wait as `s6-svwait` for the state (`-r`/`-R`:
 /// down and ready, then up): no transition that `prog` causes is missed.
 pub fn listen1(args: Args) -> u8 {
-    let mut g = Getopt::new(args, b"UudDrRt:");
-    let (mut goal, mut ms) = (Goal { up: true, ready: false, restart: false }, 0);
-    while let Some((c, arg)) = g.next() {
-        match c {
-            b't' => ms = parse_ms(arg).unwrap_or_else(|| diag::usage(LISTEN1_USAGE)),
-            BAD => diag::usage(LISTEN1_USAGE),
-            c => goal = Goal::from_letter(c).unwrap_or_else(|| diag::usage(LISTEN1_USAGE)),
-        }
-    }
-    let rest = args.skip(g.ind);
+    let (goal, _, ms, rest) = options(args, b"UudDrRt:", LISTEN1_USAGE);
     if rest.len() < 2 {
         diag::usage(LISTEN1_USAGE);
     }
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms));
     let mut w = Waiter::new(rest.take(1), deadline);
-    let prog = rest.skip(1);
-    let file = prog.get_arg(0).unwrap_or(c"");
-    let spawned = crate::base::child::Reaper::new().and_then(|r| r.spawn(file, prog.argv()));
-    if let Err(e) = spawned {
-        w.close();
-        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]);
-    }
+    spawn_or_die(&w, rest.skip(1));
     w.run(goal, false, true)
 }

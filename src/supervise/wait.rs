@@ -22,6 +22,7 @@ use crate::rt::Args;
 use crate::s6::ftrig::{EVENT, Listener};
 use crate::s6::svdir;
 use crate::sys::arena;
+use core::ffi::CStr;
 use rustix::event::{PollFd, PollFlags, poll};
 use rustix::fd::AsFd;
 use rustix::io::Errno;
@@ -61,13 +62,21 @@ impl Waiter {
     /// Subscribe to every directory's events, then read its status. Dies
     /// (111) on an error, as s6 does.
     pub fn new(dirs: Args, deadline: Option<Instant>) -> Waiter {
+        let Ok(list) = arena::alloc_with(dirs.len(), |i| dirs.get_arg(i).unwrap_or(c"")) else {
+            diag::fatal_sys(exit::SYSCALL, Errno::NOMEM, &[b"unable to allocate"])
+        };
+        Waiter::of(list, deadline)
+    }
+
+    /// As `new`, for a list of directories.
+    pub fn of(dirs: &[&'static CStr], deadline: Option<Instant>) -> Waiter {
         let n = dirs.len();
         let (Ok(ls), Ok(up), Ok(ready)) =
             (arena::alloc_with(n, |_| None), arena::alloc_slice(n, false), arena::alloc_slice(n, false))
         else {
             diag::fatal_sys(exit::SYSCALL, Errno::NOMEM, &[b"unable to allocate"])
         };
-        for (i, dir) in dirs.iter().enumerate() {
+        for (i, &dir) in dirs.iter().enumerate() {
             let sv = match svdir::open(dir) {
                 Ok(fd) => fd,
                 Err(e) => die_sys(ls, e, &[b"unable to subscribe to events for ", dir.to_bytes()]),

@@ -1462,3 +1462,49 @@ fn svlisten1_waits_for_what_its_program_does() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// `s6-svlisten`: several directories as an execline block (the words up
+/// to an empty one; a leading space is execline's quoting), `-a` and
+/// `-o`; Debian's next to ours, against our supervisor.
+#[test]
+fn svlisten_waits_for_several_services() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    service(&root, "b", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let (a, b) = (svc_dir(&root, "a"), svc_dir(&root, "b"));
+    wait_state(&a, "up");
+    wait_state(&b, "up");
+    let (da, db) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let (qa, qb) = (format!(" {da}"), format!(" {db}"));
+    let svc = "/usr/bin/s6-svc";
+    for (theirs, tag) in [(false, "ours"), (true, "debian")] {
+        let cmd = |args: &[&str]| -> (i32, String, String) {
+            let mut c = if theirs { s6("s6-svlisten") } else { Command::new(rs6()) };
+            if !theirs {
+                c.arg("s6-svlisten");
+            }
+            host(c.args(args))
+        };
+        let ok = (0, String::new(), String::new());
+        // (Debian's s6-svc takes one directory.)
+        let both = format!("{svc} -d {da}; {svc} -d {db}");
+        assert_eq!(cmd(&["-D", "-t", "5000", &qa, &qb, "", "sh", "-c", &both]), ok, "{tag}");
+        assert!(svstat(&a).starts_with("down") && svstat(&b).starts_with("down"), "{tag}");
+        // -o: one of them is enough (only a comes up).
+        assert_eq!(cmd(&["-o", "-u", "-t", "5000", da, db, "", svc, "-u", da]), ok, "{tag}");
+        assert!(svstat(&a).starts_with("up"), "{tag}: {}", svstat(&a));
+        // -a: b never comes up.
+        let (code, _, err) = cmd(&["-u", "-t", "300", da, db, "", "true"]);
+        assert_eq!((code, err.as_str()), (99, "s6-svlisten: fatal: timed out\n"), "{tag}");
+        assert_eq!(cmd(&["-u", "-t", "5000", &qa, &qb, "", svc, "-u", db]), ok, "{tag}");
+        let (code, _, err) = cmd(&["-u", da, db, "true"]);
+        assert_eq!((code, err.as_str()), (100, "s6-svlisten: fatal: unterminated servicedir block\n"), "{tag}");
+        assert_eq!(cmd(&["-u", da, db, ""]).0, 100, "{tag}");
+    }
+    // An empty block runs the program at once (s6 2.15; Debian's 2.11
+    // calls it a usage error).
+    assert_eq!(host(Command::new(rs6()).args(["s6-svlisten", "-u", "", "sh", "-c", "exit 3"])).0, 3);
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
