@@ -254,6 +254,8 @@ fn non_root_user_gets_run_through_the_setuid_bit() {
          && ls -nd /run | tr -s ' ' | cut -d' ' -f3,4 && exit 5",
         wait_for("/run/service/svc/ran")
     );
+    let want_ids = "1000\nUid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n\
+                    Uid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n1000 1000\n";
     for run in [true, false] {
         let run_dir = root.path().join("run");
         if run {
@@ -267,13 +269,29 @@ fn non_root_user_gets_run_through_the_setuid_bit() {
         assert!(o.stdout.contains("svc-ran\n"), "{}", o.stdout);
         // The CMD, PID 1, and a setuid applet run from the CMD: the user's
         // ids only (real, effective, saved, filesystem).
-        let want = "1000\nUid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n\
-                    Uid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n1000 1000\n";
-        assert!(o.stdout.ends_with(want), "{}", o.stdout);
+        assert!(o.stdout.ends_with(want_ids), "{}", o.stdout);
         let m = fs::metadata(&run_dir).unwrap();
         assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (1000, 1000, 0o755));
         assert!(!o.stderr.contains("fatal"), "{}", o.stderr);
     }
+    // An image's own v3 `/init` (a script, PID 1 without privileges) that
+    // calls `s6-overlay-suexec { preinit } stage0`: the setuid applet is
+    // where PID 1 gets them, as with v3.
+    let own = Root::new();
+    with_service(&own);
+    fs::remove_file(own.path().join("init")).unwrap();
+    own.file(
+        "/init",
+        "#!/bin/sh
+export PATH=\"/command:$PATH\"
+exec s6-overlay-suexec \
+         ' /package/admin/s6-overlay/libexec/preinit' '' /package/admin/s6-overlay/libexec/stage0 \"$@\"\n",
+        0o755,
+    );
+    std::os::unix::fs::chown(own.path().join("run"), Some(0), Some(0)).unwrap();
+    let o = own.init(&["sh", "-c", &script]).user(1000, 1000).run();
+    assert_eq!(o.code(), 5, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.ends_with(want_ids), "{}", o.stdout);
     // A /run that is a symlink is not followed as root: what it leads to
     // keeps its owner and mode, and the user's check refuses it.
     let secret = root.path().join("secret");
