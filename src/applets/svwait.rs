@@ -97,7 +97,7 @@ pub fn listen(args: Args) -> u8 {
 /// die as upstream (111).
 fn spawn_or_die(w: &Waiter, prog: Args) {
     let file = prog.get_arg(0).unwrap_or(c"");
-    let spawned = crate::base::child::Reaper::new().and_then(|r| r.spawn(file, prog.argv()));
+    let spawned = crate::base::child::Reaper::new().and_then(|r| r.spawn_checked(file, prog.argv()));
     if let Err(e) = spawned {
         w.close();
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]);

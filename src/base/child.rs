@@ -7,8 +7,9 @@ use crate::sys::raw::{self, SigSet};
 use crate::sys::signal::{Original, SIGCHLD, SignalFd};
 use crate::sys::spawn::{Spawn, spawn};
 use core::ffi::CStr;
+use core::sync::atomic::{AtomicI32, Ordering};
 use rustix::event::{PollFd, PollFlags, poll};
-use rustix::fd::{AsFd, BorrowedFd};
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd};
 use rustix::io::Errno;
 use rustix::process::{Pid, WaitOptions, WaitStatus, waitpid};
 
@@ -35,6 +36,30 @@ impl Reaper {
 
     /// Start `file` with `argv` and the process's environment.
     pub fn spawn(&self, file: &CStr, argv: Argv<'_>) -> Result<Pid, Errno> {
+        self.spawn_reporting(file, argv, crate::base::diag::warn_sys_fatal)
+    }
+
+    /// As `spawn`, but a program that cannot be run is this call's error
+    /// (as skalibs' `cspawn`), not the child's exit code: the child writes
+    /// why to a close-on-exec pipe, which its exec closes unread.
+    pub fn spawn_checked(&self, file: &CStr, argv: Argv<'_>) -> Result<Pid, Errno> {
+        let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+        EXEC_ERR_FD.store(w.as_raw_fd(), Ordering::Relaxed);
+        let pid = self.spawn_reporting(file, argv, tell_parent);
+        drop(w);
+        let pid = pid?;
+        let mut b = [0u8; 4];
+        match crate::base::fs::read_full(r.as_fd(), &mut b) {
+            Ok(4) => {
+                // It exited at once: reaped here, not left to the wait.
+                let _ = waitpid(Some(pid), WaitOptions::empty());
+                Err(Errno::from_raw_os_error(i32::from_ne_bytes(b)))
+            }
+            _ => Ok(pid),
+        }
+    }
+
+    fn spawn_reporting(&self, file: &CStr, argv: Argv<'_>, report: fn(Errno, &[&[u8]])) -> Result<Pid, Errno> {
         let env = crate::rt::Env::get();
         spawn(&Spawn {
             file,
@@ -47,7 +72,7 @@ impl Reaper {
             setsid: false,
             moves: &[],
             chdir: None,
-            report: crate::base::diag::warn_sys_fatal,
+            report,
         })
     }
 
@@ -74,6 +99,16 @@ impl Reaper {
             }
         }
     }
+}
+
+/// The pipe end a child of `spawn_checked` reports an exec failure on.
+static EXEC_ERR_FD: AtomicI32 = AtomicI32::new(-1);
+
+/// In the child, before its exit: the errno, to the parent, and nothing
+/// on stderr (the parent says it).
+fn tell_parent(e: Errno, _: &[&[u8]]) {
+    let fd = crate::sys::fd::borrow(EXEC_ERR_FD.load(Ordering::Relaxed));
+    let _ = crate::sys::fd::write_all(fd, &e.raw_os_error().to_ne_bytes());
 }
 
 /// Poll `fds` until one is ready or `until` (errors count as a wake-up:

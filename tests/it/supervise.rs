@@ -1458,6 +1458,12 @@ fn svlisten1_waits_for_what_its_program_does() {
         assert_eq!((code, err.as_str()), (99, "s6-svlisten1: fatal: timed out\n"), "{tag}");
         let (code, _, err) = cmd(&["-d", d]);
         assert_eq!(code, 100, "{tag}: {err}");
+        let want = (
+            111,
+            String::new(),
+            "s6-svlisten1: fatal: unable to spawn /nonexistent: No such file or directory\n".into(),
+        );
+        assert_eq!(cmd(&["-d", d, "/nonexistent"]), want, "{tag}");
     }
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
@@ -1501,6 +1507,13 @@ fn svlisten_waits_for_several_services() {
         let (code, _, err) = cmd(&["-u", da, db, "true"]);
         assert_eq!((code, err.as_str()), (100, "s6-svlisten: fatal: unterminated servicedir block\n"), "{tag}");
         assert_eq!(cmd(&["-u", da, db, ""]).0, 100, "{tag}");
+        // A program that cannot be run ends it at once (no wait, no hang).
+        let want = (
+            111,
+            String::new(),
+            "s6-svlisten: fatal: unable to spawn /nonexistent: No such file or directory\n".into(),
+        );
+        assert_eq!(cmd(&["-d", da, "", "/nonexistent"]), want, "{tag}");
     }
     // An empty block runs the program at once (s6 2.15; Debian's 2.11
     // calls it a usage error).
