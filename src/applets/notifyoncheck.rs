@@ -130,7 +130,7 @@ pub fn main(args: Args) -> u8 {
         if global_at.is_some_and(|g| Instant::now() >= g) {
             return GAVE_UP;
         }
-        let pid = match reaper.spawn(file, argv.get()) {
+        let pid = match reaper.spawn_checked(file, argv.get()) {
             Ok(p) => p,
             Err(e) => {
                 diag::warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);

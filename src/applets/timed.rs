@@ -124,9 +124,12 @@ pub fn setlock(args: Args) -> u8 {
 /// it crashed (111) or ran out of time (99), after saying so.
 fn limited(r: &Reaper, prog: Args, ms: u32, sig: u32) -> Result<u8, u8> {
     let file = prog.get_arg(0).unwrap_or(c"");
-    let pid = r
-        .spawn(file, prog.argv())
-        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
+    // A program that cannot be run ends s6-maximumtime (111), as upstream's
+    // posix_spawn reports it; with-retries counts it as a failed attempt.
+    let pid = r.spawn_checked(file, prog.argv()).map_err(|e| {
+        diag::warn_sys_fatal(e, &[b"unable to spawn ", file.to_bytes()]);
+        exit::SYSCALL
+    })?;
     let deadline = (ms != 0).then(|| Instant::now().after_ms(ms as u64));
     match r.wait(pid, deadline, None) {
         Ended::Exited(st) => match st.exit_status() {

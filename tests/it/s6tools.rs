@@ -224,6 +224,18 @@ fn notifyoncheck_gives_up_and_checks_its_directory() {
     let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
     assert_eq!(o.stdout.trim(), "3");
+    // A check that cannot be run is a failed try, said each time.
+    let root = Root::new();
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    root.file("/etc/services.d/n/run", "#!/bin/sh\nexec s6-notifyoncheck -s 0 -w 10 -n 2 sleep 1000\n", 0o755);
+    root.file("/etc/services.d/n/data/check", "#!/bin/sh\nexit 0\n", 0o644);
+    let cmd = "s6-svwait -u -t 10000 /run/service/n || exit 10\n\
+        s6-svwait -U -t 1000 /run/service/n 2>/dev/null && exit 11\n\
+        exit 0\n";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let w = "s6-notifyoncheck (child): warning: unable to spawn ./data/check: Permission denied\n";
+    assert_eq!(o.stderr.matches(w).count(), 2, "{}", o.stderr);
 }
 
 #[test]
@@ -326,6 +338,15 @@ fn maximumtime_kills_at_the_deadline() {
     assert_eq!(run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "exit 7"])).0, 7);
     let (code, _, err) = run(&mut ours(&["s6-maximumtime", "5000", "sh", "-c", "kill -9 $$"]));
     assert_eq!((code, err.as_str()), (111, "s6-maximumtime: warning: child process crashed\n"));
+    // A program that cannot be run is s6-maximumtime's failure, not a
+    // child's exit code.
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "5000", "/nonexistent/prog"]));
+    assert_eq!(
+        (code, err.as_str()),
+        (111, "s6-maximumtime: fatal: unable to spawn /nonexistent/prog: No such file or directory\n")
+    );
+    let (code, _, err) = run(&mut ours(&["s6-maximumtime", "5000", "/"]));
+    assert_eq!((code, err.as_str()), (111, "s6-maximumtime: fatal: unable to spawn /: Permission denied\n"));
     let (code, _, err) = run(&mut ours(&["s6-maximumtime", "-k", "1.5", "true"]));
     assert_eq!(code, 100);
     assert!(err.starts_with("s6-maximumtime: usage: s6-maximumtime [ -0 | -a"), "{err}");
@@ -358,6 +379,11 @@ fn with_retries_counts_and_exits() {
     let masks: Vec<&str> = out.lines().collect();
     assert_eq!(masks.len(), 3);
     assert!(masks.iter().all(|l| *l == masks[0]) && masks[0].ends_with("\t0000000000000000"), "{masks:?}");
+    // An attempt whose program cannot be run fails as s6-maximumtime does,
+    // and the next attempt follows.
+    let (code, _, err) = run(&mut ours(&["with-retries", "-n", "2", "/nonexistent/prog"]));
+    assert_eq!(code, 1);
+    assert_eq!(err, "s6-maximumtime: fatal: unable to spawn /nonexistent/prog: No such file or directory\n".repeat(2));
     let (code, _, _) = run(&mut ours(&["with-retries", "-n", "0", "true"]));
     assert_eq!(code, 1);
     assert_eq!(run(&mut ours(&["with-retries", "-n", "x", "true"])).0, 100);
