@@ -12,5 +12,5 @@ pub mod script;
 pub mod service;
 pub mod wait;
 
-pub use scan::ScanCmd;
+pub use scan::{Prune, ScanCmd};
 pub use service::{MAX_SERVICES, NAME_MAX, SCANDIR, Supervisor, Watch};

@@ -12,7 +12,7 @@
 //! `death_tally`) and `event/` fifodir, so s6's own clients drive it.
 //! `NAME/log/` is a logger service fed by a pipe that PID 1 holds for the
 //! container's life.
-use super::machine::{Event, State};
+use super::machine::{Event, Phase, State};
 use super::service::{DIRF, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
 use crate::base::diag;
 use crate::base::fs::{for_each_entry, for_each_new, mkdir_ok};
@@ -30,7 +30,22 @@ use rustix::pipe::{PipeFlags, pipe_with};
 pub enum ScanCmd {
     None,
     Shutdown,
-    Rescan,
+    /// Scan (`a`, `h`), then prune (`n`, `h`: loggers end on EOF; `N`:
+    /// loggers are brought down too), in that order, as s6-svscan does.
+    Update {
+        scan: bool,
+        prune: Option<Prune>,
+    },
+}
+
+/// How `s6-svscanctl -n`/`-N` takes out a service that left the scan
+/// directory: s6-svscan sends its supervisor SIGTERM (down, then exit)
+/// and its logger's supervisor SIGHUP (exit once the logger has ended on
+/// EOF), or SIGTERM to both with `-N`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Prune {
+    Soft,
+    Hard,
 }
 
 /// The entries of `dir`, sorted bytewise, dotfiles skipped; empty when the
@@ -303,6 +318,10 @@ impl Supervisor {
             };
             self.add(scan.as_fd(), name, Some((dir, seen)));
         }
+        // v3 layout: s6-rc's `legacy-services` takes them in and out.
+        for i in before..self.svcs.len() {
+            self.svcs[i].pinned = self.legacy;
+        }
         // Every service is in place, supervised and with a status before
         // the first one starts, as s6-overlay copies them all before
         // s6-svscan starts their supervisors: a `run` that waits for
@@ -318,7 +337,7 @@ impl Supervisor {
     /// another, and a status and its events cost PID 1 more than a spawn.
     fn kick_from(&mut self, first: usize) {
         for i in first..self.svcs.len() {
-            if !self.svcs[i].st.log {
+            if self.svcs[i].fresh && !self.svcs[i].st.log {
                 if let Some(l) = self.svcs[i].peer {
                     self.handle(l, Event::Kick);
                 }
@@ -326,7 +345,9 @@ impl Supervisor {
             }
         }
         for i in first..self.svcs.len() {
-            self.first_status(i);
+            if core::mem::take(&mut self.svcs[i].fresh) {
+                self.first_status(i);
+            }
         }
     }
 
@@ -344,21 +365,76 @@ impl Supervisor {
             });
             self.svcs.reserve(2 * n + 32);
         }
-        let before = self.svcs.len();
         self.new_batch();
+        // What this scan does not find is inactive: `-n` prunes it.
+        for i in 0..self.svcs.len() {
+            self.svcs[i].active = false;
+        }
         let _ = for_each_entry(scan.as_fd(), &mut |name, _| {
             let name = name.to_bytes();
-            if name[0] == b'.' || name.len() + 4 > NAME_MAX || self.svcs.iter().any(|s| s.name == name) {
+            if name[0] == b'.' || name.len() + 4 > NAME_MAX {
                 return Ok(());
             }
             let is_dir = fs::statat(&scan, name, AtFlags::empty())
                 .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-            if is_dir && self.room_for(name) {
+            if let Some(i) = (0..self.svcs.len()).find(|&i| !self.svcs[i].gone && self.svcs[i].name == name) {
+                self.svcs[i].active = is_dir;
+            } else if is_dir && self.room_for(name) {
                 self.add(scan.as_fd(), name, None);
             }
             Ok(())
         });
-        self.kick_from(before);
+        self.kick_from(0);
+    }
+
+    /// `s6-svscanctl -n`, `-N`, `-h`: the services the last scan did not
+    /// find stop for good and leave the table, each with its logger (see
+    /// [`Prune`]); their places serve services added later. Those that
+    /// s6-rc started (in the v3 layout services.d's too, which
+    /// `legacy-services` takes in and out) are not pruned.
+    pub fn prune(&mut self, how: Prune) {
+        for i in 0..self.svcs.len() {
+            let peer = self.svcs[i].peer;
+            // `-N` after `-n`: a logger left to end on EOF is brought down.
+            if self.svcs[i].gone
+                && !self.svcs[i].st.log
+                && how == Prune::Hard
+                && let Some(l) = peer.filter(|&l| self.svcs[l].gone && self.svcs[l].st.phase == Phase::Up)
+            {
+                self.send(l, b'd');
+            }
+            let s = &self.svcs[i];
+            if s.st.log || s.gone || s.active || s.leaving || s.pinned {
+                continue;
+            }
+            for j in core::iter::once(i).chain(peer) {
+                let e = &mut self.svcs[j];
+                e.gone = true;
+                e.leaving = true;
+                let _ = rustix::event::epoll::delete(&self.ep, &e.control);
+            }
+            self.stop_range(i, i + 1);
+            if let Some(l) = peer {
+                self.handle(l, Event::Stop);
+                if how == Prune::Hard {
+                    self.send(l, b'd');
+                }
+            }
+        }
+    }
+
+    /// A place for a new service (and the one after it for its logger):
+    /// that of a pruned one of the same shape, now down for good.
+    fn free_place(&self, with_log: bool) -> Option<usize> {
+        let done = |i: usize| self.svcs[i].gone && self.svcs[i].st.phase == Phase::Down;
+        (0..self.svcs.len()).find(|&i| {
+            !self.svcs[i].st.log
+                && done(i)
+                && match self.svcs[i].peer {
+                    None => !with_log,
+                    Some(l) => with_log && l == i + 1 && done(l),
+                }
+        })
     }
 
     /// Services set up from here on link to a first status stamped now
@@ -372,7 +448,7 @@ impl Supervisor {
     /// Room in the table for `name` and a logger; else said.
     fn room_for(&self, name: &[u8]) -> bool {
         let cap = self.svcs.slots.len();
-        if self.svcs.len() + 2 <= cap {
+        if self.svcs.len() + 2 <= cap || self.free_place(false).is_some() || self.free_place(true).is_some() {
             return true;
         }
         let mut b = itoa::Buffer::new();
@@ -440,10 +516,23 @@ impl Supervisor {
             Some((r, w)) => (Some(r), Some(w)),
             None => (None, None),
         };
-        let Some(svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref()) else { return };
-        let idx = self.svcs.len();
+        let Some(mut svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref()) else { return };
+        svc.fresh = true;
+        // A pruned service's place (with its logger's when this one has
+        // a logger too), else the end of the table.
+        let pair = rd.is_some().then(|| self.free_place(true)).flatten();
+        let idx = match pair.or_else(|| self.free_place(false)) {
+            Some(i) => {
+                // The pruned logger after it is nobody's now.
+                if let Some(l) = self.svcs[i].peer {
+                    self.svcs[l].peer = None;
+                }
+                i
+            }
+            None => self.svcs.len(),
+        };
         self.watch(svc.control.as_fd(), Watch::Control(idx));
-        if !self.svcs.push(svc) {
+        if !self.svcs.put(idx, svc) {
             return;
         }
         if let Some(rd) = rd {
@@ -454,10 +543,13 @@ impl Supervisor {
                 Ok(d) => d,
                 Err(e) => return diag::warn_sys(e, &[b"unable to supervise ", &lname]),
             };
-            if let Some(log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None) {
-                self.watch(log.control.as_fd(), Watch::Control(idx + 1));
-                if self.svcs.push(log) {
-                    let li = self.svcs.len() - 1;
+            // In the pruned logger's place after a reused pair, else at
+            // the end of the table.
+            let li = if pair.is_some() { idx + 1 } else { self.svcs.len() };
+            if let Some(mut log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None) {
+                log.fresh = true;
+                self.watch(log.control.as_fd(), Watch::Control(li));
+                if self.svcs.put(li, log) {
                     self.svcs[li].peer = Some(idx);
                     self.svcs[idx].peer = Some(li);
                 }
@@ -475,10 +567,20 @@ impl Supervisor {
                 break;
             }
             for &b in &buf[..n] {
+                let (scan, prune) = match cmd {
+                    ScanCmd::Update { scan, prune } => (scan, prune),
+                    _ => (false, None),
+                };
+                // `-N` wins over `-n` in one batch.
+                let soft = Some(prune.unwrap_or(Prune::Soft));
                 match b {
                     b't' | b'i' | b'q' | b'b' => cmd = ScanCmd::Shutdown,
-                    b'a' | b'h' if cmd == ScanCmd::None => cmd = ScanCmd::Rescan,
-                    b'a' | b'h' | b'z' | b'n' | b'N' => {}
+                    _ if cmd == ScanCmd::Shutdown => {}
+                    b'a' => cmd = ScanCmd::Update { scan: true, prune },
+                    b'h' => cmd = ScanCmd::Update { scan: true, prune: soft },
+                    b'n' => cmd = ScanCmd::Update { scan, prune: soft },
+                    b'N' => cmd = ScanCmd::Update { scan, prune: Some(Prune::Hard) },
+                    b'z' => {}
                     _ => diag::warn(&[b"received unknown control command: ", &[b]]),
                 }
             }
@@ -501,7 +603,8 @@ impl Supervisor {
         let _ =
             fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
         self.take_scan_lock();
-        let svc = prepare(dir, name, false, None, self.scan_lock.as_ref(), None)?;
+        let mut svc = prepare(dir, name, false, None, self.scan_lock.as_ref(), None)?;
+        svc.pinned = true;
         let idx = self.svcs.len();
         self.watch(svc.control.as_fd(), Watch::Control(idx));
         self.svcs.push(svc).then_some(())?;
@@ -719,6 +822,10 @@ fn prepare(
         no_notify_file: seen.is_some_and(|l| !l.notify),
         spare: false,
         leaving: false,
+        active: true,
+        gone: false,
+        fresh: false,
+        pinned: false,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started soon (`kick`), and its own status

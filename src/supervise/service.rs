@@ -82,6 +82,16 @@ pub struct Svc {
     /// Being taken out of supervision (s6-rc's `legacy-services` down):
     /// it stops for good and lets go of its log pipe, as at shutdown.
     pub(super) leaving: bool,
+    /// The last scan found its directory (see `Supervisor::prune`).
+    pub(super) active: bool,
+    /// Pruned: down for good, out of the scan directory; its place in the
+    /// table serves the next service added.
+    pub(super) gone: bool,
+    /// Just set up by a scan: started by its `kick_from`.
+    pub(super) fresh: bool,
+    /// s6-rc's (a longrun, or services.d's in the v3 layout): never
+    /// pruned, its index is s6-rc's.
+    pub(super) pinned: bool,
 }
 
 /// The service table: arena slots, allocated when the first service is
@@ -118,6 +128,14 @@ impl Table {
         self.slots[self.len] = Some(s);
         self.len += 1;
         true
+    }
+    /// Put `s` at `i`: in place of a pruned entry, or added at the end.
+    pub(super) fn put(&mut self, i: usize, s: Svc) -> bool {
+        if i < self.len {
+            self.slots[i] = Some(s);
+            return true;
+        }
+        self.push(s)
     }
 }
 
@@ -874,6 +892,7 @@ impl Supervisor {
         let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok();
         for i in a..b {
             self.svcs[i].leaving = false;
+            self.svcs[i].active = true;
         }
         for i in a..b {
             if self.svcs[i].st.log {
@@ -920,7 +939,7 @@ impl Supervisor {
     pub fn all_up(&self) -> bool {
         self.svcs
             .iter()
-            .filter(|s| !s.st.log && !svdir::exists(s.dir.as_fd(), c"down"))
+            .filter(|s| !s.st.log && !s.gone && !svdir::exists(s.dir.as_fd(), c"down"))
             .all(|s| s.st.phase == Phase::Up && (!s.st.has_notification || s.st.ready))
     }
 

@@ -491,6 +491,74 @@ fn rescan_picks_up_a_service_copied_into_the_scan_directory() {
     assert_eq!(c.wait().code(), 0);
 }
 
+/// Processes of the machine running `argv` (NUL-separated, exactly).
+fn running(argv: &str) -> usize {
+    let want = format!("{}\0", argv.replace(' ', "\0"));
+    fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| fs::read(e.ok()?.path().join("cmdline")).ok())
+        .filter(|c| c == want.as_bytes())
+        .count()
+}
+
+/// `s6-svscanctl -n`/`-N` (Debian's client) prune what left the scan
+/// directory as s6-svscan does: `-n` alone acts on the last scan; after
+/// `-an` the service is brought down and its logger is left to end on
+/// EOF (this one ignores it); `-N` brings the logger down too. A new
+/// service of the same name is then supervised afresh, in the pruned
+/// one's place, again and again.
+#[test]
+fn prune_takes_out_services_that_left_the_scan_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Root::new();
+    service(&root, "keep", "exec sleep 4711000");
+    let mut c = root.init(&[]).start();
+    let scan = root.path().join("run/service");
+    wait_state(&scan.join("keep"), "up (pid ");
+    let dynamic = |tag: u32| {
+        let d = scan.join("dyn");
+        fs::create_dir_all(d.join("log")).unwrap();
+        for (f, n) in [(d.join("run"), tag), (d.join("log/run"), tag + 1)] {
+            fs::write(&f, format!("#!/bin/sh\nexec sleep {n}\n")).unwrap();
+            fs::set_permissions(&f, PermissionsExt::from_mode(0o755)).unwrap();
+        }
+        assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(&scan)).0, 0);
+        wait_state(&d, "up (pid ");
+        wait_state(&d.join("log"), "up (pid ");
+        wait_until("both up", Duration::from_secs(10), || {
+            running(&format!("sleep {tag}")) == 1 && running(&format!("sleep {}", tag + 1)) == 1
+        });
+    };
+    dynamic(4711010);
+    fs::rename(scan.join("dyn"), root.path().join("tmp/dyn.old")).unwrap();
+    assert_eq!(host(s6("s6-svscanctl").arg("-n").arg(&scan)).0, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!((running("sleep 4711010"), running("sleep 4711011")), (1, 1), "-n alone pruned");
+    assert_eq!(host(s6("s6-svscanctl").arg("-an").arg(&scan)).0, 0);
+    wait_until("the service pruned", Duration::from_secs(10), || running("sleep 4711010") == 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(running("sleep 4711011"), 1, "the logger ignores EOF: -n leaves it");
+    assert_eq!(host(s6("s6-svscanctl").arg("-N").arg(&scan)).0, 0);
+    wait_until("the logger pruned", Duration::from_secs(10), || running("sleep 4711011") == 0);
+    // The same name again, 20 times: more than the table holds (2 per
+    // service at set-up, and 32) unless the pruned places are reused.
+    for k in 0..20 {
+        let tag = 4711020 + 10 * k;
+        dynamic(tag);
+        fs::remove_dir_all(scan.join("dyn")).unwrap();
+        assert_eq!(host(s6("s6-svscanctl").arg("-aN").arg(&scan)).0, 0);
+        wait_until("pruned", Duration::from_secs(10), || {
+            running(&format!("sleep {tag}")) + running(&format!("sleep {}", tag + 1)) == 0
+        });
+    }
+    assert_eq!(running("sleep 4711000"), 1, "a service still there was touched");
+    assert!(svstat(&scan.join("keep")).starts_with("up (pid "));
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("too many services"), "{}", o.stderr);
+}
+
 /// A container whose services.d is empty, and 40 services copied into
 /// the scan directory then: one rescan supervises them all.
 #[test]

@@ -517,7 +517,7 @@ impl Pid1 {
                 if sig != signal::SIGCHLD {
                     // v2's PID 1, s6-svscan, rescans on SIGHUP.
                     if sig == signal::SIGHUP && !self.sup.legacy && !self.s.receive_signals {
-                        self.rescan();
+                        self.update(true, Some(supervise::Prune::Soft));
                     }
                     self.event(Event::Signal(sig));
                 }
@@ -532,7 +532,7 @@ impl Pid1 {
                     supervise::Watch::Signals => {}
                     supervise::Watch::Scan => match self.sup.on_scan_control() {
                         supervise::ScanCmd::Shutdown => self.event(Event::Halt),
-                        supervise::ScanCmd::Rescan => self.rescan(),
+                        supervise::ScanCmd::Update { scan, prune } => self.update(scan, prune),
                         supervise::ScanCmd::None => {}
                     },
                     supervise::Watch::Control(i) => self.sup.on_control(i),
@@ -555,9 +555,17 @@ impl Pid1 {
 
     /// `s6-svscanctl -a` (and SIGHUP in the v2 layout): new services in
     /// the scan directory are supervised, once services.d's are.
-    fn rescan(&mut self) {
+    /// `s6-svscanctl -a`, `-n`, `-N`, `-h` (SIGHUP in v2): while the
+    /// services run, supervise what appeared in the scan directory, then
+    /// take out what left it.
+    fn update(&mut self, scan: bool, prune: Option<supervise::Prune>) {
         if matches!(self.m.phase, Phase::Up | Phase::Wait { .. }) {
-            self.sup.rescan();
+            if scan {
+                self.sup.rescan();
+            }
+            if let Some(how) = prune {
+                self.sup.prune(how);
+            }
         }
     }
 
