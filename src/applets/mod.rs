@@ -15,6 +15,7 @@ pub mod halt;
 pub mod health;
 pub mod init;
 pub mod install;
+pub mod linux;
 pub mod log;
 pub mod notifyoncheck;
 pub mod portable;
@@ -290,6 +291,8 @@ const SPECS: &[Spec] = &[
              help: "do nothing, unsuccessfully (exit 1)" },
     Spec { name: "s6-fghack", main: utils::fghack, links: Links::CommandAndUsrBin,
              help: "keep a daemon that forks away in the foreground" },
+    Spec { name: "s6-freeramdisk", main: linux::freeramdisk, links: Links::CommandAndUsrBin,
+             help: "flush a RAM disk's buffers, freeing its memory" },
     Spec { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
              help: "copy a directory tree" },
     Spec { name: "s6-hostname", main: utils::hostname, links: Links::CommandAndUsrBin,
@@ -306,6 +309,8 @@ const SPECS: &[Spec] = &[
              help: "make directories" },
     Spec { name: "s6-mkfifo", main: utils::mkfifo, links: Links::CommandAndUsrBin,
              help: "make named pipes" },
+    Spec { name: "s6-mount", main: linux::mount, links: Links::CommandAndUsrBin,
+             help: "mount a filesystem, or every fstab entry" },
     Spec { name: "s6-nice", main: utils::nice, links: Links::CommandAndUsrBin,
              help: "change the nice value, then exec" },
     Spec { name: "s6-notifyoncheck", main: notifyoncheck::main, links: Links::CommandAndUsrBin,
@@ -316,6 +321,8 @@ const SPECS: &[Spec] = &[
              help: "block until killed by a signal" },
     Spec { name: "s6-permafailon", main: svdt::permafailon, links: Links::CommandAndUsrBin,
              help: "from finish: stop restarts after too many deaths" },
+    Spec { name: "s6-pivotchroot", main: linux::pivotchroot, links: Links::CommandAndUsrBin,
+             help: "make a directory the root, then exec" },
     Spec { name: "s6-printenv", main: utils::printenv, links: Links::CommandAndUsrBin,
              help: "print the environment" },
     Spec { name: "s6-rc", main: s6rc::main, links: Links::Command,
@@ -354,6 +361,10 @@ const SPECS: &[Spec] = &[
              help: "print a service's state" },
     Spec { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
              help: "wait for services to reach a state" },
+    Spec { name: "s6-swapoff", main: linux::swapoff, links: Links::CommandAndUsrBin,
+             help: "stop swapping on a device, or on every active one" },
+    Spec { name: "s6-swapon", main: linux::swapon, links: Links::CommandAndUsrBin,
+             help: "swap on a device, or on every fstab swap entry" },
     Spec { name: "s6-sync", main: utils::sync, links: Links::CommandAndUsrBin,
              help: "flush filesystem buffers" },
     Spec { name: "s6-tai64n", main: extras::tai64n, links: Links::CommandAndUsrBin,
@@ -366,6 +377,8 @@ const SPECS: &[Spec] = &[
              help: "make files or update their times" },
     Spec { name: "s6-true", main: extras::true_, links: Links::CommandAndUsrBin,
              help: "do nothing, successfully (exit 0)" },
+    Spec { name: "s6-umount", main: linux::umount, links: Links::CommandAndUsrBin,
+             help: "unmount a filesystem, or all of /proc/mounts, last first" },
     Spec { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
              help: "shift the positional parameters, then exec" },
     Spec { name: "stage0", main: init::main, links: Links::Libexec,

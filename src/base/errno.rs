@@ -17,6 +17,7 @@ const TABLE: &[(Errno, &[u8])] = &[
     (Errno::NOMEM, b"Cannot allocate memory"),
     (Errno::ACCESS, b"Permission denied"),
     (Errno::FAULT, b"Bad address"),
+    (Errno::NOTBLK, b"Block device required"),
     (Errno::BUSY, b"Device or resource busy"),
     (Errno::EXIST, b"File exists"),
     (Errno::XDEV, b"Invalid cross-device link"),

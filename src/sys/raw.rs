@@ -1,7 +1,7 @@
 //! The few system calls that rustix does not offer as a stable API:
 //! `clone` (as fork, and as vfork onto a stack of its own), `execve`,
-//! `exit_group`, `signalfd4`, `rt_sigprocmask` and `rt_sigaction`. Numbers
-//! come from `linux-raw-sys`.
+//! `exit_group`, `signalfd4`, `rt_sigprocmask`, `rt_sigaction`, `swapon`,
+//! `swapoff` and the `BLKFLSBUF` ioctl. Numbers come from `linux-raw-sys`.
 //!
 //! # Safety
 //!
@@ -474,6 +474,29 @@ pub fn start_writeback(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {
     // SAFETY: integer arguments only; the descriptor is borrowed for the call.
     let r = unsafe { syscall5(g::__NR_sync_file_range, fd.as_raw_fd() as usize, 0, 0, 2, 0) };
     check(r).map(|_| ())
+}
+
+/// swapon(2): start swapping on the device or file `path`, with the
+/// `SWAP_FLAG_*` bits of `flags`.
+pub fn swapon(path: &core::ffi::CStr, flags: u32) -> Result<(), Errno> {
+    // SAFETY: the kernel reads a NUL-terminated string that lives for the call.
+    let r = unsafe { syscall5(g::__NR_swapon, path.as_ptr() as usize, flags as usize, 0, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// swapoff(2): stop swapping on the device or file `path`.
+pub fn swapoff(path: &core::ffi::CStr) -> Result<(), Errno> {
+    // SAFETY: the kernel reads a NUL-terminated string that lives for the call.
+    let r = unsafe { syscall5(g::__NR_swapoff, path.as_ptr() as usize, 0, 0, 0, 0) };
+    check(r).map(|_| ())
+}
+
+/// ioctl(BLKFLSBUF): flush a block device's buffers (a RAM disk gives its
+/// memory back). `_IO(0x12, 97)`, <linux/fs.h>.
+pub fn flush_block_buffers(fd: rustix::fd::BorrowedFd<'_>) -> Result<(), Errno> {
+    use rustix::ioctl::{NoArg, opcode};
+    // SAFETY: BLKFLSBUF takes no argument; the descriptor is borrowed for the call.
+    unsafe { rustix::ioctl::ioctl(fd, NoArg::<{ opcode::none(0x12, 97) }>::new()) }
 }
 
 #[cfg(not(test))]

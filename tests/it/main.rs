@@ -14,6 +14,7 @@ mod install;
 mod interactive;
 mod kernel;
 mod layers;
+mod linux_tools;
 mod log;
 mod pid1;
 mod rc;
