@@ -20,6 +20,7 @@ pub mod notifyoncheck;
 pub mod portable;
 pub mod rewrite;
 pub mod s6rc;
+pub mod strings;
 pub mod suexec;
 pub mod svc;
 pub mod svdt;
@@ -286,10 +287,14 @@ const SPECS: &[Spec] = &[
              help: "set variables from an envdir, then exec" },
     Spec { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin,
              help: "set UID, GID and GIDLIST for a user, then exec" },
+    Spec { name: "s6-expr", main: strings::expr, links: Links::CommandAndUsrBin,
+             help: "evaluate an arithmetic expression" },
     Spec { name: "s6-false", main: extras::false_, links: Links::CommandAndUsrBin,
              help: "do nothing, unsuccessfully (exit 1)" },
     Spec { name: "s6-fghack", main: utils::fghack, links: Links::CommandAndUsrBin,
              help: "keep a daemon that forks away in the foreground" },
+    Spec { name: "s6-format-filter", main: strings::format_filter, links: Links::CommandAndUsrBin,
+             help: "write each line of stdin through a format" },
     Spec { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
              help: "copy a directory tree" },
     Spec { name: "s6-hostname", main: utils::hostname, links: Links::CommandAndUsrBin,
@@ -318,6 +323,10 @@ const SPECS: &[Spec] = &[
              help: "from finish: stop restarts after too many deaths" },
     Spec { name: "s6-printenv", main: utils::printenv, links: Links::CommandAndUsrBin,
              help: "print the environment" },
+    Spec { name: "s6-quote", main: strings::quote, links: Links::CommandAndUsrBin,
+             help: "quote a string" },
+    Spec { name: "s6-quote-filter", main: strings::quote_filter, links: Links::CommandAndUsrBin,
+             help: "quote each line of stdin" },
     Spec { name: "s6-rc", main: s6rc::main, links: Links::Command,
              help: "bring s6-rc services up or down" },
     Spec { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command,
@@ -366,6 +375,10 @@ const SPECS: &[Spec] = &[
              help: "make files or update their times" },
     Spec { name: "s6-true", main: extras::true_, links: Links::CommandAndUsrBin,
              help: "do nothing, successfully (exit 0)" },
+    Spec { name: "s6-unquote", main: strings::unquote, links: Links::CommandAndUsrBin,
+             help: "unquote a string" },
+    Spec { name: "s6-unquote-filter", main: strings::unquote_filter, links: Links::CommandAndUsrBin,
+             help: "unquote each line of stdin" },
     Spec { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
              help: "shift the positional parameters, then exec" },
     Spec { name: "stage0", main: init::main, links: Links::Libexec,
