@@ -20,6 +20,7 @@ pub mod notifyoncheck;
 pub mod portable;
 pub mod rewrite;
 pub mod s6rc;
+pub mod stamps;
 pub mod strings;
 pub mod suexec;
 pub mod svc;
@@ -275,6 +276,8 @@ const SPECS: &[Spec] = &[
              help: "change a file's owner" },
     Spec { name: "s6-chroot", main: utils::chroot, links: Links::CommandAndUsrBin,
              help: "change the root directory, then exec" },
+    Spec { name: "s6-clock", main: stamps::clock, links: Links::CommandAndUsrBin,
+             help: "print or set the system clock as a TAI64N label" },
     Spec { name: "s6-dirname", main: utils::dirname, links: Links::CommandAndUsrBin,
              help: "print a path's directory" },
     Spec { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin,
@@ -367,6 +370,8 @@ const SPECS: &[Spec] = &[
              help: "flush filesystem buffers" },
     Spec { name: "s6-tai64n", main: extras::tai64n, links: Links::CommandAndUsrBin,
              help: "prefix each line of stdin with a TAI64N label" },
+    Spec { name: "s6-tai64ndiff", main: stamps::tai64ndiff, links: Links::CommandAndUsrBin,
+             help: "replace TAI64N labels by the time between lines" },
     Spec { name: "s6-tai64nlocal", main: extras::tai64nlocal, links: Links::CommandAndUsrBin,
              help: "turn TAI64N labels at line starts into local time" },
     Spec { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
@@ -375,6 +380,8 @@ const SPECS: &[Spec] = &[
              help: "make files or update their times" },
     Spec { name: "s6-true", main: extras::true_, links: Links::CommandAndUsrBin,
              help: "do nothing, successfully (exit 0)" },
+    Spec { name: "s6-uniquename", main: stamps::uniquename, links: Links::CommandAndUsrBin,
+             help: "print a name no other process makes" },
     Spec { name: "s6-unquote", main: strings::unquote, links: Links::CommandAndUsrBin,
              help: "unquote a string" },
     Spec { name: "s6-unquote-filter", main: strings::unquote_filter, links: Links::CommandAndUsrBin,
