@@ -8,6 +8,7 @@
 //! /s6-init`). The binary called `rs6`: `rs6 APPLET ARGS…`. `rs6 --list`
 //! prints the table and `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
+pub mod dirs;
 pub mod execline;
 pub mod extras;
 pub mod fix_attrs;
@@ -308,6 +309,8 @@ const SPECS: &[Spec] = &[
              help: "make a link" },
     Spec { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin,
              help: "log lines to logdirs with rotation, selection and stamps" },
+    Spec { name: "s6-ls", main: dirs::ls, links: Links::CommandAndUsrBin,
+             help: "list the names in a directory" },
     Spec { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin,
              help: "run a program with a time limit" },
     Spec { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin,
@@ -386,6 +389,10 @@ const SPECS: &[Spec] = &[
              help: "unquote a string" },
     Spec { name: "s6-unquote-filter", main: strings::unquote_filter, links: Links::CommandAndUsrBin,
              help: "unquote each line of stdin" },
+    Spec { name: "s6-update-symlinks", main: dirs::update_symlinks, links: Links::CommandAndUsrBin,
+             help: "merge directory trees into one tree of symlinks" },
+    Spec { name: "seekablepipe", main: dirs::seekablepipe, links: Links::CommandAndUsrBin,
+             help: "run a program on stdin copied to a seekable file" },
     Spec { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
              help: "shift the positional parameters, then exec" },
     Spec { name: "stage0", main: init::main, links: Links::Libexec,
