@@ -16,6 +16,7 @@ mod kernel;
 mod layers;
 mod log;
 mod pid1;
+mod portable_tools;
 mod rc;
 mod rc_client;
 mod regex;
