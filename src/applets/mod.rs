@@ -8,6 +8,7 @@
 //! /s6-init`). The binary called `rs6`: `rs6 APPLET ARGS…`. `rs6 --list`
 //! prints the table and `rs6 --install DIR` lays out an overlay root.
 pub mod contenv;
+pub mod dirs;
 pub mod execline;
 pub mod extras;
 pub mod fix_attrs;
@@ -21,6 +22,8 @@ pub mod notifyoncheck;
 pub mod portable;
 pub mod rewrite;
 pub mod s6rc;
+pub mod stamps;
+pub mod strings;
 pub mod suexec;
 pub mod svc;
 pub mod svdt;
@@ -275,6 +278,8 @@ const SPECS: &[Spec] = &[
              help: "change a file's owner" },
     Spec { name: "s6-chroot", main: utils::chroot, links: Links::CommandAndUsrBin,
              help: "change the root directory, then exec" },
+    Spec { name: "s6-clock", main: stamps::clock, links: Links::CommandAndUsrBin,
+             help: "print or set the system clock as a TAI64N label" },
     Spec { name: "s6-dirname", main: utils::dirname, links: Links::CommandAndUsrBin,
              help: "print a path's directory" },
     Spec { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin,
@@ -287,10 +292,14 @@ const SPECS: &[Spec] = &[
              help: "set variables from an envdir, then exec" },
     Spec { name: "s6-envuidgid", main: rewrite::envuidgid, links: Links::CommandAndUsrBin,
              help: "set UID, GID and GIDLIST for a user, then exec" },
+    Spec { name: "s6-expr", main: strings::expr, links: Links::CommandAndUsrBin,
+             help: "evaluate an arithmetic expression" },
     Spec { name: "s6-false", main: extras::false_, links: Links::CommandAndUsrBin,
              help: "do nothing, unsuccessfully (exit 1)" },
     Spec { name: "s6-fghack", main: utils::fghack, links: Links::CommandAndUsrBin,
              help: "keep a daemon that forks away in the foreground" },
+    Spec { name: "s6-format-filter", main: strings::format_filter, links: Links::CommandAndUsrBin,
+             help: "write each line of stdin through a format" },
     Spec { name: "s6-freeramdisk", main: linux::freeramdisk, links: Links::CommandAndUsrBin,
              help: "flush a RAM disk's buffers, freeing its memory" },
     Spec { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
@@ -303,6 +312,8 @@ const SPECS: &[Spec] = &[
              help: "make a link" },
     Spec { name: "s6-log", main: log::main, links: Links::CommandAndUsrBin,
              help: "log lines to logdirs with rotation, selection and stamps" },
+    Spec { name: "s6-ls", main: dirs::ls, links: Links::CommandAndUsrBin,
+             help: "list the names in a directory" },
     Spec { name: "s6-maximumtime", main: timed::maximumtime, links: Links::CommandAndUsrBin,
              help: "run a program with a time limit" },
     Spec { name: "s6-mkdir", main: portable::mkdir, links: Links::CommandAndUsrBin,
@@ -325,6 +336,10 @@ const SPECS: &[Spec] = &[
              help: "make a directory the root, then exec" },
     Spec { name: "s6-printenv", main: utils::printenv, links: Links::CommandAndUsrBin,
              help: "print the environment" },
+    Spec { name: "s6-quote", main: strings::quote, links: Links::CommandAndUsrBin,
+             help: "quote a string" },
+    Spec { name: "s6-quote-filter", main: strings::quote_filter, links: Links::CommandAndUsrBin,
+             help: "quote each line of stdin" },
     Spec { name: "s6-rc", main: s6rc::main, links: Links::Command,
              help: "bring s6-rc services up or down" },
     Spec { name: "s6-rc-db", main: s6rc::db_main, links: Links::Command,
@@ -369,6 +384,8 @@ const SPECS: &[Spec] = &[
              help: "flush filesystem buffers" },
     Spec { name: "s6-tai64n", main: extras::tai64n, links: Links::CommandAndUsrBin,
              help: "prefix each line of stdin with a TAI64N label" },
+    Spec { name: "s6-tai64ndiff", main: stamps::tai64ndiff, links: Links::CommandAndUsrBin,
+             help: "replace TAI64N labels by the time between lines" },
     Spec { name: "s6-tai64nlocal", main: extras::tai64nlocal, links: Links::CommandAndUsrBin,
              help: "turn TAI64N labels at line starts into local time" },
     Spec { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
@@ -379,6 +396,16 @@ const SPECS: &[Spec] = &[
              help: "do nothing, successfully (exit 0)" },
     Spec { name: "s6-umount", main: linux::umount, links: Links::CommandAndUsrBin,
              help: "unmount a filesystem, or all of /proc/mounts, last first" },
+    Spec { name: "s6-uniquename", main: stamps::uniquename, links: Links::CommandAndUsrBin,
+             help: "print a name no other process makes" },
+    Spec { name: "s6-unquote", main: strings::unquote, links: Links::CommandAndUsrBin,
+             help: "unquote a string" },
+    Spec { name: "s6-unquote-filter", main: strings::unquote_filter, links: Links::CommandAndUsrBin,
+             help: "unquote each line of stdin" },
+    Spec { name: "s6-update-symlinks", main: dirs::update_symlinks, links: Links::CommandAndUsrBin,
+             help: "merge directory trees into one tree of symlinks" },
+    Spec { name: "seekablepipe", main: dirs::seekablepipe, links: Links::CommandAndUsrBin,
+             help: "run a program on stdin copied to a seekable file" },
     Spec { name: "shift", main: execline::cmd_sub::shift, links: Links::Execline,
              help: "shift the positional parameters, then exec" },
     Spec { name: "stage0", main: init::main, links: Links::Libexec,

@@ -5,7 +5,7 @@
 //! and `s6-chroot`; s6's `s6-fghack`. Usage strings, messages and exit
 //! codes are upstream's.
 use crate::base::chain::{self, DEFAULT_PATH, Mod, opts};
-use crate::base::io::BufOut;
+use crate::base::io::{BufOut, print};
 use crate::base::{diag, exit};
 use crate::rt::{Args, Env};
 use crate::sys::spawn::{Spawn, spawn};
@@ -14,15 +14,6 @@ use core::ffi::CStr;
 use rustix::fd::AsFd;
 use rustix::fs::{self, CWD, Mode, OFlags};
 use rustix::io::Errno;
-
-/// Write `parts` to stdout, or die as upstream does.
-fn print(parts: &[&[u8]]) {
-    for p in parts {
-        if let Err(e) = fd::write_all(fd::stdout(), p) {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
-        }
-    }
-}
 
 /// A path with its trailing slashes taken off; `None` for "" (skalibs
 /// answers `.`), `Some(b"")` for slashes only (`/`).
@@ -134,28 +125,20 @@ fn print_entries(entries: crate::sys::argv::Envp<'_>, delim: Option<u8>, nl: boo
     let mut space = [0u8; 4096];
     let mut out = BufOut::new(fd::stdout(), &mut space);
     let total = entries.len();
+    let delims = [delim.unwrap_or(0)];
     for (i, e) in entries.iter().map(CStr::to_bytes).enumerate() {
         let mut len = itoa::Buffer::new();
         let (head, colon): (&[u8], &[u8]) = match delim {
             None => (len.format(e.len()).as_bytes(), b":"),
             Some(_) => (b"", b""),
         };
-        if head.len() + e.len() + 2 > 4096 {
-            // Longer than the buffer: written as it is.
-            if let Err(err) = out.flush().and_then(|_| {
-                fd::write_all(fd::stdout(), head)?;
-                fd::write_all(fd::stdout(), colon)?;
-                fd::write_all(fd::stdout(), e)
-            }) {
-                diag::fatal_sys(exit::SYSCALL, err, &[b"unable to write to stdout"]);
-            }
-        } else {
-            out.put(&[head, colon, e]);
-        }
-        match delim {
-            None => out.put(&[b","]),
-            Some(d) if nl || i + 1 < total => out.put(&[&[d]]),
-            Some(_) => {}
+        let end: &[u8] = match delim {
+            None => b",",
+            Some(_) if nl || i + 1 < total => &delims[..],
+            Some(_) => b"",
+        };
+        if let Err(err) = out.put_all(&[head, colon, e, end]) {
+            diag::fatal_sys(exit::SYSCALL, err, &[b"unable to write to stdout"]);
         }
     }
     if let Err(e) = out.flush() {

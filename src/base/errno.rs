@@ -44,6 +44,7 @@ const TABLE: &[(Errno, &[u8])] = &[
     (Errno::OVERFLOW, b"Value too large for defined data type"),
     (Errno::ILSEQ, b"Invalid or incomplete multibyte or wide character"),
     (Errno::OPNOTSUPP, b"Operation not supported"),
+    (Errno::PROTO, b"Protocol error"),
     (Errno::TIMEDOUT, b"Connection timed out"),
     (Errno::CONNREFUSED, b"Connection refused"),
     (Errno::STALE, b"Stale file handle"),

@@ -107,14 +107,17 @@ pub fn for_each_entry(
 /// [`for_each_entry`] on a descriptor just opened, which is at the start
 /// of the directory already (no `lseek`).
 pub fn for_each_new(dir: BorrowedFd<'_>, f: &mut dyn FnMut(&CStr, FileType) -> Result<(), Errno>) -> Result<(), Errno> {
+    for_each_raw(dir, &mut |name, t| if name == c"." || name == c".." { Ok(()) } else { f(name, t) })
+}
+
+/// Every entry of a directory just opened, `.` and `..` included, in the
+/// order `getdents` gives them (what `readdir` sees: s6-ls).
+pub fn for_each_raw(dir: BorrowedFd<'_>, f: &mut dyn FnMut(&CStr, FileType) -> Result<(), Errno>) -> Result<(), Errno> {
     let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 2048];
     let mut it = RawDir::new(dir, &mut buf);
     while let Some(ent) = it.next() {
         let ent = ent?;
-        let name = ent.file_name();
-        if name != c"." && name != c".." {
-            f(name, ent.file_type())?;
-        }
+        f(ent.file_name(), ent.file_type())?;
     }
     Ok(())
 }

@@ -18,6 +18,8 @@ pub mod num;
 pub mod packed;
 pub mod passwd;
 pub mod path;
+pub mod quote;
+pub mod random;
 pub mod regex;
 pub mod signame;
 pub mod tai;

@@ -49,9 +49,47 @@ impl Tai {
     /// The Unix time of this label with the leap seconds of its date (as
     /// skalibs' `tai_to_utc`; [`Tai::unix_secs`] assumes today's 37 s).
     pub fn utc_secs(self) -> u64 {
+        self.secs.wrapping_sub(1 << 62).saturating_sub(10 + self.leaps())
+    }
+    /// The leap seconds between 1970 and this label.
+    fn leaps(self) -> u64 {
         let tai = self.secs.wrapping_sub(1 << 62);
-        let leaps = LEAPS.iter().enumerate().filter(|&(i, &l)| tai >= l as u64 + 11 + i as u64).count() as u64;
-        tai.saturating_sub(10 + leaps)
+        LEAPS.iter().enumerate().filter(|&(i, &l)| tai >= l as u64 + 11 + i as u64).count() as u64
+    }
+    /// Set the system clock to this label, as skalibs' `tain_setnow`: the
+    /// leap seconds taken off and 500 ns added. A label below 10 is
+    /// `EINVAL`; one before 1970 or too far on is the kernel's to refuse.
+    pub fn set_clock(self) -> Result<(), rustix::io::Errno> {
+        let Some(secs) = self.secs.checked_sub(10 + self.leaps()) else { return Err(rustix::io::Errno::INVAL) };
+        let (mut secs, mut nanos) = (secs.wrapping_sub(1 << 62) as i64, self.nanos.wrapping_add(500));
+        if nanos > 999_999_999 {
+            secs = secs.wrapping_add(1);
+            nanos -= 1_000_000_000;
+        }
+        rustix::time::clock_settime(ClockId::Realtime, rustix::time::Timespec { tv_sec: secs, tv_nsec: nanos as i64 })
+    }
+    /// `self - earlier` as skalibs' `tain_sub`: seconds and nanoseconds,
+    /// the seconds wrapping (an earlier `self` gives negative seconds and
+    /// nanoseconds counted up from them).
+    pub fn minus(self, earlier: Tai) -> (i64, u32) {
+        let secs = self.secs.wrapping_sub(earlier.secs);
+        let nanos = self.nanos.wrapping_sub(earlier.nanos);
+        if nanos > self.nanos {
+            (secs.wrapping_sub(1) as i64, nanos.wrapping_add(1_000_000_000))
+        } else {
+            (secs as i64, nanos)
+        }
+    }
+    /// The label at the start of `s`: `@` and 24 hex digits, either case
+    /// (what follows is not looked at), as skalibs' `timestamp_scan`.
+    pub fn scan(s: &[u8]) -> Option<Tai> {
+        let (b'@', hex) = (*s.first()?, s.get(1..25)?) else { return None };
+        let mut b = [0u8; 12];
+        for (i, pair) in hex.chunks(2).enumerate() {
+            let d = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
+            b[i] = d(pair[0])? << 4 | d(pair[1])?;
+        }
+        Some(Tai::unpack(&b))
     }
     /// Whole seconds from `earlier` to `self` (0 when `earlier` is later).
     pub fn secs_since(self, earlier: Tai) -> u64 {
@@ -94,6 +132,18 @@ mod tests {
         // Either side of the last leap second.
         assert_eq!(Tai { secs: (1 << 62) + 1483228800 + 37, nanos: 0 }.utc_secs(), 1483228800);
         assert_eq!(Tai { secs: (1 << 62) + 1483228799 + 36, nanos: 0 }.utc_secs(), 1483228799);
+    }
+    #[test]
+    fn scan_and_subtract_as_skalibs() {
+        let t = Tai::scan(b"@400000006b0adf5A2ADB86A1 rest").unwrap();
+        assert_eq!(t, Tai { secs: 0x400000006b0adf5a, nanos: 0x2adb86a1 });
+        assert_eq!(Tai::scan(b"@400000006b0adf5a2adb86a"), None);
+        assert_eq!(Tai::scan(b"400000006b0adf5a2adb86a10"), None);
+        assert_eq!(Tai::scan(b"@400000006b0adf5a2adb86ag"), None);
+        let t = |secs, nanos| Tai { secs, nanos };
+        assert_eq!(t(12, 5).minus(t(10, 500_000_000)), (1, 500_000_005));
+        assert_eq!(t(9, 0).minus(t(10, 500_000_000)), (-2, 500_000_000));
+        assert_eq!(t(10, 7).minus(t(10, 7)), (0, 0));
     }
     #[test]
     fn seconds_between() {

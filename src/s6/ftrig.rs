@@ -15,7 +15,6 @@
 //! A sender must block or ignore SIGPIPE (the supervisor does both).
 use crate::base::tai::Tai;
 use core::ffi::CStr;
-use core::sync::atomic::{AtomicU32, Ordering};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{self, AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
@@ -60,7 +59,7 @@ impl Listener {
         name[33] = b':';
         let mut tries = 0;
         loop {
-            random_suffix(&mut name[34..40]);
+            crate::base::random::name(&mut name[34..40]);
             let tmp = cstr(&name);
             match fs::mknodat(&dir, tmp, FileType::Fifo, Mode::from_raw_mode(0o622), 0) {
                 Err(Errno::EXIST) if tries < NAME_TRIES => tries += 1,
@@ -118,26 +117,6 @@ impl Drop for Listener {
 /// The NUL-terminated name in `b`.
 fn cstr(b: &[u8]) -> &CStr {
     CStr::from_bytes_until_nul(b).unwrap_or(c"")
-}
-
-/// Six characters of `[A-Za-z0-9_-]`, different for every call in this
-/// process and unlikely to repeat across processes (pid, clock, counter:
-/// the name also carries the time in nanoseconds, so this only has to
-/// separate listeners of the same nanosecond).
-fn random_suffix(out: &mut [u8]) {
-    const SET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let c = COUNTER.fetch_add(1, Ordering::Relaxed) as u64;
-    let t = Tai::now();
-    let mut x = (rustix::process::getpid().as_raw_nonzero().get() as u64) << 32 ^ t.nanos as u64 ^ c << 20 ^ t.secs;
-    for o in out.iter_mut() {
-        // splitmix64 step
-        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        *o = SET[((z ^ (z >> 31)) & 63) as usize];
-    }
 }
 
 /// Send `ev` to every listener of the fifodir `at/path`; returns how many

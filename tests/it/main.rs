@@ -17,6 +17,7 @@ mod layers;
 mod linux_tools;
 mod log;
 mod pid1;
+mod portable_tools;
 mod rc;
 mod rc_client;
 mod regex;
