@@ -33,6 +33,19 @@ impl<'b> BufOut<'b> {
             self.len += n;
         }
     }
+    /// Add `b` whole (what does not fit in the buffer goes straight
+    /// out); a write that fails is reported at once.
+    pub fn write(&mut self, b: &[u8]) -> Result<(), Errno> {
+        if self.len + b.len() > self.buf.len() {
+            self.flush()?;
+            if b.len() > self.buf.len() {
+                return crate::sys::fd::write_all(self.fd, b).inspect_err(|&e| self.err = Some(e));
+            }
+        }
+        self.buf[self.len..self.len + b.len()].copy_from_slice(b);
+        self.len += b.len();
+        self.err.map_or(Ok(()), Err)
+    }
     /// Write what is buffered.
     pub fn flush(&mut self) -> Result<(), Errno> {
         if self.err.is_none()
@@ -124,6 +137,21 @@ mod tests {
         assert_eq!(o.flush(), Err(Errno::PIPE));
         o.put(&[b"y"]);
         assert_eq!(o.flush(), Err(Errno::PIPE));
+    }
+
+    #[test]
+    fn write_keeps_long_parts_whole() {
+        let (r, w) = rustix::pipe::pipe().unwrap();
+        let w: &'static rustix::fd::OwnedFd = Box::leak(Box::new(w));
+        let mut space = [0u8; 4];
+        let mut o = BufOut::new(w.as_fd(), &mut space);
+        o.write(b"ab").unwrap();
+        o.write(b"0123456789").unwrap();
+        o.write(b"cd").unwrap();
+        o.flush().unwrap();
+        let mut got = [0u8; 64];
+        let n = rustix::io::read(&r, &mut got).unwrap();
+        assert_eq!(&got[..n], b"ab0123456789cd");
     }
 
     #[test]
