@@ -127,31 +127,9 @@ fn grep_long_lines_and_streaming() {
 #[test]
 fn grep_agrees_with_glibc() {
     let d = TempDir::new("grep-re");
-    let src = d.path().join("re.c");
-    fs::write(
-        &src,
-        r#"#include <regex.h>
-#include <stdio.h>
-#include <string.h>
-/* argv[1]: flags (E, i), argv[2]: pattern; stdin: lines; prints the
-   selected lines, or regerror's text. */
-int main(int argc, char **argv) {
-  regex_t r; char line[512]; int f = REG_NOSUB;
-  if (strchr(argv[1], 'E')) f |= REG_EXTENDED;
-  if (strchr(argv[1], 'i')) f |= REG_ICASE;
-  int e = regcomp(&r, argv[2][0] ? argv[2] : ".*", f);
-  if (e) { regerror(e, &r, line, sizeof line); printf("E %s\n", line); return 0; }
-  while (fgets(line, sizeof line, stdin)) {
-    line[strcspn(line, "\n")] = 0;
-    if (!regexec(&r, line, 0, 0, 0)) puts(line);
-  }
-  return 0;
-}"#,
-    )
-    .unwrap();
     let bin = d.path().join("re");
-    let st = Command::new("gcc").arg("-O").arg("-o").arg(&bin).arg(&src).status().expect("gcc");
-    assert!(st.success());
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/grep_re.c");
+    assert!(Command::new("gcc").arg("-O").arg("-o").arg(&bin).arg(src).status().expect("gcc").success());
     let lines = b"a\nab\naB\nabab\nb\nba\n(a)\na+\na|b\n*a\na{2}\naa\nAAA\nx^y\nx$y\n\n^a\n1a2\nab)\n[a]\na\\b\n";
     let pats = [
         "a",
