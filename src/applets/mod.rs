@@ -31,6 +31,7 @@ pub mod svok;
 pub mod svscanctl;
 pub mod svstat;
 pub mod svwait;
+pub mod text;
 pub mod timed;
 pub mod utils;
 
@@ -280,6 +281,8 @@ const SPECS: &[Spec] = &[
              help: "change the root directory, then exec" },
     Spec { name: "s6-clock", main: stamps::clock, links: Links::CommandAndUsrBin,
              help: "print or set the system clock as a TAI64N label" },
+    Spec { name: "s6-cut", main: text::cut, links: Links::CommandAndUsrBin,
+             help: "print selected bytes or fields of lines" },
     Spec { name: "s6-dirname", main: utils::dirname, links: Links::CommandAndUsrBin,
              help: "print a path's directory" },
     Spec { name: "s6-dumpenv", main: portable::dumpenv, links: Links::CommandAndUsrBin,
@@ -302,6 +305,10 @@ const SPECS: &[Spec] = &[
              help: "write each line of stdin through a format" },
     Spec { name: "s6-freeramdisk", main: linux::freeramdisk, links: Links::CommandAndUsrBin,
              help: "flush a RAM disk's buffers, freeing its memory" },
+    Spec { name: "s6-grep", main: text::grep, links: Links::CommandAndUsrBin,
+             help: "print the lines of stdin that match a regular expression" },
+    Spec { name: "s6-head", main: text::head, links: Links::CommandAndUsrBin,
+             help: "print the first lines or bytes of files" },
     Spec { name: "s6-hiercopy", main: portable::hiercopy, links: Links::CommandAndUsrBin,
              help: "copy a directory tree" },
     Spec { name: "s6-hostname", main: utils::hostname, links: Links::CommandAndUsrBin,
@@ -348,6 +355,8 @@ const SPECS: &[Spec] = &[
              help: "rename a file" },
     Spec { name: "s6-rmrf", main: portable::rmrf, links: Links::CommandAndUsrBin,
              help: "remove a file or a directory tree" },
+    Spec { name: "s6-seq", main: text::seq, links: Links::CommandAndUsrBin,
+             help: "print a sequence of numbers" },
     Spec { name: "s6-setlock", main: timed::setlock, links: Links::CommandAndUsrBin,
              help: "run a program holding a lock file" },
     Spec { name: "s6-setsid", main: timed::setsid, links: Links::CommandAndUsrBin,
@@ -358,6 +367,8 @@ const SPECS: &[Spec] = &[
              help: "sleep some seconds" },
     Spec { name: "s6-softlimit", main: extras::softlimit, links: Links::CommandAndUsrBin,
              help: "run a program with lower soft resource limits" },
+    Spec { name: "s6-sort", main: text::sort, links: Links::CommandAndUsrBin,
+             help: "sort the lines of stdin" },
     Spec { name: "s6-svc", main: svc::main, links: Links::CommandAndUsrBin,
              help: "send commands to a supervised service" },
     Spec { name: "s6-svdt", main: svdt::main, links: Links::CommandAndUsrBin,
@@ -388,6 +399,8 @@ const SPECS: &[Spec] = &[
              help: "replace TAI64N labels by the time between lines" },
     Spec { name: "s6-tai64nlocal", main: extras::tai64nlocal, links: Links::CommandAndUsrBin,
              help: "turn TAI64N labels at line starts into local time" },
+    Spec { name: "s6-tail", main: text::tail, links: Links::CommandAndUsrBin,
+             help: "print the last lines or bytes of a file" },
     Spec { name: "s6-test", main: execline::eltest::main, links: Links::CommandAndUsrBin,
              help: "evaluate an expression (test)" },
     Spec { name: "s6-touch", main: utils::touch, links: Links::CommandAndUsrBin,

@@ -54,6 +54,10 @@ impl<'b> BufOut<'b> {
         }
         self.err.map_or(Ok(()), Err)
     }
+    /// Add `b` whole (see `put_all`).
+    pub fn write(&mut self, b: &[u8]) -> Result<(), Errno> {
+        self.put_all(&[b])
+    }
     /// Write what is buffered.
     pub fn flush(&mut self) -> Result<(), Errno> {
         if self.err.is_none()
@@ -240,6 +244,21 @@ mod tests {
         assert_eq!(o.flush(), Err(Errno::PIPE));
         o.put(&[b"y"]);
         assert_eq!(o.flush(), Err(Errno::PIPE));
+    }
+
+    #[test]
+    fn write_keeps_long_parts_whole() {
+        let (r, w) = rustix::pipe::pipe().unwrap();
+        let w: &'static rustix::fd::OwnedFd = Box::leak(Box::new(w));
+        let mut space = [0u8; 4];
+        let mut o = BufOut::new(w.as_fd(), &mut space);
+        o.write(b"ab").unwrap();
+        o.write(b"0123456789").unwrap();
+        o.write(b"cd").unwrap();
+        o.flush().unwrap();
+        let mut got = [0u8; 64];
+        let n = rustix::io::read(&r, &mut got).unwrap();
+        assert_eq!(&got[..n], b"ab0123456789cd");
     }
 
     #[test]

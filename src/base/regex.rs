@@ -1,13 +1,17 @@
-//! POSIX extended regular expressions, as glibc's `regcomp(REG_EXTENDED)`
-//! reads them in the C locale, matched in linear time: the pattern becomes
-//! a Thompson NFA whose states are simulated as a set, one byte at a time
-//! (no backtracking, so no blow-up).
+//! POSIX regular expressions, as glibc's `regcomp` reads them in the C
+//! locale (extended, or basic without `REG_EXTENDED`), matched in linear
+//! time: the pattern becomes a Thompson NFA whose states are simulated as
+//! a set, one byte at a time (no backtracking, so no blow-up).
 //!
 //! Supported: `|`, `( )`, `.`, `^`, `$`, `\c`, `* + ? {m} {m,} {m,n}`,
-//! bracket expressions with ranges, `[:class:]`, `[=c=]` and `[.c.]`.
+//! bracket expressions with ranges, `[:class:]`, `[=c=]` and `[.c.]`; in
+//! a BRE, `\| \( \) \+ \? \{ \}` are the operators (glibc's extensions
+//! included), `^` is an anchor only where a branch starts, `$` only where
+//! one ends, and a `*` that starts an expression is literal.
 //! `.` and `[^…]` match a newline, and `^`/`$` match only at the ends of
 //! the string (no `REG_NEWLINE`). Back-references are not supported (`\1`
-//! is a literal `1`).
+//! is a literal `1`), nor glibc's `\w`-style extensions. A refused pattern
+//! gets glibc's error code, so the caller can print its text.
 //!
 //! [`Regex::captures`] gives what glibc's `regexec` gives for the
 //! subexpressions: the overall match is the leftmost, then longest one;
@@ -43,24 +47,84 @@ enum Inst {
 /// Largest program, in instructions.
 const MAX: usize = 4096;
 const MAX_SETS: usize = 256;
-/// POSIX's RE_DUP_MAX, as glibc.
-const DUP_MAX: u32 = 255;
+/// glibc's RE_DUP_MAX: a larger bound is "too big".
+const DUP_MAX: u32 = 0x7fff;
 
-/// The pattern is not a valid ERE (or too big).
-#[derive(Debug, PartialEq, Eq)]
-pub struct Bad;
+/// Why a pattern is refused: glibc's `REG_E*` code for it (this matcher's
+/// own size limits are [`Bad::Size`] too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bad {
+    Collate,
+    Ctype,
+    Escape,
+    Brack,
+    Paren,
+    Brace,
+    BadBr,
+    Range,
+    Space,
+    BadRpt,
+    Size,
+}
+
+impl Bad {
+    /// What glibc's `regerror` says.
+    pub fn text(self) -> &'static [u8] {
+        match self {
+            Bad::Collate => b"Invalid collation character",
+            Bad::Ctype => b"Invalid character class name",
+            Bad::Escape => b"Trailing backslash",
+            Bad::Brack => b"Unmatched [, [^, [:, [., or [=",
+            Bad::Paren => b"Unmatched ( or \\(",
+            Bad::Brace => b"Unmatched \\{",
+            Bad::BadBr => b"Invalid content of \\{\\}",
+            Bad::Range => b"Invalid range end",
+            Bad::Space => b"Memory exhausted",
+            Bad::BadRpt => b"Invalid preceding regular expression",
+            Bad::Size => b"Regular expression too big",
+        }
+    }
+}
+
+/// An operator, as the syntax in use spells it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Alt,
+    Open,
+    Close,
+    Star,
+    Plus,
+    Quest,
+    Brace,
+}
+
+/// What came just before the atom being read: a BRE's `^` is an anchor
+/// only at a branch's start, and a repetition with nothing to repeat (at
+/// the start, or after an anchor) is an error in an ERE, literal in a BRE.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Begin,
+    Anchor,
+    Other,
+}
+
+/// A bound that is not a number (glibc's -2 from `fetch_number`).
+const NAN: u32 = u32::MAX;
 
 struct Comp<'p> {
     p: &'p [u8],
     i: usize,
     prog: heapless::Vec<Inst, MAX>,
     sets: heapless::Vec<[u8; 32], MAX_SETS>,
-    /// Open groups: outside any, `)` is an ordinary character (as glibc).
+    /// Open groups: outside any, an ERE's `)` is an ordinary character (as glibc).
     depth: u32,
     groups: u16,
     /// `REG_ICASE`: the pattern is lowercased, and a set holding a capital
     /// (`[:upper:]`) holds its lowercase too.
     icase: bool,
+    /// A BRE (no `REG_EXTENDED`).
+    basic: bool,
+    ctx: Ctx,
 }
 
 type R<T> = Result<T, Bad>;
@@ -74,16 +138,46 @@ impl Comp<'_> {
         self.i += y as usize;
         y
     }
+    /// The operator at the read position, and its length: an ERE's are
+    /// bare, a BRE's are escaped but for `*`.
+    fn op(&self) -> Option<(Op, usize)> {
+        let (esc, c) = match (self.peek()?, self.p.get(self.i + 1)) {
+            (b'\\', Some(&c)) => (true, c),
+            (c, _) => (false, c),
+        };
+        let op = match c {
+            b'|' => Op::Alt,
+            b'(' => Op::Open,
+            b')' => Op::Close,
+            b'*' => Op::Star,
+            b'+' => Op::Plus,
+            b'?' => Op::Quest,
+            b'{' => Op::Brace,
+            _ => return None,
+        };
+        let ours = if self.basic { esc != (op == Op::Star) } else { !esc };
+        ours.then_some((op, 1 + esc as usize))
+    }
+    /// Read operator `o` if it comes next.
+    fn eat_op(&mut self, o: Op) -> bool {
+        match self.op() {
+            Some((x, n)) if x == o => {
+                self.i += n;
+                true
+            }
+            _ => false,
+        }
+    }
     fn push(&mut self, x: Inst) -> R<()> {
-        self.prog.push(x).map_err(|_| Bad)
+        self.prog.push(x).map_err(|_| Bad::Size)
     }
     fn insert(&mut self, at: usize, x: Inst) -> R<()> {
-        self.prog.insert(at, x).map_err(|_| Bad)
+        self.prog.insert(at, x).map_err(|_| Bad::Size)
     }
     fn alt(&mut self) -> R<()> {
         let s = self.prog.len();
         self.concat()?;
-        while self.eat(b'|') {
+        while self.eat_op(Op::Alt) {
             let j = self.prog.len();
             self.push(Inst::Jmp(0))?;
             // glibc prefers the right side of an empty first branch.
@@ -95,22 +189,59 @@ impl Comp<'_> {
         Ok(())
     }
     fn concat(&mut self) -> R<()> {
-        while let Some(c) = self.peek() {
-            if c == b'|' || (c == b')' && self.depth > 0) {
-                break;
+        self.ctx = Ctx::Begin;
+        while self.peek().is_some() {
+            match self.op() {
+                Some((Op::Alt, _)) => break,
+                Some((Op::Close, _)) if self.depth > 0 => break,
+                _ => self.piece()?,
             }
-            self.piece()?;
         }
         Ok(())
     }
-    fn num(&mut self) -> Option<u32> {
-        let s = self.i;
-        let mut v = 0u32;
-        while let Some(c @ b'0'..=b'9') = self.peek() {
-            v = (v * 10 + (c - b'0') as u32).min(DUP_MAX + 1);
+    /// glibc's `fetch_number`: the decimal up to `,` or the closing brace
+    /// (`None`: no digits; [`NAN`]: something else), saturated past
+    /// [`DUP_MAX`]. The pattern's end is `Brace`.
+    fn number(&mut self) -> R<Option<u32>> {
+        let mut v = None;
+        loop {
+            if self.at_close_brace() || self.peek() == Some(b',') {
+                return Ok(v);
+            }
+            let c = self.peek().ok_or(Bad::Brace)?;
             self.i += 1;
+            v = Some(match (c, v) {
+                (b'0'..=b'9', None) => (c - b'0') as u32,
+                (b'0'..=b'9', Some(n)) if n != NAN => (n * 10 + (c - b'0') as u32).min(DUP_MAX + 1),
+                _ => NAN,
+            });
         }
-        (self.i > s).then_some(v)
+    }
+    fn at_close_brace(&self) -> bool {
+        match self.basic {
+            true => self.p[self.i..].starts_with(b"\\}"),
+            false => self.peek() == Some(b'}'),
+        }
+    }
+    /// The bounds after `{`, to the closing brace: (m, n), `None` for no
+    /// upper bound (glibc's `parse_dup_op`).
+    fn interval(&mut self) -> R<(u32, Option<u32>)> {
+        let m = self.number()?;
+        let comma = self.eat(b',');
+        let m = match m {
+            Some(m) => m,
+            None if comma => 0,
+            None => return Err(Bad::BadBr),
+        };
+        let n = if comma { self.number()? } else { Some(m) };
+        if m == NAN || n == Some(NAN) || n.is_some_and(|n| n < m) || !self.at_close_brace() {
+            return Err(Bad::BadBr);
+        }
+        self.i += 1 + self.basic as usize;
+        if m.max(n.unwrap_or(0)) > DUP_MAX {
+            return Err(Bad::Size);
+        }
+        Ok((m, n))
     }
     /// Make the fragment `[cs, len)` optional (`?`) or a loop (`*`). A
     /// loop goes back through a second split: as glibc, an iteration that
@@ -130,42 +261,39 @@ impl Comp<'_> {
             self.push(self.prog[x])?;
         }
         if let (true, Some(Inst::Close(k, _))) = (grp, self.prog.last().copied()) {
-            *self.prog.last_mut().ok_or(Bad)? = Inst::Close(k, true);
+            *self.prog.last_mut().ok_or(Bad::Size)? = Inst::Close(k, true);
         }
         Ok(at)
     }
     fn piece(&mut self) -> R<()> {
         let cs = self.prog.len();
-        // An anchor takes no repetition: glibc refuses `^*`.
-        let anchor = matches!(self.peek(), Some(b'^' | b'$'));
-        let mut grp = self.peek() == Some(b'(');
-        self.atom()?;
+        let mut grp = matches!(self.op(), Some((Op::Open, _)));
+        // An anchor takes no repetition: what follows starts anew (glibc
+        // refuses `^*` in an ERE, and reads it as `^\*` in a BRE).
+        if self.atom()? {
+            self.ctx = Ctx::Anchor;
+            return Ok(());
+        }
+        self.ctx = Ctx::Other;
+        let mut first = true;
         loop {
             let l = self.prog.len() - cs;
-            let (m, n) = match self.peek() {
-                Some(b'*') => (0, None),
-                Some(b'?') => (0, Some(1)),
-                Some(b'+') => (1, None),
-                Some(b'{') => {
-                    self.i += 1;
-                    // glibc reads `{,n}` as `{0,n}`.
-                    let m = match self.num() {
-                        Some(m) => m,
-                        None if self.peek() == Some(b',') => 0,
-                        None => return Err(Bad),
-                    };
-                    let n = if self.eat(b',') { self.num() } else { Some(m) };
-                    if self.peek() != Some(b'}') || n.is_some_and(|n| n < m) || m.max(n.unwrap_or(0)) > DUP_MAX {
-                        return Err(Bad);
-                    }
-                    (m, n)
-                }
+            let (o, k) = match self.op() {
+                Some((o @ (Op::Star | Op::Plus | Op::Quest | Op::Brace), k)) => (o, k),
                 _ => return Ok(()),
             };
-            self.i += 1;
-            if anchor {
-                return Err(Bad);
+            // A BRE takes no `*` or `\{` right after a repetition.
+            if self.basic && !first && matches!(o, Op::Star | Op::Brace) {
+                return Err(Bad::BadRpt);
             }
+            self.i += k;
+            let (m, n) = match o {
+                Op::Star => (0, None),
+                Op::Quest => (0, Some(1)),
+                Op::Plus => (1, None),
+                _ => self.interval()?,
+            };
+            first = false;
             if l == 0 {
                 continue;
             }
@@ -187,41 +315,61 @@ impl Comp<'_> {
             grp = false;
         }
     }
-    fn atom(&mut self) -> R<()> {
-        let c = self.peek().ok_or(Bad)?;
+    /// Whether a `$` here is an anchor: always in an ERE; in a BRE, at
+    /// the pattern's end or before `\)` or `\|`.
+    fn dollar_anchors(&self) -> bool {
+        let rest = &self.p[self.i..];
+        !self.basic || rest.is_empty() || rest.starts_with(b"\\)") || rest.starts_with(b"\\|")
+    }
+    /// Read one atom; true if it is an anchor.
+    fn atom(&mut self) -> R<bool> {
+        let c = self.peek().ok_or(Bad::Paren)?;
+        if let Some((o, k)) = self.op() {
+            self.i += k;
+            let x = match o {
+                Op::Open => {
+                    self.groups += 1;
+                    let k = self.groups;
+                    self.push(Inst::Open(k))?;
+                    self.depth += 1;
+                    self.alt()?;
+                    self.depth -= 1;
+                    if !self.eat_op(Op::Close) {
+                        return Err(Bad::Paren);
+                    }
+                    Inst::Close(k, false)
+                }
+                // Outside a group: an ERE's `)` is itself, a BRE's `\)` unmatched.
+                Op::Close if !self.basic => Inst::Byte(c),
+                Op::Close => return Err(Bad::Paren),
+                // Nothing to repeat: a BRE's `*`, `\+` and `\?` are literal.
+                Op::Star | Op::Plus | Op::Quest if self.basic => Inst::Byte(self.p[self.i - 1]),
+                _ => return Err(Bad::BadRpt),
+            };
+            self.push(x)?;
+            return Ok(false);
+        }
         self.i += 1;
         let x = match c {
-            b'(' => {
-                self.groups += 1;
-                let k = self.groups;
-                self.push(Inst::Open(k))?;
-                self.depth += 1;
-                self.alt()?;
-                self.depth -= 1;
-                if !self.eat(b')') {
-                    return Err(Bad);
-                }
-                Inst::Close(k, false)
-            }
             b'.' => Inst::Any,
-            b'^' => Inst::Bol,
-            b'$' => Inst::Eol,
-            b'[' => return self.bracket(),
-            b'\\' => Inst::Byte(self.peek().ok_or(Bad).inspect(|_| self.i += 1)?),
-            b'*' | b'+' | b'?' | b'{' => return Err(Bad),
+            b'^' if !self.basic || self.ctx == Ctx::Begin => Inst::Bol,
+            b'$' if self.dollar_anchors() => Inst::Eol,
+            b'[' => return self.bracket().map(|_| false),
+            b'\\' => Inst::Byte(self.peek().ok_or(Bad::Escape).inspect(|_| self.i += 1)?),
             c => Inst::Byte(c),
         };
-        self.push(x)
+        self.push(x)?;
+        Ok(matches!(x, Inst::Bol | Inst::Eol))
     }
     /// `[:name:]`, `[=c=]` or `[.c.]` after the `[`: the bytes it stands for.
     fn special(&mut self, set: &mut [u8; 32]) -> R<Option<u8>> {
-        let d = self.peek().ok_or(Bad)?;
+        let d = self.peek().ok_or(Bad::Brack)?;
         let start = self.i + 1;
-        let end = self.p[start..].windows(2).position(|w| w[0] == d && w[1] == b']').ok_or(Bad)? + start;
+        let end = self.p[start..].windows(2).position(|w| w[0] == d && w[1] == b']').ok_or(Bad::Brack)? + start;
         let name = &self.p[start..end];
         self.i = end + 2;
         if d != b':' {
-            return if name.len() == 1 { Ok(Some(name[0])) } else { Err(Bad) };
+            return if name.len() == 1 { Ok(Some(name[0])) } else { Err(Bad::Collate) };
         }
         // Each class: its name's length, the name, how many ranges, the
         // ranges (C locale).
@@ -229,7 +377,7 @@ impl Comp<'_> {
             \x05space\x02\t\r  \x05blank\x02\t\t  \x05punct\x04!/:@[`{~\x05print\x01 ~\x05graph\x01!~\
             \x05cntrl\x02\0\x1f\x7f\x7f\x06xdigit\x0309AFaf";
         loop {
-            let (&n, r) = t.split_first().ok_or(Bad)?;
+            let (&n, r) = t.split_first().ok_or(Bad::Ctype)?;
             let (nm, r) = r.split_at(n as usize);
             let (ranges, r) = r[1..].split_at(2 * r[0] as usize);
             if nm == name {
@@ -242,12 +390,16 @@ impl Comp<'_> {
         }
         Ok(None)
     }
+    /// Whether a range's `-` comes next (not the `-` that ends the set).
+    fn at_range(&self) -> bool {
+        self.peek() == Some(b'-') && self.p.get(self.i + 1).is_some_and(|&n| n != b']')
+    }
     fn bracket(&mut self) -> R<()> {
         let mut set = [0u8; 32];
         let neg = self.eat(b'^');
         let mut first = true;
         loop {
-            let c = self.peek().ok_or(Bad)?;
+            let c = self.peek().ok_or(Bad::Brack)?;
             self.i += 1;
             if c == b']' && !first {
                 break;
@@ -256,22 +408,24 @@ impl Comp<'_> {
             let lo = if c == b'[' && matches!(self.peek(), Some(b':' | b'=' | b'.')) {
                 match self.special(&mut set)? {
                     Some(b) => b,
+                    // A class cannot start a range.
+                    None if self.at_range() => return Err(Bad::Range),
                     None => continue,
                 }
             } else {
                 c
             };
             let mut hi = lo;
-            if self.peek() == Some(b'-') && self.p.get(self.i + 1).is_some_and(|&n| n != b']') {
+            if self.at_range() {
                 self.i += 1;
-                let e = self.peek().ok_or(Bad)?;
+                let e = self.peek().ok_or(Bad::Brack)?;
                 self.i += 1;
                 hi = e;
-                if e == b'[' && matches!(self.peek(), Some(b'=' | b'.')) {
-                    hi = self.special(&mut set)?.ok_or(Bad)?;
+                if e == b'[' && matches!(self.peek(), Some(b':' | b'=' | b'.')) {
+                    hi = self.special(&mut set)?.ok_or(Bad::Range)?;
                 }
                 if hi < lo {
-                    return Err(Bad);
+                    return Err(Bad::Range);
                 }
             }
             add(&mut set, lo, hi);
@@ -289,7 +443,7 @@ impl Comp<'_> {
             }
         }
         let idx = self.sets.len() as u16;
-        self.sets.push(set).map_err(|_| Bad)?;
+        self.sets.push(set).map_err(|_| Bad::Size)?;
         self.push(Inst::Set(idx))
     }
 }
@@ -315,6 +469,7 @@ enum Frame {
 struct Vm<'a> {
     prog: &'a [Inst],
     sets: &'a [[u8; 32]],
+    icase: bool,
     mark: &'a mut [u16],
     g: u16,
     stack: &'a mut [Frame],
@@ -441,7 +596,8 @@ impl Vm<'_> {
             let [cur, next] = lists;
             if pos > start {
                 next.n = 0;
-                let b = s[pos - 1];
+                // Under `icase` the program knows only lowercase letters.
+                let b = if self.icase { s[pos - 1].to_ascii_lowercase() } else { s[pos - 1] };
                 for k in 0..cur.n {
                     t.copy_from_slice(&cur.slot[k * self.w..][..self.w]);
                     let ok = match self.prog[cur.pc[k] as usize] {
@@ -498,20 +654,26 @@ impl Scratch {
     }
 }
 
-/// A compiled pattern, with the memory a search needs.
-pub struct Regex {
+/// A compiled program: its instructions, its sets, and whether the
+/// subject is read lowercased (`REG_ICASE`).
+#[derive(Clone, Copy)]
+struct Code {
     prog: &'static [Inst],
     sets: &'static [[u8; 32]],
+    icase: bool,
+}
+
+/// A compiled pattern, with the memory a search needs.
+pub struct Regex {
+    code: Code,
     /// How many subexpressions the pattern has (`re_nsub`).
     pub groups: usize,
     scratch: Scratch,
-    icase: bool,
 }
 
 /// Run `prog` over `s` from `start`; `end`: capture, else search.
 fn sim(
-    prog: &[Inst],
-    sets: &[[u8; 32]],
+    code: Code,
     sc: &mut Scratch,
     s: &[u8],
     start: usize,
@@ -523,8 +685,9 @@ fn sim(
     let mut lists = [List { pc: p0, slot: s0, n: 0 }, List { pc: p1, slot: s1, n: 0 }];
     sc.mark.fill(0);
     let mut vm = Vm {
-        prog,
-        sets,
+        prog: code.prog,
+        sets: code.sets,
+        icase: code.icase,
         mark: sc.mark,
         g: 0,
         stack: sc.stack,
@@ -540,42 +703,46 @@ fn sim(
 }
 
 impl Regex {
+    /// Compile `p` as an ERE.
     pub fn new(p: &[u8]) -> Result<Regex, Bad> {
-        Regex::with(p, false)
+        Regex::compile(p, false, false)
     }
 
-    /// Compile `p`, matching letters in either case when `icase`.
+    /// Compile `p` as an ERE, matching letters in either case when `icase`.
     pub fn with(p: &[u8], icase: bool) -> Result<Regex, Bad> {
+        Regex::compile(p, false, icase)
+    }
+
+    /// Compile `p` as a BRE, matching letters in either case when `icase`.
+    pub fn basic(p: &[u8], icase: bool) -> Result<Regex, Bad> {
+        Regex::compile(p, true, icase)
+    }
+
+    fn compile(p: &[u8], basic: bool, icase: bool) -> Result<Regex, Bad> {
         // As glibc, which reads the pattern through its lowercasing table.
-        let p = if icase { &*arena::alloc_with(p.len(), |i| p[i].to_ascii_lowercase()).map_err(|_| Bad)? } else { p };
-        let mut c =
-            Comp { p, i: 0, prog: heapless::Vec::new(), sets: heapless::Vec::new(), depth: 0, groups: 0, icase };
+        let p = match icase {
+            true => &*arena::alloc_with(p.len(), |i| p[i].to_ascii_lowercase()).map_err(|_| Bad::Space)?,
+            false => p,
+        };
+        let (prog, sets) = (heapless::Vec::new(), heapless::Vec::new());
+        let mut c = Comp { p, i: 0, prog, sets, depth: 0, groups: 0, icase, basic, ctx: Ctx::Begin };
         c.alt()?;
         if c.i != p.len() {
-            return Err(Bad);
+            return Err(Bad::Paren);
         }
         c.push(Inst::Match)?;
-        let prog = arena::alloc_slice(c.prog.len(), Inst::Match).map_err(|_| Bad)?;
+        let prog = arena::alloc_slice(c.prog.len(), Inst::Match).map_err(|_| Bad::Space)?;
         prog.copy_from_slice(&c.prog);
-        let sets = arena::alloc_slice(c.sets.len(), [0u8; 32]).map_err(|_| Bad)?;
+        let sets = arena::alloc_slice(c.sets.len(), [0u8; 32]).map_err(|_| Bad::Space)?;
         sets.copy_from_slice(&c.sets);
-        let scratch = Scratch::new(prog.len(), 1).ok_or(Bad)?;
-        Ok(Regex { prog, sets, groups: c.groups as usize, scratch, icase })
+        let scratch = Scratch::new(prog.len(), 1).ok_or(Bad::Space)?;
+        Ok(Regex { code: Code { prog, sets, icase }, groups: c.groups as usize, scratch })
     }
 
     /// The leftmost, then longest match in `s`: (start, end).
     pub fn find(&mut self, s: &[u8]) -> Option<(usize, usize)> {
-        let s = self.fold(s);
-        let (a, e) = sim(self.prog, self.sets, &mut self.scratch, s, 0, None, &mut [])?;
+        let (a, e) = sim(self.code, &mut self.scratch, s, 0, None, &mut [])?;
         Some((a as usize, e))
-    }
-
-    /// The subject as the program reads it: lowercase under `icase`.
-    fn fold<'s>(&self, s: &'s [u8]) -> &'s [u8] {
-        match self.icase {
-            true => arena::alloc_with(s.len(), |i| s[i].to_ascii_lowercase()).map_or(s, |l| &*l),
-            false => s,
-        }
     }
 
     /// Whether the pattern matches anywhere in `s`.
@@ -589,12 +756,11 @@ impl Regex {
     /// memory for the second pass).
     pub fn captures(&mut self, s: &[u8], m: &mut [i32]) -> bool {
         let Some((a, e)) = self.find(s) else { return false };
-        let s = self.fold(s);
         let w = 4 * self.groups;
-        let (Some(mut sc), Ok(hit)) = (Scratch::new(self.prog.len(), w), arena::alloc_slice(w, 0i32)) else {
+        let (Some(mut sc), Ok(hit)) = (Scratch::new(self.code.prog.len(), w), arena::alloc_slice(w, 0i32)) else {
             return false;
         };
-        if sim(self.prog, self.sets, &mut sc, s, a, Some(e), hit).is_none() {
+        if sim(self.code, &mut sc, s, a, Some(e), hit).is_none() {
             return false;
         }
         m[0] = a as i32;
@@ -637,6 +803,81 @@ mod tests {
         for p in ["a(", "[a", "a{2,1}", "*a", "a{", "[[:nope:]]", "\\", "[z-a]"] {
             assert!(Regex::new(p.as_bytes()).is_err(), "{p}");
         }
+    }
+    /// The code glibc's `regcomp` gives each refused pattern (checked
+    /// against it), extended and basic.
+    #[test]
+    fn error_codes() {
+        use Bad::*;
+        let ere: &[(&str, Bad)] = &[
+            ("a(", Paren),
+            ("[a", Brack),
+            ("[[:alpha:]", Brack),
+            ("[]", Brack),
+            ("a{2,1}", BadBr),
+            ("a{x}", BadBr),
+            ("a{}", BadBr),
+            ("a{1,2,3}", BadBr),
+            ("a{", Brace),
+            ("a{1,", Brace),
+            ("*a", BadRpt),
+            ("^*", BadRpt),
+            ("a|*b", BadRpt),
+            ("{1}", BadRpt),
+            ("[[:nope:]]", Ctype),
+            ("a\\", Escape),
+            ("[z-a]", Range),
+            ("[[:alpha:]-z]", Range),
+            ("[[.ab.]]", Collate),
+            ("a{32768}", Size),
+        ];
+        for &(p, e) in ere {
+            assert_eq!(Regex::new(p.as_bytes()).err(), Some(e), "{p}");
+        }
+        let bre: &[(&str, Bad)] = &[
+            ("a\\(", Paren),
+            ("a\\)", Paren),
+            ("a\\{2,1\\}", BadBr),
+            ("a\\{1,2}", Brace),
+            ("\\{1\\}", BadRpt),
+            ("a**", BadRpt),
+            ("a\\{1\\}\\{2\\}", BadRpt),
+            ("^\\{1\\}", BadRpt),
+        ];
+        for &(p, e) in bre {
+            assert_eq!(Regex::basic(p.as_bytes(), false).err(), Some(e), "{p}");
+        }
+        for p in ["a{1000}", "a)", "a**", "a{1}{2}", "a{,2}", "[a-]", "()"] {
+            assert!(Regex::new(p.as_bytes()).is_ok(), "{p}");
+        }
+    }
+    fn b(p: &str, s: &str) -> bool {
+        Regex::basic(p.as_bytes(), false).unwrap().is_match(s.as_bytes())
+    }
+    /// BREs as glibc reads them: escaped operators, context-dependent
+    /// anchors, a leading `*` literal.
+    #[test]
+    fn basic() {
+        assert!(b("a\\(b\\)*c", "abbc"));
+        assert!(b("a+", "a+") && !b("a+", "aa"));
+        assert!(b("a\\+$", "caa") && !b("^a\\+$", "a+"));
+        assert!(b("(a)", "(a)") && !b("(a)", "a"));
+        assert!(b("a\\|b", "b") && b("a|b", "a|b") && !b("a|b", "a"));
+        assert!(b("*a", "*a") && !b("*a", "a"));
+        assert!(b("\\(*a\\)", "*a") && b("x\\|*a", "*a"));
+        assert!(b("^*a", "*a") && !b("^*a", "a"));
+        assert!(b("a^", "a^") && b("a$b", "a$b") && b("^$", ""));
+        assert!(b("\\(^a\\)", "ab") && !b("\\(^a\\)", "ba"));
+        assert!(b("a\\{2\\}", "aa") && !b("^a\\{2\\}$", "a"));
+        assert!(b("a{2}", "a{2}") && b("a\\?b", "b"));
+        assert!(b("a*\\?", "x"));
+    }
+    #[test]
+    fn icase() {
+        let mut r = Regex::with(b"^ab[c-d]$", true).unwrap();
+        assert!(r.is_match(b"ABD") && r.is_match(b"aBc") && !r.is_match(b"ABE"));
+        let mut r = Regex::with(b"X[[:upper:]]", true).unwrap();
+        assert!(r.is_match(b"xy") && r.is_match(b"XY"));
     }
     fn caps(p: &str, s: &str) -> Vec<i32> {
         let mut r = Regex::new(p.as_bytes()).unwrap();

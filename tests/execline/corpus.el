@@ -1345,7 +1345,7 @@ eltest =~ =~ =~
 ## case-bad-regex
 case abc { "a(" { echo y } } echo n
 #@ ours-code 100
-#@ ours-err case: fatal: unable to regcomp "^a($": Invalid regular expression\n
+#@ ours-err case: fatal: unable to regcomp "^a($": Unmatched ( or \(\n
 ## case-N-groups
 case -N foooobarbaz { "([fo]+)bar(baz)" { elgetpositionals echo $# $0 $1 $2 } } echo n
 ## case-N-one-group
@@ -1387,7 +1387,7 @@ case -s -N abc { "a*" { importas -D unset x 0 echo $x } } echo n
 ## eltest-regex-bad
 eltest abc =~ "a("
 #@ ours-code 100
-#@ ours-err eltest: fatal: unable to compile a( into a regular expression: Invalid regular expression\n
+#@ ours-err eltest: fatal: unable to compile a( into a regular expression: Unmatched ( or \(\n
 ## case-newline-dot
 case "a
 b" { "a.b" { echo y } } echo n

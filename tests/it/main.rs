@@ -26,3 +26,4 @@ mod stage2;
 mod stop_delay;
 mod supervise;
 mod svclients;
+mod text_tools;

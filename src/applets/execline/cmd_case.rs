@@ -1,5 +1,5 @@
 //! case: run the block of the first pattern the value matches. Regexes
-//! are POSIX EREs (`-e`: BREs, turned into EREs here), matched by
+//! are POSIX EREs (`-e`: BREs), matched by
 //! `base::regex`; `-s` uses shell patterns (`fnmatch`, where `-e`, `-i` and `-N` mean
 //! `FNM_NOESCAPE`, `FNM_PERIOD` and `FNM_PATHNAME`, as execline's).
 use super::{Env, List, Opts, block, exec, exec_env, words};
@@ -8,91 +8,6 @@ use crate::rt::Args;
 
 const U: &[u8] =
     b"case [ -s | -S ] [ -e | -E ] [ -n | -N ] [ -i ] value { re1 { prog1... } re2 { prog2... } ... } progdefault... ";
-
-/// The index of the `]` that closes the bracket expression whose first
-/// byte (after `[`) is at `from` (or the end).
-fn bracket_end(p: &[u8], from: usize) -> usize {
-    let mut i = from + (p.get(from) == Some(&b'^')) as usize;
-    i += (p.get(i) == Some(&b']')) as usize;
-    while i < p.len() && p[i] != b']' {
-        if p[i] == b'[' && i + 1 < p.len() && b":.=".contains(&p[i + 1]) {
-            let d = p[i + 1];
-            i += 2;
-            while i < p.len() && !(p[i] == d && p.get(i + 1) == Some(&b']')) {
-                i += 1;
-            }
-            i += 1;
-        }
-        i += 1;
-    }
-    i.min(p.len())
-}
-
-/// A BRE as the same ERE: `\( \) \{ \} \| \+ \?` lose their backslash,
-/// the bare ones gain one, and a leading `*` is literal.
-fn bre(p: &[u8], out: &mut List<u8>) {
-    let mut i = 0;
-    let mut start = true;
-    while i < p.len() {
-        let c = p[i];
-        i += 1;
-        match c {
-            b'\\' if i < p.len() && b"(){}|+?".contains(&p[i]) => {
-                out.push(p[i]);
-                start = p[i] == b'(' || p[i] == b'|';
-                i += 1;
-                continue;
-            }
-            b'\\' if i < p.len() => {
-                out.push(c);
-                out.push(p[i]);
-                i += 1;
-            }
-            b'(' | b')' | b'{' | b'}' | b'|' | b'+' | b'?' => {
-                out.push(b'\\');
-                out.push(c);
-            }
-            b'^' if !start => {
-                out.push(b'\\');
-                out.push(c);
-            }
-            b'$' if !(i == p.len() || p[i..].starts_with(b"\\)") || p[i..].starts_with(b"\\|")) => {
-                out.push(b'\\');
-                out.push(c);
-            }
-            b'*' if start => {
-                out.push(b'\\');
-                out.push(c);
-            }
-            b'[' => {
-                // Copy a bracket expression whole.
-                let e = bracket_end(p, i);
-                super::extend(out, &p[i - 1..e]);
-                i = e;
-                start = false;
-                continue;
-            }
-            _ => out.push(c),
-        }
-        start = c == b'^' && start;
-    }
-}
-
-/// Compile `pat`, a BRE when `basic`, matching case-insensitively when
-/// `fold`.
-pub fn compile(pat: &'static [u8], basic: bool, fold: bool) -> Option<Regex> {
-    let mut e = List::new();
-    let mut src = pat;
-    if basic {
-        bre(pat, &mut e);
-        src = e.done();
-    }
-    Regex::with(src, fold).ok()
-}
-
-/// glibc's text for a pattern it refuses (it has one per error; this
-/// matcher only knows that the pattern is bad).
-pub const BAD_RE: &[u8] = b"Invalid regular expression";
 
 pub fn case(a: Args) -> u8 {
     let w = words(a, 0);
@@ -127,9 +42,9 @@ pub fn case(a: Args) -> u8 {
             continue;
         }
         let pat = super::cstr(&[b"^", expr, b"$"]).to_bytes();
-        let Some(mut re) = compile(pat, basic, fold) else {
-            diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", BAD_RE])
-        };
+        let re = if basic { Regex::basic(pat, fold) } else { Regex::with(pat, fold) };
+        let mut re =
+            re.unwrap_or_else(|e| diag::fatal(exit::USAGE, &[b"unable to regcomp \"", pat, b"\": ", e.text()]));
         if !re.is_match(s) {
             continue;
         }

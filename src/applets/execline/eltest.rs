@@ -1,7 +1,7 @@
 //! `eltest` (also `s6-test`): test(1) with any number of arguments, where
 //! a word that looks like an operator always is one and a leading `\`
 //! makes a word data.
-use crate::base::{diag, exit, num::parse_u64, packed};
+use crate::base::{diag, exit, num::parse_u64, packed, regex::Regex};
 use crate::rt::Args;
 use rustix::fs::Stat;
 
@@ -181,12 +181,9 @@ fn binary(op: &[u8], a: &[u8], b: &[u8]) -> bool {
         _ => {
             // `=~`: an unanchored POSIX ERE.
             let b: &'static [u8] = super::cstr(&[b]).to_bytes();
-            let Some(mut re) = super::cmd_case::compile(b, false, false) else {
-                diag::fatal(
-                    exit::USAGE,
-                    &[b"unable to compile ", b, b" into a regular expression: ", super::cmd_case::BAD_RE],
-                )
-            };
+            let mut re = Regex::new(b).unwrap_or_else(|e| {
+                diag::fatal(exit::USAGE, &[b"unable to compile ", b, b" into a regular expression: ", e.text()])
+            });
             re.is_match(a)
         }
     }
