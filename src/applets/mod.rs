@@ -27,6 +27,7 @@ pub mod strings;
 pub mod suexec;
 pub mod svc;
 pub mod svdt;
+pub mod svlink;
 pub mod svok;
 pub mod svscanctl;
 pub mod svstat;
@@ -375,6 +376,8 @@ const SPECS: &[Spec] = &[
              help: "print a service's recent deaths" },
     Spec { name: "s6-svdt-clear", main: svdt::clear, links: Links::CommandAndUsrBin,
              help: "clear a service's death tally" },
+    Spec { name: "s6-svlink", main: svlink::link, links: Links::CommandAndUsrBin,
+             help: "link a service into a running scan directory" },
     Spec { name: "s6-svlisten", main: svwait::listen, links: Links::CommandAndUsrBin,
              help: "run a program, then wait for services to change state" },
     Spec { name: "s6-svlisten1", main: svwait::listen1, links: Links::CommandAndUsrBin,
@@ -385,6 +388,8 @@ const SPECS: &[Spec] = &[
              help: "send commands to the supervision tree" },
     Spec { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,
              help: "print a service's state" },
+    Spec { name: "s6-svunlink", main: svlink::unlink, links: Links::CommandAndUsrBin,
+             help: "unlink a service from a running scan directory" },
     Spec { name: "s6-svwait", main: svwait::main, links: Links::CommandAndUsrBin,
              help: "wait for services to reach a state" },
     Spec { name: "s6-swapoff", main: linux::swapoff, links: Links::CommandAndUsrBin,

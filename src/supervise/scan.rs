@@ -256,6 +256,12 @@ impl Supervisor {
             }
             Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
         }
+        // Held from now on, as s6-svscan does: s6-svlink checks it before
+        // it links a service into a container that has none yet.
+        if self.scan_lock.is_none() && !self.scan_lock_tried {
+            self.scan_lock_tried = true;
+            self.scan_lock = ScanLock::take(dot.as_fd());
+        }
     }
 
     /// Copy `services_d/*` into the scan directory and prepare each
@@ -336,12 +342,11 @@ impl Supervisor {
     /// been spawned, not before its own spawn: the spawns follow one
     /// another, and a status and its events cost PID 1 more than a spawn.
     fn kick_from(&mut self, first: usize) {
-        for i in first..self.svcs.len() {
-            if self.svcs[i].fresh && !self.svcs[i].st.log {
-                if let Some(l) = self.svcs[i].peer {
-                    self.handle(l, Event::Kick);
+        for log in [true, false] {
+            for i in first..self.svcs.len() {
+                if self.svcs[i].fresh && self.svcs[i].st.log == log {
+                    self.handle(i, Event::Kick);
                 }
-                self.handle(i, Event::Kick);
             }
         }
         for i in first..self.svcs.len() {
@@ -384,7 +389,36 @@ impl Supervisor {
             }
             Ok(())
         });
+        // A supervisor that exited (`s6-svc -x`) while its directory stays
+        // is started anew, as s6-svscan does; a logger's, with its service.
+        for i in 0..self.svcs.len() {
+            let s = &self.svcs[i];
+            let active = if s.st.log { s.peer.is_some_and(|p| self.svcs[p].active) } else { s.active };
+            if s.exited && !s.gone && active {
+                self.revive(i);
+            }
+        }
         self.kick_from(0);
+    }
+
+    /// Supervise anew entry `i`, whose supervisor exited: its directory
+    /// set up again (`prepare`), in the same place, with the same log pipe.
+    fn revive(&mut self, i: usize) {
+        let old = &self.svcs[i];
+        let Ok(dir) = rustix::io::fcntl_dupfd_cloexec(&old.dir, 0) else { return };
+        let names = Some((old.name_c, old.path_c));
+        let Some(mut svc) = prepare(dir, old.name, old.st.log, None, self.scan_lock.as_ref(), None, names) else {
+            return;
+        };
+        let old = &mut self.svcs[i];
+        svc.pipe = old.pipe.take();
+        svc.peer = old.peer;
+        svc.pinned = old.pinned;
+        svc.fresh = true;
+        if let Some(c) = &svc.control {
+            self.watch(c.as_fd(), Watch::Control(i));
+        }
+        self.svcs.put(i, svc);
     }
 
     /// `s6-svscanctl -n`, `-N`, `-h`: the services the last scan did not
@@ -407,11 +441,13 @@ impl Supervisor {
             if s.st.log || s.gone || s.active || s.leaving || s.pinned {
                 continue;
             }
+            // Each supervisor exits once its service is down (see
+            // `exit_supervisor`); until then it obeys s6-svc.
             for j in core::iter::once(i).chain(peer) {
                 let e = &mut self.svcs[j];
                 e.gone = true;
                 e.leaving = true;
-                let _ = rustix::event::epoll::delete(&self.ep, &e.control);
+                e.exiting = true;
             }
             self.stop_range(i, i + 1);
             if let Some(l) = peer {
@@ -472,8 +508,8 @@ impl Supervisor {
         }
     }
 
-    /// Take [`ScanLock`] before the first service is set up (a container
-    /// with a CMD alone makes no file for it).
+    /// Take [`ScanLock`] before the first service is set up, if the scan
+    /// directory's set-up has not.
     fn take_scan_lock(&mut self) {
         if self.scan_lock.is_none() && !self.scan_lock_tried {
             self.scan_lock_tried = true;
@@ -516,7 +552,9 @@ impl Supervisor {
             Some((r, w)) => (Some(r), Some(w)),
             None => (None, None),
         };
-        let Some(mut svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref()) else { return };
+        let Some(mut svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref(), None) else {
+            return;
+        };
         svc.fresh = true;
         // A pruned service's place (with its logger's when this one has
         // a logger too), else the end of the table.
@@ -531,7 +569,9 @@ impl Supervisor {
             }
             None => self.svcs.len(),
         };
-        self.watch(svc.control.as_fd(), Watch::Control(idx));
+        if let Some(c) = &svc.control {
+            self.watch(c.as_fd(), Watch::Control(idx));
+        }
         if !self.svcs.put(idx, svc) {
             return;
         }
@@ -546,9 +586,11 @@ impl Supervisor {
             // In the pruned logger's place after a reused pair, else at
             // the end of the table.
             let li = if pair.is_some() { idx + 1 } else { self.svcs.len() };
-            if let Some(mut log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None) {
+            if let Some(mut log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None, None) {
                 log.fresh = true;
-                self.watch(log.control.as_fd(), Watch::Control(li));
+                if let Some(c) = &log.control {
+                    self.watch(c.as_fd(), Watch::Control(li));
+                }
                 if self.svcs.put(li, log) {
                     self.svcs[li].peer = Some(idx);
                     self.svcs[idx].peer = Some(li);
@@ -603,10 +645,12 @@ impl Supervisor {
         let _ =
             fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
         self.take_scan_lock();
-        let mut svc = prepare(dir, name, false, None, self.scan_lock.as_ref(), None)?;
+        let mut svc = prepare(dir, name, false, None, self.scan_lock.as_ref(), None, None)?;
         svc.pinned = true;
         let idx = self.svcs.len();
-        self.watch(svc.control.as_fd(), Watch::Control(idx));
+        if let Some(c) = &svc.control {
+            self.watch(c.as_fd(), Watch::Control(idx));
+        }
         self.svcs.push(svc).then_some(())?;
         Some(idx)
     }
@@ -708,6 +752,18 @@ impl ScanLock {
         made && fs::linkat(fs::CWD, FIRST_STATUS, sup, c"status", AtFlags::empty()).is_ok()
     }
 
+    /// Remove `dir/supervise/lock` if it is a link to the lock: the
+    /// service is seen unsupervised (s6's clients take a missing lock file
+    /// so). A service's own lock file is left, as s6-supervise leaves it.
+    pub(super) fn unlink_from(&self, dir: BorrowedFd<'_>) {
+        const LOCK: &CStr = c"supervise/lock";
+        if fs::statat(dir, LOCK, AtFlags::SYMLINK_NOFOLLOW)
+            .is_ok_and(|st| st.st_dev == self.dev && st.st_ino == self.ino)
+        {
+            let _ = fs::unlinkat(dir, LOCK, AtFlags::empty());
+        }
+    }
+
     /// Make `dir/name` a link to the lock (`true`), or say that the caller
     /// must make its own file (`false`): a link cannot be made, or a
     /// different file is there.
@@ -723,7 +779,8 @@ impl ScanLock {
 
 /// Make `dir` a supervised service directory: `supervise/` (lock, control,
 /// status), `event/`, wanted up unless `down` exists (`seen`: what its
-/// copy just found in it).
+/// copy just found in it; `names`: its `name_c` and `path_c`, when it had
+/// them already).
 fn prepare(
     dir: OwnedFd,
     name: &[u8],
@@ -731,6 +788,7 @@ fn prepare(
     pipe: Option<OwnedFd>,
     shared: Option<&ScanLock>,
     seen: Option<&Listing>,
+    names: Option<(&'static CStr, &'static CStr)>,
 ) -> Option<Svc> {
     let fail = |e: Errno, what: &[u8]| {
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
@@ -797,8 +855,10 @@ fn prepare(
     }
     let want_up = !seen.and_then(|l| l.down).unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
     let status_linked = want_up && fresh_sup && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
-    let name_c = arena::cstr(&[name]).ok()?;
-    let path_c = arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?;
+    let (name_c, path_c) = match names {
+        Some(n) => n,
+        None => (arena::cstr(&[name]).ok()?, arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?),
+    };
     let mut st = State::new(want_up, Tai::now());
     st.log = is_log;
     let mut svc = Svc {
@@ -806,7 +866,7 @@ fn prepare(
         name_c,
         path_c,
         dir,
-        control,
+        control: Some(control),
         _lock: lock,
         peer: None,
         pipe,
@@ -826,6 +886,8 @@ fn prepare(
         gone: false,
         fresh: false,
         pinned: false,
+        exiting: false,
+        exited: false,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started soon (`kick`), and its own status

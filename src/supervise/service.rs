@@ -45,7 +45,8 @@ pub struct Svc {
     pub(super) name_c: &'static CStr,
     pub(super) path_c: &'static CStr,
     pub(super) dir: OwnedFd,
-    pub(super) control: OwnedFd,
+    /// `supervise/control`, read while the supervisor lives (see `exited`).
+    pub(super) control: Option<OwnedFd>,
     /// The service's own locked `supervise/lock`, when it could not be a
     /// link to the scan lock (see `Supervisor::scan_lock`).
     pub(super) _lock: Option<OwnedFd>,
@@ -92,6 +93,15 @@ pub struct Svc {
     /// s6-rc's (a longrun, or services.d's in the v3 layout): never
     /// pruned, its index is s6-rc's.
     pub(super) pinned: bool,
+    /// Its supervisor is to exit once the service is down (`s6-svc -x`,
+    /// or pruned), as s6-supervise does.
+    pub(super) exiting: bool,
+    /// Its supervisor has exited: event `x` sent, `supervise/control`
+    /// closed and `supervise/lock` no longer locked, so that s6's clients
+    /// (`s6-svunlink`, `s6-svok`, `s6-svc`) see no supervisor. The next
+    /// scan that finds its directory supervises it anew, as s6-svscan
+    /// restarts a supervisor that exited (see `Supervisor::rescan`).
+    pub(super) exited: bool,
 }
 
 /// The service table: arena slots, allocated when the first service is
@@ -186,6 +196,10 @@ pub struct Supervisor {
     hold_until: Option<Instant>,
     /// When the spare files are made (see `make_spares`).
     spare_at: Option<Instant>,
+    /// A supervisor exited while its service is still in the scan
+    /// directory: the scan that supervises it anew is due then, a second
+    /// later, as s6-svscan's (see `exit_supervisor`).
+    pub(super) rescan_at: Option<Instant>,
 }
 
 const TALLY_NEW: &CStr = c"supervise/death_tally.new";
@@ -549,6 +563,7 @@ impl Supervisor {
             legacy: false,
             hold_until: None,
             spare_at: None,
+            rescan_at: None,
         })
     }
 
@@ -580,6 +595,34 @@ impl Supervisor {
                     next = Some(e);
                 }
             }
+        }
+        let svc = &self.svcs[i];
+        if svc.exiting && !svc.exited && svc.st.phase == Phase::Down {
+            self.exit_supervisor(i);
+        }
+    }
+
+    /// The service is down and its supervisor was told to exit: it does,
+    /// as s6-supervise's last steps (its status as it is, then event `x`).
+    /// Its control fifo is closed and its `supervise/lock` no longer
+    /// locked (the link to the scan lock removed, or its own lock
+    /// dropped): s6-svunlink, which waits for the `x`, returns; s6-svok
+    /// and s6-svc see no supervisor. One still in the scan directory is
+    /// supervised anew by the scan a second later, as s6-svscan restarts
+    /// a supervisor that exited (see `rescan`).
+    fn exit_supervisor(&mut self, i: usize) {
+        let svc = &mut self.svcs[i];
+        svc.flush();
+        svc.exited = true;
+        svc.control = None;
+        if svc._lock.take().is_none()
+            && let Some(l) = &self.scan_lock
+        {
+            l.unlink_from(svc.dir.as_fd());
+        }
+        let _ = ftrig::send(svc.dir.as_fd(), ftrig::EVENT, b"x");
+        if !svc.gone && !self.stopping {
+            self.rescan_at.get_or_insert(Instant::now().after_ms(1000));
         }
     }
 
@@ -701,7 +744,8 @@ impl Supervisor {
     pub fn on_control(&mut self, i: usize) {
         let mut buf = [0u8; 64];
         loop {
-            let n = match rustix::io::read(&self.svcs[i].control, &mut buf) {
+            let Some(c) = &self.svcs[i].control else { return };
+            let n = match rustix::io::read(c, &mut buf) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => n,
             };
@@ -713,6 +757,12 @@ impl Supervisor {
 
     /// An s6-svc command letter, as from the control fifo.
     pub fn send(&mut self, i: usize, b: u8) {
+        let svc = &mut self.svcs[i];
+        // Once told to exit, s6-supervise ignores `u`; once exited, all.
+        if svc.exited || (svc.exiting && b == b'u') {
+            return;
+        }
+        svc.exiting |= b == b'x';
         if let Some(c) = control::decode(b) {
             self.handle(i, Event::Command(c));
         }
@@ -744,7 +794,8 @@ impl Supervisor {
 
     /// The earliest deadline among the services.
     pub fn deadline(&self) -> Option<Instant> {
-        self.svcs.iter().filter_map(|s| s.st.deadline()).chain(self.hold_until).chain(self.spare_at).min()
+        let at = self.svcs.iter().filter_map(|s| s.st.deadline()).chain(self.hold_until).chain(self.spare_at);
+        at.chain(self.rescan_at).min()
     }
 
     /// When `make_spares` is due, if it is.
@@ -826,6 +877,12 @@ impl Supervisor {
         for i in 0..self.svcs.len() {
             if self.svcs[i].st.deadline().is_some_and(|t| now >= t) {
                 self.handle(i, Event::Tick);
+            }
+        }
+        if self.rescan_at.is_some_and(|t| now >= t) {
+            self.rescan_at = None;
+            if !self.stopping {
+                self.rescan();
             }
         }
     }

@@ -1589,3 +1589,141 @@ fn svlisten_waits_for_several_services() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// Our applet `prog`, run on the host as Debian's are.
+fn ours(prog: &str) -> Command {
+    let mut c = Command::new(rs6());
+    c.arg(prog);
+    c
+}
+
+/// In the root, its own host path leads back to its top: a path that a
+/// tool run on the host resolves (s6-svlink links the servicedir's real
+/// path) names the same directory for PID 1 in the chroot.
+fn loop_back(root: &Root) {
+    let back = root.path().join(root.path().strip_prefix("/").unwrap());
+    fs::create_dir_all(back.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink("/", &back).unwrap();
+}
+
+/// A service directory outside the scan directory, with a logger that
+/// ends on EOF.
+fn outside_service(root: &Root, name: &str, tag: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let d = root.path().join("srv").join(name);
+    fs::create_dir_all(d.join("log")).unwrap();
+    fs::write(d.join("run"), format!("#!/bin/sh\nexec sleep {tag}\n")).unwrap();
+    fs::write(d.join("log/run"), "#!/bin/sh\nexec cat\n").unwrap();
+    for f in [d.join("run"), d.join("log/run")] {
+        fs::set_permissions(&f, PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    d
+}
+
+/// `s6-svlink` and `s6-svunlink`, Debian's and ours in turn, add a service
+/// (and its logger) to a running container that has no service of its
+/// own, and take it out: each returns once the supervisors have started,
+/// or exited (s6-svunlink waits for event `x`), and the service is then
+/// seen unsupervised. `-D` links it down (a `down` file in it and in its
+/// logger); `-d` too, and removes the service's own once supervised.
+#[test]
+fn svlink_and_svunlink_add_and_take_out_a_service() {
+    let root = Root::new();
+    loop_back(&root);
+    let mut c = root.init(&[]).start();
+    let scan = root.path().join("run/service");
+    wait_until("the scan lock", Duration::from_secs(10), || scan.join(".s6-svscan/lock").exists());
+    let d = outside_service(&root, "dyn", 4713010);
+    let pairs = [("theirs", "ours"), ("ours", "theirs"), ("ours", "ours"), ("theirs", "theirs")];
+    for (k, (l, u)) in pairs.into_iter().enumerate() {
+        let tool = |who: &str, p: &str| if who == "ours" { ours(p) } else { s6(p) };
+        let t = Instant::now();
+        let (code, out, err) = host(tool(l, "s6-svlink").args(["-t", "5000"]).arg(&scan).arg(&d));
+        assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""), "{l} s6-svlink, round {k}");
+        assert!(t.elapsed() < Duration::from_secs(2), "{l} s6-svlink took {:?}", t.elapsed());
+        assert_eq!(fs::read_link(scan.join("dyn")).unwrap(), d, "{l}");
+        assert!(svstat(&d).starts_with("up (pid "), "{l}: {}", svstat(&d));
+        assert!(svstat(&d.join("log")).starts_with("up (pid "), "{l}: {}", svstat(&d.join("log")));
+        wait_until("run", Duration::from_secs(5), || running("sleep 4713010") == 1);
+        let t = Instant::now();
+        let (code, out, err) = host(tool(u, "s6-svunlink").args(["-t", "5000"]).arg(&scan).arg("dyn"));
+        assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""), "{u} s6-svunlink, round {k}");
+        assert!(t.elapsed() < Duration::from_secs(2), "{u} s6-svunlink took {:?}: no `x`", t.elapsed());
+        assert!(fs::symlink_metadata(scan.join("dyn")).is_err(), "{u}: the link stays");
+        assert_eq!(running("sleep 4713010"), 0, "{u}: the service still runs");
+        assert_eq!(host(s6("s6-svok").arg(&d)).0, 1, "{u}: still seen supervised");
+        assert_eq!(host(s6("s6-svok").arg(d.join("log"))).0, 1, "{u}: the logger still seen supervised");
+        let (code, _, err) = host(s6("s6-svc").arg("-u").arg(&d));
+        assert_eq!(code, 100, "{u}: {err}");
+        assert!(err.contains("supervisor not listening"), "{err}");
+    }
+    // -D: supervised, down, a down file in both; -d: the service's removed.
+    for (who, opt) in [("theirs", "-D"), ("ours", "-D"), ("theirs", "-d"), ("ours", "-d")] {
+        let tool = |p: &str| if who == "ours" { ours(p) } else { s6(p) };
+        let (code, _, err) = host(tool("s6-svlink").args([opt, "-t", "5000"]).arg(&scan).arg(&d));
+        assert_eq!(code, 0, "{who} {opt}: {err}");
+        assert!(svstat(&d).starts_with("down (exitcode 0) "), "{who} {opt}: {}", svstat(&d));
+        assert_eq!(d.join("down").exists(), opt == "-D", "{who} {opt}");
+        assert!(d.join("log/down").exists(), "{who} {opt}");
+        assert!(svstat(&d.join("log")).starts_with("down (exitcode 0) "), "{who} {opt}");
+        let (code, _, err) = host(tool("s6-svunlink").args(["-t", "5000"]).arg(&scan).arg("dyn"));
+        assert_eq!(code, 0, "{who} {opt}: {err}");
+        for f in [d.join("down"), d.join("log/down")] {
+            let _ = fs::remove_file(f);
+        }
+    }
+    assert_eq!(host(s6("s6-svok").arg(&d)).0, 1);
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
+/// `s6-svc -x` ends the service's supervisor once the service is down
+/// (here at the next `-d`): event `x`, nobody listening on its control
+/// fifo, its lock free. s6-svscan starts a new supervisor a second later
+/// while the directory is still in the scan directory: the service runs
+/// again (it has no `down` file). One with a `down` file is left down by
+/// its new supervisor, and one already down is left at once.
+#[test]
+fn svc_x_ends_the_supervisor_and_the_scan_starts_a_new_one() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 4713100");
+    service(&root, "b", "exec sleep 4713101");
+    root.file("/etc/services.d/b/down", "", 0o644);
+    let mut c = root.init(&[]).start();
+    let (a, b) = (svc_dir(&root, "a"), svc_dir(&root, "b"));
+    let first = wait_state(&a, "up (pid ");
+    wait_state(&b, "down ");
+    assert_eq!(host(s6("s6-svc").arg("-x").arg(&a)).0, 0);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(running("sleep 4713100"), 1, "-x alone took the service down");
+    assert_eq!(host(s6("s6-svok").arg(&a)).0, 0, "-x alone ended the supervisor");
+    // Subscribed to `x` before the -d that ends it.
+    let mut waiter = dies_with_parent("/usr/bin/s6-ftrig-wait")
+        .args(["-t", "5000"])
+        .arg(a.join("event"))
+        .arg("x")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let t = Instant::now();
+    assert_eq!(host(s6("s6-svc").arg("-d").arg(&a)).0, 0);
+    assert!(wait_child(&mut waiter, Duration::from_secs(5)).success(), "no event x");
+    assert_eq!(host(s6("s6-svok").arg(&a)).0, 1, "the supervisor still there");
+    assert_eq!(running("sleep 4713100"), 0);
+    let again = wait_state(&a, "up (pid ");
+    assert!(t.elapsed() >= Duration::from_millis(900), "restarted after {:?}", t.elapsed());
+    assert_ne!(first.split(' ').nth(2), again.split(' ').nth(2), "{first} / {again}");
+    assert_eq!(host(s6("s6-svok").arg(&a)).0, 0);
+    // Down already: the supervisor exits at once; its successor keeps it down.
+    assert_eq!(host(s6("s6-svc").arg("-x").arg(&b)).0, 0);
+    wait_until("b's supervisor gone", Duration::from_secs(5), || host(s6("s6-svok").arg(&b)).0 == 1);
+    wait_until("b's new supervisor", Duration::from_secs(5), || host(s6("s6-svok").arg(&b)).0 == 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(svstat(&b).starts_with("down "), "{}", svstat(&b));
+    assert_eq!(running("sleep 4713101"), 0);
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
