@@ -123,7 +123,7 @@ fn service_working_directory_v2_layout() {
     let (out, err) = service_pwd(false);
     assert_eq!(
         out,
-        "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncmd\ncontainer_environment\nenv-stage3\nservices\nworkdir\n",
+        "/run/s6/services/app\n/run/s6/services/app\n/run/s6/services/app\nbasedir\ncmd\ncontainer_environment\nenv-stage3\netc\nservices\nworkdir\n",
         "{err}"
     );
 }

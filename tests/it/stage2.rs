@@ -518,7 +518,7 @@ fn stale_run_from_a_previous_start_is_cleaned() {
         .init(&["sh", "-c", "printcontenv STALE || echo clean; ls /run/s6 | grep -vx cmd.new"])
         .env("S6_VERBOSITY", "1")
         .run();
-    assert_eq!(o.stdout, "clean\nbasedir\ncmd\ncontainer_environment\nservices\nworkdir\n", "{}", o.stderr);
+    assert_eq!(o.stdout, "clean\nbasedir\ncmd\ncontainer_environment\netc\nservices\nworkdir\n", "{}", o.stderr);
     assert_eq!(o.code(), 0, "a stale exitcode must not leak into this run");
 }
 
@@ -539,6 +539,35 @@ fn runtime_profile_and_stage2_hook() {
     let o = root.init(&["echo", "cmd"]).env("S6_STAGE2_HOOK", "exit 5").env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
     assert_eq!(o.code(), 5);
     assert_eq!(o.stdout, "default\n".replace("default\n", ""), "{}", o.stderr);
+}
+
+/// v2's `/var/run/s6/etc` view of the image's directories (of the
+/// profile's with `S6_RUNTIME_PROFILE`): a cont-init script that removes
+/// `/var/run/s6/etc/services.d/NAME/down` starts a service shipped down,
+/// as on s6-overlay v2. The v3 layout has no such view.
+#[test]
+fn v2_etc_view_reaches_the_images_directories() {
+    let root = Root::new();
+    root.file("/etc/services.d/nodejs/run", "#!/bin/sh\nexec sleep 4714000\n", 0o755);
+    root.file("/etc/services.d/nodejs/down", "", 0o644);
+    root.file(
+        "/etc/cont-init.d/10-enable",
+        "#!/command/execlineb -P\nif { s6-rmrf /var/run/s6/etc/services.d/nodejs/down }\ns6-echo enabled\n",
+        0o755,
+    );
+    let cmd =
+        "s6-svwait -u -t 5000 /run/service/nodejs && echo up; ls /var/run/s6/etc/cont-init.d; readlink /run/s6/etc";
+    let o = root.init(&["sh", "-c", cmd]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "enabled\nup\n10-enable\n/etc\n", "{}", o.stderr);
+    assert!(!root.path().join("etc/services.d/nodejs/down").exists());
+    // A profile's own directories; a restart keeps the link.
+    root.file("/etc/cont-profile.d/dev/cont-init.d/20-dev", "#!/bin/sh\n:\n", 0o755);
+    let o = root.init(&["sh", "-c", "ls /var/run/s6/etc/cont-init.d"]).env("S6_RUNTIME_PROFILE", "dev").run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "20-dev\n"), "{}", o.stderr);
+    fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+    let o = root.init(&["sh", "-c", "ls -d /run/s6/etc"]).run();
+    assert_ne!(o.code(), 0, "v3 has no /run/s6/etc: {}", o.stdout);
 }
 
 #[test]

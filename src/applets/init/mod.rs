@@ -181,7 +181,7 @@ fn container(args: Args) -> u8 {
     let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
     let prepared = match runtime::check_run(kube) {
         Err(why) => Err((None, why)),
-        Ok(()) => runtime::prepare(s.read_only_root, v3).map_err(|(e, what)| (Some(e), what)),
+        Ok(()) => runtime::prepare(s.read_only_root, v3, base).map_err(|(e, what)| (Some(e), what)),
     };
     let (runtime_ok, cmd_stale) = match prepared {
         Ok(stale) => (true, stale),

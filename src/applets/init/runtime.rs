@@ -177,7 +177,7 @@ pub fn check_run(kube: bool) -> Result<(), &'static [u8]> {
 /// `Ok(true)`: `/run/s6/cmd` still says how the previous start's CMD
 /// ended; the caller says `starting` in it before anything of stage 2
 /// runs (`Pid1::cmd_starting`), or `up` when the CMD is the first thing.
-pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static [u8])> {
+pub fn prepare(read_only_root: bool, v3: bool, base: &[u8]) -> Result<bool, (Errno, &'static [u8])> {
     if !read_only_root {
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
@@ -187,8 +187,16 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     if fresh {
         crate::s6::cmd::absent();
     } else {
-        let keep: &[&[u8]] =
-            &[b"container_environment", b"basedir", b"services", b"legacy-services", b"workdir", b"cmd", b"cmd.new"];
+        let keep: &[&[u8]] = &[
+            b"container_environment",
+            b"basedir",
+            b"services",
+            b"legacy-services",
+            b"workdir",
+            b"cmd",
+            b"cmd.new",
+            b"etc",
+        ];
         prune(s6.as_fd(), keep).map_err(clean)?;
         // The previous start's `cmd` and `cmd.new` are kept (no inode freed
         // and made again, see `s6::cmd`); `cmd` is rewritten by the caller.
@@ -209,8 +217,23 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     clean_dir(real, &[b".s6-svscan"]).map_err(clean)?;
     if v3 {
         clean_dir(c"/run/s6/legacy-services", &[]).map_err(clean)?;
-    } else if !fresh {
-        let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
+        if !fresh {
+            let _ = remove_tree(s6.as_fd(), b"etc", 32);
+        }
+    } else {
+        if !fresh {
+            let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
+        }
+        // v2's `/var/run/s6/etc/{fix-attrs.d,cont-init.d,cont-finish.d,
+        // services.d}`, links to the image's (the profile's) directories:
+        // one link to the directory that holds them. Scripts address them
+        // there (`s6-rmrf /var/run/s6/etc/services.d/NAME/down` in a
+        // cont-init script starts a service that ships down).
+        if let Ok(t) = crate::sys::arena::cstr(&[base])
+            && let Err(e) = ensure_link(c"/run/s6/etc", t)
+        {
+            diag::warn_sys(e, &[b"unable to symlink /run/s6/etc to ", base]);
+        }
     }
     let (results, fresh_results) = real_dir(RESULTS).map_err(clean)?;
     if !fresh_results {
