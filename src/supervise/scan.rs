@@ -473,6 +473,12 @@ impl Supervisor {
         })
     }
 
+    /// Entry `i`'s `name_c` and `path_c`, if its name is `name`.
+    fn names_of(&self, i: usize, name: &[u8]) -> Option<(&'static CStr, &'static CStr)> {
+        let s = &self.svcs[i];
+        (s.name == name).then_some((s.name_c, s.path_c))
+    }
+
     /// Services set up from here on link to a first status stamped now
     /// (every one linked before has been started since).
     fn new_batch(&self) {
@@ -552,14 +558,17 @@ impl Supervisor {
             Some((r, w)) => (Some(r), Some(w)),
             None => (None, None),
         };
-        let Some(mut svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref(), None) else {
+        // A pruned service's place (with its logger's when this one has
+        // a logger too), else the end of the table. The same name coming
+        // back takes the names made for it then.
+        let pair = rd.is_some().then(|| self.free_place(true)).flatten();
+        let place = pair.or_else(|| self.free_place(false));
+        let names = place.and_then(|i| self.names_of(i, name));
+        let Some(mut svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref(), names) else {
             return;
         };
         svc.fresh = true;
-        // A pruned service's place (with its logger's when this one has
-        // a logger too), else the end of the table.
-        let pair = rd.is_some().then(|| self.free_place(true)).flatten();
-        let idx = match pair.or_else(|| self.free_place(false)) {
+        let idx = match place {
             Some(i) => {
                 // The pruned logger after it is nobody's now.
                 if let Some(l) = self.svcs[i].peer {
@@ -586,7 +595,8 @@ impl Supervisor {
             // In the pruned logger's place after a reused pair, else at
             // the end of the table.
             let li = if pair.is_some() { idx + 1 } else { self.svcs.len() };
-            if let Some(mut log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None, None) {
+            let names = pair.and_then(|_| self.names_of(li, &lname));
+            if let Some(mut log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None, names) {
                 log.fresh = true;
                 if let Some(c) = &log.control {
                     self.watch(c.as_fd(), Watch::Control(li));
