@@ -12,6 +12,7 @@ pub mod dirs;
 pub mod execline;
 pub mod extras;
 pub mod fix_attrs;
+pub mod ftrig;
 pub mod halt;
 pub mod health;
 pub mod init;
@@ -280,6 +281,8 @@ const SPECS: &[Spec] = &[
              help: "change a file's owner" },
     Spec { name: "s6-chroot", main: utils::chroot, links: Links::CommandAndUsrBin,
              help: "change the root directory, then exec" },
+    Spec { name: "s6-cleanfifodir", main: ftrig::cleanfifodir, links: Links::CommandAndUsrBin,
+             help: "remove the fifos of a fifodir's dead listeners" },
     Spec { name: "s6-clock", main: stamps::clock, links: Links::CommandAndUsrBin,
              help: "print or set the system clock as a TAI64N label" },
     Spec { name: "s6-cut", main: text::cut, links: Links::CommandAndUsrBin,
@@ -306,6 +309,14 @@ const SPECS: &[Spec] = &[
              help: "write each line of stdin through a format" },
     Spec { name: "s6-freeramdisk", main: linux::freeramdisk, links: Links::CommandAndUsrBin,
              help: "flush a RAM disk's buffers, freeing its memory" },
+    Spec { name: "s6-ftrig-listen", main: ftrig::listen, links: Links::CommandAndUsrBin,
+             help: "run a program, then wait for events in fifodirs" },
+    Spec { name: "s6-ftrig-listen1", main: ftrig::listen1, links: Links::CommandAndUsrBin,
+             help: "run a program, then wait for events in a fifodir" },
+    Spec { name: "s6-ftrig-notify", main: ftrig::notify, links: Links::CommandAndUsrBin,
+             help: "send events to a fifodir's listeners" },
+    Spec { name: "s6-ftrig-wait", main: ftrig::wait_main, links: Links::CommandAndUsrBin,
+             help: "wait for events in a fifodir to match a regexp" },
     Spec { name: "s6-grep", main: text::grep, links: Links::CommandAndUsrBin,
              help: "print the lines of stdin that match a regular expression" },
     Spec { name: "s6-head", main: text::head, links: Links::CommandAndUsrBin,
@@ -328,6 +339,8 @@ const SPECS: &[Spec] = &[
              help: "make directories" },
     Spec { name: "s6-mkfifo", main: utils::mkfifo, links: Links::CommandAndUsrBin,
              help: "make named pipes" },
+    Spec { name: "s6-mkfifodir", main: ftrig::mkfifodir, links: Links::CommandAndUsrBin,
+             help: "make a fifodir" },
     Spec { name: "s6-mount", main: linux::mount, links: Links::CommandAndUsrBin,
              help: "mount a filesystem, or every fstab entry" },
     Spec { name: "s6-nice", main: utils::nice, links: Links::CommandAndUsrBin,

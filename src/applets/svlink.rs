@@ -84,34 +84,6 @@ fn survey(dir: &[u8]) -> Result<(bool, bool), Errno> {
     }
 }
 
-/// Make the fifodir `p` as s6's `ftrigw_fifodir_make`: mode 03730 owned
-/// by group `gid`, or 01733 without one; an existing directory must be
-/// ours, and keeps its mode unless `force`.
-fn fifodir_make(p: &CStr, gid: Option<u32>, force: bool) -> Result<(), Errno> {
-    let old = rustix::process::umask(Mode::empty());
-    let made = fs::mkdir(p, Mode::from_raw_mode(0o700));
-    rustix::process::umask(old);
-    if let Err(e) = made {
-        if e != Errno::EXIST {
-            return Err(e);
-        }
-        let st = fs::stat(p)?;
-        if st.st_uid != rustix::process::getuid().as_raw() {
-            return Err(Errno::ACCESS);
-        }
-        if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
-            return Err(Errno::NOTDIR);
-        }
-        if !force {
-            return Ok(());
-        }
-    }
-    if let Some(g) = gid {
-        fs::chown(p, None, Some(rustix::fs::Gid::from_raw(g)))?;
-    }
-    fs::chmod(p, Mode::from_raw_mode(if gid.is_some() { 0o3730 } else { 0o1733 }))
-}
-
 /// Subscribe to `dir/event`.
 fn subscribe(dir: &[u8]) -> Result<Listener, Errno> {
     let d = svdir::open(path(&[dir]))?;
@@ -228,7 +200,7 @@ fn link_one(scan: &[u8], dir: &[u8], name: &[u8], opts: u32, deadline: Option<In
                 let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
                 fs::open(path(&[d, b"/down"]), flags, Mode::from_raw_mode(0o666))?;
             }
-            fifodir_make(path(&[d, b"/event"]), gid, opts & FORCE != 0)?;
+            ftrig::fifodir_make(path(&[d, b"/event"]), gid, opts & FORCE != 0)?;
             let _ = ls.push(subscribe(d)?);
         }
     }

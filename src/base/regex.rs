@@ -484,6 +484,8 @@ struct Vm<'a> {
     /// byte. glibc stops at an end state copied for the anchor then, and
     /// prefers the plain one: `(a$)|(a)` on `a` sets group 2.
     anch: bool,
+    /// `REG_NOTBOL | REG_NOTEOL`: `^` and `$` match nowhere.
+    no_ends: bool,
     hit: &'a mut [i32],
 }
 
@@ -528,8 +530,8 @@ impl Vm<'_> {
                         sp += 1;
                         pc = (at as isize + a as isize) as usize;
                     }
-                    Inst::Bol if pos != 0 => break,
-                    Inst::Eol if pos != self.len => break,
+                    Inst::Bol if pos != 0 || self.no_ends => break,
+                    Inst::Eol if pos != self.len || self.no_ends => break,
                     Inst::Bol | Inst::Eol => anch = true,
                     Inst::Open(_) | Inst::Close(..) if ng == 0 => {}
                     // glibc's update_regs.
@@ -679,6 +681,7 @@ fn sim(
     start: usize,
     end: Option<usize>,
     hit: &mut [i32],
+    no_ends: bool,
 ) -> Option<(i32, usize)> {
     let [p0, p1] = &mut sc.pc;
     let [s0, s1] = &mut sc.slot;
@@ -696,6 +699,7 @@ fn sim(
         end,
         best: None,
         anch: false,
+        no_ends,
         hit,
     };
     vm.run(s, start, &mut lists, sc.t);
@@ -741,7 +745,14 @@ impl Regex {
 
     /// The leftmost, then longest match in `s`: (start, end).
     pub fn find(&mut self, s: &[u8]) -> Option<(usize, usize)> {
-        let (a, e) = sim(self.code, &mut self.scratch, s, 0, None, &mut [])?;
+        let (a, e) = sim(self.code, &mut self.scratch, s, 0, None, &mut [], false)?;
+        Some((a as usize, e))
+    }
+
+    /// `find` as `regexec` with `REG_NOTBOL | REG_NOTEOL`: `s` is a part
+    /// of a longer text, so `^` and `$` match nowhere in it.
+    pub fn find_inside(&mut self, s: &[u8]) -> Option<(usize, usize)> {
+        let (a, e) = sim(self.code, &mut self.scratch, s, 0, None, &mut [], true)?;
         Some((a as usize, e))
     }
 
@@ -760,7 +771,7 @@ impl Regex {
         let (Some(mut sc), Ok(hit)) = (Scratch::new(self.code.prog.len(), w), arena::alloc_slice(w, 0i32)) else {
             return false;
         };
-        if sim(self.code, &mut sc, s, a, Some(e), hit).is_none() {
+        if sim(self.code, &mut sc, s, a, Some(e), hit, false).is_none() {
             return false;
         }
         m[0] = a as i32;

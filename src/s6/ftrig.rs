@@ -37,6 +37,54 @@ pub fn make_fifodir(at: BorrowedFd<'_>, path: &CStr) -> Result<(), Errno> {
     }
 }
 
+/// Make the fifodir `p` as s6's `ftrigw_fifodir_make`: mode 03730 owned
+/// by group `gid`, or 01733 without one; an existing directory must be
+/// ours, and keeps its mode unless `force`.
+pub fn fifodir_make(p: &CStr, gid: Option<u32>, force: bool) -> Result<(), Errno> {
+    let old = rustix::process::umask(Mode::empty());
+    let made = fs::mkdir(p, Mode::from_raw_mode(0o700));
+    rustix::process::umask(old);
+    if let Err(e) = made {
+        if e != Errno::EXIST {
+            return Err(e);
+        }
+        let st = fs::stat(p)?;
+        if st.st_uid != rustix::process::getuid().as_raw() {
+            return Err(Errno::ACCESS);
+        }
+        if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
+            return Err(Errno::NOTDIR);
+        }
+        if !force {
+            return Ok(());
+        }
+    }
+    if let Some(g) = gid {
+        fs::chown(p, None, Some(rustix::fs::Gid::from_raw(g)))?;
+    }
+    fs::chmod(p, Mode::from_raw_mode(if gid.is_some() { 0o3730 } else { 0o1733 }))
+}
+
+/// Remove the fifos of `p` named as listeners' that nobody reads (s6's
+/// `ftrigw_clean`).
+pub fn clean(p: &CStr) -> Result<(), Errno> {
+    let dir = fs::open(p, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut err = Ok(());
+    crate::base::fs::for_each_new(dir.as_fd(), &mut |name, _| {
+        let b = name.to_bytes();
+        if b.len() == NAME_LEN && b.starts_with(PREFIX) {
+            let open = fs::openat(&dir, name, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty());
+            if let Err(Errno::NXIO) = open
+                && let Err(e) = fs::unlinkat(&dir, name, AtFlags::empty())
+            {
+                err = Err(e);
+            }
+        }
+        Ok(())
+    })?;
+    err
+}
+
 /// One subscription to a fifodir.
 pub struct Listener {
     dir: OwnedFd,
@@ -51,6 +99,11 @@ impl Listener {
     /// to create it shows as the failure to subscribe).
     pub fn new(at: BorrowedFd<'_>, path: &CStr) -> Result<Listener, Errno> {
         let _ = make_fifodir(at, path);
+        Listener::open(at, path)
+    }
+
+    /// Subscribe to the fifodir `at/path`, which must exist.
+    pub fn open(at: BorrowedFd<'_>, path: &CStr) -> Result<Listener, Errno> {
         let dir = fs::openat(at, path, OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
         let mut name = [0u8; NAME_LEN + 2];
         name[0] = b'.';

@@ -796,3 +796,129 @@ fn environment_order_matches_debian() {
     let a = ["elgetopt", "a", "/usr/bin/env"];
     assert_eq!(with_env(&env, rs6(), &a), with_env(&as_received(&env), &el.join(a[0]), &a[1..]), "{a:?}");
 }
+
+/// The same fifodir session, run once with Debian's tools and once with
+/// ours (`$B`: the directory holding them), must print the same.
+const FIFODIR_SESSION: &str = r#"
+$B/s6-mkfifodir fd1; echo rc=$?; stat -c '%a %U %G' fd1
+$B/s6-mkfifodir -g 100 fd2; stat -c '%a %G' fd2
+$B/s6-mkfifodir fd1; echo rc=$?; chmod 700 fd1; $B/s6-mkfifodir fd1; stat -c %a fd1
+$B/s6-mkfifodir -f fd1; stat -c %a fd1
+touch file; $B/s6-mkfifodir file; echo rc=$?; $B/s6-mkfifodir -g x fd3; echo rc=$?
+$B/s6-mkfifodir nodir/x; echo rc=$?; $B/s6-mkfifodir; echo rc=$?
+(sleep 0.3; $B/s6-ftrig-notify fd1 abc) & $B/s6-ftrig-wait -t 5000 fd1 b; echo rc=$?; wait
+(sleep 0.3; $B/s6-ftrig-notify fd1 abc) & $B/s6-ftrig-wait -t 5000 fd1 'a.*c'; echo rc=$?; wait
+(sleep 0.3; $B/s6-ftrig-notify fd1 ab; sleep 0.1; $B/s6-ftrig-notify fd1 dc) & $B/s6-ftrig-wait -t 5000 fd1 bd; echo rc=$?; wait
+(sleep 0.3; $B/s6-ftrig-notify fd1 ab; sleep 0.1; $B/s6-ftrig-notify fd1 dc) & $B/s6-ftrig-wait -t 1000 fd1 'c$'; echo rc=$?; wait
+(sleep 0.3; $B/s6-ftrig-notify fd1 ab) & $B/s6-ftrig-wait -t 1000 fd1 '^a'; echo rc=$?; wait
+$B/s6-ftrig-wait -t 300 fd1 x; echo rc=$?
+$B/s6-ftrig-wait -t 300 fd1 '('; echo rc=$?
+$B/s6-ftrig-wait -t 300 nodir x; echo rc=$?; ls nodir
+$B/s6-ftrig-wait -t x fd1 U; echo rc=$?; $B/s6-ftrig-wait fd1; echo rc=$?
+$B/s6-ftrig-notify nodir x; echo rc=$?; $B/s6-ftrig-notify fd1 x; echo rc=$?; $B/s6-ftrig-notify fd1; echo rc=$?
+$B/s6-ftrig-listen1 -t 5000 fd1 U $B/s6-ftrig-notify fd1 dUx; echo rc=$?
+$B/s6-ftrig-listen1 -t 300 fd1 U true; echo rc=$?
+$B/s6-ftrig-listen1 -t 300 fd1 U /nonexistent; echo rc=$?
+$B/s6-ftrig-listen1 -t x fd1 U true; echo rc=$?; $B/s6-ftrig-listen1 fd1 U; echo rc=$?
+$B/s6-ftrig-listen -o -t 5000 fd1 U fd2 X "" $B/s6-ftrig-notify fd1 U; echo rc=$?
+$B/s6-ftrig-listen -a -t 500 fd1 U fd2 X "" $B/s6-ftrig-notify fd1 U; echo rc=$?
+$B/s6-ftrig-listen -t 5000 fd1 U fd2 X "" sh -c "$B/s6-ftrig-notify fd1 U; $B/s6-ftrig-notify fd2 X"; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U fd2 ""; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U fd2 X; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U fd2 X ""; echo rc=$?
+$B/s6-ftrig-listen -t 500 "" true; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 '(' "" true; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U nodir U "" true; echo rc=$?
+$B/s6-cleanfifodir fd1; echo rc=$?; $B/s6-cleanfifodir nodir; echo rc=$?; $B/s6-cleanfifodir; echo rc=$?
+ls -A fd1 fd2
+"#;
+
+const FIFODIR_TOOLS: [&str; 6] =
+    ["s6-mkfifodir", "s6-cleanfifodir", "s6-ftrig-notify", "s6-ftrig-wait", "s6-ftrig-listen1", "s6-ftrig-listen"];
+
+/// A directory of links, named as the fifodir tools, to rs6.
+fn fifodir_bin() -> TempDir {
+    let bin = TempDir::new("ftrig-bin");
+    for t in FIFODIR_TOOLS {
+        std::os::unix::fs::symlink(rs6(), bin.path().join(t)).unwrap();
+    }
+    bin
+}
+
+#[test]
+fn fifodir_tools_match_debian() {
+    require_root();
+    let _t = timing();
+    let bin = fifodir_bin();
+    let session = |b: &Path| {
+        let d = TempDir::new("ftrig");
+        let mut c = Command::new("sh");
+        c.args(["-c", FIFODIR_SESSION]).env("B", b).current_dir(d.path());
+        let (code, out, err) = run(&mut c);
+        // The two runs use different directories: compare without them.
+        (code, out, err.replace(&b.display().to_string(), "$B"))
+    };
+    let theirs = session(Path::new("/usr/bin"));
+    let mine = session(bin.path());
+    assert_eq!(theirs, mine, "differs from Debian's");
+    // Not both wrong alike: what s6 prints, as checked by hand.
+    let out = &mine.1;
+    for want in [
+        "rc=0\n1733 root root\n3730 users\n",
+        "700\n1733\n",
+        "b\nrc=0\nc\nrc=0\nd\nrc=0\nrc=1\nrc=1\nrc=1\nrc=111\nrc=111\n",
+        "U\nrc=0\nrc=1\nrc=111\n",
+        "fd1:\n\nfd2:\n",
+    ] {
+        assert!(out.contains(want), "{want:?} not in {out}");
+    }
+    for want in [
+        "s6-ftrig-wait: fatal: unable to subscribe to fd1 with regexp (: Invalid argument\n",
+        "s6-ftrig-wait: fatal: unable to match regexp on x: Connection timed out\n",
+        "s6-ftrig-listen1: fatal: unable to spawn /nonexistent: No such file or directory\n",
+        "s6-mkfifodir: fatal: unable to create fifodir at file: Not a directory\n",
+        "s6-ftrig-listen: usage: s6-ftrig-listen [ -a | -o ] [ -t timeout ] fifodir1 regexp1 ... \"\" prog...\n",
+    ] {
+        assert!(mine.2.contains(want), "{want:?} not in {}", mine.2);
+    }
+}
+
+/// `s6-cleanfifodir` removes the fifo of a listener that is gone and
+/// keeps a live one's (s6 2.11 only matched an older form of the names,
+/// and removed neither), and the live listener still gets its event.
+#[test]
+fn cleanfifodir_removes_only_dead_listeners() {
+    require_root();
+    let bin = fifodir_bin();
+    let d = TempDir::new("ftrig-clean");
+    let fd = d.path().join("fd");
+    let ok = Command::new(bin.path().join("s6-mkfifodir")).arg(&fd).status().unwrap();
+    assert!(ok.success());
+    let waiter = Command::new(bin.path().join("s6-ftrig-wait"))
+        .args(["-t", "10000"])
+        .arg(&fd)
+        .arg("x")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fs::read_dir(&fd).unwrap().count() == 0 {
+        assert!(Instant::now() < deadline, "the listener made no fifo");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let live: Vec<_> = fs::read_dir(&fd).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let dead = fd.join("ftrig1:@400000006b0adf5a2adb86a1:AAAAAA");
+    let mk = Command::new("mkfifo").arg(&dead).status().unwrap();
+    assert!(mk.success());
+    let r = run(Command::new(bin.path().join("s6-cleanfifodir")).arg(&fd));
+    assert_eq!(r, (0, String::new(), String::new()));
+    assert!(!dead.exists(), "the dead listener's fifo is still there");
+    let left: Vec<_> = fs::read_dir(&fd).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, live);
+    let r = run(Command::new(bin.path().join("s6-ftrig-notify")).arg(&fd).arg("yx"));
+    assert_eq!(r.0, 0);
+    let out = waiter.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"x\n");
+    assert_eq!(fs::read_dir(&fd).unwrap().count(), 0, "the listener left its fifo");
+}
