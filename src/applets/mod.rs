@@ -30,6 +30,7 @@ pub mod svc;
 pub mod svdt;
 pub mod svlink;
 pub mod svok;
+pub mod svperms;
 pub mod svscanctl;
 pub mod svstat;
 pub mod svwait;
@@ -397,6 +398,8 @@ const SPECS: &[Spec] = &[
              help: "run a program, then wait for a service's state" },
     Spec { name: "s6-svok", main: svok::main, links: Links::CommandAndUsrBin,
              help: "tell whether a service directory is supervised" },
+    Spec { name: "s6-svperms", main: svperms::main, links: Links::CommandAndUsrBin,
+             help: "set or print who may control a service" },
     Spec { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,
              help: "send commands to the supervision tree" },
     Spec { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,

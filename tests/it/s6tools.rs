@@ -833,6 +833,16 @@ $B/s6-cleanfifodir fd1; echo rc=$?; $B/s6-cleanfifodir nodir; echo rc=$?; $B/s6-
 ls -A fd1 fd2
 "#;
 
+/// Run `script` with `sh` in a new directory, `$B` naming the directory
+/// of the tools; what it printed, with that directory written `$B`.
+fn session(script: &str, b: &Path) -> (i32, String, String) {
+    let d = TempDir::new("session");
+    let mut c = Command::new("sh");
+    c.args(["-c", script]).env("B", b).current_dir(d.path());
+    let (code, out, err) = run(&mut c);
+    (code, out, err.replace(&b.display().to_string(), "$B"))
+}
+
 const FIFODIR_TOOLS: [&str; 6] =
     ["s6-mkfifodir", "s6-cleanfifodir", "s6-ftrig-notify", "s6-ftrig-wait", "s6-ftrig-listen1", "s6-ftrig-listen"];
 
@@ -850,16 +860,8 @@ fn fifodir_tools_match_debian() {
     require_root();
     let _t = timing();
     let bin = fifodir_bin();
-    let session = |b: &Path| {
-        let d = TempDir::new("ftrig");
-        let mut c = Command::new("sh");
-        c.args(["-c", FIFODIR_SESSION]).env("B", b).current_dir(d.path());
-        let (code, out, err) = run(&mut c);
-        // The two runs use different directories: compare without them.
-        (code, out, err.replace(&b.display().to_string(), "$B"))
-    };
-    let theirs = session(Path::new("/usr/bin"));
-    let mine = session(bin.path());
+    let theirs = session(FIFODIR_SESSION, Path::new("/usr/bin"));
+    let mine = session(FIFODIR_SESSION, bin.path());
     assert_eq!(theirs, mine, "differs from Debian's");
     // Not both wrong alike: what s6 prints, as checked by hand.
     let out = &mine.1;
@@ -921,4 +923,57 @@ fn cleanfifodir_removes_only_dead_listeners() {
     assert!(out.status.success());
     assert_eq!(out.stdout, b"x\n");
     assert_eq!(fs::read_dir(&fd).unwrap().count(), 0, "the listener left its fifo");
+}
+
+/// One `s6-svperms` session on two service directories (`$B`: where the
+/// tool is), run with Debian's and with ours.
+const SVPERMS_SESSION: &str = r#"
+mkdir -p a/supervise a/event b/supervise b/event && mkfifo a/supervise/control b/supervise/control
+chmod 711 a/supervise b/supervise && chmod 600 a/supervise/control b/supervise/control
+chmod 3730 a/event && chmod 1733 b/event
+$B/s6-svperms a b; echo rc=$?
+$B/s6-svperms -g users a; echo rc=$?; $B/s6-svperms -v a; echo rc=$?
+$B/s6-svperms -G :100 -E users a; $B/s6-svperms a; echo rc=$?
+$B/s6-svperms -O nogroup -e a; $B/s6-svperms a; echo rc=$?
+$B/s6-svperms -G users -o a; $B/s6-svperms a
+$B/s6-svperms -v -u a b; echo rc=$?
+$B/s6-svperms -E :4242 a; $B/s6-svperms a
+stat -c '%n %a %g' a/supervise a/supervise/control a/event b/supervise b/supervise/control b/event
+$B/s6-svperms -g :x a; echo rc=$?
+$B/s6-svperms nodir; echo rc=$?; $B/s6-svperms -u nodir; echo rc=$?
+chmod 755 a/supervise; $B/s6-svperms a b; echo rc=$?; chmod 711 a/supervise
+chmod 640 a/supervise/control; $B/s6-svperms a; echo rc=$?; chmod 600 a/supervise/control
+chmod 1777 a/event; $B/s6-svperms a; echo rc=$?
+rm a/supervise/control; touch a/supervise/control; $B/s6-svperms a; echo rc=$?
+$B/s6-svperms; echo rc=$?; $B/s6-svperms -x a; echo rc=$?; $B/s6-svperms -g; echo rc=$?
+"#;
+
+#[test]
+fn svperms_matches_debian() {
+    require_root();
+    let bin = TempDir::new("svperms-bin");
+    std::os::unix::fs::symlink(rs6(), bin.path().join("s6-svperms")).unwrap();
+    let theirs = session(SVPERMS_SESSION, Path::new("/usr/bin"));
+    let mine = session(SVPERMS_SESSION, bin.path());
+    assert_eq!(theirs, mine, "differs from Debian's");
+    for want in [
+        "a status: public\na control: owner\na events: group root\nb status: public\nb control: owner\nb events: public\nrc=0\n",
+        "a status: group users\na control: group users\na events: group users\nrc=0\n",
+        "a status: public\na control: group nogroup\na events: public\nrc=0\n",
+        "a status: owner\na control: owner\na events: public\n",
+        "a events: group 4242\n",
+    ] {
+        assert!(mine.1.contains(want), "{want:?} not in {}", mine.1);
+    }
+    for want in [
+        "s6-svperms: warning: a/supervise has incorrect permissions: 755\n",
+        "s6-svperms: warning: a/supervise/control is not a named pipe\n",
+        "s6-svperms: fatal: unable to stat nodir/supervise: No such file or directory\n",
+    ] {
+        assert!(mine.2.contains(want), "{want:?} not in {}", mine.2);
+    }
+    // s6 2.15's message for an unknown group (2.11 doubles the colon).
+    let (code, out, err) = run(Command::new(bin.path().join("s6-svperms")).args(["-g", "no-such-group", "a"]));
+    assert_eq!((code, out.as_str()), (100, ""));
+    assert_eq!(err, "s6-svperms: fatal: unable to find entry for no-such-group in group database\n");
 }
