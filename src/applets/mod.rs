@@ -31,6 +31,7 @@ pub mod svdt;
 pub mod svlink;
 pub mod svok;
 pub mod svperms;
+pub mod svscan;
 pub mod svscanctl;
 pub mod svstat;
 pub mod svwait;
@@ -400,6 +401,8 @@ const SPECS: &[Spec] = &[
              help: "tell whether a service directory is supervised" },
     Spec { name: "s6-svperms", main: svperms::main, links: Links::CommandAndUsrBin,
              help: "set or print who may control a service" },
+    Spec { name: "s6-svscan", main: svscan::main, links: Links::CommandAndUsrBin,
+             help: "supervise the service directories of a scan directory" },
     Spec { name: "s6-svscanctl", main: svscanctl::main, links: Links::CommandAndUsrBin,
              help: "send commands to the supervision tree" },
     Spec { name: "s6-svstat", main: svstat::main, links: Links::CommandAndUsrBin,

@@ -13,7 +13,7 @@
 //! `NAME/log/` is a logger service fed by a pipe that PID 1 holds for the
 //! container's life.
 use super::machine::{Event, Phase, State};
-use super::service::{DIRF, NAME_MAX, SCANDIR, Supervisor, Svc, Watch};
+use super::service::{DIRF, NAME_MAX, Supervisor, Svc, Watch};
 use crate::base::diag;
 use crate::base::fs::{for_each_entry, for_each_new, mkdir_ok};
 use crate::base::tai::Tai;
@@ -29,7 +29,8 @@ use rustix::pipe::{PipeFlags, pipe_with};
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ScanCmd {
     None,
-    Shutdown,
+    /// `t`, `i`, `q` or `b`: which one came first.
+    Shutdown(u8),
     /// Scan (`a`, `h`), then prune (`n`, `h`: loggers end on EOF; `N`:
     /// loggers are brought down too), in that order, as s6-svscan does.
     Update {
@@ -240,36 +241,37 @@ impl Supervisor {
     /// The scan directory's `.s6-svscan/control` (for s6-svscanctl and
     /// halt, from stage 1 on) and v2's path to it, `/var/run/s6/services`.
     pub fn open_scandir(&mut self) {
-        let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
+        let sd = self.scandir.to_bytes();
+        let scan = match fs::open(self.scandir, DIRF, Mode::empty()) {
             Ok(d) => d,
-            Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", sd]),
         };
         let _ = mkdir_ok(scan.as_fd(), c".s6-svscan", 0o700);
         let dot = match fs::openat(&scan, c".s6-svscan", DIRF, Mode::empty()) {
             Ok(d) => d,
-            Err(e) => return diag::warn_sys(e, &[b"unable to open /run/service/.s6-svscan"]),
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", sd, b"/.s6-svscan"]),
         };
         match open_control(dot.as_fd()) {
             Ok(c) => {
                 self.watch(c.as_fd(), Watch::Scan);
                 self.scan_control = Some(c);
             }
-            Err(e) => diag::warn_sys(e, &[b"unable to create /run/service/.s6-svscan/control"]),
+            Err(e) => diag::warn_sys(e, &[b"unable to create ", sd, b"/.s6-svscan/control"]),
         }
         // Held from now on, as s6-svscan does: s6-svlink checks it before
         // it links a service into a container that has none yet.
         if self.scan_lock.is_none() && !self.scan_lock_tried {
             self.scan_lock_tried = true;
-            self.scan_lock = ScanLock::take(dot.as_fd());
+            self.scan_lock = ScanLock::take(dot, sd);
         }
     }
 
     /// Copy `services_d/*` into the scan directory and prepare each
     /// service, then start them (each logger before its service).
     pub fn setup(&mut self, services_d: &[u8]) {
-        let scan = match fs::open(SCANDIR, DIRF, Mode::empty()) {
+        let scan = match fs::open(self.scandir, DIRF, Mode::empty()) {
             Ok(d) => d,
-            Err(e) => return diag::warn_sys(e, &[b"unable to open ", SCANDIR.to_bytes()]),
+            Err(e) => return diag::warn_sys(e, &[b"unable to open ", self.scandir.to_bytes()]),
         };
         let Some(names) = list(services_d) else { return };
         let src = match arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) {
@@ -359,7 +361,7 @@ impl Supervisor {
     /// `s6-svscanctl -a`: supervise the directories that appeared in the
     /// scan directory since (v2 scripts copy a service there and rescan).
     pub fn rescan(&mut self) {
-        let Ok(scan) = fs::open(SCANDIR, DIRF, Mode::empty()) else { return };
+        let Ok(scan) = fs::open(self.scandir, DIRF, Mode::empty()) else { return };
         // The table is made once (here when services.d had none): room for
         // what is there now with loggers, and some for later rescans.
         if self.svcs.slots.is_empty() {
@@ -407,7 +409,9 @@ impl Supervisor {
         let old = &self.svcs[i];
         let Ok(dir) = rustix::io::fcntl_dupfd_cloexec(&old.dir, 0) else { return };
         let names = Some((old.name_c, old.path_c));
-        let Some(mut svc) = prepare(dir, old.name, old.st.log, None, self.scan_lock.as_ref(), None, names) else {
+        let Some(mut svc) =
+            prepare(dir, (old.name, self.scandir), old.st.log, None, self.scan_lock.as_ref(), None, names)
+        else {
             return;
         };
         let old = &mut self.svcs[i];
@@ -519,10 +523,12 @@ impl Supervisor {
     fn take_scan_lock(&mut self) {
         if self.scan_lock.is_none() && !self.scan_lock_tried {
             self.scan_lock_tried = true;
-            self.scan_lock = fs::open(c"/run/service/.s6-svscan", DIRF, Mode::empty())
-                .map_err(|e| diag::warn_sys(e, &[b"unable to open /run/service/.s6-svscan"]))
-                .ok()
-                .and_then(|d| ScanLock::take(d.as_fd()));
+            let sd = self.scandir.to_bytes();
+            self.scan_lock =
+                fs::openat(fs::CWD, arena::cstr(&[sd, b"/.s6-svscan"]).unwrap_or(c""), DIRF, Mode::empty())
+                    .map_err(|e| diag::warn_sys(e, &[b"unable to open ", sd, b"/.s6-svscan"]))
+                    .ok()
+                    .and_then(|d| ScanLock::take(d, sd));
         }
     }
 
@@ -564,7 +570,9 @@ impl Supervisor {
         let pair = rd.is_some().then(|| self.free_place(true)).flatten();
         let place = pair.or_else(|| self.free_place(false));
         let names = place.and_then(|i| self.names_of(i, name));
-        let Some(mut svc) = prepare(dir, name, false, wr, self.scan_lock.as_ref(), seen.as_ref(), names) else {
+        let Some(mut svc) =
+            prepare(dir, (name, self.scandir), false, wr, self.scan_lock.as_ref(), seen.as_ref(), names)
+        else {
             return;
         };
         svc.fresh = true;
@@ -596,7 +604,9 @@ impl Supervisor {
             // the end of the table.
             let li = if pair.is_some() { idx + 1 } else { self.svcs.len() };
             let names = pair.and_then(|_| self.names_of(li, &lname));
-            if let Some(mut log) = prepare(ldir, &lname, true, Some(rd), self.scan_lock.as_ref(), None, names) {
+            if let Some(mut log) =
+                prepare(ldir, (&lname, self.scandir), true, Some(rd), self.scan_lock.as_ref(), None, names)
+            {
                 log.fresh = true;
                 if let Some(c) = &log.control {
                     self.watch(c.as_fd(), Watch::Control(li));
@@ -626,8 +636,8 @@ impl Supervisor {
                 // `-N` wins over `-n` in one batch.
                 let soft = Some(prune.unwrap_or(Prune::Soft));
                 match b {
-                    b't' | b'i' | b'q' | b'b' => cmd = ScanCmd::Shutdown,
-                    _ if cmd == ScanCmd::Shutdown => {}
+                    _ if matches!(cmd, ScanCmd::Shutdown(_)) => {}
+                    b't' | b'i' | b'q' | b'b' => cmd = ScanCmd::Shutdown(b),
                     b'a' => cmd = ScanCmd::Update { scan: true, prune },
                     b'h' => cmd = ScanCmd::Update { scan: true, prune: soft },
                     b'n' => cmd = ScanCmd::Update { scan, prune: soft },
@@ -645,7 +655,7 @@ impl Supervisor {
     /// `room`: table size to reserve (services.d included).
     pub fn add_rc(&mut self, src: &[u8], name: &[u8], room: usize) -> Option<usize> {
         self.svcs.reserve(room);
-        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok()?;
+        let scan = fs::open(self.scandir, DIRF, Mode::empty()).ok()?;
         let from = arena::cstr(&[src]).ok().and_then(|p| fs::open(p, DIRF, Mode::empty()).ok())?;
         if let Err(e) = copy_tree_but(from.as_fd(), scan.as_fd(), name, 16, true, &RC_SOURCE_ONLY) {
             diag::warn_sys(e, &[b"unable to copy service ", name]);
@@ -655,7 +665,7 @@ impl Supervisor {
         let _ =
             fs::openat(&dir, c"down", OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
         self.take_scan_lock();
-        let mut svc = prepare(dir, name, false, None, self.scan_lock.as_ref(), None, None)?;
+        let mut svc = prepare(dir, (name, self.scandir), false, None, self.scan_lock.as_ref(), None, None)?;
         svc.pinned = true;
         let idx = self.svcs.len();
         if let Some(c) = &svc.control {
@@ -714,14 +724,16 @@ fn open_control(dir: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
 /// of the scan directory still looks supervised while PID 1 lives.
 pub(super) struct ScanLock {
     _fd: OwnedFd,
+    /// `.s6-svscan`, where the lock and [`FIRST_STATUS`] are.
+    dot: OwnedFd,
     dev: u64,
     ino: u64,
     /// [`FIRST_STATUS`]: not tried yet (`None`), made or not.
     first_status: core::cell::Cell<Option<bool>>,
 }
 
-/// Where [`ScanLock`] is (links are made from this path).
-const SCAN_LOCK: &CStr = c"/run/service/.s6-svscan/lock";
+/// [`ScanLock`]'s name in `.s6-svscan`.
+const SCAN_LOCK: &CStr = c"lock";
 
 /// The status of a service wanted up that has not been started yet (down,
 /// want up, paused: what s6-supervise writes before its first start),
@@ -731,35 +743,38 @@ const SCAN_LOCK: &CStr = c"/run/service/.s6-svscan/lock";
 /// status write replaces the link (`base::fs::replace_link`). No
 /// `supervise/` is kept from a previous PID 1 (stage 1 empties the scan
 /// directory), so none holds a `status.new` left a name of this file.
-const FIRST_STATUS: &CStr = c"/run/service/.s6-svscan/first-status";
+/// Its name in `.s6-svscan`.
+const FIRST_STATUS: &CStr = c"first-status";
 
 impl ScanLock {
-    fn take(dot: BorrowedFd<'_>) -> Option<ScanLock> {
+    /// Lock `.s6-svscan/lock` of the scan directory `sd` (`dot`: its
+    /// `.s6-svscan`), or say why not.
+    fn take(dot: OwnedFd, sd: &[u8]) -> Option<ScanLock> {
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;
-        let fd = fs::openat(dot, c"lock", flags, Mode::from_raw_mode(0o644))
-            .map_err(|e| diag::warn_sys(e, &[b"unable to open ", SCAN_LOCK.to_bytes()]))
+        let fd = fs::openat(&dot, SCAN_LOCK, flags, Mode::from_raw_mode(0o644))
+            .map_err(|e| diag::warn_sys(e, &[b"unable to open ", sd, b"/.s6-svscan/lock"]))
             .ok()?;
         if let Err(e) = crate::sys::raw::ofd_lock_exclusive(fd.as_fd()) {
-            diag::warn_sys(e, &[b"unable to lock ", SCAN_LOCK.to_bytes()]);
+            diag::warn_sys(e, &[b"unable to lock ", sd, b"/.s6-svscan/lock"]);
             return None;
         }
         let st = fs::fstat(&fd).ok()?;
-        Some(ScanLock { _fd: fd, dev: st.st_dev, ino: st.st_ino, first_status: core::cell::Cell::new(None) })
+        Some(ScanLock { _fd: fd, dot, dev: st.st_dev, ino: st.st_ino, first_status: core::cell::Cell::new(None) })
     }
 
     /// Link `sup/status` to [`FIRST_STATUS`], made at the first call
     /// (anew: never rewritten, as links to a previous one may remain).
     fn link_first_status(&self, sup: BorrowedFd<'_>) -> bool {
         let made = self.first_status.get().unwrap_or_else(|| {
-            let _ = fs::unlink(FIRST_STATUS);
+            let _ = fs::unlinkat(&self.dot, FIRST_STATUS, AtFlags::empty());
             let b = State::new(true, Tai::now()).status().pack();
             let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-            let made = fs::open(FIRST_STATUS, flags, Mode::from_raw_mode(0o644))
+            let made = fs::openat(&self.dot, FIRST_STATUS, flags, Mode::from_raw_mode(0o644))
                 .is_ok_and(|f| crate::sys::fd::write_all(f.as_fd(), &b).is_ok());
             self.first_status.set(Some(made));
             made
         });
-        made && fs::linkat(fs::CWD, FIRST_STATUS, sup, c"status", AtFlags::empty()).is_ok()
+        made && fs::linkat(&self.dot, FIRST_STATUS, sup, c"status", AtFlags::empty()).is_ok()
     }
 
     /// Remove `dir/supervise/lock` if it is a link to the lock: the
@@ -778,7 +793,7 @@ impl ScanLock {
     /// must make its own file (`false`): a link cannot be made, or a
     /// different file is there.
     fn link(&self, dir: BorrowedFd<'_>, name: &CStr) -> bool {
-        match fs::linkat(fs::CWD, SCAN_LOCK, dir, name, AtFlags::empty()) {
+        match fs::linkat(&self.dot, SCAN_LOCK, dir, name, AtFlags::empty()) {
             Ok(()) => true,
             Err(Errno::EXIST) => fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
                 .is_ok_and(|st| st.st_dev == self.dev && st.st_ino == self.ino),
@@ -793,7 +808,7 @@ impl ScanLock {
 /// them already).
 fn prepare(
     dir: OwnedFd,
-    name: &[u8],
+    (name, scandir): (&[u8], &CStr),
     is_log: bool,
     pipe: Option<OwnedFd>,
     shared: Option<&ScanLock>,
@@ -867,7 +882,7 @@ fn prepare(
     let status_linked = want_up && fresh_sup && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
     let (name_c, path_c) = match names {
         Some(n) => n,
-        None => (arena::cstr(&[name]).ok()?, arena::cstr(&[SCANDIR.to_bytes(), b"/", name]).ok()?),
+        None => (arena::cstr(&[name]).ok()?, arena::cstr(&[scandir.to_bytes(), b"/", name]).ok()?),
     };
     let mut st = State::new(want_up, Tai::now());
     st.log = is_log;

@@ -172,6 +172,8 @@ pub struct Supervisor {
     pub svcs: Table,
     /// Every descriptor PID 1 waits on, with what it is (see `Watch`).
     pub ep: OwnedFd,
+    /// The scan directory (absolute): `/run/service` for PID 1.
+    pub scandir: &'static CStr,
     pub(super) scan_control: Option<OwnedFd>,
     /// `.s6-svscan/lock`, locked from the first service on (as s6-svscan
     /// holds it): every service's `supervise/lock`, and its `death_tally`
@@ -203,6 +205,9 @@ pub struct Supervisor {
 }
 
 const TALLY_NEW: &CStr = c"supervise/death_tally.new";
+
+/// How long after a failed wait for events the next is tried.
+const WAIT_RETRY_MS: u64 = 100;
 
 /// How long a stop holds back the "want down" status of a service still up.
 const HOLD_MS: u64 = 50;
@@ -552,6 +557,7 @@ impl Supervisor {
         Ok(Supervisor {
             svcs: Table::default(),
             ep,
+            scandir: SCANDIR,
             scan_control: None,
             scan_lock: None,
             scan_lock_tried: false,
@@ -887,6 +893,71 @@ impl Supervisor {
         }
     }
 
+    /// Wait for the next events (into `events`; how many came) until
+    /// `deadline` at the latest (the services' own deadlines are added).
+    /// When nothing is ready at once, the status files changed since are
+    /// written first (one file per service for a burst of changes), and a
+    /// wait with no deadline at all is made in the idle segment, which
+    /// gives back the pages of code that start-up used. An error is never
+    /// fatal: said, then retried shortly.
+    pub fn wait_events(&mut self, events: &mut [epoll::Event], deadline: Option<Instant>, now: Instant) -> usize {
+        let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
+        let n = match epoll::wait(&self.ep, &mut *events, Some(&zero)) {
+            Ok(0) => {
+                self.flush(now);
+                // The flush may have set when the spare files are made; a
+                // child that still shares our memory (waiting for a CPU
+                // before its exec) is looked at again soon.
+                let settle = crate::sys::spawn::settle(now.0).map(|ms| now.after_ms(ms));
+                let deadline = [deadline, self.deadline(), self.spare_at, settle].into_iter().flatten().min();
+                match deadline.map(|d| d.until(now)) {
+                    None => raw::idle_wait(self.ep.as_fd(), events),
+                    t => epoll::wait(&self.ep, events, t.as_ref()),
+                }
+            }
+            r => r,
+        };
+        match n {
+            Ok(n) => n,
+            Err(Errno::INTR) => 0,
+            Err(e) => {
+                diag::warn_sys(e, &[b"unable to wait for events (retrying)"]);
+                crate::base::child::sleep_until(Instant::now().after_ms(WAIT_RETRY_MS));
+                0
+            }
+        }
+    }
+
+    /// The scan lock is held (see `scan::ScanLock`).
+    pub fn scan_locked(&self) -> bool {
+        self.scan_lock.is_some()
+    }
+
+    /// The environment and the signal state services are started with.
+    pub fn env(&self) -> Envp<'static> {
+        self.env
+    }
+    pub fn orig(&self) -> Original {
+        self.orig
+    }
+
+    /// s6-svscan's end (`s6-svscanctl -t`, `-q`): every supervisor exits
+    /// once its service is down, as `stop_all` brings them down; `hard`:
+    /// loggers are brought down at once too (`-q`).
+    pub fn exit_all(&mut self, hard: bool) {
+        for i in 0..self.svcs.len() {
+            self.svcs[i].exiting = true;
+        }
+        self.stop_all();
+        if hard {
+            for i in 0..self.svcs.len() {
+                if self.svcs[i].st.log {
+                    self.send(i, b'd');
+                }
+            }
+        }
+    }
+
     /// Container shutdown: every service gets its down-signal; loggers are
     /// left to end on EOF once their service is down.
     pub fn stop_all(&mut self) {
@@ -913,7 +984,7 @@ impl Supervisor {
     /// `a..b` (services.d's) stop for good, each logger ending on EOF once
     /// its service is down, and leave `/run/service` (see `rejoin`).
     pub fn leave(&mut self, a: usize, b: usize) {
-        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok();
+        let scan = fs::open(self.scandir, DIRF, Mode::empty()).ok();
         for i in a..b {
             let svc = &mut self.svcs[i];
             svc.leaving = true;
@@ -946,7 +1017,7 @@ impl Supervisor {
     /// `/run/service` (v3 layout) and with a new log pipe where it let go
     /// of its own.
     pub fn rejoin(&mut self, a: usize, b: usize) {
-        let scan = fs::open(SCANDIR, DIRF, Mode::empty()).ok();
+        let scan = fs::open(self.scandir, DIRF, Mode::empty()).ok();
         for i in a..b {
             self.svcs[i].leaving = false;
             self.svcs[i].active = true;

@@ -26,4 +26,5 @@ mod stage2;
 mod stop_delay;
 mod supervise;
 mod svclients;
+mod svscan;
 mod text_tools;

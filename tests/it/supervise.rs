@@ -1758,6 +1758,9 @@ fn pid1_memory_stays_flat_while_a_service_comes_and_goes() {
         fs::set_permissions(d.join("run"), PermissionsExt::from_mode(0o755)).unwrap();
         assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(&scan)).0, 0);
         wait_until("up", Duration::from_secs(10), || running("sleep 4715001") == 1);
+        // The supervisor writes the status after the fork: wait for it
+        // before taking the directory away under it.
+        wait_state(&d, "up (pid ");
         fs::remove_dir_all(&d).unwrap();
         assert_eq!(host(s6("s6-svscanctl").arg("-aN").arg(&scan)).0, 0);
         wait_until("pruned", Duration::from_secs(10), || running("sleep 4715001") == 0);

@@ -39,7 +39,7 @@
 //! Once the loop runs, PID 1 never exits on an error: it says what failed
 //! (`base::diag`) and goes on. A failed spawn counts as that step failing
 //! with 111 (the stage-2 policy decides), a failed wait for events is
-//! retried after `WAIT_RETRY_MS`, a service that cannot start is retried
+//! retried shortly (`Supervisor::wait_events`), a service that cannot start is retried
 //! after `supervise::machine::SPAWN_RETRY_MS`, a logger after its restart
 //! delay; only the stage machine's `Exit` ends the container. Two
 //! exceptions, both before any service starts: an s6-rc source tree that
@@ -74,8 +74,6 @@ use rustix::process::{Pid, WaitOptions};
 pub use settings::{DEFAULT_PATH, Settings};
 use stages::{Action, Event, Item, Phase, Stages};
 
-/// How long the loop pauses after its wait for events fails.
-const WAIT_RETRY_MS: u64 = 100;
 /// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
@@ -482,36 +480,7 @@ impl Pid1 {
                 [self.m.deadline(now), self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min();
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
-            // Nothing ready and no deadline: wait in the idle segment, which
-            // gives back the pages of code that start-up used (PID 1's RSS).
-            let zero = rustix::time::Timespec { tv_sec: 0, tv_nsec: 0 };
-            // Nothing ready: the services' status files changed since are
-            // written now (one file per service for a burst of changes).
-            let n = match epoll::wait(&self.sup.ep, &mut events[..], Some(&zero)) {
-                Ok(0) => {
-                    self.sup.flush(now);
-                    // The flush may have set when the spare files are made;
-                    // a child that still shares our memory (waiting for a
-                    // CPU before its exec) is looked at again soon.
-                    let settle = crate::sys::spawn::settle(now.0).map(|ms| now.after_ms(ms));
-                    let deadline = deadline.into_iter().chain(self.sup.spare_at()).chain(settle).min();
-                    match deadline.map(|d| d.until(now)) {
-                        None => raw::idle_wait(self.sup.ep.as_fd(), &mut events[..]),
-                        t => epoll::wait(&self.sup.ep, &mut events[..], t.as_ref()),
-                    }
-                }
-                r => r,
-            };
-            let n = match n {
-                Ok(n) => n,
-                Err(Errno::INTR) => 0,
-                Err(e) => {
-                    // Not fatal: PID 1 must not die. Retry shortly.
-                    diag::warn_sys(e, &[b"unable to wait for events (retrying)"]);
-                    let _ = poll(&mut [], Some(&Instant::now().after_ms(WAIT_RETRY_MS).until(Instant::now())));
-                    0
-                }
-            };
+            let n = self.sup.wait_events(&mut events, deadline, now);
             while let Some(sig) = sigfd.read() {
                 // SIGCHLD: reaping follows every wake-up.
                 if sig != signal::SIGCHLD {
@@ -531,7 +500,7 @@ impl Pid1 {
                 match supervise::Watch::decode(ev.data.u64()) {
                     supervise::Watch::Signals => {}
                     supervise::Watch::Scan => match self.sup.on_scan_control() {
-                        supervise::ScanCmd::Shutdown => self.event(Event::Halt),
+                        supervise::ScanCmd::Shutdown(_) => self.event(Event::Halt),
                         supervise::ScanCmd::Update { scan, prune } => self.update(scan, prune),
                         supervise::ScanCmd::None => {}
                     },
