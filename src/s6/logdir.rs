@@ -244,7 +244,7 @@ impl Logdir {
             take_tty: false,
             setsid: false,
             moves: &moves,
-            chdir: Some(self.cpath),
+            chdir: Some(spawn::Cwd::Path(self.cpath)),
             report: crate::base::diag::warn_sys_fatal,
         })?;
         let st = retry(|| rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()))?;

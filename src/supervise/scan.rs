@@ -13,10 +13,11 @@
 //! `NAME/log/` is a logger service fed by a pipe that PID 1 holds for the
 //! container's life.
 use super::machine::{Event, Phase, State};
-use super::service::{DIRF, NAME_MAX, Supervisor, Svc, Watch};
+use super::service::{DIRF, NAME_MAX, REVIVE_MS, Supervisor, Svc, Watch};
 use crate::base::diag;
 use crate::base::fs::{for_each_entry, for_each_new, mkdir_ok};
 use crate::base::tai::Tai;
+use crate::base::time::Instant;
 use crate::s6::svdir;
 use crate::sys::arena;
 use core::ffi::CStr;
@@ -97,7 +98,7 @@ fn each(fd: &OwnedFd, mut f: impl FnMut(&[u8])) {
 /// Copy the tree `src/name` into `dst/name` (files, directories, symlinks,
 /// modes), never following symlinks except, with `follow`, `name` itself
 /// and its `log` (images link a service directory from elsewhere).
-fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, follow: bool) -> Result<(), Errno> {
+pub fn copy_tree(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, name: &[u8], depth: u32, follow: bool) -> Result<(), Errno> {
     copy_tree_but(src, dst, name, depth, follow, &[])
 }
 
@@ -382,22 +383,93 @@ impl Supervisor {
             if name[0] == b'.' || name.len() + 4 > NAME_MAX {
                 return Ok(());
             }
-            let is_dir = fs::statat(&scan, name, AtFlags::empty())
-                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-            if let Some(i) = (0..self.svcs.len()).find(|&i| !self.svcs[i].gone && self.svcs[i].name == name) {
-                self.svcs[i].active = is_dir;
-            } else if is_dir && self.room_for(name) {
+            let Some(st) = fs::statat(&scan, name, AtFlags::empty())
+                .ok()
+                .filter(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
+            else {
+                return Ok(());
+            };
+            // A service is its directory, as for s6-svscan: the entry of
+            // that name still supervising the same directory (one pruned
+            // whose supervisor has not exited yet is back: it is
+            // supervised anew once it has); a link pointed elsewhere is a
+            // new service.
+            let same = |s: &Svc| {
+                let freed = s.gone && s.exited.is_some();
+                !s.st.log
+                    && !freed
+                    && s.name == name
+                    && fs::fstat(&s.dir).is_ok_and(|d| d.st_dev == st.st_dev && d.st_ino == st.st_ino)
+            };
+            if let Some(i) = (0..self.svcs.len()).find(|&i| same(&self.svcs[i])) {
+                let peer = self.svcs[i].peer;
+                for j in core::iter::once(i).chain(peer) {
+                    self.svcs[j].active = true;
+                    self.svcs[j].gone = false;
+                }
+            } else if self.room_for(name) {
                 self.add(scan.as_fd(), name, None);
             }
             Ok(())
         });
-        // A supervisor that exited (`s6-svc -x`) while its directory stays
-        // is started anew, as s6-svscan does; a logger's, with its service.
+        let now = Instant::now();
         for i in 0..self.svcs.len() {
             let s = &self.svcs[i];
-            let active = if s.st.log { s.peer.is_some_and(|p| self.svcs[p].active) } else { s.active };
-            if s.exited && !s.gone && active {
-                self.revive(i);
+            let Some(at) = s.exited.filter(|_| !s.gone) else { continue };
+            let due = at.after_ms(REVIVE_MS);
+            if s.st.log {
+                // A logger's alone, while its service's supervisor lives.
+                if s.peer.is_some_and(|p| self.svcs[p].active && self.svcs[p].exited.is_none()) {
+                    if now < due {
+                        self.rescan_soon(due);
+                    } else {
+                        self.revive(i);
+                    }
+                }
+                continue;
+            }
+            let log_exited = s.peer.map(|l| self.svcs[l].exited.is_some());
+            if !s.active {
+                if s.pinned {
+                    continue;
+                }
+                // Its directory left: its place is free once its logger's
+                // supervisor has exited too.
+                if log_exited != Some(false) {
+                    for j in core::iter::once(i).chain(s.peer) {
+                        self.svcs[j].gone = true;
+                        self.svcs[j].pipe = None;
+                    }
+                }
+                continue;
+            }
+            // A supervisor that exited (`s6-svc -x`) while its directory
+            // stays is started anew a second after, as s6-svscan does; a
+            // logger's with its service, and one that let go of its log
+            // pipe gets a new one, when its logger's has exited too.
+            if now < due {
+                self.rescan_soon(due);
+                continue;
+            }
+            let l = s.peer;
+            if s.pipe.is_none()
+                && let Some(l) = l
+            {
+                if log_exited != Some(true) {
+                    continue;
+                }
+                match pipe_with(PipeFlags::CLOEXEC) {
+                    Ok((r, w)) => {
+                        self.svcs[i].pipe = Some(w);
+                        self.svcs[l].pipe = Some(r);
+                    }
+                    Err(e) => self.svcs[i].warn(Some(e), &[b"unable to create the log pipe"]),
+                }
+            }
+            for j in l.into_iter().chain(core::iter::once(i)) {
+                if self.svcs[j].exited.is_some() {
+                    self.revive(j);
+                }
             }
         }
         self.kick_from(0);
@@ -863,10 +935,18 @@ fn prepare(
         }
         Some(lock)
     };
+    // A failure from here on leaves the directory unsupervised, as found:
+    // no link to the scan lock to make it look supervised.
+    let undo = |lock: &Option<OwnedFd>| {
+        if let (None, Some(s)) = (lock, shared) {
+            s.unlink_from(dir.as_fd());
+        }
+    };
     let control = match open_control(sup.as_fd()) {
         Ok(c) => c,
         Err(e) => {
             fail(e, b": control fifo");
+            undo(&lock);
             return None;
         }
     };
@@ -880,9 +960,11 @@ fn prepare(
     }
     let want_up = !seen.and_then(|l| l.down).unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
     let status_linked = want_up && fresh_sup && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
-    let (name_c, path_c) = match names {
-        Some(n) => n,
-        None => (arena::cstr(&[name]).ok()?, arena::cstr(&[scandir.to_bytes(), b"/", name]).ok()?),
+    let names =
+        names.or_else(|| Some((arena::cstr(&[name]).ok()?, arena::cstr(&[scandir.to_bytes(), b"/", name]).ok()?)));
+    let Some((name_c, path_c)) = names else {
+        undo(&lock);
+        return None;
     };
     let mut st = State::new(want_up, Tai::now());
     st.log = is_log;
@@ -912,7 +994,7 @@ fn prepare(
         fresh: false,
         pinned: false,
         exiting: false,
-        exited: false,
+        exited: None,
     };
     // "Not started yet": the paused flag (s6-supervise's start-up marker).
     // A service wanted up is started soon (`kick`), and its own status

@@ -22,7 +22,7 @@ use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
 use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
-use crate::sys::spawn::{Spawn, spawn_nowait};
+use crate::sys::spawn::{Cwd, Spawn, spawn_nowait};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::epoll;
@@ -37,6 +37,9 @@ pub const MAX_SERVICES: usize = 256;
 /// Longest service name (`NAME/log` included).
 pub const NAME_MAX: usize = 200;
 pub const SCANDIR: &CStr = c"/run/service";
+/// A supervisor that exited while its directory stays is started anew
+/// this long after, as s6-svscan does.
+pub(super) const REVIVE_MS: u64 = 1000;
 pub(super) const DIRF: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
 
 pub struct Svc {
@@ -100,8 +103,8 @@ pub struct Svc {
     /// closed and `supervise/lock` no longer locked, so that s6's clients
     /// (`s6-svunlink`, `s6-svok`, `s6-svc`) see no supervisor. The next
     /// scan that finds its directory supervises it anew, as s6-svscan
-    /// restarts a supervisor that exited (see `Supervisor::rescan`).
-    pub(super) exited: bool,
+    /// restarts a supervisor that exited (see `Supervisor::rescan`): when.
+    pub(super) exited: Option<Instant>,
 }
 
 /// The service table: arena slots, allocated when the first service is
@@ -412,7 +415,7 @@ impl Svc {
             take_tty: false,
             setsid: true,
             moves: &moves,
-            chdir: Some(self.path_c),
+            chdir: Some(Cwd::Fd(self.dir.as_raw_fd(), self.path_c)),
             report: crate::base::diag::warn_sys_fatal,
         };
         // Not waited for: services start (and end) together, without
@@ -603,7 +606,7 @@ impl Supervisor {
             }
         }
         let svc = &self.svcs[i];
-        if svc.exiting && !svc.exited && svc.st.phase == Phase::Down {
+        if svc.exiting && svc.exited.is_none() && svc.st.phase == Phase::Down {
             self.exit_supervisor(i);
         }
     }
@@ -619,7 +622,8 @@ impl Supervisor {
     fn exit_supervisor(&mut self, i: usize) {
         let svc = &mut self.svcs[i];
         svc.flush();
-        svc.exited = true;
+        let now = Instant::now();
+        svc.exited = Some(now);
         svc.control = None;
         if svc._lock.take().is_none()
             && let Some(l) = &self.scan_lock
@@ -628,8 +632,13 @@ impl Supervisor {
         }
         let _ = ftrig::send(svc.dir.as_fd(), ftrig::EVENT, b"x");
         if !svc.gone && !self.stopping {
-            self.rescan_at.get_or_insert(Instant::now().after_ms(1000));
+            self.rescan_soon(now.after_ms(REVIVE_MS));
         }
+    }
+
+    /// A scan at `t` at the latest.
+    pub(super) fn rescan_soon(&mut self, t: Instant) {
+        self.rescan_at = Some(self.rescan_at.map_or(t, |r| r.min(t)));
     }
 
     fn act(&mut self, i: usize, a: Action) -> Option<Event> {
@@ -765,7 +774,7 @@ impl Supervisor {
     pub fn send(&mut self, i: usize, b: u8) {
         let svc = &mut self.svcs[i];
         // Once told to exit, s6-supervise ignores `u`; once exited, all.
-        if svc.exited || (svc.exiting && b == b'u') {
+        if svc.exited.is_some() || (svc.exiting && b == b'u') {
             return;
         }
         svc.exiting |= b == b'x';

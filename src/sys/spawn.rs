@@ -46,10 +46,18 @@ pub struct Spawn<'a> {
     /// only clears close-on-exec.
     pub moves: &'a [(i32, i32)],
     /// Directory to change to.
-    pub chdir: Option<&'a CStr>,
+    pub chdir: Option<Cwd<'a>>,
     /// How the child reports a failed set-up or exec before it exits
     /// (`base::diag::warn_sys_fatal`: `PROG: fatal: …: errno text`).
     pub report: fn(Errno, &[&[u8]]),
+}
+
+/// Where a child starts: a path, or an open directory (named for
+/// messages) that stays right when its path goes away or is re-pointed.
+#[derive(Clone, Copy)]
+pub enum Cwd<'a> {
+    Path(&'a CStr),
+    Fd(i32, &'a CStr),
 }
 
 /// Start a child. Returns its pid.
@@ -333,7 +341,8 @@ mod share {
             setsid: s.setsid,
             moves: w.slice(s.moves)?,
             chdir: match s.chdir {
-                Some(c) => Some(w.cstr(c)?),
+                Some(Cwd::Path(c)) => Some(Cwd::Path(w.cstr(c)?)),
+                Some(Cwd::Fd(fd, c)) => Some(Cwd::Fd(fd, w.cstr(c)?)),
                 None => None,
             },
             report: s.report,
@@ -481,10 +490,16 @@ fn child(job: &Job<'_, '_>) -> ! {
             die(s, e, b"unable to move file descriptor", b"");
         }
     }
-    if let Some(dir) = s.chdir
-        && let Err(e) = rustix::process::chdir(dir)
-    {
-        die(s, e, b"unable to chdir to ", dir.to_bytes());
+    if let Some(cwd) = s.chdir {
+        let (r, dir) = match cwd {
+            Cwd::Path(dir) => (rustix::process::chdir(dir), dir),
+            // SAFETY: `fd` was open when the child was made, and the
+            // child has its own copy of the descriptor table.
+            Cwd::Fd(fd, dir) => (rustix::process::fchdir(unsafe { rustix::fd::BorrowedFd::borrow_raw(fd) }), dir),
+        };
+        if let Err(e) = r {
+            die(s, e, b"unable to chdir to ", dir.to_bytes());
+        }
     }
     if let Some((u, g)) = job.ids
         && let Err((_, e)) = super::ids::drop_to(u, g, Some(&[g]))

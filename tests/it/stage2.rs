@@ -555,11 +555,10 @@ fn v2_etc_view_reaches_the_images_directories() {
         "#!/command/execlineb -P\nif { s6-rmrf /var/run/s6/etc/services.d/nodejs/down }\ns6-echo enabled\n",
         0o755,
     );
-    let cmd =
-        "s6-svwait -u -t 5000 /run/service/nodejs && echo up; ls /var/run/s6/etc/cont-init.d; readlink /run/s6/etc";
+    let cmd = "s6-svwait -u -t 5000 /run/service/nodejs && echo up; ls /var/run/s6/etc/cont-init.d; readlink /run/s6/etc/services.d";
     let o = root.init(&["sh", "-c", cmd]).env("S6_VERBOSITY", "1").run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
-    assert_eq!(o.stdout, "enabled\nup\n10-enable\n/etc\n", "{}", o.stderr);
+    assert_eq!(o.stdout, "enabled\nup\n10-enable\n/etc/services.d\n", "{}", o.stderr);
     assert!(!root.path().join("etc/services.d/nodejs/down").exists());
     // A profile's own directories; a restart keeps the link.
     root.file("/etc/cont-profile.d/dev/cont-init.d/20-dev", "#!/bin/sh\n:\n", 0o755);
@@ -568,6 +567,14 @@ fn v2_etc_view_reaches_the_images_directories() {
     fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
     let o = root.init(&["sh", "-c", "ls -d /run/s6/etc"]).run();
     assert_ne!(o.code(), 0, "v3 has no /run/s6/etc: {}", o.stdout);
+    fs::remove_dir_all(root.path().join("etc/s6-overlay")).unwrap();
+    // S6_READ_ONLY_ROOT: a copy the scripts may change, the image's
+    // directories untouched.
+    root.file("/etc/services.d/nodejs/down", "", 0o644);
+    let cmd = "s6-svwait -u -t 5000 /run/service/nodejs && echo up; test -L /run/s6/etc/services.d || echo copied";
+    let o = root.init(&["sh", "-c", cmd]).env("S6_READ_ONLY_ROOT", "1").run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "enabled\nup\ncopied\n"), "{}", o.stderr);
+    assert!(root.path().join("etc/services.d/nodejs/down").exists(), "the image's down file went");
 }
 
 #[test]

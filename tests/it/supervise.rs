@@ -522,7 +522,7 @@ fn prune_takes_out_services_that_left_the_scan_directory() {
             fs::write(&f, format!("#!/bin/sh\nexec sleep {n}\n")).unwrap();
             fs::set_permissions(&f, PermissionsExt::from_mode(0o755)).unwrap();
         }
-        assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(&scan)).0, 0);
+        assert_eq!(host(s6("s6-svscanctl").arg("-an").arg(&scan)).0, 0);
         wait_state(&d, "up (pid ");
         wait_state(&d.join("log"), "up (pid ");
         wait_until("both up", Duration::from_secs(10), || {
@@ -573,7 +573,7 @@ fn one_rescan_supervises_forty_services() {
         fs::write(d.join("run"), "#!/bin/sh\nexec sleep 1000\n").unwrap();
         fs::set_permissions(d.join("run"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     }
-    assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(&scan)).0, 0);
+    assert_eq!(host(s6("s6-svscanctl").arg("-an").arg(&scan)).0, 0);
     for i in 0..40 {
         wait_state(&scan.join(format!("r{i:02}")), "up (pid ");
     }
@@ -1682,6 +1682,47 @@ fn svlink_and_svunlink_add_and_take_out_a_service() {
     assert_eq!(o.code(), 0, "{}", o.stderr);
 }
 
+/// After `s6-svunlink` takes the link away, the service's `./finish`
+/// still runs in the service's own directory (its supervisor holds it
+/// open, as s6-supervise's cwd), and a link of the same name pointed at
+/// another directory is a new service: its own `run` is started, not the
+/// old one's.
+#[test]
+fn svunlink_runs_finish_in_its_directory_and_a_relinked_name_is_a_new_service() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Root::new();
+    loop_back(&root);
+    let mut c = root.init(&[]).start();
+    let scan = root.path().join("run/service");
+    wait_until("the scan lock", Duration::from_secs(10), || scan.join(".s6-svscan/lock").exists());
+    let d = outside_service(&root, "one", 4713020);
+    fs::write(d.join("finish"), "#!/bin/sh\necho \"$1\" > finished\n").unwrap();
+    fs::set_permissions(d.join("finish"), PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(host(ours("s6-svlink").args(["-t", "5000"]).arg(&scan).arg(&d).arg("x")).0, 0);
+    wait_state(&d, "up (pid ");
+    assert_eq!(host(ours("s6-svunlink").args(["-t", "5000"]).arg(&scan).arg("x")).0, 0);
+    wait_until("./finish in the service's directory", Duration::from_secs(5), || {
+        fs::read_to_string(d.join("finished")).is_ok_and(|s| s == "256\n")
+    });
+    // Same name, another directory, while nothing of the first is left.
+    let e = outside_service(&root, "two", 4713021);
+    assert_eq!(host(ours("s6-svlink").args(["-t", "5000"]).arg(&scan).arg(&e).arg("x")).0, 0);
+    wait_state(&e, "up (pid ");
+    wait_until("the second run", Duration::from_secs(5), || running("sleep 4713021") == 1);
+    assert_eq!(running("sleep 4713020"), 0, "the first service came back");
+    // Re-pointed in place: the next scan sees a new service, the prune
+    // stops the old one.
+    let _ = fs::remove_file(scan.join("x"));
+    std::os::unix::fs::symlink(&d, scan.join("x")).unwrap();
+    assert_eq!(host(s6("s6-svscanctl").arg("-an").arg(&scan)).0, 0);
+    wait_until("the first run again", Duration::from_secs(5), || running("sleep 4713020") == 1);
+    wait_until("the second one stopped", Duration::from_secs(5), || running("sleep 4713021") == 0);
+    assert_eq!(running("sleep 4713020"), 1, "one run, not two");
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
 /// `s6-svc -x` ends the service's supervisor once the service is down
 /// (here at the next `-d`): event `x`, nobody listening on its control
 /// fifo, its lock free. s6-svscan starts a new supervisor a second later
@@ -1756,12 +1797,14 @@ fn pid1_memory_stays_flat_while_a_service_comes_and_goes() {
         fs::create_dir_all(&d).unwrap();
         fs::write(d.join("run"), "#!/bin/sh\nexec sleep 4715001\n").unwrap();
         fs::set_permissions(d.join("run"), PermissionsExt::from_mode(0o755)).unwrap();
-        assert_eq!(host(s6("s6-svscanctl").arg("-a").arg(&scan)).0, 0);
+        assert_eq!(host(s6("s6-svscanctl").arg("-an").arg(&scan)).0, 0);
         wait_until("up", Duration::from_secs(10), || running("sleep 4715001") == 1);
         // The supervisor writes the status after the fork: wait for it
         // before taking the directory away under it.
         wait_state(&d, "up (pid ");
-        fs::remove_dir_all(&d).unwrap();
+        // The supervisor may still be writing in it (rm -rf can race it
+        // just as with s6-supervise): try again.
+        wait_until("the directory removed", Duration::from_secs(5), || fs::remove_dir_all(&d).is_ok());
         assert_eq!(host(s6("s6-svscanctl").arg("-aN").arg(&scan)).0, 0);
         wait_until("pruned", Duration::from_secs(10), || running("sleep 4715001") == 0);
     };

@@ -31,7 +31,7 @@ use crate::base::{diag, exit, passwd};
 use crate::rt::Env;
 use crate::sys::argv::{Argv, Builder, Envp};
 use crate::sys::signal::Original;
-use crate::sys::spawn::{Spawn, spawn_as};
+use crate::sys::spawn::{Cwd, Spawn, spawn_as};
 use crate::sys::{arena, fd};
 use core::ffi::CStr;
 use rustix::fd::{AsRawFd, OwnedFd};
@@ -234,7 +234,7 @@ impl CatchAll {
             take_tty: false,
             setsid: true,
             moves: &moves,
-            chdir: Some(c"/"),
+            chdir: Some(Cwd::Path(c"/")),
             report: diag::warn_sys_fatal,
         };
         self.restart_at = None;

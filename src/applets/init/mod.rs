@@ -179,7 +179,7 @@ fn container(args: Args) -> u8 {
     let kube = settings::number(&env, b"S6_YES_I_WANT_A_WORLD_WRITABLE_RUN_BECAUSE_KUBERNETES", 0) != 0;
     let prepared = match runtime::check_run(kube) {
         Err(why) => Err((None, why)),
-        Ok(()) => runtime::prepare(s.read_only_root, v3, base).map_err(|(e, what)| (Some(e), what)),
+        Ok(()) => runtime::prepare(s.read_only_root, v3).map_err(|(e, what)| (Some(e), what)),
     };
     let (runtime_ok, cmd_stale) = match prepared {
         Ok(stale) => (true, stale),
@@ -188,6 +188,7 @@ fn container(args: Args) -> u8 {
             (false, false)
         }
     };
+    let base = if runtime_ok && !v3 { runtime::v2_etc(base, s.read_only_root) } else { base };
     if runtime_ok && !s.keep_env {
         let forced = (image_path != Some(path)).then_some(path);
         if let Err(e) = runtime::snapshot(&env, forced) {

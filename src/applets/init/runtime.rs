@@ -177,7 +177,7 @@ pub fn check_run(kube: bool) -> Result<(), &'static [u8]> {
 /// `Ok(true)`: `/run/s6/cmd` still says how the previous start's CMD
 /// ended; the caller says `starting` in it before anything of stage 2
 /// runs (`Pid1::cmd_starting`), or `up` when the CMD is the first thing.
-pub fn prepare(read_only_root: bool, v3: bool, base: &[u8]) -> Result<bool, (Errno, &'static [u8])> {
+pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static [u8])> {
     if !read_only_root {
         mkdir(c"/run", 0o755).map_err(|e| (e, &b"unable to mkdir /run"[..]))?;
     }
@@ -223,16 +223,6 @@ pub fn prepare(read_only_root: bool, v3: bool, base: &[u8]) -> Result<bool, (Err
     } else {
         if !fresh {
             let _ = remove_tree(s6.as_fd(), b"legacy-services", 32);
-        }
-        // v2's `/var/run/s6/etc/{fix-attrs.d,cont-init.d,cont-finish.d,
-        // services.d}`, links to the image's (the profile's) directories:
-        // one link to the directory that holds them. Scripts address them
-        // there (`s6-rmrf /var/run/s6/etc/services.d/NAME/down` in a
-        // cont-init script starts a service that ships down).
-        if let Ok(t) = crate::sys::arena::cstr(&[base])
-            && let Err(e) = ensure_link(c"/run/s6/etc", t)
-        {
-            diag::warn_sys(e, &[b"unable to symlink /run/s6/etc to ", base]);
         }
     }
     let (results, fresh_results) = real_dir(RESULTS).map_err(clean)?;
@@ -478,4 +468,53 @@ pub fn read_exitcode() -> Option<u8> {
     let n = rustix::io::read(&f, &mut buf).ok()?;
     let v = buf[..n].strip_suffix(b"\n").unwrap_or(&buf[..n]);
     crate::base::num::parse_u64(v).filter(|&c| c <= 255).map(|c| c as u8)
+}
+
+/// v2's `/var/run/s6/etc/{fix-attrs.d,cont-init.d,cont-finish.d,services.d}`:
+/// for each of the image's (the profile's, `base`) that exists, a link to
+/// it, or with a read-only root a copy of it, as v2 made them. Scripts
+/// address them there (`s6-rmrf /var/run/s6/etc/services.d/NAME/down` in
+/// a cont-init script starts a service that ships down). Returns where
+/// the stages read them from: `/run/s6/etc` once copied (a script's
+/// change to a copy counts), else `base`.
+pub fn v2_etc(base: &'static [u8], copy: bool) -> &'static [u8] {
+    const SUBS: [&[u8]; 4] = [b"fix-attrs.d", b"cont-init.d", b"cont-finish.d", b"services.d"];
+    let etc = c"/run/s6/etc";
+    let made = fs::open(c"/run/s6", DIR, Mode::empty()).and_then(|s6| {
+        match remove_tree(s6.as_fd(), b"etc", 32) {
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(e) => return Err(e),
+        }
+        fs::mkdirat(&s6, c"etc", Mode::from_raw_mode(0o755))?;
+        fs::openat(&s6, c"etc", DIR | OFlags::NOFOLLOW, Mode::empty())
+    });
+    let d = match made {
+        Ok(d) => d,
+        Err(e) => {
+            diag::warn_sys(e, &[b"unable to make ", etc.to_bytes()]);
+            return base;
+        }
+    };
+    let src = if copy {
+        fs::open(crate::sys::arena::cstr(&[base]).unwrap_or(c"/etc"), DIR, Mode::empty()).ok()
+    } else {
+        None
+    };
+    let mut copied = copy;
+    for sub in SUBS {
+        let Ok(path) = crate::sys::arena::cstr(&[base, b"/", sub]) else { continue };
+        if fs::stat(path).is_err() {
+            continue;
+        }
+        let r = match &src {
+            Some(src) => crate::supervise::scan::copy_tree(src.as_fd(), d.as_fd(), sub, 32, true),
+            None => fs::symlinkat(path, &d, sub),
+        };
+        if let Err(e) = r {
+            let what: &[u8] = if copy { b"unable to copy " } else { b"unable to symlink " };
+            diag::warn_sys(e, &[what, path.to_bytes(), b" to /run/s6/etc"]);
+            copied = false;
+        }
+    }
+    if copied { etc.to_bytes() } else { base }
 }
