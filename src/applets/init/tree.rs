@@ -49,7 +49,10 @@ pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
 fn for_each_process(proc: &OwnedFd, mut f: impl FnMut(i32, i32)) {
     let _ = crate::base::fs::for_each_entry(proc.as_fd(), &mut |name, _| {
         let name = name.to_bytes();
-        if let (Some(pid), Some(ppid)) = (crate::base::num::parse_u64(name), read_ppid(proc, name)) {
+        // Only the numeric entries are processes: no stat read for the rest.
+        if let Some(pid) = crate::base::num::parse_u64(name)
+            && let Some(ppid) = read_ppid(proc, name)
+        {
             f(pid as i32, ppid);
         }
         Ok(())
