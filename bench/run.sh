@@ -219,6 +219,9 @@ copy_bin() {
   local b=$1 r=${2:-$RFS} real lib
   real=$(readlink -f "$b") || die "no $b"
   mkdir -p "$r$(dirname "$b")"
+  # the root may hold an applet link of that name (rs6 --install makes
+  # /usr/bin/s6-svscan): the host's binary replaces it
+  rm -f "$r$b"
   cp -L "$real" "$r$b"
   is_static "$real" && return 0
   for lib in $(ldd "$real" | grep -o '/[^ ]*'); do

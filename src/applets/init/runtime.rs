@@ -53,7 +53,7 @@ fn clean_dir(path: &core::ffi::CStr, keep: &[&[u8]]) -> Result<OwnedFd, Errno> {
 
 /// `path` as a symlink to `target` (whatever else is there is removed).
 fn ensure_link(path: &core::ffi::CStr, target: &core::ffi::CStr) -> Result<(), Errno> {
-    let mut cur = [0u8; 64];
+    let mut cur = [0u8; 256];
     match fs::readlinkat_raw(fs::CWD, path, &mut cur[..]) {
         Ok(n) if cur.get(..n) == Some(target.to_bytes()) => return Ok(()),
         Ok(_) => fs::unlink(path)?,
@@ -471,15 +471,35 @@ pub fn read_exitcode() -> Option<u8> {
 }
 
 /// v2's `/var/run/s6/etc/{fix-attrs.d,cont-init.d,cont-finish.d,services.d}`:
-/// for each of the image's (the profile's, `base`) that exists, a link to
-/// it, or with a read-only root a copy of it, as v2 made them. Scripts
-/// address them there (`s6-rmrf /var/run/s6/etc/services.d/NAME/down` in
-/// a cont-init script starts a service that ships down). Returns where
-/// the stages read them from: `/run/s6/etc` once copied (a script's
-/// change to a copy counts), else `base`.
+/// a link to the image's `/etc` (the profile's, `base`), or with a
+/// read-only root a directory with a copy of each of them that exists, as
+/// v2 made them. Scripts address them there (`s6-rmrf
+/// /var/run/s6/etc/services.d/NAME/down` in a cont-init script starts a
+/// service that ships down). Nothing when `base` has none of them. The
+/// link is one inode, kept from one start to the next. Returns where the
+/// stages read them from: `/run/s6/etc` once copied (a script's change to
+/// a copy counts), else `base`.
 pub fn v2_etc(base: &'static [u8], copy: bool) -> &'static [u8] {
     const SUBS: [&[u8]; 4] = [b"fix-attrs.d", b"cont-init.d", b"cont-finish.d", b"services.d"];
     let etc = c"/run/s6/etc";
+    let any = SUBS.iter().any(|sub| crate::sys::arena::cstr(&[base, b"/", sub]).is_ok_and(|p| fs::stat(p).is_ok()));
+    if !copy || !any {
+        let r = match crate::sys::arena::cstr(&[base]) {
+            Ok(target) if any => ensure_link(etc, target),
+            Ok(_) => match fs::open(c"/run/s6", DIR, Mode::empty()) {
+                Ok(s6) => match remove_tree(s6.as_fd(), b"etc", 32) {
+                    Ok(()) | Err(Errno::NOENT) => Ok(()),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        if let Err(e) = r {
+            diag::warn_sys(e, &[b"unable to symlink ", etc.to_bytes(), b" to ", base]);
+        }
+        return base;
+    }
     let made = fs::open(c"/run/s6", DIR, Mode::empty()).and_then(|s6| {
         match remove_tree(s6.as_fd(), b"etc", 32) {
             Ok(()) | Err(Errno::NOENT) => {}
@@ -495,24 +515,17 @@ pub fn v2_etc(base: &'static [u8], copy: bool) -> &'static [u8] {
             return base;
         }
     };
-    let src = if copy {
-        fs::open(crate::sys::arena::cstr(&[base]).unwrap_or(c"/etc"), DIR, Mode::empty()).ok()
-    } else {
-        None
+    let Ok(src) = fs::open(crate::sys::arena::cstr(&[base]).unwrap_or(c"/etc"), DIR, Mode::empty()) else {
+        return base;
     };
-    let mut copied = copy;
+    let mut copied = true;
     for sub in SUBS {
         let Ok(path) = crate::sys::arena::cstr(&[base, b"/", sub]) else { continue };
         if fs::stat(path).is_err() {
             continue;
         }
-        let r = match &src {
-            Some(src) => crate::supervise::scan::copy_tree(src.as_fd(), d.as_fd(), sub, 32, true),
-            None => fs::symlinkat(path, &d, sub),
-        };
-        if let Err(e) = r {
-            let what: &[u8] = if copy { b"unable to copy " } else { b"unable to symlink " };
-            diag::warn_sys(e, &[what, path.to_bytes(), b" to /run/s6/etc"]);
+        if let Err(e) = crate::supervise::scan::copy_tree(src.as_fd(), d.as_fd(), sub, 32, true) {
+            diag::warn_sys(e, &[b"unable to copy ", path.to_bytes(), b" to /run/s6/etc"]);
             copied = false;
         }
     }
