@@ -485,11 +485,7 @@ fn child(job: &Job<'_, '_>) -> ! {
             }
         }
     }
-    for &(from, to) in s.moves {
-        if let Err(e) = dup_to(from, to) {
-            die(s, e, b"unable to move file descriptor", b"");
-        }
-    }
+    // Before the moves: one may land on the directory's descriptor.
     if let Some(cwd) = s.chdir {
         let (r, dir) = match cwd {
             Cwd::Path(dir) => (rustix::process::chdir(dir), dir),
@@ -499,6 +495,11 @@ fn child(job: &Job<'_, '_>) -> ! {
         };
         if let Err(e) = r {
             die(s, e, b"unable to chdir to ", dir.to_bytes());
+        }
+    }
+    for &(from, to) in s.moves {
+        if let Err(e) = dup_to(from, to) {
+            die(s, e, b"unable to move file descriptor", b"");
         }
     }
     if let Some((u, g)) = job.ids
