@@ -555,11 +555,10 @@ fn v2_etc_view_reaches_the_images_directories() {
         "#!/command/execlineb -P\nif { s6-rmrf /var/run/s6/etc/services.d/nodejs/down }\ns6-echo enabled\n",
         0o755,
     );
-    let cmd =
-        "s6-svwait -u -t 5000 /run/service/nodejs && echo up; ls /var/run/s6/etc/cont-init.d; readlink /run/s6/etc";
+    let cmd = "s6-svwait -u -t 5000 /run/service/nodejs && echo up; ls /var/run/s6/etc/cont-init.d; readlink /run/s6/etc/services.d";
     let o = root.init(&["sh", "-c", cmd]).env("S6_VERBOSITY", "1").run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
-    assert_eq!(o.stdout, "enabled\nup\n10-enable\n/etc\n", "{}", o.stderr);
+    assert_eq!(o.stdout, "enabled\nup\n10-enable\n/etc/services.d\n", "{}", o.stderr);
     assert!(!root.path().join("etc/services.d/nodejs/down").exists());
     // A profile's own directories; a restart keeps the link.
     root.file("/etc/cont-profile.d/dev/cont-init.d/20-dev", "#!/bin/sh\n:\n", 0o755);

@@ -53,9 +53,10 @@ fn clean_dir(path: &core::ffi::CStr, keep: &[&[u8]]) -> Result<OwnedFd, Errno> {
 
 /// `path` as a symlink to `target` (whatever else is there is removed).
 fn ensure_link(path: &core::ffi::CStr, target: &core::ffi::CStr) -> Result<(), Errno> {
-    let mut cur = [0u8; 256];
+    let mut cur = [0u8; 512];
     match fs::readlinkat_raw(fs::CWD, path, &mut cur[..]) {
-        Ok(n) if cur.get(..n) == Some(target.to_bytes()) => return Ok(()),
+        // A target that filled the buffer may be longer: not the same.
+        Ok(n) if n < cur.len() && cur.get(..n) == Some(target.to_bytes()) => return Ok(()),
         Ok(_) => fs::unlink(path)?,
         Err(Errno::NOENT) => {}
         Err(_) => {
@@ -437,6 +438,42 @@ const STAGE3_EXITED: &core::ffi::CStr = c"/run/s6/env-stage3/S6_STAGE2_EXITED";
 /// [`v2_stage3_env`] made the link.
 static STAGE3_ENV: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
+/// [`v2_etc`] without a copy: `/run/s6/etc/SUB -> base/SUB` for each
+/// that exists (`any`), or no `/run/s6/etc` at all.
+fn v2_links(base: &[u8], any: bool) -> Result<(), Errno> {
+    let s6 = fs::open(c"/run/s6", DIR, Mode::empty())?;
+    let gone = |r: Result<(), Errno>| match r {
+        Ok(()) | Err(Errno::NOENT) => Ok(()),
+        Err(e) => Err(e),
+    };
+    if !any {
+        return gone(remove_tree(s6.as_fd(), b"etc", 32));
+    }
+    let d = match fs::openat(&s6, c"etc", DIR | OFlags::NOFOLLOW, Mode::empty()) {
+        Ok(d) => d,
+        Err(_) => {
+            gone(remove_tree(s6.as_fd(), b"etc", 32))?;
+            fs::mkdirat(&s6, c"etc", Mode::from_raw_mode(0o755))?;
+            fs::openat(&s6, c"etc", DIR | OFlags::NOFOLLOW, Mode::empty())?
+        }
+    };
+    for sub in V2_SUBS {
+        let path = crate::sys::arena::cstr(&[base, b"/", sub])?;
+        if fs::stat(path).is_err() {
+            gone(remove_tree(d.as_fd(), sub, 32))?;
+            continue;
+        }
+        let mut cur = [0u8; 512];
+        match fs::readlinkat_raw(&d, sub, &mut cur[..]) {
+            Ok(n) if n < cur.len() && cur.get(..n) == Some(path.to_bytes()) => continue,
+            Err(Errno::NOENT) => {}
+            _ => gone(remove_tree(d.as_fd(), sub, 32))?,
+        }
+        fs::symlinkat(path, &d, sub)?;
+    }
+    Ok(())
+}
+
 /// Stage 3 begins: v2 read `S6_STAGE2_EXITED` then, so a code that a
 /// `finish` script writes there while the services stop is not the
 /// container's (a service that exits 143 on TERM does not replace the
@@ -470,33 +507,24 @@ pub fn read_exitcode() -> Option<u8> {
     crate::base::num::parse_u64(v).filter(|&c| c <= 255).map(|c| c as u8)
 }
 
+/// v2's subdirectories of `/var/run/s6/etc`.
+const V2_SUBS: [&[u8]; 4] = [b"fix-attrs.d", b"cont-init.d", b"cont-finish.d", b"services.d"];
+
 /// v2's `/var/run/s6/etc/{fix-attrs.d,cont-init.d,cont-finish.d,services.d}`:
-/// a link to the image's `/etc` (the profile's, `base`), or with a
-/// read-only root a directory with a copy of each of them that exists, as
-/// v2 made them. Scripts address them there (`s6-rmrf
-/// /var/run/s6/etc/services.d/NAME/down` in a cont-init script starts a
-/// service that ships down). Nothing when `base` has none of them. The
-/// link is one inode, kept from one start to the next. Returns where the
-/// stages read them from: `/run/s6/etc` once copied (a script's change to
-/// a copy counts), else `base`.
+/// for each of the image's (the profile's, `base`) that exists, a link to
+/// it, or with a read-only root a copy of it, as v2 made them. Scripts
+/// address them there (`s6-rmrf /var/run/s6/etc/services.d/NAME/down` in
+/// a cont-init script starts a service that ships down). Links already
+/// right are kept from one start to the next (no inode freed and made
+/// again); nothing is made when `base` has none of them. Returns where
+/// the stages read them from: `/run/s6/etc` once copied (a script's
+/// change to a copy counts), else `base`.
 pub fn v2_etc(base: &'static [u8], copy: bool) -> &'static [u8] {
-    const SUBS: [&[u8]; 4] = [b"fix-attrs.d", b"cont-init.d", b"cont-finish.d", b"services.d"];
     let etc = c"/run/s6/etc";
-    let any = SUBS.iter().any(|sub| crate::sys::arena::cstr(&[base, b"/", sub]).is_ok_and(|p| fs::stat(p).is_ok()));
+    let any = V2_SUBS.iter().any(|sub| crate::sys::arena::cstr(&[base, b"/", sub]).is_ok_and(|p| fs::stat(p).is_ok()));
     if !copy || !any {
-        let r = match crate::sys::arena::cstr(&[base]) {
-            Ok(target) if any => ensure_link(etc, target),
-            Ok(_) => match fs::open(c"/run/s6", DIR, Mode::empty()) {
-                Ok(s6) => match remove_tree(s6.as_fd(), b"etc", 32) {
-                    Ok(()) | Err(Errno::NOENT) => Ok(()),
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        };
-        if let Err(e) = r {
-            diag::warn_sys(e, &[b"unable to symlink ", etc.to_bytes(), b" to ", base]);
+        if let Err(e) = v2_links(base, any) {
+            diag::warn_sys(e, &[b"unable to symlink ", base, b"'s directories into ", etc.to_bytes()]);
         }
         return base;
     }
@@ -519,7 +547,7 @@ pub fn v2_etc(base: &'static [u8], copy: bool) -> &'static [u8] {
         return base;
     };
     let mut copied = true;
-    for sub in SUBS {
+    for sub in V2_SUBS {
         let Ok(path) = crate::sys::arena::cstr(&[base, b"/", sub]) else { continue };
         if fs::stat(path).is_err() {
             continue;
