@@ -141,6 +141,54 @@ pub(super) struct Listing {
     log: Option<bool>,
     down: Option<bool>,
     notify: bool,
+    /// What a helper already made of its supervision files, and of its
+    /// logger's (see [`Supervisor::setup`]).
+    made: Option<Premade>,
+    log_made: Option<Premade>,
+}
+
+/// The supervision files that [`premake`] made in a service directory
+/// for [`prepare`], which then only opens them: whether `supervise/` and
+/// `event/` were new, and `supervise/status` linked to the first status.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Premade {
+    fresh_sup: bool,
+    fresh_event: bool,
+    status_linked: bool,
+}
+
+impl Premade {
+    fn pack(m: Option<Premade>) -> u8 {
+        m.map_or(0, |m| 1 | (m.fresh_sup as u8) << 1 | (m.fresh_event as u8) << 2 | (m.status_linked as u8) << 3)
+    }
+    fn unpack(b: u8) -> Option<Premade> {
+        (b & 1 != 0).then_some(Premade { fresh_sup: b & 2 != 0, fresh_event: b & 4 != 0, status_linked: b & 8 != 0 })
+    }
+}
+
+impl Listing {
+    /// Two bytes for the helper's pipe (see [`Supervisor::setup`]).
+    fn pack(&self) -> [u8; 2] {
+        let tri = |v: Option<bool>| v.map_or(0u8, |b| 1 + b as u8);
+        [
+            1 | tri(self.log) << 1 | tri(self.down) << 3 | (self.notify as u8) << 5,
+            Premade::pack(self.made) | Premade::pack(self.log_made) << 4,
+        ]
+    }
+    /// `None`: the helper did not copy the directory.
+    fn unpack(b: [u8; 2]) -> Option<Listing> {
+        let tri = |v: u8| match v & 3 {
+            0 => None,
+            v => Some(v == 2),
+        };
+        (b[0] & 1 != 0).then(|| Listing {
+            log: tri(b[0] >> 1),
+            down: tri(b[0] >> 3),
+            notify: b[0] & 32 != 0,
+            made: Premade::unpack(b[1] & 15),
+            log_made: Premade::unpack(b[1] >> 4),
+        })
+    }
 }
 
 /// Copy the directory `src/name`, of mode `mode` (its `stat` is the
@@ -269,6 +317,14 @@ impl Supervisor {
 
     /// Copy `services_d/*` into the scan directory and prepare each
     /// service, then start them (each logger before its service).
+    ///
+    /// Making inodes is most of the cost on a disk (on ext4, tens to
+    /// hundreds of microseconds each, five per service), and one process
+    /// makes them one at a time: with enough services, a second CPU and a
+    /// scan directory that is not a tmpfs, a helper process copies and
+    /// makes the supervision files of the second half of them meanwhile
+    /// ([`premake`]); PID 1 then only opens those. The files, their
+    /// contents and the order of the table are the same either way.
     pub fn setup(&mut self, services_d: &[u8]) {
         let scan = match fs::open(self.scandir, DIRF, Mode::empty()) {
             Ok(d) => d,
@@ -284,48 +340,42 @@ impl Supervisor {
         self.svcs.reserve(2 * names.len() + 32);
         let before = self.svcs.len();
         self.new_batch();
-        for name in names {
-            // A symlink to a directory is followed; anything else is said.
-            let st = fs::statat(&src, *name, AtFlags::empty()).and_then(|st| {
-                if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
-                    Ok(Mode::from_raw_mode(st.st_mode & 0o7777))
+        let from = (src.as_fd(), services_d, legacy.as_ref().map(|l| l.as_fd()));
+        let helper = self.start_helper(scan.as_fd(), from, names);
+        let mine = helper.as_ref().map_or(names.len(), |h| h.first);
+        for name in &names[..mine] {
+            if self.room_for(name)
+                && let Some(copy) = copy_one(from, scan.as_fd(), name)
+            {
+                self.add(scan.as_fd(), name, Some(copy));
+            }
+        }
+        if let Some(h) = helper {
+            let first = h.first;
+            let mut got = [[0u8; 2]; HELPER_MAX];
+            let n = h.collect(&mut got);
+            for (k, name) in names[first..].iter().enumerate() {
+                if !self.room_for(name) {
+                    continue;
+                }
+                // Not reported (the helper died): done here.
+                let copy = if k >= n {
+                    copy_one(from, scan.as_fd(), name)
                 } else {
-                    Err(Errno::NOTDIR)
+                    // Not copied: the helper said why.
+                    let Some(seen) = Listing::unpack(got[k]) else { continue };
+                    match fs::openat(&scan, *name, DIRF, Mode::empty()) {
+                        Ok(d) => Some((d, seen)),
+                        Err(e) => {
+                            diag::warn_sys(e, &[b"unable to supervise ", name]);
+                            None
+                        }
+                    }
+                };
+                if let Some(copy) = copy {
+                    self.add(scan.as_fd(), name, Some(copy));
                 }
-            });
-            let mode = match st {
-                Ok(m) => m,
-                Err(e) => {
-                    diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
-                    continue;
-                }
-            };
-            if name.len() + 4 > NAME_MAX {
-                diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
-                continue;
             }
-            if !self.room_for(name) {
-                continue;
-            }
-            let mut seen = Listing::default();
-            let copied = match &legacy {
-                Some(l) => {
-                    copy_dir(src.as_fd(), l.as_fd(), (name, mode), 16, true, &[], Some(&mut seen)).and_then(|d| {
-                        let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
-                        let _ = fs::unlinkat(&scan, *name, AtFlags::empty());
-                        fs::symlinkat(t, &scan, *name).map(|_| d)
-                    })
-                }
-                None => copy_dir(src.as_fd(), scan.as_fd(), (name, mode), 16, true, &[], Some(&mut seen)),
-            };
-            let dir = match copied {
-                Ok(d) => d,
-                Err(e) => {
-                    diag::warn_sys(e, &[b"unable to copy service ", name]);
-                    continue;
-                }
-            };
-            self.add(scan.as_fd(), name, Some((dir, seen)));
         }
         // v3 layout: s6-rc's `legacy-services` takes them in and out.
         for i in before..self.svcs.len() {
@@ -337,6 +387,53 @@ impl Supervisor {
         // another service (`s6-svwait -u ../other`) finds it, whatever
         // their order.
         self.kick_from(before);
+    }
+
+    /// Fork the helper of [`setup`](Self::setup) for the second half of
+    /// `names`, where it pays (see there).
+    fn start_helper(&mut self, scan: BorrowedFd<'_>, from: From<'_>, names: &[&[u8]]) -> Option<Helper> {
+        const TMPFS_MAGIC: u64 = 0x0102_1994;
+        if names.len() < HELPER_MIN
+            || 2 * names.len() + self.svcs.len() > self.svcs.slots.len()
+            || fs::fstatfs(scan).is_ok_and(|f| f.f_type as u64 == TMPFS_MAGIC)
+            || crate::sys::raw::cpus() < 2
+        {
+            return None;
+        }
+        self.take_scan_lock();
+        let shared = self.scan_lock.as_ref()?;
+        // Made now, so that both processes link the same one.
+        if !shared.first_status_made() {
+            return None;
+        }
+        let first = names.len() - names.len().min(2 * HELPER_MAX) / 2;
+        let (rd, wr) = pipe_with(PipeFlags::CLOEXEC).ok()?;
+        match crate::sys::fork::fork() {
+            Ok(Some(pid)) => Some(Helper { pid, rd, first }),
+            Ok(None) => {
+                drop(rd);
+                for name in &names[first..] {
+                    let mut out = [0u8; 2];
+                    if let Some((dir, mut seen)) = copy_one(from, scan, name) {
+                        let down = seen.down.unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
+                        seen.made = premake(dir.as_fd(), shared, !down);
+                        let has_log = seen.log.unwrap_or_else(|| {
+                            fs::statat(&dir, c"log", AtFlags::empty())
+                                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
+                        });
+                        if has_log && let Ok(l) = fs::openat(&dir, c"log", DIRF, Mode::empty()) {
+                            seen.log_made = premake(l.as_fd(), shared, !svdir::exists(l.as_fd(), c"down"));
+                        }
+                        out = seen.pack();
+                    }
+                    if crate::sys::fd::write_all(wr.as_fd(), &out).is_err() {
+                        break;
+                    }
+                }
+                crate::sys::raw::exit_group(0)
+            }
+            Err(_) => None,
+        }
     }
 
     /// Start the services set up from `first` on, each logger before its
@@ -389,19 +486,18 @@ impl Supervisor {
             else {
                 return Ok(());
             };
-            // A service is its directory, as for s6-svscan: the entry of
-            // that name still supervising the same directory (one pruned
-            // whose supervisor has not exited yet is back: it is
-            // supervised anew once it has); a link pointed elsewhere is a
-            // new service.
-            let same = |s: &Svc| {
-                let freed = s.gone && s.exited.is_some();
-                !s.st.log
-                    && !freed
-                    && s.name == name
-                    && fs::fstat(&s.dir).is_ok_and(|d| d.st_dev == st.st_dev && d.st_ino == st.st_ino)
+            // A service is its directory (device and inode), whatever its
+            // name, as for s6-svscan: the entry still supervising that
+            // directory (one pruned whose supervisors have not both
+            // exited yet is back: it is supervised anew once they have);
+            // a link pointed elsewhere is a new service, a renamed or
+            // second link to a supervised one is that one.
+            let same = |i: usize| {
+                let s = &self.svcs[i];
+                let freed = s.gone && s.exited.is_some() && s.peer.is_none_or(|l| self.svcs[l].exited.is_some());
+                !s.st.log && !freed && fs::fstat(&s.dir).is_ok_and(|d| d.st_dev == st.st_dev && d.st_ino == st.st_ino)
             };
-            if let Some(i) = (0..self.svcs.len()).find(|&i| same(&self.svcs[i])) {
+            if let Some(i) = (0..self.svcs.len()).find(|&i| same(i)) {
                 let peer = self.svcs[i].peer;
                 for j in core::iter::once(i).chain(peer) {
                     self.svcs[j].active = true;
@@ -676,8 +772,11 @@ impl Supervisor {
             // the end of the table.
             let li = if pair.is_some() { idx + 1 } else { self.svcs.len() };
             let names = pair.and_then(|_| self.names_of(li, &lname));
+            // What the helper made of it, if it did (nothing else known).
+            let made = seen.as_ref().and_then(|l| l.log_made);
+            let lseen = made.map(|m| Listing { notify: true, made: Some(m), ..Listing::default() });
             if let Some(mut log) =
-                prepare(ldir, (&lname, self.scandir), true, Some(rd), self.scan_lock.as_ref(), None, names)
+                prepare(ldir, (&lname, self.scandir), true, Some(rd), self.scan_lock.as_ref(), lseen.as_ref(), names)
             {
                 log.fresh = true;
                 if let Some(c) = &log.control {
@@ -837,7 +936,12 @@ impl ScanLock {
     /// Link `sup/status` to [`FIRST_STATUS`], made at the first call
     /// (anew: never rewritten, as links to a previous one may remain).
     fn link_first_status(&self, sup: BorrowedFd<'_>) -> bool {
-        let made = self.first_status.get().unwrap_or_else(|| {
+        self.first_status_made() && fs::linkat(&self.dot, FIRST_STATUS, sup, c"status", AtFlags::empty()).is_ok()
+    }
+
+    /// [`FIRST_STATUS`] of this batch, made at the first call.
+    fn first_status_made(&self) -> bool {
+        self.first_status.get().unwrap_or_else(|| {
             let _ = fs::unlinkat(&self.dot, FIRST_STATUS, AtFlags::empty());
             let b = State::new(true, Tai::now()).status().pack();
             let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
@@ -845,8 +949,7 @@ impl ScanLock {
                 .is_ok_and(|f| crate::sys::fd::write_all(f.as_fd(), &b).is_ok());
             self.first_status.set(Some(made));
             made
-        });
-        made && fs::linkat(&self.dot, FIRST_STATUS, sup, c"status", AtFlags::empty()).is_ok()
+        })
     }
 
     /// Remove `dir/supervise/lock` if it is a link to the lock: the
@@ -874,6 +977,121 @@ impl ScanLock {
     }
 }
 
+/// Where [`Supervisor::setup`] copies from: `services.d` open, its path,
+/// and v3's `legacy-services` (the copies go there, linked from the scan
+/// directory).
+type From<'a> = (BorrowedFd<'a>, &'a [u8], Option<BorrowedFd<'a>>);
+
+/// Fewest services for which [`Supervisor::setup`] starts a helper.
+const HELPER_MIN: usize = 8;
+/// Most services the helper takes (the rest of its half stays PID 1's).
+const HELPER_MAX: usize = 512;
+
+/// The helper process of [`Supervisor::setup`]: its pid, the read end of
+/// its pipe (two bytes per service, [`Listing::pack`]), and the first of
+/// the names it took.
+struct Helper {
+    pid: rustix::process::Pid,
+    rd: OwnedFd,
+    first: usize,
+}
+
+impl Helper {
+    /// What the helper reported, once it has exited; how many services.
+    fn collect(self, got: &mut [[u8; 2]; HELPER_MAX]) -> usize {
+        let mut buf = [0u8; 2 * HELPER_MAX];
+        let n = crate::base::fs::read_full(self.rd.as_fd(), &mut buf).unwrap_or(0);
+        let _ = rustix::process::waitpid(Some(self.pid), rustix::process::WaitOptions::empty());
+        for (k, pair) in buf[..n].chunks_exact(2).enumerate() {
+            got[k] = [pair[0], pair[1]];
+        }
+        n / 2
+    }
+}
+
+/// Copy `services_d/name` into the scan directory (through `legacy` in
+/// the v3 layout): the copy, open, and what it holds; `None` when it is
+/// not a service directory or cannot be copied (said).
+fn copy_one((src, services_d, legacy): From<'_>, scan: BorrowedFd<'_>, name: &[u8]) -> Option<(OwnedFd, Listing)> {
+    // A symlink to a directory is followed; anything else is said.
+    let st = fs::statat(src, name, AtFlags::empty()).and_then(|st| {
+        if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
+            Ok(Mode::from_raw_mode(st.st_mode & 0o7777))
+        } else {
+            Err(Errno::NOTDIR)
+        }
+    });
+    let mode = match st {
+        Ok(m) => m,
+        Err(e) => {
+            diag::warn_sys(e, &[b"not supervising ", services_d, b"/", name]);
+            return None;
+        }
+    };
+    if name.len() + 4 > NAME_MAX {
+        diag::warn(&[b"service name too long (the limit is 196 bytes): ", name]);
+        return None;
+    }
+    let mut seen = Listing::default();
+    let copied = match legacy {
+        Some(l) => copy_dir(src, l, (name, mode), 16, true, &[], Some(&mut seen)).and_then(|d| {
+            let t = arena::cstr(&[b"../s6/legacy-services/", name])?;
+            let _ = fs::unlinkat(scan, name, AtFlags::empty());
+            fs::symlinkat(t, scan, name).map(|_| d)
+        }),
+        None => copy_dir(src, scan, (name, mode), 16, true, &[], Some(&mut seen)),
+    };
+    match copied {
+        Ok(d) => Some((d, seen)),
+        Err(e) => {
+            diag::warn_sys(e, &[b"unable to copy service ", name]);
+            None
+        }
+    }
+}
+
+/// `supervise/` (mode 0711) and `event/` (03730) in `dir`, made where
+/// missing: whether each was made.
+fn make_dirs(dir: BorrowedFd<'_>) -> Result<(bool, bool), Errno> {
+    let old = rustix::process::umask(Mode::empty());
+    let mut fresh = (false, false);
+    let made = match fs::mkdirat(dir, c"supervise", Mode::from_raw_mode(0o711)) {
+        Ok(()) => {
+            fresh.0 = true;
+            Ok(())
+        }
+        Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    }
+    .and_then(|_| match fs::mkdirat(dir, c"event", Mode::from_raw_mode(0o3730)) {
+        // mkdir does not set the setgid bit: s6's 03730 takes a chmod.
+        Ok(()) => {
+            fresh.1 = true;
+            fs::chmodat(dir, c"event", Mode::from_raw_mode(0o3730), AtFlags::empty())
+        }
+        Err(Errno::EXIST) => Ok(()),
+        Err(e) => Err(e),
+    });
+    rustix::process::umask(old);
+    made.map(|_| fresh)
+}
+
+/// The helper's part of [`prepare`] (see [`Supervisor::setup`]): every
+/// inode that `prepare` would make in `dir`, none of what PID 1 holds
+/// (descriptors, the lock). `None` when `supervise/` or `event/` could not
+/// be made: `prepare` tries again, and says why.
+fn premake(dir: BorrowedFd<'_>, shared: &ScanLock, want_up: bool) -> Option<Premade> {
+    let (fresh_sup, fresh_event) = make_dirs(dir).ok()?;
+    let mut m = Premade { fresh_sup, fresh_event, status_linked: false };
+    if let Ok(sup) = fs::openat(dir, c"supervise", DIRF, Mode::empty()) {
+        // What fails here, prepare does again (and says).
+        let _ = shared.link(sup.as_fd(), c"lock") && open_control(sup.as_fd()).is_ok();
+        let _ = shared.link(sup.as_fd(), c"death_tally");
+        m.status_linked = want_up && fresh_sup && shared.link_first_status(sup.as_fd());
+    }
+    Some(m)
+}
+
 /// Make `dir` a supervised service directory: `supervise/` (lock, control,
 /// status), `event/`, wanted up unless `down` exists (`seen`: what its
 /// copy just found in it; `names`: its `name_c` and `path_c`, when it had
@@ -890,33 +1108,19 @@ fn prepare(
     let fail = |e: Errno, what: &[u8]| {
         diag::warn_sys(e, &[b"unable to supervise ", name, what]);
     };
-    let old = rustix::process::umask(Mode::empty());
     // `event/` made now has no subscriber yet: its first event ("s") is
     // sent only to one that was there before.
-    let mut fresh_event = false;
-    let mut fresh_sup = false;
-    let made = match fs::mkdirat(dir.as_fd(), c"supervise", Mode::from_raw_mode(0o711)) {
-        Ok(()) => {
-            fresh_sup = true;
-            Ok(())
-        }
-        Err(Errno::EXIST) => Ok(()),
-        Err(e) => Err(e),
-    }
-    .and_then(|_| match fs::mkdirat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730)) {
-        // mkdir does not set the setgid bit: s6's 03730 takes a chmod.
-        Ok(()) => {
-            fresh_event = true;
-            fs::chmodat(dir.as_fd(), c"event", Mode::from_raw_mode(0o3730), AtFlags::empty())
-        }
-        Err(Errno::EXIST) => Ok(()),
-        Err(e) => Err(e),
-    });
-    rustix::process::umask(old);
-    if let Err(e) = made {
-        fail(e, b": mkdir supervise");
-        return None;
-    }
+    let made = seen.and_then(|l| l.made);
+    let (fresh_sup, fresh_event) = match made {
+        Some(m) => (m.fresh_sup, m.fresh_event),
+        None => match make_dirs(dir.as_fd()) {
+            Ok(f) => f,
+            Err(e) => {
+                fail(e, b": mkdir supervise");
+                return None;
+            }
+        },
+    };
     let sup = fs::openat(&dir, c"supervise", DIRF, Mode::empty()).ok()?;
     let lock = if shared.is_some_and(|s| s.link(sup.as_fd(), c"lock")) {
         None
@@ -942,7 +1146,11 @@ fn prepare(
             s.unlink_from(dir.as_fd());
         }
     };
-    let control = match open_control(sup.as_fd()) {
+    // A premade fifo only needs opening.
+    let premade_control = made.and_then(|_| {
+        fs::openat(&sup, c"control", OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()
+    });
+    let control = match premade_control.map_or_else(|| open_control(sup.as_fd()), Ok) {
         Ok(c) => c,
         Err(e) => {
             fail(e, b": control fifo");
@@ -959,7 +1167,8 @@ fn prepare(
         );
     }
     let want_up = !seen.and_then(|l| l.down).unwrap_or_else(|| svdir::exists(dir.as_fd(), c"down"));
-    let status_linked = want_up && fresh_sup && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
+    let status_linked = made.is_some_and(|m| m.status_linked)
+        || want_up && fresh_sup && shared.is_some_and(|s| s.link_first_status(sup.as_fd()));
     let names =
         names.or_else(|| Some((arena::cstr(&[name]).ok()?, arena::cstr(&[scandir.to_bytes(), b"/", name]).ok()?)));
     let Some((name_c, path_c)) = names else {

@@ -1,6 +1,6 @@
 //! The few system calls that rustix does not offer as a stable API:
 //! `clone` (as fork, and as vfork onto a stack of its own), `execve`,
-//! `exit_group`, `signalfd4`, `rt_sigprocmask`, `rt_sigaction`, `swapon`,
+//! `exit_group`, `signalfd4`, `rt_sigprocmask`, `rt_sigaction`, `sched_getaffinity`, `swapon`,
 //! `swapoff` and the `BLKFLSBUF` ioctl. Numbers come from `linux-raw-sys`.
 //!
 //! # Safety
@@ -443,6 +443,20 @@ pub fn getcwd(buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     let r = unsafe { syscall5(g::__NR_getcwd, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0) };
     check(r).map(|n| n.saturating_sub(1))
+}
+
+/// How many CPUs this process may run on (`sched_getaffinity`); 1 when
+/// it cannot be told.
+pub fn cpus() -> u32 {
+    let mut mask = [0u64; 16];
+    // SAFETY: the kernel writes at most `size_of_val(&mask)` bytes into `mask`.
+    let r = unsafe {
+        syscall5(g::__NR_sched_getaffinity, 0, core::mem::size_of_val(&mask), mask.as_mut_ptr() as usize, 0, 0)
+    };
+    match check(r) {
+        Ok(n) => mask.iter().take(n.div_ceil(8)).map(|w| w.count_ones()).sum::<u32>().max(1),
+        Err(_) => 1,
+    }
 }
 
 /// fcntl(F_OFD_SETLK) with a write lock on the whole file, not waiting:

@@ -1723,6 +1723,70 @@ fn svunlink_runs_finish_in_its_directory_and_a_relinked_name_is_a_new_service() 
     assert_eq!(o.code(), 0, "{}", o.stderr);
 }
 
+/// A service is its directory, not its name: one renamed in the scan
+/// directory (or linked twice) is still the one supervised, and a rescan
+/// with prune neither starts it a second time nor stops it.
+#[test]
+fn renamed_service_directory_stays_one_service() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 4716100");
+    let mut c = root.init(&[]).start();
+    let scan = root.path().join("run/service");
+    let a = scan.join("a");
+    let st = wait_state(&a, "up (pid ");
+    fs::rename(&a, scan.join("b")).unwrap();
+    std::os::unix::fs::symlink(scan.join("b"), scan.join("c")).unwrap();
+    assert_eq!(host(s6("s6-svscanctl").arg("-an").arg(&scan)).0, 0);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(running("sleep 4716100"), 1, "run twice or stopped");
+    let pid = |s: &str| s.split_whitespace().nth(2).map(str::to_string);
+    assert_eq!(pid(&svstat(&scan.join("b"))), pid(&st), "not the same run: {}", svstat(&scan.join("b")));
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
+/// With eight services or more, a scan directory on a disk and two CPUs,
+/// a helper process copies and sets up the second half of `services.d`
+/// while PID 1 does the first: every file, mode and link is what PID 1
+/// alone makes (a tmpfs `/run`, where no helper runs), and every service
+/// and logger is supervised as it should be.
+#[test]
+fn services_set_up_by_the_helper_are_as_pid1_sets_them_up() {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(cpus >= 2, "this test needs two CPUs to run the helper (it has {cpus})");
+    let root = Root::new();
+    for k in 0..20 {
+        let name = format!("s{k:02}");
+        service(&root, &name, "exec sleep 4716200");
+        if k % 5 == 0 {
+            root.file(&format!("/etc/services.d/{name}/log/run"), "#!/bin/sh\nexec cat\n", 0o755);
+        }
+        if k == 7 || k == 17 {
+            root.file(&format!("/etc/services.d/{name}/down"), "", 0o644);
+        }
+        if k == 15 {
+            root.file(&format!("/etc/services.d/{name}/log/down"), "", 0o644);
+        }
+        if k == 18 {
+            root.file(&format!("/etc/services.d/{name}/notification-fd"), "3\n", 0o644);
+        }
+    }
+    let cmd = "s6-svwait -u -t 5000 /run/service/s19 /run/service/s01 /run/service/s10/log || exit 9; sleep 0.3; \
+               find /run/service/ ! -name '*.new' | sort | xargs stat -c '%n %F %a %h'; \
+               find /run/service/ -type f ! -name '*.new' | sort | xargs stat -c '%n %s'; \
+               for d in /run/service/s*/ /run/service/s*/log/; do s6-svstat $d | cut -d' ' -f1; done | sort | uniq -c; \
+               s6-svc -d /run/service/s19 && s6-svwait -D -t 5000 /run/service/s19 && echo s19 down";
+    let disk = root.init(&["sh", "-c", cmd]).run();
+    assert_eq!(disk.code(), 0, "{}", disk.stderr);
+    let tmpfs = root.init(&["sh", "-c", cmd]).env("S6_READ_ONLY_ROOT", "1").read_only().run();
+    assert_eq!(tmpfs.code(), 0, "{}", tmpfs.stderr);
+    assert_eq!(disk.stdout, tmpfs.stdout, "disk:\n{}\ntmpfs:\n{}", disk.stdout, tmpfs.stdout);
+    assert!(disk.stdout.ends_with("      3 down\n     21 up\ns19 down\n"), "{}", disk.stdout);
+    let fifos = disk.stdout.lines().filter(|l| l.ends_with("/supervise/control fifo 600 1")).count();
+    assert_eq!(fifos, 24, "{}", disk.stdout);
+}
+
 /// `s6-svc -x` ends the service's supervisor once the service is down
 /// (here at the next `-d`): event `x`, nobody listening on its control
 /// fifo, its lock free. s6-svscan starts a new supervisor a second later
