@@ -545,7 +545,9 @@ fn prune_takes_out_services_that_left_the_scan_directory() {
     for k in 0..20 {
         let tag = 4711020 + 10 * k;
         dynamic(tag);
-        fs::remove_dir_all(scan.join("dyn")).unwrap();
+        // The supervisors make their spare files (`status.new`,
+        // `death_tally.new`) once idle: rm -rf may race them.
+        wait_until("dyn removed", Duration::from_secs(5), || fs::remove_dir_all(scan.join("dyn")).is_ok());
         assert_eq!(host(s6("s6-svscanctl").arg("-aN").arg(&scan)).0, 0);
         wait_until("pruned", Duration::from_secs(10), || {
             running(&format!("sleep {tag}")) + running(&format!("sleep {}", tag + 1)) == 0
