@@ -1134,6 +1134,8 @@ trap { SigUsr2 { foreground { echo usr2 } touch done } } sh -c "kill -USR2 $PPID
 trap { 10 { foreground { echo ten } touch done } } sh -c "kill -USR1 $PPID; while [ ! -e done ]; do sleep 0.01; done"
 ## trap-default-catches-all
 trap { default { importas S SIGNAL foreground { echo default $S } touch d$S } } sh -c "kill -USR2 $PPID; while [ ! -e d12 ]; do sleep 0.01; done; kill -HUP $PPID; while [ ! -e d1 ]; do sleep 0.01; done"
+## trap-default-one-handler-per-signal
+trap { default { importas S SIGNAL foreground { touch d$S } sleep 0.5 } } sh -c "kill -USR2 $PPID; while [ ! -e d12 ]; do sleep 0.01; done; kill -HUP $PPID; while [ ! -e d1 ]; do sleep 0.01; done; echo both"
 ## trap-x-default-and-listed
 trap -x { default { foreground { importas S SIGNAL echo default $S } touch d } usr1 { foreground { echo one } touch o } } sh -c "kill -USR2 $PPID; while [ ! -e d ]; do sleep 0.01; done; kill -USR1 $PPID; while [ ! -e o ]; do sleep 0.01; done"
 ## trap-x-forwards

@@ -80,11 +80,13 @@ pub fn trap(a: Args) -> u8 {
                     continue;
                 }
             }
+            // One handler at a time per signal (not per directive: two
+            // signals that `default` handles may each have theirs).
             let k = if h[s as usize].is_some() { s as usize } else { 0 };
             match h[k] {
-                Some(blk) if pids[k] == 0 => {
+                Some(blk) if pids[s as usize] == 0 => {
                     env.set_num(b"SIGNAL", s as u64);
-                    pids[k] = start(blk, env.list(), old, raw).as_raw_nonzero().get();
+                    pids[s as usize] = start(blk, env.list(), old, raw).as_raw_nonzero().get();
                 }
                 Some(_) => {}
                 None => {
