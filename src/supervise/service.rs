@@ -1074,8 +1074,13 @@ impl Supervisor {
     /// For `S6_CMD_WAIT_FOR_SERVICES`: every service without a `down` file
     /// is up, or ready when it has a notification-fd.
     pub fn all_up(&self) -> bool {
-        self.svcs
-            .iter()
+        self.up_range(0, self.svcs.len())
+    }
+
+    /// [`all_up`](Self::all_up) for the entries `a..b`.
+    pub fn up_range(&self, a: usize, b: usize) -> bool {
+        (a..b)
+            .map(|i| &self.svcs[i])
             .filter(|s| !s.st.log && !s.gone && !svdir::exists(s.dir.as_fd(), c"down"))
             .all(|s| s.st.phase == Phase::Up && (!s.st.has_notification || s.st.ready))
     }

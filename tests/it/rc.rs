@@ -437,6 +437,8 @@ fn wait_for_services_maxtime_bounds_the_boot() {
             .run();
         assert_eq!(o.code(), code, "{}", o.stderr);
         assert!(o.elapsed < Duration::from_secs(5), "{:?}", o.elapsed);
+        // s6-rc's line, at every verbosity.
+        assert!(o.stderr.contains("s6-rc: fatal: timed out\n"), "{}", o.stderr);
         let lines = log(&root);
         assert!(!lines.iter().any(|l| l == "up after"), "{lines:?}");
         assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
@@ -706,4 +708,100 @@ fn v3_runs_every_cont_init_script_then_fails() {
         "{}",
         o.stderr
     );
+}
+
+/// A `docker stop` while a oneshot's `up` runs: the script gets TERM, and
+/// what it depends on goes down only once it has ended (reverse order
+/// holds for a transition cut short too).
+#[test]
+fn a_stop_during_the_boot_waits_for_the_cut_short_script_before_its_dependencies_go_down() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "first", &[]);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(
+        &format!("{RCD}/slow/up"),
+        "sh -c \"trap \\\"sleep 0.5; echo cleanup slow >> /tmp/log; exit 1\\\" TERM; echo up slow >> /tmp/log; sleep 30 & wait\"\n",
+        0o644,
+    );
+    root.file(&format!("{RCD}/slow/dependencies.d/first"), "", 0o644);
+    longrun(&root, "lr", &["slow"], false);
+    user(&root, &["lr"]);
+    let mut c = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).start();
+    wait_log(&root, "up slow");
+    c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines = log(&root);
+    let at = positions(&lines);
+    assert!(at.contains_key("cleanup slow") && at.contains_key("down first"), "{lines:?}");
+    assert!(at["cleanup slow"] < at["down first"], "{lines:?}");
+    assert!(!at.contains_key("down slow") && !at.contains_key("run lr"), "{lines:?}");
+}
+
+/// A `flag-essential` longrun is not stopped by the shutdown's change,
+/// and neither is what it depends on (as v3's `s6-rc -bda change`): its
+/// dependency's `down` never runs while it still runs; it stops with the
+/// rest after.
+#[test]
+fn an_essential_service_keeps_its_dependencies_up_at_a_shutdown() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "dbinit", &["base"]);
+    longrun(&root, "ess", &["dbinit"], false);
+    root.file(&format!("{RCD}/ess/flag-essential"), "", 0o644);
+    oneshot(&root, "plain", &["dbinit"]);
+    user(&root, &["ess", "plain"]);
+    let o = root.init(&["sh", "-c", "sleep 0.3; echo cmd >> /tmp/log"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(o.stderr.contains("s6-rc: warning: service ess is marked as essential, not stopping it\n"), "{}", o.stderr);
+    let lines = log(&root);
+    let at = positions(&lines);
+    assert!(at.contains_key("down plain") && at.contains_key("finish ess"), "{lines:?}");
+    assert!(!at.contains_key("down dbinit"), "{lines:?}");
+}
+
+/// A oneshot's exit code from 128 up is said as 128, as s6-rc does; the
+/// container's code under policy 2 is still the script's own.
+#[test]
+fn a_oneshot_exit_code_above_127_is_said_as_128() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/e200/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/e200/up"), "sh -c \"exit 200\"\n", 0o644);
+    user(&root, &["e200"]);
+    let o = root.init(&["true"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+    assert!(o.stderr.contains("s6-rc: warning: unable to start service e200: command exited 128\n"), "{}", o.stderr);
+    assert_eq!(o.code(), 200, "{}", o.stderr);
+}
+
+/// `S6_CMD_WAIT_FOR_SERVICES=1`: v3's `legacy-services` up is the wait
+/// for services.d's services, so a `user2` service that depends on it
+/// starts once they are ready, with a CMD or without.
+#[test]
+fn wait_for_services_is_part_of_legacy_services() {
+    for cmd in [&["sh", "-c", "echo cmd >> /tmp/log"][..], &[][..]] {
+        let root = legacy_root();
+        root.file(
+            "/etc/services.d/leg/run",
+            "#!/bin/sh\necho run leg >> /tmp/log\nsleep 0.5\necho ready leg >> /tmp/log\necho >&3\nexec sleep 1000\n",
+            0o755,
+        );
+        root.file("/etc/services.d/leg/notification-fd", "3\n", 0o644);
+        oneshot(&root, "late", &["legacy-services"]);
+        bundle(&root, "/etc/s6-overlay/user-bundles.d", "user2", &["late"]);
+        let mut c = root.init(cmd).env("S6_CMD_WAIT_FOR_SERVICES", "1").start();
+        wait_log(&root, "up late");
+        if !cmd.is_empty() {
+            wait_log(&root, "cmd");
+        }
+        c.signal(15);
+        let o = c.wait();
+        let lines = log(&root);
+        let at = positions(&lines);
+        assert!(at["ready leg"] < at["up late"], "{lines:?} {}", o.stderr);
+        if !cmd.is_empty() {
+            assert!(at["ready leg"] < at["cmd"], "{lines:?}");
+        }
+    }
 }

@@ -70,7 +70,7 @@ use core::ffi::CStr;
 use rustix::event::{epoll, poll};
 use rustix::fd::AsFd;
 use rustix::io::Errno;
-use rustix::process::{Pid, WaitOptions};
+use rustix::process::{Pid, WaitOptions, WaitStatus};
 pub use settings::{DEFAULT_PATH, Settings};
 use stages::{Action, Event, Item, Phase, Stages};
 
@@ -668,7 +668,7 @@ impl Pid1 {
                 Ok(Some((pid, status))) => {
                     crate::sys::spawn::reaped(pid);
                     if !self.sup.on_exit(pid, status) {
-                        self.on_exit(pid, exit::from_wait(status));
+                        self.on_exit(pid, status);
                     }
                 }
                 Ok(None) => {
@@ -691,7 +691,7 @@ impl Pid1 {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
                     if !self.sup.on_exit(pid, status) {
-                        self.on_exit(pid, exit::from_wait(status));
+                        self.on_exit(pid, status);
                     }
                 }
                 Err(Errno::INTR) => {}
@@ -705,8 +705,9 @@ impl Pid1 {
         }
     }
 
-    fn on_exit(&mut self, pid: Pid, code: u8) {
-        if self.rc_on_exit(pid, code) || self.log.as_mut().is_some_and(|l| l.on_exit(pid, code)) {
+    fn on_exit(&mut self, pid: Pid, status: WaitStatus) {
+        let code = exit::from_wait(status);
+        if self.rc_on_exit(pid, status) || self.log.as_mut().is_some_and(|l| l.on_exit(pid, code)) {
             return;
         }
         if Some(pid) == self.cmd_pid {
@@ -776,7 +777,8 @@ impl Pid1 {
             }
             self.sup.setup(dir);
         }
-        if exists && self.s.wait_for_services && !self.cmd.is_empty() {
+        // With a service tree, `legacy-services` waited (`rc::rc_check`).
+        if exists && self.s.wait_for_services && !self.cmd.is_empty() && self.rc.is_none() {
             // S6_SERVICES_READYTIME: v3 sleeps this long (default 50 ms)
             // before checking, because its check could race the scan;
             // here the supervisor's state is exact, so the default is 0.

@@ -264,6 +264,10 @@ impl Pid1 {
         if !rc.stopping && rc.maxtime.is_some_and(|t| now >= t) {
             rc.maxtime = None;
             rc.expired = true;
+            // s6-rc's line for its global timeout (a client prints its own).
+            if rc.client.is_none() {
+                say(&rc, self.s.verbosity, 0, &[b"s6-rc: fatal: timed out"]);
+            }
             self.rc_abort(&mut rc);
             // s6-rc's code for its global timeout.
             rc.failed.get_or_insert(2);
@@ -339,6 +343,13 @@ impl Pid1 {
                 let pending = self.items[self.next..].iter().any(mine) || self.job.is_some_and(|j| mine(&j.item));
                 (!pending || !matches!(self.m.phase, Phase::Stage2)).then_some(true)
             }
+            // v3's `legacy-services` up waits for them (`s6-svwait -u`, or
+            // `-U` where they have a notification-fd), bounded by MAXTIME:
+            // what depends on it, and the CMD, start once they are ready.
+            (_, Internal::LegacyServices) if up && self.s.wait_for_services => match rc.legacy {
+                Some((a, b)) => self.sup.up_range(a, b).then_some(true),
+                None => Some(true),
+            },
             (_, Internal::LegacyServices) if !up => {
                 let Some((a, b)) = rc.legacy else { return Some(true) };
                 if self.sup.down_range(a, b) {
@@ -398,14 +409,12 @@ impl Pid1 {
         let s = *rc.db.get(i);
         let up = rc.plan.up;
         if !up && s.essential && (rc.stopping || !rc.force) {
-            if rc.stopping {
-                rc.plan.done(i, true);
-            } else {
-                // s6-rc: not stopped, and neither is what it depends on.
-                let w: &[u8] = b" is marked as essential, not stopping it";
-                say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: service ", s.name, w]);
-                rc.plan.steps[i as usize] = Step::Kept;
-            }
+            // s6-rc: not stopped, and neither is what it depends on (at a
+            // shutdown too, as v3's `s6-rc -bda change`: they stop with
+            // the rest, after the tree).
+            let w: &[u8] = b" is marked as essential, not stopping it";
+            say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: service ", s.name, w]);
+            rc.plan.steps[i as usize] = Step::Kept;
             return;
         }
         say(
@@ -539,14 +548,24 @@ impl Pid1 {
     }
 
     /// A oneshot ended: is it one of ours?
-    pub(super) fn rc_on_exit(&mut self, pid: Pid, code: u8) -> bool {
+    pub(super) fn rc_on_exit(&mut self, pid: Pid, status: rustix::process::WaitStatus) -> bool {
         let Some(mut rc) = self.rc.take() else { return false };
         let found = rc.pids.iter().position(|p| *p == Some(pid));
         if let Some(i) = found {
             rc.pids[i] = None;
             let s = *rc.db.get(i as u16);
-            if code != 0 {
-                self.rc_warn(&rc, &s, None, code);
+            let code = exit::from_wait(status);
+            if rc.stopping && !rc.plan.up && !rc.up[i] {
+                // An `up` that the shutdown cut short (`rc_shutdown`):
+                // now what it depends on may go down.
+                rc.plan.steps[i] = Step::Done;
+                rc.until[i] = None;
+            } else if code != 0 {
+                // s6-rc says 128 for any exit code from 128 up (128+N is
+                // a death by signal N); the container's code is the
+                // script's own.
+                let said = if status.exit_status().is_some() { code.min(128) } else { code };
+                self.rc_warn(&rc, &s, None, said);
                 self.rc_done(&mut rc, i as u16, false);
                 rc.failed.get_or_insert(code);
             }
@@ -574,7 +593,10 @@ impl Pid1 {
             {
                 self.sup.rejoin(a, b);
             }
-            if let Some(pid) = rc.pids[i].take() {
+            // At a shutdown, a script told to stop is still waited for
+            // (`rc_shutdown`).
+            let pid = if rc.stopping { rc.pids[i] } else { rc.pids[i].take() };
+            if let Some(pid) = pid {
                 let _ = raw::kill_group(pid, signal::SIGTERM);
                 let _ = raw::kill_pid(pid, signal::SIGTERM);
                 let _ = raw::kill_pid(pid, signal::SIGCONT);
@@ -605,10 +627,16 @@ impl Pid1 {
             }
         }
         rc.plan.select(&rc.db, &sel, false, rc.up);
-        // Their dependents are up only if they are: keep the base internals.
         for (i, s) in rc.db.svcs.iter().enumerate() {
             if matches!(s.internal, Internal::FixAttrs | Internal::ContInit) {
+                // Their dependents are up only if they are: keep the base
+                // internals.
                 rc.plan.steps[i] = Step::Out;
+            } else if rc.pids[i].is_some() {
+                // A script still running (an `up` cut short, just told to
+                // stop; a `down`): what it depends on goes down once it
+                // has ended, in reverse order still.
+                rc.plan.steps[i] = Step::Running;
             }
         }
         self.rc = Some(rc);
