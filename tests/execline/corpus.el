@@ -424,7 +424,7 @@ forbacktickx V { printf "l1\nl3" } importas v V echo $v
 ## ctl-forbacktickx-N
 forbacktickx -N V { printf "l1\nl3" } importas v V echo [${v}]
 ## ctl-forbacktickx-C
-forbacktickx -C V { printf "a\n\nb\n" } importas v V echo [$v]
+forbacktickx -C V { printf "a\n\nb\n" } importas v V echo [${v}]
 ## ctl-wait-all
 background { sleep 0.1 } background { echo bg } wait { } echo done
 ## ctl-wait-usage
@@ -513,17 +513,17 @@ withstdinas V importas v V echo [$v]
 ## env-withstdinas-usage
 withstdinas
 ## env-backtick
-backtick V { echo out } importas v V echo [$v]
+backtick V { echo out } importas v V echo [${v}]
 ## env-backtick-E
 backtick -E V { echo out } echo [$V]
 ## env-backtick-n
-backtick -N V { echo out } importas v V echo [$v]
+backtick -N V { echo out } importas v V echo [${v}]
 ## env-backtick-fail
 backtick V { sh -c "echo x; exit 3" } echo never
 ## env-backtick-I
-backtick -I V { sh -c "echo x; exit 3" } importas -D unset v V echo [$v]
+backtick -I V { sh -c "echo x; exit 3" } importas -D unset v V echo [${v}]
 ## env-backtick-D
-backtick -D dflt V { sh -c "exit 3" } importas v V echo [$v]
+backtick -D dflt V { sh -c "exit 3" } importas v V echo [${v}]
 ## env-backtick-nul
 backtick V { printf "a\0b" } echo never
 ## env-backtick-usage
@@ -750,7 +750,7 @@ export H h multisubstitute { define A ${H} importas H H } echo $A $H
 ## misc-forx-var-env
 forx V { a } /usr/bin/printenv V
 ## misc-backtick-empty
-backtick V { true } importas v V echo [$v]
+backtick V { true } importas v V echo [${v}]
 ## misc-exit-255
 exit 255
 ## misc-exit-256
@@ -800,7 +800,38 @@ backtick -D dflt V { sh -c "exit 3" } importas v V importas q ? echo [${v}] $q
 ## v299-backtick-E-status
 #@ ours-code 0
 #@ ours-out [out] 0\n
-backtick -E V { echo out } echo [${V}] $?
+backtick -E -I V { echo out } echo [${V}] $?
+## v299-backtick-I-keeps-output
+#@ ours-code 0
+#@ ours-out [x] 3\n
+backtick -I V { sh -c "echo x; exit 3" } importas -D unset v V importas q ? echo [${v}] $q
+## v299-backtick-x-unsets
+#@ ours-code 0
+#@ ours-out [unset] 3\n
+backtick -x V { sh -c "echo x; exit 3" } importas -D unset v V importas q ? echo [${v}] $q
+## v299-backtick-E-I-takes-them-out
+#@ ours-code 0
+#@ ours-out [x] 3 [u] [u]\n
+backtick -E -I V { sh -c "echo x; exit 3" } importas -D u v V importas -D u q ? echo [${V}] $? [${v}] [${q}]
+## v299-backtick-E-x-leaves-it-written
+#@ ours-code 0
+#@ ours-out [${V}] 3\n
+#@ ours-err 
+backtick -E -x V { sh -c "exit 3" } echo [${V}] $?
+## v299-backtick-empty-remainder
+#@ ours-code 100
+#@ ours-err backtick: fatal: the command line after the block must not be empty\n
+backtick V { echo a }
+## env-backtick-keeps-foreground-status
+foreground { exit 3 } backtick X { echo a } importas q ? echo $q
+## env-backtick-E-keeps-foreground-status
+foreground { exit 3 } backtick -E X { echo a } importas -D unset q ? echo $q ${X}
+## env-withstdinas-nul-I
+#@ stdin a\0b
+withstdinas -I X importas -D unset x X echo [${x}]
+## env-withstdinas-nul-plain
+#@ stdin a\0b\n
+withstdinas X importas -D unset x X echo [${x}]
 ## v299-importas-S
 #@ ours-code 0
 #@ ours-out /root\n

@@ -219,75 +219,124 @@ pub fn capture(prog: &[W]) -> (&'static [u8], rustix::process::WaitStatus) {
 }
 
 /// withstdinas and backtick: `-i -I -x -D d -N -n -E -e`.
+/// `backtick` (`bt`) and `withstdinas`: VAR is the output of a block, or
+/// stdin. As execline 2.9.9:
+/// - backtick: `-i` (the default) dies when the block fails or writes a
+///   NUL; `-I` keeps the output (cut at a NUL) whatever the block's exit;
+///   `-x` unsets VAR then, `-D def` gives it `def` (with a warning for a
+///   NUL). With `-I`, `-x` and `-D`, `?` is the block's wait status (256+N
+///   for signal N).
+/// - withstdinas: a NUL is fatal with `-i`, unsets VAR with `-I`, gives
+///   `-D`'s default with a warning, else cuts the value there.
+///
+/// The value is chomped (`-n`, the default) unless `-N`, or a failure or a
+/// NUL gave VAR no output of its own. `-E` substitutes the variables set
+/// (`importas -ui`, as `el_modifs_and_exec`: VAR unset stays as written,
+/// or with withstdinas is `importas`' fatal "not set"), and takes them out
+/// of the environment.
 fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
     let w = words(a, 0);
     let g = Opts::parse(w, if bt { b"iIxD:NnEe" } else { b"iID:NnEe" }, usage);
-    let mode = match g.last(b"iIxD") {
-        0 if bt => b'i',
-        m => m,
+    // backtick: 2 `-i`, 1 `-x`/`-D`, 0 `-I`; withstdinas: 2 `-i`, 1 `-I`.
+    let insist = match (bt, g.last(b"iIxD")) {
+        (true, b'I') => 0,
+        (true, b'x' | b'D') => 1,
+        (true, _) => 2,
+        (false, b'i') => 2,
+        (false, b'I') => 1,
+        (false, _) => 0,
     };
-    let def = g.arg(b'D').unwrap_or(b"");
+    let def = g.arg(b'D').filter(|_| !bt || g.last(b"iIxD") == b'D');
     let chomp = g.last(b"Nn") != b'N';
     let esub = g.last(b"Ee") == b'E';
     let Some(var) = w.get(g.ind).filter(|_| !bt || w.len() > g.ind + 1) else { diag::usage(usage) };
     let var = var.to_bytes();
+    if var.is_empty() || var.contains(&b'=') {
+        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
+    }
     let mut env = Env::load();
-    let (mut data, rest, st) = if bt {
+    let (data, rest, st) = if bt {
         let (prog, next) = super::need_command_block(w, g.ind + 1);
+        if next >= w.len() {
+            diag::fatal(exit::USAGE, &[b"the command line after the block must not be empty"]);
+        }
         let (d, st) = capture(prog);
         (d, &w[next..], Some(st))
     } else {
         let d = super::slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, &[b"unable to read stdin"]));
         (d, &w[g.ind + 1..], None)
     };
-    let mut unset = false;
-    if let Some(st) = st {
-        let code = super::wstatus(st);
-        if code != 0 {
-            if mode == b'i' {
-                if st.terminating_signal().is_some() {
-                    diag::fatal(super::estatus(st), &[b"child process crashed"])
+    let nul = data.iter().position(|&c| c == 0);
+    let mut val: Option<&'static [u8]> = Some(match nul {
+        Some(z) => &data[..z],
+        None => data,
+    });
+    // Chomped: the output itself, when it is what VAR gets.
+    let mut own = nul.is_none();
+    let failed = st.is_some_and(|st| super::wstatus(st) != 0);
+    if bt {
+        if let (true, Some(st)) = (failed, st) {
+            match insist {
+                2 => diag::fatal(
+                    super::estatus(st),
+                    &[if st.terminating_signal().is_some() {
+                        b"child process crashed" as &[u8]
+                    } else {
+                        b"child process exited non-zero"
+                    }],
+                ),
+                1 => (val, own) = (def, false),
+                _ => own = true,
+            }
+        } else if nul.is_some() {
+            match insist {
+                2 => diag::fatal(124, &[b"child process output contained a null character"]),
+                1 => {
+                    val = def;
+                    diag::warn(&[b"child process output contained a null character"]);
                 }
-                diag::fatal(super::estatus(st), &[b"child process exited non-zero"]);
-            }
-            if mode == b'D' {
-                data = def;
-            } else {
-                unset = true;
+                _ => own = true,
             }
         }
-        env.set_num(b"?", code as u64);
-    }
-    if let Some(z) = data.iter().position(|&c| c == 0) {
-        match mode {
-            b'i' if bt => diag::fatal(124, &[b"child process output contained a null character"]),
-            b'i' => diag::fatal(exit::FALSE, &[b"stdin contained a null character"]),
-            b'I' | b'x' => unset = true,
-            b'D' => {
-                diag::warn(&[
-                    if bt { b"child process output" as &[u8] } else { b"stdin" },
-                    b" contained a null character - using default instead",
-                ]);
-                data = def;
+    } else if nul.is_some() {
+        match (insist, def) {
+            (2, _) => diag::fatal(exit::FALSE, &[b"stdin contained a null character"]),
+            (1, _) => val = None,
+            (_, Some(d)) => {
+                val = Some(d);
+                diag::warn(&[b"stdin contained a null character - using default instead"]);
             }
-            _ => data = &data[..z],
+            _ => {}
         }
     }
-    if chomp && data.last() == Some(&b'\n') {
-        data = &data[..data.len() - 1];
+    if chomp && own {
+        val = val.map(|v| v.strip_suffix(b"\n").unwrap_or(v));
     }
-    if unset {
-        env.unset(var);
-        if esub {
-            exec(apply(rest, &[Sub { key: var, vals: &[] }]), env.list())
+    // backtick with `-I`, `-x` or `-D`: `?` too.
+    let code = (bt && insist < 2).then(|| num(st.map_or(0, |st| super::wstatus(st)) as u64));
+    let set: [(&[u8], Option<&[u8]>); 2] = [(var, val), (b"?", code)];
+    let set = &set[..1 + code.is_some() as usize];
+    if esub {
+        let mut subs: heapless::Vec<Sub, 2> = heapless::Vec::new();
+        for &(k, v) in set {
+            env.unset(k);
+            match v {
+                Some(v) => {
+                    let _ = subs.push(Sub { key: k, vals: one(v) });
+                }
+                None if !bt => diag::fatal(exit::USAGE, &[k, b" not set"]),
+                None => {}
+            }
         }
-        exec(rest, env.list())
+        exec(apply(rest, &subs), env.list())
     }
-    if esub && bt {
-        let q = num(env.get(b"?").and_then(super::u).unwrap_or(0));
-        exec(apply(rest, &[Sub { key: var, vals: one(data) }, Sub { key: b"?", vals: one(q) }]), env.list())
+    for &(k, v) in set {
+        match v {
+            Some(v) => env.set(k, v),
+            None => env.unset(k),
+        }
     }
-    give(rest, var, data, esub, env)
+    exec(rest, env.list())
 }
 
 pub fn withstdinas(a: Args) -> u8 {
