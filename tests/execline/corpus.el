@@ -419,6 +419,37 @@ forstdin -E V echo $V
 ## ctl-forstdin-delim
 #@ stdin a:b:c:
 forstdin -E -d : V echo $V
+## ctl-forstdin-streams
+pipeline { foreground { echo a } foreground { sh -c "i=0; until [ -e seen ] || [ $i -ge 500 ]; do sleep 0.01; i=$((i+1)); done; [ -e seen ] || echo waited-for-eof >&2" } echo b } forstdin -E X foreground { touch seen } echo ${X}
+## ctl-forbacktickx-streams
+forbacktickx -E X { foreground { echo a } foreground { sh -c "i=0; until [ -e seen ] || [ $i -ge 500 ]; do sleep 0.01; i=$((i+1)); done; [ -e seen ] || echo waited-for-eof >&2" } echo b } foreground { touch seen } echo ${X}
+## ctl-forbacktickx-body-keeps-stdin
+#@ stdin from-stdin\n
+forbacktickx -E X { echo hi } sh -c "cat; echo got ${X}"
+## ctl-forstdin-netstrings
+#@ stdin 1:a,2:bb,0:,
+forstdin -E -d "" X echo [${X}]
+## ctl-forstdin-netstring-cut
+#@ stdin 1:a,2:b
+forstdin -E -d "" X echo [${X}]
+## ctl-forstdin-multi-delims
+#@ stdin a b;c
+forstdin -d " ;" -E X echo [${X}]
+## ctl-forstdin-nul-in-piece
+#@ stdin ab\0cd\n
+forstdin -E X echo [${X}]
+## ctl-forstdin-E-not-exported
+#@ stdin a\nb\n
+forstdin -E X importas -D unset Y X echo $X $Y
+## ctl-forx-E-not-exported
+forx -E X { a b } importas -D unset Y X echo $X $Y
+## ctl-forx-body-killed-goes-on
+foreground { forx X { a b } foreground { echo $X } sh -c "kill \$\$" } importas r ? echo r=$r
+## ctl-forx-x-killed-code
+forx -x 143 X { a b } foreground { echo $X } sh -c "kill \$\$"
+## ctl-forstdin-body-killed-goes-on
+#@ stdin a\nb\n
+foreground { forstdin X foreground { importas x X echo $x } sh -c "kill \$\$" } importas r ? echo r=$r
 ## ctl-forbacktickx
 forbacktickx V { printf "l1\nl3" } importas v V echo $v
 ## ctl-forbacktickx-N

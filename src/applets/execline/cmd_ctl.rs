@@ -2,7 +2,7 @@
 //! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
 //! tryexec.
 use super::{
-    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, slurp, spawn, spawn_or_die, wait,
+    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, spawn, spawn_or_die, wait,
     words, wstatus,
 };
 use crate::base::{diag, exit};
@@ -168,21 +168,46 @@ pub fn loopwhilex(a: Args) -> u8 {
     }
 }
 
-/// The loop of forx, forstdin, forbacktickx: run `prog` once per value,
-/// at most `-P maxpar` at a time (`-p`: no limit); exit codes count only
-/// when one runs at a time.
-fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts, max: usize) -> u8 {
+/// Where a loop's values come from: forx's block, or forstdin's input.
+trait Values {
+    /// The next value (valid until the next call).
+    fn next_value(&mut self) -> Option<&[u8]>;
+}
+
+struct Listed(&'static [W], usize);
+
+impl Values for Listed {
+    fn next_value(&mut self) -> Option<&[u8]> {
+        let v = self.0.get(self.1)?;
+        self.1 += 1;
+        Some(v.to_bytes())
+    }
+}
+
+/// The loop of forx, forstdin, forbacktickx: run `prog` once per value as
+/// it comes, at most `-P maxpar` at a time (`-p`: no limit); exit codes
+/// count only when one runs at a time. With `-E`, `${var}` is substituted
+/// and `var` is not in the environment (`importas -uSi`), else `var` is
+/// set there. Nothing to loop on: `none`.
+fn for_each(var: &'static [u8], vals: &mut impl Values, prog: &'static [W], o: &Opts, max: usize, none: u8) -> u8 {
     let esub = o.last(b"Ee") == b'E';
-    let mut env = Env::load();
     let mut pids = List::new();
-    for v in vals {
-        let argv = if esub {
-            super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }])
-        } else {
-            prog
-        };
-        env.set(var, v);
-        let pid = spawn_or_die(argv, env.list());
+    let mut any = false;
+    while let Some(v) = vals.next_value() {
+        any = true;
+        // Built in the child: the parent allocates nothing per value.
+        let pid = super::spawn_fn(|| {
+            let mut env = Env::load();
+            // A C string: a value stops at a NUL.
+            let v = super::cstr(&[v]).to_bytes();
+            if esub {
+                env.unset(var);
+                exec(super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]), env.list())
+            }
+            env.set(var, v);
+            exec(prog, env.list())
+        })
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", b(prog.first())]));
         if max == 1 {
             if let Some(c) = judge(wait(pid), o) {
                 return c;
@@ -190,25 +215,36 @@ fn for_each(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &
             continue;
         }
         pids.push(pid.as_raw_nonzero().get());
+        // What ended meanwhile is reaped now: an endless input with `-p`
+        // leaves no zombies behind.
+        while pids.n > 0 && reap(&mut pids, WaitOptions::NOHANG) {}
         while pids.n >= max {
-            reap(&mut pids);
+            reap(&mut pids, WaitOptions::empty());
         }
     }
     while pids.n > 0 {
-        reap(&mut pids);
+        reap(&mut pids, WaitOptions::empty());
     }
-    0
+    if any { 0 } else { none }
 }
 
-/// Wait for one of `pids` to end and take it off the list.
-fn reap(pids: &mut List<i32>) {
-    if let Ok(Some((p, _))) = rustix::process::wait(WaitOptions::empty()) {
-        if let Some(k) = pids.get().iter().position(|&x| x == p.as_raw_nonzero().get()) {
-            pids.get_mut().copy_within(k + 1.., k);
-            pids.n -= 1;
+/// Wait for one of `pids` to end and take it off the list; with `NOHANG`,
+/// false when none has.
+fn reap(pids: &mut List<i32>, how: WaitOptions) -> bool {
+    match rustix::process::wait(how) {
+        Ok(Some((p, _))) => {
+            if let Some(k) = pids.get().iter().position(|&x| x == p.as_raw_nonzero().get()) {
+                pids.get_mut().copy_within(k + 1.., k);
+                pids.n -= 1;
+            }
+            true
         }
-    } else {
-        pids.n = 0;
+        Ok(None) => false,
+        Err(rustix::io::Errno::INTR) => true,
+        Err(_) => {
+            pids.n = 0;
+            false
+        }
     }
 }
 
@@ -221,12 +257,10 @@ fn maxpar(o: &Opts, u: &[u8]) -> usize {
     }
 }
 
-/// After one run: `Some(code)` to stop with.
+/// After one run: `Some(code)` to stop with. A death by signal N is code
+/// 128+N, judged as any other (execline's `wait_estatus`).
 fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
-    if st.terminating_signal().is_some() {
-        crashed(st)
-    }
-    let c = st.exit_status().unwrap_or(0) as u8;
+    let c = estatus(st);
     match (o.arg(b'o'), o.arg(b'x')) {
         (Some(ok), _) if !in_codes(ok, c) => Some(c),
         (_, Some(x)) if in_codes(x, c) => Some(c),
@@ -244,58 +278,180 @@ pub fn forx(a: Args) -> u8 {
     let max = maxpar(&o, U_FORX);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
     let (vals, next) = need_block(w, i + 1, b"");
-    let mut l = List::new();
-    for v in vals {
-        l.push(v.to_bytes());
-    }
-    for_each(var.to_bytes(), l.get(), &w[next..], &o, max)
+    for_each(var.to_bytes(), &mut Listed(vals, 0), &w[next..], &o, max, 0)
 }
 
-/// forstdin and forbacktickx: as `for_each`, but nothing to loop on is 1.
-fn for_lines(var: &'static [u8], vals: &[&'static [u8]], prog: &'static [W], o: &Opts, max: usize) -> u8 {
-    if vals.is_empty() {
-        return exit::FALSE;
-    }
-    for_each(var, vals, prog, o, max)
+/// forstdin's input, cut as it comes: at any byte of `delim`, or netstrings
+/// when `delim` is empty (`-d ""`). As skalibs' `skagetlnsep`: a piece
+/// keeps its delimiter unless chomped (`-n`, the default), and an
+/// unterminated last piece is dropped when chomping; `-C` skips pieces
+/// that are a delimiter alone. The buffer grows to the longest piece.
+struct Pieces {
+    fd: i32,
+    buf: &'static mut [u8],
+    start: usize,
+    end: usize,
+    /// `buf[start..scanned]` holds no delimiter.
+    scanned: usize,
+    eof: bool,
+    delim: &'static [u8],
+    chomp: bool,
+    crunch: bool,
 }
 
-fn lines(data: &'static [u8], o: &Opts) -> &'static [&'static [u8]] {
-    let delim: &'static [u8] = if o.has(b'0') { b"\0" } else { o.arg(b'd').unwrap_or(b"\n") };
-    let mut l = List::new();
-    let keep_last = o.has(b'N') && !o.has(b'n');
-    let crunch = o.has(b'C');
-    let mut start = 0;
-    for (k, c) in data.iter().enumerate() {
-        if delim.contains(c) {
-            if !(crunch && k == start) {
-                l.push(&data[start..k + keep_last as usize]);
-            }
-            start = k + 1;
+impl Pieces {
+    fn new(fd: i32, o: &Opts) -> Pieces {
+        let delim: &'static [u8] = if o.has(b'0') { b"\0" } else { o.arg(b'd').unwrap_or(b"\n") };
+        Pieces {
+            fd,
+            buf: grow(&[], 4096),
+            start: 0,
+            end: 0,
+            scanned: 0,
+            eof: false,
+            delim,
+            chomp: o.last(b"Nn") != b'N',
+            crunch: o.last(b"Cc") == b'C',
         }
     }
-    if start < data.len() && keep_last {
-        l.push(&data[start..]);
+
+    /// Read more (false at the end of the input).
+    fn fill(&mut self) -> bool {
+        if self.eof {
+            return false;
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            (self.end, self.scanned) = (self.end - self.start, self.scanned - self.start);
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let bigger = grow(&self.buf[..self.end], 2 * self.buf.len());
+            self.buf = bigger;
+        }
+        loop {
+            match rustix::io::read(super::fdb(self.fd), &mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return false;
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return true;
+                }
+                Err(rustix::io::Errno::INTR) => {}
+                Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to read stdin"]),
+            }
+        }
     }
-    l.done()
+
+    /// The next netstring (`LEN:DATA,`) whole, or None at a clean end.
+    fn netstring(&mut self) -> Option<(usize, usize)> {
+        loop {
+            let data = &self.buf[self.start..self.end];
+            let digits = data.iter().take_while(|c| c.is_ascii_digit()).count();
+            let bad = || diag::fatal_sys(exit::SYSCALL, rustix::io::Errno::PROTO, &[b"unable to netstring_get"]);
+            if digits < data.len() {
+                if digits == 0 || data[digits] != b':' || digits > 18 {
+                    bad()
+                }
+                let len = super::u(&data[..digits]).unwrap_or(0) as usize;
+                let at = self.start + digits + 1;
+                if self.end > at + len {
+                    if self.buf[at + len] != b',' {
+                        bad()
+                    }
+                    self.start = at + len + 1;
+                    self.scanned = self.start;
+                    return Some((at, at + len));
+                }
+            }
+            if !self.fill() {
+                if self.start == self.end {
+                    return None;
+                }
+                diag::fatal_sys(exit::SYSCALL, rustix::io::Errno::PIPE, &[b"unable to netstring_get"])
+            }
+        }
+    }
+}
+
+/// A buffer of `n` bytes holding `old`.
+fn grow(old: &[u8], n: usize) -> &'static mut [u8] {
+    let b = crate::sys::arena::alloc_bytes(n, 1).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to grow buffer"]));
+    b[..old.len()].copy_from_slice(old);
+    b
+}
+
+impl Values for Pieces {
+    fn next_value(&mut self) -> Option<&[u8]> {
+        if self.delim.is_empty() {
+            let (a, z) = self.netstring()?;
+            return Some(&self.buf[a..z]);
+        }
+        loop {
+            let found = self.buf[self.scanned..self.end].iter().position(|c| self.delim.contains(c));
+            let (a, z, whole) = match found {
+                Some(k) => {
+                    let z = self.scanned + k + 1;
+                    (self.start, z, true)
+                }
+                None => {
+                    self.scanned = self.end;
+                    if self.fill() {
+                        continue;
+                    }
+                    if self.start == self.end || self.chomp {
+                        return None;
+                    }
+                    (self.start, self.end, false)
+                }
+            };
+            self.start = z;
+            self.scanned = z;
+            if self.crunch && z - a == 1 {
+                continue;
+            }
+            return Some(&self.buf[a..if whole && self.chomp { z - 1 } else { z }]);
+        }
+    }
 }
 
 pub fn forstdin(a: Args) -> u8 {
     const U: &[u8] = b"forstdin [ -E | -e ] [ -p | -P maxpar | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var command...";
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
     let max = maxpar(&o, U);
-    let Some(var) = w.get(i) else { diag::usage(U) };
-    let data = slurp(crate::sys::fd::stdin()).unwrap_or_else(|e| sys(e, b"read stdin"));
-    for_lines(var.to_bytes(), lines(data, &o), &w[i + 1..], &o, max)
+    let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
+    let var = valid_name(var.to_bytes());
+    for_each(var, &mut Pieces::new(0, &o), &w[i + 1..], &o, max, exit::FALSE)
 }
 
+/// forstdin reading the output of a block, as it comes; the loop's
+/// programs keep this one's stdin.
 pub fn forbacktickx(a: Args) -> u8 {
     const U: &[u8] = b"forbacktickx [ -p | -o okcode,okcode,... | -x breakcode,breakcode,... ] [ -E | -e ] [ -N | -n ] [ -C | -c ] [ -0 | -d delim ] var { backtickcmd... } command...";
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
     let max = maxpar(&o, U);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
     let (prog, next) = super::need_command_block(w, i + 1);
-    let data = super::cmd_env::capture(prog).0;
-    for_lines(var.to_bytes(), lines(data, &o), &w[next..], &o, max)
+    let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to pipe"]));
+    let wfd = rustix::fd::AsRawFd::as_raw_fd(&wr);
+    super::spawn_with(prog, Env::load().list(), || {
+        let _ = crate::sys::fd::dup_to(wfd, 1);
+    })
+    .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", b(prog.first())]));
+    drop(wr);
+    let rfd = super::keep(r);
+    for_each(var.to_bytes(), &mut Pieces::new(rfd, &o), &w[next..], &o, max, exit::FALSE)
+}
+
+/// A variable name as execline takes one: not empty, no `=`.
+fn valid_name(v: &'static [u8]) -> &'static [u8] {
+    if v.is_empty() || v.contains(&b'=') {
+        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
+    }
+    v
 }
 
 pub fn wait_(a: Args) -> u8 {

@@ -218,7 +218,6 @@ pub fn capture(prog: &[W]) -> (&'static [u8], rustix::process::WaitStatus) {
     (data, super::wait(pid))
 }
 
-/// withstdinas and backtick: `-i -I -x -D d -N -n -E -e`.
 /// `backtick` (`bt`) and `withstdinas`: VAR is the output of a block, or
 /// stdin. As execline 2.9.9:
 /// - backtick: `-i` (the default) dies when the block fails or writes a

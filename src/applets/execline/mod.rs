@@ -274,13 +274,23 @@ pub fn fdb(fd: i32) -> rustix::fd::BorrowedFd<'static> {
 /// Start `argv` as a child, running `setup` in it first. An exec failure
 /// is reported back as the error.
 pub fn spawn_with(argv: &[W], env: &[W], setup: impl FnOnce()) -> Result<Pid, Errno> {
+    spawn_fn(|| {
+        setup();
+        exec(argv, env)
+    })
+}
+
+/// Fork a child that runs `child` (which ends in [`exec`]); its exec
+/// error, if any, is returned here. What `child` allocates is the child's
+/// alone: a loop that spawns for ever does not grow the parent's arena.
+pub fn spawn_fn(child: impl FnOnce()) -> Result<Pid, Errno> {
     let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
     match chain::fork()? {
         None => {
             drop(r);
             REPORT.store(w.into_raw_fd(), Ordering::Relaxed);
-            setup();
-            exec(argv, env)
+            child();
+            crate::sys::raw::exit_group(exit::SYSCALL as i32)
         }
         Some(pid) => {
             drop(w);
