@@ -312,7 +312,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
         val = val.map(|v| v.strip_suffix(b"\n").unwrap_or(v));
     }
     // backtick with `-I`, `-x` or `-D`: `?` too.
-    let code = (bt && insist < 2).then(|| num(st.map_or(0, |st| super::wstatus(st)) as u64));
+    let code = (bt && insist < 2).then(|| num(st.map_or(0, super::wstatus) as u64));
     let set: [(&[u8], Option<&[u8]>); 2] = [(var, val), (b"?", code)];
     let set = &set[..1 + code.is_some() as usize];
     if esub {
