@@ -543,6 +543,42 @@ withstdinas -E V echo [$V]
 withstdinas V importas v V echo [$v]
 ## env-withstdinas-usage
 withstdinas
+## env-envfile-stdin-quoted
+#@ stdin A="x y"\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-escaped-quote
+#@ stdin A="a\"b"\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-c-escapes
+#@ stdin A="\101\x41\a."\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-blanks
+#@ stdin A = " x " \n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-quote-mid-word
+#@ stdin A="a"b\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-comment-after
+#@ stdin A="a b" # c\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-crlf
+#@ stdin A=b\r\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-continued
+#@ stdin A=a\\nb\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-no-key
+#@ stdin =1\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-space-in-key
+#@ stdin A B=1\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-unterminated
+#@ stdin A="x\n
+envfile - importas -D unset a A echo [${a}]
+## env-envfile-stdin-comments-and-blank-lines
+#@ stdin # c\n\nA=1\n
+envfile - importas -D unset a A echo [${a}]
 ## env-backtick
 backtick V { echo out } importas v V echo [${v}]
 ## env-backtick-E

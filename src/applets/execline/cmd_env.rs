@@ -91,35 +91,123 @@ pub fn envfile(a: Args) -> u8 {
     const U: &[u8] = b"envfile [ -i | -I ] file prog...";
     let (o, w) = super::opts(a, b"iI", U);
     let soft = o.last(b"iI") == b'I';
-    let Some(f) = w.first() else { diag::usage(U) };
+    let (Some(f), true) = (w.first(), w.len() > 1) else { diag::usage(U) };
     let mut env = Env::load();
-    let data =
-        match rustix::fs::open(*f, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC, rustix::fs::Mode::empty())
-        {
-            Ok(fd) => super::slurp(rustix::fd::AsFd::as_fd(&fd))
-                .unwrap_or_else(|e| sys(e, &[b"unable to read ", f.to_bytes()])),
+    let (fd, name): (Option<rustix::fd::OwnedFd>, &[u8]) = if f.to_bytes() == b"-" {
+        (None, b"standard input")
+    } else {
+        let flags = rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC;
+        match rustix::fs::open(*f, flags, rustix::fs::Mode::empty()) {
+            Ok(fd) => (Some(fd), f.to_bytes()),
             Err(Errno::NOENT) if soft => exec(&w[1..], env.list()),
             Err(e) => sys(e, &[b"unable to open ", f.to_bytes()]),
-        };
-    for (ln, line) in data.split(|&c| c == b'\n').enumerate() {
-        let t = trim(line);
-        if t.is_empty() || t[0] == b'#' {
-            continue;
         }
-        let Some(eq) = t.iter().position(|&c| c == b'=') else {
-            diag::fatal(exit::FALSE, &[b"in ", f.to_bytes(), b": syntax error line ", num(ln as u64 + 1)])
-        };
-        env.set(trim(&t[..eq]), trim(&t[eq + 1..]));
+    };
+    let from = fd.as_ref().map_or(crate::sys::fd::stdin(), rustix::fd::AsFd::as_fd);
+    let data = super::slurp(from).unwrap_or_else(|e| sys(e, &[b"unable to read from ", name]));
+    let sa = envfile_parse(data)
+        .unwrap_or_else(|line| diag::fatal(exit::FALSE, &[b"in ", name, b": syntax error line ", num(line)]));
+    for m in sa.split(|&c| c == 0).filter(|m| !m.is_empty()) {
+        match m.iter().position(|&c| c == b'=') {
+            Some(eq) => env.set(&m[..eq], &m[eq + 1..]),
+            None => env.unset(m),
+        }
     }
     exec(&w[1..], env.list())
 }
 
-fn trim(s: &[u8]) -> &[u8] {
-    let s = match s.iter().position(|c| !b" \t".contains(c)) {
-        Some(i) => &s[i..],
-        None => return b"",
-    };
-    &s[..s.iter().rposition(|c| !b" \t".contains(c)).map_or(0, |i| i + 1)]
+/// envfile's language, as execline's own state machine reads it: lines
+/// `KEY = VALUE` (blanks around both trimmed), `#` comments, values in
+/// double quotes with C escapes (`\a\b\t\n\v\f\r`, `\"`, `\\`, `\'`,
+/// `\?`, octal `\NNN`, hex `\xHH`) and backslash-newline joins. Returns
+/// `KEY=VALUE\0` entries, or the line of a syntax error.
+fn envfile_parse(data: &[u8]) -> Result<&'static [u8], u64> {
+    // Rows: states; columns: the character classes of `class`. Low nibble:
+    // the next state (14 done, 15 error); 0x10 append the character,
+    // 0x20 next line, 0x40 end the entry, 0x80 cut back to the mark,
+    // 0x100 mark here, 0x200 two hex digits to one byte, 0x400/0x800 the
+    // octal digits since the mark to one byte (before / after), 0x1000 the
+    // character is an escape letter.
+    const T: [[u16; 14]; 14] = [
+        [0x00e, 0x001, 0x020, 0x00f, 0x000, 0x00f, 0x00f, 0x012, 0x012, 0x00f, 0x012, 0x012, 0x012, 0x012],
+        [0x00e, 0x001, 0x020, 0x001, 0x001, 0x001, 0x001, 0x001, 0x001, 0x001, 0x001, 0x001, 0x001, 0x001],
+        [0x00f, 0x012, 0x00f, 0x014, 0x003, 0x00f, 0x00f, 0x012, 0x012, 0x00f, 0x012, 0x012, 0x012, 0x012],
+        [0x00f, 0x00f, 0x00f, 0x014, 0x003, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f],
+        [0x04e, 0x015, 0x060, 0x015, 0x004, 0x008, 0x007, 0x015, 0x015, 0x015, 0x015, 0x015, 0x015, 0x015],
+        [0x04e, 0x015, 0x060, 0x015, 0x116, 0x008, 0x007, 0x015, 0x015, 0x015, 0x015, 0x015, 0x015, 0x015],
+        [0x0ce, 0x015, 0x0d0, 0x015, 0x016, 0x008, 0x007, 0x015, 0x015, 0x015, 0x015, 0x015, 0x015, 0x015],
+        [0x00f, 0x017, 0x00f, 0x017, 0x017, 0x009, 0x005, 0x017, 0x017, 0x017, 0x017, 0x017, 0x017, 0x017],
+        [0x00f, 0x00f, 0x025, 0x00f, 0x015, 0x015, 0x015, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f],
+        [0x00f, 0x017, 0x027, 0x017, 0x017, 0x017, 0x017, 0x1017, 0x1017, 0x017, 0x00a, 0x11c, 0x017, 0x017],
+        [0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x01b, 0x00f, 0x00f, 0x00f, 0x01b, 0x01b, 0x00f],
+        [0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x00f, 0x217, 0x00f, 0x00f, 0x00f, 0x217, 0x217, 0x00f],
+        [0x00f, 0x417, 0x00f, 0x417, 0x417, 0x409, 0x405, 0x417, 0x417, 0x417, 0x417, 0x01d, 0x417, 0x417],
+        [0x00f, 0x417, 0x00f, 0x417, 0x417, 0x409, 0x405, 0x417, 0x417, 0x417, 0x417, 0x817, 0x417, 0x417],
+    ];
+    fn class(c: u8) -> usize {
+        match c {
+            0 => 0,
+            b'#' => 1,
+            b'\n' => 2,
+            b'=' => 3,
+            b' ' | b'\t' | 0x0c | b'\r' => 4,
+            b'\\' => 5,
+            b'"' => 6,
+            b'a' | b'b' | b'f' => 7,
+            b'n' | b'r' | b't' | b'v' => 8,
+            b'\'' | b'?' => 9,
+            b'x' => 10,
+            b'0'..=b'7' => 11,
+            b'8' | b'9' | b'A' | b'B' | b'c' | b'C' | b'd' | b'D' | b'e' | b'E' | b'F' => 12,
+            _ => 13,
+        }
+    }
+    // The octal digits from `mark` on, as one byte there.
+    fn oct(sa: &mut List<u8>, mark: usize) {
+        let v = sa.get()[mark..].iter().take_while(|c| (b'0'..=b'7').contains(c)).fold(0u32, |v, &c| v * 8 + (c - b'0') as u32);
+        sa.n = mark + 1;
+        sa.get_mut()[mark] = v as u8;
+    }
+    let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+    let mut sa: List<u8> = List::new();
+    let (mut state, mut mark, mut at, mut line) = (0usize, 0usize, 0usize, 1u64);
+    while state < 14 {
+        let mut c = data.get(at).copied().unwrap_or(0);
+        at += 1;
+        let what = T[state][class(c)];
+        state = (what & 0x0f) as usize;
+        if what & 0x400 != 0 {
+            oct(&mut sa, mark);
+        }
+        if what & 0x100 != 0 {
+            mark = sa.n;
+        }
+        if what & 0x1000 != 0 {
+            c = 7 + b"abtnvfr".iter().position(|&e| e == c).unwrap_or(7) as u8;
+        }
+        if what & 0x10 != 0 {
+            sa.push(c);
+        }
+        if what & 0x20 != 0 {
+            line += 1;
+        }
+        if what & 0x80 != 0 {
+            sa.n = mark;
+        }
+        if what & 0x40 != 0 {
+            sa.push(0);
+        }
+        if what & 0x200 != 0 {
+            let n = sa.n;
+            let l = sa.get_mut();
+            l[n - 2] = (hex(l[n - 2]) << 4) + hex(l[n - 1]);
+            sa.n -= 1;
+        }
+        if what & 0x800 != 0 {
+            oct(&mut sa, mark);
+        }
+    }
+    if state == 14 { Ok(sa.done()) } else { Err(line) }
 }
 
 pub fn cd(a: Args) -> u8 {
