@@ -21,7 +21,7 @@ pub struct Settings {
     /// seconds (`R`).
     pub n: u32,
     pub s: u32,
-    pub big_s: u32,
+    pub big_s: u64,
     pub l: u32,
     pub r: u32,
     pub big_r: u32,
@@ -71,7 +71,7 @@ impl Logdir {
         let lock = fs::open(
             lpath,
             OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NONBLOCK,
-            Mode::from_raw_mode(0o644),
+            Mode::from_raw_mode(0o666),
         )
         .map_err(|e| OpenErr(b"open ", lpath, e))?;
         fs::fcntl_lock(&lock, FlockOperation::NonBlockingLockExclusive).map_err(|e| {
@@ -121,7 +121,7 @@ impl Logdir {
                     &d.dir,
                     c"state",
                     OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
-                    Mode::from_raw_mode(0o644),
+                    Mode::from_raw_mode(0o666),
                 )
                 .map_err(|e| fail(e, b"create state in "))?;
                 d.ensure().map_err(|e| fail(e, b"open current in "))?;
@@ -176,7 +176,7 @@ impl Logdir {
                 }
                 Ok(())
             })?;
-            if count == 0 || (count <= self.set.n && (self.set.big_s == 0 || total <= self.set.big_s as u64)) {
+            if count == 0 || (count <= self.set.n && (self.set.big_s == 0 || total <= self.set.big_s)) {
                 return Ok(());
             }
             let nm = CStr::from_bytes_with_nul(&oldest).map_err(|_| Errno::INVAL)?;
@@ -220,7 +220,7 @@ impl Logdir {
 
     /// Run the processor on `previous`; on success archive its output.
     fn process(&mut self, (file, argv): (&'static CStr, Argv<'static>)) -> Result<(), Errno> {
-        let o = |n: &CStr, fl: OFlags| fs::openat(&self.dir, n, fl | OFlags::CLOEXEC, Mode::from_raw_mode(0o644));
+        let o = |n: &CStr, fl: OFlags| fs::openat(&self.dir, n, fl | OFlags::CLOEXEC, Mode::from_raw_mode(0o666));
         let wr = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC;
         let (i, out, st, ns) = (
             o(c"previous", OFlags::RDONLY)?,
@@ -253,11 +253,25 @@ impl Logdir {
             return Err(Errno::CHILD);
         }
         fs::fsync(&out)?;
-        fs::fchmod(&out, Mode::from_raw_mode(0o744))?;
+        // As s6-log: the file's mode (0666 less the umask) and u+x, the
+        // mark of an archive that is complete.
+        let m = fs::fstat(&out)?.st_mode;
+        fs::fchmod(&out, Mode::from_raw_mode((m & 0o7777) | 0o100))?;
         fs::fsync(&ns)?;
         fs::unlinkat(&self.dir, c"previous", AtFlags::empty())?;
         fs::renameat(&self.dir, c"newstate", &self.dir, c"state")?;
         self.archive(c"processed", b's')
+    }
+
+    /// [`rotate`](Self::rotate) when `current` holds something (a
+    /// SIGALRM, `R`): an empty one is not archived, nor given to the
+    /// processor.
+    pub fn rotate_written(&mut self) -> Result<(), Errno> {
+        if self.size == 0 && self.len == 0 && !self.prev {
+            self.rotated = Tai::now();
+            return Ok(());
+        }
+        self.rotate()
     }
 
     /// Close `current` as an archive and open a new one.

@@ -662,3 +662,120 @@ fn logutil_service_through_init() {
     assert!(o.stderr.contains("myapp | line 0\n") && o.stderr.contains("myapp | line 49\n"), "{}", o.stderr);
     assert!(o.stderr.contains("ff | via-fifo\n"), "{}", o.stderr);
 }
+
+/// Details that once differed from Debian's s6-log, each on the same input:
+/// `E` cuts only when that saves more than the dots, a prefix and an
+/// alert are whole however long, `-l 0` lines reach stdout whole, a status
+/// file that cannot be written is warned about, `S` takes 64-bit sizes,
+/// files get 0666 less the umask (a processed archive adds u+x to that),
+/// and a broken stdout is said once.
+#[test]
+fn edge_cases_match_debian() {
+    let long = "y".repeat(3000);
+    let prefix = format!("p{}", "P".repeat(150));
+    let big = format!("{}\nshort\n", "z".repeat(100_000));
+    let cases: Vec<(Vec<&str>, Vec<u8>)> = vec![
+        (vec!["E10", "2"], b"1234567890123\n12345678901234\n".to_vec()),
+        (vec![&prefix, "1"], b"a\n".to_vec()),
+        (vec!["E0", "2"], format!("{long}\n").into_bytes()),
+        (vec!["-l", "0", "1"], big.clone().into_bytes()),
+        (vec!["=./nodir/st", "1"], b"a\nb\n".to_vec()),
+        (vec!["S5000000000", "./ld"], b"x\n".to_vec()),
+    ];
+    for (args, input) in &cases {
+        let (o, t, a, b) = both(args, input);
+        assert_eq!((o.code, &o.out, &o.err), (t.code, &t.out, &t.err), "{args:?}");
+        let (la, lb) = (a.path().join("ld"), b.path().join("ld"));
+        if la.exists() || lb.exists() {
+            assert_eq!(files(&la), files(&lb), "{args:?}");
+        }
+    }
+    // Modes under two umasks, through a shell that sets it.
+    for umask in ["0", "077"] {
+        let mut got = vec![];
+        for (c, n) in [(ours(), "o"), (theirs(), "t")] {
+            let d = TempDir::new(&format!("log-umask-{n}"));
+            let prog = c.get_program().to_str().unwrap().to_string();
+            let pre: Vec<String> = c.get_args().map(|a| a.to_str().unwrap().to_string()).collect();
+            let lines: String = (0..400).map(|k| format!("line {k}\n")).collect();
+            let mut sh = Command::new("sh");
+            sh.arg("-c").arg(format!("umask {umask}; exec \"$@\"")).arg("sh").arg(&prog).args(&pre);
+            let o = run(sh, &["s4096", "!cat", "./ld", "=./st"], lines.as_bytes(), d.path());
+            assert_eq!(o.code, 0, "{n}: {}", o.err);
+            let mut modes = vec![];
+            for e in fs::read_dir(d.path().join("ld")).unwrap() {
+                let e = e.unwrap();
+                let name = e.file_name().to_string_lossy().to_string();
+                let name = if name.starts_with('@') { name[name.len() - 2..].to_string() } else { name };
+                modes.push((name, e.metadata().unwrap().mode() & 0o7777));
+            }
+            modes.push(("st".into(), fs::metadata(d.path().join("st")).unwrap().mode() & 0o7777));
+            modes.sort();
+            modes.dedup();
+            got.push(modes);
+        }
+        assert_eq!(got[0], got[1], "umask {umask}");
+    }
+    // stdout closed early: one warning, the logdir still gets everything.
+    let lines: String = (0..20000).map(|k| format!("line {k}\n")).collect();
+    let mut errs = vec![];
+    for (mut c, n) in [(ours(), "o"), (theirs(), "t")] {
+        let d = TempDir::new(&format!("log-epipe-{n}"));
+        let mut ch = c
+            .args(["1", "./ld"])
+            .current_dir(d.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(ch.stdout.take());
+        ch.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+        assert_eq!(wait_code(&mut ch, Duration::from_secs(30)), 0, "{n}");
+        let mut err = String::new();
+        ch.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        errs.push(err);
+        let all: Vec<u8> = contents(&d.path().join("ld")).concat();
+        assert!(all == lines.as_bytes(), "{n}: the logdir has {} of {} bytes", all.len(), lines.len());
+    }
+    assert_eq!(errs[0], errs[1]);
+    assert!(errs[0].contains("closing the stream"), "{}", errs[0]);
+}
+
+/// SIGALRM with nothing written since the last rotation archives nothing
+/// (an idle logger with a processor fills no archive slots), as s6-log.
+#[test]
+fn alarm_with_an_empty_current_archives_nothing() {
+    let mut names = vec![];
+    for (mut c, n) in [(ours(), "o"), (theirs(), "t")] {
+        let d = TempDir::new(&format!("log-alrm-{n}"));
+        let mut ch = c
+            .args(["!sh -c \"echo HDR; cat\"", "./ld"])
+            .current_dir(d.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = ch.stdin.take().unwrap();
+        wait_until("current", Duration::from_secs(10), || d.path().join("ld/current").exists());
+        for _ in 0..2 {
+            send_signal(ch.id(), 14);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        input.write_all(b"one\n").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        send_signal(ch.id(), 14);
+        std::thread::sleep(Duration::from_millis(200));
+        drop(input);
+        assert_eq!(wait_code(&mut ch, Duration::from_secs(10)), 0, "{n}");
+        let c = contents(&d.path().join("ld"));
+        names.push(c);
+    }
+    assert_eq!(names[0], names[1]);
+    assert_eq!(names[0].len(), 2, "one archive and current: {:?}", names[0]);
+}
+
+fn send_signal(pid: u32, sig: i32) {
+    let _ = Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status();
+}

@@ -76,6 +76,21 @@ struct Log {
     room: usize,
     /// The last line was cut at the limit.
     cut: bool,
+    /// stdout failed (said once).
+    out_closed: bool,
+}
+
+/// `s6-log: alert: PARTS` on stderr, whole however long.
+fn alert(parts: &[&[u8]]) {
+    let n: usize = parts.iter().map(|p| p.len()).sum();
+    if n < 1800 {
+        return diag::line_as(&[b"s6-log"], b"alert: ", parts, None);
+    }
+    let _ = fd::write_all(fd::stderr(), b"s6-log: alert: ");
+    for p in parts {
+        let _ = fd::write_all(fd::stderr(), p);
+    }
+    let _ = fd::write_all(fd::stderr(), b"\n");
 }
 
 /// The number after a directive's letter; a bad one is remembered in
@@ -95,7 +110,8 @@ fn stage<T>(r: Result<T, Errno>) -> T {
 }
 
 impl Clock {
-    /// Stamps and prefix for `a` into `b`; returns its length.
+    /// Stamps for `a` into `b` (the prefix follows them); returns their
+    /// length.
     fn head(&mut self, a: &Act, now: Tai, b: &mut [u8; 128]) -> usize {
         let mut n = 0;
         if a.stamps & 1 != 0 {
@@ -119,12 +135,6 @@ impl Clock {
             b[n + 29..n + 31].copy_from_slice(b"  ");
             n += 31;
         }
-        if !a.prefix.is_empty() {
-            let p = a.prefix.len().min(128 - n - 1);
-            b[n..n + p].copy_from_slice(&a.prefix[..p]);
-            b[n + p] = b' ';
-            n += p + 1;
-        }
         n
     }
 }
@@ -134,23 +144,33 @@ impl Log {
         let mut h = [0u8; 128];
         let Item::Act(a) = &self.items[k] else { return };
         let hn = self.clock.head(a, now, &mut h);
+        let (p, sp): (&[u8], &[u8]) = if a.prefix.is_empty() { (b"", b"") } else { (a.prefix, b" ") };
         let h = &h[..hn];
         match a.what {
             What::Dir(d) => {
                 let d = &mut self.dirs[d];
-                for part in [h, line, b"\n"] {
+                for part in [h, p, sp, line, b"\n"] {
                     d.buf[d.len..d.len + part.len()].copy_from_slice(part);
                     d.len += part.len();
                 }
             }
-            What::Out => self.out.put(&[h, line, b"\n"]),
+            What::Out => {
+                let r = self.out.put_all(&[h, p, sp, line, b"\n"]);
+                self.out_failed(r);
+            }
             What::Err => {
-                let (text, dots): (&[u8], &[u8]) =
-                    if a.e > 0 && line.len() > a.e as usize { (&line[..a.e as usize], b"...") } else { (line, b"") };
-                diag::line_as(&[b"s6-log"], b"alert: ", &[h, text, dots], None);
+                // Cut only when that saves more than the dots take.
+                let (text, dots): (&[u8], &[u8]) = if a.e > 0 && line.len() > a.e as usize + 3 {
+                    (&line[..a.e as usize], b"...")
+                } else {
+                    (line, b"")
+                };
+                alert(&[h, p, sp, text, dots]);
             }
             What::File(name, tmp, size) => {
-                let _ = replace(name, tmp, size, &[h, line]);
+                if let Err(e) = replace(name, tmp, size, &[h, p, sp, line]) {
+                    diag::warn_sys(e, &[b"unable to write status file ", name.to_bytes()]);
+                }
             }
         }
     }
@@ -182,9 +202,22 @@ impl Log {
         self.dirs.iter().all(|d| d.buf.len() - d.len >= self.room)
     }
 
+    /// stdout failed: s6-log says so once and writes no more there.
+    fn out_failed(&mut self, r: Result<(), Errno>) {
+        if let Err(e) = r
+            && !core::mem::replace(&mut self.out_closed, true)
+        {
+            let mut l = diag::Line::new();
+            l.push(b"s6-log: warning: unable to write to stdout, closing the stream - error was: ");
+            diag::push_errno(&mut l, e);
+            l.emit();
+        }
+    }
+
     /// Write every logdir out; the first error stops.
     fn flush(&mut self) -> Result<(), (usize, Errno)> {
-        let _ = self.out.flush();
+        let r = self.out.flush();
+        self.out_failed(r);
         if let Some((_, o)) = &mut self.console {
             let _ = o.flush();
         }
@@ -230,7 +263,7 @@ impl Log {
 fn replace(name: &CStr, tmp: &CStr, size: u32, parts: &[&[u8]]) -> Result<(), Errno> {
     use rustix::fs::{self, Mode, OFlags};
     let f =
-        fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))?;
+        fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))?;
     let mut left = if size == 0 { usize::MAX } else { size as usize };
     for p in parts {
         let n = p.len().min(left);
@@ -306,7 +339,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         &'static [u8],
         u32,
         u32,
-        u32,
+        u64,
         u32,
         u32,
         u32,
@@ -333,7 +366,15 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             }
             b'n' => set.n = num(w, &mut bad_re),
             b's' => set.s = num(w, &mut bad_re).clamp(4096, 268435455),
-            b'S' => set.big_s = num(w, &mut bad_re),
+            b'S' => {
+                set.big_s = match parse_u64(&w[1..]) {
+                    Some(v) => v,
+                    None => {
+                        bad_re = bad_re.or(Some(w));
+                        0
+                    }
+                }
+            }
             b'l' => {
                 set.l = num(w, &mut bad_re);
                 if set.l > set.s / 2 {
@@ -390,7 +431,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
     if last_act < nitems && verbose {
         diag::warn(&[b"ignoring extraneous non-action directives"]);
     }
-    let room = limit + 26 + 31 + maxprefix.min(100) + 2;
+    let room = limit + 26 + 31 + maxprefix + 2;
     let dirs = stage(arena::alloc_with(ndirs, |k| {
         let (p, n, s, big_s, l, r, big_r, proc) = dirpaths[k];
         let st = Settings { n, s, big_s, l, r, big_r, proc, clean };
@@ -408,6 +449,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         limit,
         room,
         cut: false,
+        out_closed: false,
     };
     let mask = raw::SigSet::EMPTY.with(SIGTERM).with(SIGHUP).with(SIGALRM).with(SIGPIPE);
     let sigs = raw::sigprocmask_set(mask)
@@ -453,7 +495,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             if d.set.big_r > 0 {
                 let age = now.secs_since(d.rotated);
                 if age >= d.set.big_r as u64 {
-                    let _ = d.flush().and_then(|_| d.rotate());
+                    let _ = d.flush().and_then(|_| d.rotate_written());
                     d.rotated = now;
                 }
                 let left = (d.set.big_r as u64).saturating_sub(now.secs_since(d.rotated)).max(1) * 1000;
@@ -495,7 +537,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
                 match sig {
                     SIGALRM => {
                         for d in log.dirs.iter_mut() {
-                            let _ = d.flush().and_then(|_| d.rotate());
+                            let _ = d.flush().and_then(|_| d.rotate_written());
                         }
                     }
                     SIGTERM if ignore_term => {}
@@ -523,7 +565,8 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         }
     }
     // A partial last line at EOF is dropped, as s6-log does.
-    let _ = log.out.flush();
+    let r = log.out.flush();
+    log.out_failed(r);
     for d in log.dirs.iter_mut() {
         loop {
             match d.finish() {

@@ -1,9 +1,11 @@
 //! s6-overlay's `logutil-service` and `logutil-newfifo`.
 //!
 //! `logutil-service [-f FIFO] LOGDIR` runs s6-log (in this process) as
-//! v2 does: `s6-log -bp -- $S6_LOGGING_SCRIPT LOGDIR`, the script read from
-//! the container environment (default `n20 s1000000 T`), as `nobody`
-//! (uid and gid from `/etc/passwd`, else v2's fallback 32768:32768), with
+//! s6-overlay does: `s6-log -b -- $S6_LOGGING_SCRIPT LOGDIR` in v3's layout
+//! (an image with `/etc/s6-overlay`), v2's `-bp` (SIGTERM ignored: it ends
+//! on EOF or SIGHUP) otherwise; the script read from the container
+//! environment (default `n20 s1000000 T`), as `nobody` (uid and gid from
+//! `/etc/passwd`, else the fallback, v3's 65534:65534 or v2's 32768:32768), with
 //! an empty environment. A missing LOGDIR is created first, owned by that
 //! account. With `S6_LOGGING_CONSOLE=1` in the container environment, every
 //! line is also copied to stderr as `SERVICE | line`.
@@ -30,9 +32,10 @@ fn die(e: Errno, what: &[&[u8]]) -> ! {
     diag::fatal_sys(exit::SYSCALL, e, what)
 }
 
-/// The account loggers run as: `nobody`, else v2's fallback.
-fn nobody() -> (u32, u32) {
-    passwd::user(read_or_empty(c"/etc/passwd"), b"nobody").unwrap_or((32768, 32768))
+/// The account loggers run as: `nobody`, else the layout's fallback.
+fn nobody(v3: bool) -> (u32, u32) {
+    let fallback = if v3 { (65534, 65534) } else { (32768, 32768) };
+    passwd::user(read_or_empty(c"/etc/passwd"), b"nobody").unwrap_or(fallback)
 }
 
 pub fn service(args: Args) -> u8 {
@@ -58,7 +61,8 @@ pub fn service(args: Args) -> u8 {
         }
     }
     let script = contenv(b"S6_LOGGING_SCRIPT").unwrap_or(b"n20 s1000000 T");
-    let (uid, gid) = nobody();
+    let v3 = fs::stat(c"/etc/s6-overlay").is_ok();
+    let (uid, gid) = nobody(v3);
     let cdir = arena::cstr(&[dir]).unwrap_or_else(|e| die(e, &[b"unable to allocate"]));
     if fs::mkdir(cdir, Mode::from_raw_mode(0o2700)).is_ok() {
         let _ = fs::chown(cdir, Some(rustix::fs::Uid::from_raw(uid)), Some(rustix::fs::Gid::from_raw(gid)));
@@ -85,7 +89,7 @@ pub fn service(args: Args) -> u8 {
     let n = script.split(|&c| c == b' ' || c == b'\t').filter(|w| !w.is_empty()).count();
     let words = arena::alloc_slice::<&'static [u8]>(n + 4, b"").unwrap_or_else(|e| die(e, &[b"unable to allocate"]));
     words[0] = b"s6-log";
-    words[1] = b"-bp";
+    words[1] = if v3 { b"-b" } else { b"-bp" };
     words[2] = b"--";
     for (k, w) in script.split(|&c| c == b' ' || c == b'\t').filter(|w| !w.is_empty()).enumerate() {
         words[3 + k] = w;
