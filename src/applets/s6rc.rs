@@ -266,7 +266,8 @@ pub fn main(args: Args) -> u8 {
         close(&db, &mut plan, up);
     }
     if cmd != b"change" && cmd != b"start" && cmd != b"stop" {
-        for (i, s) in db.svcs.iter().enumerate() {
+        for i in db.order() {
+            let s = &db.svcs[i];
             if plan.steps[i] == Step::Wait && !(o.hide && s.essential) {
                 out(s.name);
             }
@@ -535,7 +536,8 @@ pub fn db_main(args: Args) -> u8 {
     let shown = |i: usize| plan_shown(&db, i, hide);
     match what {
         2 => {
-            for (i, s) in db.svcs.iter().enumerate() {
+            for i in db.order() {
+                let s = &db.svcs[i];
                 let show = match kind {
                     Some(0) => true,
                     Some(1) => s.atomic() && shown(i),
@@ -567,9 +569,9 @@ pub fn db_main(args: Args) -> u8 {
                 wrong(s, b"an atomic service");
             }
             s.members.iter().for_each(|&m| plan.steps[m as usize] = Step::Wait);
-            for (i, s) in db.svcs.iter().enumerate() {
+            for i in db.order() {
                 if plan.steps[i] == Step::Wait && shown(i) {
-                    out(s.name);
+                    out(db.svcs[i].name);
                 }
             }
         }
@@ -620,7 +622,7 @@ pub fn db_main(args: Args) -> u8 {
             } else {
                 &plan
             };
-            for i in (0..n).rev() {
+            for i in db.order().rev() {
                 if show.steps[i] == Step::Wait && shown(i) {
                     out(db.svcs[i].name);
                 }

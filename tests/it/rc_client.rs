@@ -198,7 +198,7 @@ diff 1\n\
 rc 0\n\
 init-a fix-attrs legacy-cont-init \n\
 rc 0\n\
-init-a other fix-attrs legacy-cont-init \n\
+other init-a fix-attrs legacy-cont-init \n\
 rc 0\n\
 init-a fix-attrs legacy-cont-init \n\
 rc 0\n\
@@ -321,16 +321,16 @@ d help
     let usage = "s6-rc-db: usage: s6-rc-db [ -u | -d ] [ -l live ] [ -c compiled ] [ -b ] [ -E | -e ] \
 command... (use s6-rc-db help for more information)";
     let want = format!(
-        "> list services\ncons ess low mid prod prod2 fix-attrs legacy-cont-init legacy-services rc 0\n\
+        "> list services\ncons ess mid prod prod2 low fix-attrs legacy-cont-init legacy-services rc 0\n\
 > -e list longruns\ncons mid prod prod2 rc 0\n\
 > list bundles\nuser mypipe user2 base top rc 0\n\
-> atomics mypipe low\nprod2 prod low cons rc 0\n\
+> atomics mypipe low\nlow prod2 prod cons rc 0\n\
 > -e atomics mypipe ess\nprod2 prod cons rc 0\n\
 > dependencies mid prod\ness cons rc 0\n\
 > -d dependencies low\ness rc 0\n\
-> all-dependencies mid\nmid low ess rc 0\n\
-> -d all-dependencies low\nlegacy-services mid low ess rc 0\n\
-> -d -e all-dependencies low\nlegacy-services mid low rc 0\n\
+> all-dependencies mid\nlow mid ess rc 0\n\
+> -d all-dependencies low\nlegacy-services low mid ess rc 0\n\
+> -d -e all-dependencies low\nlegacy-services low mid rc 0\n\
 > timeout low\n1500 rc 0\n\
 > -d timeout low\n0 rc 0\n\
 > -d timeout ess\n700 rc 0\n\

@@ -183,6 +183,14 @@ pub struct Db {
 }
 
 impl Db {
+    /// s6-rc's index order, that of its listings: s6-rc-compile numbers
+    /// the longruns before the oneshots, each in the order read (bundles,
+    /// which have no index, come last).
+    pub fn order(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        let of = move |k: Kind| (0..self.svcs.len()).filter(move |&i| self.svcs[i].kind == k);
+        of(Kind::Longrun).chain(of(Kind::Oneshot)).chain(of(Kind::Bundle))
+    }
+
     pub fn find(&self, name: &[u8]) -> Option<u16> {
         self.svcs.iter().position(|s| s.name == name).map(|i| i as u16)
     }
