@@ -2,8 +2,8 @@
 //! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
 //! tryexec.
 use super::{
-    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, spawn, spawn_or_die, wait,
-    words, wstatus,
+    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, spawn, spawn_or_die, wait, words,
+    wstatus,
 };
 use crate::base::{diag, exit};
 use crate::rt::Args;
@@ -202,7 +202,10 @@ fn for_each(var: &'static [u8], vals: &mut impl Values, prog: &'static [W], o: &
             let v = super::cstr(&[v]).to_bytes();
             if esub {
                 env.unset(var);
-                exec(super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]), env.list())
+                exec(
+                    super::subst::apply(prog, &[super::subst::Sub { key: var, vals: super::subst::one(v) }]),
+                    env.list(),
+                )
             }
             env.set(var, v);
             exec(prog, env.list())
@@ -378,7 +381,8 @@ impl Pieces {
 
 /// A buffer of `n` bytes holding `old`.
 fn grow(old: &[u8], n: usize) -> &'static mut [u8] {
-    let b = crate::sys::arena::alloc_bytes(n, 1).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to grow buffer"]));
+    let b = crate::sys::arena::alloc_bytes(n, 1)
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to grow buffer"]));
     b[..old.len()].copy_from_slice(old);
     b
 }

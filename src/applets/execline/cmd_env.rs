@@ -164,7 +164,10 @@ fn envfile_parse(data: &[u8]) -> Result<&'static [u8], u64> {
     }
     // The octal digits from `mark` on, as one byte there.
     fn oct(sa: &mut List<u8>, mark: usize) {
-        let v = sa.get()[mark..].iter().take_while(|c| (b'0'..=b'7').contains(c)).fold(0u32, |v, &c| v * 8 + (c - b'0') as u32);
+        let v = sa.get()[mark..]
+            .iter()
+            .take_while(|c| (b'0'..=b'7').contains(c))
+            .fold(0u32, |v, &c| v * 8 + (c - b'0') as u32);
         sa.n = mark + 1;
         sa.get_mut()[mark] = v as u8;
     }
