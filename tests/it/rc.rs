@@ -202,6 +202,14 @@ fn cycle_and_missing_dependency_rejected_before_anything_starts() {
             "missing",
             "init: fatal: during dependency resolution for service b: undefined service name nosuch (in /etc/s6-overlay/s6-rc.d/b/dependencies.d)",
         ),
+        // A lexer error is s6-rc-compile's too, `up` or `down`.
+        ("unmatched-up", "init: fatal: syntax error in /etc/s6-overlay/s6-rc.d/b/up: unmatched {\n"),
+        ("quote-down", "init: fatal: syntax error in /etc/s6-overlay/s6-rc.d/b/down\n"),
+        // One of s6-overlay's names: the image's definition is named.
+        (
+            "named-base",
+            "init: fatal: duplicate service definition: base is defined twice (in /etc/s6-overlay/s6-rc.d/base/type)\n",
+        ),
     ] {
         let root = Root::new();
         with_execlineb(&root);
@@ -210,8 +218,16 @@ fn cycle_and_missing_dependency_rejected_before_anything_starts() {
             oneshot(&root, "a", &["b"]);
             oneshot(&root, "b", &["c"]);
             longrun(&root, "c", &["a"], false);
-        } else {
+        } else if case == "named-base" {
+            oneshot(&root, "b", &[]);
+            bundle(&root, RCD, "base", &["b"]);
+        } else if case == "missing" {
             oneshot(&root, "b", &["nosuch"]);
+        } else {
+            oneshot(&root, "b", &[]);
+            let (file, text) =
+                if case == "unmatched-up" { ("up", "foreground { echo hi\n") } else { ("down", "echo \"x\n") };
+            root.file(&format!("{RCD}/b/{file}"), text, 0o644);
         }
         user(&root, &["free", "b"]);
         root.file("/etc/cont-init.d/10-ci", "#!/bin/sh\necho up cont-init >> /tmp/log\n", 0o755);

@@ -114,9 +114,11 @@ pub enum E {
     NotLongrun,
     Read,
     TooMany,
+    /// An `up`/`down` that execlineb's lexer rejects (`name`: its message).
+    Syntax,
 }
 
-const TEXT: [(&[u8], &[u8], &[u8]); 15] = [
+const TEXT: [(&[u8], &[u8], &[u8]); 16] = [
     (b"during dependency resolution for service ", b": undefined service name ", b""),
     (b"during resolution of bundle ", b": undefined service name ", b""),
     (b"cyclic service dependency: ", b" depends on ", b", which depends on it"),
@@ -132,6 +134,7 @@ const TEXT: [(&[u8], &[u8], &[u8]); 15] = [
     (b"longrun service ", b" declares being the consumer for a service named ", b" that is not a longrun"),
     (b"unable to read service ", b"", b""),
     (b"too many services (the limit is 1024)", b"", b""),
+    (b"", b"", b""),
 ];
 
 /// A source error: s6-rc-compile's exit code is 111 when a file cannot be
@@ -151,6 +154,14 @@ impl Error {
         if self.errno.is_some() { exit::SYSCALL } else { exit::FALSE }
     }
     pub fn text(&self, l: &mut crate::base::diag::Line) {
+        if self.kind == E::Syntax {
+            // s6-rc-compile's: `syntax error in SRC/NAME/up[: unmatched {]`.
+            l.push(b"syntax error in ").push(self.src).push(b"/").push(self.svc).push(b"/").push(self.file);
+            if self.name != b"syntax error" {
+                l.push(b": ").push(self.name);
+            }
+            return;
+        }
         let (pre, mid, post) = TEXT[self.kind as usize];
         l.push(pre).push(self.svc).push(mid).push(self.name).push(post);
         if !self.file.is_empty() {

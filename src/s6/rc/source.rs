@@ -27,8 +27,11 @@ impl Tree {
     }
 
     fn push(&mut self, s: Svc) -> Result<(), Error> {
-        if self.svcs().iter().any(|o| o.name == s.name) {
-            return Err(err(E::Duplicate, &s, b"", b"type"));
+        if let Some(o) = self.svcs().iter().find(|o| o.name == s.name) {
+            // One of s6-overlay's own names: the image's definition is
+            // the one to point at.
+            let at = if s.src.is_empty() { o } else { &s };
+            return Err(err(E::Duplicate, at, b"", b"type"));
         }
         if self.len == self.slots.len() || self.len == MAX {
             return Err(err(E::TooMany, &s, b"", b""));
@@ -299,6 +302,12 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
         let down = get(s, 8)?.unwrap_or(b"");
         s.up = arena::cstr(&[up]).map_err(|_| oom())?;
         s.down = arena::cstr(&[down]).map_err(|_| oom())?;
+        // Lexed now, as s6-rc-compile does: a syntax error is a source
+        // error before anything starts, not a failure found at run time.
+        for (text, file) in [(up, &b"up"[..]), (down, b"down")] {
+            let mut words = arena::Vec::new();
+            crate::base::lex::lex(text, &mut words).map_err(|m| err(E::Syntax, s, m, file))?;
+        }
         return Ok(());
     }
     let run = mask & RUN_FILE != 0
