@@ -771,6 +771,12 @@ impl Supervisor {
     }
 
     /// An s6-svc command letter, as from the control fifo.
+    /// Create (`true`) or remove `./down` in entry `i`'s directory (s6-rc
+    /// does it once a transition succeeded).
+    pub fn set_down_file(&self, i: usize, create: bool) {
+        self.svcs[i].down_file(create);
+    }
+
     pub fn send(&mut self, i: usize, b: u8) {
         let svc = &mut self.svcs[i];
         // Once told to exit, s6-supervise ignores `u`; once exited, all.

@@ -379,18 +379,19 @@ s6-rc -a list; echo =";
     let o = root.init(&["sh", "-c", script]).run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
     let out = fs::read_to_string(root.path().join("tmp/out")).unwrap();
-    let want = "init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\nlegacy-services\n=\n\
+    // s6-rc's order: longruns, then oneshots.
+    let want = "svc-a\nsvc-b\ninit-a\nfix-attrs\nlegacy-cont-init\nlegacy-services\n=\n\
 rc 0\n\
 init-a\nfix-attrs\nlegacy-cont-init\n=\n\
 svc-a\nsvc-b\nlegacy-services\n=\n\
 down-file\n\
 rc 0\n\
-init-a\nsvc-a\nfix-attrs\nlegacy-cont-init\n=\n\
+svc-a\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n\
 s6-rc: fatal: nosuch is not a recognized identifier in /run/s6/rc/sources\nrc 3\n\
-init-a\nsvc-a\nsvc-b\nlegacy-services\n=\n\
+svc-a\nsvc-b\ninit-a\nlegacy-services\n=\n\
 longrun\nsvc-a\nsvc-b\ns6-rc-db: fatal: in database /run/s6/rc: identifier svc-a represents an atomic service\nrc 5\n\
 rc 0\n\
-init-a\nsvc-a\nsvc-b\nfix-attrs\nlegacy-cont-init\n=\n";
+svc-a\nsvc-b\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n";
     assert_eq!(out, want, "stderr: {}", o.stderr);
     // The supervisor really stopped and restarted it, after svc-b.
     let lines: Vec<String> = fs::read_to_string(root.path().join("tmp/log"))
@@ -820,4 +821,33 @@ fn wait_for_services_is_part_of_legacy_services() {
             assert!(at["ready leg"] < at["cmd"], "{lines:?}");
         }
     }
+}
+
+/// A longrun's `down` file changes only once its transition succeeded,
+/// as s6-rc's: a stop that times out leaves none (the service is still up
+/// for s6-rc), a stop that works makes one, a start removes it.
+#[test]
+fn a_failed_longrun_stop_leaves_no_down_file() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/stubborn/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/stubborn/run"), "#!/bin/sh\ntrap '' TERM\nexec sleep 1000\n", 0o755);
+    root.file(&format!("{RCD}/stubborn/timeout-down"), "500\n", 0o644);
+    longrun(&root, "plain", &[], false);
+    user(&root, &["stubborn", "plain"]);
+    let script = "PATH=/command:$PATH
+s6-rc -d change stubborn; echo \"stubborn $?\"
+[ -e /run/service/stubborn/down ] && echo stubborn-down-file
+s6-rc -a list | grep -qx stubborn && echo stubborn-listed-up
+s6-rc -d change plain; echo \"plain $?\"
+[ -e /run/service/plain/down ] && echo plain-down-file
+s6-rc -u change plain; echo \"plain up $?\"
+[ -e /run/service/plain/down ] && echo plain-down-file-after-up
+true";
+    let o = root.init(&["sh", "-c", script]).timeout(Duration::from_secs(20)).run();
+    assert_eq!(
+        o.stdout, "stubborn 1\nstubborn-listed-up\nplain 0\nplain-down-file\nplain up 0\n",
+        "stderr: {}",
+        o.stderr
+    );
 }

@@ -367,6 +367,9 @@ impl Pid1 {
                     return Some(false);
                 }
                 if up && self.sup.is_up(k) || !up && self.sup.is_down(k) {
+                    // As s6-rc, once the transition succeeded: `down` goes
+                    // (up) or is made (down); a failed one leaves it.
+                    self.sup.set_down_file(k, !up);
                     return Some(true);
                 }
                 if up && self.sup.gave_up(k) {
@@ -379,7 +382,7 @@ impl Pid1 {
                 if timed_out {
                     rc.until[i as usize] = None;
                     if up {
-                        self.sup.send(k, b'D');
+                        self.sup.send(k, b'd');
                     }
                     self.rc_warn(rc, &s, Some(b"s6-svlisten: fatal: timed out"), exit::TIMEOUT);
                     rc.failed.get_or_insert(exit::TIMEOUT);
@@ -450,7 +453,7 @@ impl Pid1 {
             }
             (Kind::Longrun, _) => {
                 if rc.sup[i as usize] != NONE {
-                    self.sup.send(rc.sup[i as usize] as usize, if up { b'U' } else { b'D' });
+                    self.sup.send(rc.sup[i as usize] as usize, if up { b'u' } else { b'd' });
                 }
             }
             _ => {
