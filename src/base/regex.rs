@@ -10,8 +10,12 @@
 //! one ends, and a `*` that starts an expression is literal.
 //! `.` and `[^…]` match a newline, and `^`/`$` match only at the ends of
 //! the string (no `REG_NEWLINE`). Back-references are not supported (`\1`
-//! is a literal `1`), nor glibc's `\w`-style extensions. A refused pattern
-//! gets glibc's error code, so the caller can print its text.
+//! is a literal `1`). glibc's GNU operators are: `\w \W` (a word byte:
+//! alphanumeric or `_`, or not), `\s \S` (a blank or not), and the
+//! anchors `\b \B` (a word boundary or not), `\< \>` (a word's start,
+//! end), `` \` `` and `\'` (the subject's start and end, whatever
+//! `REG_NOTBOL`/`REG_NOTEOL`). A refused pattern gets glibc's error code,
+//! so the caller can print its text.
 //!
 //! [`Regex::captures`] gives what glibc's `regexec` gives for the
 //! subexpressions: the overall match is the leftmost, then longest one;
@@ -34,6 +38,8 @@ enum Inst {
     Set(u16),
     Bol,
     Eol,
+    /// A GNU anchor, looking at the bytes around the position.
+    Word(WordAt),
     /// Two ways on, relative to this instruction; the first is preferred.
     Split(i16, i16),
     Jmp(i16),
@@ -42,6 +48,24 @@ enum Inst {
     /// Subexpression k ends here; the flag marks a copy made optional.
     Close(u16, bool),
     Match,
+}
+
+/// Where a GNU anchor matches.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum WordAt {
+    /// `\b`, `\B`
+    Edge,
+    NotEdge,
+    /// `\<`, `\>`
+    Start,
+    End,
+    /// `` \` ``, `\'`
+    First,
+    Last,
+}
+
+fn word_byte(c: Option<&u8>) -> bool {
+    c.is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 /// Largest program, in instructions.
@@ -355,11 +379,38 @@ impl Comp<'_> {
             b'^' if !self.basic || self.ctx == Ctx::Begin => Inst::Bol,
             b'$' if self.dollar_anchors() => Inst::Eol,
             b'[' => return self.bracket().map(|_| false),
-            b'\\' => Inst::Byte(self.peek().ok_or(Bad::Escape).inspect(|_| self.i += 1)?),
+            b'\\' => {
+                let e = self.peek().ok_or(Bad::Escape)?;
+                self.i += 1;
+                match e {
+                    b'w' | b'W' | b's' | b'S' => {
+                        let mut set = [0u8; 32];
+                        for b in 0..=255u8 {
+                            let yes = match e {
+                                b'w' | b'W' => word_byte(Some(&b)),
+                                _ => b" \t\n\x0b\x0c\r".contains(&b),
+                            };
+                            if yes != e.is_ascii_uppercase() {
+                                add(&mut set, b, b);
+                            }
+                        }
+                        let k = self.sets.len();
+                        self.sets.push(set).map_err(|_| Bad::Space)?;
+                        Inst::Set(k as u16)
+                    }
+                    b'b' => Inst::Word(WordAt::Edge),
+                    b'B' => Inst::Word(WordAt::NotEdge),
+                    b'<' => Inst::Word(WordAt::Start),
+                    b'>' => Inst::Word(WordAt::End),
+                    b'`' => Inst::Word(WordAt::First),
+                    b'\'' => Inst::Word(WordAt::Last),
+                    e => Inst::Byte(e),
+                }
+            }
             c => Inst::Byte(c),
         };
         self.push(x)?;
-        Ok(matches!(x, Inst::Bol | Inst::Eol))
+        Ok(matches!(x, Inst::Bol | Inst::Eol | Inst::Word(_)))
     }
     /// `[:name:]`, `[=c=]` or `[.c.]` after the `[`: the bytes it stands for.
     fn special(&mut self, set: &mut [u8; 32]) -> R<Option<u8>> {
@@ -475,6 +526,8 @@ struct Vm<'a> {
     stack: &'a mut [Frame],
     w: usize,
     len: usize,
+    /// The subject (for the GNU anchors).
+    subj: &'a [u8],
     /// Capturing: a match counts only when it ends here.
     end: Option<usize>,
     /// Search: the best (start, end) so far. Capture: the slots of the
@@ -532,6 +585,22 @@ impl Vm<'_> {
                     }
                     Inst::Bol if pos != 0 || self.no_ends => break,
                     Inst::Eol if pos != self.len || self.no_ends => break,
+                    Inst::Word(w) => {
+                        let (before, after) =
+                            (word_byte(self.subj.get(pos.wrapping_sub(1))), word_byte(self.subj.get(pos)));
+                        let ok = match w {
+                            WordAt::Edge => before != after,
+                            WordAt::NotEdge => before == after,
+                            WordAt::Start => !before && after,
+                            WordAt::End => before && !after,
+                            WordAt::First => pos == 0,
+                            WordAt::Last => pos == self.len,
+                        };
+                        if !ok {
+                            break;
+                        }
+                        anch = true;
+                    }
                     Inst::Bol | Inst::Eol => anch = true,
                     Inst::Open(_) | Inst::Close(..) if ng == 0 => {}
                     // glibc's update_regs.
@@ -696,6 +765,7 @@ fn sim(
         stack: sc.stack,
         w: sc.w,
         len: s.len(),
+        subj: s,
         end,
         best: None,
         anch: false,

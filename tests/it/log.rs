@@ -540,7 +540,10 @@ int main(void) {
             2 => ".".into(),
             3 => ["[ab]", "[^a]", "[[:digit:]c]", "[a-c]", "[]a]", "[^]b-]"][rnd(6) as usize].into(),
             4 => "c".into(),
-            5 => "1".into(),
+            // glibc's GNU operators too: classes and anchors.
+            5 => ["1", "1", "1", "\\w", "\\W", "\\s", "\\S", "\\b", "\\B", "\\<", "\\>", "\\`", "\\'"]
+                [rnd(13) as usize]
+                .into(),
             6 => format!("({})", mkre(rnd, depth + 1)),
             _ => format!("({}|{})", mkre(rnd, depth + 1), mkre(rnd, depth + 1)),
         };
@@ -582,7 +585,7 @@ int main(void) {
             continue;
         }
         let len = rnd(8);
-        let s: String = (0..len).map(|_| ['a', 'b', 'c', '1', 'x'][rnd(5) as usize]).collect();
+        let s: String = (0..len).map(|_| ['a', 'b', 'c', '1', 'x', ' ', '_'][rnd(7) as usize]).collect();
         cases.push((p, s));
     }
     for p in [
@@ -598,6 +601,15 @@ int main(void) {
         "a)",
         "\\(",
         "[a-]",
+        "\\bab\\b",
+        "\\<c",
+        "b\\>",
+        "\\w+ \\w+",
+        "^\\s*\\S",
+        "[\\w]",
+        "\\Ba",
+        "\\`a",
+        "c\\'",
     ] {
         cases.push((p.into(), "aab c".into()));
     }
@@ -681,6 +693,8 @@ fn edge_cases_match_debian() {
         (vec!["-l", "0", "1"], big.clone().into_bytes()),
         (vec!["=./nodir/st", "1"], b"a\nb\n".to_vec()),
         (vec!["S5000000000", "./ld"], b"x\n".to_vec()),
+        // glibc's GNU operators in selections.
+        (vec!["--", "-", "+^\\s+", "+\\<DEBUG\\>", "1"], b"hello world\n  spaced\nDEBUG: x\nDEBUGGING\n".to_vec()),
     ];
     for (args, input) in &cases {
         let (o, t, a, b) = both(args, input);
