@@ -1,7 +1,8 @@
 //! Shell patterns on bytes, for one path component at a time (as
-//! `fnmatch` with no flags): `*`, `?`, `[abc]`, `[a-z]`, `[!…]` / `[^…]`
-//! (a `]` right after the opening bracket or `!` is literal, an unclosed `[`
-//! is a literal `[`), and `\` quoting the next byte outside brackets.
+//! `fnmatch` with no flags): `*`, `?`, `[abc]`, `[a-z]`, `[[:digit:]]` and
+//! the other POSIX classes, `[!…]` / `[^…]` (a `]` right after the opening
+//! bracket or `!` is literal, an unclosed `[` is a literal `[`), and `\`
+//! quoting the next byte outside brackets.
 
 /// Does the component `p` need matching against a directory listing (it
 /// has a special byte), rather than being a plain name?
@@ -12,7 +13,12 @@ pub fn is_pattern(p: &[u8]) -> bool {
 /// `name` matches `pat`, and a name starting with `.` is matched only by a
 /// pattern that starts with `.` (as the shell's globbing).
 pub fn matches_name(pat: &[u8], name: &[u8]) -> bool {
-    (name.first() != Some(&b'.') || pat.first() == Some(&b'.')) && matches(pat, name)
+    matches_name_with(pat, name, 0)
+}
+
+/// [`matches_name`] with `fnmatch` flags (`NOESCAPE`).
+pub fn matches_name_with(pat: &[u8], name: &[u8], flags: u8) -> bool {
+    (name.first() != Some(&b'.') || pat.first() == Some(&b'.')) && matches_with(pat, name, flags)
 }
 
 /// `fnmatch`'s `FNM_NOESCAPE`: a backslash is an ordinary byte.
@@ -93,6 +99,31 @@ fn class(pat: &[u8], c: u8) -> Option<(bool, usize)> {
         if lo == b']' && i > start {
             return Some((hit != neg, i + 1));
         }
+        // `[:name:]`: one of the C locale's classes.
+        if lo == b'['
+            && pat.get(i + 1) == Some(&b':')
+            && let Some(k) = pat[i + 2..].windows(2).position(|w| w == b":]")
+        {
+            let is: fn(&u8) -> bool = match &pat[i + 2..i + 2 + k] {
+                b"alnum" => u8::is_ascii_alphanumeric,
+                b"alpha" => u8::is_ascii_alphabetic,
+                b"blank" => |c| *c == b' ' || *c == b'\t',
+                b"cntrl" => u8::is_ascii_control,
+                b"digit" => u8::is_ascii_digit,
+                b"graph" => u8::is_ascii_graphic,
+                b"lower" => u8::is_ascii_lowercase,
+                b"print" => |c| c.is_ascii_graphic() || *c == b' ',
+                b"punct" => u8::is_ascii_punctuation,
+                b"space" => |c| b" \t\n\x0b\x0c\r".contains(c),
+                b"upper" => u8::is_ascii_uppercase,
+                b"xdigit" => u8::is_ascii_hexdigit,
+                // An unknown class: the pattern is invalid, nothing matches.
+                _ => return Some((false, pat.len())),
+            };
+            hit |= is(&c);
+            i += k + 4;
+            continue;
+        }
         match (pat.get(i + 1), pat.get(i + 2)) {
             (Some(b'-'), Some(&hi)) if hi != b']' => {
                 hit |= lo <= c && c <= hi;
@@ -129,6 +160,16 @@ mod tests {
         assert!(!matches(b"abc", b"abd"));
         assert!(matches(b"abc", b"abc"));
         assert!(!matches(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn classes() {
+        assert!(matches(b"c[[:digit:]]", b"c1"));
+        assert!(!matches(b"c[[:digit:]]", b"cx"));
+        assert!(matches(b"[[:alpha:]_]x", b"_x"));
+        assert!(matches(b"[![:space:]]", b"a"));
+        assert!(!matches(b"[![:space:]]", b" "));
+        assert!(!matches(b"[[:nosuch:]]", b"a"));
     }
 
     #[test]

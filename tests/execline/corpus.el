@@ -579,6 +579,12 @@ envfile - importas -D unset a A echo [${a}]
 ## env-envfile-stdin-comments-and-blank-lines
 #@ stdin # c\n\nA=1\n
 envfile - importas -D unset a A echo [${a}]
+## sub-elglob-trailing-slash-dirs-only
+foreground { mkdir d1 d2 } foreground { touch f1 c1 } elglob X */ echo $X
+## sub-elglob-posix-class
+foreground { touch c1 c2 cx } elglob X c[[:digit:]] elglob Y c[![:digit:]] echo $X $Y
+## sub-elglob-noescape
+foreground { touch q* qx } elglob -e X q\\* elglob Y q\\* echo $X / $Y
 ## env-backtick
 backtick V { echo out } importas v V echo [${v}]
 ## env-backtick-E

@@ -136,7 +136,8 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
         };
         let _ = crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&fd), &mut |n, _| {
             let n = n.to_bytes();
-            if crate::base::glob::matches_name(comp, n) {
+            let flags = if noesc { crate::base::glob::NOESCAPE } else { 0 };
+            if crate::base::glob::matches_name_with(comp, n, flags) {
                 found.push(super::cstr(&[n]).to_bytes());
             }
             Ok(())
@@ -162,6 +163,8 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
         let p = p.to_bytes();
         match rest {
             Some(r) if !r.is_empty() => glob(super::cstr(&[p, b"/"]).to_bytes(), r, flags, out),
+            // A trailing `/`: directories only, as glob(3).
+            Some(_) if !isdir => {}
             _ => {
                 if st.is_ok() || rustix::fs::lstat(super::cstr(&[p])).is_ok() {
                     out.push(if (mark && isdir) || rest.is_some() { super::cstr(&[p, b"/"]).to_bytes() } else { p });
