@@ -585,6 +585,24 @@ foreground { mkdir d1 d2 } foreground { touch f1 c1 } elglob X */ echo $X
 foreground { touch c1 c2 cx } elglob X c[[:digit:]] elglob Y c[![:digit:]] echo $X $Y
 ## sub-elglob-noescape
 foreground { touch q* qx } elglob -e X q\\* elglob Y q\\* echo $X / $Y
+## args-export-name-with-equals
+export A=B x env
+## args-export-no-program
+export A x
+## args-unexport-name-with-equals
+unexport A=B env
+## args-unexport-no-program
+unexport A
+## args-umask-not-octal
+umask x true
+## args-umask-octal-prefix
+umask 12x sh -c umask
+## args-getpid-empty-name
+getpid "" true
+## args-getpid-name-with-equals
+getpid X=Y true
+## args-heredoc-no-program
+heredoc 0 "x"
 ## env-backtick
 backtick V { echo out } importas v V echo [${v}]
 ## env-backtick-E

@@ -27,9 +27,10 @@ pub fn exec_(a: Args) -> u8 {
 
 pub fn export(a: Args) -> u8 {
     let w = words(a, 0);
-    if w.len() < 3 {
+    if w.len() < 4 {
         diag::usage(b"export variable value prog...");
     }
+    no_equals(w[1].to_bytes());
     let mut env = Env::load();
     env.set(w[1].to_bytes(), w[2].to_bytes());
     exec(&w[3..], env.list())
@@ -37,12 +38,20 @@ pub fn export(a: Args) -> u8 {
 
 pub fn unexport(a: Args) -> u8 {
     let w = words(a, 0);
-    if w.len() < 2 {
+    if w.len() < 3 {
         diag::usage(b"unexport variable prog...");
     }
+    no_equals(w[1].to_bytes());
     let mut env = Env::load();
     env.unset(w[1].to_bytes());
     exec(&w[2..], env.list())
+}
+
+/// export and unexport: a name with `=` is refused.
+fn no_equals(v: &[u8]) {
+    if v.contains(&b'=') {
+        diag::fatal(exit::USAGE, &[b"invalid variable name: ", v]);
+    }
 }
 
 fn sel_elgetopt(e: &[u8]) -> Option<usize> {
@@ -52,7 +61,11 @@ fn sel_elgetopt(e: &[u8]) -> Option<usize> {
 }
 
 pub fn emptyenv(a: Args) -> u8 {
-    let (o, rest) = super::opts(a, b"pcoPl", b"emptyenv [ -p | -l | -c | -o | -P ] prog...");
+    const U: &[u8] = b"emptyenv [ -p | -l | -c | -o | -P ] prog...";
+    let (o, rest) = super::opts(a, b"pcoPl", U);
+    if rest.is_empty() {
+        diag::usage(U);
+    }
     let f = [o.has(b'p'), o.has(b'c'), o.has(b'o'), o.has(b'P'), o.has(b'l')];
     let old = Env::load();
     let mut env = Env(List::new());
@@ -231,8 +244,13 @@ pub fn umask(a: Args) -> u8 {
     if w.len() < 3 {
         diag::usage(b"umask value prog...");
     }
+    // As skalibs' uint_oscan: the octal digits it starts with, at least one.
+    let digits = w[1].to_bytes().iter().take_while(|c| (b'0'..=b'7').contains(c));
+    if digits.clone().count() == 0 {
+        diag::usage(b"umask value prog...");
+    }
     let mut m = 0u32;
-    for &c in w[1].to_bytes().iter().take_while(|c| (b'0'..=b'7').contains(c)) {
+    for &c in digits {
         m = (m << 3 | (c - b'0') as u32) & 0o777;
     }
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(m));
@@ -253,6 +271,9 @@ pub fn getpid(a: Args) -> u8 {
     let (o, w) = super::opts(a, b"EePp", U);
     let (esub, parent) = (o.last(b"Ee") == b'E', o.last(b"Pp") == b'P');
     let Some(v) = w.first() else { diag::usage(U) };
+    if v.is_empty() || v.to_bytes().contains(&b'=') {
+        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
+    }
     let pid = if parent {
         rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
     } else {

@@ -24,7 +24,8 @@ pub fn redirfd(a: Args) -> u8 {
         b'x' => W.union(OFlags::EXCL),
         _ => diag::usage(U),
     };
-    if w.len() < 2 {
+    // fd, file and a program.
+    if w.len() < 3 {
         diag::usage(U);
     }
     let path = w[1];
@@ -194,7 +195,7 @@ pub fn pipeline(a: Args) -> u8 {
 pub fn heredoc(a: Args) -> u8 {
     const U: &[u8] = b"heredoc [ -d ] fd string command...";
     let (_, w) = super::opts(a, b"d", U);
-    if w.len() < 2 {
+    if w.len() < 3 {
         diag::usage(U);
     }
     let fd = fdnum(w[0].to_bytes(), U);
