@@ -603,6 +603,12 @@ getpid "" true
 getpid X=Y true
 ## args-heredoc-no-program
 heredoc 0 "x"
+## ctl-ifthenelse-branch-not-spawned
+ifthenelse { false } { exit 4 } { nonexistent-xyz } importas q ? echo $q
+## sub-importas-i-wins-over-D
+importas -i -D x v V echo $v
+## sub-importas-D-then-i
+importas -D x -i v V echo $v
 ## env-backtick
 backtick V { echo out } importas v V echo [${v}]
 ## env-backtick-E

@@ -130,8 +130,16 @@ pub fn ifthenelse(a: Args) -> u8 {
         super::extend(&mut l, rest);
         exec(l.get(), env.list())
     }
-    let st = wait(spawn_or_die(chosen, env.list()));
-    env.set_num(b"?", wstatus(st) as u64);
+    // A branch that cannot be spawned is a warning and its code in `?`,
+    // as `foreground`'s.
+    let st = match spawn(chosen, env.list()) {
+        Ok(pid) => wstatus(wait(pid)),
+        Err(e) => {
+            diag::warn_sys(e, &[b"unable to spawn ", b(chosen.first())]);
+            exec_failure_code(e) as u32
+        }
+    };
+    env.set_num(b"?", st as u64);
     exec(rest, env.list())
 }
 

@@ -46,10 +46,11 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
             let var = if one_arg { k } else { arg(1) };
             let so = Split::from(&o, false);
             let vals = if imp {
-                match env.get(var).or(o.arg(b'D')) {
+                // `-i` wins over `-D`, in either order.
+                match env.get(var) {
                     Some(v) => split(v, &so),
                     None if o.has(b'i') => diag::fatal(exit::USAGE, &[var, b" not set"]),
-                    None => &[],
+                    None => o.arg(b'D').map_or(&[][..], |d| split(d, &so)),
                 }
             } else {
                 split(var, &so)
