@@ -851,3 +851,32 @@ true";
         o.stderr
     );
 }
+
+/// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME` bounds cont-init.d too, as v3's: when
+/// it expires during a cont-init script, s6-rc's line, then the CMD starts
+/// at once (policy 0) while that script runs on, and the later scripts
+/// never run; policy 2 stops the container with s6-rc's code 2.
+#[test]
+fn maxtime_during_cont_init_starts_the_cmd_and_skips_the_rest() {
+    for (policy, code) in [("0", 0), ("2", 2)] {
+        let root = Root::new();
+        with_execlineb(&root);
+        oneshot(&root, "after", &["base"]);
+        user(&root, &["after"]);
+        root.file("/etc/cont-init.d/01-slow", "#!/bin/sh\necho ci1 >> /tmp/log\nexec sleep 30\n", 0o755);
+        root.file("/etc/cont-init.d/02-next", "#!/bin/sh\necho ci2 >> /tmp/log\n", 0o755);
+        let o = root
+            .init(&["sh", "-c", "echo cmd >> /tmp/log"])
+            .env("S6_CMD_WAIT_FOR_SERVICES_MAXTIME", "1000")
+            .env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy)
+            .timeout(Duration::from_secs(20))
+            .run();
+        assert_eq!(o.code(), code, "{}", o.stderr);
+        assert!(o.elapsed < Duration::from_secs(8), "{:?}: {}", o.elapsed, o.stderr);
+        assert!(o.stderr.contains("s6-rc: fatal: timed out\n"), "{}", o.stderr);
+        let lines = log(&root);
+        assert!(lines.iter().any(|l| l == "ci1"), "{lines:?}");
+        assert!(!lines.iter().any(|l| l == "ci2" || l == "up after"), "{lines:?}");
+        assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
+    }
+}

@@ -268,6 +268,9 @@ impl Pid1 {
             if rc.client.is_none() {
                 say(&rc, self.s.verbosity, 0, &[b"s6-rc: fatal: timed out"]);
             }
+            if rc.boot {
+                self.cut_init_items();
+            }
             self.rc_abort(&mut rc);
             // s6-rc's code for its global timeout.
             rc.failed.get_or_insert(2);
@@ -575,6 +578,22 @@ impl Pid1 {
         }
         self.rc = Some(rc);
         found.is_some()
+    }
+
+    /// MAXTIME expired during the boot, as v3's `s6-rc` timing out while
+    /// its runner runs cont-init.d: the script that runs is left to run
+    /// on its own (no longer waited for), and the fix-attrs.d and
+    /// cont-init.d steps after it never run.
+    fn cut_init_items(&mut self) {
+        let init = |it: &Item| {
+            matches!(it, Item::FixBegin | Item::Fix(_) | Item::FixEnd | Item::InitBegin | Item::Init(_) | Item::InitEnd)
+        };
+        if self.job.is_some_and(|j| init(&j.item)) {
+            self.job = None;
+        }
+        while self.items.get(self.next).is_some_and(init) {
+            self.next += 1;
+        }
     }
 
     /// The boot transition failed with `code`: the stage-2 failure policy.
