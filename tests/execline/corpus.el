@@ -609,6 +609,14 @@ ifthenelse { false } { exit 4 } { nonexistent-xyz } importas q ? echo $q
 importas -i -D x v V echo $v
 ## sub-importas-D-then-i
 importas -D x -i v V echo $v
+## fd-pipeline-d-not-a-child
+pipeline -d { sleep 0.2 } wait -o { } importas -D u q ? echo done $q
+## fd-heredoc-d-not-a-child
+heredoc -d 0 hello wait -o { } importas -D u q ? echo done $q
+## fd-pipeline-d-data
+pipeline -d { echo hi } cat
+## fd-heredoc-d-data
+heredoc -d 0 hello cat
 ## env-backtick
 backtick V { echo out } importas v V echo [${v}]
 ## env-backtick-E

@@ -38,31 +38,12 @@ pub fn background(a: Args) -> u8 {
     let (blk, next) = super::need_command_block(w, i);
     let mut env = Env::load();
     let pid = if o.has(b'd') {
-        let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| sys(e, b"pipe"));
-        let child = match crate::sys::chain::fork() {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                let p = spawn_or_die(blk, Env::load().list());
-                let _ =
-                    crate::sys::fd::write_all(rustix::fd::AsFd::as_fd(&wr), &p.as_raw_nonzero().get().to_le_bytes());
-                crate::sys::raw::exit_group(0)
-            }
-            Err(e) => sys(e, b"fork"),
-        };
-        drop(wr);
-        wait(child);
-        let mut bb = [0u8; 4];
-        let _ = rustix::io::read(&r, &mut bb);
-        i32::from_le_bytes(bb) as u64
+        super::detached(|| spawn_or_die(blk, Env::load().list()).as_raw_nonzero().get()) as u64
     } else {
         spawn_or_die(blk, env.list()).as_raw_nonzero().get() as u64
     };
     env.set_num(b"!", pid);
     exec(&w[next..], env.list())
-}
-
-fn sys(e: rustix::io::Errno, what: &[u8]) -> ! {
-    diag::fatal_sys(exit::SYSCALL, e, &[b"unable to ", what])
 }
 
 /// Run a test block: Some(true) when it succeeded, or the status to exit

@@ -179,36 +179,48 @@ pub fn pipeline(a: Args) -> u8 {
     let (r, wr) = pipe();
     let (mine, theirs, cfd, pfd) = if wmode { (wr, r, 0, 1) } else { (r, wr, 1, 0) };
     let mut env = Env::load();
-    let pid = super::spawn_with(blk, env.list(), || {
-        drop(own(mine));
-        let _ = fd_move(cfd, theirs);
-    })
-    .unwrap_or_else(|e| sys(e, &[b"unable to spawn ", super::b(blk.first())]));
+    let spawn = || {
+        super::spawn_with(blk, Env::load().list(), || {
+            drop(own(mine));
+            let _ = fd_move(cfd, theirs);
+        })
+        .unwrap_or_else(|e| sys(e, &[b"unable to spawn ", super::b(blk.first())]))
+        .as_raw_nonzero()
+        .get()
+    };
+    // -d: the command is not a child of what runs next.
+    let pid = if o.has(b'd') { super::detached(spawn) } else { spawn() };
     drop(own(theirs));
     if let Err(e) = fd_move(pfd, mine) {
         sys(e, &[b"unable to move fd"]);
     }
-    env.set_num(b"!", pid.as_raw_nonzero().get() as u64);
+    env.set_num(b"!", pid as u64);
     super::exec(&w[next..], env.list())
 }
 
 pub fn heredoc(a: Args) -> u8 {
     const U: &[u8] = b"heredoc [ -d ] fd string command...";
-    let (_, w) = super::opts(a, b"d", U);
+    let (o, w) = super::opts(a, b"d", U);
     if w.len() < 3 {
         diag::usage(U);
     }
     let fd = fdnum(w[0].to_bytes(), U);
     let text = w[1].to_bytes();
     let (r, wr) = pipe();
-    match crate::sys::chain::fork() {
+    let writer = || match crate::sys::chain::fork() {
         Ok(None) => {
             drop(own(r));
             let _ = crate::sys::fd::write_all(borrow(wr), text);
             crate::sys::raw::exit_group(0)
         }
-        Ok(Some(_)) => {}
+        Ok(Some(p)) => p.as_raw_nonzero().get(),
         Err(e) => sys(e, &[b"unable to fork"]),
+    };
+    // -d: the writer is not a child of what runs next.
+    if o.has(b'd') {
+        super::detached(writer);
+    } else {
+        writer();
     }
     drop(own(wr));
     if let Err(e) = fd_move(fd, r) {

@@ -313,6 +313,32 @@ pub fn spawn_fn(child: impl FnOnce()) -> Result<Pid, Errno> {
     }
 }
 
+/// `-d` (background, pipeline, heredoc): run `start` in a child that
+/// exits at once, so that what `start` forks is not a child of this
+/// process (nor of what it execs next); returns the pid `start` gave.
+pub fn detached(start: impl FnOnce() -> i32) -> i32 {
+    fn fail(e: Errno) -> ! {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to fork"])
+    }
+    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).unwrap_or_else(|e| fail(e));
+    match chain::fork() {
+        Ok(Some(child)) => {
+            drop(w);
+            wait(child);
+            let mut b = [0u8; 4];
+            let _ = rustix::io::read(&r, &mut b);
+            i32::from_le_bytes(b)
+        }
+        Ok(None) => {
+            drop(r);
+            let p = start();
+            let _ = fd::write_all(rustix::fd::AsFd::as_fd(&w), &p.to_le_bytes());
+            crate::sys::raw::exit_group(0)
+        }
+        Err(e) => fail(e),
+    }
+}
+
 pub fn spawn(argv: &[W], env: &[W]) -> Result<Pid, Errno> {
     spawn_with(argv, env, || {})
 }
