@@ -779,7 +779,12 @@ fn alarm_with_an_empty_current_archives_nothing() {
             send_signal(ch.id(), 14);
             std::thread::sleep(Duration::from_millis(200));
         }
-        input.write_all(b"one\n").unwrap();
+        if let Err(e) = input.write_all(b"one\n") {
+            let st = ch.wait().unwrap();
+            let mut err = String::new();
+            ch.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("{n}: the logger is gone after two SIGALRMs ({e}): {st:?}, stderr {err:?}");
+        }
         std::thread::sleep(Duration::from_millis(200));
         send_signal(ch.id(), 14);
         std::thread::sleep(Duration::from_millis(200));
