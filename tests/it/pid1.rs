@@ -349,7 +349,12 @@ fn container_dies_with_the_process_that_started_it() {
     let mut line = String::new();
     BufReader::new(m.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let starter: i32 = line.trim().parse().unwrap();
-    let alive = |p: i32| std::fs::metadata(format!("/proc/{p}")).is_ok();
+    // A zombie has died: who reaps it (the test's own reaper, under
+    // tests/binfmt-ns) is not the container's doing.
+    let alive = |p: i32| {
+        std::fs::read_to_string(format!("/proc/{p}/status"))
+            .is_ok_and(|st| st.lines().any(|l| l.starts_with("State:") && !l.contains('Z')))
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
     // Wait for the namespace's PID 1 (unshare's only child).
     let pid1 = loop {
