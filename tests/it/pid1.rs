@@ -367,9 +367,19 @@ fn container_dies_with_the_process_that_started_it() {
     };
     m.kill().unwrap();
     m.wait().unwrap();
-    wait_until("the container to die with the process that started it", Duration::from_secs(20), || {
-        !alive(starter) && !alive(pid1)
-    });
+    let t0 = Instant::now();
+    while alive(starter) || alive(pid1) {
+        if t0.elapsed() > Duration::from_secs(20) {
+            let st = |p: i32| {
+                let s = std::fs::read_to_string(format!("/proc/{p}/status")).unwrap_or_default();
+                let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+                let f: Vec<&str> = s.lines().filter(|l| l.starts_with("State:") || l.starts_with("PPid:")).collect();
+                format!("{p}: {f:?} {:?}", String::from_utf8_lossy(&cmd))
+            };
+            panic!("the container outlived the process that started it: starter {}, PID 1 {}", st(starter), st(pid1));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// v2's PID 1 (s6-svscan) rescans the scan directory on SIGHUP: a service
