@@ -2,12 +2,10 @@
 //! ifthenelse, exit, loopwhilex, forx, forstdin, forbacktickx, wait,
 //! tryexec.
 use super::{
-    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, spawn, spawn_or_die, wait, words,
-    wstatus,
+    Env, List, Opts, W, b, crashed, estatus, exec, in_codes, need_block, next_block, spawn_or_die, wait, words, wstatus,
 };
 use crate::base::{diag, exit};
 use crate::rt::Args;
-use crate::sys::exec::exec_failure_code;
 use rustix::process::{Pid, WaitOptions};
 
 /// Options: (words, options, first operand).
@@ -22,13 +20,7 @@ pub fn foreground(a: Args) -> u8 {
     let w = words(a, 0);
     let (blk, next) = need_block(w, 1, b"");
     let mut env = Env::load();
-    let st = match spawn(blk, env.list()) {
-        Ok(pid) => wstatus(wait(pid)),
-        Err(e) => {
-            diag::warn_sys(e, &[b"unable to spawn ", b(blk.first())]);
-            exec_failure_code(e) as u32
-        }
-    };
+    let st = super::run_for_status(blk, env.list());
     env.set_num(b"?", st as u64);
     exec(&w[next..], env.list())
 }
@@ -113,13 +105,7 @@ pub fn ifthenelse(a: Args) -> u8 {
     }
     // A branch that cannot be spawned is a warning and its code in `?`,
     // as `foreground`'s.
-    let st = match spawn(chosen, env.list()) {
-        Ok(pid) => wstatus(wait(pid)),
-        Err(e) => {
-            diag::warn_sys(e, &[b"unable to spawn ", b(chosen.first())]);
-            exec_failure_code(e) as u32
-        }
-    };
+    let st = super::run_for_status(chosen, env.list());
     env.set_num(b"?", st as u64);
     exec(rest, env.list())
 }
@@ -415,7 +401,7 @@ pub fn forstdin(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"EepP:o:x:NnCc0d:", U);
     let max = maxpar(&o, U);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
-    let var = valid_name(var.to_bytes());
+    let var = super::valid_name(var.to_bytes());
     for_each(var, &mut Pieces::new(0, &o), &w[i + 1..], &o, max, exit::FALSE)
 }
 
@@ -437,14 +423,6 @@ pub fn forbacktickx(a: Args) -> u8 {
     drop(wr);
     let rfd = super::keep(r);
     for_each(var.to_bytes(), &mut Pieces::new(rfd, &o), &w[next..], &o, max, exit::FALSE)
-}
-
-/// A variable name as execline takes one: not empty, no `=`.
-fn valid_name(v: &'static [u8]) -> &'static [u8] {
-    if v.is_empty() || v.contains(&b'=') {
-        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
-    }
-    v
 }
 
 pub fn wait_(a: Args) -> u8 {

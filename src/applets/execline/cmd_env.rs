@@ -271,9 +271,7 @@ pub fn getpid(a: Args) -> u8 {
     let (o, w) = super::opts(a, b"EePp", U);
     let (esub, parent) = (o.last(b"Ee") == b'E', o.last(b"Pp") == b'P');
     let Some(v) = w.first() else { diag::usage(U) };
-    if v.is_empty() || v.to_bytes().contains(&b'=') {
-        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
-    }
+    super::valid_name(v.to_bytes());
     let pid = if parent {
         rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
     } else {
@@ -361,10 +359,7 @@ fn value_cmd(a: Args, bt: bool, usage: &'static [u8]) -> u8 {
     let chomp = g.last(b"Nn") != b'N';
     let esub = g.last(b"Ee") == b'E';
     let Some(var) = w.get(g.ind).filter(|_| !bt || w.len() > g.ind + 1) else { diag::usage(usage) };
-    let var = var.to_bytes();
-    if var.is_empty() || var.contains(&b'=') {
-        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
-    }
+    let var = super::valid_name(var.to_bytes());
     let mut env = Env::load();
     let (data, rest, st) = if bt {
         let (prog, next) = super::need_command_block(w, g.ind + 1);

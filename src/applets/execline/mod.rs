@@ -339,6 +339,26 @@ pub fn detached(start: impl FnOnce() -> i32) -> i32 {
     }
 }
 
+/// Run `blk` and wait: `?` as `foreground` sets it (a program that cannot
+/// be spawned is a warning and its exec failure code).
+pub fn run_for_status(blk: &[W], env: &[W]) -> u32 {
+    match spawn(blk, env) {
+        Ok(pid) => wstatus(wait(pid)),
+        Err(e) => {
+            diag::warn_sys(e, &[b"unable to spawn ", b(blk.first())]);
+            crate::sys::exec::exec_failure_code(e) as u32
+        }
+    }
+}
+
+/// A variable name as execline takes one (not empty, no `=`), or fatal 100.
+pub fn valid_name(v: &'static [u8]) -> &'static [u8] {
+    if v.is_empty() || v.contains(&b'=') {
+        diag::fatal(exit::USAGE, &[b"invalid variable name"]);
+    }
+    v
+}
+
 pub fn spawn(argv: &[W], env: &[W]) -> Result<Pid, Errno> {
     spawn_with(argv, env, || {})
 }
