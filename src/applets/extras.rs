@@ -71,10 +71,11 @@ pub fn false_(_: Args) -> u8 {
 }
 
 /// `s6-tai64n`: copy stdin to stdout, each line after `@<TAI64N label> `
-/// (the time its first byte was read).
+/// (the time its first byte was read); an unterminated last line gets its
+/// newline, as upstream's.
 pub fn tai64n(_: Args) -> u8 {
     let mut at_start = true;
-    filter(&mut |out, chunk| {
+    let code = filter(&mut |out, chunk| {
         for line in chunk.split_inclusive(|&c| c == b'\n') {
             if at_start {
                 out.put(&[&Tai::now().to_text(), b" "]);
@@ -82,7 +83,21 @@ pub fn tai64n(_: Args) -> u8 {
             out.put(&[line]);
             at_start = line.ends_with(b"\n");
         }
-    })
+    });
+    if !at_start {
+        put_stdout(b"\n");
+    }
+    code
+}
+
+/// Write `bytes` to stdout, or die as `filter` does.
+fn put_stdout(bytes: &[u8]) {
+    let mut space = [0u8; 32];
+    let mut out = BufOut::new(fd::stdout(), &mut space);
+    out.put(&[bytes]);
+    if let Err(e) = out.flush() {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
+    }
 }
 
 /// `s6-tai64nlocal`: copy stdin to stdout, a TAI64N label at the start of a
@@ -123,21 +138,17 @@ pub fn tai64nlocal(_: Args) -> u8 {
         }
     });
     if have > 0 {
-        let mut space = [0u8; 32];
-        let mut out = BufOut::new(fd::stdout(), &mut space);
-        out.put(&[&head[..have]]);
-        if let Err(e) = out.flush() {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
-        }
+        put_stdout(&head[..have]);
     }
     code
 }
 
-/// The local time of the label `@` + 24 hex digits (none before 1970).
+/// The local time of the label `@` + 24 hex digits (none before the Unix
+/// epoch, 1970-01-01 00:00:00 UTC, which is TAI 2^62 + 10 s).
 fn local(zone: &Zone, label: &[u8; 25]) -> Option<[u8; 29]> {
     let hex = |s: &[u8]| s.iter().fold(0u64, |v, &c| v << 4 | (c as char).to_digit(16).unwrap_or(0) as u64);
     let t = Tai { secs: hex(&label[1..17]), nanos: hex(&label[17..25]) as u32 };
-    if t.secs < 1 << 62 {
+    if t.secs < (1 << 62) + 10 {
         return None;
     }
     let mut out = [0u8; 29];

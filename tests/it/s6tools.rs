@@ -510,13 +510,16 @@ fn filter(theirs: bool, prog: &str, env: &[(&str, &str)], stdin: &[u8]) -> (i32,
 }
 
 /// `s6-tai64nlocal` against Debian's on labels of several eras (leap
-/// seconds), malformed ones, a label alone at the end, in several zones;
-/// `s6-tai64n`'s labels, read back.
+/// seconds), malformed ones, the ten seconds between TAI's 1970 and the
+/// Unix epoch, a label alone at the end, in several zones; `s6-tai64n`'s
+/// labels, read back, and its newline after an unterminated last line.
 #[test]
 fn tai64n_and_tai64nlocal_match_debian() {
     let input: &[u8] = b"@400000006b0adf5a2adb86a1 hello\n@4000 short\nplain\n@400000006b0adf5a2adb86a1\n\
         @400000006b0adf5a2adb86aZ x\n@400000004b0adf5a00000001 2009\n@400000005a0adf5a2adb86a1 2017\n\
-        @400000003000000000000000 1995\n@3fffffffffffffff00000000 before 1970\n\n@\n@400000006b0adf5a2adb86a1";
+        @400000003000000000000000 1995\n@3fffffffffffffff00000000 before 1970\n\n@\n\
+        @400000000000000000000000 TAI 1970\n@400000000000000900000000 UTC 1969\n@400000000000000a00000000 epoch\n\
+        @400000006b0adf5a2adb86a1";
     for tz in [Some("UTC"), Some("Europe/Paris"), Some("America/New_York"), Some(""), None] {
         let env: Vec<(&str, &str)> = tz.map(|z| vec![("TZ", z)]).unwrap_or_default();
         let theirs = filter(true, "s6-tai64nlocal", &env, input);
@@ -529,7 +532,7 @@ fn tai64n_and_tai64nlocal_match_debian() {
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     assert_eq!(lines.len(), 4, "{text:?}");
-    for (l, want) in lines.iter().zip(["a\n", "\n", "bb\n", "last"]) {
+    for (l, want) in lines.iter().zip(["a\n", "\n", "bb\n", "last\n"]) {
         assert_eq!((&l[..1], &l[25..26], &l[26..]), ("@", " ", want), "{text:?}");
         assert!(l[1..25].bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{text:?}");
     }
@@ -539,6 +542,10 @@ fn tai64n_and_tai64nlocal_match_debian() {
     let secs = before.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let (_, date, _) = run(Command::new("date").args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%d %H:%M"]));
     assert!(local.starts_with(date.trim()), "{local:?} vs {date:?}");
+    // Debian's adds the same newline.
+    let (_, theirs, _) = filter(true, "s6-tai64n", &[], b"a\n\nbb\nlast");
+    let strip = |t: &str| t.split_inclusive('\n').map(|l| l[26..].to_string()).collect::<String>();
+    assert_eq!(strip(&text), strip(&String::from_utf8(theirs).unwrap()));
 }
 
 /// `s6-softlimit` against Debian's; `s6-true` and `s6-false`.
