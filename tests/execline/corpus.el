@@ -583,6 +583,8 @@ envfile - importas -D unset a A echo [${a}]
 foreground { mkdir d1 d2 } foreground { touch f1 c1 } elglob X */ echo $X
 ## sub-elglob-posix-class
 foreground { touch c1 c2 cx } elglob X c[[:digit:]] elglob Y c[![:digit:]] echo $X $Y
+## sub-elglob-dot-entries
+foreground { mkdir d } foreground { touch .h d/.x } elglob -s X .* elglob -s Y d/.* elglob Z .?/ elglob -s W * echo $X / $Y / $Z / $W
 ## sub-elglob-noescape
 foreground { touch q* qx } elglob -e X q\\* elglob Y q\\* echo $X / $Y
 ## args-export-name-with-equals

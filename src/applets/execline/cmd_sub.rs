@@ -135,7 +135,8 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
                 return;
             }
         };
-        let _ = crate::base::fs::for_each_entry(rustix::fd::AsFd::as_fd(&fd), &mut |n, _| {
+        // `.` and `..` too, as readdir gives them to glob(3): `.*` matches them.
+        let _ = crate::base::fs::for_each_raw(rustix::fd::AsFd::as_fd(&fd), &mut |n, _| {
             let n = n.to_bytes();
             let flags = if noesc { crate::base::glob::NOESCAPE } else { 0 };
             if crate::base::glob::matches_name_with(comp, n, flags) {
