@@ -1570,3 +1570,35 @@ forbacktickx X { } echo hi
 tryexec { } echo hi
 ## blk-empty-if
 if { } echo hi
+## ctl-if-x-range
+if -x 300 { false } echo y
+## ctl-if-x-leading-digits
+if -x 3x { false } echo y
+## ctl-if-x-then-t-last-wins
+if -x 3 -t { false } echo y
+## ctl-if-t-then-x-last-wins
+if -t -x 4 { false } echo y
+## ctl-if-x-not-a-number
+if -x x -t { false } echo y
+## ctl-ifte-empty-command-if
+ifte { echo t } { echo e }
+## ctl-ifte-else-required
+ifte { echo t }
+## ctl-ifte-block-as-command-if
+ifte { echo t } { echo e } { true }
+#@ ours-code 111
+#@ ours-err ifte: fatal: unable to spawn  true: name begins with a space, are you trying to spawn a block as your command-if?\n
+## sub-multisubstitute-bad-option
+multisubstitute { define -z A b } echo x
+## sub-multisubstitute-missing-value
+multisubstitute { define A } echo x
+## sub-multisubstitute-empty-key
+multisubstitute { define "" b } echo x
+## sub-multisubstitute-elglob-missing-pattern
+multisubstitute { elglob A } echo x
+## sub-multisubstitute-elglob-empty-key
+multisubstitute { elglob "" x } echo x
+## sub-multisubstitute-elgetpositionals-bad-number
+multisubstitute { elgetpositionals -P x } echo x
+## sub-multisubstitute-multidefine-no-block
+multisubstitute { multidefine a } echo x

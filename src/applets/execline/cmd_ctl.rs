@@ -6,6 +6,7 @@ use super::{
 };
 use crate::base::{diag, exit};
 use crate::rt::Args;
+use rustix::io::Errno;
 use rustix::process::{Pid, WaitOptions};
 
 /// Options: (words, options, first operand).
@@ -49,13 +50,26 @@ fn test(blk: &[W], x: bool) -> (bool, u8) {
 }
 
 pub fn if_(a: Args) -> u8 {
-    let (w, o, i) = opts_block(a, b"nXtx:", b"if [ -n ] [ -X ] [ -t | -x exitcode ] { command... }");
+    const USAGE: &[u8] = b"if [ -n ] [ -X ] [ -t | -x exitcode ] { command... }";
+    let (w, o, i) = opts_block(a, b"nXtx:", USAGE);
+    // `-x`: the leading digits, as skalibs' scanners read them; `-x` or
+    // `-t`, whichever came last, sets the code, then checked.
+    let x = o.arg(b'x').and_then(|x| {
+        let digits = x.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            diag::usage(USAGE)
+        }
+        (o.last(b"tx") == b'x').then(|| match super::u(&x[..digits]) {
+            Some(v) if v <= 255 => v as u8,
+            _ => diag::fatal(exit::USAGE, &[b"invalid exit code"]),
+        })
+    });
     let (blk, next) = need_block(w, i, b"");
     let (ok, code) = test(blk, o.has(b'X'));
     let neg = o.has(b'n');
     if ok == neg {
-        let code = if let Some(x) = o.arg(b'x') {
-            super::u(x).unwrap_or(0) as u8
+        let code = if let Some(x) = x {
+            x
         } else if o.has(b't') {
             0
         } else if neg {
@@ -80,7 +94,28 @@ pub fn ifte(a: Args) -> u8 {
     let (w, o, i) = opts_block(a, b"nX", b"ifte [ -X ] [ -n ] { command-then... } { command-else... } command-if...");
     let (then, n1) = need_block(w, i, b"then ");
     let (els, n2) = next_block(w, n1, b"else ", 2);
-    let (ok, _) = test(&w[n2..], o.has(b'X'));
+    let cond = &w[n2..];
+    let Some(first) = cond.first() else { diag::fatal(exit::USAGE, &[b"empty command-if"]) };
+    let pid = super::spawn(cond, Env::load().list()).unwrap_or_else(|e| {
+        let name = first.to_bytes();
+        // A block given as command-if: its words start with a space.
+        if e == Errno::NOENT && name.starts_with(b" ") {
+            diag::fatal(
+                exit::SYSCALL,
+                &[
+                    b"unable to spawn ",
+                    name,
+                    b": name begins with a space, are you trying to spawn a block as your command-if?",
+                ],
+            )
+        }
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", name])
+    });
+    let st = wait(pid);
+    if st.terminating_signal().is_some() && !o.has(b'X') {
+        crashed(st)
+    }
+    let ok = st.exit_status() == Some(0);
     super::exec_env(if ok != o.has(b'n') { then } else { els })
 }
 

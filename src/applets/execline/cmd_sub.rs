@@ -17,7 +17,9 @@ const U_ELGETPOS: &[u8] = b"elgetpositionals [ -P num ] prog...";
 
 /// One substitution directive at `w[0..]` (its name first); the subs go to
 /// `subs`, the index after its last word is returned. Inside
-/// multisubstitute, usage errors print multisubstitute's text.
+/// multisubstitute, bad options and arguments are multisubstitute's
+/// "syntax error at directive NAME", and an empty key its "wrong key for
+/// directive NAME" (100), as upstream's.
 fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) -> usize {
     let name = crate::base::path::basename(b(w.first()));
     let (spec, u): (&'static [u8], &[u8]) = match name {
@@ -28,12 +30,14 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
         b"elgetpositionals" => (b"P:", U_ELGETPOS),
         _ => diag::fatal(exit::USAGE, &[b"syntax error: unrecognized directive ", name]),
     };
-    let u = if inner { U_MULTISUB } else { u };
-    let o = Opts::parse(w, spec, u);
+    let o = Opts::try_parse(w, spec).unwrap_or_else(|| bad_directive(inner, name, u));
     let i = o.ind;
-    let arg = |k: usize| w.get(i + k).map(|x| x.to_bytes()).unwrap_or_else(|| diag::usage(u));
+    let arg = |k: usize| w.get(i + k).map(|x| x.to_bytes()).unwrap_or_else(|| bad_directive(inner, name, u));
     let key = |k: &'static [u8]| {
         if k.is_empty() {
+            if inner {
+                diag::fatal(exit::USAGE, &[b"wrong key for directive ", name])
+            }
             diag::fatal(exit::SYSCALL, &[b"bad substitution key"])
         }
         k
@@ -63,7 +67,7 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
         }
         b'm' => {
             let vals = split(arg(0), &Split::from(&o, true));
-            let (vars, next) = super::block(w, i + 1).unwrap_or_else(|| diag::usage(u));
+            let (vars, next) = super::block(w, i + 1).unwrap_or_else(|| bad_directive(inner, name, u));
             for (k, var) in vars.iter().enumerate() {
                 let vs: &'static [&'static [u8]] = if o.has(b'r') && k + 1 == vars.len() {
                     vals.get(k..).unwrap_or(&[])
@@ -101,11 +105,20 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
             i + 2
         }
         _ => {
-            let min = o.arg(b'P').map_or(0, |p| super::unum(p, u) as usize);
+            let min = o.arg(b'P').map_or(0, |p| super::u(p).unwrap_or_else(|| bad_directive(inner, name, u)) as usize);
             positionals(env, min, subs);
             i
         }
     }
+}
+
+/// A directive's bad option or argument: its usage, or multisubstitute's
+/// syntax error.
+fn bad_directive(inner: bool, name: &[u8], usage: &[u8]) -> ! {
+    if inner {
+        diag::fatal(exit::USAGE, &[b"syntax error at directive ", name])
+    }
+    diag::usage(usage)
 }
 
 fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'static [u8]>) {

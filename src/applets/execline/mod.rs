@@ -483,21 +483,25 @@ fn slot(c: u8) -> usize {
 impl Opts {
     /// Parse `w` (its first word is the command's name) with `spec`; a bad
     /// option or a missing argument dies with `usage`.
-    #[inline(never)]
     pub fn parse(w: &'static [W], spec: &'static [u8], usage: &[u8]) -> Opts {
+        Opts::try_parse(w, spec).unwrap_or_else(|| diag::usage(usage))
+    }
+    /// [`Opts::parse`], None for a bad option or a missing argument.
+    #[inline(never)]
+    pub fn try_parse(w: &'static [W], spec: &'static [u8]) -> Option<Opts> {
         let mut g = crate::base::getopt::Getopt::new(Ws(w), spec);
         let mut o = Opts { ind: 0, seq: [0; 80], arg: [b""; 80] };
         let mut n = 1;
         while let Some((c, a)) = g.next() {
             if c == crate::base::getopt::BAD {
-                diag::usage(usage)
+                return None;
             }
             o.seq[slot(c)] = n;
             o.arg[slot(c)] = a;
             n += 1;
         }
         o.ind = g.ind;
-        o
+        Some(o)
     }
     pub fn has(&self, c: u8) -> bool {
         self.seq[slot(c)] != 0
