@@ -205,6 +205,7 @@ fn cycle_and_missing_dependency_rejected_before_anything_starts() {
         // A lexer error is s6-rc-compile's too, `up` or `down`.
         ("unmatched-up", "init: fatal: syntax error in /etc/s6-overlay/s6-rc.d/b/up: unmatched {\n"),
         ("quote-down", "init: fatal: syntax error in /etc/s6-overlay/s6-rc.d/b/down\n"),
+        ("same-fds", "init: fatal: longrun b has the same value for notification-fd and lock-fd\n"),
         // One of s6-overlay's names: the image's definition is named.
         (
             "named-base",
@@ -223,6 +224,10 @@ fn cycle_and_missing_dependency_rejected_before_anything_starts() {
             bundle(&root, RCD, "base", &["b"]);
         } else if case == "missing" {
             oneshot(&root, "b", &["nosuch"]);
+        } else if case == "same-fds" {
+            longrun(&root, "b", &[], true);
+            root.file(&format!("{RCD}/b/notification-fd"), "3\n", 0o644);
+            root.file(&format!("{RCD}/b/lock-fd"), "3\n", 0o644);
         } else {
             oneshot(&root, "b", &[]);
             let (file, text) =
@@ -403,6 +408,41 @@ svc-a\nsvc-b\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n";
     let first_finish_b = lines.iter().position(|l| l == "finish svc-b").unwrap();
     assert!(first_finish_b < first_finish_a, "{lines:?}");
     assert_eq!(lines.iter().filter(|l| *l == "run svc-a").count(), 2, "{lines:?}");
+}
+
+/// What s6-rc-compile only warns about: a notification-fd or lock-fd
+/// below 3 (the service still runs), a pipeline-name that is not a last
+/// consumer's (ignored); silent with S6_VERBOSITY=0.
+#[test]
+fn source_warnings_leave_the_services_running() {
+    for verbosity in ["1", "0"] {
+        let root = Root::new();
+        with_execlineb(&root);
+        longrun(&root, "a", &[], false);
+        root.file(&format!("{RCD}/a/run"), "#!/bin/sh\necho run a >> /tmp/log\necho\nexec sleep 1000\n", 0o755);
+        root.file(&format!("{RCD}/a/notification-fd"), "1\n", 0o644);
+        longrun(&root, "b", &[], false);
+        root.file(&format!("{RCD}/b/lock-fd"), "0\n", 0o644);
+        longrun(&root, "p", &[], false);
+        root.file(&format!("{RCD}/p/producer-for"), "c\n", 0o644);
+        root.file(&format!("{RCD}/p/pipeline-name"), "nope\n", 0o644);
+        longrun(&root, "c", &[], false);
+        root.file(&format!("{RCD}/c/consumer-for"), "p\n", 0o644);
+        user(&root, &["a", "b", "p", "c"]);
+        let o = root.init(&["sh", "-c", "sleep 0.3"]).env("S6_VERBOSITY", verbosity).run();
+        assert_eq!(o.code(), 0, "{}", o.stderr);
+        let warnings = [
+            "init: warning: longrun a has a notification-fd of 1\n",
+            "init: warning: longrun b has a lock-fd of 0\n",
+            "init: warning: /etc/s6-overlay/s6-rc.d/p contains a pipeline-name file despite not being a last consumer; this file will be ignored\n",
+        ];
+        for w in warnings {
+            assert_eq!(o.stderr.contains(w), verbosity == "1", "{w:?} with S6_VERBOSITY={verbosity}: {}", o.stderr);
+        }
+        let mut runs = log(&root).into_iter().filter(|l| l.starts_with("run ")).collect::<Vec<_>>();
+        runs.sort();
+        assert_eq!(runs, ["run a", "run b", "run c", "run p"], "{}", o.stderr);
+    }
 }
 
 #[test]

@@ -135,7 +135,7 @@ impl Pid1 {
         if !old && is_dir(bd) {
             let _ = srcs.push(bd);
         }
-        let db = match load(&srcs) {
+        let db = match load(&srcs, self.s.verbosity >= 1) {
             Ok(db) => db,
             Err(e) => {
                 let mut l = Line::new();

@@ -134,7 +134,7 @@ pub fn read() -> Result<(Db, &'static mut [bool]), Errno> {
     for l in srcs.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
         let _ = v.push(l);
     }
-    let db = super::source::load(&v).map_err(|e| e.errno.unwrap_or(Errno::INVAL))?;
+    let db = super::source::load(&v, false).map_err(|e| e.errno.unwrap_or(Errno::INVAL))?;
     let up = arena::alloc_slice(db.svcs.len(), false)?;
     for name in read_at(None, STATE, MAX).unwrap_or(b"").split(|&c| c == b'\n') {
         if let Some(i) = db.find(name) {

@@ -116,9 +116,10 @@ pub enum E {
     TooMany,
     /// An `up`/`down` that execlineb's lexer rejects (`name`: its message).
     Syntax,
+    SameFd,
 }
 
-const TEXT: [(&[u8], &[u8], &[u8]); 16] = [
+const TEXT: [(&[u8], &[u8], &[u8]); 17] = [
     (b"during dependency resolution for service ", b": undefined service name ", b""),
     (b"during resolution of bundle ", b": undefined service name ", b""),
     (b"cyclic service dependency: ", b" depends on ", b", which depends on it"),
@@ -135,6 +136,7 @@ const TEXT: [(&[u8], &[u8], &[u8]); 16] = [
     (b"unable to read service ", b"", b""),
     (b"too many services (the limit is 1024)", b"", b""),
     (b"", b"", b""),
+    (b"longrun ", b"", b" has the same value for notification-fd and lock-fd"),
 ];
 
 /// A source error: s6-rc-compile's exit code is 111 when a file cannot be

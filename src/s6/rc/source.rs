@@ -2,6 +2,7 @@
 //! s6-rc spec): one directory per service, `type`, lists in `NAME.d/` or
 //! list files, the number files checked as s6-rc-compile checks them.
 use super::{E, Error, Internal, Kind, MAX, Svc, err, oom};
+use crate::base::diag;
 use crate::sys::arena;
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::fs::{self, AtFlags, FileType, Mode, OFlags, RawDir};
@@ -15,6 +16,9 @@ const DIRF: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::CLOEX
 pub struct Tree {
     slots: &'static mut [Svc],
     len: usize,
+    /// Say what s6-rc-compile warns about (PID 1's boot does; clients
+    /// reading the same tree again do not).
+    warn: bool,
 }
 
 fn rd(e: Errno, s: &Svc, file: &'static [u8]) -> Error {
@@ -88,7 +92,7 @@ impl Tree {
         for i in first..self.len {
             let d =
                 fs::openat(&dir, self.slots[i].name, DIRF, Mode::empty()).map_err(|e| rd(e, &self.slots[i], b""))?;
-            service(d.as_fd(), &mut self.slots[i])?;
+            service(d.as_fd(), &mut self.slots[i], self.warn)?;
         }
         Ok(())
     }
@@ -135,10 +139,10 @@ fn count(dir: &[u8]) -> usize {
 
 /// Read `srcs` in order, add s6-overlay's services, resolve.
 #[inline(never)]
-pub fn load(srcs: &[&[u8]]) -> Result<super::Db, Error> {
+pub fn load(srcs: &[&[u8]], warn: bool) -> Result<super::Db, Error> {
     let n = srcs.iter().map(|s| count(s)).sum::<usize>() + 7;
     let slots = arena::alloc_with(n.min(MAX), |_| Svc::new(b"", Kind::Bundle)).map_err(|_| oom())?;
-    let mut t = Tree { slots, len: 0 };
+    let mut t = Tree { slots, len: 0, warn };
     for s in srcs {
         t.read(s)?;
     }
@@ -230,8 +234,9 @@ const FILES: [&[u8]; 18] = [
 const ESSENTIAL: u32 = 1 << 18;
 const RUN_FILE: u32 = 1 << 19;
 
+/// Read the service `s` from `d`; `warn`: say what s6-rc-compile warns about.
 #[inline(never)]
-fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
+fn service(d: BorrowedFd<'_>, s: &mut Svc, warn: bool) -> Result<(), Error> {
     let mut mask = 0u32;
     crate::base::fs::for_each_entry(d, &mut |n, t| {
         let n = n.to_bytes();
@@ -318,22 +323,48 @@ fn service(d: BorrowedFd<'_>, s: &mut Svc) -> Result<(), Error> {
         return Err(err(E::NoRun, s, b"", b"run"));
     }
     // An index loop: `get` takes the index too (and the iterator form is larger).
+    let mut fds = [None; 2];
     #[allow(clippy::needless_range_loop)]
     for k in 10..15 {
-        if let Some(v) = get(s, k)?
-            && crate::base::num::parse_u64(v.split(|&c| c == b'\n').next().unwrap_or(b"")).is_none()
-        {
-            return Err(Error { errno: Some(Errno::INVAL), ..err(E::Read, s, b"", FILES[k]) });
+        if let Some(v) = get(s, k)? {
+            let line = v.split(|&c| c == b'\n').next().unwrap_or(b"");
+            let Some(n) = crate::base::num::parse_u64(line) else {
+                return Err(Error { errno: Some(Errno::INVAL), ..err(E::Read, s, b"", FILES[k]) });
+            };
+            // notification-fd and lock-fd: below 3 only warns, as s6-rc-compile.
+            if k < 12 {
+                fds[k - 10] = Some(n);
+                if n < 3 && warn {
+                    diag::warn(&[
+                        b"longrun ",
+                        s.name,
+                        b" has a ",
+                        FILES[k],
+                        b" of ",
+                        itoa::Buffer::new().format(n).as_bytes(),
+                    ]);
+                }
+            }
         }
+    }
+    if fds[0].is_some() && fds[0] == fds[1] {
+        return Err(err(E::SameFd, s, b"", b""));
     }
     s.producer_for = get(s, 15)?.unwrap_or(b"");
     if mask & (1 << 15) != 0 && s.producer_for.is_empty() {
         return Err(err(E::Producer, s, b"", b"producer-for"));
     }
     s.consumer_for = get(s, 16)?.unwrap_or(b"");
-    // Only a last consumer's counts (elsewhere s6-rc ignores it).
+    // Only a last consumer's counts (elsewhere s6-rc ignores it, and says so).
     if s.producer_for.is_empty() && !s.consumer_for.is_empty() {
         s.pipeline = get(s, 17)?.and_then(|p| super::names(p).next()).unwrap_or(b"");
+    } else if mask & (1 << 17) != 0 && warn {
+        diag::warn(&[
+            s.src,
+            b"/",
+            s.name,
+            b" contains a pipeline-name file despite not being a last consumer; this file will be ignored",
+        ]);
     }
     Ok(())
 }

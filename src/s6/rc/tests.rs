@@ -36,7 +36,7 @@ fn tree(d: &Dir, spec: &str) {
 }
 
 fn load(d: &Dir) -> Result<Db, Error> {
-    super::source::load(&[d.0.to_str().unwrap().as_bytes()])
+    super::source::load(&[d.0.to_str().unwrap().as_bytes()], false)
 }
 
 fn msg(r: Result<Db, Error>) -> String {
