@@ -1480,9 +1480,12 @@ fn v2_finish_sets_the_exit_code_through_env_stage3() {
          s6-svscanctl -t /var/run/s6/services\n",
         0o755,
     );
+    // cont-finish scripts see it, as v2's stage 3 merged env-stage3.
+    root.file("/etc/cont-finish.d/cf", "#!/bin/sh\necho cf $S6_STAGE2_EXITED\n", 0o755);
     for start in 0..2 {
         let o = root.init(&["sleep", "1000"]).run_on_disk().timeout(Duration::from_secs(20)).run();
         assert_eq!(o.code(), 5, "start {start}: {}\n{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains("cf 5\n"), "start {start}: {}\n{}", o.stdout, o.stderr);
     }
     // As v2 read it when stage 3 began, a code written while the services
     // stop (a service that exits 143 on TERM) does not replace the CMD's.
@@ -1496,8 +1499,10 @@ exit 0
 ",
         0o755,
     );
+    root.file("/etc/cont-finish.d/cf", "#!/bin/sh\necho cf $S6_STAGE2_EXITED\n", 0o755);
     let o = root.init(&["sh", "-c", "sleep 0.3; exit 4"]).timeout(Duration::from_secs(20)).run();
     assert_eq!(o.code(), 4, "{}", o.stderr);
+    assert!(o.stdout.contains("cf 4\n"), "{}\n{}", o.stdout, o.stderr);
 }
 
 /// `s6-svlisten1`: what the program it starts does to the service is

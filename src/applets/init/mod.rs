@@ -897,12 +897,15 @@ impl Pid1 {
         }
     }
 
-    /// The global environment plus `S6_STAGE2_EXITED` (cont-finish scripts).
+    /// The global environment plus `S6_STAGE2_EXITED` (cont-finish
+    /// scripts): the code the container exits with as it stands, so one
+    /// that a v2 `finish` script wrote to `env-stage3` (or anyone to the
+    /// exitcode file) counts, as v2's stage 3 read it from there.
     fn finish_env(&self) -> Envp<'static> {
         let Ok(mut e) = Builder::alloc(self.global_env.len() + 1) else { return self.global_env };
         e.extend(self.global_env);
         let mut b = itoa::Buffer::new();
-        let code = self.m.code.unwrap_or(0);
+        let code = runtime::read_exitcode().unwrap_or(self.m.code.unwrap_or(0));
         if let Ok(v) = arena::cstr(&[b"S6_STAGE2_EXITED=", b.format(code).as_bytes()]) {
             e.push(v);
         }
