@@ -217,13 +217,14 @@ pub fn applyuidgid(args: Args) -> u8 {
 }
 
 /// `s6-envdir [-I|-i] [-n] [-f] [-L] [-c nullchar] DIR PROG…`: one variable
-/// per file. An empty file unsets; otherwise the first line without
-/// trailing blanks (`-n` keeps them), or with `-f` the whole file minus one
-/// final newline (`-fn` keeps it); NULs become newlines (or `-c`'s first
-/// byte); at most 4096 bytes per file unless `-L`.
+/// per file (names with a `=` skipped). An empty file unsets; otherwise the
+/// first line without trailing spaces, tabs and CRs (`-n` keeps them), or
+/// with `-f` the whole file minus one final newline (`-fn` keeps it); NULs
+/// become newlines (or `-c`'s first byte); at most 4095 bytes per file
+/// unless `-L`, as skalibs' `envdir_internal`.
 pub fn envdir(args: Args) -> u8 {
     const USAGE: &[u8] = b"s6-envdir [ -I | -i ] [ -n ] [ -f ] [ -L ] [ -c nullchar ] dir prog...";
-    let (mut insist, mut chomp, mut whole, mut max, mut nullis) = (true, true, false, 4096, b'\n');
+    let (mut insist, mut chomp, mut whole, mut max, mut nullis) = (true, true, false, 4095, b'\n');
     let rest = chain::opts(args, b"IinfLc:", USAGE, &mut |c, a| {
         match c {
             b'I' => insist = false,
@@ -249,10 +250,12 @@ pub fn envdir(args: Args) -> u8 {
     let mut mods: &mut [Mod] = &mut [];
     let mut n = 0;
     let walked = for_each_entry(dir.as_fd(), &mut |name, _| {
-        if name.to_bytes()[0] == b'.' {
+        if name.to_bytes()[0] == b'.' || name.to_bytes().contains(&b'=') {
             return Ok(());
         }
-        let raw = read_at(Some(dir.as_fd()), name, max).unwrap_or_else(|e| fail(e));
+        // A name that went away (a dangling link): skalibs says EIDRM.
+        let raw = read_at(Some(dir.as_fd()), name, max)
+            .unwrap_or_else(|e| fail(if e == rustix::io::Errno::NOENT { rustix::io::Errno::IDRM } else { e }));
         let value = if raw.is_empty() {
             None
         } else {
@@ -261,9 +264,13 @@ pub fn envdir(args: Args) -> u8 {
                 if chomp {
                     v = v.strip_suffix(b"\n").unwrap_or(v);
                 }
+            } else if chomp && max == usize::MAX && !v.contains(&b'\n') {
+                // skalibs' unclamped reader (-L) drops a first line that
+                // has no newline when it chomps: an empty value.
+                v = b"";
             } else {
                 v = v.split(|&c| c == b'\n').next().unwrap_or(v);
-                while chomp && matches!(v.last(), Some(b' ' | b'\t')) {
+                while chomp && matches!(v.last(), Some(b' ' | b'\t' | b'\r')) {
                     v = &v[..v.len() - 1];
                 }
             }

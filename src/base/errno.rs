@@ -41,6 +41,7 @@ const TABLE: &[(Errno, &[u8])] = &[
     (Errno::NOSYS, b"Function not implemented"),
     (Errno::NOTEMPTY, b"Directory not empty"),
     (Errno::LOOP, b"Too many levels of symbolic links"),
+    (Errno::IDRM, b"Identifier removed"),
     (Errno::OVERFLOW, b"Value too large for defined data type"),
     (Errno::ILSEQ, b"Invalid or incomplete multibyte or wide character"),
     (Errno::OPNOTSUPP, b"Operation not supported"),

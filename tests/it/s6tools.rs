@@ -124,12 +124,27 @@ fn account_tools_match_debian() {
     let d = TempDir::new("envdir");
     let e = d.path().join("e");
     fs::create_dir(&e).unwrap();
-    for (k, v) in [("A", "one\ntwo\n"), ("B", "trail \t\n"), ("C", ""), ("D", "\n"), ("E", "x\0y\n"), (".H", "hidden")]
-    {
+    // F: a CR before the newline (trimmed as a blank); G=H: a name with `=`
+    // (skipped); Z: longer than the 4095 bytes read without -L.
+    let long = "z".repeat(5000);
+    for (k, v) in [
+        ("A", "one\ntwo\n"),
+        ("B", "trail \t\n"),
+        ("C", ""),
+        ("D", "\n"),
+        ("E", "x\0y\n"),
+        (".H", "hidden"),
+        ("F", "cr \r\n"),
+        ("G=H", "x"),
+        ("Z", long.as_str()),
+    ] {
         fs::write(e.join(k), v).unwrap();
     }
+    // A dangling link: skalibs' error is EIDRM.
+    fs::create_dir(d.path().join("dangling")).unwrap();
+    std::os::unix::fs::symlink("nowhere", d.path().join("dangling/X")).unwrap();
     let env = [("C", "was set"), ("KEEP", "k"), ("UID", "5"), ("GID", "6"), ("GIDLIST", "7,8")];
-    let show = ["sh", "-c", "env | grep -E '^(A|B|C|D|E|H|KEEP|UID|GID|GIDLIST)=' | sort"];
+    let show = ["sh", "-c", "env | grep -E '^(A|B|C|D|E|F|G|H|Z|KEEP|UID|GID|GIDLIST)=' | sort"];
     let cases: Vec<Vec<&str>> = vec![
         vec!["s6-setuidgid"],
         vec!["s6-setuidgid", "daemon"],
@@ -166,6 +181,10 @@ fn account_tools_match_debian() {
         vec!["s6-envdir", "-I", "nodir"],
         vec!["s6-envdir", "-q", "e", "true"],
         vec!["s6-envdir", ".", "true"],
+        vec!["s6-envdir", "-L", "e"],
+        vec!["s6-envdir", "-Lf", "e"],
+        vec!["s6-envdir", "-Ln", "e"],
+        vec!["s6-envdir", "dangling", "true"],
     ];
     for (i, case) in cases.iter().enumerate() {
         let mut args = case.clone();
@@ -178,7 +197,7 @@ fn account_tools_match_debian() {
     // `s6-envdir` results as s6 documents them (the differential above runs
     // these same files through Debian's).
     let (_, out, _) = run(ours(&["s6-envdir", "e"]).args(show).current_dir(d.path()).envs(env));
-    assert_eq!(out, "A=one\nB=trail\nD=\nE=x\nGID=6\nGIDLIST=7,8\nKEEP=k\nUID=5\n");
+    assert_eq!(out, format!("A=one\nB=trail\nD=\nE=x\nF=cr\nGID=6\nGIDLIST=7,8\nKEEP=k\nUID=5\nZ={}\n", &long[..4095]));
 }
 
 #[test]
