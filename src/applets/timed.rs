@@ -61,21 +61,21 @@ pub fn setsid(args: Args) -> u8 {
 /// How often `s6-setlock -t` tries the lock again.
 const LOCK_RETRY_MS: u64 = 10;
 
-/// `s6-setlock [-r|-w] [-n|-N|-t timeout] lockfile prog…`: a POSIX lock
-/// on the whole file, kept across the exec (the descriptor stays open).
+/// `s6-setlock [-r|-w] [-n|-N] [-t timeout] [-d fd] lockfile prog…`: a
+/// POSIX lock on the whole file, kept across the exec (the descriptor stays
+/// open, as `fd` with `-d`). `-t` gives up after `timeout` ms (0: never):
+/// `lock FILE: timed out`, 1. As s6 2.15's.
 pub fn setlock(args: Args) -> u8 {
-    const U: &[u8] = b"s6-setlock [ -r | -w ] [ -n | -N | -t timeout ] lockfile prog...";
-    let (mut nb, mut ex, mut timeout) = (0u8, true, 0u32);
-    let rest = opts(args, b"nNrwt:", U, &mut |c, a| {
+    const U: &[u8] = b"s6-setlock [ -r | -w ] [ -n | -N ] [ -t timeout ] [ -d fd ] lockfile prog...";
+    let (mut nb, mut ex, mut timeout, mut dest) = (false, true, 0u32, None);
+    let rest = opts(args, b"nNrwt:d:", U, &mut |c, a| {
         match c {
-            b'n' => nb = 1,
-            b'N' => nb = 0,
+            b'n' => nb = true,
+            b'N' => nb = false,
             b'r' => ex = false,
             b'w' => ex = true,
-            b't' => {
-                timeout = uint(a).unwrap_or_else(|| diag::usage(U));
-                nb = 2
-            }
+            b't' => timeout = uint(a).unwrap_or_else(|| diag::usage(U)),
+            b'd' => dest = Some(uint(a).filter(|&d| d <= i32::MAX as u32).unwrap_or_else(|| diag::usage(U)) as i32),
             _ => return false,
         }
         true
@@ -84,38 +84,63 @@ pub fn setlock(args: Args) -> u8 {
         diag::usage(U);
     }
     let file = rest.get_arg(0).unwrap_or(c"");
-    // Not close-on-exec: the program holds the lock.
-    let fd = match fs::open(file, OFlags::RDWR | OFlags::CREATE | OFlags::NONBLOCK, Mode::from_raw_mode(0o666)) {
-        Ok(fd) => fd,
-        Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open_create ", file.to_bytes()]),
+    let name = file.to_bytes();
+    // Not close-on-exec: the program holds the lock. An exclusive lock
+    // needs write access; a shared one only read access (a read-only file
+    // will do): open for reading, and when there is no such file, create
+    // it first.
+    let nbf = OFlags::NONBLOCK;
+    let fd = if ex {
+        fs::open(file, OFlags::WRONLY | OFlags::CREATE | nbf, Mode::from_raw_mode(0o666))
+            .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", name, b" for writing"]))
+    } else {
+        let read = || fs::open(file, OFlags::RDONLY | nbf, Mode::empty());
+        match read() {
+            Err(Errno::NOENT) => {
+                if let Err(e) = fs::open(file, OFlags::WRONLY | OFlags::CREATE | nbf, Mode::from_raw_mode(0o666)) {
+                    diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create ", name])
+                }
+                read()
+            }
+            r => r,
+        }
+        .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", name, b" for reading"]))
     };
     use FlockOperation::*;
-    let op = match (ex, nb) {
-        (true, 0) => LockExclusive,
-        (false, 0) => LockShared,
-        (true, _) => NonBlockingLockExclusive,
-        (false, _) => NonBlockingLockShared,
+    // With a time limit the lock is tried again until the deadline.
+    let try_only = nb || timeout != 0;
+    let op = match (ex, try_only) {
+        (true, false) => LockExclusive,
+        (false, false) => LockShared,
+        (true, true) => NonBlockingLockExclusive,
+        (false, true) => NonBlockingLockShared,
     };
     let deadline = Instant::now().after_ms(timeout as u64);
     loop {
         match fs::fcntl_lock(&fd, op) {
             Ok(()) => break,
             Err(Errno::INTR) => {}
-            Err(Errno::AGAIN | Errno::ACCESS) if nb == 2 && Instant::now() < deadline => {
+            Err(Errno::AGAIN | Errno::ACCESS) if !nb && timeout != 0 => {
+                if Instant::now() >= deadline {
+                    diag::fatal(exit::FALSE, &[b"lock ", name, b": timed out"]);
+                }
                 crate::base::child::sleep_until(Instant::now().after_ms(LOCK_RETRY_MS).min(deadline));
-            }
-            Err(Errno::AGAIN | Errno::ACCESS) if nb == 2 => {
-                diag::fatal_sys(exit::FALSE, Errno::TIMEDOUT, &[b"unable to acquire lock"]);
             }
             // A conflict reads as EBUSY, as skalibs' lock functions say it.
             Err(e) => diag::fatal_sys(
-                1,
+                exit::FALSE,
                 if matches!(e, Errno::ACCESS | Errno::AGAIN) { Errno::BUSY } else { e },
-                &[b"unable to lock ", file.to_bytes()],
+                &[b"unable to lock ", name],
             ),
         }
     }
-    core::mem::forget(fd);
+    let held = rustix::fd::IntoRawFd::into_raw_fd(fd);
+    if let Some(d) = dest.filter(|&d| d != held) {
+        if let Err(e) = crate::sys::fd::dup_to(held, d) {
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to move lock descriptor"]);
+        }
+        crate::sys::fd::close_number(held);
+    }
     chain::exec_here(rest.skip(1))
 }
 

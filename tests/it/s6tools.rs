@@ -291,7 +291,7 @@ fn setlock_excludes_and_fails_fast_with_n() {
     let t = Instant::now();
     let (code, _, err) = run(&mut ours(&["s6-setlock", "-t", "300", fs_, "echo", "ran"]));
     assert!(t.elapsed() >= Duration::from_millis(300));
-    assert_eq!((code, err.as_str()), (1, "s6-setlock: fatal: unable to acquire lock: Connection timed out\n"));
+    assert_eq!((code, err), (1, format!("s6-setlock: fatal: lock {fs_}: timed out\n")));
     // Blocking: runs once the holder is gone.
     let (code, out, _) = run(&mut ours(&["s6-setlock", fs_, "echo", "ran"]));
     assert_eq!((code, out.as_str()), (0, "ran\n"));
@@ -299,21 +299,52 @@ fn setlock_excludes_and_fails_fast_with_n() {
     wait_child(&mut holder, Duration::from_secs(10));
     // Free: -n takes it.
     assert_eq!(run(&mut ours(&["s6-setlock", "-n", fs_, "true"])).0, 0);
+    same(&["s6-setlock", "-n", fs_, "/nonexistent"]);
+    // Usage: s6 2.15's text, with -d (2.11 has no -d).
+    let usage = "s6-setlock: usage: s6-setlock [ -r | -w ] [ -n | -N ] [ -t timeout ] [ -d fd ] lockfile prog...\n";
     for a in [
         &["s6-setlock"][..],
         &["s6-setlock", "-x", fs_, "true"],
         &["s6-setlock", fs_],
         &["s6-setlock", "-t", "x", fs_, "true"],
-        &["s6-setlock", "-n", fs_, "/nonexistent"],
+        &["s6-setlock", "-d", "x", fs_, "true"],
+    ] {
+        assert_eq!(run(&mut ours(a)), (100, String::new(), usage.to_string()), "{a:?}");
+    }
+    // Opening: for writing (-w), for reading (-r, created first when
+    // missing), as Debian's; a directory can be read-locked.
+    let ro = d.path().join("ro");
+    fs::write(&ro, "").unwrap();
+    fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o444)).unwrap();
+    let nr = d.path().join("nr");
+    fs::write(&nr, "").unwrap();
+    fs::set_permissions(&nr, std::os::unix::fs::PermissionsExt::from_mode(0)).unwrap();
+    let (ro, nr, dir) = (ro.to_str().unwrap(), nr.to_str().unwrap(), d.path().to_str().unwrap());
+    let new = format!("{dir}/new");
+    for a in [
+        &["s6-setlock", "/nonexistent/dir/lock", "true"][..],
+        &["s6-setlock", "-r", "/nonexistent/dir/lock", "true"],
+        &["s6-setlock", "-r", dir, "echo", "ran"],
+        &["s6-setlock", dir, "true"],
+        &["s6-setlock", "-r", &new, "echo", "ran"],
     ] {
         same(a);
     }
-    // s6 2.15's wording (2.11 says "unable to open X for writing").
-    let (code, _, err) = run(&mut ours(&["s6-setlock", "/nonexistent/dir/lock", "true"]));
-    assert_eq!(
-        (code, err.as_str()),
-        (111, "s6-setlock: fatal: unable to open_create /nonexistent/dir/lock: No such file or directory\n")
-    );
+    for a in [&["-r", ro, "echo", "ran"][..], &[ro, "echo", "ran"], &["-r", nr, "echo", "ran"]] {
+        let as_user = |c: Command| {
+            let mut u = Command::new("setpriv");
+            u.args(["--reuid", "1000", "--regid", "1000", "--clear-groups"]).arg(c.get_program()).args(c.get_args());
+            run(&mut u)
+        };
+        let mut theirs = Command::new("/usr/bin/s6-setlock");
+        theirs.args(a);
+        let mut o = Command::new(rs6());
+        o.arg("s6-setlock").args(a);
+        assert_eq!(as_user(o), as_user(theirs), "{a:?}");
+    }
+    // -d: the lock on that descriptor.
+    let (code, out, _) = run(&mut ours(&["s6-setlock", "-d", "7", fs_, "sh", "-c", "readlink /proc/$$/fd/7"]));
+    assert_eq!((code, out), (0, format!("{fs_}\n")));
 }
 
 #[test]
