@@ -318,7 +318,7 @@ fn setlock_excludes_and_fails_fast_with_n() {
     fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o444)).unwrap();
     let nr = d.path().join("nr");
     fs::write(&nr, "").unwrap();
-    fs::set_permissions(&nr, std::os::unix::fs::PermissionsExt::from_mode(0)).unwrap();
+    fs::set_permissions(&nr, std::os::unix::fs::PermissionsExt::from_mode(0o0)).unwrap();
     let (ro, nr, dir) = (ro.to_str().unwrap(), nr.to_str().unwrap(), d.path().to_str().unwrap());
     let new = format!("{dir}/new");
     for a in [
