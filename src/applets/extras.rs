@@ -100,10 +100,16 @@ fn put_stdout(bytes: &[u8]) {
     }
 }
 
-/// `s6-tai64nlocal`: copy stdin to stdout, a TAI64N label at the start of a
-/// line replaced by its local time, `YYYY-MM-DD HH:MM:SS.nnnnnnnnn`.
-pub fn tai64nlocal(_: Args) -> u8 {
-    let zone = Zone::load(Env::get().var(b"TZ"));
+/// `s6-tai64nlocal [-g]`: copy stdin to stdout, a TAI64N label at the
+/// start of a line (hex digits in either case) replaced by its local time,
+/// or with `-g` its UTC time, `YYYY-MM-DD HH:MM:SS.nnnnnnnnn`.
+pub fn tai64nlocal(args: Args) -> u8 {
+    let mut utc = false;
+    opts(args, b"g", b"s6-tai64nlocal [ -g ]", &mut |c, _| {
+        utc = c == b'g';
+        utc
+    });
+    let zone = if utc { Zone::UTC } else { Zone::load(Env::get().var(b"TZ")) };
     // The start of the current line while it may still be a label.
     let mut head = [0u8; 25];
     let mut have = 0usize;
@@ -126,7 +132,7 @@ pub fn tai64nlocal(_: Args) -> u8 {
                 in_head = c == b'\n';
                 continue;
             }
-            let fits = if have == 0 { c == b'@' } else { c.is_ascii_digit() || (b'a'..=b'f').contains(&c) };
+            let fits = if have == 0 { c == b'@' } else { c.is_ascii_hexdigit() };
             if !fits {
                 out.put(&[&head[..have], &[c]]);
                 have = 0;

@@ -569,12 +569,22 @@ fn tai64n_and_tai64nlocal_match_debian() {
         @400000006b0adf5a2adb86aZ x\n@400000004b0adf5a00000001 2009\n@400000005a0adf5a2adb86a1 2017\n\
         @400000003000000000000000 1995\n@3fffffffffffffff00000000 before 1970\n\n@\n\
         @400000000000000000000000 TAI 1970\n@400000000000000900000000 UTC 1969\n@400000000000000a00000000 epoch\n\
-        @400000006b0adf5a2adb86a1";
+        @400000006B0ADF5A2aDB86A1 upper\n@400000006b0adf5a2adb86a1";
     for tz in [Some("UTC"), Some("Europe/Paris"), Some("America/New_York"), Some(""), None] {
         let env: Vec<(&str, &str)> = tz.map(|z| vec![("TZ", z)]).unwrap_or_default();
         let theirs = filter(true, "s6-tai64nlocal", &env, input);
         assert_eq!(filter(false, "s6-tai64nlocal", &env, input), theirs, "TZ={tz:?}");
         assert_eq!(theirs.0, 0);
+        // -g: UTC whatever TZ says; a bad option: usage, 100.
+        for opt in ["-g", "-x"] {
+            let run = |theirs: bool| {
+                let mut c = if theirs { Command::new("/usr/bin/s6-tai64nlocal") } else { ours(&["s6-tai64nlocal"]) };
+                c.arg(opt).env_clear().envs(env.iter().copied());
+                let r = run_timed(&mut c, Some(input), Duration::from_secs(10));
+                (r.code(), r.out.clone(), r.err())
+            };
+            assert_eq!(run(false), run(true), "{opt} TZ={tz:?}");
+        }
     }
     let before = std::time::SystemTime::now();
     let (code, out, err) = filter(false, "s6-tai64n", &[], b"a\n\nbb\nlast");
