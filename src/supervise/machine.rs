@@ -18,11 +18,13 @@
 //! | up | `Ready` | ready (`U`) |
 //! | any | `Stop` | wanted down; the down-signal when up; at shutdown a down service lets go of its log pipe |
 //!
-//! The throttle: a run that lived 1 s or more restarts at once. One that
-//! died sooner restarts 1 s after it became ready, or, without readiness,
-//! 1 s after its death. Its start came before both, so two starts are never
-//! less than 1 s apart, whatever the time between the fork and the exec of
-//! either (`u` and `o` skip the throttle, as in s6).
+//! The throttle, s6-supervise's: a service that became ready restarts 1 s
+//! after it became ready (at once if that is past); one that never became
+//! ready restarts 1 s after it went fully down (after `./finish`), however
+//! long it ran. So two starts are never less than 1 s apart, and a client
+//! waiting for a restart (`s6-svc -wr -r`, `s6-svwait -r`) sees the
+//! service down before it is up again (`u` and `o` skip the throttle, as
+//! in s6).
 //!
 //! Beyond s6 (each opt-in by a file in the service directory):
 //! - `restart-backoff` `MIN MAX` (ms): a run that died less than MIN ms
@@ -81,7 +83,7 @@ pub struct State {
     /// When the current (or last) run was started and became ready.
     pub started: Option<Instant>,
     pub ready_at: Option<Instant>,
-    /// The earliest restart the throttle allows (set at a death).
+    /// The earliest restart `restart-backoff` allows (set at a death).
     pub not_before: Option<Instant>,
     pub restart_at: Option<Instant>,
     pub kill_at: Option<Instant>,
@@ -239,20 +241,15 @@ fn down_and_ready(s: &mut State, a: &mut Actions, f: &impl Facts, events: &'stat
     let _ = a.push(Action::Announce(events));
     let now = f.now();
     if s.want_up && !f.stopping() {
-        s.restart_at = Some(s.not_before.map_or(now, |t| t.max(now)));
+        let base = match s.ready_at {
+            Some(r) => r.after_ms(THROTTLE_MS).max(now),
+            None => now.after_ms(THROTTLE_MS),
+        };
+        s.restart_at = Some(s.not_before.map_or(base, |t| t.max(base)));
     }
     if f.stopping() && !s.log {
         let _ = a.push(Action::ClosePipes);
     }
-}
-
-/// The earliest restart after a death at `now` (see the module doc).
-fn throttle(s: &State, now: Instant) -> Option<Instant> {
-    let started = s.started?;
-    if now >= started.after_ms(THROTTLE_MS) {
-        return None;
-    }
-    Some(s.ready_at.unwrap_or(now).after_ms(THROTTLE_MS))
 }
 
 /// After a death by itself at `now`: the backoff, the quick-death count,
@@ -383,7 +380,9 @@ pub fn step(mut s: State, ev: Event, f: &impl Facts) -> (State, Actions) {
                 s.ready = false;
                 s.stamp = f.tai();
                 let now = f.now();
-                s.not_before = throttle(&s, now);
+                // The backoff's wait, if any (`judge`); the throttle
+                // counts when the service is fully down.
+                s.not_before = None;
                 let _ = a.push(Action::RecordDeath(wstat));
                 if !s.downed && !f.stopping() {
                     judge(&mut s, &mut a, f, wstat, now);

@@ -305,45 +305,49 @@ fn finish_exit_codes() {
     assert_eq!(go(down(), Event::Died(0)), (down(), vec![]));
 }
 
-/// Throttle: a run that died within 1 s of its start restarts 1 s after
-/// its death (or after its readiness), so never less than 1 s after it
-/// started, however late its exec ran; one that lived longer restarts at
-/// once.
+/// Throttle, s6-supervise's: a service that was ready restarts 1 s after
+/// it became ready (at once when that is past); one that was never ready
+/// restarts 1 s after it went fully down (after finish), however long it
+/// ran; so never less than 1 s after its previous start.
 #[test]
 fn throttle_is_never_below_one_second() {
     let f = |ms| F { ms, ..F0 };
-    // Started at 10 000 (Spawned), died at once at 10 002.
+    // Started at 10 000 (Spawned), died at once at 10 002, down at 10 003.
     let s = step(up(), Event::Died(wstat_exited(1)), &f(10_002)).0;
     let (s, _) = step(s, Event::NoFinish, &f(10_003));
-    assert_eq!(s.restart_at, Some(at(11_002)));
+    assert_eq!(s.restart_at, Some(at(11_003)));
     // The machine waits: a tick before changes nothing, the tick at it starts.
-    assert_eq!(step(s, Event::Tick, &f(11_001)).1.to_vec(), []);
-    let (s2, a) = step(s, Event::Tick, &f(11_002));
+    assert_eq!(step(s, Event::Tick, &f(11_002)).1.to_vec(), []);
+    let (s2, a) = step(s, Event::Tick, &f(11_003));
     assert_eq!((a.to_vec(), s2.restart_at), (vec![SpawnRun], None));
-    // Died 0.5 s after its start: restart 1 s after the death.
+    // Died 0.5 s after its start: restart 1 s after it is down.
     let s = step(up(), Event::Died(0), &f(10_500)).0;
     assert_eq!(step(s, Event::NoFinish, &f(10_500)).0.restart_at, Some(at(11_500)));
-    // finish ran long: the restart is not before finish is done.
+    // finish ran long: 1 s after finish is done.
     let s = step(up(), Event::Died(0), &f(10_001)).0;
     let s = step(s, Event::FinishSpawned(7), &f(10_001)).0;
-    assert_eq!(step(s, Event::Died(0), &f(13_000)).0.restart_at, Some(at(13_000)));
-    // Ready at 10 010, died at 10 300: restart at ready + 1 s (s6's rule).
+    assert_eq!(step(s, Event::Died(0), &f(13_000)).0.restart_at, Some(at(14_000)));
+    // Ready at 10 010, died at 10 300: restart at ready + 1 s.
     let s = step(step(up(), Event::Spawned(42, true), &F0).0, Event::Ready, &f(10_010)).0;
     let s = step(s, Event::Died(0), &f(10_300)).0;
     assert_eq!(step(s, Event::NoFinish, &f(10_300)).0.restart_at, Some(at(11_010)));
-    // Lived 1 s or more: at once.
-    let s = step(up(), Event::Died(0), &f(11_000)).0;
-    assert_eq!(step(s, Event::NoFinish, &f(11_000)).0.restart_at, Some(at(11_000)));
+    // Ready, then died 1.5 s later: at once.
+    let s = step(step(up(), Event::Spawned(42, true), &F0).0, Event::Ready, &f(10_010)).0;
+    let s = step(s, Event::Died(0), &f(11_510)).0;
+    assert_eq!(step(s, Event::NoFinish, &f(11_510)).0.restart_at, Some(at(11_510)));
+    // Never ready, ran an hour: still 1 s after it is down (a client
+    // waiting for the restart sees it down first).
     let s = step(up(), Event::Died(0), &f(3_600_000)).0;
-    assert_eq!(step(s, Event::NoFinish, &f(3_600_001)).0.restart_at, Some(at(3_600_001)));
-    // Whatever the timing, the next start is >= 1 s after the previous one.
+    assert_eq!(step(s, Event::NoFinish, &f(3_600_001)).0.restart_at, Some(at(3_601_001)));
+    // Whatever the timing, the next start is >= 1 s after the previous one
+    // and after the service went down.
     for life in [0, 1, 5, 499, 999, 1000, 1001, 1999, 5000] {
         for fin in [0, 1, 700, 2000] {
             let s = step(up(), Event::Died(0), &f(10_000 + life)).0;
             let s = step(s, Event::NoFinish, &f(10_000 + life + fin)).0;
             let next = s.restart_at.unwrap();
             assert!(next >= at(11_000), "life {life} fin {fin}");
-            assert!(next >= at(10_000 + life + fin));
+            assert_eq!(next, at(10_000 + life + fin + 1000));
         }
     }
 }
@@ -518,10 +522,10 @@ fn restart_backoff_doubles_up_to_max_and_resets() {
     }
     // A run between MIN and MAX: no wait beyond the throttle, memory kept.
     let (n, _) = cycle(s, f, t, t + 2000, wstat_exited(1));
-    assert_eq!((n.restart_at, n.backoff), (Some(at(t + 2000)), 6000));
+    assert_eq!((n.restart_at, n.backoff), (Some(at(t + 3000)), 6000));
     // One that lived more than MAX resets it: the next quick death waits MIN.
     let (n, _) = cycle(n, f, t, t + 6001, wstat_exited(1));
-    assert_eq!((n.restart_at, n.backoff), (Some(at(t + 6001)), 0));
+    assert_eq!((n.restart_at, n.backoff), (Some(at(t + 7001)), 0));
     let (n, _) = cycle(n, f, t + 7000, t + 7000, wstat_exited(1));
     assert_eq!(n.restart_at, Some(at(t + 8500)));
     // The throttle stays the floor: MIN 100 still waits 1 s.
