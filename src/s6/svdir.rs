@@ -181,13 +181,6 @@ pub fn read_number(dir: BorrowedFd<'_>, name: &CStr) -> Result<Option<u64>, ()> 
     }
 }
 
-/// A signal file (`down-signal`, `reload-signal`): a name (`TERM`,
-/// `SIGTERM`, any case) or a number; `default` when missing or invalid.
-pub fn read_signal(dir: BorrowedFd<'_>, name: &CStr, default: u32) -> u32 {
-    let mut buf = [0u8; 32];
-    first_line(dir, name, &mut buf).and_then(crate::base::signame::number).filter(|&n| n != 0).unwrap_or(default)
-}
-
 /// Does `dir/name` exist (a flag file such as `down`)?
 pub fn exists(dir: BorrowedFd<'_>, name: &CStr) -> bool {
     fs::statat(dir, name, AtFlags::empty()).is_ok()

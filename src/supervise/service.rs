@@ -277,6 +277,19 @@ impl Live<'_> {
     fn invalid(&self, name: &CStr, default: &[u8]) {
         self.svc.warn(None, &[b"invalid ", name.to_bytes(), b": ", default]);
     }
+    /// A signal file (`down-signal`, `reload-signal`): `default` when it
+    /// is missing or empty, and, with s6-supervise's warning, when its
+    /// first line is not a signal.
+    fn signal(&self, name: &CStr, default: u32) -> u32 {
+        let mut buf = [0u8; 64];
+        match self.line(name, &mut buf) {
+            None | Some(b"") => default,
+            Some(l) => crate::base::signame::number(l).filter(|&n| n != 0).unwrap_or_else(|| {
+                self.svc.warn(None, &[b"invalid ", name.to_bytes()]);
+                default
+            }),
+        }
+    }
 }
 
 impl machine::Facts for Live<'_> {
@@ -290,10 +303,10 @@ impl machine::Facts for Live<'_> {
         self.stopping
     }
     fn down_signal(&self) -> u32 {
-        svdir::read_signal(self.dir, c"down-signal", signal::SIGTERM)
+        self.signal(c"down-signal", signal::SIGTERM)
     }
     fn reload_signal(&self) -> u32 {
-        svdir::read_signal(self.dir, c"reload-signal", signal::SIGHUP)
+        self.signal(c"reload-signal", signal::SIGHUP)
     }
     fn timeout_kill(&self) -> u64 {
         svdir::read_number(self.dir, c"timeout-kill").ok().flatten().unwrap_or(0)
@@ -716,7 +729,7 @@ impl Supervisor {
                 }
             }
             Ok(None) => {}
-            _ => svc.warn(None, &[b"invalid notification-fd: ignoring it"]),
+            _ => svc.warn(None, &[b"invalid notification-fd"]),
         }
         let notify = notify_w.as_ref().map(|(w, n)| (w.as_raw_fd(), *n));
         let svc = &self.svcs[i];
