@@ -82,6 +82,9 @@ const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 struct Job {
     pid: Pid,
     item: Item,
+    /// A cont-finish script killed at `S6_KILL_FINISH_MAXTIME`: it ran
+    /// under `s6-maximumtime`, whose code for that is 99.
+    timed_out: bool,
 }
 
 struct Pid1 {
@@ -620,7 +623,12 @@ impl Pid1 {
                 self.signal_foreground(signal::SIGTERM);
                 self.signal_foreground(signal::SIGCONT);
             }
-            Action::KillForeground => self.signal_foreground(signal::SIGKILL),
+            Action::KillForeground => {
+                if let Some(j) = self.job.as_mut().filter(|j| matches!(j.item, Item::Finish(_))) {
+                    j.timed_out = true;
+                }
+                self.signal_foreground(signal::SIGKILL)
+            }
             Action::LoadFinish => {
                 self.items = or_warn(finish_items(self.base));
                 self.next = 0;
@@ -728,7 +736,7 @@ impl Pid1 {
             return;
         }
         self.job = None;
-        self.job_done(job.item, code);
+        self.job_done(job.item, if job.timed_out { exit::TIMEOUT } else { code });
     }
 
     /// The CMD's first word, for `[cmd] NAME exited N`.
@@ -889,7 +897,7 @@ impl Pid1 {
             report: crate::base::diag::warn_sys_fatal,
         };
         match spawn(&sp) {
-            Ok(pid) => self.job = Some(Job { pid, item }),
+            Ok(pid) => self.job = Some(Job { pid, item, timed_out: false }),
             Err(e) => {
                 self.warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);
                 self.job_done(item, exit::SYSCALL);
