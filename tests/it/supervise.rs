@@ -250,6 +250,48 @@ fn restart_throttle_one_second() {
     assert_eq!(c.wait().code(), 0);
 }
 
+/// s6's throttle: a service without readiness that ran for more than 1 s
+/// still restarts 1 s after it went down, so that `s6-svc -wr -r` and
+/// `s6-svwait -r` (Debian's and ours) see it down, then up again.
+#[test]
+fn restart_waits_one_second_after_down_and_wr_sees_it() {
+    let _t = timing();
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let a = svc_dir(&root, "a");
+    wait_state(&a, "up (pid ");
+    std::thread::sleep(Duration::from_millis(1200));
+    let d = a.to_str().unwrap();
+    for theirs in [true, false] {
+        let mut svc = if theirs {
+            s6("s6-svc")
+        } else {
+            let mut c = Command::new(rs6());
+            c.arg("s6-svc");
+            c
+        };
+        let t = Instant::now();
+        let r = host(svc.args(["-T", "5000", "-wr", "-r", d]));
+        let took = t.elapsed();
+        assert_eq!(r.0, 0, "theirs {theirs}: {r:?}");
+        assert!(took >= Duration::from_millis(950) && took < Duration::from_millis(3000), "{took:?}");
+        // Up again, with a new pid; and long enough for the next -r to
+        // restart it right after a run of more than 1 s.
+        wait_state(&a, "up (pid ");
+        std::thread::sleep(Duration::from_millis(1200));
+    }
+    // s6-svwait -r around a kill.
+    let mut w = s6("s6-svwait");
+    let waiter = w.args(["-r", "-t", "5000", d]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(host(s6("s6-svc").args(["-k", d])).0, 0);
+    let out = waiter.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
+
 /// Two starts of a crash-looping service are never less than 1 s apart,
 /// even when a start is slow to get going (here the first run takes 0.5 s
 /// before it stamps and dies): a quick death restarts 1 s after the death,
@@ -449,6 +491,9 @@ fn bad_service_directories_are_reported_and_others_run() {
     fs::create_dir_all(root.path().join("etc/services.d/run-is-dir/run")).unwrap();
     service(&root, "bad-notif", "exec sleep 1000");
     root.file("/etc/services.d/bad-notif/notification-fd", "three\n", 0o644);
+    // An invalid down-signal: warned about when it is read, TERM instead.
+    service(&root, "bad-downsig", "exec sleep 1000");
+    root.file("/etc/services.d/bad-downsig/down-signal", "BOGUS\n", 0o644);
     let long = "x".repeat(220);
     service(&root, &long, "exec sleep 1000");
     service(&root, "broken-log", "exec sleep 1000");
@@ -463,7 +508,8 @@ fn bad_service_directories_are_reported_and_others_run() {
     for want in [
         "s6-supervise no-run: warning: unable to spawn ./run (waiting 60 seconds): No such file or directory",
         "s6-supervise run-is-dir: warning: unable to spawn ./run (waiting 60 seconds): Is a directory",
-        "s6-supervise bad-notif: warning: invalid notification-fd: ignoring it",
+        "s6-supervise bad-notif: warning: invalid notification-fd",
+        "s6-supervise bad-downsig: warning: invalid down-signal",
         "s6-supervise broken-log/log: warning: unable to spawn ./run (waiting 60 seconds): No such file or directory",
     ] {
         assert!(o.stderr.lines().any(|l| l == want), "missing {want:?} in:\n{}", o.stderr);
@@ -747,7 +793,7 @@ fn notification_fd_zero_and_1024_are_rejected() {
     let o = c.wait();
     assert_eq!(o.code(), 0);
     for name in ["n0", "nbig"] {
-        let w = format!("s6-supervise {name}: warning: invalid notification-fd: ignoring it\n");
+        let w = format!("s6-supervise {name}: warning: invalid notification-fd\n");
         assert!(o.stderr.contains(&w), "no {w:?} in {}", o.stderr);
     }
 }
