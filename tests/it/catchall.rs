@@ -64,6 +64,7 @@ fn v2_logging_1_logs_stage2_and_services_cmd_on_console() {
     let text = logged(&dir);
     let lines: Vec<&str> = text.lines().map(after_t).collect();
     for want in [
+        "[s6-init] making user provided files available at /var/run/s6/etc...exited 0.",
         "[cont-init.d] executing container initialization scripts...",
         "cont-init: said",
         "[cont-init.d] 10-say: exited 0.",

@@ -27,6 +27,8 @@ fn order_fix_attrs_cont_init_cmd_cont_finish() {
     assert_eq!(
         progress(&o.stderr),
         vec![
+            "[s6-init] making user provided files available at /var/run/s6/etc...exited 0.",
+            "[s6-init] ensuring user provided files have correct perms...exited 0.",
             "[fix-attrs.d] applying ownership & permissions fixes...",
             "[fix-attrs.d] 01-data: applying...",
             "[fix-attrs.d] 01-data: exited 0.",
@@ -38,6 +40,7 @@ fn order_fix_attrs_cont_init_cmd_cont_finish() {
             "[cont-init.d] 20-second: exited 0.",
             "[cont-init.d] done.",
             "[cmd] sh exited 3",
+            "[s6-finish] waiting for services.",
             "[cont-finish.d] executing container finish scripts...",
             "[cont-finish.d] 00-bye: executing...",
             "[cont-finish.d] 00-bye: exited 0.",

@@ -246,6 +246,12 @@ fn container(args: Args) -> u8 {
         // Stopped while waiting: as if the signal came at the boot's first
         // instant (stage 3 at once, nothing of stage 2 started).
         st.push(Event::Signal(sig));
+    } else if !v3 && runtime_ok {
+        // v2's first two stage-2 steps: `/var/run/s6/etc` is made
+        // (`v2_etc`), and scripts run whatever their modes (a script
+        // without the x bit through its `#!` line).
+        st.progress(&[b"[s6-init] making user provided files available at /var/run/s6/etc...exited 0."]);
+        st.progress(&[b"[s6-init] ensuring user provided files have correct perms...exited 0."]);
     }
     st.advance();
     st.run(&sigfd)
@@ -614,6 +620,9 @@ impl Pid1 {
             }
             Action::WriteExitcode => runtime::write_exitcode(code),
             Action::StopServices => {
+                if self.rc.is_none() && !self.sup.legacy {
+                    self.progress(&[b"[s6-finish] waiting for services."]);
+                }
                 runtime::v2_stage3_freeze();
                 if !self.rc_shutdown() && !self.sup.svcs.is_empty() {
                     self.sup.stop_all();
