@@ -920,3 +920,35 @@ fn maxtime_during_cont_init_starts_the_cmd_and_skips_the_rest() {
         assert_eq!(lines.iter().any(|l| l == "cmd"), policy == "0", "{lines:?}");
     }
 }
+
+/// v3's lines at both ends: the runner of oneshots first; at the stop,
+/// legacy-cont-init going down around cont-finish.d, then fix-attrs and
+/// the runner; none of v2's `[cmd]`/`[s6-finish]` lines.
+#[test]
+fn v3_progress_lines_at_boot_and_stop() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "o", &[]);
+    user(&root, &["o"]);
+    root.file("/etc/cont-finish.d/f", "#!/bin/sh\necho bye\n", 0o755);
+    let o = root.init(&["true"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    let runner = [
+        "s6-rc: info: service s6rc-oneshot-runner: starting",
+        "s6-rc: info: service s6rc-oneshot-runner successfully started",
+    ];
+    assert_eq!(lines[..2], runner, "{}", o.stderr);
+    let tail = [
+        "s6-rc: info: service legacy-cont-init: stopping",
+        "cont-finish: info: running /etc/cont-finish.d/f",
+        "cont-finish: info: /etc/cont-finish.d/f exited 0",
+        "s6-rc: info: service legacy-cont-init successfully stopped",
+        "s6-rc: info: service fix-attrs: stopping",
+        "s6-rc: info: service fix-attrs successfully stopped",
+        "s6-rc: info: service s6rc-oneshot-runner: stopping",
+        "s6-rc: info: service s6rc-oneshot-runner successfully stopped",
+    ];
+    assert_eq!(lines[lines.len() - tail.len()..], tail, "{}", o.stderr);
+    assert!(!o.stderr.contains("[cmd]") && !o.stderr.contains("[s6-finish]"), "{}", o.stderr);
+}

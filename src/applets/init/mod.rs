@@ -639,6 +639,7 @@ impl Pid1 {
                 self.signal_foreground(signal::SIGKILL)
             }
             Action::LoadFinish => {
+                self.rc_stage3_lines(true);
                 self.items = or_warn(finish_items(self.base));
                 self.next = 0;
             }
@@ -647,7 +648,12 @@ impl Pid1 {
                     self.progress(&[b"[s6-finish] syncing disks."]);
                     rustix::fs::sync();
                 }
-                self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
+                // v3 says nothing of its own here: the end of its tree.
+                if self.sup.legacy {
+                    self.rc_stage3_lines(false);
+                } else {
+                    self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
+                }
                 if let Some(l) = &mut self.log {
                     l.release();
                 }
@@ -661,7 +667,9 @@ impl Pid1 {
                 self.reap();
             }
             Action::KillAll => {
-                self.progress(&[b"[s6-finish] sending all processes the KILL signal and exiting."]);
+                if !self.sup.legacy {
+                    self.progress(&[b"[s6-finish] sending all processes the KILL signal and exiting."]);
+                }
                 let _ = self.kill_all(signal::SIGKILL);
                 self.reap_until_none();
             }
@@ -733,10 +741,13 @@ impl Pid1 {
             if self.s.receive_signals {
                 crate::s6::cmd::write_pid(None);
             }
-            let mut l = Line::new();
-            let name = self.cmd_name();
-            l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
-            self.progress_line(&mut l);
+            // v2's line (v3's rc.init says nothing).
+            if !self.sup.legacy {
+                let mut l = Line::new();
+                let name = self.cmd_name();
+                l.push(b"[cmd] ").push(name).push(b" exited ").push_u64(code as u64);
+                self.progress_line(&mut l);
+            }
             self.push(Event::CmdExited(code));
             return;
         }

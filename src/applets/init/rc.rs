@@ -91,6 +91,9 @@ pub fn has_layout(base: &[u8]) -> bool {
     is_dir(profile(base))
 }
 
+/// s6-rc's runner of oneshots (PID 1 stands in for it).
+const RUNNER: &[u8] = b"s6rc-oneshot-runner";
+
 /// An `s6-rc:` line at `level`: to the waiting client's pipe at its
 /// verbosity, else (the boot, the shutdown) to stderr at `S6_VERBOSITY`.
 fn say(rc: &Rc, verbosity: u64, level: u8, parts: &[&[u8]]) {
@@ -214,8 +217,38 @@ impl Pid1 {
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
         rc.plan.select(&rc.db, members, true, rc.up);
+        // s6-rc-compile's runner of oneshots, the first service v3 starts:
+        // PID 1 runs them itself, and says what v3 says.
+        for l in [&b": starting"[..], b" successfully started"] {
+            say(&rc, self.s.verbosity, 2, &[b"s6-rc: info: service ", RUNNER, l]);
+        }
         self.rc = Some(rc);
         self.rc_step();
+    }
+
+    /// Stage 3 with v3's layout: PID 1 runs cont-finish.d where v3's
+    /// `legacy-cont-init` goes down (`begin`), then the rest of v3's tail
+    /// (`fix-attrs`, the runner) is down too: v3's lines for them, for
+    /// those that were up.
+    pub(super) fn rc_stage3_lines(&self, begin: bool) {
+        let Some(rc) = &self.rc else { return };
+        let was_up = |which: Internal| rc.db.svcs.iter().zip(rc.up.iter()).any(|(s, &u)| u && s.internal == which);
+        let line = |name: &[u8], what: &[u8]| say(rc, self.s.verbosity, 2, &[b"s6-rc: info: service ", name, what]);
+        if begin {
+            if was_up(Internal::ContInit) {
+                line(b"legacy-cont-init", b": stopping");
+            }
+            return;
+        }
+        if was_up(Internal::ContInit) {
+            line(b"legacy-cont-init", b" successfully stopped");
+        }
+        if was_up(Internal::FixAttrs) {
+            line(b"fix-attrs", b": stopping");
+            line(b"fix-attrs", b" successfully stopped");
+        }
+        line(RUNNER, b": stopping");
+        line(RUNNER, b" successfully stopped");
     }
 
     /// With v3's layout, v3's progress lines for `cont-init.d` and
