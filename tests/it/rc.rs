@@ -951,4 +951,12 @@ fn v3_progress_lines_at_boot_and_stop() {
     ];
     assert_eq!(lines[lines.len() - tail.len()..], tail, "{}", o.stderr);
     assert!(!o.stderr.contains("[cmd]") && !o.stderr.contains("[s6-finish]"), "{}", o.stderr);
+    // S6_VERBOSITY=3: s6-rc's "bringing selected services" before each.
+    let o = root.init(&["true"]).env("S6_VERBOSITY", "3").run();
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    assert_eq!(lines[0], "s6-rc: info: bringing selected services up", "{}", o.stderr);
+    assert_eq!(lines[1], runner[0], "{}", o.stderr);
+    let down = lines.iter().position(|l| *l == "s6-rc: info: bringing selected services down");
+    let first_stop = lines.iter().position(|l| l.ends_with(": stopping"));
+    assert!(down.is_some() && down < first_stop, "{}", o.stderr);
 }

@@ -217,6 +217,7 @@ impl Pid1 {
         let top = rc.db.find(b"top").unwrap_or(0);
         let members = rc.db.get(top).members;
         rc.plan.select(&rc.db, members, true, rc.up);
+        say(&rc, self.s.verbosity, 3, &[b"s6-rc: info: bringing selected services up"]);
         // s6-rc-compile's runner of oneshots, the first service v3 starts:
         // PID 1 runs them itself, and says what v3 says.
         for l in [&b": starting"[..], b" successfully started"] {
@@ -682,6 +683,7 @@ impl Pid1 {
             }
         }
         rc.plan.select(&rc.db, &sel, false, rc.up);
+        say(&rc, self.s.verbosity, 3, &[b"s6-rc: info: bringing selected services down"]);
         for (i, s) in rc.db.svcs.iter().enumerate() {
             if matches!(s.internal, Internal::FixAttrs | Internal::ContInit) {
                 // Their dependents are up only if they are: keep the base
