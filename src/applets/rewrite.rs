@@ -104,6 +104,12 @@ pub fn setuidgid(args: Args) -> u8 {
         chain::exec_here(prog);
     }
     rt::set_prog(b"s6-envuidgid");
+    // s6-setuidgid hands the account to s6-envuidgid as its first
+    // argument: one that looks like an option it does not take is its
+    // usage error.
+    if acct.len() > 1 && acct[0] == b'-' && acct[1..].iter().any(|c| !b"ugBniD-".contains(c)) {
+        diag::usage(ENVUIDGID);
+    }
     let Some((u, g, list)) = account(acct) else { diag::fatal(exit::FALSE, &[b"unknown user: ", acct]) };
     rt::set_prog(b"s6-applyuidgid");
     apply(u, g, Some(list));

@@ -151,6 +151,7 @@ fn account_tools_match_debian() {
         vec!["s6-setuidgid", "nosuch", "true"],
         vec!["s6-setuidgid", "1:x", "true"],
         vec!["s6-setuidgid", "daemon", "/nonexistent"],
+        vec!["s6-setuidgid", "-x", "daemon", "true"],
         vec!["s6-envuidgid"],
         vec!["s6-envuidgid", "-x", "a", "b"],
         vec!["s6-envuidgid", "nosuch", "true"],
