@@ -8,6 +8,7 @@ use crate::base::time::Instant;
 use crate::base::{diag, exit};
 use crate::rt::{self, Args};
 use crate::sys::{raw, signal};
+use rustix::fd::AsRawFd;
 use rustix::fs::{self, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
@@ -106,6 +107,18 @@ pub fn setlock(args: Args) -> u8 {
         }
         .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to open ", name, b" for reading"]))
     };
+    // -d: the lock is taken on that descriptor. A POSIX lock goes with
+    // any close of the file in the process, so the move comes first.
+    let fd = match dest.filter(|&d| d != fd.as_raw_fd()) {
+        Some(d) => {
+            if let Err(e) = crate::sys::fd::dup_to(fd.as_raw_fd(), d) {
+                diag::fatal_sys(exit::SYSCALL, e, &[b"unable to move lock descriptor"]);
+            }
+            drop(fd);
+            crate::sys::fd::own(d)
+        }
+        None => fd,
+    };
     use FlockOperation::*;
     // With a time limit the lock is tried again until the deadline.
     let try_only = nb || timeout != 0;
@@ -134,13 +147,7 @@ pub fn setlock(args: Args) -> u8 {
             ),
         }
     }
-    let held = rustix::fd::IntoRawFd::into_raw_fd(fd);
-    if let Some(d) = dest.filter(|&d| d != held) {
-        if let Err(e) = crate::sys::fd::dup_to(held, d) {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to move lock descriptor"]);
-        }
-        crate::sys::fd::close_number(held);
-    }
+    core::mem::forget(fd);
     chain::exec_here(rest.skip(1))
 }
 

@@ -343,9 +343,15 @@ fn setlock_excludes_and_fails_fast_with_n() {
         o.arg("s6-setlock").args(a);
         assert_eq!(as_user(o), as_user(theirs), "{a:?}");
     }
-    // -d: the lock on that descriptor.
+    // -d: the lock on that descriptor, still held by the program (a
+    // POSIX lock goes with any close of the file: the move comes first).
     let (code, out, _) = run(&mut ours(&["s6-setlock", "-d", "7", fs_, "sh", "-c", "readlink /proc/$$/fd/7"]));
     assert_eq!((code, out), (0, format!("{fs_}\n")));
+    let mut holder = ours(&["s6-setlock", "-d", "7", fs_, "sleep", "2"]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let (code, _, err) = run(&mut ours(&["s6-setlock", "-n", fs_, "true"]));
+    assert_eq!((code, err), (1, format!("s6-setlock: fatal: unable to lock {fs_}: Device or resource busy\n")));
+    wait_child(&mut holder, Duration::from_secs(10));
 }
 
 #[test]
