@@ -620,9 +620,6 @@ impl Pid1 {
             }
             Action::WriteExitcode => runtime::write_exitcode(code),
             Action::StopServices => {
-                if self.rc.is_none() && !self.sup.legacy {
-                    self.progress(&[b"[s6-finish] waiting for services."]);
-                }
                 runtime::v2_stage3_freeze();
                 if !self.rc_shutdown() && !self.sup.svcs.is_empty() {
                     self.sup.stop_all();
@@ -652,6 +649,9 @@ impl Pid1 {
                 if self.sup.legacy {
                     self.rc_stage3_lines(false);
                 } else {
+                    // v2 waited for the services after cont-finish.d; here
+                    // they are down already (stopped before it).
+                    self.progress(&[b"[s6-finish] waiting for services."]);
                     self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
                 }
                 if let Some(l) = &mut self.log {
