@@ -922,8 +922,9 @@ fn maxtime_during_cont_init_starts_the_cmd_and_skips_the_rest() {
 }
 
 /// v3's lines at both ends: the runner of oneshots first; at the stop,
-/// legacy-cont-init going down around cont-finish.d, then fix-attrs and
-/// the runner; none of v2's `[cmd]`/`[s6-finish]` lines.
+/// legacy-cont-init going down around cont-finish.d, then fix-attrs, and
+/// the runner's essential warning (at S6_VERBOSITY=1 too); none of v2's
+/// `[cmd]`/`[s6-finish]` lines.
 #[test]
 fn v3_progress_lines_at_boot_and_stop() {
     let root = Root::new();
@@ -946,11 +947,12 @@ fn v3_progress_lines_at_boot_and_stop() {
         "s6-rc: info: service legacy-cont-init successfully stopped",
         "s6-rc: info: service fix-attrs: stopping",
         "s6-rc: info: service fix-attrs successfully stopped",
-        "s6-rc: info: service s6rc-oneshot-runner: stopping",
-        "s6-rc: info: service s6rc-oneshot-runner successfully stopped",
+        "s6-rc: warning: service s6rc-oneshot-runner is marked as essential, not stopping it",
     ];
     assert_eq!(lines[lines.len() - tail.len()..], tail, "{}", o.stderr);
     assert!(!o.stderr.contains("[cmd]") && !o.stderr.contains("[s6-finish]"), "{}", o.stderr);
+    let o = root.init(&["true"]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.stderr, format!("{}\n", tail[tail.len() - 1]), "S6_VERBOSITY=1");
     // S6_VERBOSITY=3: s6-rc's "bringing selected services" before each.
     let o = root.init(&["true"]).env("S6_VERBOSITY", "3").run();
     let lines: Vec<&str> = o.stderr.lines().collect();

@@ -228,9 +228,9 @@ impl Pid1 {
     }
 
     /// Stage 3 with v3's layout: PID 1 runs cont-finish.d where v3's
-    /// `legacy-cont-init` goes down (`begin`), then the rest of v3's tail
-    /// (`fix-attrs`, the runner) is down too: v3's lines for them, for
-    /// those that were up.
+    /// `legacy-cont-init` goes down (`begin`), then the rest of v3's tail:
+    /// `fix-attrs` goes down, and the runner, essential, stays up: v3's
+    /// lines for them, for those that were up.
     pub(super) fn rc_stage3_lines(&self, begin: bool) {
         let Some(rc) = &self.rc else { return };
         let was_up = |which: Internal| rc.db.svcs.iter().zip(rc.up.iter()).any(|(s, &u)| u && s.internal == which);
@@ -248,8 +248,9 @@ impl Pid1 {
             line(b"fix-attrs", b": stopping");
             line(b"fix-attrs", b" successfully stopped");
         }
-        line(RUNNER, b": stopping");
-        line(RUNNER, b" successfully stopped");
+        // The runner is essential: `s6-rc -bda` leaves it up, and says so.
+        let w: &[u8] = b" is marked as essential, not stopping it";
+        say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: service ", RUNNER, w]);
     }
 
     /// With v3's layout, v3's progress lines for `cont-init.d` and
