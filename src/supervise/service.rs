@@ -278,12 +278,13 @@ impl Live<'_> {
         self.svc.warn(None, &[b"invalid ", name.to_bytes(), b": ", default]);
     }
     /// A signal file (`down-signal`, `reload-signal`): `default` when it
-    /// is missing or empty, and, with s6-supervise's warning, when its
-    /// first line is not a signal.
+    /// is missing, and, with s6-supervise's warning, when its first line
+    /// is not a signal (an empty file included; `0`, which would send
+    /// nothing, too).
     fn signal(&self, name: &CStr, default: u32) -> u32 {
         let mut buf = [0u8; 64];
         match self.line(name, &mut buf) {
-            None | Some(b"") => default,
+            None => default,
             Some(l) => crate::base::signame::number(l).filter(|&n| n != 0).unwrap_or_else(|| {
                 self.svc.warn(None, &[b"invalid ", name.to_bytes()]);
                 default
