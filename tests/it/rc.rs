@@ -837,7 +837,9 @@ fn a_oneshot_exit_code_above_127_is_said_as_128() {
 /// starts once they are ready, with a CMD or without.
 #[test]
 fn wait_for_services_is_part_of_legacy_services() {
-    for cmd in [&["sh", "-c", "echo cmd >> /tmp/log"][..], &[][..]] {
+    // The CMD stays: one that ended would end the container before the
+    // TERM below could reach it.
+    for cmd in [&["sh", "-c", "echo cmd >> /tmp/log; exec sleep 1000"][..], &[][..]] {
         let root = legacy_root();
         root.file(
             "/etc/services.d/leg/run",

@@ -605,7 +605,9 @@ fn sync_disks_says_so() {
     let root = Root::new();
     let o = root.init(&["true"]).env("S6_SYNC_DISKS", "1").run();
     assert!(
-        o.stderr.contains("[s6-finish] syncing disks.\n[s6-finish] sending all processes the TERM signal.\n"),
+        o.stderr.contains(
+            "[s6-finish] waiting for services.\n[s6-finish] syncing disks.\n[s6-finish] sending all processes the TERM signal.\n"
+        ),
         "{}",
         o.stderr
     );

@@ -641,17 +641,19 @@ impl Pid1 {
                 self.next = 0;
             }
             Action::TermAll => {
+                // v3 says nothing of its own here: the end of its tree.
+                // v2 waited for the services after cont-finish.d (here
+                // they are down already, stopped before it), then synced.
+                if self.sup.legacy {
+                    self.rc_stage3_lines(false);
+                } else {
+                    self.progress(&[b"[s6-finish] waiting for services."]);
+                }
                 if self.s.sync_disks {
                     self.progress(&[b"[s6-finish] syncing disks."]);
                     rustix::fs::sync();
                 }
-                // v3 says nothing of its own here: the end of its tree.
-                if self.sup.legacy {
-                    self.rc_stage3_lines(false);
-                } else {
-                    // v2 waited for the services after cont-finish.d; here
-                    // they are down already (stopped before it).
-                    self.progress(&[b"[s6-finish] waiting for services."]);
+                if !self.sup.legacy {
                     self.progress(&[b"[s6-finish] sending all processes the TERM signal."]);
                 }
                 if let Some(l) = &mut self.log {
