@@ -316,8 +316,9 @@ if "sup" in parts:
         fn = os.path.join(raw, f"sup.{i}.stderr")
         if not os.path.exists(fn):
             return []
-        keep = ("--- rep", "[services.d] starting services", "[services.d] done.",
-                "[s6-finish] sending all processes the TERM signal.", "[s6-finish] syncing disks.")
+        keep = ("--- rep", "[services.d] starting services", "[services.d] done.", "[s6-init] ",
+                "[s6-finish] waiting for services.", "[s6-finish] sending all processes the TERM signal.",
+                "[s6-finish] syncing disks.")
         return [l.rstrip("\n") for l in open(fn, errors="replace") if l.strip() and not l.startswith(keep)]
 
     p(f"### 5. Supervision of {sup_n} services (`exec sleep 100000`), PID 1 = the supervisor")
