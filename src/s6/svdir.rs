@@ -103,6 +103,14 @@ pub fn is_supervised(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
     Ok(rustix::process::fcntl_getlk(&f, &Flock::from(FlockType::ReadLock))?.is_some())
 }
 
+/// Does someone hold a lock on `dir/name` (tested as [`is_supervised`]
+/// does)? A missing or unreadable file is not locked.
+pub fn held(dir: BorrowedFd<'_>, name: &CStr) -> bool {
+    fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+        .and_then(|f| rustix::process::fcntl_getlk(&f, &Flock::from(FlockType::ReadLock)))
+        .is_ok_and(|l| l.is_some())
+}
+
 /// `supervise/status`. A file shorter than 35 bytes is an error (EPIPE, as
 /// skalibs reports a short read).
 pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {

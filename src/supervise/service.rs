@@ -22,7 +22,7 @@ use crate::s6::tally::{self, Death};
 use crate::s6::{control, finish, ftrig, svdir};
 use crate::sys::argv::{Argv, Envp, Fixed};
 use crate::sys::signal::{self, Original};
-use crate::sys::spawn::{Cwd, Spawn, spawn_nowait};
+use crate::sys::spawn::{Cwd, Spawn, spawn_newpid, spawn_nowait};
 use crate::sys::{arena, raw};
 use core::ffi::CStr;
 use rustix::event::epoll;
@@ -411,6 +411,7 @@ impl Svc {
         argv: Argv<'_>,
         sup: &Supervisor,
         extra: Option<(i32, i32)>,
+        newpid: bool,
     ) -> Result<Pid, Errno> {
         let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
@@ -434,15 +435,36 @@ impl Svc {
         };
         // Not waited for: services start (and end) together, without
         // waiting for each exec (see `sys::spawn::spawn_nowait`).
-        spawn_nowait(&sp)
+        if newpid { spawn_newpid(&sp) } else { spawn_nowait(&sp) }
     }
 
-    /// `./run NAME`, after `words` (its `#!` line's, from `plan`).
-    fn spawn(&self, file: &CStr, words: &[&CStr], sup: &Supervisor, extra: Option<(i32, i32)>) -> Result<Pid, Errno> {
-        let mut argv = Fixed::new(words);
+    /// `./run NAME`, after `words` (its `#!` line's, from `plan`); with
+    /// `lock` (lock-fd), through `s6-setlock -d LOCK -- supervise/service-lock`,
+    /// as s6-supervise runs it (this binary's applet).
+    fn spawn(
+        &self,
+        file: &CStr,
+        words: &[&CStr],
+        sup: &Supervisor,
+        extra: Option<(i32, i32)>,
+        lock: Option<u32>,
+    ) -> Result<Pid, Errno> {
+        let mut fd = [0u8; 12];
+        let (file, mut argv) = match lock {
+            Some(n) => {
+                let mut argv = Fixed::new(&[c"s6-setlock", c"-d", num_cstr(&mut fd, n), c"--", SERVICE_LOCK]);
+                for w in words {
+                    argv.push(w);
+                }
+                (c"/proc/self/exe", argv)
+            }
+            None => (file, Fixed::new(words)),
+        };
         argv.push(c"./run");
         argv.push(self.name_c);
-        self.spawn_script(file, argv.get(), sup, extra)
+        // flag-newpidns (s6 2.13.1): ./run is PID 1 of a namespace of its own.
+        let newpid = svdir::exists(self.dir.as_fd(), c"flag-newpidns");
+        self.spawn_script(file, argv.get(), sup, extra, newpid)
     }
 
     /// How to run `./run`, looked at: `Err` (said) when it cannot be.
@@ -734,7 +756,23 @@ impl Supervisor {
         }
         let notify = notify_w.as_ref().map(|(w, n)| (w.as_raw_fd(), *n));
         let svc = &self.svcs[i];
-        match svc.spawn(file, &words, self, notify) {
+        // lock-fd (s6 2.13): `./run` starts under `s6-setlock -d N`, which
+        // holds `supervise/service-lock` at fd N for the run process's
+        // life, so that a new instance waits for an old one still alive.
+        let lock = match svdir::read_number(svc.dir.as_fd(), c"lock-fd") {
+            Ok(None) => None,
+            Ok(Some(n)) if n > 0 && n <= svdir::NOTIFICATION_FD_MAX && notify.is_none_or(|(_, m)| m as u64 != n) => {
+                Some(n as u32)
+            }
+            _ => {
+                svc.warn(None, &[b"invalid lock-fd"]);
+                None
+            }
+        };
+        if lock.is_some() && svdir::held(svc.dir.as_fd(), SERVICE_LOCK) {
+            svc.warn(None, &[b"supervise/service-lock is held: ./run waits for it"]);
+        }
+        match svc.spawn(file, &words, self, notify, lock) {
             Ok(pid) => Event::Spawned(pid.as_raw_nonzero().get() as u32, notify.is_some()),
             Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
@@ -760,7 +798,7 @@ impl Supervisor {
         for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
             argv.push(a);
         }
-        match svc.spawn_script(file, argv.get(), self, None) {
+        match svc.spawn_script(file, argv.get(), self, None, false) {
             Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
             Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./finish"]);
@@ -1132,6 +1170,9 @@ fn drop_notify(ep: &OwnedFd, svc: &mut Svc) {
 }
 
 /// `n` in decimal, NUL-terminated in `buf`.
+/// What a service with `lock-fd` holds while its `./run` lives.
+const SERVICE_LOCK: &CStr = c"supervise/service-lock";
+
 fn num_cstr(buf: &mut [u8; 12], n: u32) -> &CStr {
     let mut f = itoa::Buffer::new();
     let s = f.format(n).as_bytes();

@@ -151,15 +151,15 @@ impl Builder<'static> {
 
 /// Up to 8 entries on the stack (for a short argv).
 pub struct Fixed<'a> {
-    slots: [*const u8; 9],
+    slots: [*const u8; 12],
     n: usize,
     _life: PhantomData<&'a CStr>,
 }
 
 impl<'a> Fixed<'a> {
-    /// `items` (the first 8).
+    /// `items` (the first 11).
     pub fn new(items: &[&'a CStr]) -> Self {
-        let mut f = Fixed { slots: [core::ptr::null(); 9], n: 0, _life: PhantomData };
+        let mut f = Fixed { slots: [core::ptr::null(); 12], n: 0, _life: PhantomData };
         for s in items {
             f.push(s);
         }

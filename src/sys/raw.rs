@@ -216,8 +216,24 @@ pub fn exit_group(code: i32) -> ! {
 /// straight-line code that ends in `execve` or `exit_group`; rs6 is
 /// single-threaded, so no lock can be held by another thread at the fork.
 pub unsafe fn fork() -> Result<Option<Pid>, Errno> {
-    // SAFETY: clone with only an exit signal and no new stack behaves as fork.
-    let r = unsafe { syscall5(g::__NR_clone, g::SIGCHLD as usize, 0, 0, 0, 0) };
+    // SAFETY: as `fork_into`'s, whose contract is this function's.
+    unsafe { fork_into(0) }
+}
+
+/// The flag of [`fork_into`] for a new PID namespace.
+pub const CLONE_NEWPID: u32 = g::CLONE_NEWPID;
+
+/// As [`fork`], with `CLONE_*` namespace flags (`flags`): the child is a
+/// copy that starts in new namespaces of those kinds (`CLONE_NEWPID`: it
+/// is PID 1 of a new PID namespace).
+///
+/// # Safety
+///
+/// As [`fork`].
+pub unsafe fn fork_into(flags: u32) -> Result<Option<Pid>, Errno> {
+    // SAFETY: clone with an exit signal, namespace flags and no new stack
+    // behaves as fork.
+    let r = unsafe { syscall5(g::__NR_clone, flags as usize | g::SIGCHLD as usize, 0, 0, 0, 0) };
     let pid = check(r)?;
     Ok(Pid::from_raw(pid as i32))
 }

@@ -113,6 +113,20 @@ pub fn spawn_nowait(s: &Spawn<'_>) -> Result<Pid, Errno> {
     }
 }
 
+/// As `spawn_nowait`, the child being PID 1 of a new PID namespace (a
+/// service's `flag-newpidns`): a fork, the namespace's init, whose death
+/// kills every process left in it. Needs CAP_SYS_ADMIN (EPERM without).
+pub fn spawn_newpid(s: &Spawn<'_>) -> Result<Pid, Errno> {
+    let job = Job { s, ids: None };
+    // SAFETY: as in `spawn_nowait`: single-threaded, and the child runs
+    // `child`, which ends in execve or exit_group.
+    match unsafe { raw::fork_into(raw::CLONE_NEWPID) } {
+        Ok(Some(pid)) => Ok(pid),
+        Ok(None) => child(&job),
+        Err(e) => Err(e),
+    }
+}
+
 /// Before this process waits for events (`now`: monotonic ns). Once every
 /// child that shared our memory ([`spawn_nowait`]) has exec'd or exited:
 /// give back the pages their stacks and plans used, make this process

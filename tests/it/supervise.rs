@@ -1938,3 +1938,69 @@ fn pid1_memory_stays_flat_while_a_service_comes_and_goes() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// `lock-fd` (s6 2.13): `./run` holds `supervise/service-lock` at that fd
+/// for its life, taken before it runs; a start while someone else holds
+/// it is warned about and waits. An invalid value (0, the notification-fd)
+/// is warned about and the service runs without the lock.
+#[test]
+fn lock_fd_holds_the_service_lock_and_waits_for_it() {
+    let root = Root::new();
+    service(&root, "lk", "echo \"fd5=$(readlink /proc/self/fd/5)\" >> /tmp/lk.out\nexec sleep 1000");
+    root.file("/etc/services.d/lk/lock-fd", "5\n", 0o644);
+    root.file("/etc/services.d/lk/down", "", 0o644);
+    service(&root, "same", "echo \"same fd4=$(readlink /proc/self/fd/4)\" >> /tmp/lk.out\nexec sleep 1000");
+    root.file("/etc/services.d/same/notification-fd", "4\n", 0o644);
+    root.file("/etc/services.d/same/lock-fd", "4\n", 0o644);
+    service(&root, "zero", "exec sleep 1000");
+    root.file("/etc/services.d/zero/lock-fd", "0\n", 0o644);
+    // The CMD holds the lock for 1.5 s, then starts the service: ./run
+    // must not run before the lock is free.
+    let cmd = "cd /run/service/lk && { s6-setlock supervise/service-lock sh -c 'sleep 1.5; echo released >> /tmp/lk.out' & } \
+               && sleep 0.3 && s6-svc -u . && s6-svwait -t 10000 -u . \
+               && for i in $(seq 200); do grep -q fd5 /tmp/lk.out && break; sleep 0.05; done; \
+               s6-svc -k . && sleep 1.3 && cat /tmp/lk.out";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(30)).run();
+    assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    let lines: Vec<&str> = o.stdout.lines().filter(|l| !l.starts_with("same")).collect();
+    assert_eq!(
+        lines,
+        [
+            "released",
+            "fd5=/run/s6/services/lk/supervise/service-lock",
+            "fd5=/run/s6/services/lk/supervise/service-lock"
+        ],
+        "stdout: {}\nstderr: {}",
+        o.stdout,
+        o.stderr
+    );
+    assert!(o.stdout.contains("same fd4=pipe:"), "{}", o.stdout);
+    for want in [
+        "s6-supervise lk: warning: supervise/service-lock is held: ./run waits for it\n",
+        "s6-supervise same: warning: invalid lock-fd\n",
+        "s6-supervise zero: warning: invalid lock-fd\n",
+    ] {
+        assert_eq!(o.stderr.matches(want).count(), 1, "{want:?} in {}", o.stderr);
+    }
+}
+
+/// `flag-newpidns` (s6 2.13.1): `./run` is PID 1 of a PID namespace of its
+/// own, so its death takes every process it left behind; without the flag
+/// they stay.
+#[test]
+fn flag_newpidns_runs_the_service_as_a_namespace_init() {
+    let root = Root::new();
+    for name in ["ns", "plain"] {
+        service(&root, name, &format!("echo \"{name} $$\" >> /tmp/np.out\nsleep 1001 &\nexec sleep 1000"));
+    }
+    root.file("/etc/services.d/ns/flag-newpidns", "", 0o644);
+    let cmd = "for i in $(seq 200); do [ $(grep -c . /tmp/np.out 2>/dev/null) = 2 ] && break; sleep 0.05; done; \
+               sleep 0.2; echo before $(ps -o args | grep -c '^sleep 1001'); \
+               s6-svc -d -k /run/service/ns /run/service/plain && s6-svwait -t 10000 -D /run/service/ns /run/service/plain; \
+               sleep 0.2; echo after $(ps -o args | grep -c '^sleep 1001'); sort /tmp/np.out";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(30)).run();
+    assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines[..3], ["before 2", "after 1", "ns 1"], "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    assert!(lines[3].starts_with("plain ") && lines[3] != "plain 1", "{}", o.stdout);
+}
