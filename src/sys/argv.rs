@@ -214,17 +214,17 @@ mod tests {
     fn builder_with_and_fixed() {
         let mut b = Builder::alloc(2).unwrap();
         b.push(c"A=1");
-        let names = |v: Vec0<'_>| v.iter().map(|s| s.to_bytes()[0]).collect::<heapless::Vec<u8, 9>>();
+        let names = |v: Vec0<'_>| v.iter().map(|s| s.to_bytes()[0]).collect::<heapless::Vec<u8, 12>>();
         assert_eq!(&names(b.with(c"B=2"))[..], b"AB");
         assert_eq!(&names(b.with(c"C=3"))[..], b"AC");
         b.push(c"D=4");
         assert!(!b.push(c"E=5"));
         assert_eq!(&names(b.done())[..], b"AD");
-        let mut f = Fixed::new(&[c"1", c"2", c"3", c"4", c"5", c"6", c"7"]);
-        assert!(f.push(c"8"));
-        assert!(!f.push(c"9"));
-        assert_eq!(&names(f.get())[..], b"12345678");
-        assert_eq!(f.get().len(), 8);
+        let mut f = Fixed::new(&[c"1", c"2", c"3", c"4", c"5", c"6", c"7", c"8", c"9", c"a"]);
+        assert!(f.push(c"b"));
+        assert!(!f.push(c"c"));
+        assert_eq!(&names(f.get())[..], b"123456789ab");
+        assert_eq!(f.get().len(), 11);
         assert_eq!(&names(Vec0::of(&[c"x", c"y"]).unwrap())[..], b"xy");
     }
 }
