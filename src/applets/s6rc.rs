@@ -252,7 +252,7 @@ pub fn main(args: Args) -> u8 {
     }
     let n = db.svcs.len();
     let Ok(mut plan) = Plan::new(n) else { diag::fatal(exit::SYSCALL, &[b"out of memory"]) };
-    select(&db, &mut plan, &names, b" is not a recognized identifier in /run/s6/rc/sources");
+    select(&db, &mut plan, &names, b" is not a recognized identifier in /run/s6-rc/resolve.cdb");
     for (i, s) in db.svcs.iter().enumerate() {
         if o.add && state[i] && s.atomic() {
             plan.steps[i] = Step::Wait;
@@ -523,10 +523,10 @@ pub fn db_main(args: Args) -> u8 {
     let (db, _) = tree();
     let n = db.svcs.len();
     let Ok(mut plan) = Plan::new(n) else { diag::fatal(exit::SYSCALL, &[b"out of memory"]) };
-    let what_msg: &[u8] = b" is not a valid identifier in /run/s6/rc";
+    let what_msg: &[u8] = b" is not a valid identifier in /run/s6-rc/compiled";
     let one = || db.get(db.find(name).unwrap_or_else(|| diag::fatal(3, &[name, what_msg])));
     let wrong = |s: &crate::s6::rc::Svc, k: &[u8]| -> ! {
-        diag::fatal(5, &[b"in database /run/s6/rc: identifier ", s.name, b" represents ", k])
+        diag::fatal(5, &[b"in database /run/s6-rc/compiled: identifier ", s.name, b" represents ", k])
     };
     let atomic = |s: &crate::s6::rc::Svc| {
         if !s.atomic() {

@@ -392,9 +392,9 @@ svc-a\nsvc-b\nlegacy-services\n=\n\
 down-file\n\
 rc 0\n\
 svc-a\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n\
-s6-rc: fatal: nosuch is not a recognized identifier in /run/s6/rc/sources\nrc 3\n\
+s6-rc: fatal: nosuch is not a recognized identifier in /run/s6-rc/resolve.cdb\nrc 3\n\
 svc-a\nsvc-b\ninit-a\nlegacy-services\n=\n\
-longrun\nsvc-a\nsvc-b\ns6-rc-db: fatal: in database /run/s6/rc: identifier svc-a represents an atomic service\nrc 5\n\
+longrun\nsvc-a\nsvc-b\ns6-rc-db: fatal: in database /run/s6-rc/compiled: identifier svc-a represents an atomic service\nrc 5\n\
 rc 0\n\
 svc-a\nsvc-b\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n";
     assert_eq!(out, want, "stderr: {}", o.stderr);
@@ -408,6 +408,39 @@ svc-a\nsvc-b\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n";
     let first_finish_b = lines.iter().position(|l| l == "finish svc-b").unwrap();
     assert!(first_finish_b < first_finish_a, "{lines:?}");
     assert_eq!(lines.iter().filter(|l| *l == "run svc-a").count(), 2, "{lines:?}");
+}
+
+/// The tree is read once per boot, as s6-rc-compile compiles it once:
+/// what happens to the source directories afterwards changes nothing for
+/// the clients (a service added is unknown, one removed or edited is still
+/// there as it was).
+#[test]
+fn s6_rc_clients_see_the_tree_of_the_boot() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "init-a", &["base"]);
+    longrun(&root, "svc-a", &["init-a"], false);
+    longrun(&root, "svc-b", &["svc-a"], false);
+    user(&root, &["svc-b"]);
+    let script = format!(
+        "exec > /tmp/out 2>&1; PATH=/command:$PATH
+mkdir -p {RCD}/lateadd; echo oneshot > {RCD}/lateadd/type; echo 'echo late' > {RCD}/lateadd/up
+rm -r {RCD}/svc-b; echo bundle > {RCD}/init-a/type; echo broken > {RCD}/svc-a/type
+s6-rc -u change lateadd; echo \"rc $?\"
+s6-rc-db type lateadd; echo \"rc $?\"
+s6-rc-db type init-a; s6-rc-db dependencies svc-b; echo \"rc $?\"
+s6-rc -d change svc-b; echo \"rc $?\"
+s6-rc -a list; echo ="
+    );
+    let o = root.init(&["sh", "-c", &script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let out = fs::read_to_string(root.path().join("tmp/out")).unwrap();
+    let want = "s6-rc: fatal: lateadd is not a recognized identifier in /run/s6-rc/resolve.cdb\nrc 3\n\
+s6-rc-db: fatal: lateadd is not a valid identifier in /run/s6-rc/compiled\nrc 3\n\
+oneshot\nsvc-a\nrc 0\n\
+rc 0\n\
+svc-a\ninit-a\nfix-attrs\nlegacy-cont-init\n=\n";
+    assert_eq!(out, want, "stderr: {}", o.stderr);
 }
 
 /// What s6-rc-compile only warns about: a notification-fd or lock-fd

@@ -334,15 +334,15 @@ command... (use s6-rc-db help for more information)";
 > timeout low\n1500 rc 0\n\
 > -d timeout low\n0 rc 0\n\
 > -d timeout ess\n700 rc 0\n\
-> timeout user\ns6-rc-db: fatal: in database /run/s6/rc: identifier user represents a bundle\nrc 5\n\
+> timeout user\ns6-rc-db: fatal: in database /run/s6-rc/compiled: identifier user represents a bundle\nrc 5\n\
 > flags ess\n00000001 rc 0\n\
 > flags mid\n00000000 rc 0\n\
-> flags base\ns6-rc-db: fatal: in database /run/s6/rc: identifier base represents a bundle\nrc 5\n\
+> flags base\ns6-rc-db: fatal: in database /run/s6-rc/compiled: identifier base represents a bundle\nrc 5\n\
 > script low\nforeground| echo| a b| c||echo|next|rc 0\n\
 > -d script low\nrc 0\n\
 > script fix-attrs\nrc 0\n\
-> script ess\ns6-rc-db: fatal: in database /run/s6/rc: identifier ess represents a longrun service\nrc 5\n\
-> script user\ns6-rc-db: fatal: in database /run/s6/rc: identifier user represents a bundle\nrc 5\n\
+> script ess\ns6-rc-db: fatal: in database /run/s6-rc/compiled: identifier ess represents a longrun service\nrc 5\n\
+> script user\ns6-rc-db: fatal: in database /run/s6-rc/compiled: identifier user represents a bundle\nrc 5\n\
 > pipeline prod\nprod2/cons prod/cons rc 0\n\
 > pipeline cons\nprod2/cons prod/cons rc 0\n\
 > pipeline mid\nrc 0\n\
@@ -351,7 +351,7 @@ command... (use s6-rc-db help for more information)";
 > -e contents user\ncons mid prod prod2 rc 0\n\
 > check\nrc 0\n\
 > check x\nrc 0\n\
-> atomics nosuch\ns6-rc-db: fatal: nosuch is not a valid identifier in /run/s6/rc\nrc 3\n\
+> atomics nosuch\ns6-rc-db: fatal: nosuch is not a valid identifier in /run/s6-rc/compiled\nrc 3\n\
 > nosuch x\ns6-rc-db: fatal: unknown command: nosuch\nrc 100\n\
 > list nosuch\ns6-rc-db: fatal: unknown subcommand: nosuch\nrc 100\n\
 > timeout\n{usage}\nrc 100\n\

@@ -146,7 +146,7 @@ impl Pid1 {
                 diag::fatal(e.code(), &[l.as_bytes()])
             }
         };
-        let control = live::publish(&srcs);
+        let control = live::publish(&db);
         if let Some(c) = &control {
             self.sup.watch(c.as_fd(), crate::supervise::Watch::Rc);
         }

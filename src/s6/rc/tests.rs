@@ -270,3 +270,21 @@ fn parses_100_services_fast() {
     assert_eq!(db.svcs.len(), 107);
     assert!(dt.as_millis() < 50, "{dt:?}");
 }
+
+/// What PID 1 writes to `/run/s6/rc/db` reads back as the same tree.
+#[test]
+fn db_file_round_trips() {
+    let d = tmp("db");
+    tree(&d, "a oneshot\nb longrun a\nc longrun a\nuser bundle c\ne bundle a,b\n");
+    std::fs::write(d.0.join("c/consumer-for"), "b\n").unwrap();
+    std::fs::write(d.0.join("b/producer-for"), "c\n").unwrap();
+    std::fs::write(d.0.join("c/pipeline-name"), "pipe\n").unwrap();
+    std::fs::write(d.0.join("a/timeout-up"), "1234\n").unwrap();
+    std::fs::write(d.0.join("a/down"), "echo down\n").unwrap();
+    std::fs::write(d.0.join("e/flag-essential"), "").unwrap();
+    let db = load(&d).unwrap();
+    let bytes = super::live::encode(&db).unwrap();
+    let back = super::live::decode(bytes).expect("decodes");
+    assert_eq!(format!("{:?}", db.svcs), format!("{:?}", back.svcs));
+    assert!(super::live::decode(&bytes[..bytes.len() - 1]).is_none());
+}
