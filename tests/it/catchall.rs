@@ -185,6 +185,36 @@ fn v3_layout_logdir_user_and_console_copy() {
     }
 }
 
+/// A second boot of the same container, its catch-all logger run as
+/// another user: v3 starts the logdir afresh (s6-overlay removes it), v2
+/// keeps it, its files given to the new user; both log the new boot.
+#[test]
+fn second_boot_with_another_catchall_user_logs() {
+    for v3 in [true, false] {
+        let root = image();
+        let dir = if v3 { "/run/uncaught-logs" } else { "/var/log/s6-uncaught-logs" };
+        if v3 {
+            fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+        }
+        for (boot, user) in [("boot-1", "root"), ("boot-2", "nobody")] {
+            let cmd = format!(
+                "echo '{boot}: cmd' >&2; n=0; until grep -q '{boot}: cmd' {dir}/current 2>/dev/null; \
+                 do n=$((n+1)); [ $n -gt 200 ] && exit 3; sleep 0.05; done; cat {dir}/current > /tmp/{boot}"
+            );
+            let o = root
+                .init(&["sh", "-c", &cmd])
+                .env("S6_LOGGING", "2")
+                .env("S6_CATCHALL_USER", user)
+                .timeout(Duration::from_secs(40))
+                .run();
+            assert_eq!(o.code(), 0, "v3 {v3} {boot}\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+            assert!(!o.stderr.contains("unable to"), "v3 {v3} {boot}: {}", o.stderr);
+        }
+        let second = fs::read_to_string(root.path().join("tmp/boot-2")).unwrap();
+        assert_eq!(second.contains("boot-1: cmd"), !v3, "v3 {v3}: {second}");
+    }
+}
+
 /// The logger's host pid (PID 1's child running `s6-log -bp`).
 fn logger(c: &mut Container) -> Option<i32> {
     c.children_of_pid1()

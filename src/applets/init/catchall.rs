@@ -34,8 +34,8 @@ use crate::sys::signal::Original;
 use crate::sys::spawn::{Cwd, Spawn, spawn_as};
 use crate::sys::{arena, fd};
 use core::ffi::CStr;
-use rustix::fd::{AsRawFd, OwnedFd};
-use rustix::fs::{self, Mode, OFlags};
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use rustix::fs::{self, AtFlags, Mode, OFlags};
 use rustix::io::Errno;
 use rustix::process::Pid;
 
@@ -187,10 +187,30 @@ fn make(
         let _ = fs::mkdir(c"/var/log", Mode::from_raw_mode(0o755));
     }
     let d = |e| (e, dir);
-    crate::base::fs::mkdir_ok(fs::CWD, dir, 0o700).map_err(d)?;
-    if let Some((u, g)) = ids {
-        fs::chown(dir, Some(fs::Uid::from_raw(u)), Some(fs::Gid::from_raw(g))).map_err(d)?;
+    let own = |at: BorrowedFd<'_>, name: &CStr| match ids {
+        Some((u, g)) => {
+            fs::chownat(at, name, Some(fs::Uid::from_raw(u)), Some(fs::Gid::from_raw(g)), AtFlags::SYMLINK_NOFOLLOW)
+        }
+        None => Ok(()),
+    };
+    match fs::mkdir(dir, Mode::from_raw_mode(0o700)) {
+        Ok(()) => {}
+        // A previous boot's: v3 starts it afresh (s6-overlay removes it);
+        // v2's is on /var/log, kept, its files given to this boot's
+        // logger (S6_CATCHALL_USER may have changed).
+        Err(Errno::EXIST) => {
+            let f =
+                fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+                    .map_err(d)?;
+            if v3 {
+                crate::base::fs::remove_entries(f.as_fd(), 32, |_| false).map_err(d)?;
+            } else {
+                crate::base::fs::for_each_new(f.as_fd(), &mut |n, _| own(f.as_fd(), n)).map_err(d)?;
+            }
+        }
+        Err(e) => return Err(d(e)),
     }
+    own(fs::CWD, dir).map_err(d)?;
     fs::chmod(dir, Mode::from_raw_mode(mode)).map_err(d)?;
     let _ = fs::unlink(fifo);
     fs::mknodat(fs::CWD, fifo, fs::FileType::Fifo, Mode::from_raw_mode(0o600), 0).map_err(|e| (e, fifo))?;
