@@ -198,14 +198,14 @@ fn make(
         // A previous boot's: v3 starts it afresh (s6-overlay removes it);
         // v2's is on /var/log, kept, its files given to this boot's
         // logger (S6_CATCHALL_USER may have changed).
+        // Not a directory: left for the logger to fail on (PID 1 falls back).
         Err(Errno::EXIST) => {
-            let f =
-                fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
-                    .map_err(d)?;
-            if v3 {
-                crate::base::fs::remove_entries(f.as_fd(), 32, |_| false).map_err(d)?;
-            } else {
-                crate::base::fs::for_each_new(f.as_fd(), &mut |n, _| own(f.as_fd(), n)).map_err(d)?;
+            let fl = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            match fs::open(dir, fl, Mode::empty()) {
+                Err(Errno::NOTDIR | Errno::LOOP) => {}
+                Err(e) => return Err(d(e)),
+                Ok(f) if v3 => crate::base::fs::remove_entries(f.as_fd(), 32, |_| false).map_err(d)?,
+                Ok(f) => crate::base::fs::for_each_new(f.as_fd(), &mut |n, _| own(f.as_fd(), n)).map_err(d)?,
             }
         }
         Err(e) => return Err(d(e)),
