@@ -47,6 +47,9 @@ pub struct Logdir {
     pub len: usize,
     /// When the last rotation happened, for `R`.
     pub rotated: Tai,
+    /// How the processor's last run went wrong (`failed`, `crashed`),
+    /// when the last error was its.
+    pub proc_err: Option<&'static [u8]>,
 }
 
 /// Why opening a logdir failed: what was being done, on which file.
@@ -93,6 +96,7 @@ impl Logdir {
             buf,
             len: 0,
             rotated: Tai::now(),
+            proc_err: None,
         };
         let fail = |e, w: &'static [u8]| OpenErr(w, cpath, e);
         match fs::statat(&d.dir, c"current", AtFlags::empty()) {
@@ -248,8 +252,12 @@ impl Logdir {
             report: crate::base::diag::warn_sys_fatal,
         })?;
         let st = retry(|| rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()))?;
-        let ok = st.is_some_and(|(_, s)| s.exit_status() == Some(0));
-        if !ok {
+        match st.map(|(_, s)| (s.exit_status(), s.terminating_signal())) {
+            Some((Some(0), _)) => self.proc_err = None,
+            Some((_, Some(_))) => self.proc_err = Some(b"crashed"),
+            _ => self.proc_err = Some(b"failed"),
+        }
+        if self.proc_err.is_some() {
             return Err(Errno::CHILD);
         }
         fs::fsync(&out)?;

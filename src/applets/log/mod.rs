@@ -317,9 +317,10 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             diag::fatal_sys(exit::USAGE, e, &[b"invalid notification fd"]);
         }
     }
+    // 0, no limit: as long as 16 MiB (reserved, not touched until used).
     let limit = match limit {
-        0 => 1 << 20,
-        l => l.clamp(48, 1 << 20),
+        0 => 16 << 20,
+        l => l.clamp(48, 16 << 20),
     };
     let mut words = 0;
     while g_word(&g, words).is_some() {
@@ -459,7 +460,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         let _ = fd::write_close(n as i32, b"\n");
     }
     let inbuf = stage(arena::alloc_bytes(limit + (128 << 10), 1));
-    let (mut ilen, mut eof, mut stop, mut warned) = (0usize, false, None::<crate::base::time::Instant>, false);
+    let (mut ilen, mut eof, mut stop) = (0usize, false, None::<crate::base::time::Instant>);
     let mut stalled: Option<crate::base::time::Instant>;
     loop {
         // Run what is buffered; write it all out.
@@ -470,19 +471,16 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             r = log.flush();
         }
         match r {
-            Ok(()) => {
-                if warned && verbose {
-                    diag::info(&[b"resuming"]);
-                }
-                warned = false;
-                stalled = None;
-            }
+            Ok(()) => stalled = None,
+            // As s6-log: a warning at each try, every `r` ms.
             Err((k, e)) => {
-                if !warned && verbose {
-                    diag::warn_sys(e, &[b"unable to write to ", log.dirs[k].path, b"/current"]);
+                let d = &log.dirs[k];
+                match d.proc_err {
+                    Some(how) if e == Errno::CHILD && verbose => diag::warn(&[b"processor ", how, b" in ", d.path]),
+                    _ if verbose => diag::warn_sys(e, &[b"unable to write to ", d.path, b"/current"]),
+                    _ => {}
                 }
-                warned = true;
-                stalled = Some(crate::base::time::Instant::now().after_ms(log.dirs[k].set.r as u64));
+                stalled = Some(crate::base::time::Instant::now().after_ms(d.set.r as u64));
             }
         }
         if stalled.is_none() && (eof || (stop.is_some() && ilen == 0)) {
