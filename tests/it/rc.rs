@@ -956,6 +956,54 @@ fn maxtime_during_cont_init_starts_the_cmd_and_skips_the_rest() {
     }
 }
 
+/// v3: cont-finish.d is legacy-cont-init's `down`, so it runs only when
+/// legacy-cont-init goes down: not after it failed (a cont-init.d script
+/// failing with S6_BEHAVIOUR_IF_STAGE2_FAILS=2), not while an essential
+/// service that depends on `base` stays up.
+#[test]
+fn v3_cont_finish_only_when_legacy_cont_init_goes_down() {
+    for case in ["plain", "cont-init failed", "essential on base"] {
+        let root = Root::new();
+        with_execlineb(&root);
+        oneshot(&root, "o", &[]);
+        let mut members = vec!["o"];
+        if case == "essential on base" {
+            longrun(&root, "ess", &["base"], false);
+            root.file(&format!("{RCD}/ess/flag-essential"), "", 0o644);
+            members.push("ess");
+        }
+        user(&root, &members);
+        root.file(
+            "/etc/cont-finish.d/f",
+            "#!/bin/sh
+echo cont-finish >> /tmp/log
+",
+            0o755,
+        );
+        let policy = if case == "cont-init failed" {
+            root.file(
+                "/etc/cont-init.d/i",
+                "#!/bin/sh
+exit 4
+",
+                0o755,
+            );
+            "2"
+        } else {
+            "0"
+        };
+        let o = root.init(&["true"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+        let lines = log(&root);
+        assert_eq!(lines.iter().any(|l| l == "cont-finish"), case == "plain", "{case}: {lines:?}\n{}", o.stderr);
+        assert_eq!(
+            o.stderr.contains("s6-rc: info: service legacy-cont-init: stopping"),
+            case == "plain",
+            "{case}: {}",
+            o.stderr
+        );
+    }
+}
+
 /// v3's lines at both ends: the runner of oneshots first; at the stop,
 /// legacy-cont-init going down around cont-finish.d, then fix-attrs, and
 /// the runner's essential warning (at S6_VERBOSITY=1 too); none of v2's

@@ -637,7 +637,7 @@ impl Pid1 {
             }
             Action::LoadFinish => {
                 self.rc_stage3_lines(true);
-                self.items = or_warn(finish_items(self.base));
+                self.items = if self.rc_runs_cont_finish() { or_warn(finish_items(self.base)) } else { &[] };
                 self.next = 0;
             }
             Action::TermAll => {

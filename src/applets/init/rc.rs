@@ -233,7 +233,7 @@ impl Pid1 {
     /// lines for them, for those that were up.
     pub(super) fn rc_stage3_lines(&self, begin: bool) {
         let Some(rc) = &self.rc else { return };
-        let was_up = |which: Internal| rc.db.svcs.iter().zip(rc.up.iter()).any(|(s, &u)| u && s.internal == which);
+        let was_up = |which: Internal| goes_down(rc, which);
         let line = |name: &[u8], what: &[u8]| say(rc, self.s.verbosity, 2, &[b"s6-rc: info: service ", name, what]);
         if begin {
             if was_up(Internal::ContInit) {
@@ -251,6 +251,14 @@ impl Pid1 {
         // The runner is essential: `s6-rc -bda` leaves it up, and says so.
         let w: &[u8] = b" is marked as essential, not stopping it";
         say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: service ", RUNNER, w]);
+    }
+
+    /// Whether stage 3 runs `cont-finish.d`: always with v2's layout; with
+    /// v3's, only if `legacy-cont-init` (whose `down` it is) goes down: it
+    /// came up, and nothing that stays up (an essential service, a stop
+    /// that failed) depends on it.
+    pub(super) fn rc_runs_cont_finish(&self) -> bool {
+        self.rc.as_ref().is_none_or(|rc| goes_down(rc, Internal::ContInit))
     }
 
     /// With v3's layout, v3's progress lines for `cont-init.d` and
@@ -701,6 +709,36 @@ impl Pid1 {
         self.rc_step();
         true
     }
+}
+
+/// Whether the internal oneshot `which` goes down at the end of the
+/// shutdown: it is up, and no service that stays up depends on it, even
+/// through others (`fix-attrs` stays up while `legacy-cont-init` does).
+fn goes_down(rc: &Rc, which: Internal) -> bool {
+    let Some(i) = rc.db.svcs.iter().position(|s| s.internal == which) else { return false };
+    if !rc.up[i] {
+        return false;
+    }
+    let mut seen = [false; crate::s6::rc::MAX];
+    let mut todo: heapless::Vec<u16, { crate::s6::rc::MAX }> = heapless::Vec::new();
+    let _ = todo.push(i as u16);
+    while let Some(j) = todo.pop() {
+        for &d in rc.db.get(j).rdeps {
+            if core::mem::replace(&mut seen[d as usize], true) {
+                continue;
+            }
+            let s = rc.db.get(d);
+            let up = match s.internal {
+                Internal::ContInit => !goes_down(rc, Internal::ContInit),
+                _ => rc.up[d as usize],
+            };
+            if up {
+                return false;
+            }
+            let _ = todo.push(d);
+        }
+    }
+    true
 }
 
 /// Tell the waiting client how its change ended (a NUL, then the code),
