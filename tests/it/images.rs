@@ -392,12 +392,22 @@ fn global_path_is_the_path_of_everything() {
 }
 
 /// `S6_SERVICES_READYTIME`: with `S6_CMD_WAIT_FOR_SERVICES`, the services
-/// are not looked at before that many milliseconds.
+/// are not looked at before that many milliseconds (v2's layout, and v3's,
+/// where `legacy-services` waits for them).
 #[test]
 fn services_readytime_delays_the_check() {
+    for v3 in [false, true] {
+        readytime(v3);
+    }
+}
+
+fn readytime(v3: bool) {
     let _t = timing();
     let root = Root::new();
     root.file("/etc/services.d/svc/run", "#!/bin/sh\nexec sleep 100\n", 0o755);
+    if v3 {
+        fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+    }
     // /proc/uptime is the same clock inside and outside the namespaces.
     let uptime =
         || -> f64 { fs::read_to_string("/proc/uptime").unwrap().split_whitespace().next().unwrap().parse().unwrap() };
@@ -415,9 +425,9 @@ fn services_readytime_delays_the_check() {
         o.stdout.trim().parse::<f64>().unwrap() - start
     };
     let with = gap(Some("1500"));
-    assert!(with >= 1.49, "the CMD started {with} s after the container with S6_SERVICES_READYTIME=1500");
+    assert!(with >= 1.49, "v3 {v3}: the CMD started {with} s after the container with S6_SERVICES_READYTIME=1500");
     let without = gap(None);
-    assert!(without < 1.4, "the CMD started {without} s after the container without S6_SERVICES_READYTIME");
+    assert!(without < 1.4, "v3 {v3}: the CMD started {without} s after the container without S6_SERVICES_READYTIME");
 }
 
 /// An image's own `/init` calling v3's internal programs, and v3's paths

@@ -52,6 +52,9 @@ pub struct Rc {
     null: Option<OwnedFd>,
     /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`, from the boot's start.
     maxtime: Option<Instant>,
+    /// `S6_SERVICES_READYTIME` after `legacy-services` started them: not
+    /// found ready before.
+    ready_at: Option<Instant>,
     /// Shutting down: the plan is the final down transition; `swept`:
     /// what it left has been told to stop.
     pub stopping: bool,
@@ -203,6 +206,7 @@ impl Pid1 {
             legacy: None,
             null,
             maxtime,
+            ready_at: None,
             stopping: false,
             swept: false,
             failed: None,
@@ -295,7 +299,23 @@ impl Pid1 {
 
     pub(super) fn rc_deadline(&self) -> Option<Instant> {
         let r = self.rc.as_ref()?;
-        r.until.iter().flatten().copied().chain(r.maxtime).min()
+        r.until.iter().flatten().copied().chain(r.maxtime).chain(r.ready_at).min()
+    }
+
+    /// `legacy-services` up: the services of `services.d` join the scan
+    /// directory (again, after a down).
+    fn rc_legacy_up(&mut self, rc: &mut Rc) {
+        match rc.legacy {
+            Some((a, b)) => self.sup.rejoin(a, b),
+            None => {
+                let a = self.sup.svcs.len();
+                let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
+                if is_dir(dir) {
+                    self.sup.setup(dir);
+                }
+                rc.legacy = Some((a, self.sup.svcs.len()));
+            }
+        }
     }
 
     /// Move the current transition on: collect what finished, start what
@@ -393,6 +413,7 @@ impl Pid1 {
             // `-U` where they have a notification-fd), bounded by MAXTIME:
             // what depends on it, and the CMD, start once they are ready.
             (_, Internal::LegacyServices) if up && self.s.wait_for_services => match rc.legacy {
+                _ if rc.ready_at.is_some_and(|t| now < t) => None,
                 Some((a, b)) => self.sup.up_range(a, b).then_some(true),
                 None => Some(true),
             },
@@ -477,17 +498,15 @@ impl Pid1 {
         match (s.kind, s.internal) {
             (_, Internal::FixAttrs | Internal::ContInit) if !up => {}
             (_, Internal::FixAttrs | Internal::ContInit) => {}
-            (_, Internal::LegacyServices) if up => match rc.legacy {
-                Some((a, b)) => self.sup.rejoin(a, b),
-                None => {
-                    let a = self.sup.svcs.len();
-                    let dir = super::dir_of(self.base, b"services.d").unwrap_or(b"/etc/services.d");
-                    if is_dir(dir) {
-                        self.sup.setup(dir);
-                    }
-                    rc.legacy = Some((a, self.sup.svcs.len()));
-                }
-            },
+            (_, Internal::LegacyServices) if up => {
+                // As v3, which sleeps S6_SERVICES_READYTIME before its
+                // s6-svwait (here the supervisor's state is exact: 0 by
+                // default).
+                let ready = super::settings::number(&Env::get(), b"S6_SERVICES_READYTIME", 0);
+                rc.ready_at = (ready > 0 && self.s.wait_for_services).then(|| Instant::now().after_ms(ready));
+                self.rc_legacy_up(rc)
+            }
+
             (_, Internal::LegacyServices) => {
                 if let Some((a, b)) = rc.legacy {
                     self.sup.leave(a, b);
