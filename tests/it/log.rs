@@ -724,6 +724,36 @@ fn logutil_service_through_init() {
     assert!(o.stderr.contains("ff | via-fifo\n"), "{}", o.stderr);
 }
 
+/// `logutil-newfifo` as v3's script: its deprecation warning (v3 layout
+/// only), whatever is at the path removed (a directory tree too), owner
+/// root by default, an unknown owner refused as s6-envuidgid does, and no
+/// FIFO named: exit 1 without a word.
+#[test]
+fn logutil_newfifo_as_v3() {
+    for v3 in [true, false] {
+        let root = Root::new();
+        if v3 {
+            fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+        }
+        let script = "exec > /tmp/out 2>&1; mkdir -p /tmp/d/sub; touch /tmp/d/sub/x
+logutil-newfifo; echo \"rc $?\"
+logutil-newfifo -m 0640 /tmp/d; echo \"rc $?\"; ls -ln /tmp/d | cut -c1-10
+logutil-newfifo -o nosuchuser /tmp/f; echo \"rc $?\"";
+        let o = root.init(&["sh", "-c", script]).run();
+        assert_eq!(o.code(), 0, "{}", o.stderr);
+        let out = fs::read_to_string(root.path().join("tmp/out")).unwrap();
+        let w = if v3 {
+            "logutil-newfifo: warning: this binary is deprecated, use s6-mkfifo and s6-chown instead\n"
+        } else {
+            ""
+        };
+        let want = format!("rc 1\n{w}rc 0\nprw-r-----\n{w}s6-envuidgid: fatal: unknown user: nosuchuser\nrc 1\n");
+        assert_eq!(out, want, "v3 {v3}");
+        let m = fs::symlink_metadata(root.path().join("tmp/d")).unwrap();
+        assert_eq!((m.uid(), m.gid()), (0, 0));
+    }
+}
+
 /// Details that once differed from Debian's s6-log, each on the same input:
 /// `E` cuts only when that saves more than the dots, a prefix and an
 /// alert are whole however long, `-l 0` lines reach stdout whole, a status

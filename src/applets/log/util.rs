@@ -102,31 +102,43 @@ pub fn service(args: Args) -> u8 {
 pub fn newfifo(args: Args) -> u8 {
     const USAGE: &[u8] = b"logutil-newfifo [ -m mode ] [ -o owner ] fifo";
     let mut g = Getopt::new(args, b"m:o:");
-    let (mut mode, mut owner) = (0o600, None);
+    let (mut mode, mut owner) = (0o600, &b"root"[..]);
     while let Some((c, a)) = g.next() {
         match c {
             b'm' => mode = octal(a).unwrap_or_else(|| diag::usage(USAGE)) as u32,
-            b'o' => owner = Some(a),
+            b'o' => owner = a,
             _ => diag::usage(USAGE),
         }
     }
-    let Some(f) = g.word_at(g.ind) else { diag::usage(USAGE) };
+    // v3's script: no FIFO, exit 1 without a word (its `s6-test $# -ge 1`).
+    let Some(f) = g.word_at(g.ind) else { return exit::FALSE };
+    if fs::stat(c"/etc/s6-overlay").is_ok() {
+        let w: &[u8] = b"logutil-newfifo: warning: this binary is deprecated, use s6-mkfifo and s6-chown instead\n";
+        let _ = fd::write_all(fd::stderr(), w);
+    }
     let p: &CStr = arena::cstr(&[f]).unwrap_or_else(|e| die(e, &[b"unable to allocate"]));
-    let _ = fs::unlink(p);
+    // As v3's `s6-rmrf`: whatever is there goes, a directory tree too.
+    if let Err(e) = crate::base::fs::remove_tree(fs::CWD, f, 64) {
+        die(e, &[b"unable to remove ", f]);
+    }
     if let Err(e) = fs::mknodat(fs::CWD, p, fs::FileType::Fifo, Mode::from_raw_mode(mode), 0)
         .and_then(|_| fs::chmod(p, Mode::from_raw_mode(mode)))
     {
         die(e, &[b"unable to mkfifo ", f]);
     }
-    if let Some(o) = owner {
-        let (pw, gr) = (read_or_empty(c"/etc/passwd"), read_or_empty(c"/etc/group"));
-        let (u, gid) = match passwd::resolve(o, pw, gr) {
-            Ok(x) => x,
-            Err(_) => diag::fatal(exit::SYSCALL, &[b"unknown user: ", o]),
-        };
-        if let Err(e) = fs::chown(p, Some(rustix::fs::Uid::from_raw(u)), Some(rustix::fs::Gid::from_raw(gid))) {
-            die(e, &[b"unable to chown ", f]);
+    // As `s6-envuidgid -- OWNER s6-chown -U`: root by default; root is
+    // 0:0 even without /etc/passwd.
+    let (pw, gr) = (read_or_empty(c"/etc/passwd"), read_or_empty(c"/etc/group"));
+    let (u, gid) = match passwd::resolve(owner, pw, gr) {
+        Ok(x) => x,
+        Err(_) if owner == b"root" => (0, 0),
+        Err(_) => {
+            crate::rt::set_prog(b"s6-envuidgid");
+            diag::fatal(exit::FALSE, &[b"unknown user: ", owner])
         }
+    };
+    if let Err(e) = fs::chown(p, Some(rustix::fs::Uid::from_raw(u)), Some(rustix::fs::Gid::from_raw(gid))) {
+        die(e, &[b"unable to chown ", f]);
     }
     exit::OK
 }
