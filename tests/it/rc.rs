@@ -793,11 +793,50 @@ fn v3_runs_every_cont_init_script_then_fails() {
         assert!(lines.iter().any(|x| x == l), "{l} did not run: {lines:?}");
     }
     assert!(!lines.iter().any(|l| l == "cmd"), "{lines:?}");
-    assert!(
-        o.stderr.contains("s6-rc failed to properly bring all the services up: stopping the container"),
-        "{}",
-        o.stderr
-    );
+    // v3's lines: cont-init's one warning, s6-rc's, rc.init's two.
+    let want = "cont-init: info: /etc/cont-init.d/30-c exited 0\n\
+cont-init: warning: some scripts exited nonzero\n\
+s6-rc: warning: unable to start service legacy-cont-init: command exited 1\n\
+/run/s6/basedir/scripts/rc.init: warning: s6-rc failed to properly bring all the services up! \
+Check your logs (in /run/uncaught-logs/current if you have in-container logging) for more information.\n\
+/run/s6/basedir/scripts/rc.init: fatal: stopping the container.\n";
+    assert!(o.stderr.contains(want), "{}", o.stderr);
+    assert!(!o.stderr.contains("[cont-init.d]") && !o.stderr.lines().any(|l| l.starts_with("init:")), "{}", o.stderr);
+}
+
+/// v3's layout: S6_STAGE2_HOOK's lines are v3's rc.init's (info when it
+/// succeeds, a warning when it fails, fatal and a stop with its code under
+/// policy 2), and policy 1 over failing cont-init scripts gives one
+/// warning, the boot going on.
+#[test]
+fn v3_hook_and_cont_init_lines() {
+    let root = Root::new();
+    oneshot(&root, "x", &[]);
+    user(&root, &["x"]);
+    root.file("/etc/cont-init.d/10-a", "#!/bin/sh\nexit 3\n", 0o755);
+    let rcinit = "/run/s6/basedir/scripts/rc.init";
+    for (hook, policy, code, line) in [
+        ("true", "1", 0, format!("{rcinit}: info: hook true exited 0\n")),
+        ("false", "1", 0, format!("{rcinit}: warning: hook false exited 1\n")),
+        ("sh -c 'exit 5'", "2", 5, format!("{rcinit}: fatal: hook sh -c 'exit 5' exited 5\n")),
+    ] {
+        let o = root
+            .init(&["sh", "-c", "echo cmd >> /tmp/log"])
+            .env("S6_STAGE2_HOOK", hook)
+            .env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy)
+            .run();
+        assert_eq!(o.code(), code, "{hook}: {}", o.stderr);
+        assert!(o.stderr.starts_with(&line), "{hook}: {}", o.stderr);
+        assert!(
+            !o.stderr.contains("[s6-init]") && !o.stderr.lines().any(|l| l.starts_with("init:")),
+            "{hook}: {}",
+            o.stderr
+        );
+        if policy == "1" {
+            assert!(o.stderr.contains("cont-init: warning: some scripts exited nonzero\n"), "{}", o.stderr);
+            assert!(!o.stderr.contains("unable to start"), "{}", o.stderr);
+        }
+    }
 }
 
 /// A `docker stop` while a oneshot's `up` runs: the script gets TERM, and

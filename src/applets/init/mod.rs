@@ -602,12 +602,17 @@ impl Pid1 {
                     Event::Failed(_, item) if !acts.has(Action::WaitTimedOut) => item,
                     _ => Item::Wait,
                 };
+                // v3's layout: v3's rc.init's lines (the hook's are said).
                 if item == Item::Rc {
-                    diag::warn(&[if stop {
-                        b"s6-rc failed to properly bring all the services up: stopping the container (S6_BEHAVIOUR_IF_STAGE2_FAILS=2)"
-                    } else {
-                        b"s6-rc failed to properly bring all the services up! Check your logs for more information."
-                    }]);
+                    let mut l = Line::new();
+                    l.push(V3_RC_INIT).push(b": warning: s6-rc failed to properly bring all the services up! Check your logs (in /run/uncaught-logs/current if you have in-container logging) for more information.");
+                    l.emit();
+                    if stop {
+                        Line::new().push(V3_RC_INIT).push(b": fatal: stopping the container.").emit();
+                    }
+                    return;
+                }
+                if item == Item::Hook && self.v3_layout() {
                     return;
                 }
                 let (section, name) = label(item);
@@ -772,6 +777,9 @@ impl Pid1 {
         if section.is_empty() {
             return;
         }
+        if item == Item::Hook && self.v3_layout() {
+            return self.v3_hook_done(code);
+        }
         if !(matches!(item, Item::Init(_) | Item::Finish(_))
             && self.v3_line(
                 if matches!(item, Item::Init(_)) { b"cont-init.d" } else { b"cont-finish.d" },
@@ -783,13 +791,39 @@ impl Pid1 {
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
         }
-        // v3 runs every cont-init script, and fails (policy 2) after the
-        // last one: the first failing code is kept until then.
-        if self.rc.is_some() && matches!(item, Item::Init(_)) && code != 0 && self.s.stage2_fails >= 2 {
-            self.init_failed.get_or_insert(code);
+        // v3 runs every cont-init script and judges after the last one:
+        // the first failing code is kept until then.
+        if self.rc.is_some() && matches!(item, Item::Init(_)) {
+            if code != 0 {
+                self.init_failed.get_or_insert(code);
+            }
             return;
         }
         self.push(Event::Failed(code, item));
+    }
+
+    /// The image has v3's layout (its tree is read after the hook).
+    fn v3_layout(&self) -> bool {
+        self.rc.is_some() || self.items.contains(&Item::Rc)
+    }
+
+    /// `S6_STAGE2_HOOK` ended, in v3's layout: v3's rc.init's lines; under
+    /// policy 2 a failure stops the container with the hook's code.
+    fn v3_hook_done(&mut self, code: u8) {
+        let hook = self.s.stage2_hook.unwrap_or(b"");
+        let (level, what): (u64, &[u8]) = match code {
+            0 => (2, b": info: hook "),
+            _ if self.s.stage2_fails >= 2 => (0, b": fatal: hook "),
+            _ => (1, b": warning: hook "),
+        };
+        if self.s.verbosity >= level {
+            let mut l = Line::new();
+            l.push(V3_RC_INIT).push(what).push(hook).push(b" exited ").push_u64(code as u64);
+            l.emit();
+        }
+        if code != 0 && self.s.stage2_fails >= 2 {
+            self.push(Event::Failed(code, Item::Hook));
+        }
     }
 
     /// After stage 2: start `services.d`; then the machine starts the CMD
@@ -835,9 +869,17 @@ impl Pid1 {
         self.cmd_starting();
         if item == Item::InitEnd
             && let Some(code) = self.init_failed.take()
+            && self.s.stage2_fails > 0
         {
-            // As v3's `legacy-cont-init` failing: s6-rc's message.
-            return self.push(Event::Failed(code, Item::Rc));
+            // As v3's `legacy-cont-init`: one warning for them all; under
+            // policy 2 it fails, with s6-rc's message.
+            if self.s.verbosity >= 1 {
+                Line::new().push(b"cont-init: warning: some scripts exited nonzero").emit();
+            }
+            if self.s.stage2_fails >= 2 {
+                self.rc_cont_init_failed();
+                return self.push(Event::Failed(code, Item::Rc));
+            }
         }
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
         if self.rc.is_some()
@@ -1046,6 +1088,9 @@ impl Pid1 {
         }
     }
 }
+
+/// The name v3's stage 2 gives itself in its lines.
+const V3_RC_INIT: &[u8] = b"/run/s6/basedir/scripts/rc.init";
 
 /// The section and name of a step, for its lines; `b""` for markers.
 fn label(item: Item) -> (&'static [u8], &'static [u8]) {

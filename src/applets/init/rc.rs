@@ -604,6 +604,14 @@ impl Pid1 {
 
     /// s6-rc's failure line (after the line of the program that failed,
     /// `pre`, which s6 prints at any verbosity).
+    /// v3's `legacy-cont-init` failing (policy 2): s6-rc's warning.
+    pub(super) fn rc_cont_init_failed(&self) {
+        let Some(rc) = &self.rc else { return };
+        if let Some(s) = rc.db.svcs.iter().find(|s| s.internal == Internal::ContInit) {
+            self.rc_warn(rc, s, None, 1);
+        }
+    }
+
     fn rc_warn(&self, rc: &Rc, s: &crate::s6::rc::Svc, pre: Option<&[u8]>, code: u8) {
         let v = self.s.verbosity;
         if let Some(p) = pre {
