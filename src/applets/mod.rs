@@ -23,6 +23,7 @@ pub mod notifyoncheck;
 pub mod portable;
 pub mod rewrite;
 pub mod s6rc;
+pub mod socklog;
 pub mod stamps;
 pub mod strings;
 pub mod suexec;
@@ -381,6 +382,8 @@ const SPECS: &[Spec] = &[
              help: "run a program as another user" },
     Spec { name: "s6-sleep", main: portable::sleep, links: Links::CommandAndUsrBin,
              help: "sleep some seconds" },
+    Spec { name: "s6-socklog", main: socklog::main, links: Links::CommandAndUsrBin,
+             help: "a syslogd: datagrams on /dev/log (or UDP) to stdout as lines" },
     Spec { name: "s6-softlimit", main: extras::softlimit, links: Links::CommandAndUsrBin,
              help: "run a program with lower soft resource limits" },
     Spec { name: "s6-sort", main: text::sort, links: Links::CommandAndUsrBin,

@@ -27,7 +27,7 @@ fn arg(a: Args, i: usize) -> &'static [u8] {
 }
 
 /// A gid list (`1,2,3`; `:`, `;` and blanks also separate). Empty is valid.
-fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
+pub(super) fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
     let seps = |c: &u8| b",:; \t\n".contains(c);
     let v = arena::alloc_slice(s.split(seps).count(), 0u32).ok()?;
     let mut n = 0;

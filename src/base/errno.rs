@@ -46,6 +46,8 @@ const TABLE: &[(Errno, &[u8])] = &[
     (Errno::ILSEQ, b"Invalid or incomplete multibyte or wide character"),
     (Errno::OPNOTSUPP, b"Operation not supported"),
     (Errno::PROTO, b"Protocol error"),
+    (Errno::ADDRINUSE, b"Address already in use"),
+    (Errno::ADDRNOTAVAIL, b"Cannot assign requested address"),
     (Errno::TIMEDOUT, b"Connection timed out"),
     (Errno::CONNREFUSED, b"Connection refused"),
     (Errno::STALE, b"Stale file handle"),

@@ -22,6 +22,7 @@ mod rc;
 mod rc_client;
 mod regex;
 mod s6tools;
+mod socklog;
 mod stage2;
 mod stop_delay;
 mod supervise;
