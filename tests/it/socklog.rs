@@ -183,3 +183,82 @@ fn readiness_privileges_empty_and_udp() {
     out.push_str(&read_all(ch.stdout.take().unwrap(), Duration::from_secs(5)));
     assert!(out.starts_with(&format!("127.0.0.1_{from}: user.notice: udp\n")), "{out}");
 }
+
+/// s6-overlay's syslogd overlay, its files as it ships them: the
+/// `syslogd-prepare` oneshot, `s6-socklog` as `syslog` (32760 here)
+/// feeding an `s6-log` as `sysllog` (32761) through the pipeline, which
+/// sorts lines by facility; busybox's `logger` writes to `/dev/log`.
+#[test]
+fn syslogd_overlay_sorts_messages() {
+    let root = Root::new();
+    let rcd = "/etc/s6-overlay/s6-rc.d";
+    root.file(
+        "/etc/syslogd-prepare",
+        "#!/bin/sh -e\n\ndir=/var/log/syslogd\nsubdirs='cron daemon debug errors everything kernel mail messages secure user'\n\n\
+s6-mkdir -p -m 02750 \"$dir\"\ncd \"$dir\"\ns6-mkdir -p -m 02750 $subdirs\n\n\
+if s6-applyuidgid -u 1 -- exit 0 2>/dev/null ; then\n\
+  uid=`s6-envuidgid -D 32761:32761: -- sysllog importas UID UID s6-echo '$UID'`\n\
+  gid=`s6-envuidgid -D 32761:32761: -- sysllog importas GID GID s6-echo '$GID'`\n\
+  for subdir in $subdirs ; do\n    s6-chown -u \"$uid\" -g \"$gid\" -- \"$subdir\"\n  done\nfi\n",
+        0o755,
+    );
+    root.file(&format!("{rcd}/syslogd-prepare/type"), "oneshot\n", 0o644);
+    root.file(&format!("{rcd}/syslogd-prepare/up"), "/etc/syslogd-prepare\n", 0o644);
+    root.file(&format!("{rcd}/syslogd/type"), "longrun\n", 0o644);
+    root.file(&format!("{rcd}/syslogd/notification-fd"), "3\n", 0o644);
+    root.file(&format!("{rcd}/syslogd/producer-for"), "syslogd-log\n", 0o644);
+    root.file(
+        &format!("{rcd}/syslogd/run"),
+        "#!/command/execlineb -P\n\ns6-envuidgid -D 32760:32760: -- syslog\ns6-socklog -d3 -U -t3000\n",
+        0o755,
+    );
+    root.file(&format!("{rcd}/syslogd-log/type"), "longrun\n", 0o644);
+    root.file(&format!("{rcd}/syslogd-log/notification-fd"), "3\n", 0o644);
+    root.file(&format!("{rcd}/syslogd-log/consumer-for"), "syslogd\n", 0o644);
+    root.file(&format!("{rcd}/syslogd-log/pipeline-name"), "syslogd-pipeline\n", 0o644);
+    root.file(&format!("{rcd}/syslogd-log/dependencies.d/syslogd-prepare"), "", 0o644);
+    root.file(
+        &format!("{rcd}/syslogd-log/run"),
+        "#!/command/execlineb -P\n\ns6-envuidgid -D 32761:32761: -- sysllog\ns6-applyuidgid -U --\n\
+backtick -D \"n20 s1000000\" line { printcontenv S6_LOGGING_SCRIPT }\nmultisubstitute\n{\n  importas -usC T line\n  define dir /var/log/syslogd\n}\nexec -c\ns6-log -d3 --\n\n\
+ - +^auth\\\\. +^authpriv\\\\.  $T ${dir}/secure\n - +^cron\\\\.  $T ${dir}/cron\n - +^daemon\\\\.  $T ${dir}/daemon\n\
+ - +^[[:alnum:]]*\\\\.debug:  $T ${dir}/debug\n\
+ - +^[[:alnum:]]*\\\\.err: +^[[:alnum:]]*\\\\.error: +^[[:alnum:]]*\\\\.emerg: +^[[:alnum:]]*\\\\.alert: +^[[:alnum:]]*\\\\.crit:  $T ${dir}/errors\n\
+ - +^kern\\\\.  $T ${dir}/kernel\n - +mail\\\\.  $T ${dir}/mail\n - +user\\\\.  $T ${dir}/user\n\
+ - +^[[:alnum:]]*\\\\.info: +^[[:alnum:]]*\\\\.notice: +^[[:alnum:]]*\\\\.warn: -^auth\\\\. -^authpriv\\\\. -^cron\\\\. -daemon\\\\. -mail\\\\.  $T ${dir}/messages\n\
+ + -^auth\\\\. -^authpriv\\\\.  $T ${dir}/everything\n",
+        0o755,
+    );
+    root.file("/etc/s6-overlay/user-bundles.d/user/contents.d/syslogd-pipeline", "", 0o644);
+    // The overlay's tarball has the directory (the loggers, not root, must
+    // go through it); the script makes the rest.
+    let var_log = root.path().join("var/log/syslogd");
+    fs::create_dir_all(&var_log).unwrap();
+    fs::set_permissions(&var_log, fs::Permissions::from_mode(0o755)).unwrap();
+    let cmd = "logger -p user.notice -t app 'hello user'; logger -p auth.err -t sshd 'bad login'; \
+               logger -p daemon.info -t d 'daemon line'; \
+               n=0; until grep -q 'daemon line' /var/log/syslogd/daemon/current 2>/dev/null; do n=$((n+1)); [ $n -gt 200 ] && exit 3; sleep 0.05; done; \
+               for d in user secure daemon errors messages everything; do echo \"== $d\"; cat /var/log/syslogd/$d/current; done; \
+               ls -ln /dev/log | cut -c1-10; stat -c '%u:%g' /var/log/syslogd/user/current";
+    let o = root.init(&["sh", "-c", cmd]).timeout(Duration::from_secs(40)).run();
+    assert_eq!(o.code(), 0, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    let section = |name: &str| -> Vec<String> {
+        o.stdout
+            .split(&format!("== {name}\n"))
+            .nth(1)
+            .unwrap_or("")
+            .lines()
+            .take_while(|l| !l.starts_with("== "))
+            .map(|l| l.to_string())
+            .collect()
+    };
+    // busybox's logger: `<PRI>Mon dd hh:mm:ss TAG: MSG`.
+    let has = |name: &str, what: &str| section(name).iter().any(|l| l.contains(what));
+    assert!(has("user", "user.notice: ") && has("user", "app: hello user"), "{}", o.stdout);
+    assert!(has("secure", "auth.err: ") && has("secure", "sshd: bad login"), "{}", o.stdout);
+    assert!(has("errors", "sshd: bad login") && !has("errors", "hello user"), "{}", o.stdout);
+    assert!(has("daemon", "daemon.info: ") && !has("messages", "daemon line"), "{}", o.stdout);
+    assert!(has("messages", "hello user") && !has("messages", "bad login"), "{}", o.stdout);
+    assert!(has("everything", "hello user") && !has("everything", "bad login"), "{}", o.stdout);
+    assert!(o.stdout.contains("srwxrwxrwx") && o.stdout.contains("32761:32761"), "{}", o.stdout);
+}
