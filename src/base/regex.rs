@@ -89,6 +89,7 @@ pub enum Bad {
     Space,
     BadRpt,
     Size,
+    Subreg,
 }
 
 impl Bad {
@@ -106,6 +107,7 @@ impl Bad {
             Bad::Space => b"Memory exhausted",
             Bad::BadRpt => b"Invalid preceding regular expression",
             Bad::Size => b"Regular expression too big",
+            Bad::Subreg => b"Invalid back reference",
         }
     }
 }
@@ -404,6 +406,9 @@ impl Comp<'_> {
                     b'>' => Inst::Word(WordAt::End),
                     b'`' => Inst::Word(WordAt::First),
                     b'\'' => Inst::Word(WordAt::Last),
+                    // A back reference to a group that does not exist
+                    // (yet): glibc refuses the pattern.
+                    b'1'..=b'9' if u16::from(e - b'0') > self.groups => return Err(Bad::Subreg),
                     e => Inst::Byte(e),
                 }
             }
@@ -475,7 +480,8 @@ impl Comp<'_> {
                 if e == b'[' && matches!(self.peek(), Some(b':' | b'=' | b'.')) {
                     hi = self.special(&mut set)?.ok_or(Bad::Range)?;
                 }
-                if hi < lo {
+                // As glibc: a range cannot start where one ends (`[a-c-e]`).
+                if hi < lo || self.at_range() {
                     return Err(Bad::Range);
                 }
             }

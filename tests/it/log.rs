@@ -659,6 +659,11 @@ int main(void) {
         "\\Ba",
         "\\`a",
         "c\\'",
+        "\\1",
+        "(a)\\2",
+        "[a-c-e]",
+        "[a-c-]",
+        "[--/]",
     ] {
         cases.push((p.into(), "aab c".into()));
     }
@@ -774,6 +779,10 @@ fn edge_cases_match_debian() {
         (vec!["S5000000000", "./ld"], b"x\n".to_vec()),
         // glibc's GNU operators in selections.
         (vec!["--", "-", "+^\\s+", "+\\<DEBUG\\>", "1"], b"hello world\n  spaced\nDEBUG: x\nDEBUGGING\n".to_vec()),
+        // -q and -v count down and up (a warning shows at 1 and more).
+        (vec!["-v", "-q", "--", "1", "+"], b"a\n".to_vec()),
+        (vec!["-q", "-q", "-v", "--", "1", "+"], b"a\n".to_vec()),
+        (vec!["-q", "--", "1", "+"], b"a\n".to_vec()),
     ];
     for (args, input) in &cases {
         let (o, t, a, b) = both(args, input);

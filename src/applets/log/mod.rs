@@ -296,12 +296,13 @@ pub use util::{newfifo, service};
 /// `clean`, the program runs with an empty environment.
 pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean: bool) -> u8 {
     let mut g = Getopt::new(args, b"d:qvbpl:t:");
-    let (mut notif, mut verbose, mut ignore_term, mut limit, mut lastline) = (None, true, false, 8192usize, 2000u64);
+    // Verbosity: 1 by default, `-q` one less, `-v` one more; warnings at 1.
+    let (mut notif, mut level, mut ignore_term, mut limit, mut lastline) = (None, 1u32, false, 8192usize, 2000u64);
     while let Some((c, a)) = g.next() {
         match c {
             b'd' => notif = Some(parse_u64(a).filter(|&n| n <= u32::MAX as u64).unwrap_or_else(|| diag::usage(USAGE))),
-            b'q' => verbose = false,
-            b'v' => verbose = true,
+            b'q' => level = level.saturating_sub(1),
+            b'v' => level += 1,
             b'b' => {}
             b'p' => ignore_term = true,
             b'l' => limit = parse_u64(a).unwrap_or_else(|| diag::usage(USAGE)) as usize,
@@ -309,6 +310,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             _ => diag::usage(USAGE),
         }
     }
+    let verbose = level >= 1;
     if let Some(n) = notif {
         if n < 3 {
             diag::fatal(exit::USAGE, &[b"notification fd must be 3 or more"]);
