@@ -20,8 +20,7 @@ use crate::base::{diag, exit, num::parse_u64};
 use crate::rt::{Args, Env};
 use crate::sys::signal::{SIGTERM, SignalFd};
 use crate::sys::{arena, fd, raw};
-use core::fmt::Write as _;
-use core::net::{IpAddr, SocketAddr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use rustix::event::{PollFd, PollFlags, poll};
 use rustix::fd::OwnedFd;
 use rustix::fs::{self, FlockOperation, Mode, OFlags};
@@ -157,14 +156,113 @@ pub fn main(args: Args) -> u8 {
 /// `IP_PORT` or `IP:PORT` (the last separator; port 514 when there is
 /// none).
 fn ip_port(a: &[u8]) -> Option<SocketAddr> {
-    let s = core::str::from_utf8(a).ok()?;
-    if let Ok(ip) = s.parse::<IpAddr>() {
+    if let Some(ip) = ip(a) {
         return Some(SocketAddr::new(ip, 514));
     }
-    let k = s.rfind(['_', ':'])?;
-    let ip = s[..k].trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok()?;
-    let port = parse_u64(&s.as_bytes()[k + 1..]).filter(|&p| p <= 65535)? as u16;
-    Some(SocketAddr::new(ip, port))
+    let k = a.iter().rposition(|&c| c == b'_' || c == b':')?;
+    let mut h = &a[..k];
+    if let [b'[', rest @ .., b']'] = h {
+        h = rest;
+    }
+    let port = parse_u64(&a[k + 1..]).filter(|&p| p <= 65535)? as u16;
+    Some(SocketAddr::new(ip(h)?, port))
+}
+
+/// A dotted IPv4 address or an IPv6 one (`::` allowed).
+fn ip(s: &[u8]) -> Option<IpAddr> {
+    if !s.contains(&b':') {
+        let mut o = [0u8; 4];
+        let mut parts = s.split(|&c| c == b'.');
+        for b in o.iter_mut() {
+            let p = parts.next().filter(|p| !p.is_empty() && p.len() <= 3)?;
+            *b = parse_u64(p).filter(|&v| v <= 255)? as u8;
+        }
+        return parts.next().is_none().then(|| IpAddr::V4(Ipv4Addr::from(o)));
+    }
+    let groups = |part: &[u8], out: &mut [u16; 8]| -> Option<usize> {
+        let mut n = 0;
+        for g in part.split(|&c| c == b':').filter(|_| !part.is_empty()) {
+            if g.is_empty() || g.len() > 4 || n == 8 {
+                return None;
+            }
+            out[n] = g.iter().try_fold(0u16, |v, &c| Some(v << 4 | (c as char).to_digit(16)? as u16))?;
+            n += 1;
+        }
+        Some(n)
+    };
+    let (mut head, mut tail) = ([0u16; 8], [0u16; 8]);
+    let mut w = [0u16; 8];
+    match s.windows(2).position(|w| w == b"::") {
+        Some(k) => {
+            let (h, t) = (groups(&s[..k], &mut head)?, groups(&s[k + 2..], &mut tail)?);
+            if h + t > 7 {
+                return None;
+            }
+            w[..h].copy_from_slice(&head[..h]);
+            w[8 - t..].copy_from_slice(&tail[..t]);
+        }
+        None => {
+            if groups(s, &mut w)? != 8 {
+                return None;
+            }
+        }
+    }
+    Some(IpAddr::V6(Ipv6Addr::from(w)))
+}
+
+/// `ip` as text into `out` (IPv6 with its longest run of zero groups as
+/// `::`); its length.
+fn fmt_ip(ip: IpAddr, out: &mut [u8]) -> usize {
+    let mut n = 0;
+    let mut put = |b: &[u8], n: &mut usize| {
+        out[*n..*n + b.len()].copy_from_slice(b);
+        *n += b.len();
+    };
+    match ip {
+        IpAddr::V4(a) => {
+            for (i, o) in a.octets().iter().enumerate() {
+                if i > 0 {
+                    put(b".", &mut n);
+                }
+                put(itoa::Buffer::new().format(*o).as_bytes(), &mut n);
+            }
+        }
+        IpAddr::V6(a) => {
+            let g = a.segments();
+            // The longest run of two zero groups or more.
+            let (mut best, mut len, mut i) = (8, 1, 0);
+            while i < 8 {
+                let j = (i..8).find(|&j| g[j] != 0).unwrap_or(8);
+                if j - i > len {
+                    (best, len) = (i, j - i);
+                }
+                i = j.max(i + 1);
+            }
+            let mut i = 0;
+            while i < 8 {
+                if i == best {
+                    put(b"::", &mut n);
+                    i += len;
+                    continue;
+                }
+                if i > 0 && i != best + len {
+                    put(b":", &mut n);
+                }
+                let mut h = [0u8; 4];
+                let digits = (0..4).rev().map(|k| b"0123456789abcdef"[(g[i] >> (4 * k) & 15) as usize]);
+                let mut k = 0;
+                for d in digits {
+                    if k > 0 || d != b'0' {
+                        h[k] = d;
+                        k += 1;
+                    }
+                }
+                put(if k == 0 { b"0" } else { &h[..k] }, &mut n);
+                i += 1;
+            }
+        }
+    }
+    n
 }
 
 /// The socket, bound (and, for a unix one, its lock); a failure is
@@ -174,9 +272,11 @@ fn bind(at: &Where) -> (OwnedFd, Option<OwnedFd>) {
         match at {
             Where::Unix(p) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to bind socket to ", p]),
             Where::Udp(a) => {
-                let mut s: heapless::String<64> = heapless::String::new();
-                let _ = write!(s, "ip {} port {}", a.ip(), a.port());
-                diag::fatal_sys(exit::SYSCALL, e, &[b"unable to bind socket to ", s.as_bytes()])
+                let mut t = [0u8; 48];
+                let k = fmt_ip(a.ip(), &mut t);
+                let mut b = itoa::Buffer::new();
+                let port = b.format(a.port()).as_bytes();
+                diag::fatal_sys(exit::SYSCALL, e, &[b"unable to bind socket to ip ", &t[..k], b" port ", port])
             }
         }
     };
@@ -224,10 +324,12 @@ fn drop_privileges(uid: Option<u32>, gid: Option<u32>, groups: Option<&[u32]>) {
 
 /// `IP_PORT: ` into `out`; its length.
 fn peer(out: &mut [u8], a: SocketAddr) -> usize {
-    let mut s: heapless::String<64> = heapless::String::new();
-    let _ = write!(s, "{}_{}: ", a.ip(), a.port());
-    out[..s.len()].copy_from_slice(s.as_bytes());
-    s.len()
+    let mut n = fmt_ip(a.ip(), out);
+    for p in [&b"_"[..], itoa::Buffer::new().format(a.port()).as_bytes(), b": "] {
+        out[n..n + p.len()].copy_from_slice(p);
+        n += p.len();
+    }
+    n
 }
 
 /// One datagram as its line (without the newline) into `out`; its length.
@@ -302,5 +404,14 @@ mod tests {
         assert_eq!(ip_port(b"::1"), Some("[::1]:514".parse().unwrap()));
         assert_eq!(ip_port(b"::1_600"), Some("[::1]:600".parse().unwrap()));
         assert_eq!(ip_port(b"1.2.3"), None);
+        assert_eq!(ip_port(b"1.2.3.256"), None);
+        assert_eq!(ip_port(b"1::2::3"), None);
+        assert_eq!(ip_port(b"[fe80::1]:53"), Some("[fe80::1]:53".parse().unwrap()));
+        assert_eq!(ip(b"1:2:3:4:5:6:7:8"), Some("1:2:3:4:5:6:7:8".parse().unwrap()));
+        for t in ["::", "::1", "1::", "fe80::1:0:0:2", "1:0:0:2:0:0:0:3", "1:2:3:4:5:6:7:8", "10.0.0.255"] {
+            let mut out = [0u8; 48];
+            let n = fmt_ip(ip(t.as_bytes()).unwrap(), &mut out);
+            assert_eq!(std::str::from_utf8(&out[..n]).unwrap(), t.parse::<IpAddr>().unwrap().to_string());
+        }
     }
 }
