@@ -451,7 +451,8 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
             return code;
         }
         if !o.block {
-            diag::fatal_sys(exit::SYSCALL, Errno::BUSY, &[b"unable to take locks"]);
+            // s6-overlay's s6-rc (static, musl) words EBUSY so.
+            diag::fatal(exit::SYSCALL, &[b"unable to take locks: Resource busy"]);
         }
         let _ = rustix::event::poll(&mut [], Some(&rustix::time::Timespec { tv_sec: 0, tv_nsec: 20_000_000 }));
     }

@@ -1043,6 +1043,25 @@ exit 4
     }
 }
 
+/// A change asked for while another runs (here the boot's, from a
+/// cont-init script) fails at once as s6-overlay's s6-rc does.
+#[test]
+fn a_change_during_the_boot_is_refused() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "o", &[]);
+    user(&root, &["o"]);
+    root.file(
+        "/etc/cont-init.d/ask",
+        "#!/bin/sh\nPATH=/command:$PATH s6-rc -u change o > /tmp/ask 2>&1; echo \"rc $?\" >> /tmp/ask\n",
+        0o755,
+    );
+    let o = root.init(&["true"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let out = fs::read_to_string(root.path().join("tmp/ask")).unwrap();
+    assert_eq!(out, "s6-rc: fatal: unable to take locks: Resource busy\nrc 111\n");
+}
+
 /// v3's lines at both ends: the runner of oneshots first; at the stop,
 /// legacy-cont-init going down around cont-finish.d, then fix-attrs, and
 /// the runner's essential warning (at S6_VERBOSITY=1 too); none of v2's
