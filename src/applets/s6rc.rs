@@ -25,7 +25,7 @@ use crate::base::{exit, num};
 use crate::rt::Args;
 use crate::s6::rc::{Db, Kind, Plan, Step, live};
 use crate::s6::svdir;
-use crate::sys::{arena, fd};
+use crate::sys::{arena, fd, raw, signal};
 use rustix::fd::AsFd;
 use rustix::fs;
 use rustix::io::Errno;
@@ -440,8 +440,11 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
     if !ok {
         diag::fatal(exit::USAGE, &[b"too many service names for one request"]);
     }
+    // SIGTERM and SIGINT: PID 1 is told to stop the change (`ask`).
+    let stop = raw::SigSet::EMPTY.with(signal::SIGTERM).with(signal::SIGINT);
+    let sigs = raw::sigprocmask_set(stop).and_then(|_| signal::SignalFd::new(stop)).ok();
     loop {
-        let code = ask(&req).unwrap_or_else(|e| {
+        let code = ask(&req, sigs.as_ref(), o.verbosity).unwrap_or_else(|e| {
             diag::fatal_sys(exit::SYSCALL, e, &[b"unable to talk to PID 1 through ", live::CONTROL.to_bytes()])
         });
         if code == 2 {
@@ -460,10 +463,26 @@ fn change(db: &Db, plan: &Plan, up: bool, o: &Opts) -> u8 {
 
 /// One request: PID 1's lines to stderr until a NUL, then the code (the
 /// pipe's end without one: PID 1 dropped the request).
-fn ask(req: &[u8]) -> Result<u8, Errno> {
+fn ask(req: &[u8], sigs: Option<&signal::SignalFd>, verbosity: u64) -> Result<u8, Errno> {
+    use rustix::event::{PollFd, PollFlags, poll};
     let rd = live::send(req)?;
     let mut nul = false;
     loop {
+        if let Some(sf) = sigs {
+            let mut p = [PollFd::new(&rd, PollFlags::IN), PollFd::new(sf, PollFlags::IN)];
+            let _ = poll(&mut p, None);
+            if !p[1].revents().is_empty() {
+                if let Some(sig) = sf.read() {
+                    // As s6-rc: said at -v2; the change's end is still read.
+                    let name: &[u8] = if sig == signal::SIGINT { b"INT" } else { b"TERM" };
+                    if verbosity >= 2 {
+                        diag::warn(&[b"received ", name, b", aborting pending processes and exiting asap"]);
+                    }
+                    let _ = live::send(b"a\0\0");
+                }
+                continue;
+            }
+        }
         let mut b = [0u8; 1024];
         let b = match rustix::io::read(&rd, &mut b) {
             Ok(0) => return Err(Errno::PIPE),

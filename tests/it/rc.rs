@@ -1043,6 +1043,45 @@ exit 4
     }
 }
 
+/// SIGTERM to a running `s6-rc change`, as s6-rc: said at -v2, nothing new
+/// starts, a longrun's start that runs fails (`command crashed with signal
+/// 15`), a oneshot that runs finishes and counts; exit 1.
+#[test]
+fn sigterm_to_a_change_stops_it_as_s6_rc() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sh -c \"sleep 1; echo slow done >> /tmp/log\"\n", 0o644);
+    oneshot(&root, "after", &["slow"]);
+    // Never ready: its start runs until the TERM.
+    root.file(&format!("{RCD}/lr/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/lr/run"), "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    root.file(&format!("{RCD}/lr/notification-fd"), "3\n", 0o644);
+    root.file(&format!("{RCD}/x/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/x/up"), "true\n", 0o644);
+    user(&root, &["x"]);
+    let script = "PATH=/command:$PATH
+s6-rc -v2 -u change after lr > /tmp/out 2>&1 & c=$!
+sleep 0.4; kill -TERM $c; wait $c; echo \"rc $?\" >> /tmp/out
+s6-rc -a list > /tmp/list";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let out = fs::read_to_string(root.path().join("tmp/out")).unwrap();
+    for want in [
+        "s6-rc: warning: received TERM, aborting pending processes and exiting asap\n",
+        "s6-rc: warning: unable to start service lr: command crashed with signal 15\n",
+        "s6-rc: info: service slow successfully started\n",
+        "rc 1\n",
+    ] {
+        assert!(out.contains(want), "{want:?} missing:\n{out}");
+    }
+    assert!(!out.contains("service after: starting"), "{out}");
+    let list = fs::read_to_string(root.path().join("tmp/list")).unwrap();
+    let list: Vec<&str> = list.lines().collect();
+    assert!(list.contains(&"slow") && !list.contains(&"after") && !list.contains(&"lr"), "{list:?}");
+    assert_eq!(log(&root), ["slow done"]);
+}
+
 /// A change asked for while another runs (here the boot's, from a
 /// cont-init script) fails at once as s6-overlay's s6-rc does.
 #[test]

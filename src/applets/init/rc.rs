@@ -700,6 +700,30 @@ impl Pid1 {
         }
     }
 
+    /// A client's change told to stop (its s6-rc got SIGTERM or SIGINT):
+    /// as s6-rc, no transition starts any more, a longrun's that runs
+    /// fails (`command crashed with signal 15`, the service told to go
+    /// back), a oneshot that runs is left to finish and counts.
+    fn rc_client_abort(&mut self, rc: &mut Rc) {
+        for i in 0..rc.db.svcs.len() {
+            match rc.plan.steps[i] {
+                Step::Wait => rc.plan.steps[i] = Step::Failed,
+                Step::Running if rc.db.svcs[i].kind == Kind::Longrun => {
+                    let s = *rc.db.get(i as u16);
+                    let what: &[u8] = if rc.plan.up { b"start" } else { b"stop" };
+                    let w = b": command crashed with signal 15";
+                    say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: unable to ", what, b" service ", s.name, w]);
+                    if rc.sup[i] != NONE {
+                        self.sup.send(rc.sup[i] as usize, if rc.plan.up { b'd' } else { b'u' });
+                    }
+                    rc.plan.steps[i] = Step::Failed;
+                    rc.until[i] = None;
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Container shutdown: stop the boot, then bring down everything that
     /// is up, in reverse order (cont-finish and fix-attrs stay: PID 1's
     /// stage 3 runs cont-finish after). Returns false without a tree.
@@ -816,6 +840,14 @@ impl Pid1 {
         while let Some(Ok((n, fds))) = rc.control.as_ref().map(|c| live::recv(c, &mut buf)) {
             let mut f = buf[..n].split(|&c| c == 0);
             let (Some(fds), Some(verb), Some(t)) = (fds, f.next(), f.next()) else { continue };
+            // `a`: the client of the change that runs got SIGTERM or SIGINT.
+            if verb.first() == Some(&b'a') {
+                if rc.client.is_some() && !rc.plan.finished() {
+                    self.rc_client_abort(&mut rc);
+                }
+                let _ = rustix::io::write(&fds[0], &[0, 0]);
+                continue;
+            }
             if !rc.plan.finished() || rc.boot || rc.stopping || rc.client.is_some() {
                 let _ = rustix::io::write(&fds[0], &[0, live::BUSY]);
                 continue;

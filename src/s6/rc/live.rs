@@ -3,7 +3,7 @@
 //!
 //! - `db`: the tree PID 1 read at boot, as it read it (clients see that
 //!   tree, as s6-rc's see the database compiled at boot, whatever happens
-//!   to the source directories later): a header line, then per service
+//!   to the source directories later): a header (`rs6-rc 1`), then per service
 //!   its kind, internal role and essential flag (three bytes), then its
 //!   fields as netstrings (`LEN:BYTES,`);
 //! - `state`: the atomic services that are up, one name a line, rewritten
@@ -11,7 +11,8 @@
 //! - `control`: a unix datagram socket PID 1 reads (mode 0600: its owner
 //!   and root may ask). A request is one datagram, `VERB\0TIMEOUT\0NAME\0…NAME`,
 //!   VERB `u`, `d`, or `D` (down, essential services too), then the
-//!   client's verbosity in decimal (none: 1), TIMEOUT in ms (0: none), with
+//!   client's verbosity in decimal (none: 1), or `a` (the client of the
+//!   change that runs got SIGTERM or SIGINT: stop it, as s6-rc), TIMEOUT in ms (0: none), with
 //!   four descriptors (SCM_RIGHTS): the write end of a pipe the client
 //!   reads, and the client's stdin, stdout and stderr, which the oneshots
 //!   of its change get as theirs (s6-rc's runner gets its client's
