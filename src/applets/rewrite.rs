@@ -26,18 +26,6 @@ fn arg(a: Args, i: usize) -> &'static [u8] {
     a.get_arg(i).map_or(b"", |s| s.to_bytes())
 }
 
-/// A gid list (`1,2,3`; `:`, `;` and blanks also separate). Empty is valid.
-pub(super) fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
-    let seps = |c: &u8| b",:; \t\n".contains(c);
-    let v = arena::alloc_slice(s.split(seps).count(), 0u32).ok()?;
-    let mut n = 0;
-    for w in s.split(seps).filter(|w| !w.is_empty()) {
-        v[n] = passwd::id(w)?;
-        n += 1;
-    }
-    Some(&v[..n])
-}
-
 /// `name`'s uid, primary gid and the groups listing it.
 fn account(name: &[u8]) -> Option<(u32, u32, &'static [u32])> {
     let (uid, gid) = passwd::user(read_or_empty(c"/etc/passwd"), name)?;
@@ -135,7 +123,7 @@ pub fn envuidgid(args: Args) -> u8 {
                 let mut f = a.splitn(3, |&c| c == b':');
                 let mut field = || f.next().map_or(Some(0), |s| if s.is_empty() { Some(0) } else { passwd::id(s) });
                 let (Some(u), Some(g)) = (field(), field()) else { return false };
-                let Some(l) = gid_list(f.next().unwrap_or(b"")) else { return false };
+                let Some(l) = passwd::gid_list(f.next().unwrap_or(b"")) else { return false };
                 (uid, gid, list, insist) = (u, g, fmt_list(l), false);
             }
             _ => return false,
@@ -196,7 +184,7 @@ pub fn applyuidgid(args: Args) -> u8 {
             b'z' => unexport = true,
             b'u' => uid = uint(a).unwrap_or_else(|| diag::usage(APPLY)),
             b'g' => gid = uint(a).unwrap_or_else(|| diag::usage(APPLY)),
-            b'G' => groups = Some(gid_list(a).unwrap_or_else(|| diag::usage(APPLY))),
+            b'G' => groups = Some(passwd::gid_list(a).unwrap_or_else(|| diag::usage(APPLY))),
             b'U' => {
                 let get = |name: &[u8]| {
                     let Some(v) = env.var(name) else { diag::fatal(exit::USAGE, &[name, b" not set"]) };
@@ -206,7 +194,7 @@ pub fn applyuidgid(args: Args) -> u8 {
                 let bad = |name: &[u8]| -> ! { diag::fatal(exit::USAGE, &[b"invalid $", name]) };
                 uid = uint(u).unwrap_or_else(|| bad(IDS[0]));
                 gid = uint(g).unwrap_or_else(|| bad(IDS[1]));
-                groups = Some(gid_list(l).unwrap_or_else(|| bad(IDS[2])));
+                groups = Some(passwd::gid_list(l).unwrap_or_else(|| bad(IDS[2])));
             }
             _ => return false,
         }

@@ -9,13 +9,14 @@
 //! others become `~`; a unix socket is guarded by `SOCKET.lock` (held for
 //! the program's life) and made mode 0777; `-U`, or `-u`/`-g`/`-G`, drop
 //! privileges once the socket is bound; `-d N` says "ready" on N then;
-//! SIGTERM ends it (exit 0). Lines are written whole before the next
-//! datagram is read, so nothing waits in memory at the end (`-t` is
-//! accepted for compatibility). Unlike s6 2.11, an empty datagram is
+//! SIGTERM ends it once the line under way is written (exit 0), or after
+//! `-t` ms (exit 99). A line is written before the next datagram is read
+//! (the kernel queues the others). Unlike s6 2.11, an empty datagram is
 //! skipped (2.11 dies on it) and a UDP line's prefix is the sender's
 //! `IP_PORT: `.
 use crate::base::chain::uint;
 use crate::base::getopt::Getopt;
+use crate::base::time::Instant;
 use crate::base::{diag, exit, num::parse_u64};
 use crate::rt::{Args, Env};
 use crate::sys::signal::{SIGTERM, SignalFd};
@@ -67,27 +68,26 @@ enum Where {
 pub fn main(args: Args) -> u8 {
     let env = Env::get();
     let mut g = Getopt::new(args, b"d:rUu:g:G:l:t:x:i:");
-    let (mut notif, mut raw_lines, mut linelen) = (None, false, 1024usize);
+    let (mut notif, mut raw_lines, mut linelen, mut lameduck) = (None, false, 1024usize, 0u64);
     let mut at = Where::Unix(b"/dev/log");
     let (mut uid, mut gid, mut groups): (Option<u32>, Option<u32>, Option<&'static [u32]>) = (None, None, None);
     while let Some((c, a)) = g.next() {
         match c {
-            b'd' => notif = Some(uint(a).unwrap_or_else(|| diag::usage(USAGE))),
+            // 0: no notification, as s6's.
+            b'd' => notif = Some(uint(a).unwrap_or_else(|| diag::usage(USAGE))).filter(|&n| n != 0),
             b'r' => raw_lines = true,
             b'U' => {
                 let get = |name: &[u8]| env.var(name).unwrap_or_else(|| diag::fatal(exit::USAGE, &[name, b" not set"]));
                 let bad = |name: &[u8]| -> ! { diag::fatal(exit::USAGE, &[b"invalid $", name]) };
                 uid = Some(uint(get(b"UID")).unwrap_or_else(|| bad(b"UID")));
                 gid = Some(uint(get(b"GID")).unwrap_or_else(|| bad(b"GID")));
-                groups = Some(super::rewrite::gid_list(get(b"GIDLIST")).unwrap_or_else(|| bad(b"GIDLIST")));
+                groups = Some(crate::base::passwd::gid_list(get(b"GIDLIST")).unwrap_or_else(|| bad(b"GIDLIST")));
             }
             b'u' => uid = Some(uint(a).unwrap_or_else(|| diag::usage(USAGE))),
             b'g' => gid = Some(uint(a).unwrap_or_else(|| diag::usage(USAGE))),
-            b'G' => groups = Some(super::rewrite::gid_list(a).unwrap_or_else(|| diag::usage(USAGE))),
+            b'G' => groups = Some(crate::base::passwd::gid_list(a).unwrap_or_else(|| diag::usage(USAGE))),
             b'l' => linelen = parse_u64(a).unwrap_or_else(|| diag::usage(USAGE)).clamp(76, 1 << 20) as usize,
-            b't' => {
-                parse_u64(a).unwrap_or_else(|| diag::usage(USAGE));
-            }
+            b't' => lameduck = parse_u64(a).unwrap_or_else(|| diag::usage(USAGE)),
             b'x' => at = Where::Unix(a),
             b'i' => at = Where::Udp(ip_port(a).unwrap_or_else(|| diag::usage(USAGE))),
             _ => diag::usage(USAGE),
@@ -117,20 +117,49 @@ pub fn main(args: Args) -> u8 {
         .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to allocate"]));
     let out = arena::alloc_bytes(linelen + 160, 1)
         .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to allocate"]));
+    // A broken stdout is an error to say, not a death.
+    let _ = raw::sigaction_set(crate::sys::signal::SIGPIPE, true);
+    // One line at a time: the next datagram is read once the line before
+    // is written (the kernel keeps the others). After SIGTERM, what is
+    // pending may take `-t` ms (0: as long as it takes), then exit 99.
+    let (mut off, mut len) = (0usize, 0usize);
+    let mut stop: Option<Option<Instant>> = None;
     loop {
-        let mut fds = [PollFd::new(&sigs, PollFlags::IN), PollFd::new(&sock, PollFlags::IN)];
-        match poll(&mut fds, None) {
+        if let Some(deadline) = stop {
+            if off == len {
+                return exit::OK;
+            }
+            if deadline.is_some_and(|t| Instant::now().0 >= t.0) {
+                return 99;
+            }
+        }
+        let pending = off < len;
+        let mut fds = [
+            PollFd::new(&sigs, PollFlags::IN),
+            PollFd::from_borrowed_fd(fd::stdout(), if pending { PollFlags::OUT } else { PollFlags::empty() }),
+            PollFd::new(&sock, if pending || stop.is_some() { PollFlags::empty() } else { PollFlags::IN }),
+        ];
+        let ts = stop.flatten().map(|t| t.until(Instant::now()));
+        match poll(&mut fds, ts.as_ref()) {
             Ok(_) | Err(Errno::INTR) => {}
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to poll"]),
         }
         if !fds[0].revents().is_empty() {
             while let Some(sig) = sigs.read() {
-                if sig == SIGTERM {
-                    return exit::OK;
+                if sig == SIGTERM && stop.is_none() {
+                    stop = Some((lameduck > 0).then(|| Instant::now().after_ms(lameduck)));
                 }
             }
         }
-        if fds[1].revents().is_empty() {
+        if pending && !fds[1].revents().is_empty() {
+            match rustix::io::write(fd::stdout(), &out[off..len]) {
+                Ok(k) => off += k,
+                Err(Errno::AGAIN | Errno::INTR) => {}
+                Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]),
+            }
+            continue;
+        }
+        if fds[2].revents().is_empty() {
             continue;
         }
         let (n, from) = match net::recvfrom(&sock, &mut buf[..], RecvFlags::DONTWAIT) {
@@ -141,15 +170,13 @@ pub fn main(args: Args) -> u8 {
         if n == 0 {
             continue;
         }
-        let mut len = 0;
+        let mut k = 0;
         if udp && let Some(a) = from.and_then(|a| SocketAddr::try_from(a).ok()) {
-            len = peer(out, a);
+            k = peer(out, a);
         }
-        len += line(&buf[..n], n == buf.len(), raw_lines, &mut out[len..]);
-        out[len] = b'\n';
-        if let Err(e) = fd::write_all(fd::stdout(), &out[..len + 1]) {
-            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
-        }
+        k += line(&buf[..n], n == buf.len(), raw_lines, &mut out[k..]);
+        out[k] = b'\n';
+        (off, len) = (0, k + 1);
     }
 }
 
@@ -305,6 +332,9 @@ fn bind(at: &Where) -> (OwnedFd, Option<OwnedFd>) {
             let fam = if a.is_ipv4() { AddressFamily::INET } else { AddressFamily::INET6 };
             let s = net::socket_with(fam, SocketType::DGRAM, flags, None).unwrap_or_else(|e| fail(e));
             let _ = sockopt::set_socket_reuseaddr(&s, true);
+            if !a.is_ipv4() {
+                let _ = sockopt::set_ipv6_v6only(&s, true);
+            }
             net::bind(&s, a).unwrap_or_else(|e| fail(e));
             (s, None)
         }
@@ -348,7 +378,7 @@ fn line(d: &[u8], cut: bool, raw_lines: bool, out: &mut [u8]) -> usize {
         && let Some(v) = parse_u64(&body[1..k]).filter(|&v| v <= u32::MAX as u64)
     {
         for p in [
-            FACILITIES.get((v >> 3) as usize).copied().unwrap_or(b"unknown"),
+            FACILITIES.get(((v & 0x3f8) >> 3) as usize).copied().unwrap_or(b"unknown"),
             b".",
             PRIORITIES[(v & 7) as usize],
             b": ",
@@ -387,6 +417,8 @@ mod tests {
         assert_eq!(l(b"<4294967295>a", false, false), "unknown.debug: a");
         assert_eq!(l(b"<4294967296>b", false, false), "<4294967296>b");
         assert_eq!(l(b"<013>lead", false, false), "user.notice: lead");
+        // The facility is masked as LOG_FACMASK does.
+        assert_eq!(l(b"<1037>m", false, false), "user.notice: m");
         assert_eq!(l(b"<13", false, false), "<13");
         assert_eq!(l(b"<>e", false, false), "<>e");
         assert_eq!(l(b"< 13>e", false, false), "< 13>e");

@@ -77,6 +77,18 @@ pub fn resolve<'a>(spec: &'a [u8], passwd: &[u8], groups: &[u8]) -> Result<(u32,
     Ok((uid, gid))
 }
 
+/// A gid list (`1,2,3`; `:`, `;` and blanks also separate). Empty is valid.
+pub fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
+    let seps = |c: &u8| b",:; \t\n".contains(c);
+    let v = crate::sys::arena::alloc_slice(s.split(seps).count(), 0u32).ok()?;
+    let mut n = 0;
+    for w in s.split(seps).filter(|w| !w.is_empty()) {
+        v[n] = id(w)?;
+        n += 1;
+    }
+    Some(&v[..n])
+}
+
 #[cfg(test)]
 mod tests {
     use super::Unresolved::*;

@@ -780,7 +780,7 @@ fn goes_down(rc: &Rc, which: Internal) -> bool {
             }
             let s = rc.db.get(d);
             let up = match s.internal {
-                Internal::ContInit => !goes_down(rc, Internal::ContInit),
+                Internal::ContInit => rc.up[d as usize] && !goes_down(rc, Internal::ContInit),
                 _ => rc.up[d as usize],
             };
             if up {

@@ -133,9 +133,10 @@ pub fn encode(db: &Db) -> Result<&'static [u8], Errno> {
 fn take(b: &'static [u8], at: &mut usize) -> Option<&'static [u8]> {
     let colon = *at + b.get(*at..)?.iter().position(|&c| c == b':')?;
     let n = crate::base::num::parse_u64(&b[*at..colon])? as usize;
-    let v = b.get(colon + 1..colon + 1 + n)?;
-    (b.get(colon + 1 + n) == Some(&b',')).then_some(())?;
-    *at = colon + 2 + n;
+    let end = colon.checked_add(1)?.checked_add(n)?;
+    let v = b.get(colon + 1..end)?;
+    (b.get(end) == Some(&b',')).then_some(())?;
+    *at = end + 1;
     Some(v)
 }
 
@@ -152,7 +153,10 @@ pub fn decode(b: &'static [u8]) -> Option<Db> {
         }
         n += 1;
     }
-    let svcs = arena::alloc_with(n.min(super::MAX), |_| Svc::new(b"", Kind::Bundle)).ok()?;
+    if n > super::MAX {
+        return None;
+    }
+    let svcs = arena::alloc_with(n, |_| Svc::new(b"", Kind::Bundle)).ok()?;
     at = start;
     for s in svcs.iter_mut() {
         let mut f = [&b""[..]; N];
@@ -164,7 +168,11 @@ pub fn decode(b: &'static [u8]) -> Option<Db> {
         *s = Svc {
             src,
             internal: *ROLES.get(r.wrapping_sub(b'0') as usize)?,
-            essential: e == b'1',
+            essential: match e {
+                b'0' => false,
+                b'1' => true,
+                _ => return None,
+            },
             timeout_up: crate::base::num::parse_u64(t)?.try_into().ok()?,
             timeout_down: crate::base::num::parse_u64(u)?.try_into().ok()?,
             up: CStr::from_bytes_with_nul(up).ok()?,
