@@ -366,23 +366,24 @@ s6-rc-db [ -u | -d ] all-dependencies servicename... "
     assert_eq!(out, want);
 }
 
-/// A client killed during its change (`^C`, `timeout`) ends the change, as
-/// s6-rc's own would end with it: its oneshot is stopped, and the next
-/// client is served at once instead of being told the database is busy.
+/// A client killed during its change (SIGKILL: a TERM or an INT stops
+/// the change as s6-rc does, see `rc::sigterm_to_a_change_stops_it_as_s6_rc`)
+/// ends the change: its oneshot is stopped, and the next client is served
+/// at once instead of being told the database is busy.
 #[test]
 fn a_client_gone_ends_its_change() {
     let root = Root::new();
     small(&root);
     let out = run(
         &root,
-        "timeout 1 s6-rc -u change slow; echo gone
+        "timeout -s KILL 1 s6-rc -u change slow; echo gone
 s6-rc -d change svc-a; echo \"rc $?\"
 s6-rc -a list | grep -x slow || echo slow not up
 ps -o args | grep -x 'sleep 5' || echo no sleep
 ",
     );
-    // (The shell says "Terminated" of the client `timeout` killed.)
-    let out: String = out.lines().filter(|l| *l != "Terminated").map(|l| format!("{l}\n")).collect();
+    // (The shell says "Killed" of the client `timeout` killed.)
+    let out: String = out.lines().filter(|l| *l != "Killed").map(|l| format!("{l}\n")).collect();
     assert_eq!(out, "gone\nrc 0\nslow not up\nno sleep\n");
 }
 
