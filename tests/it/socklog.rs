@@ -143,6 +143,29 @@ fn errors_match_debian() {
     }
 }
 
+/// stdout a pipe nobody reads any more: s6's message and 111, not a death
+/// by SIGPIPE.
+#[test]
+fn broken_stdout_matches_debian() {
+    let mut got = Vec::new();
+    for (mut c, n) in [(ours(), "o"), (theirs(), "t")] {
+        let d = TempDir::new(&format!("socklog-pipe-{n}"));
+        let sock = d.path().join("log");
+        let (r, w) = std::io::pipe().unwrap();
+        drop(r);
+        let mut ch = c.args(["-x", sock.to_str().unwrap()]).stdout(w).stderr(Stdio::piped()).spawn().unwrap();
+        drop(c);
+        wait_until("the socket", Duration::from_secs(10), || {
+            fs::symlink_metadata(&sock).is_ok_and(|m| m.file_type().is_socket())
+        });
+        send(&sock, &[b"<13>x".to_vec()]);
+        let code = wait_child(&mut ch, Duration::from_secs(10)).code();
+        got.push((code, read_all(ch.stderr.take().unwrap(), Duration::from_secs(5))));
+    }
+    assert_eq!(got[0], (Some(111), "s6-socklog: fatal: unable to write to stdout: Broken pipe\n".to_string()));
+    assert_eq!(got[0], got[1], "ours then theirs");
+}
+
 /// Ours only: readiness on `-d`, privileges dropped with `-U`, an empty
 /// datagram skipped, UDP lines prefixed with the sender.
 #[test]
