@@ -10,7 +10,7 @@ use crate::base::tai::Tai;
 use crate::base::tz::Zone;
 use crate::base::{diag, exit};
 use crate::rt::{Args, Env};
-use crate::sys::fd;
+use crate::sys::{arena, fd};
 use rustix::io::Errno;
 use rustix::process::{Resource, getrlimit, setrlimit};
 
@@ -70,31 +70,33 @@ pub fn false_(_: Args) -> u8 {
     1
 }
 
-/// `s6-tai64n`: copy stdin to stdout, each line after `@<TAI64N label> `
-/// (the time its first byte was read); an unterminated last line gets its
-/// newline, as upstream's.
+/// `s6-tai64n`: copy stdin to stdout, each line after `@<TAI64N label> `,
+/// the time its newline was read (as upstream, which reads the whole line
+/// first: a line is written once it is complete); an unterminated last
+/// line is stamped at the end of the input and gets its newline.
 pub fn tai64n(_: Args) -> u8 {
-    let mut at_start = true;
+    // The line read so far (a long line grows it; it is reused).
+    let mut line = arena::Vec::<u8>::new();
     let code = filter(&mut |out, chunk| {
-        for line in chunk.split_inclusive(|&c| c == b'\n') {
-            if at_start {
-                out.put(&[&Tai::now().to_text(), b" "]);
-            }
-            out.put(&[line]);
-            at_start = line.ends_with(b"\n");
+        let mut rest = chunk;
+        while let Some(i) = rest.iter().position(|&c| c == b'\n') {
+            out.put(&[&Tai::now().to_text(), b" ", line.get(), &rest[..=i]]);
+            line.n = 0;
+            rest = &rest[i + 1..];
         }
+        line.extend(rest);
     });
-    if !at_start {
-        put_stdout(b"\n");
+    if line.n > 0 {
+        put_stdout(&[&Tai::now().to_text(), b" ", line.get(), b"\n"]);
     }
     code
 }
 
 /// Write `bytes` to stdout, or die as `filter` does.
-fn put_stdout(bytes: &[u8]) {
+fn put_stdout(parts: &[&[u8]]) {
     let mut space = [0u8; 32];
     let mut out = BufOut::new(fd::stdout(), &mut space);
-    out.put(&[bytes]);
+    out.put(parts);
     if let Err(e) = out.flush() {
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
     }
@@ -125,7 +127,7 @@ pub fn tai64nlocal(args: Args) -> u8 {
                 // A label is converted once something follows it (as
                 // upstream: a label alone at the end stays as it is).
                 match local(&zone, &head) {
-                    Some(t) => out.put(&[&t, &[c]]),
+                    Some((t, n)) => out.put(&[&t[..n], &[c]]),
                     None => out.put(&[&head, &[c]]),
                 }
                 have = 0;
@@ -144,30 +146,54 @@ pub fn tai64nlocal(args: Args) -> u8 {
         }
     });
     if have > 0 {
-        put_stdout(&head[..have]);
+        put_stdout(&[&head[..have]]);
     }
     code
 }
 
 /// The local time of the label `@` + 24 hex digits (none before the Unix
 /// epoch, 1970-01-01 00:00:00 UTC, which is TAI 2^62 + 10 s).
-fn local(zone: &Zone, label: &[u8; 25]) -> Option<[u8; 29]> {
+/// The last Unix second upstream converts (the end of the year
+/// 2147483647, the largest `struct tm` holds); a later label stays as it is.
+const LOCAL_MAX: u64 = 67_767_976_233_532_799;
+
+/// `label` as `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` in `zone` (more year digits
+/// past 9999, as upstream): the text and its length; `None` when it is not
+/// a time upstream converts (before 1970's label, or past `LOCAL_MAX`).
+fn local(zone: &Zone, label: &[u8; 25]) -> Option<([u8; 40], usize)> {
     let hex = |s: &[u8]| s.iter().fold(0u64, |v, &c| v << 4 | (c as char).to_digit(16).unwrap_or(0) as u64);
     let t = Tai { secs: hex(&label[1..17]), nanos: hex(&label[17..25]) as u32 };
-    if t.secs < (1 << 62) + 10 {
+    if t.secs < (1 << 62) + 10 || t.secs >= 1 << 63 || t.utc_secs() > LOCAL_MAX {
         return None;
     }
-    let mut out = [0u8; 29];
-    let mut date = [0u8; 19];
-    zone.format(t.utc_secs() as i64, &mut date);
-    out[..19].copy_from_slice(&date);
-    out[19] = b'.';
-    let mut n = t.nanos;
-    for k in (20..29).rev() {
-        out[k] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    Some(out)
+    let (y, m, d, s) = zone.civil(t.utc_secs() as i64);
+    let mut out = [0u8; 40];
+    let mut k = 0;
+    let mut put = |v: u64, width: usize, after: u8| {
+        let mut b = itoa::Buffer::new();
+        let digits = b.format(v).as_bytes();
+        for _ in digits.len()..width {
+            out[k] = b'0';
+            k += 1;
+        }
+        // Nanoseconds are 9 digits: a field of 10^9 or more keeps its
+        // first nine, as upstream prints it.
+        let digits = if width == 9 { &digits[..digits.len().min(9)] } else { digits };
+        out[k..k + digits.len()].copy_from_slice(digits);
+        k += digits.len();
+        if after != 0 {
+            out[k] = after;
+            k += 1;
+        }
+    };
+    put(y.max(0) as u64, 4, b'-');
+    put(m as u64, 2, b'-');
+    put(d as u64, 2, b' ');
+    put((s / 3600) as u64, 2, b':');
+    put((s / 60 % 60) as u64, 2, b':');
+    put((s % 60) as u64, 2, b'.');
+    put(t.nanos as u64, 9, 0);
+    Some((out, k))
 }
 
 /// Read stdin to its end, handing each chunk to `f` with the output, which

@@ -267,10 +267,17 @@ impl Zone {
     }
 
     /// `YYYY-MM-DD HH:MM:SS` of Unix time `t` in this zone.
-    pub fn format(&self, t: i64, out: &mut [u8; 19]) {
+    /// The local date of `t` (Unix seconds) and the seconds into its day.
+    pub fn civil(&self, t: i64) -> (i64, u32, u32, u32) {
         let l = t + self.offset(t) as i64;
         let (y, m, d) = civil_from_days(l.div_euclid(86400));
-        let s = l.rem_euclid(86400) as u32;
+        (y, m, d, l.rem_euclid(86400) as u32)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS`, the local time of `t` (a year past 9999
+    /// loses its high digits: callers that can meet one use [`Zone::civil`]).
+    pub fn format(&self, t: i64, out: &mut [u8; 19]) {
+        let (y, m, d, s) = self.civil(t);
         let mut put = |at: usize, v: u32, n: usize| {
             let mut v = v;
             for k in (0..n).rev() {

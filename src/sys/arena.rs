@@ -208,6 +208,15 @@ impl<T: Copy + 'static> Vec<T> {
         unsafe { (self.ptr as *mut T).add(self.n).write(v) };
         self.n += 1;
     }
+    pub fn extend(&mut self, vs: &[T]) {
+        while self.cap - self.n < vs.len() {
+            self.ptr = grow(self.ptr, self.n, &mut self.cap, core::mem::size_of::<T>(), core::mem::align_of::<T>());
+        }
+        // SAFETY: n + vs.len() <= cap, the storage is aligned for T and
+        // belongs to this Vec alone (vs cannot overlap it).
+        unsafe { core::ptr::copy_nonoverlapping(vs.as_ptr(), (self.ptr as *mut T).add(self.n), vs.len()) };
+        self.n += vs.len();
+    }
     pub fn get(&self) -> &[T] {
         // SAFETY: the first n values are initialised; ptr is aligned
         // (dangling but aligned when n == 0).
