@@ -231,7 +231,12 @@ const LISTEN_USAGE: &[u8] = b"s6-ftrig-listen [ -a | -o ] [ -t timeout ] fifodir
 
 pub fn listen(args: Args) -> u8 {
     let (deadline, any, rest) = options(args, b"aot:", LISTEN_USAGE);
-    let end = rest.iter().position(|a| a.to_bytes().is_empty()).unwrap_or(rest.len());
+    let end = rest.iter().position(|a| a.to_bytes().is_empty());
+    // No `""`: pairs then a program, but no end to the pairs.
+    if end.is_none() && rest.len() >= 4 && rest.len() % 2 == 1 {
+        diag::fatal(exit::USAGE, &[b"unterminated fifodir+regex block"]);
+    }
+    let end = end.unwrap_or(rest.len());
     if end == 0 || end % 2 == 1 || end + 1 >= rest.len() {
         diag::usage(LISTEN_USAGE);
     }

@@ -3,7 +3,7 @@
 //! `ftrigw_fifodir_make` and `ftrigw_notifyb_nosig`.
 //!
 //! - A listener makes a fifo `.ftrig1:@<TAI64N>:<6 random chars>` (mode
-//!   0622) in the fifodir, opens it for reading (non-blocking) and for
+//!   0600, as `mkptemp2`) in the fifodir, opens it for reading (non-blocking) and for
 //!   writing (so that it never reads EOF), then renames it without the
 //!   leading dot: senders only ever see a fifo that has a reader. It
 //!   unlinks the fifo when done.
@@ -114,7 +114,7 @@ impl Listener {
         loop {
             crate::base::random::name(&mut name[34..40]);
             let tmp = cstr(&name);
-            match fs::mknodat(&dir, tmp, FileType::Fifo, Mode::from_raw_mode(0o622), 0) {
+            match fs::mknodat(&dir, tmp, FileType::Fifo, Mode::from_raw_mode(0o600), 0) {
                 Err(Errno::EXIST) if tries < NAME_TRIES => tries += 1,
                 Err(e) => return Err(e),
                 Ok(()) => break,
@@ -123,8 +123,9 @@ impl Listener {
         let tmp = cstr(&name);
         let made = (|| {
             let rd = fs::openat(&dir, tmp, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
-            // Whatever the umask: any supervisor must be able to write.
-            fs::fchmod(&rd, Mode::from_raw_mode(0o622))?;
+            // 0600 whatever the umask, as s6: only its owner (and root) can
+            // send this listener events.
+            fs::fchmod(&rd, Mode::from_raw_mode(0o600))?;
             let wr = fs::openat(&dir, tmp, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
             fs::renameat(&dir, tmp, &dir, cstr(&name[1..]))?;
             Ok((rd, wr))
