@@ -593,6 +593,18 @@ fn tai64n_and_tai64nlocal_match_debian() {
             assert_eq!(run(false), run(true), "{opt} TZ={tz:?}");
         }
     }
+    // Years past 9999 in full, up to 2147483647 (the last one a `struct
+    // tm` holds); later labels as they are; nanoseconds past 999999999
+    // keep their first nine digits, as upstream prints them.
+    let far: &[u8] = b"@4000003afff441a400000000 x\n@4000003afff441a500000000 x\n@400000080000002500000000 x\n\
+        @400001000000002500000000 x\n@40f0c29d868bfd8900000000 x\n@410000000000002500000000 x\n\
+        @7fffffffffffffff00000000 y\n@800000000000000000000000 v\n@ffffffffffffffff00000000 u\n\
+        @400000006b11663f3b9aca00 z\n@400000006b11663fffffffff z\n";
+    let theirs = filter(true, "s6-tai64nlocal", &[("TZ", "UTC")], far);
+    assert_eq!(filter(false, "s6-tai64nlocal", &[("TZ", "UTC")], far), theirs);
+    let text = String::from_utf8(theirs.1).unwrap();
+    assert!(text.contains("\n36812-02-20 00:36:16.000000000 x\n2147483647-12-31 23:59:32.000000000 x\n"), "{text}");
+    assert!(text.contains("\n@410000000000002500000000 x\n") && text.ends_with(".429496729 z\n"), "{text}");
     let before = std::time::SystemTime::now();
     let (code, out, err) = filter(false, "s6-tai64n", &[], b"a\n\nbb\nlast");
     assert_eq!((code, err.as_str()), (0, ""));
@@ -613,6 +625,37 @@ fn tai64n_and_tai64nlocal_match_debian() {
     let (_, theirs, _) = filter(true, "s6-tai64n", &[], b"a\n\nbb\nlast");
     let strip = |t: &str| t.split_inclusive('\n').map(|l| l[26..].to_string()).collect::<String>();
     assert_eq!(strip(&text), strip(&String::from_utf8(theirs).unwrap()));
+}
+
+/// `s6-tai64n` stamps a line when its newline comes (as upstream, which
+/// reads whole lines), and writes nothing of it before: a line that took
+/// 0.6 s to arrive carries the later time, as Debian's does.
+#[test]
+fn tai64n_stamps_a_line_when_it_ends() {
+    use std::io::{Read, Write};
+    for theirs in [true, false] {
+        let mut c = if theirs { Command::new("/usr/bin/s6-tai64n") } else { ours(&["s6-tai64n"]) };
+        let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let t0 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+        stdin.write_all(b"partial").unwrap();
+        std::thread::sleep(Duration::from_millis(600));
+        stdin.write_all(b" rest\nnext\n").unwrap();
+        drop(stdin);
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        assert!(child.wait().unwrap().success());
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out:?}");
+        assert_eq!((&lines[0][25..], &lines[1][25..]), (" partial rest", " next"), "{out:?}");
+        for l in &lines {
+            // TAI64N: 2^62 + 10 + Unix seconds + leap seconds (37 now).
+            let secs = u64::from_str_radix(&l[1..17], 16).unwrap() - (1u64 << 62) - 10 - 27;
+            let nanos = u64::from_str_radix(&l[17..25], 16).unwrap();
+            let at = secs as f64 + nanos as f64 / 1e9 - t0;
+            assert!((0.5..5.0).contains(&at), "theirs={theirs}: stamped {at:.3} s after the first byte: {out:?}");
+        }
+    }
 }
 
 /// `s6-softlimit` against Debian's; `s6-true` and `s6-false`.
@@ -900,6 +943,10 @@ $B/s6-ftrig-listen -t 5000 fd1 U fd2 X "" sh -c "$B/s6-ftrig-notify fd1 U; $B/s6
 $B/s6-ftrig-listen -t 500 fd1 U fd2 ""; echo rc=$?
 $B/s6-ftrig-listen -t 500 fd1 U fd2 X; echo rc=$?
 $B/s6-ftrig-listen -t 500 fd1 U fd2 X ""; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U fd2 X true; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U fd2 X fd3 Y true; echo rc=$?
+$B/s6-ftrig-listen -t 500 fd1 U true; echo rc=$?
+(umask 000; $B/s6-ftrig-wait -t 5000 fd1 Z & sleep 0.5; echo mode; stat -c %a fd1/ftrig1* | sort -u; $B/s6-ftrig-notify fd1 Z; wait)
 $B/s6-ftrig-listen -t 500 "" true; echo rc=$?
 $B/s6-ftrig-listen -t 500 fd1 '(' "" true; echo rc=$?
 $B/s6-ftrig-listen -t 500 fd1 U nodir U "" true; echo rc=$?
@@ -948,6 +995,8 @@ fn fifodir_tools_match_debian() {
         "b\nrc=0\nc\nrc=0\nd\nrc=0\nrc=1\nrc=1\nrc=1\nrc=111\nrc=111\n",
         "U\nrc=0\nrc=1\nrc=111\n",
         "fd1:\n\nfd2:\n",
+        // A listener's fifo: 0600 whatever the umask.
+        "mode\n600\nZ\n",
     ] {
         assert!(out.contains(want), "{want:?} not in {out}");
     }
@@ -957,6 +1006,7 @@ fn fifodir_tools_match_debian() {
         "s6-ftrig-listen1: fatal: unable to spawn /nonexistent: No such file or directory\n",
         "s6-mkfifodir: fatal: unable to create fifodir at file: Not a directory\n",
         "s6-ftrig-listen: usage: s6-ftrig-listen [ -a | -o ] [ -t timeout ] fifodir1 regexp1 ... \"\" prog...\n",
+        "s6-ftrig-listen: fatal: unterminated fifodir+regex block\n",
     ] {
         assert!(mine.2.contains(want), "{want:?} not in {}", mine.2);
     }
