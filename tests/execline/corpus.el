@@ -1602,3 +1602,68 @@ multisubstitute { elglob "" x } echo x
 multisubstitute { elgetpositionals -P x } echo x
 ## sub-multisubstitute-multidefine-no-block
 multisubstitute { multidefine a } echo x
+## tryexec-n-remainder-first
+tryexec -n { echo a } echo b
+## tryexec-n-block-when-remainder-fails
+tryexec -n { echo blk } /nonexistent
+## tryexec-n-empty-remainder
+tryexec -n { echo a }
+## tryexec-n-options-apply-to-remainder
+#@ env A=1
+tryexec -n -c { echo blk } /usr/bin/env
+## tryexec-n-argv0-to-remainder
+tryexec -n -a zz { echo blk } sh -c "echo \\$0"
+## codes-list-blank-separated
+forx -x "1 2" x { a b } foreground { echo $x } sh -c "exit 2"
+## codes-list-colon-and-junk
+loopwhilex -x "2:3x" sh -c "exit 3"
+## codes-list-bad-start
+loopwhilex -o abc false
+## codes-list-last-option-wins
+#@ stdin a\nb\n
+forstdin -x 0 -o 0 x echo $x
+## pipeline-empty-remainder
+pipeline { echo a }
+## fdclose-needs-a-program
+fdclose 0
+## fdmove-needs-a-program
+fdmove 1 2
+## fdblock-needs-a-program
+fdblock 0
+## piperw-needs-a-program
+piperw 5 6
+## fd-commands-take-no-dashdash
+foreground { fdclose -- 5 true }
+foreground { fdswap -- 1 2 true }
+foreground { piperw -- 5 6 true }
+fdreserve --
+## fdreserve-more-than-the-limit
+fdreserve 2000000000 true
+## getpid-needs-a-program
+getpid p
+## getcwd-bad-name
+foreground { getcwd "" true }
+getcwd a=b true
+## multisubstitute-needs-a-program
+multisubstitute { define a 1 }
+## trap-untrappable
+foreground { trap { SIGKILL { echo x } } true }
+foreground { trap { STOP { echo x } } true }
+trap { 17 { echo x } } true
+## dollarat-hash-unset
+emptyenv dollarat
+## dollarat-hash-invalid
+export "#" x dollarat
+## dollarat-netstrings
+#@ args a "" bc
+dollarat -d ""
+## shift-needs-a-program
+shift
+## shift-hash-unset
+emptyenv shift true
+## elgetopt-illegal-option
+export "#" 2 export 1 -a export 2 -q export 0 z elgetopt a true
+## elgetopt-missing-argument
+export "#" 1 export 1 -b export 0 z elgetopt ab: true
+## elgetopt-zero-unset
+export "#" 1 export 1 -a unexport 0 elgetopt a true

@@ -160,6 +160,7 @@ pub fn loopwhilex(a: Args) -> u8 {
         diag::usage(b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
     }
     let neg = o.has(b'n');
+    let codes = super::code_opt(&o, b"loopwhilex [ -n ] [ -o okcode,okcode,... | -x exitcode,exitcode,... ] prog...");
     let env = Env::load();
     loop {
         let st = wait(spawn_or_die(prog, env.list()));
@@ -167,10 +168,10 @@ pub fn loopwhilex(a: Args) -> u8 {
         if st.terminating_signal().is_some() {
             return c;
         }
-        let go = match (o.arg(b'o'), o.arg(b'x')) {
-            (_, Some(x)) => !in_codes(x, c),
-            (Some(ok), _) => in_codes(ok, c),
-            _ => c == 0,
+        let go = match codes {
+            Some((true, x)) => !in_codes(x, c),
+            Some((false, ok)) => in_codes(ok, c),
+            None => c == 0,
         };
         if go == neg {
             return c;
@@ -261,8 +262,10 @@ fn reap(pids: &mut List<i32>, how: WaitOptions) -> bool {
     }
 }
 
-/// `-p` (no limit) or `-P maxpar` (0 is 1); 1 by default.
+/// `-p` (no limit) or `-P maxpar` (0 is 1); 1 by default. (The `-o`/`-x`
+/// list is checked here too.)
 fn maxpar(o: &Opts, u: &[u8]) -> usize {
+    super::code_opt(o, u);
     match o.last(b"pP") {
         b'p' => usize::MAX,
         b'P' => super::unum(o.arg(b'P').unwrap_or(b""), u).max(1) as usize,
@@ -274,9 +277,9 @@ fn maxpar(o: &Opts, u: &[u8]) -> usize {
 /// 128+N, judged as any other (execline's `wait_estatus`).
 fn judge(st: rustix::process::WaitStatus, o: &Opts) -> Option<u8> {
     let c = estatus(st);
-    match (o.arg(b'o'), o.arg(b'x')) {
-        (Some(ok), _) if !in_codes(ok, c) => Some(c),
-        (_, Some(x)) if in_codes(x, c) => Some(c),
+    match super::code_opt(o, b"") {
+        Some((false, ok)) if !in_codes(ok, c) => Some(c),
+        Some((true, x)) if in_codes(x, c) => Some(c),
         _ => None,
     }
 }
@@ -524,13 +527,23 @@ pub fn tryexec(a: Args) -> u8 {
     let (blk, next) = super::need_command_block(w, i);
     let env = Env::load();
     let list: &[W] = if o.has(b'c') { &[] } else { env.list() };
-    if let Some(&file) = blk.first() {
+    // -n: the remainder is tried first (and gets -c, -l, -a), then the
+    // block is run as it is.
+    let (first, then) = if o.has(b'n') {
+        if next >= w.len() {
+            diag::fatal(exit::USAGE, &[b"empty remainder not allowed with -n"]);
+        }
+        (&w[next..], blk)
+    } else {
+        (blk, &w[next..])
+    };
+    if let Some(&file) = first.first() {
         // argv[0]: `-a`'s, else the program's; `-l` puts a `-` first.
         let mut l = List::new();
-        super::extend(&mut l, blk);
-        let first = o.arg(b'a').unwrap_or(file.to_bytes());
-        l.get_mut()[0] = if o.has(b'l') { super::cstr(&[b"-", first]) } else { super::cstr(&[first]) };
+        super::extend(&mut l, first);
+        let a0 = o.arg(b'a').unwrap_or(file.to_bytes());
+        l.get_mut()[0] = if o.has(b'l') { super::cstr(&[b"-", a0]) } else { super::cstr(&[a0]) };
         let _ = super::try_exec_as(file, l.get(), list);
     }
-    exec(&w[next..], env.list())
+    exec(then, env.list())
 }

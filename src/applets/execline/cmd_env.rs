@@ -270,7 +270,7 @@ pub fn getpid(a: Args) -> u8 {
     const U: &[u8] = b"getpid [ -E | -e ] [ -P | -p ] variable prog...";
     let (o, w) = super::opts(a, b"EePp", U);
     let (esub, parent) = (o.last(b"Ee") == b'E', o.last(b"Pp") == b'P');
-    let Some(v) = w.first() else { diag::usage(U) };
+    let (Some(v), true) = (w.first(), w.len() >= 2) else { diag::usage(U) };
     super::valid_name(v.to_bytes());
     let pid = if parent {
         rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
@@ -284,7 +284,8 @@ pub fn getcwd(a: Args) -> u8 {
     const U: &[u8] = b"getcwd [ -E | -e ] variable prog...";
     let (o, w) = super::opts(a, b"Ee", U);
     let esub = o.last(b"Ee") == b'E';
-    let Some(v) = w.first() else { diag::usage(U) };
+    let (Some(v), true) = (w.first(), w.len() >= 2) else { diag::usage(U) };
+    super::valid_name(v.to_bytes());
     let mut buf = [0u8; 4096];
     let n = crate::sys::raw::getcwd(&mut buf).unwrap_or_else(|e| sys(e, &[b"unable to getcwd"]));
     let cwd = cstr(&[&buf[..n]]).to_bytes();

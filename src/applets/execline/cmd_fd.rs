@@ -70,7 +70,7 @@ pub fn fdmove(a: Args) -> u8 {
     const U: &[u8] = b"fdmove [ -c ] to from prog...";
     let (o, w) = super::opts(a, b"c", U);
     let copy = o.has(b'c');
-    if w.len() < 2 {
+    if w.len() < 3 {
         diag::usage(U);
     }
     let (to, from) = (fdnum(w[0].to_bytes(), U), fdnum(w[1].to_bytes(), U));
@@ -81,16 +81,12 @@ pub fn fdmove(a: Args) -> u8 {
     exec_env(&w[2..])
 }
 
+/// The words of a command that takes `n` numbers then a program, and no
+/// options (as execline's: `--` is not a number either).
 fn n_args(a: Args, n: usize, u: &[u8]) -> &'static [W] {
     let w = words(a, 0);
-    if w.len() <= n {
+    if w.len() < n + 2 {
         diag::usage(u);
-    }
-    if w.get(1).is_some_and(|x| x.to_bytes().first() == Some(&b'-') && x.to_bytes() != b"--") {
-        diag::usage(u);
-    }
-    if w.get(1).is_some_and(|x| x.to_bytes() == b"--") {
-        return &w[1..];
     }
     w
 }
@@ -118,10 +114,18 @@ pub fn fdreserve(a: Args) -> u8 {
     const U: &[u8] = b"fdreserve n prog...";
     let w = n_args(a, 1, U);
     let n = fdnum(w[1].to_bytes(), U) as u64;
+    // Never more than the process may open.
+    let max = rustix::process::getrlimit(rustix::process::Resource::Nofile).current.unwrap_or(u64::MAX);
+    if n > max {
+        diag::fatal(crate::base::exit::USAGE, &[b"too many requested fds"]);
+    }
     let mut env = Env::load();
     // The n lowest free descriptors (closed numbers answer EBADF).
     let (mut k, mut fd) = (0, 0);
     while k < n {
+        if fd as u64 >= max {
+            diag::fatal(crate::base::exit::USAGE, &[b"too many requested fds"]);
+        }
         if rustix::io::fcntl_getfd(borrow(fd)) == Err(Errno::BADF) {
             env.set(super::cstr(&[b"FD", num(k)]).to_bytes(), num(fd as u64));
             k += 1;
@@ -135,7 +139,7 @@ pub fn fdblock(a: Args) -> u8 {
     const U: &[u8] = b"fdblock [ -n ] fd prog...";
     let (o, w) = super::opts(a, b"n", U);
     let nb = o.has(b'n');
-    let Some(f) = w.first() else { diag::usage(U) };
+    let (Some(f), true) = (w.first(), w.len() >= 2) else { diag::usage(U) };
     let f = borrow(fdnum(f.to_bytes(), U));
     let fl = rustix::fs::fcntl_getfl(f).unwrap_or_else(|e| sys(e, &[b"unable to fcntl"]));
     let fl = if nb { fl | OFlags::NONBLOCK } else { fl - OFlags::NONBLOCK };
@@ -176,6 +180,9 @@ pub fn pipeline(a: Args) -> u8 {
     let o = super::Opts::parse(w, b"drw", U);
     let wmode = o.last(b"rw") == b'w';
     let (blk, next) = need_block(w, o.ind, b"");
+    if next >= w.len() {
+        diag::fatal(crate::base::exit::USAGE, &[b"empty remainder"]);
+    }
     let (r, wr) = pipe();
     let (mine, theirs, cfd, pfd) = if wmode { (wr, r, 0, 1) } else { (r, wr, 1, 0) };
     let mut env = Env::load();

@@ -43,6 +43,13 @@ pub fn trap(a: Args) -> u8 {
         let d = dirs[j].to_bytes();
         let sig = if d.eq_ignore_ascii_case(b"default") { Some(0) } else { signame::number(d) };
         let Some(sig) = sig else { bad(b"unrecognized directive: ", d) };
+        if matches!(sig, SIGKILL | SIGSTOP | SIGCHLD) {
+            let mut n = itoa::Buffer::new();
+            diag::fatal(
+                exit::USAGE,
+                &[b"SIG", signame::name(sig), b" (", n.format(sig).as_bytes(), b") cannot be trapped"],
+            );
+        }
         let Some((blk, n)) = block(dirs, j + 1) else { bad(b"unterminated internal block for directive ", d) };
         if h[sig as usize].replace(blk).is_some() {
             bad(b"duplicate directive: ", d)
@@ -76,9 +83,8 @@ pub fn trap(a: Args) -> u8 {
                         *x = 0;
                     }
                 }
-                if h[SIGCHLD as usize].is_none() {
-                    continue;
-                }
+                // Not trappable: no handler.
+                continue;
             }
             // One handler at a time per signal (not per directive: two
             // signals that `default` handles may each have theirs).

@@ -231,6 +231,9 @@ pub fn multisubstitute(a: Args) -> u8 {
         diag::usage(U_MULTISUB);
     }
     let (blk, next) = need_block(w, 1, b"");
+    if next >= w.len() {
+        diag::usage(U_MULTISUB);
+    }
     let mut i = 0;
     while i < blk.len() {
         i += directive(&blk[i..], &mut env, &mut subs, true);
@@ -238,9 +241,15 @@ pub fn multisubstitute(a: Args) -> u8 {
     exec(apply(&w[next..], subs.get()), env.list())
 }
 
+/// `#` from the environment, as dollarat, shift and elgetopt read it.
+fn nargs(env: &Env) -> usize {
+    let Some(n) = env.get(b"#") else { diag::fatal(exit::USAGE, &[b"# not set"]) };
+    super::u(n).unwrap_or_else(|| diag::fatal(exit::USAGE, &[b"invalid $#"])) as usize
+}
+
 /// The positional parameters $1…$# from the environment.
 fn positional_list(env: &Env) -> &'static [&'static [u8]] {
-    let n = env.get(b"#").and_then(super::u).unwrap_or(0) as usize;
+    let n = nargs(env);
     let mut l = List::new();
     for k in 1..=n {
         l.push(env.get(num(k as u64)).unwrap_or_else(|| diag::fatal(exit::USAGE, &[num(k as u64), b" not set"])));
@@ -263,19 +272,30 @@ pub fn dollarat(a: Args) -> u8 {
     const U: &[u8] = b"dollarat [ -n ] [ -0 | -d delimchar ]";
     let o = Opts::parse(words(a, 0), b"n0d:", U);
     let d = match o.last(b"0d") {
-        b'0' => 0,
+        b'0' => Some(0),
         b'd' => match o.arg(b'd') {
-            Some([c, ..]) => *c,
-            _ => diag::usage(U),
+            Some([c, ..]) => Some(*c),
+            // `-d ""`: netstrings.
+            _ => None,
         },
-        _ => b'\n',
+        _ => Some(b'\n'),
     };
     let v = positional_list(&Env::load());
     let mut l = List::new();
     for (k, x) in v.iter().enumerate() {
-        super::extend(&mut l, x);
-        if !(o.has(b'n') && k + 1 == v.len()) {
-            l.push(d);
+        match d {
+            None => {
+                super::extend(&mut l, num(x.len() as u64));
+                l.push(b':');
+                super::extend(&mut l, x);
+                l.push(b',');
+            }
+            Some(d) => {
+                super::extend(&mut l, x);
+                if !(o.has(b'n') && k + 1 == v.len()) {
+                    l.push(d);
+                }
+            }
         }
     }
     match super::out(l.get()) {
@@ -290,8 +310,11 @@ pub fn shift(a: Args) -> u8 {
     let o = Opts::parse(w, b"n:b:", U);
     let sh = o.arg(b'n').map_or(!o.has(b'b') as usize, |x| super::unum(x, U) as usize);
     let blocks = o.arg(b'b').map_or(0, |x| super::unum(x, U) as usize);
+    if o.ind >= w.len() {
+        diag::usage(U);
+    }
     let mut env = Env::load();
-    let n = count(&env);
+    let n = nargs(&env);
     let v = positional_list(&env);
     let mut k = sh.min(v.len());
     // Then whole blocks: each ends at an empty positional.
@@ -312,11 +335,19 @@ pub fn elgetopt(a: Args) -> u8 {
     let w = words(a, 0);
     let o = Opts::parse(w, b"D:", U);
     let def = o.arg(b'D').unwrap_or(b"1");
-    let Some(opts) = w.get(o.ind) else { diag::usage(U) };
+    let (Some(opts), true) = (w.get(o.ind), w.len() > o.ind + 1) else { diag::usage(U) };
     let opts = opts.to_bytes();
     let mut env = Env::load();
-    let n = count(&env);
+    let n = nargs(&env);
     let pos = positional_list(&env);
+    let Some(zero) = env.get(b"0") else { diag::fatal(exit::USAGE, &[b"0 not set"]) };
+    // A bad option is the script's error, told under its name as skalibs'
+    // sgetopt does: `$0: illegal option`, exit 1.
+    let bad = |what: &[u8]| -> ! {
+        let _ =
+            crate::sys::fd::write_all(crate::sys::fd::stderr(), super::cstr(&[zero, b": ", what, b"\n"]).to_bytes());
+        crate::sys::raw::exit_group(1)
+    };
     let mut i = 0;
     'outer: while i < pos.len() {
         let w = pos[i];
@@ -329,9 +360,7 @@ pub fn elgetopt(a: Args) -> u8 {
         }
         for j in 1..w.len() {
             let c = &w[j..j + 1];
-            let Some(p) = opts.iter().position(|&o| o == c[0] && o != b':') else {
-                diag::fatal(exit::USAGE, &[b"unrecognized option: ", c]);
-            };
+            let Some(p) = opts.iter().position(|&o| o == c[0] && o != b':') else { bad(b"illegal option") };
             let name = super::cstr(&[b"ELGETOPT_", c]).to_bytes();
             if opts.get(p + 1) == Some(&b':') {
                 let v = if j + 1 < w.len() {
@@ -340,7 +369,7 @@ pub fn elgetopt(a: Args) -> u8 {
                     i += 1;
                     pos[i - 1]
                 } else {
-                    diag::fatal(exit::USAGE, &[b"missing argument for option: ", c]);
+                    bad(b"option requires an argument")
                 };
                 env.set(name, v);
                 continue 'outer;

@@ -425,9 +425,33 @@ pub fn fdnum(s: &[u8], usage: &[u8]) -> i32 {
     v as i32
 }
 
-/// A comma-separated list of exit codes contains `c`.
+/// A list of exit codes, as skalibs' `uint_scanlist` reads it: numbers
+/// separated by runs of `,`, `:`, `;` or blanks, up to the first other
+/// byte. It contains `c`.
 pub fn in_codes(list: &[u8], c: u8) -> bool {
-    list.split(|&x| x == b',').any(|x| u(x) == Some(c as u64))
+    let mut rest = list;
+    loop {
+        let d = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if d == 0 {
+            return false;
+        }
+        if u(&rest[..d]) == Some(c as u64) {
+            return true;
+        }
+        rest = &rest[d..];
+        rest = &rest[rest.iter().take_while(|b| b",:; \t\r\n".contains(b)).count()..];
+    }
+}
+
+/// `-o okcodes` or `-x breakcodes`, whichever came last: (`-x`?, list).
+/// A list that does not start with a number is a usage error.
+pub fn code_opt(o: &Opts, usage: &[u8]) -> Option<(bool, &'static [u8])> {
+    let c = o.last(b"ox");
+    let list = o.arg(c)?;
+    if !list.first().is_some_and(u8::is_ascii_digit) {
+        diag::usage(usage)
+    }
+    Some((c == b'x', list))
 }
 
 pub fn out(b: &[u8]) -> Result<(), Errno> {
