@@ -16,13 +16,12 @@ pub const PATH_MAX: usize = 4096;
 
 /// Execute `file`, searching `path` (a `PATH` value) when `file` has no
 /// slash. Returns only on failure, with the errno that decides the exit
-/// code: ENOENT (127, nothing found) or the first other error (126).
+/// code: ENOENT (127, nothing found) or the first other error (126). An
+/// empty name is searched too, as skalibs does: `DIR/` is a directory,
+/// EACCES (126).
 pub fn execvpe(file: &CStr, argv: Argv<'_>, envp: Envp<'_>, path: &[u8]) -> Errno {
     let (argv, envp) = (argv.as_ptr(), envp.as_ptr());
     let name = file.to_bytes();
-    if name.is_empty() {
-        return Errno::NOENT;
-    }
     if name.contains(&b'/') {
         // SAFETY: argv/envp per `Vec0`'s invariant; `file` is NUL-terminated.
         return unsafe { raw::execve(file.as_ptr().cast(), argv, envp) };

@@ -1667,3 +1667,9 @@ export "#" 2 export 1 -a export 2 -q export 0 z elgetopt a true
 export "#" 1 export 1 -b export 0 z elgetopt ab: true
 ## elgetopt-zero-unset
 export "#" 1 export 1 -a unexport 0 elgetopt a true
+## exec-empty-name
+{ }
+## exit-code-past-uint
+foreground { exit 99999999999 }
+foreground { exit 4294967296 }
+exit 4294967295

@@ -658,6 +658,17 @@ fn tai64n_stamps_a_line_when_it_ends() {
     }
 }
 
+/// An empty program name is looked up in PATH as skalibs does (`DIR/` is
+/// a directory: EACCES, 126), not refused as not found (127).
+#[test]
+fn empty_program_name_matches_debian() {
+    let d = TempDir::new("emptyprog");
+    fs::create_dir(d.path().join("e")).unwrap();
+    let r = same_in(d.path(), &[("PATH", "/usr/bin:/bin")], &["s6-envdir", "e", ""]);
+    assert_eq!(r, (126, String::new(), "s6-envdir: fatal: unable to exec : Permission denied\n".into()));
+    same_in(d.path(), &[("PATH", "/usr/bin:/bin")], &["s6-setsid", ""]);
+}
+
 /// `s6-softlimit` against Debian's; `s6-true` and `s6-false`.
 #[test]
 fn softlimit_true_and_false() {

@@ -148,7 +148,9 @@ pub fn ifthenelse(a: Args) -> u8 {
 pub fn exit_(a: Args) -> u8 {
     match a.get_arg(1) {
         None => 0,
-        Some(s) => super::u(s.to_bytes()).unwrap_or_else(|| diag::usage(b"exit [ exitcode ]")) as u8,
+        // An unsigned int, as skalibs' uint0_scan; the status keeps its
+        // low 8 bits.
+        Some(s) => crate::base::chain::uint(s.to_bytes()).unwrap_or_else(|| diag::usage(b"exit [ exitcode ]")) as u8,
     }
 }
 

@@ -212,11 +212,7 @@ pub fn try_exec_as(file: W, argv: &[W], env: &[W]) -> Errno {
         _ => oom(),
     };
     let mut saved = Errno::NOENT;
-    let path = if name.contains(&b'/') || name.is_empty() {
-        b"" as &[u8]
-    } else {
-        rt::Env::get().var(b"PATH").unwrap_or(DEFAULT_PATH)
-    };
+    let path = if name.contains(&b'/') { b"" as &[u8] } else { rt::Env::get().var(b"PATH").unwrap_or(DEFAULT_PATH) };
     let mut dirs = path.split(|&c| c == b':');
     loop {
         let cand = if path.is_empty() {
