@@ -120,10 +120,19 @@ pub fn envuidgid(args: Args) -> u8 {
             }
             b'i' => insist = true,
             b'D' => {
-                let mut f = a.splitn(3, |&c| c == b':');
-                let mut field = || f.next().map_or(Some(0), |s| if s.is_empty() { Some(0) } else { passwd::id(s) });
-                let (Some(u), Some(g)) = (field(), field()) else { return false };
-                let Some(l) = passwd::gid_list(f.next().unwrap_or(b"")) else { return false };
+                // uid[:gid[:gidlist]], each id a number ending at `:` or
+                // the end (an empty one is 0), the list read as skalibs.
+                let field = |s: &'static [u8]| -> Option<(u32, &'static [u8])> {
+                    let (v, n) = if s.is_empty() || s[0] == b':' { (0, 0) } else { passwd::id_prefix(s)? };
+                    match s.get(n) {
+                        None => Some((v, b"")),
+                        Some(b':') => Some((v, &s[n + 1..])),
+                        Some(_) => None,
+                    }
+                };
+                let Some(((u, rest), true)) = field(a).map(|f| (f, !a.is_empty())) else { return false };
+                let Some((g, rest)) = field(rest) else { return false };
+                let Some(l) = passwd::gid_list(rest) else { return false };
                 (uid, gid, list, insist) = (u, g, fmt_list(l), false);
             }
             _ => return false,
@@ -142,8 +151,10 @@ pub fn envuidgid(args: Args) -> u8 {
         },
         _ => (Some(acct), None),
     };
+    // -n: a name not found may be a number (its leading digits, as s6).
+    let numeric_id = |s: &[u8]| numeric.then(|| passwd::id_prefix(s).map(|x| x.0)).flatten();
     if let Some(g) = group {
-        match passwd::group(read_or_empty(c"/etc/group"), g).or_else(|| numeric.then(|| passwd::id(g)).flatten()) {
+        match passwd::group(read_or_empty(c"/etc/group"), g).or_else(|| numeric_id(g)) {
             Some(x) => gid = x,
             None if insist => diag::fatal(exit::FALSE, &[b"unknown group: ", g]),
             None => {}
@@ -157,7 +168,7 @@ pub fn envuidgid(args: Args) -> u8 {
                     (gid, list) = (b, fmt_list(l));
                 }
             }
-            None => match numeric.then(|| passwd::id(u)).flatten() {
+            None => match numeric_id(u) {
                 Some(a) => uid = a,
                 None if insist => diag::fatal(exit::FALSE, &[b"unknown user: ", u]),
                 None => {}
@@ -190,11 +201,11 @@ pub fn applyuidgid(args: Args) -> u8 {
                     let Some(v) = env.var(name) else { diag::fatal(exit::USAGE, &[name, b" not set"]) };
                     v
                 };
-                let (u, g, l) = (get(IDS[0]), get(IDS[1]), get(IDS[2]));
+                // Each read and checked in turn, as s6.
                 let bad = |name: &[u8]| -> ! { diag::fatal(exit::USAGE, &[b"invalid $", name]) };
-                uid = uint(u).unwrap_or_else(|| bad(IDS[0]));
-                gid = uint(g).unwrap_or_else(|| bad(IDS[1]));
-                groups = Some(passwd::gid_list(l).unwrap_or_else(|| bad(IDS[2])));
+                uid = uint(get(IDS[0])).unwrap_or_else(|| bad(IDS[0]));
+                gid = uint(get(IDS[1])).unwrap_or_else(|| bad(IDS[1]));
+                groups = Some(passwd::gid_list(get(IDS[2])).unwrap_or_else(|| bad(IDS[2])));
             }
             _ => return false,
         }

@@ -77,16 +77,36 @@ pub fn resolve<'a>(spec: &'a [u8], passwd: &[u8], groups: &[u8]) -> Result<(u32,
     Ok((uid, gid))
 }
 
-/// A gid list (`1,2,3`; `:`, `;` and blanks also separate). Empty is valid.
-pub fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
-    let seps = |c: &u8| b",:; \t\n".contains(c);
-    let v = crate::sys::arena::alloc_slice(s.split(seps).count(), 0u32).ok()?;
+/// The number at the start of `s` and its length, as skalibs' `uint32_scan`:
+/// digits are read while the value fits in 32 bits. None: no digit.
+pub fn id_prefix(s: &[u8]) -> Option<(u32, usize)> {
+    let mut v: u32 = 0;
     let mut n = 0;
-    for w in s.split(seps).filter(|w| !w.is_empty()) {
-        v[n] = id(w)?;
+    for &c in s {
+        let Some(x) = c.is_ascii_digit().then(|| v.checked_mul(10)?.checked_add((c - b'0') as u32)).flatten() else {
+            break;
+        };
+        v = x;
         n += 1;
     }
-    Some(&v[..n])
+    (n > 0).then_some((v, n))
+}
+
+/// A gid list as skalibs' `gid_scanlist` reads it: numbers separated by
+/// runs of `,`, `:`, `;`, blanks or CR, up to the first other byte (`3x`
+/// is `3`). Empty is valid; a list that does not start with a number is
+/// not.
+pub fn gid_list(s: &[u8]) -> Option<&'static [u32]> {
+    let mut out = crate::sys::arena::Vec::new();
+    let mut i = 0;
+    while let Some((v, w)) = id_prefix(&s[i..]) {
+        out.push(v);
+        i += w;
+        while s.get(i).is_some_and(|c| b",:; \t\r".contains(c)) {
+            i += 1;
+        }
+    }
+    (out.n > 0 || s.is_empty()).then(|| out.done())
 }
 
 #[cfg(test)]

@@ -195,6 +195,29 @@ fn account_tools_match_debian() {
         }
         same_in(d.path(), &env, &args);
     }
+    // Numbers read as skalibs' scanners: leading digits that fit in 32
+    // bits (`1x` is 1), gid lists that stop at junk but must start with a
+    // number; `-U` checks UID, GID, GIDLIST in turn.
+    let ids = ["sh", "-c", "echo $UID $GID $GIDLIST; grep -h Groups /proc/self/status"];
+    for spec in ["", "1", ":2", "1x:2", "1:2:3x", "1:2:3,4,x", "1:2:,3", "1:2: 3", "4294967295:1", "4294967296:1"] {
+        let mut args = vec!["s6-envuidgid", "-D", spec, "nosuch"];
+        args.extend(ids);
+        same_in(d.path(), &[], &args);
+    }
+    for acct in ["1x:2", "1:2x", "1:2:3", "1 2", "4294967296:1", "x", "1:x"] {
+        let mut args = vec!["s6-envuidgid", "-n", acct];
+        args.extend(ids);
+        same_in(d.path(), &[], &args);
+    }
+    for list in ["1,x", "3x", ",1", " ", "4294967296", "1;2 3"] {
+        let mut args = vec!["s6-applyuidgid", "-G", list];
+        args.extend(ids);
+        same_in(d.path(), &[], &args);
+        let mut args = vec!["s6-applyuidgid", "-U"];
+        args.extend(ids);
+        same_in(d.path(), &[("UID", "0"), ("GID", "0"), ("GIDLIST", list)], &args);
+    }
+    same_in(d.path(), &[("UID", "x"), ("GID", "6")], &["s6-applyuidgid", "-U", "true"]);
     // `s6-envdir` results as s6 documents them (the differential above runs
     // these same files through Debian's).
     let (_, out, _) = run(ours(&["s6-envdir", "e"]).args(show).current_dir(d.path()).envs(env));

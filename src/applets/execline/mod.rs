@@ -422,7 +422,7 @@ pub fn fdnum(s: &[u8], usage: &[u8]) -> i32 {
 }
 
 /// A list of exit codes, as skalibs' `uint_scanlist` reads it: numbers
-/// separated by runs of `,`, `:`, `;` or blanks, up to the first other
+/// separated by runs of `,`, `:`, `;`, blanks or CR, up to the first other
 /// byte. It contains `c`.
 pub fn in_codes(list: &[u8], c: u8) -> bool {
     let mut rest = list;
@@ -435,7 +435,7 @@ pub fn in_codes(list: &[u8], c: u8) -> bool {
             return true;
         }
         rest = &rest[d..];
-        rest = &rest[rest.iter().take_while(|b| b",:; \t\r\n".contains(b)).count()..];
+        rest = &rest[rest.iter().take_while(|b| b",:; \t\r".contains(b)).count()..];
     }
 }
 
@@ -443,6 +443,9 @@ pub fn in_codes(list: &[u8], c: u8) -> bool {
 /// A list that does not start with a number is a usage error.
 pub fn code_opt(o: &Opts, usage: &[u8]) -> Option<(bool, &'static [u8])> {
     let c = o.last(b"ox");
+    if c == 0 {
+        return None;
+    }
     let list = o.arg(c)?;
     if !list.first().is_some_and(u8::is_ascii_digit) {
         diag::usage(usage)
