@@ -1673,3 +1673,9 @@ export "#" 1 export 1 -a unexport 0 elgetopt a true
 foreground { exit 99999999999 }
 foreground { exit 4294967296 }
 exit 4294967295
+## elglob-w-aborts-on-an-unreadable-dir
+elglob -w x /nonexistent/* echo $x
+## elglob-w-no-match
+elglob -w x /*.no-such-suffix echo $x
+## forbacktickx-unexports-bang
+background { true } forbacktickx x { echo a } importas -D unset y ! echo $y

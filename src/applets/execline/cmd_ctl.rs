@@ -201,8 +201,15 @@ impl Values for Listed {
 /// it comes, at most `-P maxpar` at a time (`-p`: no limit); exit codes
 /// count only when one runs at a time. With `-E`, `${var}` is substituted
 /// and `var` is not in the environment (`importas -uSi`), else `var` is
-/// set there. Nothing to loop on: `none`.
-fn for_each(var: &'static [u8], vals: &mut impl Values, prog: &'static [W], o: &Opts, max: usize, none: u8) -> u8 {
+/// set there. Nothing to loop on: `none`. `bang`: `!` stays in the
+/// environment (forbacktickx takes it out, as execline's).
+fn for_each(
+    var: &'static [u8],
+    vals: &mut impl Values,
+    prog: &'static [W],
+    o: &Opts,
+    (max, none, bang): (usize, u8, bool),
+) -> u8 {
     let esub = o.last(b"Ee") == b'E';
     let mut pids = List::new();
     let mut any = false;
@@ -211,6 +218,9 @@ fn for_each(var: &'static [u8], vals: &mut impl Values, prog: &'static [W], o: &
         // Built in the child: the parent allocates nothing per value.
         let pid = super::spawn_fn(|| {
             let mut env = Env::load();
+            if !bang {
+                env.unset(b"!");
+            }
             // A C string: a value stops at a NUL.
             let v = super::cstr(&[v]).to_bytes();
             if esub {
@@ -296,7 +306,7 @@ pub fn forx(a: Args) -> u8 {
     let max = maxpar(&o, U_FORX);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
     let (vals, next) = need_block(w, i + 1, b"");
-    for_each(var.to_bytes(), &mut Listed(vals, 0), &w[next..], &o, max, 0)
+    for_each(var.to_bytes(), &mut Listed(vals, 0), &w[next..], &o, (max, 0, true))
 }
 
 /// forstdin's input, cut as it comes: at any byte of `delim`, or netstrings
@@ -442,7 +452,7 @@ pub fn forstdin(a: Args) -> u8 {
     let max = maxpar(&o, U);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
     let var = super::valid_name(var.to_bytes());
-    for_each(var, &mut Pieces::new(0, &o), &w[i + 1..], &o, max, exit::FALSE)
+    for_each(var, &mut Pieces::new(0, &o), &w[i + 1..], &o, (max, exit::FALSE, true))
 }
 
 /// forstdin reading the output of a block, as it comes; the loop's
@@ -462,7 +472,7 @@ pub fn forbacktickx(a: Args) -> u8 {
     .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", b(prog.first())]));
     drop(wr);
     let rfd = super::keep(r);
-    for_each(var.to_bytes(), &mut Pieces::new(rfd, &o), &w[next..], &o, max, exit::FALSE)
+    for_each(var.to_bytes(), &mut Pieces::new(rfd, &o), &w[next..], &o, (max, exit::FALSE, false))
 }
 
 pub fn wait_(a: Args) -> u8 {

@@ -87,7 +87,8 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
         b'e' if name == b"elglob" => {
             let (k, pat) = (arg(0), arg(1));
             let mut r = List::new();
-            glob(if pat.starts_with(b"/") { b"/" } else { b"" }, pat, [o.has(b'm'), o.has(b'e'), o.has(b'v')], &mut r);
+            let flags = [o.has(b'm'), o.has(b'e'), o.has(b'v'), o.has(b'w')];
+            glob(if pat.starts_with(b"/") { b"/" } else { b"" }, pat, flags, &mut r);
             if o.has(b's') {
                 // Insertion sort: results are few, and it is small.
                 let v = r.get_mut();
@@ -121,8 +122,11 @@ fn bad_directive(inner: bool, name: &[u8], usage: &[u8]) -> ! {
     diag::usage(usage)
 }
 
-fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'static [u8]>) {
-    let [mark, noesc, verbose] = flags;
+/// glob(3) of `pat` under `prefix`, with elglob's flags: GLOB_MARK,
+/// GLOB_NOESCAPE, a warning for each directory that cannot be read, and
+/// GLOB_ERR (such a directory ends the command, 111).
+fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 4], out: &mut List<&'static [u8]>) {
+    let [mark, noesc, verbose, abort] = flags;
     let mut pat = pat;
     while let Some(q) = pat.strip_prefix(b"/") {
         pat = q;
@@ -144,6 +148,9 @@ fn glob(prefix: &'static [u8], pat: &[u8], flags: [bool; 3], out: &mut List<&'st
                 if verbose {
                     let d = dir.to_bytes();
                     diag::warn_sys(e, &[b"while globbing, error reading ", d.strip_suffix(b"/").unwrap_or(d)]);
+                }
+                if abort {
+                    diag::fatal_sys(exit::SYSCALL, e, &[b"unable to complete exlsn function"]);
                 }
                 return;
             }
