@@ -1679,3 +1679,22 @@ elglob -w x /nonexistent/* echo $x
 elglob -w x /*.no-such-suffix echo $x
 ## forbacktickx-unexports-bang
 background { true } forbacktickx x { echo a } importas -D unset y ! echo $y
+## forx-invalid-variable-name
+foreground { forx "" { a } true }
+forx a=b { a } true
+## forbacktickx-invalid-variable-name
+forbacktickx a=b { echo a } true
+## eltest-t-needs-a-number
+eltest -t x
+## eltest-lazy-or-and
+foreground { eltest 0 -lt 1 -o x -lt 1 }
+importas r ? foreground { echo $r }
+foreground { eltest 1 -lt 0 -a x -lt 1 }
+importas r ? foreground { echo $r }
+eltest 1 -lt 0 -o x -lt 1
+## multidefine-empty-block
+multidefine "a" { } echo hi
+## multidefine-duplicate-key
+multidefine "a b" { x x } echo $x
+## multisubstitute-duplicate-key
+multisubstitute { define a 1 importas a HOME } echo $a

@@ -306,6 +306,7 @@ pub fn forx(a: Args) -> u8 {
     let max = maxpar(&o, U_FORX);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U_FORX) };
     let (vals, next) = need_block(w, i + 1, b"");
+    super::valid_name(var.to_bytes());
     for_each(var.to_bytes(), &mut Listed(vals, 0), &w[next..], &o, (max, 0, true))
 }
 
@@ -463,6 +464,11 @@ pub fn forbacktickx(a: Args) -> u8 {
     let max = maxpar(&o, U);
     let Some(var) = w.get(i).filter(|_| w.len() > i + 1) else { diag::usage(U) };
     let (prog, next) = super::need_command_block(w, i + 1);
+    // Upstream's forbacktickx runs forstdin, which checks the name.
+    if var.to_bytes().is_empty() || var.to_bytes().contains(&b'=') {
+        crate::rt::set_prog(b"forstdin");
+        super::valid_name(var.to_bytes());
+    }
     let (r, wr) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
         .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to pipe"]));
     let wfd = rustix::fd::AsRawFd::as_raw_fd(&wr);

@@ -62,12 +62,15 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
             if o.has(b'u') {
                 env.unset(var);
             }
-            subs.push(Sub { key: key(k), vals });
+            add(subs, Sub { key: key(k), vals }, inner, name);
             i + 2 - one_arg as usize
         }
         b'm' => {
             let vals = split(arg(0), &Split::from(&o, true));
             let (vars, next) = super::block(w, i + 1).unwrap_or_else(|| bad_directive(inner, name, u));
+            if vars.is_empty() {
+                diag::fatal(exit::USAGE, &[b"empty block"]);
+            }
             for (k, var) in vars.iter().enumerate() {
                 let vs: &'static [&'static [u8]] = if o.has(b'r') && k + 1 == vars.len() {
                     vals.get(k..).unwrap_or(&[])
@@ -79,7 +82,7 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
                     }
                 };
                 if !var.is_empty() {
-                    subs.push(Sub { key: var.to_bytes(), vals: vs });
+                    add(subs, Sub { key: var.to_bytes(), vals: vs }, inner, name);
                 }
             }
             next
@@ -102,7 +105,7 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
             }
             let vals = r.done();
             let vals: &'static [&'static [u8]] = if vals.is_empty() && !o.has(b'0') { one(pat) } else { vals };
-            subs.push(Sub { key: key(k), vals });
+            add(subs, Sub { key: key(k), vals }, inner, name);
             i + 2
         }
         _ => {
@@ -111,6 +114,18 @@ fn directive(w: &'static [W], env: &mut Env, subs: &mut List<Sub>, inner: bool) 
             i
         }
     }
+}
+
+/// Add a substitution; a key already given (two of multidefine's, or two
+/// directives of one multisubstitute) is an error, as upstream's.
+fn add(subs: &mut List<Sub>, s: Sub, inner: bool, name: &[u8]) {
+    if subs.get().iter().any(|x| x.key == s.key) {
+        if inner {
+            diag::fatal(exit::USAGE, &[b"wrong key for directive ", name])
+        }
+        diag::fatal(exit::SYSCALL, &[b"bad substitution key"])
+    }
+    subs.push(s);
 }
 
 /// A directive's bad option or argument: its usage, or multisubstitute's

@@ -26,6 +26,10 @@ fn is_binary(w: &[u8]) -> bool {
 struct P {
     w: &'static [&'static [u8]],
     i: usize,
+    /// Inside an operand whose value cannot change the result (the right
+    /// of `-o` after true, of `-a` after false): parsed, not evaluated,
+    /// so that its errors do not count, as upstream.
+    lazy: u32,
 }
 
 fn is_op(w: &[u8]) -> bool {
@@ -54,7 +58,9 @@ impl P {
         let mut v = self.and();
         while self.peek() == Some(b"-o") {
             self.i += 1;
+            self.lazy += v as u32;
             v |= self.and();
+            self.lazy -= v as u32;
         }
         v
     }
@@ -62,7 +68,10 @@ impl P {
         let mut v = self.not();
         while self.peek() == Some(b"-a") {
             self.i += 1;
+            let skip = !v as u32;
+            self.lazy += skip;
             v &= self.not();
+            self.lazy -= skip;
         }
         v
     }
@@ -85,7 +94,7 @@ impl P {
             Some(op) if is_unary(op) => {
                 self.i += 1;
                 let a = self.data();
-                unary(op[1], a)
+                self.lazy == 0 && unary(op[1], a)
             }
             _ => {
                 let a = self.data();
@@ -93,12 +102,20 @@ impl P {
                     Some(op) if is_binary(op) => {
                         self.i += 1;
                         let b = self.data();
-                        binary(op, a, b)
+                        self.lazy == 0 && binary(op, a, b)
                     }
                     _ => !a.is_empty(),
                 }
             }
         }
+    }
+}
+
+/// `-t`'s descriptor.
+fn fd_arg(a: &[u8]) -> i32 {
+    match parse_u64(a) {
+        Some(f) if f <= i32::MAX as u64 => f as i32,
+        _ => diag::fatal(exit::USAGE, &[b"-t requires an integer argument"]),
     }
 }
 
@@ -126,7 +143,7 @@ fn unary(op: u8, a: &'static [u8]) -> bool {
         return match op {
             b'n' => !a.is_empty(),
             b'z' => a.is_empty(),
-            b't' => parse_u64(a).is_some_and(|f| rustix::termios::isatty(crate::sys::fd::borrow(f as i32))),
+            b't' => rustix::termios::isatty(crate::sys::fd::borrow(fd_arg(a))),
             b'v' => crate::rt::Env::get().var(a).is_some(),
             _ => false,
         };
@@ -136,7 +153,7 @@ fn unary(op: u8, a: &'static [u8]) -> bool {
         b'z' => a.is_empty(),
         b'e' => true,
         b's' => s.st_size > 0,
-        b't' => parse_u64(a).is_some_and(|f| rustix::termios::isatty(crate::sys::fd::borrow(f as i32))),
+        b't' => rustix::termios::isatty(crate::sys::fd::borrow(fd_arg(a))),
         b'O' | b'U' => s.st_uid == rustix::process::geteuid().as_raw(),
         b'G' => s.st_gid == rustix::process::getegid().as_raw(),
         b'N' => (s.st_mtime, s.st_mtime_nsec) > (s.st_atime, s.st_atime_nsec),
@@ -199,7 +216,7 @@ pub fn main(a: Args) -> u8 {
     if w.is_empty() {
         return exit::FALSE;
     }
-    let mut p = P { w, i: 0 };
+    let mut p = P { w, i: 0, lazy: 0 };
     let v = p.or();
     if p.i < w.len() {
         perr(p.i)
