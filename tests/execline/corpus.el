@@ -1698,3 +1698,83 @@ multidefine "a" { } echo hi
 multidefine "a b" { x x } echo $x
 ## multisubstitute-duplicate-key
 multisubstitute { define a 1 importas a HOME } echo $a
+## posix-cd-logical
+if { mkdir -p a/b c/z } if { ln -s a/b l }
+posix-cd l/../c importas -i P PWD foreground { echo $P } ls
+## posix-cd-physical
+if { mkdir -p a/b/x c } if { ln -s a/b l }
+posix-cd -L -P l/.. ls
+## posix-cd-last-option-wins
+if { mkdir -p a/b c } if { ln -s a/b l }
+posix-cd -P -L l/./../c// importas -i P PWD echo $P
+## posix-cd-cdpath
+if { mkdir -p a/b c/b }
+export CDPATH "x:a:c"
+posix-cd b importas -i P PWD echo $P
+## posix-cd-cdpath-dot-and-empty
+if { mkdir -p a/b b }
+export CDPATH ":a"
+foreground { posix-cd b importas -i P PWD echo $P }
+export CDPATH "."
+foreground { posix-cd b importas -i P PWD echo $P }
+posix-cd ./b importas -i P PWD echo $P
+#@ ours-code 0
+#@ ours-out b\nb\nb\nb\n
+## posix-cd-cdpath-trailing-colon
+if { mkdir -p a b }
+export CDPATH "a:"
+posix-cd b importas -i P PWD echo $P
+#@ ours-code 0
+#@ ours-out b\n
+#@ ours-err 
+## posix-cd-dash
+if { mkdir -p a/b }
+export OLDPWD a/b/..
+posix-cd - importas -i P PWD echo $P
+## posix-cd-pwd-prefix
+if { mkdir -p a/b }
+export PWD ..
+posix-cd a importas -i P PWD echo $P
+## posix-cd-home-no-prog
+if { mkdir a }
+export HOME a
+foreground { posix-cd }
+importas r ? echo $r
+## posix-cd-usage
+foreground { posix-cd -x a true }
+importas r ? foreground { echo $r }
+foreground { posix-cd "" true }
+importas r ? foreground { echo $r }
+export OLDPWD ""
+posix-cd - true
+## posix-cd-canonicalize-errors
+if { touch f }
+foreground { posix-cd nonex/../x true }
+foreground { posix-cd f/./../x true }
+posix-cd f true
+## posix-umask-print
+foreground { posix-umask 027 posix-umask }
+foreground { posix-umask 0 posix-umask -S }
+foreground { posix-umask -S 0123 posix-umask -S }
+posix-umask 37777777777 posix-umask
+## posix-umask-symbolic
+foreground { posix-umask 022 posix-umask g-w,o-rwx posix-umask }
+foreground { posix-umask 022 posix-umask a+x,u=g posix-umask }
+foreground { posix-umask 022 posix-umask u=rw,,g=r posix-umask }
+foreground { posix-umask 022 posix-umask o=u posix-umask }
+foreground { posix-umask 022 posix-umask u=X posix-umask }
+foreground { posix-umask 022 posix-umask ug=rw+x-w posix-umask }
+foreground { posix-umask 022 posix-umask "" posix-umask }
+posix-umask 022 posix-umask u posix-umask -S
+## posix-umask-equals-nothing
+foreground { posix-umask 022 posix-umask u=rwx,g=rx,o= posix-umask }
+posix-umask 022 posix-umask a=,u+r posix-umask
+#@ ours-code 0
+#@ ours-out 0027\n0377\n
+## posix-umask-invalid
+foreground { posix-umask r true }
+importas r ? foreground { echo $r }
+foreground { posix-umask "u,g=r" true }
+foreground { posix-umask 08 true }
+foreground { posix-umask 77777777777 true }
+posix-umask -x

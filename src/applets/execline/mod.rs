@@ -5,6 +5,7 @@ pub mod cmd_case;
 pub mod cmd_ctl;
 pub mod cmd_env;
 pub mod cmd_fd;
+pub mod cmd_posix;
 pub mod cmd_sig;
 pub mod cmd_sub;
 pub mod eltest;
