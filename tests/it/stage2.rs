@@ -58,8 +58,8 @@ fn order_fix_attrs_cont_init_cmd_cont_finish() {
 }
 
 /// A start with `/run` kept: the previous start's exit code is not taken
-/// for this one's (the file is blank lines, as long as the old code, until
-/// written), and the file keeps its inode.
+/// for this one's (the file says 0 until written), and the file keeps its
+/// inode.
 #[test]
 fn a_previous_exit_code_is_not_this_starts() {
     use std::os::unix::fs::MetadataExt;
@@ -81,7 +81,7 @@ fn a_previous_exit_code_is_not_this_starts() {
     c.signal(15);
     let o = c.wait();
     assert_eq!(o.code(), 0, "{}", o.stderr);
-    assert_eq!(fs::read_to_string(root.path().join("tmp/seen")).unwrap(), "\n\n\n\n.\n");
+    assert_eq!(fs::read_to_string(root.path().join("tmp/seen")).unwrap(), "0\n.\n");
     fs::remove_file(root.path().join("etc/cont-init.d/10-show")).unwrap();
     let o = root.init(&["sh", "-c", "exit 7"]).run_on_disk().run();
     assert_eq!(o.code(), 7, "{}", o.stderr);
@@ -90,7 +90,7 @@ fn a_previous_exit_code_is_not_this_starts() {
 }
 
 /// A fresh `/run`: `cmd` says `up` as the CMD starts; the exit code file
-/// (blank: not written yet) and `cmd.new` are made while it runs, so that
+/// says 0 before it starts and `cmd.new` is made while it runs, so that
 /// its exit writes into files that exist.
 #[test]
 fn a_fresh_start_makes_its_exit_files_while_the_cmd_runs() {
@@ -100,7 +100,7 @@ fn a_fresh_start_makes_its_exit_files_while_the_cmd_runs() {
                for i in $(seq 500); do [ -e $f ] && [ -e /run/s6/cmd.new ] && break; sleep 0.01; done; \
                [ -e $f ] && [ -e /run/s6/cmd.new ] && echo \"code [$(cat $f)]\"; exit 5";
     let o = root.init(&["sh", "-c", cmd]).run_on_disk().run();
-    assert_eq!((o.code(), o.stdout.as_str()), (5, "health 0\ncode []\n"), "{}", o.stderr);
+    assert_eq!((o.code(), o.stdout.as_str()), (5, "health 0\ncode [0]\n"), "{}", o.stderr);
     let read = |f: &str| fs::read_to_string(root.path().join(f)).unwrap_or_default();
     assert_eq!(read("run/s6-linux-init-container-results/exitcode"), "5\n");
     assert_eq!(read("run/s6/cmd"), "exited 5\n");

@@ -646,6 +646,34 @@ fn halt_from_inside_with_an_exit_code() {
     // Without a code written, halt gives the CMD's own (killed by TERM).
     let o = root.init(&["sh", "-c", "/command/halt; sleep 10"]).run();
     assert_eq!(o.code(), 143, "{}", o.stderr);
+    // A 0 written before halt is a code too, though the file said 0 already.
+    let o = root
+        .init(&["sh", "-c", "echo 0 > /run/s6-linux-init-container-results/exitcode; /command/halt; sleep 10"])
+        .run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+}
+
+/// The exitcode file says 0 until someone writes it, as s6-linux-init's:
+/// the finish script of s6-overlay images (Home Assistant add-ons') reads
+/// it with `sh` before it writes its service's code and halts. Without a
+/// CMD, and with one that is still running (v3 layout).
+#[test]
+fn the_exitcode_file_says_zero_for_finish_scripts() {
+    for cmd in [&[][..], &["sleep", "30"][..]] {
+        let root = Root::new();
+        fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+        root.file("/etc/services.d/app/run", "#!/bin/sh\nsleep 0.3\nkill -KILL $$\n", 0o755);
+        root.file(
+            "/etc/services.d/app/finish",
+            "#!/bin/sh\nf=/run/s6-linux-init-container-results/exitcode\ncur=$(cat $f)\necho \"[$cur]\" > /tmp/cur\n\
+             if [ \"$1\" -eq 256 ] && [ \"$cur\" -eq 0 ]; then echo $((128 + $2)) > $f; fi\n\
+             exec /run/s6/basedir/bin/halt\n",
+            0o755,
+        );
+        let o = root.init(cmd).timeout(Duration::from_secs(20)).run();
+        assert_eq!(o.code(), 137, "CMD {cmd:?}: {}", o.stderr);
+        assert_eq!(fs::read_to_string(root.path().join("tmp/cur")).unwrap(), "[0]\n", "CMD {cmd:?}");
+    }
 }
 
 /// `run` and `finish` without their x bit run through their `#!` line,

@@ -230,25 +230,18 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     if !fresh_results {
         prune(results.as_fd(), &[b"exitcode"]).map_err(clean)?;
     }
-    // A blank exitcode file means "not written yet". A previous start's
-    // code becomes blank lines, as many bytes as it had (one write, no
-    // truncation), never an empty file: on ext4 a file truncated to zero
-    // gives its block back (a discard on this kind of disk) and is flushed
-    // to the disk when it is next written and closed (`auto_da_alloc`),
-    // which would make the container's exit wait.
-    if !fresh_results
-        && let Ok(f) =
-            fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
-        && let Ok(st) = fs::fstat(&f)
-        && st.st_size > 0
-    {
-        const BLANK: [u8; 16] = [b'\n'; 16];
-        let n = st.st_size as usize;
-        let _ = if n <= BLANK.len() {
-            rustix::io::pwrite(&f, &BLANK[..n], 0).map(drop)
-        } else {
-            rustix::io::pwrite(&f, b"\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 1))
+    // The exitcode file says 0 from the start, as s6-linux-init's: finish
+    // scripts read it (`[ "$(cat …/exitcode)" -eq 0 ]`) before they write
+    // their own code. A previous start's code is overwritten in place (one
+    // write, cut to its length, never to zero: a file truncated to zero
+    // and written again is flushed to the disk at close on ext4).
+    let made =
+        match fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(f) => rustix::io::pwrite(&f, b"0\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 2)),
+            Err(_) => crate::base::fs::create_new(results.as_fd(), c"exitcode", &[b"0\n"], 0o644),
         };
+    if made.is_ok() {
+        watch_exitcode();
     }
     link_var_run(read_only_root);
     basedir();
@@ -484,25 +477,59 @@ pub fn v2_stage3_freeze() {
     }
 }
 
-/// Make the files that the CMD's exit writes, where they are missing:
-/// the exitcode file, blank ("not written yet"), and `/run/s6/cmd.new`
-/// (`s6::cmd::prime`). Called once the CMD runs, so that their inodes are
-/// made while it runs, not between its exit and the container's. One that
-/// someone made meanwhile is left alone; nothing is made in a `/run` that
-/// could not be set up.
+/// Make the file that the CMD's exit writes, where it is missing:
+/// `/run/s6/cmd.new` (`s6::cmd::prime`). Called once the CMD runs, so that
+/// its inode is made while it runs, not between its exit and the
+/// container's. Nothing is made in a `/run` that could not be set up.
 pub fn prime_exit_files() {
     if PREPARED.load(core::sync::atomic::Ordering::Relaxed) {
         crate::s6::cmd::prime();
-        let _ = crate::base::fs::create_new(fs::CWD, EXITCODE, &[], 0o644);
     }
 }
 
+/// An inotify descriptor watching the exitcode file since its 0 was
+/// written (-1: none), and whether it has reported a change.
+static EXIT_WATCH: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(-1);
+static EXIT_WRITTEN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Watch the exitcode file that [`prepare`] just wrote: a write through
+/// any of its names (v2's `env-stage3` link too), or its replacement, is
+/// someone's code.
+fn watch_exitcode() {
+    use rustix::fs::inotify::{self, CreateFlags, WatchFlags};
+    let Ok(fd) = inotify::init(CreateFlags::CLOEXEC | CreateFlags::NONBLOCK) else { return };
+    let what = WatchFlags::MODIFY | WatchFlags::ATTRIB | WatchFlags::DELETE_SELF | WatchFlags::MOVE_SELF;
+    if inotify::add_watch(&fd, EXITCODE, what).is_ok() {
+        EXIT_WATCH.store(rustix::fd::IntoRawFd::into_raw_fd(fd), core::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Someone wrote the exitcode file since it was set to 0: by the watch,
+/// or, without one, by its content (a lone `0` is taken for ours).
+fn exitcode_written(content: &[u8]) -> bool {
+    use core::sync::atomic::Ordering::Relaxed;
+    let fd = EXIT_WATCH.load(Relaxed);
+    if fd < 0 {
+        return content != b"0\n";
+    }
+    if !EXIT_WRITTEN.load(Relaxed) {
+        let mut buf = [0u8; 256];
+        if rustix::io::read(crate::sys::fd::borrow(fd), &mut buf).is_ok_and(|n| n > 0) {
+            EXIT_WRITTEN.store(true, Relaxed);
+        }
+    }
+    EXIT_WRITTEN.load(Relaxed)
+}
+
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
-/// wrote a valid one (empty or a lone newline: nobody did).
+/// wrote a valid one since it was set to 0.
 pub fn read_exitcode() -> Option<u8> {
     let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 16];
     let n = rustix::io::read(&f, &mut buf).ok()?;
+    if !exitcode_written(&buf[..n]) {
+        return None;
+    }
     let v = buf[..n].strip_suffix(b"\n").unwrap_or(&buf[..n]);
     crate::base::num::parse_u64(v).filter(|&c| c <= 255).map(|c| c as u8)
 }
