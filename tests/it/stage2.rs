@@ -665,6 +665,46 @@ fn a_shutdown_signal_while_waiting_for_the_closing_fd_stops_at_once() {
     }
 }
 
+/// v3 layout: a descriptor 3 the container manager leaves open is
+/// s6-linux-init's synchronization pipe: PID 1 waits for a byte (said with
+/// s6-linux-init's warning) or its end, then closes it, so that nothing it
+/// starts inherits it. The v2 layout leaves it alone, as v2 did.
+#[test]
+fn v3_waits_on_the_managers_fd_3_and_closes_it() {
+    let cmd = ["sh", "-c", "[ -e /proc/$$/fd/3 ] && echo fd3-open; echo cmd"];
+    for (v3, write) in [(true, true), (true, false), (false, false)] {
+        let root = Root::new();
+        if v3 {
+            fs::create_dir_all(root.path().join("etc/s6-overlay/s6-rc.d")).unwrap();
+        }
+        let (r, mut w) = std::io::pipe().unwrap();
+        let mut c = root
+            .init(&cmd)
+            .env("S6_VERBOSITY", "1")
+            .prefix(&["/bin/sh", "-c", "exec 3<&0 </dev/null; exec \"$@\"", "sh"])
+            .start_with(std::process::Stdio::from(r));
+        if v3 {
+            std::thread::sleep(Duration::from_millis(300));
+            assert!(c.running(), "v3: the container did not wait on fd 3");
+            assert!(!root.path().join("run/s6").exists(), "v3: /run was prepared before fd 3 said go");
+        }
+        if write {
+            std::io::Write::write_all(&mut w, b"x").unwrap();
+        } else {
+            drop(w);
+        }
+        let o = c.wait();
+        let want = if v3 { "cmd\n" } else { "fd3-open\ncmd\n" };
+        assert_eq!((o.code(), o.stdout.as_str()), (0, want), "v3 {v3} write {write}: {}", o.stderr);
+        assert_eq!(
+            o.stderr.contains("s6-linux-init: warning: parent wrote to fd 3!\n"),
+            write,
+            "v3 {v3} write {write}: {}",
+            o.stderr
+        );
+    }
+}
+
 #[test]
 fn a_closing_fd_that_is_not_open_is_said_and_not_waited_for() {
     let root = Root::new();

@@ -147,6 +147,7 @@ fn container(args: Args) -> u8 {
     let mut s = Settings::read(&env);
     // Taken before PID 1 opens anything, which could get its number.
     let closing = closing_fd(s.closing_fd);
+    let fd3 = s.closing_fd != 3 && crate::sys::fd::borrow_checked(3).is_ok();
     let me = rustix::process::getpid();
     let pid1 = me == Pid::INIT;
     if !pid1 && let Err(e) = rustix::process::set_child_subreaper(Some(me)) {
@@ -167,7 +168,13 @@ fn container(args: Args) -> u8 {
     let base = or_die(base_dir(&s));
     // v3 layout: the image has s6-overlay v3's directory.
     let v3 = arena::cstr(&[base, b"/s6-overlay"]).is_ok_and(|p| rustix::fs::stat(p).is_ok());
-    let early_stop = closing.and_then(|(fd, n)| wait_closed(fd, n, &sigfd, !v3));
+    let mut early_stop = closing.and_then(|(fd, n)| wait_closed(fd, n, &sigfd, !v3, None));
+    // v3 (s6-linux-init as a container's PID 1): a descriptor 3 left open
+    // by the container manager is its synchronization pipe: wait for a
+    // byte or its end, then close it, so that nothing inherits it.
+    if v3 && pid1 && fd3 && early_stop.is_none() {
+        early_stop = wait_closed(crate::sys::fd::own(3), 3, &sigfd, false, Some(s.verbosity));
+    }
 
     let image_path = env.var(b"PATH");
     // S6_GLOBAL_PATH (v3.0): the PATH of everything, the CMD's included.
@@ -282,9 +289,10 @@ fn warn_closing(e: Errno, n: u64) {
 /// its end. A shutdown signal (SIGQUIT too with `quit_stops`: the v2
 /// layout) ends the wait: it is returned, for the boot to stop at once.
 /// The others do nothing before the boot and are dropped (a SIGCHLD:
-/// PID 1 has no child yet).
+/// PID 1 has no child yet). With `sync` (v3's fd 3, at that verbosity),
+/// the first byte ends the wait too, with s6-linux-init's warning.
 #[inline(never)]
-fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd, quit_stops: bool) -> Option<u32> {
+fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd, quit_stops: bool, sync: Option<u64>) -> Option<u32> {
     use rustix::event::{PollFd, PollFlags};
     let mut buf = [0u8; 512];
     loop {
@@ -306,9 +314,19 @@ fn wait_closed(fd: rustix::fd::OwnedFd, n: u64, sigfd: &SignalFd, quit_stops: bo
         if fds[0].revents().is_empty() {
             continue;
         }
-        match rustix::io::read(&fd, &mut buf) {
+        match rustix::io::read(&fd, &mut buf[..if sync.is_some() { 1 } else { 512 }]) {
             Ok(0) => return None,
+            Ok(_) if sync.is_some() => {
+                if sync >= Some(1) {
+                    Line::new().push(b"s6-linux-init: warning: parent wrote to fd 3!").emit();
+                }
+                return None;
+            }
             Ok(_) | Err(Errno::INTR | Errno::AGAIN) => {}
+            Err(e) if sync.is_some() => {
+                diag::warn_sys(e, &[b"unable to read from fd 3"]);
+                return None;
+            }
             Err(e) => {
                 warn_closing(e, n);
                 return None;
