@@ -355,3 +355,45 @@ fn stdin_usage_and_links() {
     );
     assert_eq!(attrs(&r, "/t/a"), (2, 2, 0o604));
 }
+
+/// A failing fix-attrs.d file (a rule for a path that is not there): the
+/// v2 layout goes on whatever the policy (v2's loop did); the v3 layout
+/// applies every file, warns as v3's `fix-attrs` oneshot, and under
+/// policy 2 stops before any cont-init script with code 1.
+#[test]
+fn stage2_fix_attrs_failures_follow_each_layouts_rules() {
+    for v3 in [false, true] {
+        for policy in ["0", "1", "2"] {
+            let r = root();
+            mkdir(&r, "/data", 0o755);
+            if v3 {
+                mkdir(&r, "/etc/s6-overlay/s6-rc.d", 0o755);
+            }
+            r.file("/etc/fix-attrs.d/00-bad", "/missing false root 0644 0700\n", 0o644);
+            r.file("/etc/fix-attrs.d/01-ok", "/data false root 0644 0700\n", 0o644);
+            r.file("/etc/cont-init.d/10", "#!/bin/sh\necho cont-init\n", 0o755);
+            let o = r.init(&["echo", "cmd"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", policy).run();
+            let what = format!("v3 {v3} policy {policy}: {}", o.stderr);
+            assert_eq!(attrs(&r, "/data").2, 0o700, "{what}");
+            let stops = v3 && policy == "2";
+            let (code, out) = if stops { (1, "") } else { (0, "cont-init\ncmd\n") };
+            assert_eq!((o.code(), o.stdout.as_str()), (code, out), "{what}");
+            if v3 {
+                for line in [
+                    "fix-attrs: info: applying /etc/fix-attrs.d/00-bad\n",
+                    "fix-attrs: info: applying /etc/fix-attrs.d/01-ok\n",
+                    "fix-attrs: warning: fix-attrs is deprecated, please fix volume permissions in your container manager instead\n",
+                ] {
+                    assert!(o.stderr.contains(line), "{line}{what}");
+                }
+                let warned = o.stderr.contains("fix-attrs: warning: some fix files failed to apply\n");
+                assert_eq!(warned, policy != "0", "{what}");
+                let rc = o.stderr.contains("s6-rc: warning: unable to start service fix-attrs: command exited 1\n");
+                assert_eq!(rc, stops, "{what}");
+            } else {
+                assert!(o.stderr.contains("[fix-attrs.d] 00-bad: exited 1.\n"), "{what}");
+                assert!(o.stderr.contains("[fix-attrs.d] 01-ok: exited 0.\n"), "{what}");
+            }
+        }
+    }
+}

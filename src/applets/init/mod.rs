@@ -122,6 +122,9 @@ struct Pid1 {
     /// v3, policy 2: the first failing cont-init script's code, acted on
     /// after the last script.
     init_failed: Option<u8>,
+    /// v3's `fix-attrs` oneshot: whether it applied a file, and whether
+    /// one failed (judged after the last, as v3's script does).
+    fix: (bool, bool),
 }
 
 pub fn main(args: Args) -> u8 {
@@ -243,6 +246,7 @@ fn container(args: Args) -> u8 {
         log,
         cmd_stale,
         init_failed: None,
+        fix: (false, false),
     };
     st.sup.legacy = v3;
     st.sup.watch(sigfd.as_fd(), supervise::Watch::Signals);
@@ -795,6 +799,11 @@ impl Pid1 {
         if section.is_empty() {
             return;
         }
+        // v3 judges the fix-attrs.d files after the last one (`FixEnd`).
+        if matches!(item, Item::Fix(_)) && self.rc.is_some() {
+            self.fix.1 |= code != 0;
+            return;
+        }
         if item == Item::Hook && self.v3_layout() {
             return self.v3_hook_done(code);
         }
@@ -809,6 +818,11 @@ impl Pid1 {
             l.push(section).push(name).push(b": exited ").push_u64(code as u64).push(b".");
             self.progress_line(&mut l);
         }
+        // v2 goes on whatever a fix-attrs.d file gives (its helper's status
+        // was always 0).
+        if matches!(item, Item::Fix(_)) {
+            return;
+        }
         // v3 runs every cont-init script and judges after the last one:
         // the first failing code is kept until then.
         if self.rc.is_some() && matches!(item, Item::Init(_)) {
@@ -818,6 +832,30 @@ impl Pid1 {
             return;
         }
         self.push(Event::Failed(code, item));
+    }
+
+    /// v3's `fix-attrs` oneshot ends: its deprecation warning when it
+    /// applied a file; when one failed, under a policy, its warning, and
+    /// under policy 2 s6-rc's (true: the oneshot failed, with code 1).
+    fn fix_judged(&mut self) -> bool {
+        let v = self.s.verbosity;
+        let (got, failed) = core::mem::take(&mut self.fix);
+        if got && v >= 1 {
+            Line::new()
+                .push(b"fix-attrs: warning: fix-attrs is deprecated, please fix volume permissions in your container manager instead")
+                .emit();
+        }
+        if !failed || self.s.stage2_fails == 0 {
+            return false;
+        }
+        if v >= 1 {
+            Line::new().push(b"fix-attrs: warning: some fix files failed to apply").emit();
+        }
+        if self.s.stage2_fails < 2 {
+            return false;
+        }
+        self.rc_internal_failed(crate::s6::rc::Internal::FixAttrs, 1);
+        true
     }
 
     /// The image has v3's layout (its tree is read after the hook).
@@ -895,9 +933,12 @@ impl Pid1 {
                 Line::new().push(b"cont-init: warning: some scripts exited nonzero").emit();
             }
             if self.s.stage2_fails >= 2 {
-                self.rc_cont_init_failed();
+                self.rc_internal_failed(crate::s6::rc::Internal::ContInit, 1);
                 return self.push(Event::Failed(code, Item::Rc));
             }
+        }
+        if item == Item::FixEnd && self.rc.is_some() && self.fix_judged() {
+            return self.push(Event::Failed(1, Item::Rc));
         }
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
         if self.rc.is_some()
@@ -919,8 +960,15 @@ impl Pid1 {
             Item::Rc => self.rc_load(),
             Item::Wait => {}
             Item::Fix(n) => {
-                self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
                 let file = or_warn_cstr(dir_of(self.base, b"fix-attrs.d").and_then(|d| arena::cstr(&[d, b"/", n])));
+                if self.rc.is_some() {
+                    self.fix.0 = true;
+                    if self.s.verbosity >= 2 {
+                        Line::new().push(b"fix-attrs: info: applying ").push(file.to_bytes()).emit();
+                    }
+                } else {
+                    self.progress(&[b"[fix-attrs.d] ", n, b": applying..."]);
+                }
                 let argv = Fixed::new(&[c"fix-attrs", file]);
                 self.start_job(item, c"/proc/self/exe", argv.get(), self.global_env);
             }

@@ -604,11 +604,12 @@ impl Pid1 {
 
     /// s6-rc's failure line (after the line of the program that failed,
     /// `pre`, which s6 prints at any verbosity).
-    /// v3's `legacy-cont-init` failing (policy 2): s6-rc's warning.
-    pub(super) fn rc_cont_init_failed(&self) {
+    /// v3's `fix-attrs` or `legacy-cont-init` failing (policy 2) with
+    /// `code`: s6-rc's warning.
+    pub(super) fn rc_internal_failed(&self, which: Internal, code: u8) {
         let Some(rc) = &self.rc else { return };
-        if let Some(s) = rc.db.svcs.iter().find(|s| s.internal == Internal::ContInit) {
-            self.rc_warn(rc, s, None, 1);
+        if let Some(s) = rc.db.svcs.iter().find(|s| s.internal == which) {
+            self.rc_warn(rc, s, None, code);
         }
     }
 
