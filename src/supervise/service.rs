@@ -1143,6 +1143,13 @@ impl Supervisor {
             .all(|s| s.st.phase == Phase::Up && (!s.st.has_notification || s.st.ready))
     }
 
+    /// Entry `i`'s name and whether it has a notification-fd, unless it is
+    /// a logger.
+    pub fn service(&self, i: usize) -> Option<(&'static [u8], bool)> {
+        let s = &self.svcs[i];
+        (!s.st.log).then_some((s.name, s.st.has_notification))
+    }
+
     /// Up for s6-rc: spawned, and ready when it has a notification-fd.
     pub fn is_up(&self, i: usize) -> bool {
         let s = &self.svcs[i].st;

@@ -1142,4 +1142,21 @@ fn v3_progress_lines_at_boot_and_stop() {
     let down = lines.iter().position(|l| *l == "s6-rc: info: bringing selected services down");
     let first_stop = lines.iter().position(|l| l.ends_with(": stopping"));
     assert!(down.is_some() && down < first_stop, "{}", o.stderr);
+    // services.d: v3's services-up lines, the readiness said right.
+    root.file("/etc/services.d/a/run", "#!/bin/sh\nexec sleep 100\n", 0o755);
+    root.file("/etc/services.d/b/run", "#!/bin/sh\nexec sleep 100\n", 0o755);
+    root.file("/etc/services.d/b/notification-fd", "3\n", 0o644);
+    let o = root.init(&["true"]).run();
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    let at = lines.iter().position(|l| *l == "s6-rc: info: service legacy-services: starting").unwrap();
+    assert_eq!(
+        lines[at + 1..at + 4],
+        [
+            "services-up: info: copying legacy longrun a (no readiness notification)",
+            "services-up: info: copying legacy longrun b",
+            "s6-rc: info: service legacy-services successfully started",
+        ],
+        "{}",
+        o.stderr
+    );
 }

@@ -313,7 +313,15 @@ impl Pid1 {
                 if is_dir(dir) {
                     self.sup.setup(dir);
                 }
-                rc.legacy = Some((a, self.sup.svcs.len()));
+                let b = self.sup.svcs.len();
+                // v3's services-up lines (which say "no readiness
+                // notification" for every service: it looks for the file
+                // before the copy is made).
+                for (name, ready) in (a..b).filter_map(|i| self.sup.service(i)) {
+                    let tail: &[u8] = if ready { b"" } else { b" (no readiness notification)" };
+                    say(rc, self.s.verbosity, 2, &[b"services-up: info: copying legacy longrun ", name, tail]);
+                }
+                rc.legacy = Some((a, b));
             }
         }
     }
