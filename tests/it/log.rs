@@ -351,6 +351,53 @@ fn signals_rotate_and_end_as_s6_log() {
     );
     let out = read_all(ch.stdout.take().unwrap(), Duration::from_secs(10));
     assert_eq!(out, "x\nabc\n");
+    // TERM or HUP, then the writer closes with a partial line pending: the
+    // line is ended and kept at once, as Debian's does (not dropped).
+    for who in ["ours", "theirs"] {
+        for sig in ["-TERM", "-HUP"] {
+            let d = TempDir::new("log-sig-eof");
+            let mut c = if who == "ours" { ours() } else { theirs() };
+            let mut ch = c
+                .args(["./ld", "1"])
+                .current_dir(d.path())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut i = ch.stdin.take().unwrap();
+            i.write_all(b"x\nabc").unwrap();
+            wait_until("the first line", Duration::from_secs(10), || {
+                fs::read(d.path().join("ld/current")).unwrap_or_default() == b"x\n"
+            });
+            std::thread::sleep(Duration::from_millis(50));
+            Command::new("kill").args([sig, &ch.id().to_string()]).status().unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            let t0 = Instant::now();
+            drop(i);
+            assert_eq!(wait_code(&mut ch, Duration::from_secs(10)), 0, "{who} {sig}");
+            assert!(t0.elapsed() < Duration::from_millis(1500), "{who} {sig}: {:?}", t0.elapsed());
+            assert_eq!(fs::read(d.path().join("ld/current")).unwrap(), b"x\nabc\n", "{who} {sig}");
+            let out = read_all(ch.stdout.take().unwrap(), Duration::from_secs(10));
+            assert_eq!(out, "x\nabc\n", "{who} {sig}");
+        }
+    }
+}
+
+/// Status files (`=`): `-q` silences a failure's warning, and a failed
+/// replacement leaves no `FILE.new` behind (as Debian's).
+#[test]
+fn status_file_failures_as_s6_log() {
+    let (o, t, a, b) = both(&["-q", "=/nonexistent/st"], b"x\n");
+    assert_eq!((o.code, o.err.as_str()), (t.code, t.err.as_str()));
+    assert_eq!(o.err, "");
+    for d in [&a, &b] {
+        fs::create_dir(d.path().join("sd")).unwrap();
+    }
+    let o = run(ours(), &["=./sd"], b"x\n", a.path());
+    let t = run(theirs(), &["=./sd"], b"x\n", b.path());
+    assert_eq!(o.code, t.code);
+    assert!(o.err.contains("unable to write status file ./sd"), "{}", o.err);
+    assert!(!a.path().join("sd.new").exists() && !b.path().join("sd.new").exists());
 }
 
 #[test]

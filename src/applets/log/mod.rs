@@ -78,6 +78,8 @@ struct Log {
     cut: bool,
     /// stdout failed (said once).
     out_closed: bool,
+    /// Warnings are said (not `-q`).
+    verbose: bool,
 }
 
 /// `s6-log: alert: PARTS` on stderr, whole however long.
@@ -168,7 +170,9 @@ impl Log {
                 alert(&[h, p, sp, text, dots]);
             }
             What::File(name, tmp, size) => {
-                if let Err(e) = replace(name, tmp, size, &[h, p, sp, line]) {
+                if let Err(e) = replace(name, tmp, size, &[h, p, sp, line])
+                    && self.verbose
+                {
                     diag::warn_sys(e, &[b"unable to write status file ", name.to_bytes()]);
                 }
             }
@@ -259,11 +263,20 @@ impl Log {
 }
 
 /// Atomically replace `name` with `parts`, padded with newlines to `size`
-/// (or cut to it); `size` 0 = as is.
+/// (or cut to it); `size` 0 = as is. On failure, no `tmp` is left.
 fn replace(name: &CStr, tmp: &CStr, size: u32, parts: &[&[u8]]) -> Result<(), Errno> {
     use rustix::fs::{self, Mode, OFlags};
     let f =
         fs::open(tmp, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC, Mode::from_raw_mode(0o666))?;
+    let r = write_status(f, name, tmp, size, parts);
+    if r.is_err() {
+        let _ = fs::unlink(tmp);
+    }
+    r
+}
+
+fn write_status(f: rustix::fd::OwnedFd, name: &CStr, tmp: &CStr, size: u32, parts: &[&[u8]]) -> Result<(), Errno> {
+    use rustix::fs;
     let mut left = if size == 0 { usize::MAX } else { size as usize };
     for p in parts {
         let n = p.len().min(left);
@@ -453,6 +466,7 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
         room,
         cut: false,
         out_closed: false,
+        verbose,
     };
     let mask = raw::SigSet::EMPTY.with(SIGTERM).with(SIGHUP).with(SIGALRM).with(SIGPIPE);
     let sigs = raw::sigprocmask_set(mask)
@@ -465,8 +479,9 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
     let (mut ilen, mut eof, mut stop) = (0usize, false, None::<crate::base::time::Instant>);
     let mut stalled: Option<crate::base::time::Instant>;
     loop {
-        // Run what is buffered; write it all out.
-        let (used, mut r) = log.lines(&inbuf[..ilen], false);
+        // Run what is buffered; write it all out. After a stop, the end of
+        // the input ends the last line.
+        let (used, mut r) = log.lines(&inbuf[..ilen], eof && stop.is_some());
         inbuf.copy_within(used..ilen, 0);
         ilen -= used;
         if r.is_ok() {
@@ -564,7 +579,8 @@ pub fn run(args: &'static [&'static [u8]], console: Option<&'static [u8]>, clean
             }
         }
     }
-    // A partial last line at EOF is dropped, as s6-log does.
+    // A partial last line at EOF is dropped, as s6-log does (unless a
+    // stop came first: see the top of the loop).
     let r = log.out.flush();
     log.out_failed(r);
     for d in log.dirs.iter_mut() {
