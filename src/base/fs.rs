@@ -247,6 +247,19 @@ pub fn create_new(dir: BorrowedFd<'_>, name: &CStr, parts: &[&[u8]], mode: u32) 
     parts.iter().try_for_each(|p| crate::sys::fd::write_all(f.as_fd(), p))
 }
 
+/// [`create_new`], keeping the file open.
+pub fn create_new_fd(
+    dir: BorrowedFd<'_>,
+    name: &CStr,
+    parts: &[&[u8]],
+    mode: u32,
+) -> Result<rustix::fd::OwnedFd, Errno> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let f = fs::openat(dir, name, flags, Mode::from_raw_mode(mode))?;
+    parts.iter().try_for_each(|p| crate::sys::fd::write_all(f.as_fd(), p))?;
+    Ok(f)
+}
+
 /// Open `dir/tmp` to be written from its start (made with `mode` when
 /// missing). Never truncated on open: the writer cuts it to its new length
 /// once written ([`cut`]), so a block it has is kept, not freed and

@@ -646,9 +646,14 @@ fn halt_from_inside_with_an_exit_code() {
     // Without a code written, halt gives the CMD's own (killed by TERM).
     let o = root.init(&["sh", "-c", "/command/halt; sleep 10"]).run();
     assert_eq!(o.code(), 143, "{}", o.stderr);
-    // A 0 written before halt is a code too, though the file said 0 already.
+    // A 0 written before halt is a code too, though the file said 0 already
+    // (written later than the kernel's timestamp granularity before 6.13).
     let o = root
-        .init(&["sh", "-c", "echo 0 > /run/s6-linux-init-container-results/exitcode; /command/halt; sleep 10"])
+        .init(&[
+            "sh",
+            "-c",
+            "sleep 0.05; echo 0 > /run/s6-linux-init-container-results/exitcode; /command/halt; sleep 10",
+        ])
         .run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
 }

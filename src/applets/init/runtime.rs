@@ -235,13 +235,13 @@ pub fn prepare(read_only_root: bool, v3: bool) -> Result<bool, (Errno, &'static 
     // their own code. A previous start's code is overwritten in place (one
     // write, cut to its length, never to zero: a file truncated to zero
     // and written again is flushed to the disk at close on ext4).
-    let made =
-        match fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty()) {
-            Ok(f) => rustix::io::pwrite(&f, b"0\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 2)),
-            Err(_) => crate::base::fs::create_new(results.as_fd(), c"exitcode", &[b"0\n"], 0o644),
-        };
-    if made.is_ok() {
-        watch_exitcode();
+    let f = match fs::openat(&results, c"exitcode", OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+    {
+        Ok(f) => rustix::io::pwrite(&f, b"0\n", 0).and_then(|_| crate::base::fs::cut(f.as_fd(), 2)).map(|_| f),
+        Err(_) => crate::base::fs::create_new_fd(results.as_fd(), c"exitcode", &[b"0\n"], 0o644),
+    };
+    if let Ok(f) = f {
+        mark_exitcode(f.as_fd());
     }
     link_var_run(read_only_root);
     basedir();
@@ -487,38 +487,33 @@ pub fn prime_exit_files() {
     }
 }
 
-/// An inotify descriptor watching the exitcode file since its 0 was
-/// written (-1: none), and whether it has reported a change.
-static EXIT_WATCH: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(-1);
-static EXIT_WRITTEN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+/// The exitcode file as [`prepare`] left it (its inode and change time,
+/// seconds and nanoseconds; 0: not made): what says nobody wrote it since.
+static EXIT_MARK: [core::sync::atomic::AtomicU64; 3] = [const { core::sync::atomic::AtomicU64::new(0) }; 3];
 
-/// Watch the exitcode file that [`prepare`] just wrote: a write through
-/// any of its names (v2's `env-stage3` link too), or its replacement, is
-/// someone's code.
-fn watch_exitcode() {
-    use rustix::fs::inotify::{self, CreateFlags, WatchFlags};
-    let Ok(fd) = inotify::init(CreateFlags::CLOEXEC | CreateFlags::NONBLOCK) else { return };
-    let what = WatchFlags::MODIFY | WatchFlags::ATTRIB | WatchFlags::DELETE_SELF | WatchFlags::MOVE_SELF;
-    if inotify::add_watch(&fd, EXITCODE, what).is_ok() {
-        EXIT_WATCH.store(rustix::fd::IntoRawFd::into_raw_fd(fd), core::sync::atomic::Ordering::Relaxed);
+/// Remember the exitcode file that [`prepare`] just wrote. (An inotify
+/// watch would tell writes apart exactly, but closing one at the exit
+/// waits for an RCU grace period: milliseconds on every container's end.)
+fn mark_exitcode(f: rustix::fd::BorrowedFd<'_>) {
+    use core::sync::atomic::Ordering::Relaxed;
+    if let Ok(st) = fs::fstat(f) {
+        EXIT_MARK[0].store(st.st_ino as u64, Relaxed);
+        EXIT_MARK[1].store(st.st_ctime as u64, Relaxed);
+        EXIT_MARK[2].store(st.st_ctime_nsec as u64, Relaxed);
     }
 }
 
-/// Someone wrote the exitcode file since it was set to 0: by the watch,
-/// or, without one, by its content (a lone `0` is taken for ours).
-fn exitcode_written(content: &[u8]) -> bool {
+/// Someone wrote the exitcode file since it was set to 0: another inode,
+/// another change time, or other content. (A `0` written again within the
+/// kernel's timestamp granularity, a few ms, is not seen; from Linux 6.13
+/// the change time after our `fstat` is fine-grained.)
+fn exitcode_written(f: rustix::fd::BorrowedFd<'_>, content: &[u8]) -> bool {
     use core::sync::atomic::Ordering::Relaxed;
-    let fd = EXIT_WATCH.load(Relaxed);
-    if fd < 0 {
-        return content != b"0\n";
-    }
-    if !EXIT_WRITTEN.load(Relaxed) {
-        let mut buf = [0u8; 256];
-        if rustix::io::read(crate::sys::fd::borrow(fd), &mut buf).is_ok_and(|n| n > 0) {
-            EXIT_WRITTEN.store(true, Relaxed);
-        }
-    }
-    EXIT_WRITTEN.load(Relaxed)
+    let Ok(st) = fs::fstat(f) else { return true };
+    content != b"0\n"
+        || EXIT_MARK[0].load(Relaxed) != st.st_ino as u64
+        || EXIT_MARK[1].load(Relaxed) != st.st_ctime as u64
+        || EXIT_MARK[2].load(Relaxed) != st.st_ctime_nsec as u64
 }
 
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
@@ -527,7 +522,7 @@ pub fn read_exitcode() -> Option<u8> {
     let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 16];
     let n = rustix::io::read(&f, &mut buf).ok()?;
-    if !exitcode_written(&buf[..n]) {
+    if !exitcode_written(f.as_fd(), &buf[..n]) {
         return None;
     }
     let v = buf[..n].strip_suffix(b"\n").unwrap_or(&buf[..n]);
