@@ -494,6 +494,7 @@ static EXIT_MARK: [core::sync::atomic::AtomicU64; 3] = [const { core::sync::atom
 /// Remember the exitcode file that [`prepare`] just wrote. (An inotify
 /// watch would tell writes apart exactly, but closing one at the exit
 /// waits for an RCU grace period: milliseconds on every container's end.)
+#[allow(clippy::unnecessary_cast)] // the stat field types differ by architecture
 fn mark_exitcode(f: rustix::fd::BorrowedFd<'_>) {
     use core::sync::atomic::Ordering::Relaxed;
     if let Ok(st) = fs::fstat(f) {
@@ -507,6 +508,7 @@ fn mark_exitcode(f: rustix::fd::BorrowedFd<'_>) {
 /// another change time, or other content. (A `0` written again within the
 /// kernel's timestamp granularity, a few ms, is not seen; from Linux 6.13
 /// the change time after our `fstat` is fine-grained.)
+#[allow(clippy::unnecessary_cast)] // as in `mark_exitcode`
 fn exitcode_written(f: rustix::fd::BorrowedFd<'_>, content: &[u8]) -> bool {
     use core::sync::atomic::Ordering::Relaxed;
     let Ok(st) = fs::fstat(f) else { return true };
