@@ -55,7 +55,7 @@ unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
 unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
     let mut i = 0;
     let word = core::mem::size_of::<usize>();
-    if (dst as usize | src as usize) % word == 0 {
+    if (dst as usize | src as usize).is_multiple_of(word) {
         while i + word <= n {
             // SAFETY: aligned, in range by contract.
             unsafe {
