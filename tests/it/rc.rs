@@ -1160,3 +1160,30 @@ fn v3_progress_lines_at_boot_and_stop() {
         o.stderr
     );
 }
+
+/// v3's cont-init scripts and oneshots run under s6-rc's runner with
+/// rc.init's stdin, /dev/null; v2's cont-init scripts get the container's.
+#[test]
+fn v3_cont_init_and_oneshots_read_dev_null() {
+    for v3 in [true, false] {
+        let root = Root::new();
+        with_execlineb(&root);
+        if v3 {
+            root.file(&format!("{RCD}/o/type"), "oneshot\n", 0o644);
+            root.file(&format!("{RCD}/o/up"), "sh -c \"readlink /proc/self/fd/0 > /tmp/o\"\n", 0o644);
+            user(&root, &["o"]);
+        }
+        root.file("/etc/cont-init.d/10", "#!/bin/sh\nreadlink /proc/self/fd/0 > /tmp/ci\n", 0o755);
+        let (r, w) = std::io::pipe().unwrap();
+        let c = root.init(&["true"]).start_with(std::process::Stdio::from(r));
+        let o = c.wait();
+        drop(w);
+        assert_eq!(o.code(), 0, "{}", o.stderr);
+        let read = |f: &str| fs::read_to_string(root.path().join(f)).unwrap_or_default();
+        if v3 {
+            assert_eq!((read("tmp/ci"), read("tmp/o")), ("/dev/null\n".into(), "/dev/null\n".into()));
+        } else {
+            assert!(read("tmp/ci").starts_with("pipe:["), "{}", read("tmp/ci"));
+        }
+    }
+}

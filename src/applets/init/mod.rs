@@ -1013,6 +1013,10 @@ impl Pid1 {
 
     fn start_job(&mut self, item: Item, file: &CStr, argv: Argv<'_>, envp: Envp<'_>) {
         self.sup.flush_all();
+        // v3's oneshots (fix-attrs, legacy-cont-init) run under s6-rc's
+        // runner, with rc.init's stdin: /dev/null.
+        let null =
+            [(self.rc.as_ref().and_then(|r| r.null.as_ref()).map_or(-1, |f| rustix::fd::AsRawFd::as_raw_fd(f)), 0)];
         let sp = Spawn {
             file,
             argv,
@@ -1022,7 +1026,7 @@ impl Pid1 {
             new_pgrp: true,
             take_tty: false,
             setsid: false,
-            moves: &[],
+            moves: &null[..usize::from(null[0].0 >= 0)],
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
         };

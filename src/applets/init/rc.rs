@@ -49,7 +49,7 @@ pub struct Rc {
     /// The supervisor entries of `services.d` (`a..b`), from the first
     /// `legacy-services` up on (entries a rescan adds later are not).
     legacy: Option<(usize, usize)>,
-    null: Option<OwnedFd>,
+    pub(super) null: Option<OwnedFd>,
     /// `S6_CMD_WAIT_FOR_SERVICES_MAXTIME`, from the boot's start.
     maxtime: Option<Instant>,
     /// `S6_SERVICES_READYTIME` after `legacy-services` started them: not
