@@ -1015,8 +1015,7 @@ impl Pid1 {
         self.sup.flush_all();
         // v3's oneshots (fix-attrs, legacy-cont-init) run under s6-rc's
         // runner, with rc.init's stdin: /dev/null.
-        let null =
-            [(self.rc.as_ref().and_then(|r| r.null.as_ref()).map_or(-1, |f| rustix::fd::AsRawFd::as_raw_fd(f)), 0)];
+        let null = [(self.rc.as_ref().and_then(|r| r.null.as_ref()).map_or(-1, rustix::fd::AsRawFd::as_raw_fd), 0)];
         let sp = Spawn {
             file,
             argv,
