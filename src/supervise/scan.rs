@@ -584,6 +584,7 @@ impl Supervisor {
         };
         let old = &mut self.svcs[i];
         svc.pipe = old.pipe.take();
+        svc.pipe_out = old.pipe_out.take();
         svc.peer = old.peer;
         svc.pinned = old.pinned;
         svc.fresh = true;
@@ -853,11 +854,22 @@ impl Supervisor {
             Ok(p) => p,
             Err(e) => return diag::warn_sys(e, &[b"unable to create the pipe for ", self.svcs[consumer].name]),
         };
+        // A chain's middle is both: its stdin is `pipe` (as a consumer's),
+        // its stdout `pipe_out`, whichever link is made first.
         for &p in producers {
-            self.svcs[p].pipe = rustix::io::fcntl_dupfd_cloexec(&w, 3).ok();
-            self.svcs[p].peer = Some(consumer);
+            let w = rustix::io::fcntl_dupfd_cloexec(&w, 3).ok();
+            let p = &mut self.svcs[p];
+            if p.st.log {
+                p.pipe_out = w;
+            } else {
+                p.pipe = w;
+                p.peer = Some(consumer);
+            }
         }
         let c = &mut self.svcs[consumer];
+        if !c.st.log {
+            c.pipe_out = c.pipe.take();
+        }
         c.pipe = Some(r);
         c.st.log = true;
         c.peer = producers.last().copied();
@@ -1186,6 +1198,7 @@ fn prepare(
         _lock: lock,
         peer: None,
         pipe,
+        pipe_out: None,
         notify: None,
         st,
         dirty: false,

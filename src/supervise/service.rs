@@ -57,6 +57,10 @@ pub struct Svc {
     pub(super) peer: Option<usize>,
     /// PID 1's copy of the log pipe end this entry's process gets.
     pub(super) pipe: Option<OwnedFd>,
+    /// s6-rc: the write end of the pipe to its consumer, for a consumer
+    /// that produces for another in turn (a chain's middle; `pipe` is then
+    /// its stdin).
+    pub(super) pipe_out: Option<OwnedFd>,
     pub(super) notify: Option<OwnedFd>,
     pub(super) st: State,
     /// `supervise/status` is behind `st`: `announce` only marks it, and
@@ -413,9 +417,12 @@ impl Svc {
         extra: Option<(i32, i32)>,
         newpid: bool,
     ) -> Result<Pid, Errno> {
-        let mut moves: heapless::Vec<(i32, i32), 2> = heapless::Vec::new();
+        let mut moves: heapless::Vec<(i32, i32), 3> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
             let _ = moves.push((p.as_raw_fd(), if self.st.log { 0 } else { 1 }));
+        }
+        if let Some(p) = &self.pipe_out {
+            let _ = moves.push((p.as_raw_fd(), 1));
         }
         if let Some(m) = extra {
             let _ = moves.push(m);
@@ -711,6 +718,7 @@ impl Supervisor {
             }
             Action::ClosePipes => {
                 svc.pipe = None;
+                svc.pipe_out = None;
                 if let Some(l) = svc.peer {
                     self.svcs[l].pipe = None;
                 }

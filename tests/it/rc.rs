@@ -1187,3 +1187,59 @@ fn v3_cont_init_and_oneshots_read_dev_null() {
         }
     }
 }
+
+/// A three-stage pipeline (s6-rc's chain): the middle service reads its
+/// producer's pipe and writes to its consumer's; every line goes through,
+/// in the order s6-rc-db names the members, whichever way the tree lists
+/// them (the names make the middle's two links be made in either order).
+#[test]
+fn pipeline_of_three_passes_lines_through_the_middle() {
+    for (a, m, z) in [("a", "m", "z"), ("z", "m", "a")] {
+        let root = Root::new();
+        with_execlineb(&root);
+        let svc = |name: &str, run: &str| {
+            root.file(&format!("{RCD}/{name}/type"), "longrun\n", 0o644);
+            root.file(&format!("{RCD}/{name}/run"), &format!("#!/bin/sh\n{run}\n"), 0o755);
+        };
+        svc(a, "i=0; while [ $i -lt 5 ]; do echo $i; i=$((i+1)); done; exec sleep 1000");
+        svc(m, "while read l; do echo \"m:$l\"; done");
+        svc(z, "exec cat > /tmp/z.out");
+        root.file(&format!("{RCD}/{a}/producer-for"), &format!("{m}\n"), 0o644);
+        root.file(&format!("{RCD}/{m}/consumer-for"), &format!("{a}\n"), 0o644);
+        root.file(&format!("{RCD}/{m}/producer-for"), &format!("{z}\n"), 0o644);
+        root.file(&format!("{RCD}/{z}/consumer-for"), &format!("{m}\n"), 0o644);
+        root.file(&format!("{RCD}/{z}/pipeline-name"), "chain\n", 0o644);
+        user(&root, &["chain"]);
+        let script = "i=0; while [ $(cat /tmp/z.out 2>/dev/null | wc -l) -lt 5 ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i+1)); done";
+        let o = root.init(&["sh", "-c", script]).run();
+        assert_eq!(o.code(), 0, "{}", o.stderr);
+        let got = fs::read_to_string(root.path().join("tmp/z.out")).unwrap_or_default();
+        assert_eq!(got, "m:0\nm:1\nm:2\nm:3\nm:4\n", "{a} -> {m} -> {z}: {}", o.stderr);
+    }
+}
+
+/// `S6_RUNTIME_BUNDLEDIR` names where `user` and `user2` are defined;
+/// one that does not exist is a fatal error, not a boot without the
+/// image's services.
+#[test]
+fn runtime_bundledir_is_read_and_a_missing_one_is_fatal() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "o", &[]);
+    bundle(&root, "/etc/bd", "user", &["o"]);
+    bundle(&root, "/etc/bd", "user2", &[]);
+    root.file("/etc/bd/user2/contents", "", 0o644);
+    let o = root.init(&["true"]).env("S6_RUNTIME_BUNDLEDIR", "/etc/bd").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(log(&root), ["up o", "down o"], "{}", o.stderr);
+    let o = root.init(&["echo", "cmd"]).env("S6_RUNTIME_BUNDLEDIR", "/etc/nonexistent").run();
+    assert_eq!(o.code(), 111, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "init: fatal: unable to opendir /etc/nonexistent (S6_RUNTIME_BUNDLEDIR): No such file or directory\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stdout, "");
+}

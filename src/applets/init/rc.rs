@@ -134,12 +134,21 @@ impl Pid1 {
         if is_dir(rcd) {
             let _ = srcs.push(rcd);
         }
-        let bd = match Env::get().var(b"S6_RUNTIME_BUNDLEDIR").filter(|v| !v.is_empty()) {
+        let set = Env::get().var(b"S6_RUNTIME_BUNDLEDIR").filter(|v| !v.is_empty());
+        let bd = match set {
             Some(b) => b,
             None => arena::cstr(&[prof, b"/user-bundles.d"]).map(|c| c.to_bytes()).unwrap_or(b""),
         };
         if !old && is_dir(bd) {
             let _ = srcs.push(bd);
+        } else if !old && set.is_some() {
+            // Named but not there: s6-rc-compile's error (v3 then hangs),
+            // not a boot without the image's services.
+            let e = arena::cstr(&[bd])
+                .and_then(|c| fs::open(c, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()))
+                .err()
+                .unwrap_or(rustix::io::Errno::NOTDIR);
+            diag::fatal_sys(exit::SYSCALL, e, &[b"unable to opendir ", bd, b" (S6_RUNTIME_BUNDLEDIR)"]);
         }
         let db = match load(&srcs, self.s.verbosity >= 1) {
             Ok(db) => db,
