@@ -29,18 +29,20 @@ pub fn echo(args: Args) -> u8 {
         }
         true
     });
-    let mut ok = true;
+    // Buffered, as s6-echo's buffer_1: a line is one write (lines of
+    // programs writing at once do not interleave).
+    let mut buf = [0u8; 4096];
+    let mut out = crate::base::io::BufOut::new(fd::stdout(), &mut buf);
+    let mut r = Ok(());
     for (i, a) in rest.iter().enumerate() {
-        if i > 0 {
-            ok &= fd::write_all(fd::stdout(), &[sep]).is_ok();
-        }
-        ok &= fd::write_all(fd::stdout(), a.to_bytes()).is_ok();
+        let s: &[u8] = if i > 0 { core::slice::from_ref(&sep) } else { b"" };
+        r = r.and(out.put_all(&[s, a.to_bytes()]));
     }
     if nl {
-        ok &= fd::write_all(fd::stdout(), b"\n").is_ok();
+        r = r.and(out.put_all(&[b"\n"]));
     }
-    if !ok {
-        diag::fatal_sys(exit::SYSCALL, Errno::IO, &[b"unable to write to stdout"]);
+    if let Err(e) = r.and(out.flush()) {
+        diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
     }
     exit::OK
 }

@@ -574,3 +574,25 @@ fn installed_as_commands() {
     let r = run_timed(&mut c, None, Duration::from_secs(20));
     assert_eq!((r.code(), r.out()), (0, "42\n".into()));
 }
+
+/// s6-echo writes its line in one write, as s6-echo's buffer does, so the
+/// lines of programs writing at once do not interleave (stdout is a
+/// datagram socket here: each write is one datagram).
+#[test]
+fn echo_writes_its_line_at_once() {
+    use std::os::unix::net::UnixDatagram;
+    let (a, b) = UnixDatagram::pair().unwrap();
+    let st = std::process::Command::new(rs6())
+        .args(["s6-echo", "-s", ":", "hello", "big", "world"])
+        .stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(b)))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    a.set_nonblocking(true).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while let Ok(n) = a.recv(&mut buf) {
+        got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert_eq!(got, ["hello:big:world\n"]);
+}
