@@ -1243,3 +1243,23 @@ fn runtime_bundledir_is_read_and_a_missing_one_is_fatal() {
     );
     assert_eq!(o.stdout, "");
 }
+
+/// A `down` that fails at the shutdown: s6-rc's warning, then (rc.shutdown
+/// exited 1) s6-linux-init-shutdownd's, and the container still ends.
+#[test]
+fn a_failing_down_at_the_shutdown_is_said_twice() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/x/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/x/up"), "true\n", 0o644);
+    root.file(&format!("{RCD}/x/down"), "sh -c \"exit 4\"\n", 0o644);
+    user(&root, &["x"]);
+    let o = root.init(&["true"]).env("S6_VERBOSITY", "1").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "s6-rc: warning: unable to stop service x: command exited 4\n\
+         s6-rc: warning: service s6rc-oneshot-runner is marked as essential, not stopping it\n\
+         s6-linux-init-shutdownd: warning: /run/s6/basedir/scripts/rc.shutdown exited 1\n"
+    );
+}

@@ -264,6 +264,12 @@ impl Pid1 {
         // The runner is essential: `s6-rc -bda` leaves it up, and says so.
         let w: &[u8] = b" is marked as essential, not stopping it";
         say(rc, self.s.verbosity, 1, &[b"s6-rc: warning: service ", RUNNER, w]);
+        // A stop that failed made rc.shutdown's s6-rc, then rc.shutdown,
+        // exit 1: shutdownd says so and goes on.
+        if rc.stopping && rc.plan.failed() {
+            let w: &[u8] = b"s6-linux-init-shutdownd: warning: /run/s6/basedir/scripts/rc.shutdown exited 1";
+            say(rc, self.s.verbosity, 1, &[w]);
+        }
     }
 
     /// Whether stage 3 runs `cont-finish.d`: always with v2's layout; with
