@@ -117,9 +117,11 @@ pub enum E {
     /// An `up`/`down` that execlineb's lexer rejects (`name`: its message).
     Syntax,
     SameFd,
+    /// A service directory whose name has a newline (`svc`: the source).
+    Newline,
 }
 
-const TEXT: [(&[u8], &[u8], &[u8]); 17] = [
+const TEXT: [(&[u8], &[u8], &[u8]); 18] = [
     (b"during dependency resolution for service ", b": undefined service name ", b""),
     (b"during resolution of bundle ", b": undefined service name ", b""),
     (b"cyclic service dependency: ", b" depends on ", b", which depends on it"),
@@ -137,6 +139,7 @@ const TEXT: [(&[u8], &[u8], &[u8]); 17] = [
     (b"too many services (the limit is 1024)", b"", b""),
     (b"", b"", b""),
     (b"longrun ", b"", b" has the same value for notification-fd and lock-fd"),
+    (b"subdirectory of ", b"", b" contains a newline character"),
 ];
 
 /// A source error: s6-rc-compile's exit code is 111 when a file cannot be

@@ -73,6 +73,9 @@ impl Tree {
                 t => t,
             };
             if t == FileType::Directory {
+                if name.contains(&b'\n') {
+                    return Err(err(E::Newline, &Svc::new(src, Kind::Bundle), b"", b""));
+                }
                 let name: &'static [u8] = arena::cstr(&[name]).map_err(|_| oom())?.to_bytes();
                 let Some(slot) = names.get_mut(n) else {
                     return Err(err(E::TooMany, &Svc::new(name, Kind::Bundle), b"", b""));

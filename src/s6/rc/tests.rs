@@ -288,3 +288,14 @@ fn db_file_round_trips() {
     assert_eq!(format!("{:?}", db.svcs), format!("{:?}", back.svcs));
     assert!(super::live::decode(&bytes[..bytes.len() - 1]).is_none());
 }
+
+#[test]
+fn a_service_name_with_a_newline_is_refused() {
+    let d = tmp("nl");
+    tree(&d, "user bundle a\na oneshot\n");
+    std::fs::create_dir_all(d.0.join("b\nc")).unwrap();
+    let r = load(&d);
+    let code = r.as_ref().err().map(Error::code);
+    let want = format!("subdirectory of {} contains a newline character", d.0.display());
+    assert_eq!((msg(r), code), (want, Some(1)));
+}
