@@ -374,6 +374,8 @@ pub fn step(mut s: State, ev: Event, f: &impl Facts) -> (State, Actions) {
             Phase::Up => {
                 let pgid = s.pid;
                 s.pid = 0;
+                // A dead process is not paused (the next one is not).
+                s.paused = false;
                 s.notify = false;
                 s.kill_at = None;
                 s.wstat = wstat;

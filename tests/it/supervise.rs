@@ -2037,3 +2037,26 @@ fn flag_newpidns_runs_the_service_as_a_namespace_init() {
     assert_eq!(lines[..3], ["before 2", "after 1", "ns 1"], "stdout: {}\nstderr: {}", o.stdout, o.stderr);
     assert!(lines[3].starts_with("plain ") && lines[3] != "plain 1", "{}", o.stdout);
 }
+
+/// `s6-svc -p` pauses the process; once it dies the paused flag goes, as
+/// s6-supervise clears it at each death: the next instance is not paused
+/// (Debian's s6-svstat shows no `paused`; before, every later instance did).
+#[test]
+fn the_paused_flag_dies_with_the_process() {
+    let root = Root::new();
+    service(&root, "p", "exec sleep 1000");
+    let mut c = root.init(&[]).start();
+    let d = svc_dir(&root, "p");
+    wait_state(&d, "up (pid ");
+    assert_eq!(host(s6("s6-svc").args(["-p"]).arg(&d)).0, 0);
+    wait_until("paused", Duration::from_secs(5), || svstat(&d).contains("paused"));
+    assert_eq!(host(s6("s6-svc").args(["-k"]).arg(&d)).0, 0);
+    // Its next instance (after the 1 s throttle) is not paused.
+    std::thread::sleep(Duration::from_millis(1500));
+    let st = wait_state(&d, "up (pid ");
+    assert!(!st.contains("paused"), "{st}");
+    let (_, out, _) = host(s6("s6-svstat").args(["-o", "up,paused"]).arg(&d));
+    assert_eq!(out, "true false\n");
+    c.signal(15);
+    assert_eq!(c.wait().code(), 0);
+}
