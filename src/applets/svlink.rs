@@ -32,7 +32,7 @@ use crate::sys::arena;
 use core::ffi::CStr;
 use rustix::event::{PollFd, PollFlags, poll};
 use rustix::fd::AsFd;
-use rustix::fs::{self, AtFlags, CWD, FileType, Mode, OFlags};
+use rustix::fs::{self, AtFlags, CWD, Mode, OFlags};
 use rustix::io::Errno;
 
 const LINK_USAGE: &[u8] = b"s6-svlink [ -d | -D ] [ -f ] [ -P ] [ -t timeout ] scandir servicedir [ name ]";
@@ -49,10 +49,6 @@ const PUBLIC: u32 = 2;
 
 fn path(parts: &[&[u8]]) -> &'static CStr {
     arena::cstr(parts).unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to allocate"]))
-}
-
-fn is_dir(p: &CStr) -> Result<bool, Errno> {
-    fs::stat(p).map(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
 }
 
 /// `p/run` must exist and be executable by its owner.
@@ -75,7 +71,7 @@ fn check_run(dir: &[u8]) {
 /// unlink; an error is the operation's failure).
 fn survey(dir: &[u8]) -> Result<(bool, bool), Errno> {
     let h = supervised(path(&[dir]))?;
-    match is_dir(path(&[dir, b"/log"])) {
+    match crate::base::fs::is_dir(path(&[dir, b"/log"])) {
         Err(Errno::NOENT) => Ok((h, false)),
         Err(e) => Err(e),
         Ok(false) => Err(Errno::NOTDIR),
@@ -175,7 +171,7 @@ pub fn link(args: Args) -> u8 {
     drop(f);
     check_run(dir);
     let log = path(&[dir, b"/log"]);
-    match is_dir(log) {
+    match crate::base::fs::is_dir(log) {
         Err(Errno::NOENT) => {}
         Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to stat ", log.to_bytes()]),
         Ok(false) => diag::fatal(exit::USAGE, &[log.to_bytes(), b" is not a directory"]),

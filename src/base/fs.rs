@@ -242,9 +242,12 @@ pub fn create_atomic(dir: BorrowedFd<'_>, tmp: &CStr, name: &CStr, parts: &[&[u8
 
 /// Make `dir/name` (`O_EXCL`: `EEXIST` when it is there) holding `parts`.
 pub fn create_new(dir: BorrowedFd<'_>, name: &CStr, parts: &[&[u8]], mode: u32) -> Result<(), Errno> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let f = fs::openat(dir, name, flags, Mode::from_raw_mode(mode))?;
-    parts.iter().try_for_each(|p| crate::sys::fd::write_all(f.as_fd(), p))
+    create_new_fd(dir, name, parts, mode).map(drop)
+}
+
+/// Whether `p` (followed if a symlink) is a directory.
+pub fn is_dir(p: &CStr) -> Result<bool, Errno> {
+    fs::stat(p).map(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
 }
 
 /// [`create_new`], keeping the file open.

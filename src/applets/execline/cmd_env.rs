@@ -286,10 +286,14 @@ pub fn getcwd(a: Args) -> u8 {
     let esub = o.last(b"Ee") == b'E';
     let (Some(v), true) = (w.first(), w.len() >= 2) else { diag::usage(U) };
     super::valid_name(v.to_bytes());
+    give(&w[1..], v.to_bytes(), cwd(), esub, Env::load())
+}
+
+/// The working directory, or `unable to getcwd` (111).
+pub fn cwd() -> &'static [u8] {
     let mut buf = [0u8; 4096];
     let n = crate::sys::raw::getcwd(&mut buf).unwrap_or_else(|e| sys(e, &[b"unable to getcwd"]));
-    let cwd = cstr(&[&buf[..n]]).to_bytes();
-    give(&w[1..], v.to_bytes(), cwd, esub, Env::load())
+    cstr(&[&buf[..n]]).to_bytes()
 }
 
 pub fn homeof(a: Args) -> u8 {

@@ -3,22 +3,15 @@
 use super::{Env, List, Opts, cstr, exec};
 use crate::base::{diag, exit};
 use crate::rt::Args;
-use rustix::fs::{FileType, Mode};
+use rustix::fs::Mode;
 use rustix::io::Errno;
 
 fn sys(e: Errno, parts: &[&[u8]]) -> ! {
     diag::fatal_sys(exit::SYSCALL, e, parts)
 }
 
-fn cwd() -> &'static [u8] {
-    let mut buf = [0u8; 4096];
-    let n = crate::sys::raw::getcwd(&mut buf).unwrap_or_else(|e| sys(e, &[b"unable to getcwd"]));
-    cstr(&[&buf[..n]]).to_bytes()
-}
-
 fn is_dir(p: &[u8]) -> Result<bool, Errno> {
-    let st = rustix::fs::stat(cstr(&[p]))?;
-    Ok(FileType::from_raw_mode(st.st_mode) == FileType::Directory)
+    crate::base::fs::is_dir(cstr(&[p]))
 }
 
 /// POSIX cd's step 8: `.` and extra slashes dropped, each `..` removed
@@ -84,12 +77,12 @@ pub fn posix_cd(a: Args) -> u8 {
             }
         }
     }
-    let old = cwd();
+    let old = super::cmd_env::cwd();
     let new = if physical {
         if let Err(e) = rustix::process::chdir(cstr(&[cur])) {
             sys(e, &[b"unable to chdir to ", dir]);
         }
-        cwd()
+        super::cmd_env::cwd()
     } else {
         // Steps 7 and 8: from $PWD, then lexically.
         if cur[0] != b'/'
