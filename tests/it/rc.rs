@@ -996,6 +996,47 @@ fn maxtime_during_cont_init_starts_the_cmd_and_skips_the_rest() {
     }
 }
 
+/// v3's shutdown goes on in order when a step takes the whole grace:
+/// a services.d service still draining at `S6_SERVICES_GRACETIME` is
+/// killed and `legacy-services` is down (v3's `s6-svwait -D -t` then
+/// `exit 0`), then the user's longrun stops, a user longrun deaf to TERM
+/// (no `timeout-down`) is killed after a grace of its own, the oneshot's
+/// `down` runs, then cont-finish.d, all before the TERM to every process.
+#[test]
+fn v3_shutdown_keeps_its_order_when_a_step_takes_the_grace() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "o", &[]);
+    longrun(&root, "db", &["o"], false);
+    root.file(&format!("{RCD}/deaf/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/deaf/run"), "#!/bin/sh\ntrap '' TERM\nexec sleep 1000\n", 0o755);
+    root.file(&format!("{RCD}/deaf/dependencies.d/o"), "", 0o644);
+    user(&root, &["o", "db", "deaf"]);
+    root.file(
+        "/etc/services.d/web/run",
+        "#!/bin/sh\ntrap 'echo web draining >> /tmp/log; sleep 5; exit 0' TERM\nwhile :; do sleep 0.1; done\n",
+        0o755,
+    );
+    root.file("/etc/cont-finish.d/f", "#!/bin/sh\necho cont-finish >> /tmp/log\n", 0o755);
+    let script = "PATH=/command:$PATH
+s6-svwait -t 10000 -u /run/service/web /run/service/db /run/service/deaf || echo not up
+sleep 0.2
+echo up
+exec sleep 1000";
+    let mut c = root.init(&["sh", "-c", script]).env("S6_SERVICES_GRACETIME", "600").start();
+    c.wait_stdout("up\n");
+    let t = c.signal(15);
+    let o = c.wait();
+    assert_eq!(o.code(), 143, "{}", o.stderr);
+    let lines = log(&root);
+    let at = |w: &str| lines.iter().position(|l| l == w).unwrap_or_else(|| panic!("no {w:?}: {lines:?}\n{}", o.stderr));
+    assert!(at("web draining") < at("finish db"), "{lines:?}");
+    assert!(at("finish db") < at("down o"), "{lines:?}");
+    assert!(at("down o") < at("cont-finish"), "{lines:?}");
+    assert!(o.stderr.contains("s6-rc: info: service legacy-cont-init: stopping"), "{}", o.stderr);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}: {}", t.elapsed(), o.stderr);
+}
+
 /// v3: cont-finish.d is legacy-cont-init's `down`, so it runs only when
 /// legacy-cont-init goes down: not after it failed (a cont-init.d script
 /// failing with S6_BEHAVIOUR_IF_STAGE2_FAILS=2), not while an essential

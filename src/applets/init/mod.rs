@@ -498,6 +498,9 @@ impl stages::Facts for Pid1 {
     fn services_down(&self) -> bool {
         self.sup.all_down() && self.rc_idle()
     }
+    fn tree_stopping(&self) -> bool {
+        self.rc.as_ref().is_some_and(|r| r.stopping && !r.plan.finished())
+    }
     fn children(&self) -> bool {
         !self.no_children
     }

@@ -17,7 +17,9 @@
 //!   `timeout-up`, 2 when `S6_CMD_WAIT_FOR_SERVICES_MAXTIME` expires)
 //!   follows `S6_BEHAVIOUR_IF_STAGE2_FAILS`. A shutdown stops what runs of
 //!   the boot at once, then brings everything down in reverse order, each
-//!   step bounded by `S6_SERVICES_GRACETIME` overall.
+//!   step with no `timeout-down` bounded by `S6_SERVICES_GRACETIME` (a
+//!   longrun still up then is killed, as `legacy-services`' services), and
+//!   stage 3 waits for the whole transition.
 use super::{Item, Phase, Pid1};
 use crate::base::diag::{self, Line};
 use crate::base::{exit, time::Instant};
@@ -402,8 +404,10 @@ impl Pid1 {
             any = true;
         }
         if rc.stopping && rc.plan.finished() && !rc.swept {
-            // What is left (essential services, loggers) stops with the rest.
+            // What is left (essential services, loggers) stops with the
+            // rest, within the grace from here.
             self.sup.stop_all();
+            self.m.hold_services(now.after_ms(self.s.services_grace_ms));
             rc.swept = true;
         }
         let failed = if rc.boot || matches!(self.m.phase, Phase::Stage2) { rc.failed.take() } else { None };
@@ -469,6 +473,13 @@ impl Pid1 {
                     rc.failed.get_or_insert(1);
                     return Some(false);
                 }
+                if timed_out && !up && rc.stopping && s.timeout_down == 0 {
+                    // The grace given at the shutdown is over: killed, as
+                    // `legacy-services`, and down once it is dead.
+                    rc.until[i as usize] = None;
+                    self.sup.kill_range(k, k + 1);
+                    return None;
+                }
                 if timed_out {
                     rc.until[i as usize] = None;
                     if up {
@@ -517,6 +528,10 @@ impl Pid1 {
             &[b"s6-rc: info: service ", s.name, if up { b": starting" } else { b": stopping" }],
         );
         let t = if up { s.timeout_up } else { s.timeout_down };
+        // At the shutdown, a step with no `timeout-down` gets the services'
+        // grace of its own (v3 would wait for it forever): the bound of
+        // stage 3 waits for the whole transition.
+        let t = if rc.stopping && !up && t == 0 { self.s.services_grace_ms.min(u32::MAX as u64) as u32 } else { t };
         rc.until[i as usize] = (t > 0).then(|| Instant::now().after_ms(t as u64));
         match (s.kind, s.internal) {
             (_, Internal::FixAttrs | Internal::ContInit) if !up => {}
@@ -535,7 +550,7 @@ impl Pid1 {
                     self.sup.leave(a, b);
                 }
                 // As s6-overlay's `s6-svwait -D -t $S6_SERVICES_GRACETIME`.
-                if t == 0 {
+                if s.timeout_down == 0 {
                     rc.until[i as usize] = Some(Instant::now().after_ms(self.s.services_grace_ms));
                 }
             }

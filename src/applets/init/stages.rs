@@ -183,6 +183,9 @@ pub trait Facts {
     fn services_up(&self) -> bool;
     /// Every service is down.
     fn services_down(&self) -> bool;
+    /// s6-rc's shutdown transition still runs: each of its steps has a
+    /// bound of its own, and the services' bound waits for it.
+    fn tree_stopping(&self) -> bool;
     /// PID 1 has children left.
     fn children(&self) -> bool;
 }
@@ -223,6 +226,14 @@ impl Stages {
     /// Stage 2 or the CMD still runs: the container is not stopping.
     fn running(&self) -> bool {
         matches!(self.phase, Phase::Stage2 | Phase::Wait { .. } | Phase::Up)
+    }
+
+    /// The services get until `until` at least to stop (what s6-rc's
+    /// shutdown transition left, from its end).
+    pub fn hold_services(&mut self, until: Instant) {
+        if let Phase::Stop { services_until, .. } = &mut self.phase {
+            *services_until = (*services_until).max(until);
+        }
     }
 
     /// The earliest time after `now` at which `Tick` may change something.
@@ -327,7 +338,7 @@ impl Stages {
                     a.push(Action::KillForeground);
                     self.phase = Phase::Stop { kill_at: None, services_until };
                 }
-                if !f.cmd() && !f.step() && (now >= services_until || f.services_down()) {
+                if !f.cmd() && !f.step() && !f.tree_stopping() && (now >= services_until || f.services_down()) {
                     a.push(Action::LoadFinish);
                     self.phase = Phase::Finish { kill_at: None };
                 }
@@ -413,6 +424,7 @@ mod tests {
         up: bool,
         down: bool,
         children: bool,
+        tree: bool,
     }
 
     impl Facts for F {
@@ -436,6 +448,9 @@ mod tests {
         }
         fn services_down(&self) -> bool {
             self.down
+        }
+        fn tree_stopping(&self) -> bool {
+            self.tree
         }
         fn children(&self) -> bool {
             self.children
@@ -799,6 +814,20 @@ mod tests {
         let f = F { ms: 2500, cmd: true, down: true, ..F::default() };
         assert_eq!(m.step(Event::Tick, &f), set(&[]));
         assert_eq!(m.deadline(f.now()), Some(at(3000)));
+        // s6-rc's shutdown transition outlasts the grace (a step took all
+        // of its own): stage 3 waits for it, then for what it left, until
+        // the bound it sets.
+        let mut m = up(cfg(0));
+        m.step(Event::Halt, &F::default());
+        let f = F { ms: 3000, tree: true, ..F::default() };
+        assert_eq!(m.step(Event::Tick, &f), set(&[KillForeground]));
+        assert_eq!(m.step(Event::Tick, &f), set(&[]));
+        assert_eq!(m.deadline(f.now()), None);
+        m.hold_services(at(5500));
+        let f = F { ms: 3100, ..F::default() };
+        assert_eq!(m.step(Event::Tick, &f), set(&[]));
+        assert_eq!(m.deadline(f.now()), Some(at(5500)));
+        assert_eq!(m.step(Event::Tick, &F { down: true, ..f }), set(&[LoadFinish]));
     }
 
     /// `S6_STOP_DELAY`: a shutdown signal stops the container only after
