@@ -80,7 +80,9 @@ pub fn tai64n(_: Args) -> u8 {
     let code = filter(&mut |out, chunk| {
         let mut rest = chunk;
         while let Some(i) = rest.iter().position(|&c| c == b'\n') {
-            out.put(&[&Tai::now().to_text(), b" ", line.get(), &rest[..=i]]);
+            // Whole, however long (`put` would cut it at the buffer's
+            // size); an error is kept and said at the flush.
+            let _ = out.put_all(&[&Tai::now().to_text(), b" ", line.get(), &rest[..=i]]);
             line.n = 0;
             rest = &rest[i + 1..];
         }
@@ -94,10 +96,9 @@ pub fn tai64n(_: Args) -> u8 {
 
 /// Write `bytes` to stdout, or die as `filter` does.
 fn put_stdout(parts: &[&[u8]]) {
-    let mut space = [0u8; 32];
+    let mut space = [0u8; 64];
     let mut out = BufOut::new(fd::stdout(), &mut space);
-    out.put(parts);
-    if let Err(e) = out.flush() {
+    if let Err(e) = out.put_all(parts).and_then(|_| out.flush()) {
         diag::fatal_sys(exit::SYSCALL, e, &[b"unable to write to stdout"]);
     }
 }

@@ -247,6 +247,10 @@ pub fn envdir(args: Args) -> u8 {
     }
     let dirname = rest.get_arg(0).unwrap_or(c"");
     let fail = |e| -> ! { diag::fatal_sys(exit::SYSCALL, e, &[b"unable to envdir ", dirname.to_bytes()]) };
+    // skalibs' envdir refuses NUL as the replacement of NUL (`-c ''`).
+    if nullis == 0 {
+        fail(rustix::io::Errno::INVAL);
+    }
     let dir = match fs::open(dirname, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
         Ok(d) => d,
         Err(rustix::io::Errno::NOENT) if !insist => chain::exec_here(rest.skip(1)),

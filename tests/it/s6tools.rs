@@ -648,6 +648,14 @@ fn tai64n_and_tai64nlocal_match_debian() {
     let (_, theirs, _) = filter(true, "s6-tai64n", &[], b"a\n\nbb\nlast");
     let strip = |t: &str| t.split_inclusive('\n').map(|l| l[26..].to_string()).collect::<String>();
     assert_eq!(strip(&text), strip(&String::from_utf8(theirs).unwrap()));
+    // Lines of any length come out whole, the unterminated last one too.
+    let long = format!("{}\nsecond\n{}", "a".repeat(20000), "z".repeat(9000));
+    let (code, ours_out, err) = filter(false, "s6-tai64n", &[], long.as_bytes());
+    let (_, theirs, _) = filter(true, "s6-tai64n", &[], long.as_bytes());
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (ours_out, theirs) = (String::from_utf8(ours_out).unwrap(), String::from_utf8(theirs).unwrap());
+    assert_eq!(strip(&ours_out), strip(&theirs));
+    assert_eq!(strip(&ours_out), format!("{}\nsecond\n{}\n", "a".repeat(20000), "z".repeat(9000)));
 }
 
 /// `s6-tai64n` stamps a line when its newline comes (as upstream, which
@@ -690,6 +698,9 @@ fn empty_program_name_matches_debian() {
     let r = same_in(d.path(), &[("PATH", "/usr/bin:/bin")], &["s6-envdir", "e", ""]);
     assert_eq!(r, (126, String::new(), "s6-envdir: fatal: unable to exec : Permission denied\n".into()));
     same_in(d.path(), &[("PATH", "/usr/bin:/bin")], &["s6-setsid", ""]);
+    // NUL cannot stand for NUL: EINVAL, 111, as skalibs' envdir.
+    let r = same_in(d.path(), &[("PATH", "/usr/bin:/bin")], &["s6-envdir", "-c", "", "e", "true"]);
+    assert_eq!(r, (111, String::new(), "s6-envdir: fatal: unable to envdir e: Invalid argument\n".into()));
 }
 
 /// `s6-softlimit` against Debian's; `s6-true` and `s6-false`.

@@ -183,7 +183,7 @@ impl Log {
     fn line(&mut self, line: &[u8]) {
         let now = Tai::now();
         if let Some((name, o)) = &mut self.console {
-            o.put(&[name, b" | ", line, b"\n"]);
+            let _ = o.put_all(&[name, b" | ", line, b"\n"]);
         }
         let (mut sel, mut acted) = (true, false);
         for k in 0..self.items.len() {
