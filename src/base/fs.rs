@@ -44,7 +44,7 @@ pub fn read_sized(f: BorrowedFd<'_>, size: usize, max: usize) -> Result<&'static
 /// `dir/name` (or `name` itself when `dir` is None) whole, at most `max`
 /// bytes, in the arena.
 pub fn read_at(dir: Option<BorrowedFd<'_>>, name: &CStr, max: usize) -> Result<&'static [u8], Errno> {
-    let fl = OFlags::RDONLY | OFlags::CLOEXEC;
+    let fl = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
     let f = match dir {
         Some(d) => fs::openat(d, name, fl, Mode::empty())?,
         None => fs::open(name, fl, Mode::empty())?,
@@ -79,7 +79,7 @@ pub fn read_full(f: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
 /// The first line of `dir/name` (at most `buf`'s size), or `None` when the
 /// file cannot be read.
 pub fn first_line<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let n = rustix::io::read(&f, &mut *buf).ok()?;
     buf[..n].split(|&c| c == b'\n').next()
 }

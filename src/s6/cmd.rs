@@ -115,7 +115,9 @@ pub fn parse(text: &[u8]) -> State {
 
 /// Read the file (a missing or unreadable one: not started).
 pub fn read() -> State {
-    let Ok(f) = fs::open(PATH, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return State::NotStarted };
+    let Ok(f) = fs::open(PATH, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) else {
+        return State::NotStarted;
+    };
     let mut buf = [0u8; 40];
     let n = rustix::io::read(&f, &mut buf).unwrap_or(0);
     parse(&buf[..n])

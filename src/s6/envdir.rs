@@ -40,7 +40,8 @@ pub fn valid_name(name: &[u8]) -> bool {
 
 /// Read a whole file (any size) into the arena.
 pub fn read_all(dir: &OwnedFd, name: &[u8]) -> Result<&'static mut [u8], Errno> {
-    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
+    let f =
+        fs::openat(dir, name, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
     let st = fs::fstat(&f)?;
     if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
         return Err(Errno::INVAL);

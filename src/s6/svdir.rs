@@ -95,7 +95,7 @@ pub fn write_control(dir: BorrowedFd<'_>, ctl: &Ctl, data: &[u8]) -> Result<(), 
 /// Does a supervisor hold `supervise/lock`? (`Ok(false)` when there is no
 /// such file.)
 pub fn is_supervised(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
-    let f = match fs::openat(dir, LOCK, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) {
+    let f = match fs::openat(dir, LOCK, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
         Ok(f) => f,
         Err(Errno::NOENT) => return Ok(false),
         Err(e) => return Err(e),
@@ -106,7 +106,7 @@ pub fn is_supervised(dir: BorrowedFd<'_>) -> Result<bool, Errno> {
 /// Does someone hold a lock on `dir/name` (tested as [`is_supervised`]
 /// does)? A missing or unreadable file is not locked.
 pub fn held(dir: BorrowedFd<'_>, name: &CStr) -> bool {
-    fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+    fs::openat(dir, name, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
         .and_then(|f| rustix::process::fcntl_getlk(&f, &Flock::from(FlockType::ReadLock)))
         .is_ok_and(|l| l.is_some())
 }
@@ -114,7 +114,7 @@ pub fn held(dir: BorrowedFd<'_>, name: &CStr) -> bool {
 /// `supervise/status`. A file shorter than 35 bytes is an error (EPIPE, as
 /// skalibs reports a short read).
 pub fn read_status(dir: BorrowedFd<'_>) -> Result<Status, Errno> {
-    let f = fs::openat(dir, STATUS, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let f = fs::openat(dir, STATUS, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
     let mut b = [0u8; STATUS_SIZE];
     if read_full(f.as_fd(), &mut b)? < STATUS_SIZE {
         return Err(Errno::PIPE);

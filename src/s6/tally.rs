@@ -68,7 +68,7 @@ pub fn keep(have: usize, max: usize) -> usize {
 /// The newest records of the service directory `dir`'s tally, oldest
 /// first, into `buf` (as many whole records as it holds); returns how many.
 pub fn read(dir: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
-    let f = fs::openat(dir, FILE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let f = fs::openat(dir, FILE, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
     let size = fs::fstat(&f)?.st_size as u64;
     if !size.is_multiple_of(RECORD as u64) {
         return Ok(0);

@@ -265,7 +265,12 @@ fn copy_tree_but(
             fs::symlinkat(target, dst, name)
         }
         FileType::RegularFile => {
-            let s = fs::openat(src, name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW, Mode::empty())?;
+            let s = fs::openat(
+                src,
+                name,
+                OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+                Mode::empty(),
+            )?;
             let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC | OFlags::NOFOLLOW;
             // A new file gets its mode from open (unless the umask takes
             // bits from it); an existing one keeps its own: set it then.

@@ -23,7 +23,7 @@ pub fn resolve<'b>(
     if fs::accessat(dir, name, Access::EXEC_OK, AtFlags::empty()).is_ok() {
         return Ok((dot, heapless::Vec::new()));
     }
-    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
     let mut head = [0u8; 254];
     let n = rustix::io::read(&f, &mut head)?;
     let (interp, arg) = parse_shebang(&head[..n]).ok_or(Errno::ACCESS)?;
@@ -50,7 +50,7 @@ pub fn resolve<'b>(
 /// run: the interpreter (copied into `buf`) and why. The kernel's exec
 /// error would only say `No such file or directory` about the script.
 pub fn bad_interpreter<'b>(dir: BorrowedFd<'_>, name: &CStr, buf: &'b mut [u8; 256]) -> Option<(&'b [u8], Errno)> {
-    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let n = rustix::io::read(&f, &mut buf[..]).ok()?;
     let (interp, _) = parse_shebang(&buf[..n])?;
     let e = fs::accessat(dir, interp, Access::EXEC_OK, AtFlags::empty()).err()?;

@@ -546,8 +546,12 @@ impl Svc {
         let start = ((have - keep) * tally::RECORD) as u64;
         let mut off = start;
         if keep > 0 {
-            let Ok(f) = fs::openat(&self.dir, svdir::DEATH_TALLY, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
-            else {
+            let Ok(f) = fs::openat(
+                &self.dir,
+                svdir::DEATH_TALLY,
+                OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+                Mode::empty(),
+            ) else {
                 return;
             };
             let mut buf = [0u8; tally::RECORD * 64];

@@ -2060,3 +2060,29 @@ fn the_paused_flag_dies_with_the_process() {
     c.signal(15);
     assert_eq!(c.wait().code(), 0);
 }
+
+/// A fifo where PID 1 reads a file (a service's `run`, replaced at run
+/// time, its `notification-fd`, a variable of the container environment,
+/// the exitcode file) never blocks it: nobody writes to those fifos, and
+/// PID 1 still answers SIGTERM at once.
+#[test]
+fn fifos_where_pid1_reads_files_never_block_it() {
+    let root = Root::new();
+    service(&root, "a", "#!/bin/sh\nsleep 0.3\nexit 1\n");
+    service(&root, "b", "#!/bin/sh\nexec sleep 1000\n");
+    root.file("/etc/cont-init.d/fifos", "#!/bin/sh\nmkfifo /run/s6/container_environment/FIFO\n", 0o755);
+    let script = "PATH=/command:$PATH
+rm /run/service/a/run; mkfifo /run/service/a/run
+mkfifo /run/service/b/notification-fd
+s6-svc -r /run/service/b
+rm -f /run/s6-linux-init-container-results/exitcode; mkfifo /run/s6-linux-init-container-results/exitcode
+sleep 1.5
+echo up
+exec sleep 1000";
+    let mut c = root.init(&["with-contenv", "sh", "-c", script]).start();
+    c.wait_stdout("up\n");
+    let t = c.signal(15);
+    let o = c.wait();
+    assert!(t.elapsed() < Duration::from_secs(4), "{:?}: {}", t.elapsed(), o.stderr);
+    assert_eq!(o.code(), 143, "{}", o.stderr);
+}

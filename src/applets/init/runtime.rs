@@ -263,7 +263,11 @@ fn workdir(fresh: bool) {
     buf[n] = b'\n';
     let mut old = [0u8; 4097];
     if !fresh
-        && let Ok(f) = fs::open(c"/run/s6/workdir", OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())
+        && let Ok(f) = fs::open(
+            c"/run/s6/workdir",
+            OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
         && crate::base::fs::read_full(f.as_fd(), &mut old).ok() == Some(n + 1)
         && old[..n + 1] == buf[..n + 1]
     {
@@ -521,7 +525,7 @@ fn exitcode_written(f: rustix::fd::BorrowedFd<'_>, content: &[u8]) -> bool {
 /// The exit code in the v3 file, if someone (we, a finish script, `halt`)
 /// wrote a valid one since it was set to 0.
 pub fn read_exitcode() -> Option<u8> {
-    let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 16];
     let n = rustix::io::read(&f, &mut buf).ok()?;
     if !exitcode_written(f.as_fd(), &buf[..n]) {

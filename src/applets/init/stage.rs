@@ -47,7 +47,7 @@ pub fn command(path: &'static CStr) -> Result<Command, Refused> {
 
 /// The interpreter and optional argument of a `#!` line.
 fn shebang(path: &CStr) -> Option<(&'static CStr, Option<&'static CStr>)> {
-    let f = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let f = fs::open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 256];
     let n = rustix::io::read(&f, &mut buf).ok()?;
     let (interp, arg) = parse_shebang(&buf[..n])?;

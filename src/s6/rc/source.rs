@@ -181,7 +181,7 @@ pub fn load(srcs: &[&[u8]], warn: bool) -> Result<super::Db, Error> {
 
 /// The whole content of `dir/name`.
 fn read(dir: BorrowedFd<'_>, name: &[u8]) -> Result<&'static [u8], Errno> {
-    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let f = fs::openat(dir, name, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
     // Most files are short: one read, no fstat.
     let mut small = [0u8; 256];
     let mut k = rustix::io::read(&f, &mut small)?;
