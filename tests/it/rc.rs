@@ -1304,3 +1304,31 @@ fn a_failing_down_at_the_shutdown_is_said_twice() {
          s6-linux-init-shutdownd: warning: /run/s6/basedir/scripts/rc.shutdown exited 1\n"
     );
 }
+
+/// More longruns than the supervisor's table holds: refused at the start
+/// as a source error (those past the table would never start), and the
+/// service count's limit is said without a service name glued to it.
+#[test]
+fn too_many_services_are_refused_at_the_start() {
+    let root = Root::new();
+    with_execlineb(&root);
+    let names: Vec<String> = (0..257).map(|i| format!("l{i}")).collect();
+    for n in &names {
+        root.file(&format!("{RCD}/{n}/type"), "longrun\n", 0o644);
+        root.file(&format!("{RCD}/{n}/run"), "#!/bin/sh\nexec sleep 1000\n", 0o755);
+    }
+    user(&root, &names.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let o = root.init(&["echo", "cmd"]).run();
+    assert_eq!((o.code(), o.stdout.as_str()), (1, ""), "{}", o.stderr);
+    assert!(o.stderr.ends_with("init: fatal: too many longruns (the limit is 256)\n"), "{}", o.stderr);
+    let root = Root::new();
+    with_execlineb(&root);
+    for i in 0..1030 {
+        root.file(&format!("{RCD}/o{i}/type"), "oneshot\n", 0o644);
+        root.file(&format!("{RCD}/o{i}/up"), "true\n", 0o644);
+    }
+    user(&root, &[]);
+    let o = root.init(&["echo", "cmd"]).run();
+    assert_eq!(o.code(), 1, "{}", o.stderr);
+    assert!(o.stderr.ends_with("init: fatal: too many services (the limit is 1024)\n"), "{}", o.stderr);
+}

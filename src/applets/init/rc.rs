@@ -177,6 +177,13 @@ impl Pid1 {
         // Longruns: supervised (down) from the start.
         let legacy = super::stage::list(super::dir_of(self.base, b"services.d").unwrap_or(b"")).map_or(0, |l| l.len());
         let longruns = db.svcs.iter().filter(|s| s.kind == Kind::Longrun).count();
+        if longruns > crate::supervise::MAX_SERVICES {
+            // Refused as a source error: the ones past the table would
+            // never start.
+            let mut b = itoa::Buffer::new();
+            let n = b.format(crate::supervise::MAX_SERVICES).as_bytes();
+            diag::fatal(1, &[b"too many longruns (the limit is ", n, b")"]);
+        }
         let room = longruns + 2 * legacy + 32;
         for (i, s) in db.svcs.iter().enumerate() {
             if s.kind == Kind::Longrun

@@ -38,7 +38,7 @@ impl Tree {
             return Err(err(E::Duplicate, at, b"", b"type"));
         }
         if self.len == self.slots.len() || self.len == MAX {
-            return Err(err(E::TooMany, &s, b"", b""));
+            return Err(err(E::TooMany, &Svc::new(b"", Kind::Bundle), b"", b""));
         }
         self.slots[self.len] = s;
         self.len += 1;
@@ -78,7 +78,7 @@ impl Tree {
                 }
                 let name: &'static [u8] = arena::cstr(&[name]).map_err(|_| oom())?.to_bytes();
                 let Some(slot) = names.get_mut(n) else {
-                    return Err(err(E::TooMany, &Svc::new(name, Kind::Bundle), b"", b""));
+                    return Err(err(E::TooMany, &Svc::new(b"", Kind::Bundle), b"", b""));
                 };
                 *slot = name;
                 n += 1;
