@@ -233,6 +233,7 @@ impl Scanner {
                 moves: &[],
                 chdir: None,
                 report: diag::warn_sys_fatal,
+                who: b"",
             };
             if let Err(e) = crate::sys::spawn::spawn_nowait(&sp) {
                 diag::warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);

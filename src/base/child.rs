@@ -73,6 +73,7 @@ impl Reaper {
             moves: &[],
             chdir: None,
             report,
+            who: b"",
         })
     }
 

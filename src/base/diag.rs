@@ -105,6 +105,11 @@ pub fn warn_as(who: &[&[u8]], parts: &[&[u8]], err: Option<Errno>) {
     line_as(who, WARNING, parts, err)
 }
 
+/// `WHO: fatal: PARTS: ERRNO TEXT` (the caller exits).
+pub fn fatal_as(who: &[&[u8]], parts: &[&[u8]], e: Errno) {
+    line_as(who, FATAL, parts, Some(e))
+}
+
 /// The text of `e`, or `errno N` for one the table does not know.
 pub fn push_errno(l: &mut Line, e: Errno) {
     match strerror(e) {

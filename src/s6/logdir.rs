@@ -250,6 +250,7 @@ impl Logdir {
             moves: &moves,
             chdir: Some(spawn::Cwd::Path(self.cpath)),
             report: crate::base::diag::warn_sys_fatal,
+            who: b"",
         })?;
         let st = retry(|| rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()))?;
         match st.map(|(_, s)| (s.exit_status(), s.terminating_signal())) {

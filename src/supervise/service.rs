@@ -427,6 +427,14 @@ impl Svc {
         if let Some(m) = extra {
             let _ = moves.push(m);
         }
+        // The child speaks as s6-supervise's does: `s6-supervise NAME (child)`.
+        let mut who = [0u8; 256];
+        let mut n = 0;
+        for part in [&b"s6-supervise "[..], self.name, b" (child)"] {
+            let k = part.len().min(who.len() - n);
+            who[n..n + k].copy_from_slice(&part[..k]);
+            n += k;
+        }
         let sp = Spawn {
             file,
             argv,
@@ -439,6 +447,7 @@ impl Svc {
             moves: &moves,
             chdir: Some(Cwd::Fd(self.dir.as_raw_fd(), self.path_c)),
             report: crate::base::diag::warn_sys_fatal,
+            who: &who[..n],
         };
         // Not waited for: services start (and end) together, without
         // waiting for each exec (see `sys::spawn::spawn_nowait`).

@@ -50,6 +50,9 @@ pub struct Spawn<'a> {
     /// How the child reports a failed set-up or exec before it exits
     /// (`base::diag::warn_sys_fatal`: `PROG: fatal: …: errno text`).
     pub report: fn(Errno, &[&[u8]]),
+    /// Who the child's report speaks as (`s6-supervise NAME (child)`),
+    /// when not as this program (empty: through `report`).
+    pub who: &'a [u8],
 }
 
 /// Where a child starts: a path, or an open directory (named for
@@ -360,6 +363,7 @@ mod share {
                 None => None,
             },
             report: s.report,
+            who: w.bytes(s.who)?,
         };
         let sp = w.put(sp)?;
         w.put(Job { s: sp, ids: None })
@@ -526,7 +530,7 @@ fn child(job: &Job<'_, '_>) -> ! {
         die(s, e, b"unable to restore signals", b"");
     }
     let e = execvpe(s.file, s.argv, s.envp, s.path);
-    (s.report)(e, &[b"unable to exec ", s.file.to_bytes()]);
+    report(s, e, &[b"unable to exec ", s.file.to_bytes()]);
     raw::exit_group(exec_failure_code(e) as i32)
 }
 
@@ -534,8 +538,13 @@ fn child(job: &Job<'_, '_>) -> ! {
 const SETUP_FAILED: i32 = super::EXIT_SYSCALL as i32;
 
 fn die(s: &Spawn<'_>, e: Errno, what: &[u8], arg: &[u8]) -> ! {
-    (s.report)(e, &[what, arg]);
+    report(s, e, &[what, arg]);
     raw::exit_group(SETUP_FAILED)
+}
+
+/// The child's fatal line, as `s.who` when it is set.
+fn report(s: &Spawn<'_>, e: Errno, parts: &[&[u8]]) {
+    if s.who.is_empty() { (s.report)(e, parts) } else { crate::base::diag::fatal_as(&[s.who], parts, e) }
 }
 
 /// dup3(from, to, 0), or clear FD_CLOEXEC when from == to.

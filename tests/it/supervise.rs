@@ -2086,3 +2086,19 @@ exec sleep 1000";
     assert!(t.elapsed() < Duration::from_secs(4), "{:?}: {}", t.elapsed(), o.stderr);
     assert_eq!(o.code(), 143, "{}", o.stderr);
 }
+
+/// A `run` the kernel cannot exec (no `#!`, not a binary): the child says
+/// so as s6-supervise's does, naming the service.
+#[test]
+fn a_run_that_cannot_be_executed_is_reported_by_name() {
+    let root = Root::new();
+    root.file("/etc/services.d/bad/run", "echo hi\n", 0o755);
+    let o = root.init(&["sleep", "0.5"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("s6-supervise bad (child): fatal: unable to exec ./run: Exec format error\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("init: fatal"), "{}", o.stderr);
+}

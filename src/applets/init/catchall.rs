@@ -256,6 +256,7 @@ impl CatchAll {
             moves: &moves,
             chdir: Some(Cwd::Path(c"/")),
             report: diag::warn_sys_fatal,
+            who: b"",
         };
         self.restart_at = None;
         self.started = Instant::now();

@@ -1031,6 +1031,7 @@ impl Pid1 {
             moves: &null[..usize::from(null[0].0 >= 0)],
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
+            who: b"",
         };
         match spawn(&sp) {
             Ok(pid) => self.job = Some(Job { pid, item, timed_out: false }),
@@ -1103,6 +1104,7 @@ impl Pid1 {
             moves: self.log.as_ref().map_or(&[], |l| l.cmd_moves()),
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
+            who: b"",
         };
         match spawn(&sp) {
             Ok(pid) => {

@@ -623,6 +623,7 @@ impl Pid1 {
             moves,
             chdir: None,
             report: crate::base::diag::warn_sys_fatal,
+            who: b"",
         })
     }
 
