@@ -1215,6 +1215,7 @@ fn prepare(
         quiet_first: fresh_sup && fresh_event && !status_linked,
         no_notify_file: seen.is_some_and(|l| !l.notify),
         spare: false,
+        status_failed: false,
         leaving: false,
         active: true,
         gone: false,

@@ -87,6 +87,8 @@ pub struct Svc {
     /// `supervise/status.new` or `death_tally.new` may be missing: made
     /// at the next quiet moment (see `Supervisor::make_spares`).
     pub(super) spare: bool,
+    /// The last status write failed (said once): written again later.
+    pub(super) status_failed: bool,
     /// Being taken out of supervision (s6-rc's `legacy-services` down):
     /// it stops for good and lets go of its log pipe, as at shutdown.
     pub(super) leaving: bool,
@@ -205,6 +207,8 @@ pub struct Supervisor {
     hold_until: Option<Instant>,
     /// When the spare files are made (see `make_spares`).
     spare_at: Option<Instant>,
+    /// When status files that could not be written are tried again.
+    retry_at: Option<Instant>,
     /// A supervisor exited while its service is still in the scan
     /// directory: the scan that supervises it anew is due then, a second
     /// later, as s6-svscan's (see `exit_supervisor`).
@@ -222,6 +226,8 @@ const HOLD_MS: u64 = 50;
 /// How long after the last status write the spare files are made: once
 /// the services have started, or between two restarts of one.
 const SPARE_MS: u64 = 100;
+/// How long a status file that could not be written waits for another try.
+const RETRY_MS: u64 = 1000;
 /// Services given their spare files at a time: PID 1 serves what became
 /// ready meanwhile before the next ones.
 const SPARE_BATCH: usize = 8;
@@ -390,10 +396,22 @@ impl Svc {
         } else {
             svdir::write_status(self.dir.as_fd(), &st, !self.status_made, &mut self.sizes)
         };
-        if written.is_ok() {
-            self.status_made = true;
-            self.status_linked = false;
-            self.spare = true;
+        match written {
+            Ok(()) => {
+                self.status_made = true;
+                self.status_linked = false;
+                self.spare = true;
+                self.status_failed = false;
+            }
+            // A full or read-only /run: said once, kept to be written
+            // again (`Supervisor::flush`), as a reader must not see a
+            // state that is no more.
+            Err(e) => {
+                if !core::mem::replace(&mut self.status_failed, true) {
+                    self.warn(Some(e), &[b"unable to write status file"]);
+                }
+                self.dirty = true;
+            }
         }
         if quiet {
             // Nobody can be subscribed yet (see `quiet_first`): no scan of
@@ -628,6 +646,7 @@ impl Supervisor {
             legacy: false,
             hold_until: None,
             spare_at: None,
+            retry_at: None,
             rescan_at: None,
         })
     }
@@ -889,7 +908,7 @@ impl Supervisor {
     /// The earliest deadline among the services.
     pub fn deadline(&self) -> Option<Instant> {
         let at = self.svcs.iter().filter_map(|s| s.st.deadline()).chain(self.hold_until).chain(self.spare_at);
-        at.chain(self.rescan_at).min()
+        at.chain(self.rescan_at).chain(self.retry_at).min()
     }
 
     /// When `make_spares` is due, if it is.
@@ -946,6 +965,11 @@ impl Supervisor {
                 wrote |= s.flush();
             }
         }
+        // Unwritten statuses: tried again a second later (not at every
+        // wake-up of the loop).
+        if self.retry_at.is_none() && self.svcs.iter().any(|s| s.status_failed) {
+            self.retry_at = Some(now.after_ms(RETRY_MS));
+        }
         // Spare files wait for a quiet moment: each write puts them off.
         if !self.stopping && (wrote || self.spare_at.is_none()) && self.svcs.iter().any(|s| s.spare) {
             self.spare_at = Some(now.after_ms(SPARE_MS));
@@ -964,6 +988,10 @@ impl Supervisor {
     pub fn on_time(&mut self, now: Instant) {
         if self.hold_until.is_some_and(|t| now >= t) {
             self.hold_until = None;
+        }
+        if self.retry_at.is_some_and(|t| now >= t) {
+            self.retry_at = None;
+            self.flush(now);
         }
         if self.spare_at.is_some_and(|t| now >= t) {
             self.make_spares(now);

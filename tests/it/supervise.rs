@@ -2102,3 +2102,29 @@ fn a_run_that_cannot_be_executed_is_reported_by_name() {
     );
     assert!(!o.stderr.contains("init: fatal"), "{}", o.stderr);
 }
+
+/// A status that cannot be written (a full /run) is said once and written
+/// once there is room again: a reader never keeps seeing a service up
+/// that is down.
+#[test]
+fn a_status_that_cannot_be_written_is_written_later() {
+    let root = Root::new();
+    service(&root, "a", "exec sleep 1000");
+    let run = root.path().join("run");
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs"]).arg(&run).status();
+    assert!(mounted.is_ok_and(|s| s.success()), "cannot mount a tmpfs on {}", run.display());
+    let script = "PATH=/command:$PATH
+s6-svwait -t 10000 -u /run/service/a || echo not up
+dd if=/dev/zero of=/run/fill bs=1k 2>/dev/null
+s6-svc -d /run/service/a
+sleep 0.5
+s6-svstat /run/service/a | cut -d' ' -f1
+rm /run/fill
+sleep 1.5
+s6-svstat /run/service/a | cut -d' ' -f1";
+    let o = root.init(&["sh", "-c", script]).run();
+    let _ = Command::new("umount").arg(&run).status();
+    assert_eq!(o.stdout, "up\ndown\n", "{}", o.stderr);
+    let warning = "s6-supervise a: warning: unable to write status file: No space left on device\n";
+    assert_eq!(o.stderr.matches(warning).count(), 1, "{}", o.stderr);
+}
