@@ -775,7 +775,11 @@ impl Supervisor {
         let listed_none = core::mem::replace(&mut svc.no_notify_file, false);
         match if listed_none { Ok(None) } else { svdir::read_number(svc.dir.as_fd(), c"notification-fd") } {
             Ok(Some(n)) if n > 0 && n <= svdir::NOTIFICATION_FD_MAX => {
-                match pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK) {
+                // Only PID 1's end is non-blocking: the service's blocks,
+                // as under s6-supervise (a writer gets no EAGAIN).
+                let p = pipe_with(PipeFlags::CLOEXEC)
+                    .and_then(|(r, w)| rustix::fs::fcntl_setfl(&r, OFlags::NONBLOCK).map(|_| (r, w)));
+                match p {
                     Ok((r, w)) => {
                         if let Err(e) = epoll::add(
                             &self.ep,

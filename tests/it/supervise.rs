@@ -2128,3 +2128,21 @@ s6-svstat /run/service/a | cut -d' ' -f1";
     let warning = "s6-supervise a: warning: unable to write status file: No space left on device\n";
     assert_eq!(o.stderr.matches(warning).count(), 1, "{}", o.stderr);
 }
+
+/// The service's end of its notification pipe blocks, as s6-supervise's
+/// does (a service writing much to it gets no EAGAIN); readiness works.
+#[test]
+fn the_notification_fd_blocks() {
+    let root = Root::new();
+    service(
+        &root,
+        "n",
+        "sed -n 's/^flags:[[:space:]]*//p' /proc/self/fdinfo/3 > /tmp/flags\necho >&3\nexec sleep 1000",
+    );
+    root.file("/etc/services.d/n/notification-fd", "3\n", 0o644);
+    let o = root.init(&["sh", "-c", "/command/s6-svwait -t 10000 -U /run/service/n && echo ready"]).run();
+    assert_eq!(o.stdout, "ready\n", "{}", o.stderr);
+    let flags = fs::read_to_string(root.path().join("tmp/flags")).unwrap();
+    let flags = u32::from_str_radix(flags.trim(), 8).unwrap();
+    assert_eq!(flags & 0o4000, 0, "O_NONBLOCK is set: {flags:o}");
+}
