@@ -1138,7 +1138,13 @@ fn prepare(
             }
         },
     };
-    let sup = fs::openat(&dir, c"supervise", DIRF, Mode::empty()).ok()?;
+    let sup = match fs::openat(&dir, c"supervise", DIRF, Mode::empty()) {
+        Ok(s) => s,
+        Err(e) => {
+            fail(e, b": open supervise");
+            return None;
+        }
+    };
     let lock = if shared.is_some_and(|s| s.link(sup.as_fd(), c"lock")) {
         None
     } else {

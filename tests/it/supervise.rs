@@ -2146,3 +2146,24 @@ fn the_notification_fd_blocks() {
     let flags = u32::from_str_radix(flags.trim(), 8).unwrap();
     assert_eq!(flags & 0o4000, 0, "O_NONBLOCK is set: {flags:o}");
 }
+
+/// A service whose `supervise` is not a directory (a file, a dangling
+/// link) cannot be supervised: said, by name, not skipped in silence; the
+/// others run.
+#[test]
+fn a_supervise_that_is_not_a_directory_is_said() {
+    let root = Root::new();
+    service(&root, "file", "exec sleep 1000");
+    root.file("/etc/services.d/file/supervise", "", 0o644);
+    service(&root, "dangling", "exec sleep 1000");
+    std::os::unix::fs::symlink("/nowhere", root.path().join("etc/services.d/dangling/supervise")).unwrap();
+    service(&root, "ok", "exec sleep 1000");
+    let o = root.init(&["/command/s6-svwait", "-t", "10000", "-u", "/run/service/ok"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    for w in [
+        "init: warning: unable to supervise file: open supervise: Not a directory\n",
+        "init: warning: unable to supervise dangling: open supervise: No such file or directory\n",
+    ] {
+        assert!(o.stderr.contains(w), "{w}: {}", o.stderr);
+    }
+}
