@@ -397,3 +397,21 @@ fn sighup_rescans_in_the_v2_layout() {
     c.signal(15);
     assert_eq!(c.wait().code(), 143);
 }
+
+/// A variable given twice in PID 1's environment: its last value is the
+/// one saved (as s6-dumpenv leaves it), with no warning.
+#[test]
+fn a_variable_given_twice_keeps_its_last_value() {
+    let root = Root::new();
+    let helper = root.path().join("tmp/addenv");
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/addenv.c");
+    let st = std::process::Command::new("gcc").args(["-O2", "-o"]).arg(&helper).arg(src).status();
+    assert!(st.is_ok_and(|s| s.success()), "gcc failed (apt-get install gcc libc6-dev)");
+    let h = helper.display().to_string();
+    let o = root
+        .init(&["cat", "/run/s6/container_environment/X"])
+        .prefix(&[&h, "X=first", "X=second", "--", "/usr/bin/env"])
+        .run();
+    assert_eq!((o.code(), o.stdout.as_str()), (0, "second\n"), "{}", o.stderr);
+    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+}

@@ -378,7 +378,12 @@ pub fn snapshot(env: &Env, path_default: Option<&[u8]>) -> Result<(), Errno> {
             diag::warn(&[b"not saving variable with an unusable name: ", name]);
             continue;
         }
-        keep(envdir::write_var(&dir, name, value, fresh));
+        // A name given twice: the last value stays, as s6-dumpenv leaves it.
+        let r = match envdir::write_var(&dir, name, value, fresh) {
+            Err(Errno::EXIST) if fresh => envdir::write_var(&dir, name, value, false),
+            r => r,
+        };
+        keep(r);
     }
     if let Some(p) = path_default {
         keep(envdir::write_var(&dir, b"PATH", p, fresh && env.var(b"PATH").is_none()));
