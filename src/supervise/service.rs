@@ -291,6 +291,19 @@ impl Live<'_> {
     /// is missing, and, with s6-supervise's warning, when its first line
     /// is not a signal (an empty file included; `0`, which would send
     /// nothing, too).
+    /// A number file (`timeout-kill`, `timeout-finish`): `default` when it
+    /// is missing, and, with s6-supervise's warning, when it is not a
+    /// number.
+    fn number(&self, name: &CStr, default: u64) -> u64 {
+        match svdir::read_number(self.dir, name) {
+            Ok(Some(n)) => n,
+            Ok(None) => default,
+            Err(()) => {
+                self.svc.warn(None, &[b"invalid ", name.to_bytes()]);
+                default
+            }
+        }
+    }
     fn signal(&self, name: &CStr, default: u32) -> u32 {
         let mut buf = [0u8; 64];
         match self.line(name, &mut buf) {
@@ -320,13 +333,10 @@ impl machine::Facts for Live<'_> {
         self.signal(c"reload-signal", signal::SIGHUP)
     }
     fn timeout_kill(&self) -> u64 {
-        svdir::read_number(self.dir, c"timeout-kill").ok().flatten().unwrap_or(0)
+        self.number(c"timeout-kill", 0)
     }
     fn timeout_finish(&self) -> u64 {
-        match svdir::read_number(self.dir, c"timeout-finish") {
-            Ok(Some(ms)) => ms,
-            _ => finish::TIMEOUT_MS,
-        }
+        self.number(c"timeout-finish", finish::TIMEOUT_MS)
     }
     fn killpg(&self) -> bool {
         svdir::exists(self.dir, c"flag-timeout-killpg")
@@ -533,7 +543,11 @@ impl Svc {
     fn record_death(&mut self, wstat: u16) {
         let max = match svdir::read_number(self.dir.as_fd(), c"max-death-tally") {
             Ok(Some(n)) => n.min(tally::MAX as u64) as usize,
-            _ => tally::DEFAULT_MAX,
+            Ok(None) => tally::DEFAULT_MAX,
+            Err(()) => {
+                self.warn(None, &[b"invalid max-death-tally"]);
+                tally::DEFAULT_MAX
+            }
         };
         if max == 0 {
             return;

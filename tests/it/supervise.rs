@@ -2167,3 +2167,25 @@ fn a_supervise_that_is_not_a_directory_is_said() {
         assert!(o.stderr.contains(w), "{w}: {}", o.stderr);
     }
 }
+
+/// Garbage in `timeout-kill`, `timeout-finish` or `max-death-tally` is
+/// said as s6-supervise says it (`invalid NAME`), and the default used.
+#[test]
+fn invalid_number_files_are_said() {
+    let root = Root::new();
+    service(&root, "g", "sleep 0.2\nexit 3");
+    root.file("/etc/services.d/g/finish", "#!/bin/sh\nexit 0\n", 0o755);
+    for f in ["timeout-finish", "max-death-tally"] {
+        root.file(&format!("/etc/services.d/g/{f}"), "abc\n", 0o644);
+    }
+    service(&root, "k", "exec sleep 1000");
+    root.file("/etc/services.d/k/timeout-kill", "abc\n", 0o644);
+    let o = root.init(&["sh", "-c", "sleep 0.5; /command/s6-svc -d /run/service/k; sleep 0.5"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    for (s, f) in [("k", "timeout-kill"), ("g", "timeout-finish"), ("g", "max-death-tally")] {
+        let w = format!("s6-supervise {s}: warning: invalid {f}\n");
+        assert!(o.stderr.contains(&w), "{w}: {}", o.stderr);
+    }
+    let tally = fs::metadata(root.path().join("run/service/g/supervise/death_tally")).unwrap().len();
+    assert!(tally > 0, "no death recorded");
+}
