@@ -232,7 +232,7 @@ impl Scanner {
                 setsid: false,
                 moves: &[],
                 chdir: None,
-                report: diag::warn_sys_fatal,
+                report: diag::child_fatal,
                 who: b"",
             };
             if let Err(e) = crate::sys::spawn::spawn_nowait(&sp) {

@@ -328,7 +328,7 @@ const HACK_FDS: usize = 30;
 
 /// The child's report when prog cannot be run: s6-fghack's own words and
 /// code (the child is s6-fghack until its exec).
-fn unable_to_spawn(e: Errno, parts: &[&[u8]]) {
+fn unable_to_spawn(_: &[u8], e: Errno, parts: &[&[u8]]) {
     let what = parts.get(1).copied().unwrap_or(b"");
     diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", what])
 }

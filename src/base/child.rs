@@ -36,7 +36,7 @@ impl Reaper {
 
     /// Start `file` with `argv` and the process's environment.
     pub fn spawn(&self, file: &CStr, argv: Argv<'_>) -> Result<Pid, Errno> {
-        self.spawn_reporting(file, argv, crate::base::diag::warn_sys_fatal)
+        self.spawn_reporting(file, argv, crate::base::diag::child_fatal)
     }
 
     /// As `spawn`, but a program that cannot be run is this call's error
@@ -59,7 +59,7 @@ impl Reaper {
         }
     }
 
-    fn spawn_reporting(&self, file: &CStr, argv: Argv<'_>, report: fn(Errno, &[&[u8]])) -> Result<Pid, Errno> {
+    fn spawn_reporting(&self, file: &CStr, argv: Argv<'_>, report: fn(&[u8], Errno, &[&[u8]])) -> Result<Pid, Errno> {
         let env = crate::rt::Env::get();
         spawn(&Spawn {
             file,
@@ -107,7 +107,7 @@ static EXEC_ERR_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// In the child, before its exit: the errno, to the parent, and nothing
 /// on stderr (the parent says it).
-fn tell_parent(e: Errno, _: &[&[u8]]) {
+fn tell_parent(_: &[u8], e: Errno, _: &[&[u8]]) {
     let fd = crate::sys::fd::borrow(EXEC_ERR_FD.load(Ordering::Relaxed));
     let _ = crate::sys::fd::write_all(fd, &e.raw_os_error().to_ne_bytes());
 }

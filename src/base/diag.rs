@@ -105,9 +105,11 @@ pub fn warn_as(who: &[&[u8]], parts: &[&[u8]], err: Option<Errno>) {
     line_as(who, WARNING, parts, err)
 }
 
-/// `WHO: fatal: PARTS: ERRNO TEXT` (the caller exits).
-pub fn fatal_as(who: &[&[u8]], parts: &[&[u8]], e: Errno) {
-    line_as(who, FATAL, parts, Some(e))
+/// A spawned child's report (`sys::spawn::Spawn::report`): `WHO: fatal:
+/// PARTS: ERRNO TEXT`, or as this program when `who` is empty (the child
+/// exits).
+pub fn child_fatal(who: &[u8], e: Errno, parts: &[&[u8]]) {
+    if who.is_empty() { line(FATAL, parts, Some(e)) } else { line_as(&[who], FATAL, parts, Some(e)) }
 }
 
 /// The text of `e`, or `errno N` for one the table does not know.

@@ -249,7 +249,7 @@ impl Logdir {
             setsid: false,
             moves: &moves,
             chdir: Some(spawn::Cwd::Path(self.cpath)),
-            report: crate::base::diag::warn_sys_fatal,
+            report: crate::base::diag::child_fatal,
             who: b"",
         })?;
         let st = retry(|| rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()))?;

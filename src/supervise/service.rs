@@ -393,7 +393,7 @@ impl Svc {
 
     /// Write the status file (through `status.new`, see `svdir`), then
     /// send the events held since the last flush. False when there was
-    /// nothing to write.
+    /// nothing to write, or it could not be written.
     pub(super) fn flush(&mut self) -> bool {
         if !self.dirty {
             return false;
@@ -431,7 +431,7 @@ impl Svc {
             let _ = ftrig::send(self.dir.as_fd(), ftrig::EVENT, &self.events);
             self.events.clear();
         }
-        true
+        !self.status_failed
     }
 
     /// Start `./run` or `./finish` as s6-supervise does: a new session, cwd
@@ -474,7 +474,7 @@ impl Svc {
             setsid: true,
             moves: &moves,
             chdir: Some(Cwd::Fd(self.dir.as_raw_fd(), self.path_c)),
-            report: crate::base::diag::warn_sys_fatal,
+            report: crate::base::diag::child_fatal,
             who: &who[..n],
         };
         // Not waited for: services start (and end) together, without
@@ -979,13 +979,14 @@ impl Supervisor {
         let mut wrote = false;
         for i in 0..self.svcs.len() {
             let s = &mut self.svcs[i];
-            if !(hold && s.st.phase == Phase::Up) {
+            // One that could not be written waits for its retry (`on_time`).
+            if !(s.status_failed || hold && s.st.phase == Phase::Up) {
                 wrote |= s.flush();
             }
         }
         // Unwritten statuses: tried again a second later (not at every
         // wake-up of the loop).
-        if self.retry_at.is_none() && self.svcs.iter().any(|s| s.status_failed) {
+        if self.retry_at.is_none() && self.svcs.iter().any(|s| s.status_failed && !s.gone) {
             self.retry_at = Some(now.after_ms(RETRY_MS));
         }
         // Spare files wait for a quiet moment: each write puts them off.
@@ -1009,7 +1010,15 @@ impl Supervisor {
         }
         if self.retry_at.is_some_and(|t| now >= t) {
             self.retry_at = None;
-            self.flush(now);
+            for i in 0..self.svcs.len() {
+                let s = &mut self.svcs[i];
+                if s.status_failed && !s.gone {
+                    s.flush();
+                }
+            }
+            if self.svcs.iter().any(|s| s.status_failed && !s.gone) {
+                self.retry_at = Some(now.after_ms(RETRY_MS));
+            }
         }
         if self.spare_at.is_some_and(|t| now >= t) {
             self.make_spares(now);

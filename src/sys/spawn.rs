@@ -47,11 +47,11 @@ pub struct Spawn<'a> {
     pub moves: &'a [(i32, i32)],
     /// Directory to change to.
     pub chdir: Option<Cwd<'a>>,
-    /// How the child reports a failed set-up or exec before it exits
-    /// (`base::diag::warn_sys_fatal`: `PROG: fatal: …: errno text`).
-    pub report: fn(Errno, &[&[u8]]),
-    /// Who the child's report speaks as (`s6-supervise NAME (child)`),
-    /// when not as this program (empty: through `report`).
+    /// How the child reports a failed set-up or exec before it exits, as
+    /// `who` (`base::diag::child_fatal`: `PROG: fatal: …: errno text`).
+    pub report: fn(&[u8], Errno, &[&[u8]]),
+    /// Who the child's report speaks as (`s6-supervise NAME (child)`);
+    /// empty: as this program.
     pub who: &'a [u8],
 }
 
@@ -544,7 +544,7 @@ fn die(s: &Spawn<'_>, e: Errno, what: &[u8], arg: &[u8]) -> ! {
 
 /// The child's fatal line, as `s.who` when it is set.
 fn report(s: &Spawn<'_>, e: Errno, parts: &[&[u8]]) {
-    if s.who.is_empty() { (s.report)(e, parts) } else { crate::base::diag::fatal_as(&[s.who], parts, e) }
+    (s.report)(s.who, e, parts)
 }
 
 /// dup3(from, to, 0), or clear FD_CLOEXEC when from == to.

@@ -7,7 +7,7 @@ use crate::harness::*;
 use std::collections::HashMap;
 use std::fs;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const RCD: &str = "/etc/s6-overlay/s6-rc.d";
 
@@ -1331,4 +1331,40 @@ fn too_many_services_are_refused_at_the_start() {
     let o = root.init(&["echo", "cmd"]).run();
     assert_eq!(o.code(), 1, "{}", o.stderr);
     assert!(o.stderr.ends_with("init: fatal: too many services (the limit is 1024)\n"), "{}", o.stderr);
+}
+
+/// v3's shutdown stays bounded when scripts ignore TERM: an `up` the stop
+/// cut short is killed once its grace is over, and with
+/// `S6_SERVICES_GRACETIME=0` a deaf longrun is killed at once.
+#[test]
+fn v3_shutdown_is_bounded_when_scripts_ignore_term() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+    root.file(&format!("{RCD}/slow/up"), "sh -c \"echo slow >> /tmp/log; trap '' TERM; sleep 30\"\n", 0o644);
+    user(&root, &["slow"]);
+    let mut c = root.init(&["echo", "cmd"]).env("S6_SERVICES_GRACETIME", "500").start();
+    let t0 = Instant::now();
+    while !fs::read_to_string(root.path().join("tmp/log")).unwrap_or_default().contains("slow") {
+        assert!(t0.elapsed() < Duration::from_secs(10), "slow never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let t = c.signal(15);
+    let o = c.wait();
+    assert!(t.elapsed() < Duration::from_secs(4), "{:?}: {}", t.elapsed(), o.stderr);
+    assert!(!o.stdout.contains("cmd"), "{}", o.stdout);
+
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/deaf/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/deaf/run"), "#!/bin/sh\ntrap '' TERM\nexec sleep 1000\n", 0o755);
+    user(&root, &["deaf"]);
+    root.file("/etc/cont-finish.d/f", "#!/bin/sh\necho cont-finish >> /tmp/log\n", 0o755);
+    let script = "/command/s6-svwait -t 10000 -u /run/service/deaf || echo not up\necho up\nexec sleep 1000";
+    let mut c = root.init(&["sh", "-c", script]).env("S6_SERVICES_GRACETIME", "0").start();
+    c.wait_stdout("up\n");
+    let t = c.signal(15);
+    let o = c.wait();
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}: {}", t.elapsed(), o.stderr);
+    assert_eq!(log(&root), vec!["cont-finish"], "{}", o.stderr);
 }

@@ -2085,6 +2085,12 @@ exec sleep 1000";
     let o = c.wait();
     assert!(t.elapsed() < Duration::from_secs(4), "{:?}: {}", t.elapsed(), o.stderr);
     assert_eq!(o.code(), 143, "{}", o.stderr);
+    // The exitcode file a fifo when the CMD exits on its own: its code is
+    // still the container's, and PID 1 does not wait for a reader.
+    let root = Root::new();
+    let script = "f=/run/s6-linux-init-container-results/exitcode; rm -f $f; mkfifo $f; exit 3";
+    let o = root.init(&["sh", "-c", script]).timeout(Duration::from_secs(10)).run();
+    assert_eq!(o.code(), 3, "{}", o.stderr);
 }
 
 /// A `run` the kernel cannot exec (no `#!`, not a binary): the child says
@@ -2113,6 +2119,14 @@ fn a_status_that_cannot_be_written_is_written_later() {
     let run = root.path().join("run");
     let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs"]).arg(&run).status();
     assert!(mounted.is_ok_and(|s| s.success()), "cannot mount a tmpfs on {}", run.display());
+    // Unmounted whatever happens (before the root is removed).
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        }
+    }
+    let guard = Unmount(run);
     let script = "PATH=/command:$PATH
 s6-svwait -t 10000 -u /run/service/a || echo not up
 dd if=/dev/zero of=/run/fill bs=1k 2>/dev/null
@@ -2120,10 +2134,10 @@ s6-svc -d /run/service/a
 sleep 0.5
 s6-svstat /run/service/a | cut -d' ' -f1
 rm /run/fill
-sleep 1.5
+sleep 2.5
 s6-svstat /run/service/a | cut -d' ' -f1";
     let o = root.init(&["sh", "-c", script]).run();
-    let _ = Command::new("umount").arg(&run).status();
+    drop(guard);
     assert_eq!(o.stdout, "up\ndown\n", "{}", o.stderr);
     let warning = "s6-supervise a: warning: unable to write status file: No space left on device\n";
     assert_eq!(o.stderr.matches(warning).count(), 1, "{}", o.stderr);

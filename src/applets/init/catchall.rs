@@ -255,7 +255,7 @@ impl CatchAll {
             setsid: true,
             moves: &moves,
             chdir: Some(Cwd::Path(c"/")),
-            report: diag::warn_sys_fatal,
+            report: diag::child_fatal,
             who: b"",
         };
         self.restart_at = None;

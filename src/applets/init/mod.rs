@@ -1030,7 +1030,7 @@ impl Pid1 {
             setsid: false,
             moves: &null[..usize::from(null[0].0 >= 0)],
             chdir: None,
-            report: crate::base::diag::warn_sys_fatal,
+            report: crate::base::diag::child_fatal,
             who: b"",
         };
         match spawn(&sp) {
@@ -1103,7 +1103,7 @@ impl Pid1 {
             setsid: false,
             moves: self.log.as_ref().map_or(&[], |l| l.cmd_moves()),
             chdir: None,
-            report: crate::base::diag::warn_sys_fatal,
+            report: crate::base::diag::child_fatal,
             who: b"",
         };
         match spawn(&sp) {

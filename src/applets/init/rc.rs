@@ -46,6 +46,9 @@ pub struct Rc {
     pids: &'static mut [Option<Pid>],
     /// Per running transition: when it times out.
     until: &'static mut [Option<Instant>],
+    /// At the shutdown: the step's processes were killed when its grace
+    /// ended; the step ends once they are gone, or at `until` anyway.
+    killed: &'static mut [bool],
     /// The current plan is the boot transition.
     pub boot: bool,
     /// The supervisor entries of `services.d` (`a..b`), from the first
@@ -165,12 +168,13 @@ impl Pid1 {
             self.sup.watch(c.as_fd(), crate::supervise::Watch::Rc);
         }
         let n = db.svcs.len();
-        let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until)) = (
+        let (Ok(plan), Ok(up), Ok(sup), Ok(pids), Ok(until), Ok(killed)) = (
             Plan::new(n),
             arena::alloc_slice(n, false),
             arena::alloc_slice(n, NONE),
             arena::alloc_slice::<Option<Pid>>(n, None),
             arena::alloc_slice::<Option<Instant>>(n, None),
+            arena::alloc_slice(n, false),
         ) else {
             diag::fatal(exit::SYSCALL, &[b"unable to allocate"]);
         };
@@ -220,6 +224,7 @@ impl Pid1 {
             sup,
             pids,
             until,
+            killed,
             boot: true,
             legacy: None,
             null,
@@ -457,7 +462,13 @@ impl Pid1 {
                     return Some(true);
                 }
                 if timed_out {
-                    rc.until[i as usize] = None;
+                    if core::mem::replace(&mut rc.killed[i as usize], true) {
+                        // Killed a grace ago and still not down (a
+                        // `finish` that never ends): down for the plan,
+                        // as v3's `services-down` exits 0 anyway.
+                        return Some(true);
+                    }
+                    rc.until[i as usize] = Some(now.after_ms(self.s.services_grace_ms));
                     self.sup.kill_range(a, b);
                 }
                 None
@@ -482,8 +493,12 @@ impl Pid1 {
                 }
                 if timed_out && !up && rc.stopping && s.timeout_down == 0 {
                     // The grace given at the shutdown is over: killed, as
-                    // `legacy-services`, and down once it is dead.
-                    rc.until[i as usize] = None;
+                    // `legacy-services`, and down once it is dead (or a
+                    // grace later, its `finish` still running).
+                    if core::mem::replace(&mut rc.killed[i as usize], true) {
+                        return Some(true);
+                    }
+                    rc.until[i as usize] = Some(now.after_ms(self.s.services_grace_ms));
                     self.sup.kill_range(k, k + 1);
                     return None;
                 }
@@ -496,6 +511,17 @@ impl Pid1 {
                     rc.failed.get_or_insert(exit::TIMEOUT);
                     return Some(false);
                 }
+                None
+            }
+            _ if timed_out && rc.stopping && !up && !rc.up[i as usize] => {
+                // An `up` the shutdown cut short that outlived its grace:
+                // killed, and out of the way (as when it ends).
+                if let Some(pid) = rc.pids[i as usize].take() {
+                    let _ = raw::kill_group(pid, signal::SIGKILL);
+                    let _ = raw::kill_pid(pid, signal::SIGKILL);
+                }
+                rc.plan.steps[i as usize] = Step::Done;
+                rc.until[i as usize] = None;
                 None
             }
             _ => {
@@ -535,11 +561,13 @@ impl Pid1 {
             &[b"s6-rc: info: service ", s.name, if up { b": starting" } else { b": stopping" }],
         );
         let t = if up { s.timeout_up } else { s.timeout_down };
-        // At the shutdown, a step with no `timeout-down` gets the services'
-        // grace of its own (v3 would wait for it forever): the bound of
-        // stage 3 waits for the whole transition.
-        let t = if rc.stopping && !up && t == 0 { self.s.services_grace_ms.min(u32::MAX as u64) as u32 } else { t };
         rc.until[i as usize] = (t > 0).then(|| Instant::now().after_ms(t as u64));
+        if rc.stopping && !up && t == 0 {
+            // At the shutdown, a step with no `timeout-down` gets the
+            // services' grace of its own (v3 would wait for it forever):
+            // the bound of stage 3 waits for the whole transition.
+            rc.until[i as usize] = Some(Instant::now().after_ms(self.s.services_grace_ms));
+        }
         match (s.kind, s.internal) {
             (_, Internal::FixAttrs | Internal::ContInit) if !up => {}
             (_, Internal::FixAttrs | Internal::ContInit) => {}
@@ -560,6 +588,7 @@ impl Pid1 {
                 if s.timeout_down == 0 {
                     rc.until[i as usize] = Some(Instant::now().after_ms(self.s.services_grace_ms));
                 }
+                rc.killed[i as usize] = false;
             }
             (Kind::Longrun, _) => {
                 if rc.sup[i as usize] != NONE {
@@ -622,7 +651,7 @@ impl Pid1 {
             setsid: true,
             moves,
             chdir: None,
-            report: crate::base::diag::warn_sys_fatal,
+            report: crate::base::diag::child_fatal,
             who: b"",
         })
     }
@@ -799,8 +828,10 @@ impl Pid1 {
             } else if rc.pids[i].is_some() {
                 // A script still running (an `up` cut short, just told to
                 // stop; a `down`): what it depends on goes down once it
-                // has ended, in reverse order still.
+                // has ended, in reverse order still, or once the grace is
+                // over.
                 rc.plan.steps[i] = Step::Running;
+                rc.until[i] = Some(Instant::now().after_ms(self.s.services_grace_ms));
             }
         }
         self.rc = Some(rc);

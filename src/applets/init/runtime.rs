@@ -411,8 +411,9 @@ pub fn no_snapshot() {
 /// which would make every container's exit wait for a disk write. Cut only
 /// when it was longer (see `base::fs::cut`).
 pub fn write_exitcode(code: u8) {
-    let Ok(f) = fs::open(EXITCODE, OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC, Mode::from_raw_mode(0o644))
-    else {
+    // Non-blocking: a fifo put there (with no reader) cannot hold PID 1.
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let Ok(f) = fs::open(EXITCODE, flags, Mode::from_raw_mode(0o644)) else {
         return;
     };
     let mut b = itoa::Buffer::new();
