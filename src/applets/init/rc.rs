@@ -430,6 +430,18 @@ impl Pid1 {
         any
     }
 
+    /// Step `i`'s grace is over, its supervisor entries `a..b` still up:
+    /// killed, and down once they are dead (`None` until then), or a grace
+    /// later anyway (a `finish` that never ends): `Some(true)`.
+    fn rc_kill_then_give_up(&mut self, rc: &mut Rc, i: u16, now: Instant, (a, b): (usize, usize)) -> Option<bool> {
+        if core::mem::replace(&mut rc.killed[i as usize], true) {
+            return Some(true);
+        }
+        rc.until[i as usize] = Some(now.after_ms(self.s.services_grace_ms));
+        self.sup.kill_range(a, b);
+        None
+    }
+
     /// A running transition's outcome, when known (`None`: still running).
     fn rc_check(&mut self, rc: &mut Rc, i: u16, now: Instant) -> Option<bool> {
         let s = *rc.db.get(i);
@@ -462,14 +474,8 @@ impl Pid1 {
                     return Some(true);
                 }
                 if timed_out {
-                    if core::mem::replace(&mut rc.killed[i as usize], true) {
-                        // Killed a grace ago and still not down (a
-                        // `finish` that never ends): down for the plan,
-                        // as v3's `services-down` exits 0 anyway.
-                        return Some(true);
-                    }
-                    rc.until[i as usize] = Some(now.after_ms(self.s.services_grace_ms));
-                    self.sup.kill_range(a, b);
+                    // As v3's `services-down`, which exits 0 anyway.
+                    return self.rc_kill_then_give_up(rc, i, now, (a, b));
                 }
                 None
             }
@@ -493,14 +499,8 @@ impl Pid1 {
                 }
                 if timed_out && !up && rc.stopping && s.timeout_down == 0 {
                     // The grace given at the shutdown is over: killed, as
-                    // `legacy-services`, and down once it is dead (or a
-                    // grace later, its `finish` still running).
-                    if core::mem::replace(&mut rc.killed[i as usize], true) {
-                        return Some(true);
-                    }
-                    rc.until[i as usize] = Some(now.after_ms(self.s.services_grace_ms));
-                    self.sup.kill_range(k, k + 1);
-                    return None;
+                    // `legacy-services`.
+                    return self.rc_kill_then_give_up(rc, i, now, (k, k + 1));
                 }
                 if timed_out {
                     rc.until[i as usize] = None;
