@@ -349,7 +349,7 @@ impl Supervisor {
         let helper = self.start_helper(scan.as_fd(), from, names);
         let mine = helper.as_ref().map_or(names.len(), |h| h.first);
         for name in &names[..mine] {
-            if self.room_for(name)
+            if self.room_for(name, false)
                 && let Some(copy) = copy_one(from, scan.as_fd(), name)
             {
                 self.add(scan.as_fd(), name, Some(copy));
@@ -360,7 +360,7 @@ impl Supervisor {
             let mut got = [[0u8; 2]; HELPER_MAX];
             let n = h.collect(&mut got);
             for (k, name) in names[first..].iter().enumerate() {
-                if !self.room_for(name) {
+                if !self.room_for(name, false) {
                     continue;
                 }
                 // Not reported (the helper died): done here.
@@ -508,7 +508,7 @@ impl Supervisor {
                     self.svcs[j].active = true;
                     self.svcs[j].gone = false;
                 }
-            } else if self.room_for(name) {
+            } else if self.room_for(name, false) {
                 self.add(scan.as_fd(), name, None);
             }
             Ok(())
@@ -665,10 +665,15 @@ impl Supervisor {
         }
     }
 
-    /// Room in the table for `name` and a logger; else said.
-    fn room_for(&self, name: &[u8]) -> bool {
+    /// Room in the table for `name`, and for its logger when `with_log`;
+    /// else said.
+    fn room_for(&self, name: &[u8], with_log: bool) -> bool {
         let cap = self.svcs.slots.len();
-        if self.svcs.len() + 2 <= cap || self.free_place(false).is_some() || self.free_place(true).is_some() {
+        let need = 1 + with_log as usize;
+        if self.svcs.len() + need <= cap
+            || self.free_place(true).is_some()
+            || (!with_log && self.free_place(false).is_some())
+        {
             return true;
         }
         let mut b = itoa::Buffer::new();
@@ -723,6 +728,9 @@ impl Supervisor {
             fs::statat(&dir, c"log", AtFlags::empty())
                 .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory)
         });
+        if has_log && !self.room_for(name, true) {
+            return;
+        }
         let pipe = if has_log {
             match pipe_with(PipeFlags::CLOEXEC) {
                 Ok(p) => Some(p),

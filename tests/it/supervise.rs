@@ -2203,3 +2203,25 @@ fn invalid_number_files_are_said() {
     let tally = fs::metadata(root.path().join("run/service/g/supervise/death_tally")).unwrap().len();
     assert!(tally > 0, "no death recorded");
 }
+
+/// The table holds 256 entries, a logger counting as one: 256 services
+/// without loggers are all supervised; a 257th is refused, and said.
+#[test]
+fn table_holds_256_services_without_loggers() {
+    let root = Root::new();
+    for i in 0..257 {
+        service(&root, &format!("s{i:03}"), "exec sleep 4712000");
+    }
+    let mut c = root.init(&["sh", "-c", "sleep 100"]).start();
+    wait_state(&svc_dir(&root, "s255"), "up (pid ");
+    wait_until("256 running", Duration::from_secs(30), || running("sleep 4712000") == 256);
+    assert!(!svc_dir(&root, "s256").join("supervise").exists(), "a 257th supervised");
+    c.signal(15);
+    let o = c.wait();
+    assert!(
+        o.stderr.contains("init: warning: too many services (the limit is 256 with loggers): not supervising s256\n"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stderr.matches("too many services").count(), 1, "{}", o.stderr);
+}
