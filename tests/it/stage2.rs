@@ -721,3 +721,41 @@ fn a_closing_fd_that_is_not_open_is_said_and_not_waited_for() {
         assert_eq!((o.code(), o.stdout.as_str(), o.stderr.as_str()), (0, "cmd\n", warning), "{v}");
     }
 }
+
+/// An exitcode file that holds no exit code (not a number from 0 to 255)
+/// is said at the exit, and the code the container had is kept.
+#[test]
+fn an_invalid_exit_code_file_is_said() {
+    for bad in ["bogus", "256", ""] {
+        let root = Root::new();
+        root.file(
+            "/etc/cont-init.d/10-bad",
+            &format!("#!/bin/sh\nprintf '{bad}' > /run/s6-linux-init-container-results/exitcode; touch /tmp/done\n"),
+            0o755,
+        );
+        let mut c = root.init(&[]).start();
+        wait_until("cont-init", Duration::from_secs(10), || root.path().join("tmp/done").exists());
+        c.signal(15);
+        let o = c.wait();
+        assert_eq!(o.code(), 0, "{bad}: {}", o.stderr);
+        assert!(
+            o.stderr.contains(
+                "init: warning: invalid exit code in /run/s6-linux-init-container-results/exitcode: exiting with 0\n"
+            ),
+            "{bad}: {}",
+            o.stderr
+        );
+    }
+    // A number with blanks around it is one.
+    let root = Root::new();
+    root.file(
+        "/etc/cont-init.d/10-ok",
+        "#!/bin/sh\nprintf ' 4 \\n' > /run/s6-linux-init-container-results/exitcode\n",
+        0o755,
+    );
+    let o = root
+        .init(&["sh", "-c", "sleep 0.2; s6-svscanctl -t /run/service 2>/dev/null || /run/s6/basedir/bin/halt"])
+        .run();
+    assert_eq!(o.code(), 4, "{}", o.stderr);
+    assert!(!o.stderr.contains("invalid exit code"), "{}", o.stderr);
+}

@@ -554,7 +554,7 @@ impl Pid1 {
         }
         self.sup.flush_all();
         let code = self.exit.unwrap_or(exit::OK);
-        runtime::read_exitcode().unwrap_or(code)
+        runtime::final_exitcode(code)
     }
 
     /// `s6-svscanctl -a` (and SIGHUP in the v2 layout): new services in

@@ -528,17 +528,39 @@ fn exitcode_written(f: rustix::fd::BorrowedFd<'_>, content: &[u8]) -> bool {
         || EXIT_MARK[2].load(Relaxed) != st.st_ctime_nsec as u64
 }
 
-/// The exit code in the v3 file, if someone (we, a finish script, `halt`)
-/// wrote a valid one since it was set to 0.
-pub fn read_exitcode() -> Option<u8> {
+/// What the exitcode file says, if someone (we, a finish script, `halt`)
+/// wrote it since it was set to 0: `Some(Err(()))` for no exit code
+/// (not a number from 0 to 255).
+fn exitcode_now() -> Option<Result<u8, ()>> {
     let f = fs::open(EXITCODE, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()).ok()?;
     let mut buf = [0u8; 16];
     let n = rustix::io::read(&f, &mut buf).ok()?;
     if !exitcode_written(f.as_fd(), &buf[..n]) {
         return None;
     }
-    let v = buf[..n].strip_suffix(b"\n").unwrap_or(&buf[..n]);
-    crate::base::num::parse_u64(v).filter(|&c| c <= 255).map(|c| c as u8)
+    let v = buf[..n].trim_ascii();
+    Some(crate::base::num::parse_u64(v).filter(|&c| c <= 255).map(|c| c as u8).ok_or(()))
+}
+
+/// The exit code in the v3 file, if someone wrote a valid one since it
+/// was set to 0.
+pub fn read_exitcode() -> Option<u8> {
+    exitcode_now()?.ok()
+}
+
+/// The code the container exits with: the exitcode file's, if someone
+/// wrote one there, else `code`. A file that holds no exit code is said,
+/// and `code` kept.
+pub fn final_exitcode(code: u8) -> u8 {
+    match exitcode_now() {
+        Some(Ok(c)) => c,
+        Some(Err(())) => {
+            let mut b = itoa::Buffer::new();
+            diag::warn(&[b"invalid exit code in ", EXITCODE.to_bytes(), b": exiting with ", b.format(code).as_bytes()]);
+            code
+        }
+        None => code,
+    }
 }
 
 /// v2's subdirectories of `/var/run/s6/etc`.
