@@ -73,6 +73,20 @@ pub fn list(dir: &[u8]) -> Option<&'static [&'static [u8]]> {
     Some(names)
 }
 
+/// [`list`], and when `dir` is there but cannot be listed (a file, a
+/// dangling link, no permission), said: the image meant something by it.
+pub fn list_said(dir: &[u8]) -> Option<&'static [&'static [u8]]> {
+    let l = list(dir);
+    if l.is_none()
+        && let Ok(path) = arena::cstr(&[dir])
+        && fs::lstat(path).is_ok()
+        && let Err(e) = fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+    {
+        diag::warn_sys(e, &[b"unable to open ", dir]);
+    }
+    l
+}
+
 /// Bytewise order. Directory listings are short, and core's sort costs
 /// kilobytes of code.
 fn insertion_sort(v: &mut [&[u8]]) {
@@ -335,7 +349,7 @@ impl Supervisor {
             Ok(d) => d,
             Err(e) => return diag::warn_sys(e, &[b"unable to open ", self.scandir.to_bytes()]),
         };
-        let Some(names) = list(services_d) else { return };
+        let Some(names) = list_said(services_d) else { return };
         let src = match arena::cstr(&[services_d]).and_then(|p| fs::open(p, DIRF, Mode::empty())) {
             Ok(d) => d,
             Err(e) => return diag::warn_sys(e, &[b"unable to open ", services_d]),

@@ -759,3 +759,27 @@ fn an_invalid_exit_code_file_is_said() {
     assert_eq!(o.code(), 4, "{}", o.stderr);
     assert!(!o.stderr.contains("invalid exit code"), "{}", o.stderr);
 }
+
+/// A stage directory that is there but cannot be listed (a file, a
+/// dangling link) is said, and the container goes on without it.
+#[test]
+fn a_stage_directory_that_cannot_be_listed_is_said() {
+    let root = Root::new();
+    root.file("/etc/services.d", "not a directory\n", 0o644);
+    std::os::unix::fs::symlink("/nowhere", root.path().join("etc/cont-init.d")).unwrap();
+    root.file("/etc/cont-finish.d", "", 0o644);
+    let o = root.init(&["sh", "-c", "exit 3"]).run();
+    assert_eq!(o.code(), 3, "{}", o.stderr);
+    for want in [
+        "init: warning: unable to open /etc/cont-init.d: No such file or directory\n",
+        "init: warning: unable to open /etc/services.d: Not a directory\n",
+        "init: warning: unable to open /etc/cont-finish.d: Not a directory\n",
+    ] {
+        assert_eq!(o.stderr.matches(want).count(), 1, "{want}: {}", o.stderr);
+    }
+    // Absent: nothing said.
+    let root = Root::new();
+    let o = root.init(&["true"]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("unable to open"), "{}", o.stderr);
+}

@@ -438,8 +438,8 @@ fn dir_of(base: &[u8], sub: &[u8]) -> Result<&'static [u8], Errno> {
 }
 
 fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
-    let fix = stage::list(dir_of(base, b"fix-attrs.d")?);
-    let init = stage::list(dir_of(base, b"cont-init.d")?);
+    let fix = stage::list_said(dir_of(base, b"fix-attrs.d")?);
+    let init = stage::list_said(dir_of(base, b"cont-init.d")?);
     let n = 2 + fix.map_or(0, |f| f.len() + 2) + init.map_or(0, |i| i.len() + 2);
     let items = arena::alloc_slice(n, Item::Hook)?;
     let mut k = 0;
@@ -467,7 +467,7 @@ fn stage2_items(s: &Settings, base: &[u8]) -> Result<&'static [Item], Errno> {
 }
 
 fn finish_items(base: &[u8]) -> Result<&'static [Item], Errno> {
-    let Some(names) = stage::list(dir_of(base, b"cont-finish.d")?) else { return Ok(&[]) };
+    let Some(names) = stage::list_said(dir_of(base, b"cont-finish.d")?) else { return Ok(&[]) };
     let items = arena::alloc_slice(names.len() + 2, Item::FinishBegin)?;
     for (i, n) in names.iter().enumerate() {
         items[i + 1] = Item::Finish(n);

@@ -1,7 +1,7 @@
 //! Stage 2 and 3 items: directory listings in s6-overlay's order, and how a
 //! script is started (including one whose execute bit is missing).
 use crate::base::exit;
-pub use crate::supervise::scan::list;
+pub use crate::supervise::scan::{list, list_said};
 pub use crate::supervise::script::{bad_interpreter, parse_shebang};
 use crate::sys::arena;
 use crate::sys::argv::{Argv, Vec0};
