@@ -74,6 +74,7 @@ impl Reaper {
             chdir: None,
             report,
             who: b"",
+            parent_reports: false,
         })
     }
 

@@ -257,6 +257,7 @@ impl CatchAll {
             chdir: Some(Cwd::Path(c"/")),
             report: diag::child_fatal,
             who: b"",
+            parent_reports: false,
         };
         self.restart_at = None;
         self.started = Instant::now();

@@ -723,8 +723,8 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    crate::sys::spawn::reaped(pid);
-                    if !self.sup.on_exit(pid, status) {
+                    let failed = crate::sys::spawn::reaped(pid);
+                    if !self.sup.on_exit(pid, status, failed) {
                         self.on_exit(pid, status);
                     }
                 }
@@ -747,7 +747,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status) {
+                    if !self.sup.on_exit(pid, status, None) {
                         self.on_exit(pid, status);
                     }
                 }
@@ -1032,6 +1032,7 @@ impl Pid1 {
             chdir: None,
             report: crate::base::diag::child_fatal,
             who: b"",
+            parent_reports: false,
         };
         match spawn(&sp) {
             Ok(pid) => self.job = Some(Job { pid, item, timed_out: false }),
@@ -1105,6 +1106,7 @@ impl Pid1 {
             chdir: None,
             report: crate::base::diag::child_fatal,
             who: b"",
+            parent_reports: false,
         };
         match spawn(&sp) {
             Ok(pid) => {

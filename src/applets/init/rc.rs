@@ -653,6 +653,7 @@ impl Pid1 {
             chdir: None,
             report: crate::base::diag::child_fatal,
             who: b"",
+            parent_reports: false,
         })
     }
 
