@@ -316,7 +316,7 @@ fn with_contenv_and_printcontenv_skip_names_that_are_not_variables() {
 }
 
 /// fix-attrs.d, cont-init.d and cont-finish.d that are files, not
-/// directories, are as if missing: no section, no warning.
+/// directories, are as if missing (no section), and said.
 #[test]
 fn stage_directories_that_are_files_count_as_missing() {
     let none = Root::new().init(&["echo", "cmd"]).run();
@@ -327,7 +327,11 @@ fn stage_directories_that_are_files_count_as_missing() {
     let o = root.init(&["echo", "cmd"]).run();
     assert_eq!((o.code(), o.stdout.as_str()), (0, "cmd\n"), "{}", o.stderr);
     assert_eq!(progress(&o.stderr), progress(&none.stderr), "{}", o.stderr);
-    assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+    for d in ["fix-attrs.d", "cont-init.d", "cont-finish.d"] {
+        let said = format!("init: warning: unable to open /etc/{d}: Not a directory\n");
+        assert_eq!(o.stderr.matches(&said).count(), 1, "{}", o.stderr);
+    }
+    assert_eq!(o.stderr.matches("warning").count(), 3, "{}", o.stderr);
 }
 
 #[test]
@@ -750,12 +754,13 @@ fn an_invalid_exit_code_file_is_said() {
     let root = Root::new();
     root.file(
         "/etc/cont-init.d/10-ok",
-        "#!/bin/sh\nprintf ' 4 \\n' > /run/s6-linux-init-container-results/exitcode\n",
+        "#!/bin/sh\nprintf ' 4 \\n' > /run/s6-linux-init-container-results/exitcode; touch /tmp/done\n",
         0o755,
     );
-    let o = root
-        .init(&["sh", "-c", "sleep 0.2; s6-svscanctl -t /run/service 2>/dev/null || /run/s6/basedir/bin/halt"])
-        .run();
+    let mut c = root.init(&[]).start();
+    wait_until("cont-init", Duration::from_secs(10), || root.path().join("tmp/done").exists());
+    c.signal(15);
+    let o = c.wait();
     assert_eq!(o.code(), 4, "{}", o.stderr);
     assert!(!o.stderr.contains("invalid exit code"), "{}", o.stderr);
 }

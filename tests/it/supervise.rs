@@ -2093,19 +2093,22 @@ exec sleep 1000";
     assert_eq!(o.code(), 3, "{}", o.stderr);
 }
 
-/// A `run` the kernel cannot exec (no `#!`, not a binary): the child says
-/// so as s6-supervise's does, naming the service.
+/// A `run` the kernel cannot exec (no `#!`, not a binary) is said as
+/// s6-supervise says it, naming the service: a failed spawn; under
+/// qemu-user (a fork, whose failure PID 1 does not learn of) the child
+/// says it as s6-supervise's child does.
 #[test]
 fn a_run_that_cannot_be_executed_is_reported_by_name() {
     let root = Root::new();
     root.file("/etc/services.d/bad/run", "echo hi\n", 0o755);
     let o = root.init(&["sleep", "0.5"]).run();
     assert_eq!(o.code(), 0, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("s6-supervise bad (child): fatal: unable to exec ./run: Exec format error\n"),
-        "{}",
-        o.stderr
-    );
+    let said = if emulated() {
+        "s6-supervise bad (child): fatal: unable to exec ./run: Exec format error\n"
+    } else {
+        "s6-supervise bad: warning: unable to spawn ./run (waiting 60 seconds): Exec format error\n"
+    };
+    assert!(o.stderr.contains(said), "{}", o.stderr);
     assert!(!o.stderr.contains("init: fatal"), "{}", o.stderr);
 }
 
