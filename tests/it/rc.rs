@@ -1368,3 +1368,39 @@ fn v3_shutdown_is_bounded_when_scripts_ignore_term() {
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}: {}", t.elapsed(), o.stderr);
     assert_eq!(log(&root), vec!["cont-finish"], "{}", o.stderr);
 }
+
+/// Under `S6_BEHAVIOUR_IF_STAGE2_FAILS=2` the boot's failure stops the
+/// container once the boot transition is over, as v3's rc.init acts on
+/// its s6-rc's code: what does not depend on the failed service still
+/// completes (an `up` is not cut short), and is brought down again. The
+/// same for a failing cont-init script (`legacy-cont-init`).
+#[test]
+fn a_boot_failure_lets_independent_branches_complete() {
+    for init_fails in [false, true] {
+        let root = Root::new();
+        with_execlineb(&root);
+        if init_fails {
+            root.file("/etc/cont-init.d/10-bad", "#!/bin/sh\nsleep 0.3\nexit 4\n", 0o755);
+            oneshot(&root, "after", &["base"]);
+        } else {
+            root.file(&format!("{RCD}/bad/type"), "oneshot\n", 0o644);
+            root.file(&format!("{RCD}/bad/up"), "sh -c \"sleep 0.3; exit 3\"\n", 0o644);
+            oneshot(&root, "after", &["bad"]);
+        }
+        root.file(&format!("{RCD}/slow/type"), "oneshot\n", 0o644);
+        root.file(&format!("{RCD}/slow/up"), "sh -c \"sleep 1; echo up slow >> /tmp/log\"\n", 0o644);
+        root.file(&format!("{RCD}/slow/down"), "sh -c \"echo down slow >> /tmp/log\"\n", 0o644);
+        oneshot(&root, "next", &["slow"]);
+        user(&root, &["after", "slow", "next"]);
+        let o = root.init(&["sh", "-c", "echo cmd >> /tmp/log"]).env("S6_BEHAVIOUR_IF_STAGE2_FAILS", "2").run();
+        assert_eq!(o.code(), if init_fails { 4 } else { 3 }, "{}", o.stderr);
+        let lines = log(&root);
+        assert_eq!(
+            lines.iter().filter(|l| !l.starts_with("down next")).cloned().collect::<Vec<_>>(),
+            ["up slow", "up next", "down slow"],
+            "{}",
+            o.stderr
+        );
+        assert!(o.stderr.contains("rc.init: fatal: stopping the container.\n"), "{}", o.stderr);
+    }
+}

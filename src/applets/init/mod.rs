@@ -122,6 +122,11 @@ struct Pid1 {
     /// v3, policy 2: the first failing cont-init script's code, acted on
     /// after the last script.
     init_failed: Option<u8>,
+    /// v3, policy 2: `fix-attrs` or `legacy-cont-init` failed, with this
+    /// code: the oneshot fails when its step is judged (`rc_check`), and
+    /// the policy acts once the boot transition is over, as v3's rc.init
+    /// does once its s6-rc has returned.
+    internal_failed: Option<u8>,
     /// v3's `fix-attrs` oneshot: whether it applied a file, and whether
     /// one failed (judged after the last, as v3's script does).
     fix: (bool, bool),
@@ -246,6 +251,7 @@ fn container(args: Args) -> u8 {
         log,
         cmd_stale,
         init_failed: None,
+        internal_failed: None,
         fix: (false, false),
     };
     st.sup.legacy = v3;
@@ -937,11 +943,14 @@ impl Pid1 {
             }
             if self.s.stage2_fails >= 2 {
                 self.rc_internal_failed(crate::s6::rc::Internal::ContInit, 1);
-                return self.push(Event::Failed(code, Item::Rc));
+                self.internal_failed = Some(code);
+                return;
             }
         }
         if item == Item::FixEnd && self.rc.is_some() && self.fix_judged() {
-            return self.push(Event::Failed(1, Item::Rc));
+            // `legacy-cont-init` depends on it: cont-init.d never runs.
+            self.internal_failed = Some(1);
+            return self.cut_init_items();
         }
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
         if self.rc.is_some()

@@ -422,7 +422,11 @@ impl Pid1 {
             self.m.hold_services(now.after_ms(self.s.services_grace_ms));
             rc.swept = true;
         }
-        let failed = if rc.boot || matches!(self.m.phase, Phase::Stage2) { rc.failed.take() } else { None };
+        // The boot's failure is acted on once its transition is over
+        // (independent branches complete first), as v3's rc.init acts on
+        // its s6-rc's code; MAXTIME's at once (its s6-rc has returned).
+        let over = !rc.boot || rc.expired;
+        let failed = if over && matches!(self.m.phase, Phase::Stage2) { rc.failed.take() } else { None };
         self.rc = Some(rc);
         if let Some(code) = failed {
             self.rc_failed(code);
@@ -458,7 +462,17 @@ impl Pid1 {
                     }
                 };
                 let pending = self.items[self.next..].iter().any(mine) || self.job.is_some_and(|j| mine(&j.item));
-                (!pending || !matches!(self.m.phase, Phase::Stage2)).then_some(true)
+                if pending && matches!(self.m.phase, Phase::Stage2) {
+                    return None;
+                }
+                // Failed under policy 2 (said when judged): the oneshot fails.
+                match self.internal_failed.take() {
+                    Some(code) => {
+                        rc.failed.get_or_insert(code);
+                        Some(false)
+                    }
+                    None => Some(true),
+                }
             }
             // v3's `legacy-services` up waits for them (`s6-svwait -u`, or
             // `-U` where they have a notification-fd), bounded by MAXTIME:
@@ -730,8 +744,9 @@ impl Pid1 {
     /// MAXTIME expired during the boot, as v3's `s6-rc` timing out while
     /// its runner runs cont-init.d: the script that runs is left to run
     /// on its own (no longer waited for), and the fix-attrs.d and
-    /// cont-init.d steps after it never run.
-    fn cut_init_items(&mut self) {
+    /// cont-init.d steps after it never run. (And `fix-attrs` failed
+    /// under policy 2: `legacy-cont-init` never starts.)
+    pub(super) fn cut_init_items(&mut self) {
         let init = |it: &Item| {
             matches!(it, Item::FixBegin | Item::Fix(_) | Item::FixEnd | Item::InitBegin | Item::Init(_) | Item::InitEnd)
         };
