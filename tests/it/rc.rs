@@ -1188,7 +1188,9 @@ fn v3_progress_lines_at_boot_and_stop() {
     root.file("/etc/services.d/b/run", "#!/bin/sh\nexec sleep 100\n", 0o755);
     root.file("/etc/services.d/b/notification-fd", "3\n", 0o644);
     let o = root.init(&["true"]).run();
-    let lines: Vec<&str> = o.stderr.lines().collect();
+    // (`o successfully started` may come between: `legacy-services`
+    // started when `o` was up, and its line follows, as s6-rc's.)
+    let lines: Vec<&str> = o.stderr.lines().filter(|l| !l.starts_with("s6-rc: info: service o ")).collect();
     let at = lines.iter().position(|l| *l == "s6-rc: info: service legacy-services: starting").unwrap();
     assert_eq!(
         lines[at + 1..at + 4],
@@ -1403,4 +1405,23 @@ fn a_boot_failure_lets_independent_branches_complete() {
         );
         assert!(o.stderr.contains("rc.init: fatal: stopping the container.\n"), "{}", o.stderr);
     }
+}
+
+/// `-v2` lines in s6-rc's order: `successfully started` comes after the
+/// `starting` lines of the dependents it let start (so a boot shows
+/// `legacy-cont-init: starting` before `fix-attrs successfully started`).
+#[test]
+fn successfully_started_follows_the_dependents_it_released() {
+    let root = Root::new();
+    with_execlineb(&root);
+    oneshot(&root, "a", &[]);
+    oneshot(&root, "b", &["a"]);
+    user(&root, &["b"]);
+    let o = root.init(&["true"]).env("S6_VERBOSITY", "2").run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let at =
+        |l: &str| o.stderr.find(&format!("s6-rc: info: service {l}\n")).unwrap_or_else(|| panic!("{l}: {}", o.stderr));
+    assert!(at("a: starting") < at("b: starting"), "{}", o.stderr);
+    assert!(at("b: starting") < at("a successfully started"), "{}", o.stderr);
+    assert!(at("legacy-cont-init: starting") < at("fix-attrs successfully started"), "{}", o.stderr);
 }

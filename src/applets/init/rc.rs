@@ -385,17 +385,19 @@ impl Pid1 {
                 if let Some(ok) = r {
                     self.rc_done(&mut rc, i as u16, ok);
                     changed = true;
+                    if ok {
+                        // As s6-rc: what it lets start starts, then its
+                        // `successfully started` line.
+                        self.rc_start_next(&mut rc);
+                        self.rc_say_done(&rc, i as u16);
+                    }
                 }
             }
-            // `state` once for the transitions that just ended, before
-            // what depends on them starts (and may read it).
+            changed |= self.rc_start_next(&mut rc);
+            // And once for what ended and let nothing start.
             if rc.dirty {
                 live::write_state(&rc.db, rc.up);
                 rc.dirty = false;
-            }
-            while let Some(i) = rc.plan.next(&rc.db) {
-                changed = true;
-                self.rc_start(&mut rc, i);
             }
             if !changed {
                 break;
@@ -672,24 +674,35 @@ impl Pid1 {
     }
 
     fn rc_done(&mut self, rc: &mut Rc, i: u16, ok: bool) {
-        let s = rc.db.get(i);
         let up = rc.plan.up;
         rc.plan.done(i, ok);
         rc.until[i as usize] = None;
         if ok {
             rc.up[i as usize] = up;
             rc.dirty = true;
-            say(
-                rc,
-                self.s.verbosity,
-                2,
-                &[
-                    b"s6-rc: info: service ",
-                    s.name,
-                    if up { b" successfully started" } else { b" successfully stopped" },
-                ],
-            );
         }
+    }
+
+    /// Start what may start now; whether anything did. `state` first, once
+    /// for the transitions that ended since it was written: what starts
+    /// may read it.
+    fn rc_start_next(&mut self, rc: &mut Rc) -> bool {
+        let mut any = false;
+        while let Some(i) = rc.plan.next(&rc.db) {
+            if rc.dirty {
+                live::write_state(&rc.db, rc.up);
+                rc.dirty = false;
+            }
+            any = true;
+            self.rc_start(rc, i);
+        }
+        any
+    }
+
+    /// s6-rc's line for a transition that succeeded (`rc_done`).
+    fn rc_say_done(&self, rc: &Rc, i: u16) {
+        let what: &[u8] = if rc.plan.up { b" successfully started" } else { b" successfully stopped" };
+        say(rc, self.s.verbosity, 2, &[b"s6-rc: info: service ", rc.db.get(i).name, what]);
     }
 
     /// s6-rc's failure line (after the line of the program that failed,
