@@ -510,11 +510,15 @@ impl Supervisor {
             // directory (one pruned whose supervisors have not both
             // exited yet is back: it is supervised anew once they have);
             // a link pointed elsewhere is a new service, a renamed or
-            // second link to a supervised one is that one.
+            // second link to a supervised one is that one. (A logger is
+            // its service's `log/`, never an entry, except an s6-rc
+            // consumer, which is a service of its own.)
             let same = |i: usize| {
                 let s = &self.svcs[i];
                 let freed = s.gone && s.exited.is_some() && s.peer.is_none_or(|l| self.svcs[l].exited.is_some());
-                !s.st.log && !freed && fs::fstat(&s.dir).is_ok_and(|d| d.st_dev == st.st_dev && d.st_ino == st.st_ino)
+                (!s.st.log || s.pinned)
+                    && !freed
+                    && fs::fstat(&s.dir).is_ok_and(|d| d.st_dev == st.st_dev && d.st_ino == st.st_ino)
             };
             if let Some(i) = (0..self.svcs.len()).find(|&i| same(i)) {
                 let peer = self.svcs[i].peer;

@@ -1425,3 +1425,35 @@ fn successfully_started_follows_the_dependents_it_released() {
     assert!(at("b: starting") < at("a successfully started"), "{}", o.stderr);
     assert!(at("legacy-cont-init: starting") < at("fix-attrs successfully started"), "{}", o.stderr);
 }
+
+/// A rescan (`s6-svscanctl -a`, `-an`, a service linked in by
+/// `s6-svlink`) leaves an s6-rc pipeline's consumer to its supervisor, as
+/// every service already supervised: it was taken for a new service, and
+/// a second consumer was started every second (`s6-log` then failing on
+/// its logdir's lock) while the first one ran unsupervised.
+#[test]
+fn a_rescan_leaves_pipeline_consumers_alone() {
+    let root = Root::new();
+    with_execlineb(&root);
+    root.file(&format!("{RCD}/prod/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/prod/producer-for"), "cons\n", 0o644);
+    root.file(&format!("{RCD}/prod/run"), "#!/bin/sh\nwhile :; do echo tick; sleep 0.1; done\n", 0o755);
+    root.file(&format!("{RCD}/cons/type"), "longrun\n", 0o644);
+    root.file(&format!("{RCD}/cons/consumer-for"), "prod\n", 0o644);
+    root.file(&format!("{RCD}/cons/run"), "#!/bin/sh\necho run cons >> /tmp/log\nexec cat > /tmp/cons.out\n", 0o755);
+    root.file(&format!("{RCD}/cons/pipeline-name"), "mypipe\n", 0o644);
+    user(&root, &["mypipe"]);
+    let script = "PATH=/command:$PATH
+until [ -s /tmp/cons.out ]; do sleep 0.05; done
+before=$(s6-svstat -o pid /run/service/cons)
+s6-svscanctl -an /run/service; sleep 1.5
+s6-svscanctl -a /run/service; sleep 1.5
+after=$(s6-svstat -o pid /run/service/cons)
+echo \"$before $after\"; s6-svstat -o up /run/service/cons";
+    let o = root.init(&["sh", "-c", script]).run();
+    assert_eq!(o.code(), 0, "{}", o.stderr);
+    let w: Vec<&str> = o.stdout.split_whitespace().collect();
+    assert_eq!(w.len(), 3, "{}: {}", o.stdout, o.stderr);
+    assert_eq!((w[0] == w[1], w[2]), (true, "true"), "{}: {}", o.stdout, o.stderr);
+    assert_eq!(log(&root), ["run cons"], "a second consumer: {}", o.stderr);
+}
