@@ -1,6 +1,7 @@
 //! PID 1 behaviour: exit codes, reaping, signals, shutdown timing, signal
 //! state inheritance, and running when not PID 1.
 use crate::harness::*;
+use std::fs;
 use std::time::{Duration, Instant};
 
 #[test]
@@ -414,4 +415,51 @@ fn a_variable_given_twice_keeps_its_last_value() {
         .run();
     assert_eq!((o.code(), o.stdout.as_str()), (0, "second\n"), "{}", o.stderr);
     assert!(!o.stderr.contains("warning"), "{}", o.stderr);
+}
+
+/// Processes that joined the container from outside (`docker exec`'s,
+/// whose parent is outside the namespace: their parent pid reads 0) get
+/// the final TERM and the grace, as under v3's `kill -1` then sleep, with
+/// the catch-all logger too: one that traps TERM finishes its clean-up,
+/// one that ignores it is killed at `S6_KILL_GRACETIME`. (They were left
+/// to the namespace's end: killed at once by the kernel.)
+#[test]
+fn processes_joined_from_outside_get_the_grace() {
+    for logging in ["0", "1"] {
+        let root = Root::new();
+        let mut c = root
+            .init(&[])
+            .env("S6_KILL_GRACETIME", "1500")
+            .env("S6_LOGGING", logging)
+            .timeout(Duration::from_secs(20))
+            .start();
+        let p = c.pid1();
+        let join = |script: &str| {
+            std::process::Command::new("nsenter")
+                .args(["-t", &p.to_string(), "-p", "-m", "-r", "-w", "/bin/sh", "-c", script])
+                .stdin(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let mut a = join(
+            "trap 'sleep 0.5; echo cleaned >> /tmp/x; exit 0' TERM; echo a >> /tmp/started; \
+             while :; do sleep 0.05; done",
+        );
+        let mut b = join("trap '' TERM; echo b >> /tmp/started; exec sleep 4712600");
+        wait_until("both joined", Duration::from_secs(10), || {
+            fs::read_to_string(root.path().join("tmp/started")).is_ok_and(|s| s.lines().count() == 2)
+        });
+        let t = c.signal(15);
+        let o = c.wait();
+        let took = t.elapsed();
+        assert_eq!(o.code(), 0, "{}", o.stderr);
+        assert_eq!(
+            fs::read_to_string(root.path().join("tmp/x")).unwrap_or_default(),
+            "cleaned\n",
+            "S6_LOGGING={logging}"
+        );
+        assert!(took >= Duration::from_millis(1400) && took < Duration::from_secs(5), "{took:?} S6_LOGGING={logging}");
+        let _ = a.wait();
+        let _ = b.wait();
+    }
 }

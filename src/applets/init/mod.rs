@@ -77,6 +77,10 @@ use stages::{Action, Event, Item, Phase, Stages};
 /// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
+/// How often the final grace looks again at processes we did not start
+/// (see `Pid1::others_left`).
+const OTHERS_POLL_MS: u64 = 10;
+
 /// A stage-2/3 child being waited for.
 #[derive(Clone, Copy, Debug)]
 struct Job {
@@ -508,7 +512,7 @@ impl stages::Facts for Pid1 {
         self.rc.as_ref().is_some_and(|r| r.stopping && !r.plan.finished())
     }
     fn children(&self) -> bool {
-        !self.no_children
+        !self.no_children || self.others_left()
     }
 }
 
@@ -517,8 +521,11 @@ impl Pid1 {
         while self.exit.is_none() {
             let now = Instant::now();
             let log = self.log.as_ref().and_then(|l| l.restart_at);
-            let deadline =
-                [self.m.deadline(now), self.sup.deadline(), self.rc_deadline(), log].into_iter().flatten().min();
+            let others = self.others_poll(now);
+            let deadline = [self.m.deadline(now), self.sup.deadline(), self.rc_deadline(), log, others]
+                .into_iter()
+                .flatten()
+                .min();
             let mut events =
                 [epoll::Event { flags: epoll::EventFlags::empty(), data: epoll::EventData::new_u64(0) }; 32];
             let n = self.sup.wait_events(&mut events, deadline, now);
@@ -763,7 +770,7 @@ impl Pid1 {
             // As a subreaper, grandchildren re-parented to us after the
             // KILL round were not signalled yet.
             if !self.pid1 || self.logger().is_some() {
-                tree::signal_descendants(self.me, signal::SIGKILL, self.logger());
+                tree::signal_descendants(self.me, signal::SIGKILL, self.logger(), self.pid1);
             }
         }
     }
@@ -1142,9 +1149,24 @@ impl Pid1 {
         if self.pid1 && self.logger().is_none() {
             raw::kill_everything(sig) != Err(Errno::SRCH)
         } else {
-            tree::signal_descendants(self.me, sig, self.logger());
+            tree::signal_descendants(self.me, sig, self.logger(), self.pid1);
             true
         }
+    }
+
+    /// As the namespace's init: processes we did not start are left
+    /// (`docker exec`'s, whose parent is outside), which the final TERM
+    /// reached: they get the grace too, as under v3's `kill -1`, then
+    /// sleep. Their exits do not wake us ([`OTHERS_POLL_MS`]).
+    fn others_left(&self) -> bool {
+        self.pid1 && raw::kill_everything(0).is_ok()
+    }
+
+    /// The final grace, with only processes we did not start left: when
+    /// to look at them again.
+    fn others_poll(&self, now: Instant) -> Option<Instant> {
+        (matches!(self.m.phase, stages::Phase::Final { .. }) && self.no_children && self.others_left())
+            .then(|| now.after_ms(OTHERS_POLL_MS))
     }
 
     /// The catch-all logger's pid: spared by the final signals, it stops

@@ -13,11 +13,17 @@ use rustix::process::Pid;
 /// several passes (each TERM/KILL round rescans).
 pub const MAX_TREE: usize = 4096;
 
-/// Signal every descendant of `me` but `spare` with `sig`. Returns how many
-/// were signalled.
-pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
+/// Signal every descendant of `me` but `spare` with `sig`; with
+/// `outsiders` (`me` is the namespace's init), the processes whose parent
+/// is outside the namespace too (`docker exec`'s: their parent pid reads
+/// 0), and theirs. Returns how many were signalled.
+pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>, outsiders: bool) -> usize {
     let mut set = heapless::Vec::<i32, MAX_TREE>::new();
     let _ = set.push(me.as_raw_nonzero().get());
+    if outsiders {
+        let _ = set.push(0);
+    }
+    let roots = set.len();
     // Repeat until a pass adds nothing: a child listed after its parent is
     // found in the same pass, one listed before it in the next.
     loop {
@@ -35,7 +41,7 @@ pub fn signal_descendants(me: Pid, sig: u32, spare: Option<Pid>) -> usize {
         }
     }
     let mut n = 0;
-    for &pid in set.iter().skip(1) {
+    for &pid in set.iter().skip(roots) {
         if let Some(p) = Pid::from_raw(pid)
             && Some(p) != spare
             && crate::sys::raw::kill_pid(p, sig).is_ok()
