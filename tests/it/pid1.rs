@@ -184,19 +184,29 @@ fn no_cmd_runs_until_signalled() {
     assert_eq!(o.code(), 0);
 }
 
+/// v3's signals (TERM QUIT INT USR1 USR2 PWR WINCH) go to the CMD; SIGHUP
+/// does not (it was forwarded too).
 #[test]
 fn receive_signals_forwards_to_the_cmd() {
     let root = Root::new();
     let mut c = root
-        .init(&["sh", "-c", "trap 'echo got-hup' HUP; trap 'echo got-term; sleep 0.2; exit 3' TERM; echo ready; while :; do sleep 0.05; done"])
+        .init(&[
+            "sh",
+            "-c",
+            "trap 'echo got-hup' HUP; trap 'echo got-usr1' USR1; trap 'echo got-term; sleep 0.2; exit 3' TERM; \
+             echo ready; while :; do sleep 0.05; done",
+        ])
         .env("S6_CMD_RECEIVE_SIGNALS", "1")
         .start();
     c.wait_stdout("ready");
     c.signal(1);
-    c.wait_stdout("got-hup");
+    std::thread::sleep(Duration::from_millis(300));
+    c.signal(10);
+    c.wait_stdout("got-usr1");
     c.signal(15);
     let o = c.wait();
     assert!(o.stdout.contains("got-term"), "{}", o.stdout);
+    assert!(!o.stdout.contains("got-hup"), "{}", o.stdout);
     assert_eq!(o.code(), 3);
 }
 

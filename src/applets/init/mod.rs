@@ -74,7 +74,8 @@ use rustix::process::{Pid, WaitOptions, WaitStatus};
 pub use settings::{DEFAULT_PATH, Settings};
 use stages::{Action, Event, Item, Phase, Stages};
 
-/// Signals read but not acted on (forwarded with `S6_CMD_RECEIVE_SIGNALS`).
+/// Signals read besides the shutdown ones: SIGHUP rescans (v2 layout), SIGQUIT
+/// and SIGWINCH are forwarded with `S6_CMD_RECEIVE_SIGNALS`.
 const OTHER: [u32; 3] = [signal::SIGHUP, signal::SIGQUIT, signal::SIGWINCH];
 
 /// How often the final grace looks again at processes we did not start
@@ -533,7 +534,7 @@ impl Pid1 {
                 // SIGCHLD: reaping follows every wake-up.
                 if sig != signal::SIGCHLD {
                     // v2's PID 1, s6-svscan, rescans on SIGHUP.
-                    if sig == signal::SIGHUP && !self.sup.legacy && !self.s.receive_signals {
+                    if sig == signal::SIGHUP && !self.sup.legacy {
                         self.update(true, Some(supervise::Prune::Soft));
                     }
                     self.event(Event::Signal(sig));

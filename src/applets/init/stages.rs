@@ -29,6 +29,18 @@ use crate::sys::signal;
 /// TERM halt, INT reboot, USR1 poweroff, USR2 halt, PWR poweroff).
 pub const SHUTDOWN: [u32; 5] = [signal::SIGTERM, signal::SIGINT, signal::SIGUSR1, signal::SIGUSR2, signal::SIGPWR];
 
+/// What `S6_CMD_RECEIVE_SIGNALS` forwards to a running CMD, as v3 (SIGHUP
+/// stays PID 1's: a rescan).
+pub const FORWARDED: [u32; 7] = [
+    signal::SIGTERM,
+    signal::SIGQUIT,
+    signal::SIGINT,
+    signal::SIGUSR1,
+    signal::SIGUSR2,
+    signal::SIGPWR,
+    signal::SIGWINCH,
+];
+
 /// One step of stage 2 or 3, in order. Section markers print progress lines.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Item {
@@ -282,7 +294,7 @@ impl Stages {
                 self.stop(now, &mut a);
             }
             Event::Signal(sig) => {
-                if self.c.receive_signals && matches!(self.phase, Phase::Up) && f.cmd() {
+                if self.c.receive_signals && matches!(self.phase, Phase::Up) && f.cmd() && FORWARDED.contains(&sig) {
                     a.push(Action::Forward);
                 } else if SHUTDOWN.contains(&sig) || (sig == signal::SIGQUIT && self.c.quit_stops) {
                     if self.delay.is_none() && self.c.stop_delay_ms > 0 && self.running() {
@@ -720,16 +732,18 @@ mod tests {
         }
     }
 
-    /// `S6_CMD_RECEIVE_SIGNALS`: every signal goes to a running CMD, which
-    /// decides; without a CMD, or before it, they act as usual.
+    /// `S6_CMD_RECEIVE_SIGNALS`: v3's signals go to a running CMD, which
+    /// decides (SIGHUP stays PID 1's); without a CMD, or before it, they
+    /// act as usual.
     #[test]
     fn signals_forwarded_to_the_cmd() {
         let c = Config { receive_signals: true, ..cfg(0) };
         let mut m = up(c);
         let f = F { cmd: true, ..F::default() };
-        for sig in [signal::SIGTERM, signal::SIGHUP, signal::SIGUSR1] {
+        for sig in [signal::SIGTERM, signal::SIGUSR1, signal::SIGWINCH, signal::SIGQUIT] {
             assert_eq!(m.step(Event::Signal(sig), &f), set(&[Forward]));
         }
+        assert_eq!(m.step(Event::Signal(signal::SIGHUP), &f), set(&[]));
         assert_eq!(m.phase, Phase::Up);
         assert_eq!(m.step(Event::CmdExited(143), &F::default()), set(&[WriteExitcode, StopServices, TermForeground]));
         assert_eq!(m.code, Some(143));
