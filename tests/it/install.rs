@@ -44,6 +44,9 @@ fn usrmerged_bin_symlink_stays_a_symlink_and_install_is_idempotent() {
     assert_eq!(fs::read_link(r.join("command/with-contenv")).unwrap(), Path::new("/package/admin/rs6/command/rs6"));
     // The v1/v2 names land in the real usr/bin, through which bin reaches them.
     assert_eq!(fs::read_link(r.join("usr/bin/with-contenv")).unwrap(), Path::new("/command/with-contenv"));
+    // s6-rc too (v3's symlinks tarball): `docker exec C s6-rc …` finds it
+    // on the image's PATH, which has no /command.
+    assert_eq!(fs::read_link(r.join("usr/bin/s6-rc")).unwrap(), Path::new("/command/s6-rc"));
     assert!(fs::symlink_metadata(r.join("bin/with-contenv")).unwrap().file_type().is_symlink());
     let before = listing(r);
     assert_eq!(install(r), (0, String::new()));
