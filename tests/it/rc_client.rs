@@ -243,8 +243,8 @@ s6-rc [ -l live ] diff\n\
 s6-rc [ -l live ] [ -a ] [ -u | -d | -D ] [ -p ] [ -v verbosity ] [ -t timeout ] [ -n dryrunthrottle ] change [ servicenames... ]\n\
 rc 0\n\
 s6-rc: info: service legacy-services: stopping\n\
-s6-rc: info: service legacy-services successfully stopped\n\
 s6-rc: info: service svc-a: stopping\n\
+s6-rc: info: service legacy-services successfully stopped\n\
 s6-rc: info: service svc-a successfully stopped\n\
 rc 0\n\
 rc 0\n\
