@@ -234,7 +234,6 @@ impl Scanner {
                 chdir: None,
                 report: diag::child_fatal,
                 who: b"",
-                parent_reports: false,
             };
             if let Err(e) = crate::sys::spawn::spawn_nowait(&sp) {
                 diag::warn_sys(e, &[b"unable to spawn ", file.to_bytes()]);
@@ -256,8 +255,8 @@ impl Scanner {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    let failed = crate::sys::spawn::reaped(pid);
-                    self.sup.on_exit(pid, status, failed);
+                    crate::sys::spawn::reaped(pid);
+                    self.sup.on_exit(pid, status);
                 }
                 Err(Errno::INTR) => {}
                 Ok(None) | Err(_) => return,

@@ -367,7 +367,6 @@ pub fn fghack(args: Args) -> u8 {
         chdir: None,
         report: unable_to_spawn,
         who: b"",
-        parent_reports: false,
     })
     .unwrap_or_else(|e| diag::fatal_sys(exit::SYSCALL, e, &[b"unable to spawn ", file.to_bytes()]));
     drop(w);

@@ -74,7 +74,6 @@ impl Reaper {
             chdir: None,
             report,
             who: b"",
-            parent_reports: false,
         })
     }
 

@@ -251,7 +251,6 @@ impl Logdir {
             chdir: Some(spawn::Cwd::Path(self.cpath)),
             report: crate::base::diag::child_fatal,
             who: b"",
-            parent_reports: false,
         })?;
         let st = retry(|| rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()))?;
         match st.map(|(_, s)| (s.exit_status(), s.terminating_signal())) {

@@ -137,9 +137,6 @@ pub enum Event {
     Spawned(u32, bool),
     /// `./run` could not be spawned.
     SpawnFailed,
-    /// `./run`'s child ended before its exec, which failed (it was
-    /// `Spawned`, but never ran).
-    ExecFailed,
     /// `./finish` was spawned with this pid.
     FinishSpawned(u32),
     /// There is no `./finish`, or it could not be spawned.
@@ -372,20 +369,6 @@ pub fn step(mut s: State, ev: Event, f: &impl Facts) -> (State, Actions) {
             s.notify = false;
             s.has_notification = false;
             s.restart_at = Some(f.now().after_ms(SPAWN_RETRY_MS));
-        }
-        Event::ExecFailed => {
-            if s.phase == Phase::Up {
-                // Down at once, no finish, no death counted: as a spawn
-                // that failed, retried 60 s later (or at `-u`).
-                s.notify = false;
-                s.has_notification = false;
-                s.kill_at = None;
-                s.stamp = f.tai();
-                down_and_ready(&mut s, &mut a, f, b"dD");
-                if s.restart_at.is_some() {
-                    s.restart_at = Some(f.now().after_ms(SPAWN_RETRY_MS));
-                }
-            }
         }
         Event::Died(wstat) => match s.phase {
             Phase::Up => {

@@ -444,7 +444,6 @@ impl Svc {
         sup: &Supervisor,
         extra: Option<(i32, i32)>,
         newpid: bool,
-        run: bool,
     ) -> Result<Pid, Errno> {
         let mut moves: heapless::Vec<(i32, i32), 3> = heapless::Vec::new();
         if let Some(p) = &self.pipe {
@@ -477,9 +476,6 @@ impl Svc {
             chdir: Some(Cwd::Fd(self.dir.as_raw_fd(), self.path_c)),
             report: crate::base::diag::child_fatal,
             who: &who[..n],
-            // `./run`'s exec failure: said as s6-supervise says a failed
-            // spawn, and retried 60 s later (`on_exit`).
-            parent_reports: run,
         };
         // Not waited for: services start (and end) together, without
         // waiting for each exec (see `sys::spawn::spawn_nowait`).
@@ -512,7 +508,7 @@ impl Svc {
         argv.push(self.name_c);
         // flag-newpidns (s6 2.13.1): ./run is PID 1 of a namespace of its own.
         let newpid = svdir::exists(self.dir.as_fd(), c"flag-newpidns");
-        self.spawn_script(file, argv.get(), sup, extra, newpid, true)
+        self.spawn_script(file, argv.get(), sup, extra, newpid)
     }
 
     /// How to run `./run`, looked at: `Err` (said) when it cannot be.
@@ -860,7 +856,7 @@ impl Supervisor {
         for a in [c"./finish", code_s, sig_s, svc.name_c, pgid_s] {
             argv.push(a);
         }
-        match svc.spawn_script(file, argv.get(), self, None, false, false) {
+        match svc.spawn_script(file, argv.get(), self, None, false) {
             Ok(fpid) => Event::FinishSpawned(fpid.as_raw_nonzero().get() as u32),
             Err(e) => {
                 svc.warn(Some(e), &[b"unable to spawn ./finish"]);
@@ -920,19 +916,10 @@ impl Supervisor {
     }
 
     /// A child exited: is it one of ours? Handles run and finish deaths.
-    /// `failed`: the error that ended it before its exec, when it told us
-    /// (`sys::spawn::reaped`): a `./run` that could not be exec'd was
-    /// never up, as for s6-supervise, whose `posix_spawn` fails.
-    pub fn on_exit(&mut self, pid: Pid, st: WaitStatus, failed: Option<Errno>) -> bool {
+    pub fn on_exit(&mut self, pid: Pid, st: WaitStatus) -> bool {
         let pid = pid.as_raw_nonzero().get() as u32;
         let Some(i) = self.svcs.iter().position(|s| s.st.pid == pid) else { return false };
-        match failed {
-            Some(e) if self.svcs[i].st.phase == Phase::Up => {
-                self.svcs[i].warn(Some(e), &[b"unable to spawn ./run (waiting 60 seconds)"]);
-                self.handle(i, Event::ExecFailed);
-            }
-            _ => self.handle(i, Event::Died(st.as_raw() as u16)),
-        }
+        self.handle(i, Event::Died(st.as_raw() as u16));
         true
     }
 

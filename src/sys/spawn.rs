@@ -21,7 +21,7 @@ use super::exec::{exec_failure_code, execvpe};
 use super::raw;
 use super::signal::{self, Original};
 use core::ffi::CStr;
-use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use rustix::io::Errno;
 use rustix::process::{DumpableBehavior, Pid};
 
@@ -53,11 +53,6 @@ pub struct Spawn<'a> {
     /// Who the child's report speaks as (`s6-supervise NAME (child)`);
     /// empty: as this program.
     pub who: &'a [u8],
-    /// A failure before the exec is the parent's to say where it learns
-    /// of it ([`reaped`] returns it: a child of [`spawn_nowait`] that
-    /// shares our memory), as `posix_spawn` returns it to s6-supervise;
-    /// the child says it itself otherwise (a fork).
-    pub parent_reports: bool,
 }
 
 /// Where a child starts: a path, or an open directory (named for
@@ -83,7 +78,7 @@ pub fn spawn(s: &Spawn<'_>) -> Result<Pid, Errno> {
 /// (Under qemu-user the child is a fork, and may not have exec'd yet.)
 /// Cheaper than a fork for one spawn (the CMD, a script waited for).
 pub fn spawn_as(s: &Spawn<'_>, ids: Option<(u32, u32)>) -> Result<Pid, Errno> {
-    start(&Job { s, ids, fail: None })
+    start(&Job { s, ids })
 }
 
 /// As `spawn`, but this returns at once, before the child's exec: for a
@@ -106,7 +101,7 @@ pub fn spawn_nowait(s: &Spawn<'_>) -> Result<Pid, Errno> {
         // Refused (qemu-user, a seccomp filter): a fork, from now on.
         Some(Err(_)) => share::disable(),
     }
-    let job = Job { s, ids: None, fail: None };
+    let job = Job { s, ids: None };
     // SAFETY: rs6 is single-threaded (no lock can be held by another
     // thread at the fork); the child runs `child`, which ends in execve or
     // exit_group.
@@ -125,7 +120,7 @@ pub fn spawn_nowait(s: &Spawn<'_>) -> Result<Pid, Errno> {
 /// service's `flag-newpidns`): a fork, the namespace's init, whose death
 /// kills every process left in it. Needs CAP_SYS_ADMIN (EPERM without).
 pub fn spawn_newpid(s: &Spawn<'_>) -> Result<Pid, Errno> {
-    let job = Job { s, ids: None, fail: None };
+    let job = Job { s, ids: None };
     // SAFETY: as in `spawn_nowait`: single-threaded, and the child runs
     // `child`, which ends in execve or exit_group.
     match unsafe { raw::fork_into(raw::CLONE_NEWPID) } {
@@ -163,10 +158,8 @@ pub fn settle(now: u64) -> Option<u64> {
 
 /// `pid` was reaped: a slot it had is free (a platform that does not
 /// clear the tid word at the exec, gVisor, still frees it at the exit).
-/// The error that ended it before its exec, if it was a child of
-/// [`spawn_nowait`] sharing our memory (it wrote it there).
-pub fn reaped(pid: Pid) -> Option<Errno> {
-    share::reaped(pid)
+pub fn reaped(pid: Pid) {
+    share::reaped(pid);
 }
 
 const UNKNOWN: u8 = 0;
@@ -222,7 +215,7 @@ fn release_undumpable() {
 mod share {
     use super::*;
     use core::marker::PhantomData;
-    use core::sync::atomic::AtomicUsize;
+    use core::sync::atomic::{AtomicU32, AtomicUsize};
 
     /// Children waiting for a CPU before their exec, at most; one more
     /// is a fork.
@@ -241,9 +234,6 @@ mod share {
     static PID: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
     /// Per slot: pages touched since they were last given back.
     static DIRTY: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
-    /// Per slot: the errno its child failed with before its exec, until
-    /// that child is reaped (the slot is not reused meanwhile).
-    static FAILED: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
 
     pub(super) fn disable() {
         BASE.store(1, Ordering::Relaxed);
@@ -356,7 +346,7 @@ mod share {
     }
 
     /// The copy of `s` in a slot's data area: `None` when it does not fit.
-    fn copy<'w>(w: &mut Writer<'w>, s: &Spawn<'_>, fail: &'static AtomicU32) -> Option<&'w Job<'w, 'w>> {
+    fn copy<'w>(w: &mut Writer<'w>, s: &Spawn<'_>) -> Option<&'w Job<'w, 'w>> {
         let sp = Spawn {
             file: w.cstr(s.file)?,
             argv: w.vec0(s.argv)?,
@@ -374,33 +364,31 @@ mod share {
             },
             report: s.report,
             who: w.bytes(s.who)?,
-            parent_reports: s.parent_reports,
         };
         let sp = w.put(sp)?;
-        w.put(Job { s: sp, ids: None, fail: Some(fail) })
+        w.put(Job { s: sp, ids: None })
     }
 
     /// Start `s` in a free slot: `None` when there is none, or the plan
     /// does not fit (the caller forks instead).
     pub(super) fn spawn(s: &Spawn<'_>) -> Option<Result<Pid, Errno>> {
         let base = base()?;
-        let i = (0..SLOTS).find(|&i| TID[i].load(Ordering::Acquire) == 0 && FAILED[i].load(Ordering::Acquire) == 0)?;
+        let i = (0..SLOTS).find(|&i| TID[i].load(Ordering::Acquire) == 0)?;
         let stack_top = base + i * SLOT + PAGE + STACK;
         DIRTY[i].store(true, Ordering::Relaxed);
         // SAFETY: the slot's data area, mapped and writable (`base`), is
         // free: its tid word read 0, and only this function makes it
         // non-zero. The copy is used until the child's exec only.
         let mut w = unsafe { Writer::new(stack_top, stack_top + DATA) };
-        let job = copy(&mut w, s, &FAILED[i])?;
+        let job = copy(&mut w, s)?;
         hold_undumpable();
         TID[i].store(1, Ordering::Relaxed);
         // SAFETY: the slot is free (its tid word read 0: no child uses
         // it) and is the child's until the kernel zeroes that word again;
         // its stack ends at `stack_top`, 16-byte aligned, above a guard
         // page; `job` and all it leads to are in the slot's data area.
-        // `child_entry` writes nothing but that stack, the slot's `FAILED`
-        // word and per-process kernel state, and ends in execve or
-        // exit_group; rs6 has no
+        // `child_entry` writes nothing but that stack and per-process
+        // kernel state, and ends in execve or exit_group; rs6 has no
         // signal handlers, every signal is blocked until the exec, and our
         // memory is not dumpable while a child shares it (`start`).
         let r = unsafe {
@@ -418,25 +406,15 @@ mod share {
         Some(r)
     }
 
-    pub(super) fn reaped(pid: Pid) -> Option<Errno> {
+    pub(super) fn reaped(pid: Pid) {
         let p = pid.as_raw_nonzero().get() as u32;
-        let mut failed = None;
         for i in 0..SLOTS {
-            if PID[i].load(Ordering::Relaxed) != p {
-                continue;
-            }
             // An exited child is done with its slot: the tid word may
             // still say otherwise where the kernel does not clear it.
-            if TID[i].load(Ordering::Acquire) != 0 {
+            if TID[i].load(Ordering::Acquire) != 0 && PID[i].load(Ordering::Relaxed) == p {
                 TID[i].store(0, Ordering::Release);
             }
-            // Not reused while it is set: `PID[i]` is this child's.
-            let e = FAILED[i].swap(0, Ordering::AcqRel);
-            if e != 0 {
-                failed = Some(Errno::from_raw_os_error(e as i32));
-            }
         }
-        failed
     }
 
     pub(super) fn all_free() -> bool {
@@ -495,9 +473,6 @@ fn vfork_job(job: &Job<'_, '_>) -> Result<Pid, Errno> {
 struct Job<'a, 'b> {
     s: &'a Spawn<'b>,
     ids: Option<(u32, u32)>,
-    /// Where to leave the errno of a failure before the exec, for the
-    /// parent (a child sharing its memory, in a slot).
-    fail: Option<&'static AtomicU32>,
 }
 
 /// The child's stack (see `spawn_as`).
@@ -537,46 +512,39 @@ fn child(job: &Job<'_, '_>) -> ! {
             Cwd::Fd(fd, dir) => (rustix::process::fchdir(unsafe { rustix::fd::BorrowedFd::borrow_raw(fd) }), dir),
         };
         if let Err(e) = r {
-            die(job, e, b"unable to chdir to ", dir.to_bytes());
+            die(s, e, b"unable to chdir to ", dir.to_bytes());
         }
     }
     for &(from, to) in s.moves {
         if let Err(e) = dup_to(from, to) {
-            die(job, e, b"unable to move file descriptor", b"");
+            die(s, e, b"unable to move file descriptor", b"");
         }
     }
     if let Some((u, g)) = job.ids
         && let Err((_, e)) = super::ids::drop_to(u, g, Some(&[g]))
     {
-        die(job, e, b"unable to drop privileges", b"");
+        die(s, e, b"unable to drop privileges", b"");
     }
     // Last before the exec: until then no signal can end the child.
     if let Err(e) = signal::restore(s.signals) {
-        die(job, e, b"unable to restore signals", b"");
+        die(s, e, b"unable to restore signals", b"");
     }
     let e = execvpe(s.file, s.argv, s.envp, s.path);
-    report(job, e, &[b"unable to exec ", s.file.to_bytes()]);
+    report(s, e, &[b"unable to exec ", s.file.to_bytes()]);
     raw::exit_group(exec_failure_code(e) as i32)
 }
 
 /// The child's exit code when its set-up fails (`base::exit::SYSCALL`).
 const SETUP_FAILED: i32 = super::EXIT_SYSCALL as i32;
 
-fn die(job: &Job<'_, '_>, e: Errno, what: &[u8], arg: &[u8]) -> ! {
-    report(job, e, &[what, arg]);
+fn die(s: &Spawn<'_>, e: Errno, what: &[u8], arg: &[u8]) -> ! {
+    report(s, e, &[what, arg]);
     raw::exit_group(SETUP_FAILED)
 }
 
-/// The child's fatal line, as `who` when it is set; or, for a parent that
-/// says it (`parent_reports`) and can learn of it, the errno left for it.
-fn report(job: &Job<'_, '_>, e: Errno, parts: &[&[u8]]) {
-    if let Some(f) = job.fail {
-        f.store(e.raw_os_error() as u32, Ordering::Release);
-        if job.s.parent_reports {
-            return;
-        }
-    }
-    (job.s.report)(job.s.who, e, parts)
+/// The child's fatal line, as `s.who` when it is set.
+fn report(s: &Spawn<'_>, e: Errno, parts: &[&[u8]]) {
+    (s.report)(s.who, e, parts)
 }
 
 /// dup3(from, to, 0), or clear FD_CLOEXEC when from == to.

@@ -257,7 +257,6 @@ impl CatchAll {
             chdir: Some(Cwd::Path(c"/")),
             report: diag::child_fatal,
             who: b"",
-            parent_reports: false,
         };
         self.restart_at = None;
         self.started = Instant::now();

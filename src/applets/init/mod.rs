@@ -737,8 +737,8 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::NOHANG) {
                 Ok(Some((pid, status))) => {
-                    let failed = crate::sys::spawn::reaped(pid);
-                    if !self.sup.on_exit(pid, status, failed) {
+                    crate::sys::spawn::reaped(pid);
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, status);
                     }
                 }
@@ -761,7 +761,7 @@ impl Pid1 {
         loop {
             match rustix::process::wait(WaitOptions::empty()) {
                 Ok(Some((pid, status))) => {
-                    if !self.sup.on_exit(pid, status, None) {
+                    if !self.sup.on_exit(pid, status) {
                         self.on_exit(pid, status);
                     }
                 }
@@ -1049,7 +1049,6 @@ impl Pid1 {
             chdir: None,
             report: crate::base::diag::child_fatal,
             who: b"",
-            parent_reports: false,
         };
         match spawn(&sp) {
             Ok(pid) => self.job = Some(Job { pid, item, timed_out: false }),
@@ -1123,7 +1122,6 @@ impl Pid1 {
             chdir: None,
             report: crate::base::diag::child_fatal,
             who: b"",
-            parent_reports: false,
         };
         match spawn(&sp) {
             Ok(pid) => {

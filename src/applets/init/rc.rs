@@ -669,7 +669,6 @@ impl Pid1 {
             chdir: None,
             report: crate::base::diag::child_fatal,
             who: b"",
-            parent_reports: false,
         })
     }
 
