@@ -688,10 +688,9 @@ impl Supervisor {
     fn room_for(&self, name: &[u8], with_log: bool) -> bool {
         let cap = self.svcs.slots.len();
         let need = 1 + with_log as usize;
-        if self.svcs.len() + need <= cap
-            || self.free_place(true).is_some()
-            || (!with_log && self.free_place(false).is_some())
-        {
+        // The places `add` takes: a pruned pair for a service with a
+        // logger, a pruned lone service's for one without.
+        if self.svcs.len() + need <= cap || self.free_place(with_log).is_some() {
             return true;
         }
         let mut b = itoa::Buffer::new();

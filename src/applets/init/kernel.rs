@@ -94,7 +94,7 @@ fn kmsg(l: &Line) {
     let _ = fd::write_all(rustix::fd::AsFd::as_fd(&k), l.as_bytes());
 }
 
-fn pid2_is_kthreadd() -> bool {
+pub(super) fn pid2_is_kthreadd() -> bool {
     let Ok(f) = fs::open(c"/proc/2/comm", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return false };
     let mut b = [0u8; 16];
     matches!(rustix::io::read(&f, &mut b), Ok(n) if &b[..n] == b"kthreadd\n")

@@ -135,6 +135,8 @@ struct Pid1 {
     /// v3's `fix-attrs` oneshot: whether it applied a file, and whether
     /// one failed (judged after the last, as v3's script does).
     fix: (bool, bool),
+    /// Whether processes we did not start count (`outsiders`), once known.
+    outsiders: core::cell::Cell<Option<bool>>,
 }
 
 pub fn main(args: Args) -> u8 {
@@ -248,6 +250,7 @@ fn container(args: Args) -> u8 {
         path,
         base,
         no_children: false,
+        outsiders: core::cell::Cell::new(None),
         sup: match supervise::Supervisor::new(global_env, path, orig) {
             Ok(s) => s,
             Err(e) => diag::fatal_sys(exit::SYSCALL, e, &[b"unable to create an epoll instance"]),
@@ -771,7 +774,7 @@ impl Pid1 {
             // As a subreaper, grandchildren re-parented to us after the
             // KILL round were not signalled yet.
             if !self.pid1 || self.logger().is_some() {
-                tree::signal_descendants(self.me, signal::SIGKILL, self.logger(), self.pid1);
+                tree::signal_descendants(self.me, signal::SIGKILL, self.logger(), self.outsiders());
             }
         }
     }
@@ -951,11 +954,17 @@ impl Pid1 {
             }
             if self.s.stage2_fails >= 2 {
                 self.rc_internal_failed(crate::s6::rc::Internal::ContInit, 1);
+                if !self.rc_booting() {
+                    return self.push(Event::Failed(code, Item::Rc));
+                }
                 self.internal_failed = Some(code);
                 return;
             }
         }
         if item == Item::FixEnd && self.rc.is_some() && self.fix_judged() {
+            if !self.rc_booting() {
+                return self.push(Event::Failed(1, Item::Rc));
+            }
             // `legacy-cont-init` depends on it: cont-init.d never runs.
             self.internal_failed = Some(1);
             return self.cut_init_items();
@@ -1148,7 +1157,7 @@ impl Pid1 {
         if self.pid1 && self.logger().is_none() {
             raw::kill_everything(sig) != Err(Errno::SRCH)
         } else {
-            tree::signal_descendants(self.me, sig, self.logger(), self.pid1);
+            tree::signal_descendants(self.me, sig, self.logger(), self.outsiders());
             true
         }
     }
@@ -1158,7 +1167,20 @@ impl Pid1 {
     /// reached: they get the grace too, as under v3's `kill -1`, then
     /// sleep. Their exits do not wake us ([`OTHERS_POLL_MS`]).
     fn others_left(&self) -> bool {
-        self.pid1 && raw::kill_everything(0).is_ok()
+        self.outsiders() && raw::kill_everything(0).is_ok()
+    }
+
+    /// We are the init of a container's namespace, where a process whose
+    /// parent is outside joined it from outside. Not the kernel's PID 1,
+    /// whose namespace holds the kernel's threads (pid 2 `kthreadd` and
+    /// its children): never waited for, never signalled. Read once.
+    fn outsiders(&self) -> bool {
+        if let Some(o) = self.outsiders.get() {
+            return o;
+        }
+        let o = self.pid1 && !kernel::pid2_is_kthreadd();
+        self.outsiders.set(Some(o));
+        o
     }
 
     /// The final grace, with only processes we did not start left: when

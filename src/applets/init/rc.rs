@@ -415,6 +415,8 @@ impl Pid1 {
             }
             rc.boot = false;
             rc.maxtime = None;
+            // Judged by now, or its step never ran: nothing to carry on.
+            self.internal_failed = None;
             any = true;
         }
         if rc.stopping && rc.plan.finished() && !rc.swept {
@@ -778,6 +780,8 @@ impl Pid1 {
     /// Stop the current transition at once: scripts get TERM, nothing else
     /// starts.
     fn rc_abort(&mut self, rc: &mut Rc) {
+        // Its step, if it runs, fails now anyway.
+        self.internal_failed = None;
         for i in 0..rc.db.svcs.len() {
             // A `legacy-services` down cut short leaves it up: its services
             // are wanted up again (not at a shutdown, which stops them).
