@@ -878,6 +878,17 @@ impl Pid1 {
         true
     }
 
+    /// v3's `fix-attrs` or `legacy-cont-init` failed under policy 2 with
+    /// `code`: during the boot its oneshot fails when its step is judged
+    /// (`internal_failed`); after it, the policy acts at once.
+    fn internal_verdict(&mut self, code: u8) {
+        if self.rc_booting() {
+            self.internal_failed = Some(code);
+        } else {
+            self.push(Event::Failed(code, Item::Rc));
+        }
+    }
+
     /// The image has v3's layout (its tree is read after the hook).
     fn v3_layout(&self) -> bool {
         self.rc.is_some() || self.items.contains(&Item::Rc)
@@ -954,19 +965,13 @@ impl Pid1 {
             }
             if self.s.stage2_fails >= 2 {
                 self.rc_internal_failed(crate::s6::rc::Internal::ContInit, 1);
-                if !self.rc_booting() {
-                    return self.push(Event::Failed(code, Item::Rc));
-                }
-                self.internal_failed = Some(code);
+                self.internal_verdict(code);
                 return;
             }
         }
         if item == Item::FixEnd && self.rc.is_some() && self.fix_judged() {
-            if !self.rc_booting() {
-                return self.push(Event::Failed(1, Item::Rc));
-            }
+            self.internal_verdict(1);
             // `legacy-cont-init` depends on it: cont-init.d never runs.
-            self.internal_failed = Some(1);
             return self.cut_init_items();
         }
         // v3's layout: v3's lines (see `rc::Pid1::v3_line`), no markers.
